@@ -1,0 +1,35 @@
+"""Choices for suppliers and contracts."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ContractType(models.TextChoices):
+    MAIN = "main", _("Hovedkontrakt")
+    SUPPLEMENT = "supplement", _("Tillægskontrakt")
+    SERVICE = "service", _("Serviceaftale")
+    LICENCE = "licence", _("Licens")
+    OPERATION = "operation", _("Drift")
+    DATA_PROCESSING = "data_processing", _("Databehandleraftale")
+
+
+class ProcurementForm(models.TextChoices):
+    SKI = "ski", _("SKI-aftale")
+    EU_TENDER = "eu_tender", _("EU-udbud")
+    BELOW_THRESHOLD = "below_threshold", _("Udbud under tærskelværdi")
+    DIRECT = "direct", _("Direkte tildeling")
+    OTHER = "other", _("Andet")
+
+
+class NoticeToEndOf(models.TextChoices):
+    """A contract may only end on the last day of such a period (løbende måned etc.)."""
+
+    MONTH = "month", _("Løbende måned")
+    QUARTER = "quarter", _("Kvartal")
+    YEAR = "year", _("År")
+
+
+class CostKind(models.TextChoices):
+    ACQUISITION = "acquisition", _("Anskaffelse")
+    OPERATION = "operation", _("Drift")
+    OTHER = "other", _("Andet")

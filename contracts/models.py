@@ -1,0 +1,319 @@
+"""Contracts and suppliers: who we buy from, what each contract covers, its dates,
+notice terms and costs. Depends on ``roles`` and ``portfolio``."""
+
+from __future__ import annotations
+
+from django.contrib.contenttypes.fields import GenericRelation
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy as _
+
+from kitos.tenancy import PublicIdModel, SharedCatalogModel, TenantModel, scoped_queryset
+from portfolio.choices import Criticality
+from roles.choices import RoleTarget
+
+from . import choices
+
+MONEY = {"max_digits": 14, "decimal_places": 2}
+
+
+class Supplier(SharedCatalogModel):
+    """A company (or public body) the municipalities buy from. Shared by every
+    organisation so that supplier concentration can be seen across them."""
+
+    name = models.CharField(_("navn"), max_length=200)
+    cvr = models.CharField(_("CVR-nummer"), max_length=8, blank=True)
+    country = models.CharField(_("land"), max_length=2, default="DK")
+    website = models.URLField(_("hjemmeside"), blank=True)
+    external_reference = models.CharField(_("ekstern reference"), max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("leverandør")
+        verbose_name_plural = _("leverandører")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cvr"], condition=~Q(cvr=""), name="supplier_cvr_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(cvr="") | Q(cvr__regex=r"^[0-9]{8}$"), name="supplier_cvr_8_digits"
+            ),
+            models.CheckConstraint(
+                condition=Q(country__regex=r"^[A-Z]{2}$"), name="supplier_country_iso2"
+            ),
+            models.UniqueConstraint(
+                Lower("name"),
+                condition=Q(cvr="", is_local=False),
+                name="supplier_unique_name_without_cvr",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ContractQuerySet(scoped_queryset("organisation")):
+    def for_list(self):
+        return self.select_related("supplier", "responsible_unit", "parent")
+
+
+class Contract(TenantModel):
+    """An IT contract of one organisation: dates, notice terms, extension and renewal
+    options, money, and the system usages and integrations it covers."""
+
+    role_target = RoleTarget.CONTRACT
+
+    name = models.CharField(_("navn"), max_length=250)
+    contract_number = models.CharField(_("kontraktnummer"), max_length=100, blank=True)
+    contract_type = models.CharField(
+        _("kontrakttype"), max_length=20, choices=choices.ContractType, blank=True
+    )
+    supplier = models.ForeignKey(
+        Supplier,
+        verbose_name=_("leverandør"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="contracts",
+    )
+    responsible_unit = models.ForeignKey(
+        "roles.OrganisationUnit",
+        verbose_name=_("ansvarlig enhed"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="responsible_for_contracts",
+    )
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("overordnet kontrakt"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+    )
+    procurement_form = models.CharField(
+        _("udbudsform"), max_length=20, choices=choices.ProcurementForm, blank=True
+    )
+    criticality = models.CharField(
+        _("kritikalitet"), max_length=10, choices=Criticality, blank=True
+    )
+    notes = models.TextField(_("noter"), blank=True)
+    external_reference = models.CharField(_("ekstern reference"), max_length=100, blank=True)
+
+    # Dates and terms (the input of contracts/deadlines.py).
+    concluded_on = models.DateField(_("indgået"), null=True, blank=True)
+    start_date = models.DateField(_("startdato"), null=True, blank=True)
+    expiry_date = models.DateField(
+        _("udløbsdato"),
+        null=True,
+        blank=True,
+        help_text=_("Sidste dag i den aktuelle periode, inkl. brugte optioner. Tom: løbende."),
+    )
+    irrevocable_until = models.DateField(_("uopsigelig til"), null=True, blank=True)
+    notice_months = models.PositiveSmallIntegerField(
+        _("opsigelsesvarsel (måneder)"), default=0, validators=[MaxValueValidator(120)]
+    )
+    notice_to_end_of = models.CharField(
+        _("opsigelse til udgangen af"), max_length=10, choices=choices.NoticeToEndOf, blank=True
+    )
+    extension_months = models.PositiveSmallIntegerField(
+        _("option: forlængelse (måneder)"), null=True, blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(240)],
+    )
+    extensions_total = models.PositiveSmallIntegerField(_("antal optioner"), default=0)
+    extensions_used = models.PositiveSmallIntegerField(_("brugte optioner"), default=0)
+    renewal_months = models.PositiveSmallIntegerField(
+        _("stiltiende fornyelse (måneder)"), null=True, blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(240)],
+    )
+    terminated_on = models.DateField(_("opsagt til"), null=True, blank=True)
+    lead_months = models.PositiveSmallIntegerField(
+        _("udbudstid (måneder)"), default=0, validators=[MaxValueValidator(120)]
+    )
+
+    # Money, DKK.
+    acquisition_cost = models.DecimalField(
+        _("anskaffelsespris"), **MONEY, null=True, blank=True
+    )
+    yearly_cost = models.DecimalField(_("årlig driftsudgift"), **MONEY, null=True, blank=True)
+    currency = models.CharField(_("valuta"), max_length=3, default="DKK")
+
+    usages = models.ManyToManyField(
+        "portfolio.SystemUsage",
+        verbose_name=_("systemanvendelser"),
+        through="ContractCoverage",
+        blank=True,
+        related_name="contracts",
+    )
+    integrations = models.ManyToManyField(
+        "portfolio.Integration",
+        verbose_name=_("integrationer"),
+        blank=True,
+        related_name="contracts",
+    )
+
+    role_assignments = GenericRelation("roles.RoleAssignment")
+
+    objects = ContractQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("kontrakt")
+        verbose_name_plural = _("kontrakter")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "contract_number"],
+                condition=~Q(contract_number=""),
+                name="contract_unique_number_per_org",
+            ),
+            models.UniqueConstraint(
+                Lower("name"), "organisation", name="contract_unique_name_per_org"
+            ),
+            models.CheckConstraint(
+                condition=Q(expiry_date__isnull=True)
+                | Q(start_date__isnull=True)
+                | Q(expiry_date__gte=F("start_date")),
+                name="contract_expiry_after_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(irrevocable_until__isnull=True)
+                | Q(start_date__isnull=True)
+                | Q(irrevocable_until__gte=F("start_date")),
+                name="contract_irrevocable_after_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(extensions_used__lte=F("extensions_total")),
+                name="contract_extensions_used_le_total",
+            ),
+            models.CheckConstraint(
+                condition=Q(extensions_total=0) | Q(extension_months__isnull=False),
+                name="contract_extensions_need_length",
+            ),
+            models.CheckConstraint(
+                condition=Q(acquisition_cost__isnull=True) | Q(acquisition_cost__gte=0),
+                name="contract_acquisition_cost_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(yearly_cost__isnull=True) | Q(yearly_cost__gte=0),
+                name="contract_yearly_cost_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=~Q(parent=F("pk")), name="contract_not_own_parent"
+            ),
+            models.UniqueConstraint(fields=["id", "organisation"], name="contract_id_org_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self):
+        super().clean()
+        self.require_same_organisation(
+            responsible_unit=self.responsible_unit,
+            parent=self.parent if self.parent_id else None,
+        )
+        if self.supplier_id and self.supplier.is_local and (
+            self.supplier.owner_organisation_id != self.organisation_id
+        ):
+            raise ValidationError(
+                {"supplier": _("Leverandøren er lokal for en anden organisation.")}
+            )
+
+
+class ContractCoverage(models.Model):
+    """A system usage covered by a contract; at most one contract is a usage's main
+    contract (the one that decides whether the usage is active)."""
+
+    contract = models.ForeignKey(
+        Contract, on_delete=models.CASCADE, related_name="coverage", verbose_name=_("kontrakt")
+    )
+    usage = models.ForeignKey(
+        "portfolio.SystemUsage",
+        on_delete=models.CASCADE,
+        related_name="contract_links",
+        verbose_name=_("systemanvendelse"),
+    )
+    organisation = models.ForeignKey(
+        "roles.Organisation", on_delete=models.CASCADE, related_name="+"
+    )
+    is_main = models.BooleanField(_("hovedkontrakt for systemet"), default=False)
+
+    objects = scoped_queryset("organisation").as_manager()
+
+    class Meta:
+        ordering = ["contract", "usage"]
+        verbose_name = _("kontraktdækning")
+        verbose_name_plural = _("kontraktdækninger")
+        constraints = [
+            models.UniqueConstraint(fields=["contract", "usage"], name="coverage_unique"),
+            models.UniqueConstraint(
+                fields=["usage"], condition=Q(is_main=True), name="coverage_one_main_per_usage"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.contract} → {self.usage}"
+
+    def save(self, *args, **kwargs):
+        self.organisation_id = self.contract.organisation_id
+        super().save(*args, **kwargs)
+
+
+class CostLine(PublicIdModel):
+    """A contract's cost for one year, optionally for one unit (who pays what)."""
+
+    contract = models.ForeignKey(
+        Contract, on_delete=models.CASCADE, related_name="cost_lines", verbose_name=_("kontrakt")
+    )
+    unit = models.ForeignKey(
+        "roles.OrganisationUnit",
+        verbose_name=_("enhed"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="cost_lines",
+    )
+    year = models.PositiveSmallIntegerField(
+        _("år"), validators=[MinValueValidator(1990), MaxValueValidator(2100)]
+    )
+    kind = models.CharField(
+        _("art"), max_length=15, choices=choices.CostKind, default=choices.CostKind.OPERATION
+    )
+    amount = models.DecimalField(_("beløb (kr.)"), **MONEY)
+    note = models.CharField(_("bemærkning"), max_length=300, blank=True)
+
+    objects = scoped_queryset("contract__organisation").as_manager()
+
+    class Meta:
+        ordering = ["contract", "year", "unit"]
+        verbose_name = _("omkostningslinje")
+        verbose_name_plural = _("omkostningslinjer")
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gte=0), name="costline_amount_not_negative"),
+            models.CheckConstraint(
+                condition=Q(year__gte=1990, year__lte=2100), name="costline_year_range"
+            ),
+            models.UniqueConstraint(
+                fields=["contract", "unit", "year", "kind"],
+                name="costline_unique_per_unit_year_kind",
+                nulls_distinct=False,
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.contract} {self.year}: {self.amount} kr."
+
+    @property
+    def owning_organisation_id(self):
+        return self.contract.organisation_id if self.contract_id else None
+
+    def clean(self):
+        super().clean()
+        if self.unit_id and self.contract_id and (
+            self.unit.organisation_id != self.contract.organisation_id
+        ):
+            raise ValidationError({"unit": _("Skal høre til samme organisation.")})

@@ -1,0 +1,141 @@
+"""Recording changes in the audit log.
+
+A context (a contextvar) carries the group id and channel of the current action: the
+middleware opens one per web request, importers and commands open one per run with
+``audit_context``. Services call ``snapshot`` before and after a change and
+``record_change`` (or ``record_changes`` for bulk paths) with the difference.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import datetime
+import decimal
+import uuid
+from collections.abc import Iterable
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+
+from .models import AuditAction, AuditEntry, AuditSource
+
+
+@dataclass(frozen=True)
+class AuditContext:
+    source: str = AuditSource.SYSTEM
+    group_id: uuid.UUID = field(default_factory=uuid.uuid4)
+
+
+_current: contextvars.ContextVar[AuditContext | None] = contextvars.ContextVar(
+    "kitos_audit_context", default=None
+)
+
+
+def current_context() -> AuditContext:
+    """The open context, or a fresh system one (a shell, a task without a context)."""
+    return _current.get() or AuditContext()
+
+
+@contextmanager
+def audit_context(*, source: str, group_id: uuid.UUID | None = None):
+    """Group every change made inside the block under one id (an import run, a command)."""
+    token = _current.set(AuditContext(source=source, group_id=group_id or uuid.uuid4()))
+    try:
+        yield _current.get()
+    finally:
+        _current.reset(token)
+
+
+class AuditContextMiddleware:
+    """Opens an audit context per request: one group id for everything the request
+    changes, channel ``api`` under /api/, ``admin`` under /admin/, else ``ui``."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path.startswith("/api/"):
+            source = AuditSource.API
+        elif request.path.startswith("/admin/"):
+            source = AuditSource.ADMIN
+        else:
+            source = AuditSource.UI
+        with audit_context(source=source) as context:
+            request.audit_group_id = context.group_id
+            return self.get_response(request)
+
+
+def _plain(value):
+    """A JSON-friendly form of a field value."""
+    if isinstance(value, datetime.datetime | datetime.date | datetime.time):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal | uuid.UUID):
+        return str(value)
+    if isinstance(value, models.Model):
+        return value.pk
+    return value
+
+
+def snapshot(instance: models.Model, m2m: Iterable[str] = ()) -> dict:
+    """The audited state of an object: its concrete editable fields (foreign keys by id)
+    and the listed many-to-many fields as sorted id lists."""
+    state = {}
+    for f in instance._meta.concrete_fields:
+        if f.primary_key or f.name in ("created_at", "updated_at"):
+            continue
+        state[f.name] = _plain(getattr(instance, f.attname))
+    for name in m2m:
+        state[name] = sorted(getattr(instance, name).values_list("pk", flat=True))
+    return state
+
+
+def diff(before: dict, after: dict) -> dict:
+    """Field -> [before, after] for every field whose value changed."""
+    keys = before.keys() | after.keys()
+    return {k: [before.get(k), after.get(k)] for k in sorted(keys) if before.get(k) != after.get(k)}
+
+
+def build_entry(*, actor, action: str, instance: models.Model, changes: dict) -> AuditEntry:
+    context = current_context()
+    return AuditEntry(
+        actor=actor if actor is not None and actor.is_authenticated else None,
+        actor_repr=str(actor) if actor is not None and actor.is_authenticated else "system",
+        organisation_id=getattr(instance, "owning_organisation_id", None),
+        action=action,
+        source=context.source,
+        group_id=context.group_id,
+        content_type=ContentType.objects.get_for_model(instance),
+        object_id=instance.pk,
+        object_uuid=getattr(instance, "uuid", None),
+        object_repr=str(instance)[:300],
+        changes=changes,
+    )
+
+
+def record_change(*, actor, action: str, instance: models.Model, changes: dict) -> AuditEntry:
+    """Write one audit entry (in the caller's transaction)."""
+    entry = build_entry(actor=actor, action=action, instance=instance, changes=changes)
+    entry.save()
+    return entry
+
+
+def record_changes(entries: list[AuditEntry]) -> None:
+    """Write many entries in one statement: the bulk path (imports, reassignment)."""
+    AuditEntry.objects.bulk_create(entries, batch_size=500)
+
+
+__all__ = [
+    "AuditAction",
+    "AuditContext",
+    "AuditContextMiddleware",
+    "AuditSource",
+    "audit_context",
+    "build_entry",
+    "current_context",
+    "diff",
+    "record_change",
+    "record_changes",
+    "snapshot",
+]

@@ -1,0 +1,90 @@
+"""The audit log: who changed which field of which object from what to what, when, and
+through which channel. Written by the services (never by signals, which bulk paths skip)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from kitos.tenancy import scoped_queryset
+
+
+class AuditAction(models.TextChoices):
+    CREATE = "create", _("Oprettet")
+    UPDATE = "update", _("Ændret")
+    DELETE = "delete", _("Slettet")
+
+
+class AuditSource(models.TextChoices):
+    UI = "ui", _("Brugerflade")
+    API = "api", _("API")
+    IMPORT = "import", _("Import")
+    ADMIN = "admin", _("Administration")
+    SYSTEM = "system", _("System")
+
+
+class AuditEntryQuerySet(scoped_queryset("organisation")):
+    def for_object(self, obj):
+        return self.filter(
+            content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk
+        )
+
+    def for_list(self):
+        return self.select_related("actor", "content_type")
+
+
+class AuditEntry(models.Model):
+    """One create, update or delete of one object. ``changes`` maps each changed field
+    to ``[before, after]``; ``group_id`` ties together the entries of one request or one
+    import run."""
+
+    timestamp = models.DateTimeField(_("tidspunkt"), auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("bruger"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    # Kept as text so the entry still says who it was after the user is deleted.
+    actor_repr = models.CharField(_("bruger (tekst)"), max_length=200, blank=True)
+    organisation = models.ForeignKey(
+        "roles.Organisation",
+        verbose_name=_("organisation"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    action = models.CharField(_("handling"), max_length=10, choices=AuditAction)
+    source = models.CharField(_("kanal"), max_length=10, choices=AuditSource)
+    group_id = models.UUIDField(_("handlings-id"), db_index=True)
+    content_type = models.ForeignKey(
+        ContentType, verbose_name=_("objekttype"), on_delete=models.PROTECT
+    )
+    object_id = models.PositiveBigIntegerField(_("objekt-id"))
+    object_uuid = models.UUIDField(_("objektets offentlige id"), null=True, blank=True)
+    object_repr = models.CharField(_("objekt"), max_length=300)
+    changes = models.JSONField(_("ændringer"), default=dict, blank=True)
+
+    objects = AuditEntryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-timestamp", "-id"]
+        verbose_name = _("logpost")
+        verbose_name_plural = _("ændringslog")
+        indexes = [
+            models.Index(fields=["content_type", "object_id"], name="audit_object_idx"),
+            models.Index(fields=["organisation", "timestamp"], name="audit_org_time_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(action__in=AuditAction.values), name="audit_action_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} {self.object_repr} ({self.actor_repr})"

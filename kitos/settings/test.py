@@ -1,0 +1,14 @@
+"""Settings for the test suite. DATABASE_URL and REDIS_URL still come from the
+environment so that CI runs the same suite against PostgreSQL and Redis."""
+
+from .base import *  # noqa: F403
+
+DEBUG = False
+SECRET_KEY = "kitos-test-key"  # noqa: S105 - tests only
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# Hashing with PBKDF2 dominates a suite that logs in a lot; MD5 is fine for tests only.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+LANGUAGE_CODE = "da"
+# The suite decides per test whether a real worker is needed (tests marked `redis`);
+# everything else runs tasks eagerly even when REDIS_URL is set.
+CELERY_TASK_ALWAYS_EAGER = True

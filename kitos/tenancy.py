@@ -1,0 +1,225 @@
+"""Organisation scoping shared by every app.
+
+Every tenant-owned model uses a ``ScopedQuerySet`` (or a subclass naming the path to its
+organisation), so views, the API, exports and tasks all start from
+``Model.objects.visible_to(user)`` or ``editable_by(user)`` and never from ``all()``.
+Membership is looked up lazily through the app registry so that this module imports no
+app and every app may import it.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.apps import apps
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+READER, EDITOR, ADMIN = "reader", "editor", "admin"
+# Which membership roles carry which right. An admin can do what an editor can, etc.
+ROLES_AT_LEAST = {
+    READER: (READER, EDITOR, ADMIN),
+    EDITOR: (EDITOR, ADMIN),
+    ADMIN: (ADMIN,),
+}
+
+
+def _membership_model():
+    return apps.get_model("roles", "Membership")
+
+
+def organisation_ids(user, *, at_least: str = READER):
+    """The ids of the organisations `user` is a member of with at least the given role,
+    as a lazy subquery (one SQL statement when used inside a filter)."""
+    return _membership_model().objects.filter(
+        user_id=user.pk, role__in=ROLES_AT_LEAST[at_least]
+    ).values("organisation_id")
+
+
+def has_role(user, organisation_id, *, at_least: str) -> bool:
+    """Whether `user` holds at least `at_least` in the organisation (superusers always)."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    if organisation_id is None:
+        return False
+    return _membership_model().objects.filter(
+        user_id=user.pk, organisation_id=organisation_id, role__in=ROLES_AT_LEAST[at_least]
+    ).exists()
+
+
+class ScopedQuerySet(models.QuerySet):
+    """A queryset of objects that belong to one organisation.
+
+    Subclasses (or ``for_path``) set ``organisation_path`` when the organisation is reached
+    through a parent (a cost line through its contract, say).
+    """
+
+    organisation_path = "organisation"
+
+    def _scoped(self, user, at_least: str):
+        if user is None or not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.is_superuser:
+            return self
+        return self.filter(
+            **{f"{self.organisation_path}__in": organisation_ids(user, at_least=at_least)}
+        )
+
+    def visible_to(self, user):
+        return self._scoped(user, READER)
+
+    def editable_by(self, user):
+        return self._scoped(user, EDITOR)
+
+    def administrable_by(self, user):
+        return self._scoped(user, ADMIN)
+
+    def in_organisation(self, organisation):
+        return self.filter(**{self.organisation_path: organisation})
+
+
+def scoped_queryset(path: str) -> type[ScopedQuerySet]:
+    """A ScopedQuerySet class whose organisation is reached through `path`."""
+    return type(f"ScopedQuerySet_{path}", (ScopedQuerySet,), {"organisation_path": path})
+
+
+class SharedCatalogQuerySet(ScopedQuerySet):
+    """Shared catalog data (systems, suppliers): every member reads the shared entries and
+    their own organisation's local ones; only admins of the owning organisation (and
+    superusers) edit. Entries with no owning organisation are national: superusers only."""
+
+    organisation_path = "owner_organisation"
+
+    def visible_to(self, user):
+        if user is None or not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.is_superuser:
+            return self
+        return self.filter(
+            models.Q(is_local=False)
+            | models.Q(owner_organisation__in=organisation_ids(user, at_least=READER))
+        )
+
+    def editable_by(self, user):
+        return self._scoped(user, ADMIN)
+
+
+class StandardOrOwnQuerySet(ScopedQuerySet):
+    """Reference data (role types, disciplines, data categories): the standard entries
+    have no organisation and are visible to every member; organisations may add their
+    own, visible to their members and edited by their admins."""
+
+    def visible_to(self, user):
+        if user is None or not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.is_superuser:
+            return self
+        return self.filter(
+            models.Q(organisation__isnull=True)
+            | models.Q(organisation__in=organisation_ids(user, at_least=READER))
+        )
+
+    def editable_by(self, user):
+        return self._scoped(user, ADMIN)
+
+
+class EditPolicy:
+    """Who may change an object: members of its owning organisation holding at least
+    ``edit_role`` (and superusers). Services call ``check_editable_by`` before writing."""
+
+    edit_role = EDITOR
+
+    @property
+    def owning_organisation_id(self):
+        raise NotImplementedError
+
+    def check_editable_by(self, user) -> None:
+        if not has_role(user, self.owning_organisation_id, at_least=self.edit_role):
+            raise PermissionDenied(_("Du har ikke rettigheder til at ændre dette objekt."))
+
+
+class PublicIdModel(EditPolicy, models.Model):
+    """A stable public id (UUID) that other systems reference, plus timestamps used by
+    sync clients (``changed_since``)."""
+
+    uuid = models.UUIDField(
+        _("offentligt id"), default=uuid.uuid4, unique=True, editable=False
+    )
+    created_at = models.DateTimeField(_("oprettet"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("ændret"), auto_now=True, db_index=True)
+
+    class Meta:
+        abstract = True
+
+
+class TenantModel(PublicIdModel):
+    """An object owned by one organisation (the tenant)."""
+
+    organisation = models.ForeignKey(
+        "roles.Organisation",
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    @property
+    def owning_organisation_id(self):
+        return self.organisation_id
+
+    def require_same_organisation(self, **related) -> None:
+        """Validation helper: each given related tenant object must belong to this
+        object's organisation (no pointing a contract at another municipality's unit)."""
+        errors = {}
+        for field, obj in related.items():
+            if obj is None:
+                continue
+            other = getattr(obj, "organisation_id", None)
+            if other is not None and other != self.organisation_id:
+                errors[field] = _("Skal høre til samme organisation.")
+        if errors:
+            raise ValidationError(errors)
+
+
+class SharedCatalogModel(PublicIdModel):
+    """A shared catalog entry (ItSystem, Supplier): visible to every organisation unless
+    marked local; maintained by the organisation that created it."""
+
+    owner_organisation = models.ForeignKey(
+        "roles.Organisation",
+        verbose_name=_("ejende organisation"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Organisationen der vedligeholder posten. Tom: national post."),
+    )
+    is_local = models.BooleanField(
+        _("lokal"),
+        default=False,
+        help_text=_("Lokale poster ses kun af den ejende organisation."),
+    )
+
+    objects = SharedCatalogQuerySet.as_manager()
+    edit_role = ADMIN
+
+    class Meta:
+        abstract = True
+
+    @property
+    def owning_organisation_id(self):
+        return self.owner_organisation_id
+
+    def clean(self):
+        super().clean()
+        if self.is_local and not self.owner_organisation_id:
+            raise ValidationError(
+                {"owner_organisation": _("En lokal post skal have en ejende organisation.")}
+            )

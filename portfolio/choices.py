@@ -1,0 +1,119 @@
+"""Choices for the system catalog and system usages."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class BusinessType(models.TextChoices):
+    ESDH = "esdh", _("ESDH og journalisering")
+    ECONOMY = "economy", _("Økonomi")
+    PAYROLL_HR = "payroll_hr", _("Løn og HR")
+    CITIZEN_SERVICE = "citizen_service", _("Borgerservice")
+    SOCIAL = "social", _("Social og sundhed")
+    CHILDREN = "children", _("Børn og unge")
+    SCHOOL = "school", _("Skole og dagtilbud")
+    EMPLOYMENT = "employment", _("Beskæftigelse")
+    TECHNICAL = "technical", _("Teknik og miljø")
+    GIS = "gis", _("GIS og kort")
+    INFRASTRUCTURE = "infrastructure", _("Infrastruktur og drift")
+    COLLABORATION = "collaboration", _("Kommunikation og samarbejde")
+    SELF_SERVICE = "self_service", _("Selvbetjening")
+    IDENTITY = "identity", _("Identitet og adgang")
+    BI = "bi", _("Data og BI")
+    CULTURE = "culture", _("Kultur og fritid")
+    OTHER = "other", _("Andet")
+
+
+class LicenceModel(models.TextChoices):
+    PROPRIETARY = "proprietary", _("Proprietær")
+    OPEN_SOURCE = "open_source", _("Open source")
+
+
+class Lifecycle(models.TextChoices):
+    UNDECIDED = "undecided", _("Ikke besluttet")
+    PLANNED = "planned", _("Planlagt")
+    PHASING_IN = "phasing_in", _("Under indfasning")
+    OPERATIONAL = "operational", _("I drift")
+    PHASING_OUT = "phasing_out", _("Under udfasning")
+    RETIRED = "retired", _("Ikke i drift")
+
+
+# Lifecycles in which a usage counts as in use ("operational-ish" in DOMAIN.md).
+ACTIVE_LIFECYCLES = (Lifecycle.PHASING_IN, Lifecycle.OPERATIONAL, Lifecycle.PHASING_OUT)
+
+
+class Criticality(models.TextChoices):
+    LOW = "low", _("Lav")
+    MEDIUM = "medium", _("Middel")
+    HIGH = "high", _("Høj")
+    CRITICAL = "critical", _("Kritisk")
+
+
+class DataClassification(models.TextChoices):
+    PUBLIC = "public", _("Offentlig")
+    INTERNAL = "internal", _("Intern")
+    CONFIDENTIAL = "confidential", _("Fortrolig")
+    SECRET = "secret", _("Hemmelig")
+
+
+class Hosting(models.TextChoices):
+    ON_PREMISE = "on_premise", _("On premise")
+    EXTERNAL = "external", _("Ekstern hosting")
+    SAAS = "saas", _("SaaS / cloud")
+    HYBRID = "hybrid", _("Hybrid")
+
+
+class UserCount(models.TextChoices):
+    UNDER_10 = "lt10", _("Under 10")
+    FROM_10 = "10-50", _("10–50")
+    FROM_50 = "50-100", _("50–100")
+    FROM_100 = "100-500", _("100–500")
+    OVER_500 = "gt500", _("Over 500")
+
+
+class YesNoUnknown(models.TextChoices):
+    YES = "yes", _("Ja")
+    NO = "no", _("Nej")
+    UNKNOWN = "unknown", _("Ved ikke")
+
+
+class ArchiveDuty(models.TextChoices):
+    B = "B", _("B – bevaring")
+    K = "K", _("K – kassation")
+    PARTIAL = "partial", _("Delvis bevaring")
+    NONE = "none", _("Ingen arkivpligt")
+    UNDECIDED = "undecided", _("Ikke afklaret")
+
+
+class TimeAssessment(models.TextChoices):
+    """Gartner's TIME model for application portfolio decisions."""
+
+    TOLERATE = "tolerate", _("Tolerate – behold")
+    INVEST = "invest", _("Invest – invester")
+    MIGRATE = "migrate", _("Migrate – migrer")
+    ELIMINATE = "eliminate", _("Eliminate – afvikl")
+
+
+class IntegrationDirection(models.TextChoices):
+    ONE_WAY = "one_way", _("Envejs (kilde → modtager)")
+    TWO_WAY = "two_way", _("Tovejs")
+
+
+class InterfaceType(models.TextChoices):
+    REST = "rest", _("REST")
+    SOAP = "soap", _("SOAP")
+    FILE = "file", _("Filoverførsel")
+    DATABASE = "database", _("Database")
+    SERVICEPLATFORMEN = "serviceplatformen", _("Serviceplatformen")
+    MESSAGE = "message", _("Beskedfordeler / kø")
+    MANUAL = "manual", _("Manuel")
+    OTHER = "other", _("Andet")
+
+
+class Frequency(models.TextChoices):
+    REALTIME = "realtime", _("Realtid")
+    HOURLY = "hourly", _("Hver time")
+    DAILY = "daily", _("Dagligt")
+    WEEKLY = "weekly", _("Ugentligt")
+    MONTHLY = "monthly", _("Månedligt")
+    ON_DEMAND = "on_demand", _("Efter behov")

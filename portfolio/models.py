@@ -1,0 +1,311 @@
+"""Systems: the shared catalog (ItSystem), each organisation's use of a catalog entry
+(SystemUsage) and the integrations between usages. Depends on ``roles`` only; the
+supplier of a catalog entry is referenced lazily as ``contracts.Supplier``, the one
+place the catalog points at the contracts app (DOMAIN.md: systems point to suppliers)."""
+
+from __future__ import annotations
+
+from django.contrib.contenttypes.fields import GenericRelation
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy as _
+
+from kitos.tenancy import SharedCatalogModel, TenantModel, scoped_queryset
+from roles.choices import RoleTarget
+
+from . import choices
+from .querysets import SystemUsageQuerySet
+
+
+class KleNumberQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """KLE is a national taxonomy: readable by everyone logged in."""
+        return self if user is not None and user.is_authenticated else self.none()
+
+
+class KleNumber(models.Model):
+    """A node of KLE (Kommunernes Landsforenings Emnesystematik), the national taxonomy
+    of municipal tasks: main group "15", group "15.00", topic "15.00.05"."""
+
+    number = models.CharField(_("KLE-nummer"), max_length=12, unique=True)
+    title = models.CharField(_("titel"), max_length=300)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("overordnet"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="children",
+    )
+
+    objects = KleNumberQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["number"]
+        verbose_name = _("KLE-nummer")
+        verbose_name_plural = _("KLE-numre")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(number__regex=r"^[0-9]{2}(\.[0-9]{2}){0,2}$"),
+                name="kle_number_format",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.title}"
+
+    @property
+    def level(self) -> int:
+        return self.number.count(".") + 1
+
+
+class ItSystem(SharedCatalogModel):
+    """A catalog entry: a system as the market knows it, shared by every organisation
+    unless marked local. Local facts live on SystemUsage."""
+
+    name = models.CharField(_("navn"), max_length=200)
+    previous_names = models.CharField(_("tidligere navne"), max_length=500, blank=True)
+    description = models.TextField(_("beskrivelse"), blank=True)
+    rights_holder = models.ForeignKey(
+        "contracts.Supplier",
+        verbose_name=_("rettighedshaver / leverandør"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="systems",
+    )
+    business_type = models.CharField(
+        _("forretningstype"), max_length=30, choices=choices.BusinessType, blank=True
+    )
+    kle_numbers = models.ManyToManyField(
+        KleNumber, verbose_name=_("KLE-numre"), blank=True, related_name="systems"
+    )
+    url = models.URLField(_("hjemmeside"), blank=True)
+    licence_model = models.CharField(
+        _("licensmodel"),
+        max_length=20,
+        choices=choices.LicenceModel,
+        default=choices.LicenceModel.PROPRIETARY,
+    )
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("overordnet system"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="children",
+    )
+    external_reference = models.CharField(_("ekstern reference"), max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("it-system")
+        verbose_name_plural = _("it-systemer")
+        constraints = [
+            models.UniqueConstraint(
+                Lower("name"), condition=Q(is_local=False), name="itsystem_unique_shared_name"
+            ),
+            models.UniqueConstraint(
+                Lower("name"),
+                "owner_organisation",
+                condition=Q(is_local=True),
+                name="itsystem_unique_local_name",
+            ),
+            models.CheckConstraint(
+                condition=~Q(parent=F("pk")), name="itsystem_not_own_parent"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SystemUsage(TenantModel):
+    """One organisation's use of a catalog system, with its local facts."""
+
+    role_target = RoleTarget.SYSTEM_USAGE
+
+    system = models.ForeignKey(
+        ItSystem, verbose_name=_("it-system"), on_delete=models.PROTECT, related_name="usages"
+    )
+    responsible_unit = models.ForeignKey(
+        "roles.OrganisationUnit",
+        verbose_name=_("ansvarlig enhed"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="responsible_for_usages",
+    )
+    using_units = models.ManyToManyField(
+        "roles.OrganisationUnit",
+        verbose_name=_("anvendende enheder"),
+        through="SystemUsageUnit",
+        blank=True,
+        related_name="used_systems",
+    )
+    local_name = models.CharField(_("lokalt navn"), max_length=200, blank=True)
+    local_id = models.CharField(_("lokalt id"), max_length=100, blank=True)
+    version = models.CharField(_("version"), max_length=100, blank=True)
+    lifecycle = models.CharField(
+        _("livscyklus"),
+        max_length=20,
+        choices=choices.Lifecycle,
+        default=choices.Lifecycle.UNDECIDED,
+        db_index=True,
+    )
+    go_live_date = models.DateField(_("ibrugtagningsdato"), null=True, blank=True)
+    retirement_date = models.DateField(_("udfasningsdato"), null=True, blank=True)
+    criticality = models.CharField(
+        _("forretningskritikalitet"), max_length=10, choices=choices.Criticality, blank=True
+    )
+    socially_critical = models.BooleanField(_("samfundskritisk"), default=False)
+    data_classification = models.CharField(
+        _("dataklassifikation"), max_length=15, choices=choices.DataClassification, blank=True
+    )
+    hosting = models.CharField(_("hosting"), max_length=15, choices=choices.Hosting, blank=True)
+    user_count = models.CharField(
+        _("antal brugere"), max_length=10, choices=choices.UserCount, blank=True
+    )
+    contains_ai = models.CharField(
+        _("indeholder AI"),
+        max_length=10,
+        choices=choices.YesNoUnknown,
+        default=choices.YesNoUnknown.UNKNOWN,
+    )
+    archive_duty = models.CharField(
+        _("arkivpligt"), max_length=10, choices=choices.ArchiveDuty, blank=True
+    )
+    time_assessment = models.CharField(
+        _("TIME-vurdering"), max_length=10, choices=choices.TimeAssessment, blank=True
+    )
+    time_reason = models.TextField(_("begrundelse for TIME-vurdering"), blank=True)
+    notes = models.TextField(_("noter"), blank=True)
+    reference_url = models.URLField(_("link til dokumentation"), blank=True, max_length=500)
+    external_reference = models.CharField(_("ekstern reference"), max_length=100, blank=True)
+
+    role_assignments = GenericRelation("roles.RoleAssignment")
+
+    objects = SystemUsageQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["system__name"]
+        verbose_name = _("systemanvendelse")
+        verbose_name_plural = _("systemanvendelser")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "system"], name="usage_unique_system_per_org"
+            ),
+            models.CheckConstraint(
+                condition=Q(retirement_date__isnull=True)
+                | Q(go_live_date__isnull=True)
+                | Q(retirement_date__gte=F("go_live_date")),
+                name="usage_retirement_after_go_live",
+            ),
+            models.CheckConstraint(
+                condition=Q(lifecycle__in=choices.Lifecycle.values), name="usage_lifecycle_valid"
+            ),
+            models.UniqueConstraint(fields=["id", "organisation"], name="usage_id_org_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.local_name or self.system.name
+
+    @property
+    def display_name(self) -> str:
+        return str(self)
+
+    def clean(self):
+        super().clean()
+        self.require_same_organisation(responsible_unit=self.responsible_unit)
+        if self.system_id and self.system.is_local and (
+            self.system.owner_organisation_id != self.organisation_id
+        ):
+            raise ValidationError({"system": _("Systemet er lokalt for en anden organisation.")})
+
+
+class SystemUsageUnit(models.Model):
+    """A unit that uses a system usage. Carries the organisation so that PostgreSQL can
+    enforce with composite foreign keys that usage and unit belong to the same one."""
+
+    usage = models.ForeignKey(SystemUsage, on_delete=models.CASCADE, related_name="unit_links")
+    unit = models.ForeignKey(
+        "roles.OrganisationUnit", on_delete=models.CASCADE, related_name="usage_links"
+    )
+    organisation = models.ForeignKey(
+        "roles.Organisation", on_delete=models.CASCADE, related_name="+"
+    )
+
+    objects = scoped_queryset("organisation").as_manager()
+
+    class Meta:
+        ordering = ["usage", "unit"]
+        verbose_name = _("anvendende enhed")
+        verbose_name_plural = _("anvendende enheder")
+        constraints = [
+            models.UniqueConstraint(fields=["usage", "unit"], name="usage_unit_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.usage} · {self.unit}"
+
+    def save(self, *args, **kwargs):
+        # The organisation is always the usage's: never trust a caller to pass it.
+        self.organisation_id = self.usage.organisation_id
+        super().save(*args, **kwargs)
+
+
+class Integration(TenantModel):
+    """A data flow between two system usages of the same organisation."""
+
+    name = models.CharField(_("navn"), max_length=200)
+    description = models.TextField(_("beskrivelse"), blank=True)
+    source = models.ForeignKey(
+        SystemUsage,
+        verbose_name=_("afsender"),
+        on_delete=models.PROTECT,
+        related_name="outgoing_integrations",
+    )
+    target = models.ForeignKey(
+        SystemUsage,
+        verbose_name=_("modtager"),
+        on_delete=models.PROTECT,
+        related_name="incoming_integrations",
+    )
+    direction = models.CharField(
+        _("retning"),
+        max_length=10,
+        choices=choices.IntegrationDirection,
+        default=choices.IntegrationDirection.ONE_WAY,
+    )
+    interface_type = models.CharField(
+        _("snitfladetype"), max_length=20, choices=choices.InterfaceType, blank=True
+    )
+    frequency = models.CharField(
+        _("frekvens"), max_length=10, choices=choices.Frequency, blank=True
+    )
+    external_reference = models.CharField(_("ekstern reference"), max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("integration")
+        verbose_name_plural = _("integrationer")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(source=F("target")), name="integration_source_not_target"
+            ),
+            models.UniqueConstraint(
+                fields=["source", "target", "name"], name="integration_unique_name_per_pair"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self):
+        super().clean()
+        self.require_same_organisation(
+            source=getattr(self, "source", None) if self.source_id else None,
+            target=getattr(self, "target", None) if self.target_id else None,
+        )

@@ -1,0 +1,34 @@
+"""Querysets for systems and usages."""
+
+from __future__ import annotations
+
+from django.db.models import Exists, OuterRef, Q
+
+from kitos.tenancy import ScopedQuerySet
+
+from .choices import ACTIVE_LIFECYCLES
+
+
+class SystemUsageQuerySet(ScopedQuerySet):
+    def active(self, today):
+        """Usages in use on `today`: inside their dates, in an operational-ish lifecycle,
+        and with an active main contract when they have one (DOMAIN.md)."""
+        dated = self.filter(
+            Q(go_live_date__isnull=True) | Q(go_live_date__lte=today),
+            Q(retirement_date__isnull=True) | Q(retirement_date__gte=today),
+            lifecycle__in=ACTIVE_LIFECYCLES,
+        )
+        # The coverage model lives in the contracts app (which depends on this one), so it
+        # is reached through the reverse relation instead of an import.
+        coverage = self.model._meta.get_field("contract_links").related_model
+        main_contract_inactive = coverage.objects.filter(
+            usage=OuterRef("pk"), is_main=True
+        ).filter(
+            Q(contract__terminated_on__lt=today)
+            | Q(contract__expiry_date__lt=today, contract__renewal_months__isnull=True)
+            | Q(contract__start_date__gt=today)
+        )
+        return dated.exclude(Exists(main_contract_inactive))
+
+    def for_list(self):
+        return self.select_related("system", "system__rights_holder", "responsible_unit")

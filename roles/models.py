@@ -1,0 +1,494 @@
+"""Tenancy and people: organisations, their unit trees, memberships, persons, roles and
+competencies. Every other app depends on this one; it depends on none of them."""
+
+from __future__ import annotations
+
+from django.apps import apps
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce, Lower
+from django.utils.translation import gettext_lazy as _
+
+from kitos.tenancy import (
+    EditPolicy,
+    PublicIdModel,
+    ScopedQuerySet,
+    StandardOrOwnQuerySet,
+    TenantModel,
+)
+
+from .choices import CompetencyLevel, MembershipRole, RoleTarget
+
+
+class OrganisationQuerySet(ScopedQuerySet):
+    organisation_path = "pk"
+
+    # The headline numbers of the home page. Those models live in apps that depend on
+    # this one, so they are looked up by name.
+    COUNTED = {
+        "usage_count": "portfolio.SystemUsage",
+        "contract_count": "contracts.Contract",
+        "person_count": "roles.Person",
+        "processing_activity_count": "gdpr.ProcessingActivity",
+    }
+
+    def with_counts(self):
+        annotations = {}
+        for name, label in self.COUNTED.items():
+            model = apps.get_model(label)
+            annotations[name] = Coalesce(
+                Subquery(
+                    model.objects.filter(organisation=OuterRef("pk"))
+                    .order_by()
+                    .values("organisation")
+                    .annotate(n=Count("pk"))
+                    .values("n")[:1]
+                ),
+                0,
+            )
+        return self.annotate(**annotations)
+
+
+class Organisation(PublicIdModel):
+    """A municipality or other public body: the tenant everything else belongs to."""
+
+    name = models.CharField(_("navn"), max_length=200)
+    slug = models.SlugField(_("kort navn"), max_length=60, unique=True)
+    cvr = models.CharField(_("CVR-nummer"), max_length=8, blank=True)
+
+    objects = OrganisationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisationer")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cvr"], condition=~Q(cvr=""), name="organisation_cvr_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(cvr="") | Q(cvr__regex=r"^[0-9]{8}$"),
+                name="organisation_cvr_8_digits",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def owning_organisation_id(self):
+        return self.pk
+
+    edit_role = MembershipRole.ADMIN
+
+
+class OrganisationUnit(TenantModel):
+    """A unit in an organisation's tree: forvaltning at the top, afdelinger, centre and
+    teams below. ``path`` (ancestor ids) makes "this unit and its subtree" one indexed
+    prefix filter, which every dashboard needs."""
+
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("overordnet enhed"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+    )
+    name = models.CharField(_("navn"), max_length=200)
+    local_code = models.CharField(_("lokal kode"), max_length=50, blank=True)
+    ean = models.CharField(_("EAN-nummer"), max_length=13, blank=True)
+    external_reference = models.CharField(_("ekstern reference"), max_length=100, blank=True)
+    # "/12/57/" for a unit with id 57 under 12; maintained by roles.services.
+    path = models.CharField(max_length=500, editable=False, db_index=True, default="")
+    depth = models.PositiveSmallIntegerField(editable=False, default=0)
+
+    class Meta:
+        ordering = ["organisation", "path"]
+        verbose_name = _("organisationsenhed")
+        verbose_name_plural = _("organisationsenheder")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "parent", "name"],
+                name="unit_unique_name_per_parent",
+                nulls_distinct=False,
+            ),
+            models.UniqueConstraint(
+                fields=["organisation", "local_code"],
+                condition=~Q(local_code=""),
+                name="unit_unique_code_per_org",
+            ),
+            models.CheckConstraint(
+                condition=Q(ean="") | Q(ean__regex=r"^[0-9]{13}$"), name="unit_ean_13_digits"
+            ),
+            models.CheckConstraint(condition=~Q(parent=F("pk")), name="unit_not_own_parent"),
+            # Lets other tables reference (unit, organisation) together; PostgreSQL then
+            # enforces "same organisation" with composite foreign keys (kitos.db).
+            models.UniqueConstraint(fields=["id", "organisation"], name="unit_id_org_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self):
+        super().clean()
+        if self.parent_id:
+            self.require_same_organisation(parent=self.parent)
+            if self.pk and self.parent.path and f"/{self.pk}/" in self.parent.path:
+                raise ValidationError({"parent": _("En enhed kan ikke ligge under sig selv.")})
+
+    def subtree(self):
+        """This unit and every unit below it."""
+        return OrganisationUnit.objects.filter(
+            organisation_id=self.organisation_id, path__startswith=self.path
+        )
+
+
+class Membership(EditPolicy, models.Model):
+    """A login user's access to one organisation."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("bruger"),
+        on_delete=models.CASCADE,
+        related_name="memberships",
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.CASCADE,
+        related_name="memberships",
+    )
+    role = models.CharField(
+        _("rettighed"), max_length=10, choices=MembershipRole, default=MembershipRole.READER
+    )
+    created_at = models.DateTimeField(_("oprettet"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("ændret"), auto_now=True)
+
+    objects = ScopedQuerySet.as_manager()
+    edit_role = MembershipRole.ADMIN
+
+    class Meta:
+        ordering = ["organisation", "user"]
+        verbose_name = _("medlemskab")
+        verbose_name_plural = _("medlemskaber")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "organisation"], name="membership_unique_user_org"
+            ),
+            models.CheckConstraint(
+                condition=Q(role__in=MembershipRole.values), name="membership_role_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.organisation} ({self.get_role_display()})"
+
+    @property
+    def owning_organisation_id(self):
+        return self.organisation_id
+
+
+class Person(TenantModel):
+    """Someone who can hold a role. A login is optional: an e-mail is enough to receive
+    alerts. ``left_on`` marks people who have left (their roles need reassigning)."""
+
+    name = models.CharField(_("navn"), max_length=200)
+    email = models.EmailField(_("e-mail"), blank=True)
+    phone = models.CharField(_("telefon"), max_length=40, blank=True)
+    title = models.CharField(_("stilling"), max_length=200, blank=True)
+    unit = models.ForeignKey(
+        OrganisationUnit,
+        verbose_name=_("enhed"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="persons",
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("login"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="persons",
+    )
+    left_on = models.DateField(_("fratrådt"), null=True, blank=True)
+    external_reference = models.CharField(_("ekstern reference"), max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("person")
+        verbose_name_plural = _("personer")
+        constraints = [
+            models.UniqueConstraint(
+                Lower("email"),
+                "organisation",
+                condition=~Q(email=""),
+                name="person_unique_email_per_org",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "organisation"],
+                condition=Q(user__isnull=False),
+                name="person_unique_user_per_org",
+            ),
+            models.UniqueConstraint(fields=["id", "organisation"], name="person_id_org_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self):
+        super().clean()
+        self.require_same_organisation(unit=self.unit)
+
+
+class Discipline(PublicIdModel):
+    """A professional discipline a person can have a competency in (it-arkitektur,
+    kontraktstyring, ...). Standard disciplines have no organisation; organisations may
+    add their own."""
+
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="disciplines",
+    )
+    code = models.SlugField(_("kode"), max_length=60)
+    name = models.CharField(_("navn"), max_length=200)
+    description = models.TextField(_("beskrivelse"), blank=True)
+
+    objects = StandardOrOwnQuerySet.as_manager()
+    edit_role = MembershipRole.ADMIN
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("fagområde")
+        verbose_name_plural = _("fagområder")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "code"],
+                name="discipline_unique_code",
+                nulls_distinct=False,
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def owning_organisation_id(self):
+        return self.organisation_id
+
+
+class RoleType(PublicIdModel):
+    """A named responsibility held on one kind of object (Systemejer on a system usage,
+    Kontraktejer on a contract, ...). Standard types have no organisation."""
+
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="role_types",
+    )
+    code = models.SlugField(_("kode"), max_length=60)
+    name = models.CharField(_("navn"), max_length=200)
+    description = models.TextField(_("beskrivelse"), blank=True)
+    applies_to = models.CharField(_("gælder for"), max_length=40, choices=RoleTarget)
+    is_specialist = models.BooleanField(_("specialistrolle"), default=False)
+    is_required = models.BooleanField(
+        _("påkrævet"),
+        default=False,
+        help_text=_("Objekter af denne type bør altid have rollen besat."),
+    )
+    discipline = models.ForeignKey(
+        Discipline,
+        verbose_name=_("fagområde"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="role_types",
+        help_text=_("Det fagområde rollen kræver kompetencer i."),
+    )
+    sort_order = models.PositiveSmallIntegerField(_("sortering"), default=100)
+
+    objects = StandardOrOwnQuerySet.as_manager()
+    edit_role = MembershipRole.ADMIN
+
+    class Meta:
+        ordering = ["applies_to", "sort_order", "name"]
+        verbose_name = _("rolle")
+        verbose_name_plural = _("roller")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "applies_to", "code"],
+                name="roletype_unique_code",
+                nulls_distinct=False,
+            ),
+            models.CheckConstraint(
+                condition=Q(applies_to__in=RoleTarget.values), name="roletype_applies_to_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def owning_organisation_id(self):
+        return self.organisation_id
+
+
+class RoleAssignmentQuerySet(ScopedQuerySet):
+    def current(self, today):
+        """Assignments in force on `today` (an end date in the past stops counting)."""
+        return self.filter(
+            Q(start_date__isnull=True) | Q(start_date__lte=today),
+            Q(end_date__isnull=True) | Q(end_date__gte=today),
+        )
+
+    def on(self, obj):
+        """Assignments held on `obj` (any model with role assignments)."""
+        return self.filter(
+            content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk
+        )
+
+    def for_list(self):
+        return self.select_related("person", "role_type", "content_type").prefetch_related(
+            "target"
+        )
+
+
+class RoleAssignment(TenantModel):
+    """Person × role type × the object the role is held on (generic target).
+
+    One table for every kind of responsibility answers both "everything person X is
+    responsible for" (filter on person) and "who holds role R on object O" (filter on
+    content type and object id, indexed)."""
+
+    person = models.ForeignKey(
+        Person,
+        verbose_name=_("person"),
+        on_delete=models.PROTECT,
+        related_name="role_assignments",
+    )
+    role_type = models.ForeignKey(
+        RoleType,
+        verbose_name=_("rolle"),
+        on_delete=models.PROTECT,
+        related_name="assignments",
+    )
+    content_type = models.ForeignKey(
+        ContentType, verbose_name=_("objekttype"), on_delete=models.PROTECT
+    )
+    object_id = models.PositiveBigIntegerField(_("objekt-id"))
+    target = GenericForeignKey("content_type", "object_id")
+    start_date = models.DateField(_("fra"), null=True, blank=True)
+    end_date = models.DateField(_("til"), null=True, blank=True)
+    note = models.CharField(_("bemærkning"), max_length=500, blank=True)
+
+    objects = RoleAssignmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["role_type__sort_order", "person__name"]
+        verbose_name = _("rolletildeling")
+        verbose_name_plural = _("rolletildelinger")
+        indexes = [
+            models.Index(fields=["content_type", "object_id"], name="roleassign_target_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True)
+                | Q(start_date__isnull=True)
+                | Q(end_date__gte=F("start_date")),
+                name="roleassignment_end_after_start",
+            ),
+            models.UniqueConstraint(
+                fields=["person", "role_type", "content_type", "object_id"],
+                condition=Q(end_date__isnull=True),
+                name="roleassignment_unique_open",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.role_type}: {self.person}"
+
+    def clean(self):
+        super().clean()
+        if self.person_id:
+            self.require_same_organisation(person=self.person)
+        if self.role_type_id and self.role_type.organisation_id not in (
+            None,
+            self.organisation_id,
+        ):
+            raise ValidationError({"role_type": _("Rollen hører til en anden organisation.")})
+        if self.content_type_id and self.object_id:
+            target = self.target
+            if target is None:
+                raise ValidationError({"object_id": _("Objektet findes ikke.")})
+            if getattr(target, "owning_organisation_id", None) != self.organisation_id:
+                raise ValidationError(
+                    {"object_id": _("Objektet hører til en anden organisation.")}
+                )
+            if self.role_type_id and target_kind(target) != self.role_type.applies_to:
+                raise ValidationError(
+                    {"role_type": _("Rollen kan ikke bruges på denne type objekt.")}
+                )
+
+
+def target_kind(obj) -> str | None:
+    """The RoleTarget of an object, declared by its model as ``role_target``."""
+    return getattr(type(obj), "role_target", None)
+
+
+OrganisationUnit.role_target = RoleTarget.ORGANISATION_UNIT
+Organisation.role_target = RoleTarget.ORGANISATION
+
+
+class Competency(TenantModel):
+    """What a person can do in a discipline: understand it, do it, or teach it."""
+
+    person = models.ForeignKey(
+        Person, verbose_name=_("person"), on_delete=models.CASCADE, related_name="competencies"
+    )
+    discipline = models.ForeignKey(
+        Discipline,
+        verbose_name=_("fagområde"),
+        on_delete=models.PROTECT,
+        related_name="competencies",
+    )
+    level = models.CharField(_("niveau"), max_length=20, choices=CompetencyLevel)
+    note = models.CharField(_("bemærkning"), max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["person__name", "discipline__name"]
+        verbose_name = _("kompetence")
+        verbose_name_plural = _("kompetencer")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "discipline"], name="competency_unique_person_discipline"
+            ),
+            models.CheckConstraint(
+                condition=Q(level__in=CompetencyLevel.values), name="competency_level_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person}: {self.discipline} ({self.get_level_display()})"
+
+    def clean(self):
+        super().clean()
+        if self.person_id:
+            self.require_same_organisation(person=self.person)
+        if self.discipline_id and self.discipline.organisation_id not in (
+            None,
+            self.organisation_id,
+        ):
+            raise ValidationError({"discipline": _("Fagområdet hører til en anden organisation.")})

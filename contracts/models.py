@@ -300,7 +300,12 @@ class CostLine(PublicIdModel):
             models.UniqueConstraint(
                 fields=["contract", "unit", "year", "kind"],
                 name="costline_unique_per_unit_year_kind",
-                nulls_distinct=False,
+            ),
+            # NULLs are distinct in a unique index, so "no unit" needs its own constraint.
+            models.UniqueConstraint(
+                fields=["contract", "year", "kind"],
+                condition=Q(unit__isnull=True),
+                name="costline_unique_per_year_kind_no_unit",
             ),
         ]
 

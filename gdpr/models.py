@@ -56,9 +56,12 @@ class DataCategory(PublicIdModel):
         verbose_name_plural = _("datakategorier")
         constraints = [
             models.UniqueConstraint(
-                fields=["organisation", "code"],
-                name="datacategory_unique_code",
-                nulls_distinct=False,
+                fields=["organisation", "code"], name="datacategory_unique_code"
+            ),
+            models.UniqueConstraint(
+                fields=["code"],
+                condition=Q(organisation__isnull=True),
+                name="datacategory_unique_standard_code",
             ),
             models.CheckConstraint(
                 condition=Q(kind__in=choices.DataCategoryKind.values),

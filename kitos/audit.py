@@ -99,9 +99,10 @@ def diff(before: dict, after: dict) -> dict:
 
 def build_entry(*, actor, action: str, instance: models.Model, changes: dict) -> AuditEntry:
     context = current_context()
+    is_user = actor is not None and actor.is_authenticated and actor.pk is not None
     return AuditEntry(
-        actor=actor if actor is not None and actor.is_authenticated else None,
-        actor_repr=str(actor) if actor is not None and actor.is_authenticated else "system",
+        actor=actor if is_user else None,
+        actor_repr=str(actor)[:200] if is_user else "system",
         organisation_id=getattr(instance, "owning_organisation_id", None),
         action=action,
         source=context.source,

@@ -113,9 +113,12 @@ class OrganisationUnit(TenantModel):
         verbose_name_plural = _("organisationsenheder")
         constraints = [
             models.UniqueConstraint(
-                fields=["organisation", "parent", "name"],
-                name="unit_unique_name_per_parent",
-                nulls_distinct=False,
+                fields=["organisation", "parent", "name"], name="unit_unique_name_per_parent"
+            ),
+            models.UniqueConstraint(
+                fields=["organisation", "name"],
+                condition=Q(parent__isnull=True),
+                name="unit_unique_name_at_top",
             ),
             models.UniqueConstraint(
                 fields=["organisation", "local_code"],
@@ -272,10 +275,11 @@ class Discipline(PublicIdModel):
         verbose_name = _("fagområde")
         verbose_name_plural = _("fagområder")
         constraints = [
+            models.UniqueConstraint(fields=["organisation", "code"], name="discipline_unique_code"),
             models.UniqueConstraint(
-                fields=["organisation", "code"],
-                name="discipline_unique_code",
-                nulls_distinct=False,
+                fields=["code"],
+                condition=Q(organisation__isnull=True),
+                name="discipline_unique_standard_code",
             ),
         ]
 
@@ -329,9 +333,12 @@ class RoleType(PublicIdModel):
         verbose_name_plural = _("roller")
         constraints = [
             models.UniqueConstraint(
-                fields=["organisation", "applies_to", "code"],
-                name="roletype_unique_code",
-                nulls_distinct=False,
+                fields=["organisation", "applies_to", "code"], name="roletype_unique_code"
+            ),
+            models.UniqueConstraint(
+                fields=["applies_to", "code"],
+                condition=Q(organisation__isnull=True),
+                name="roletype_unique_standard_code",
             ),
             models.CheckConstraint(
                 condition=Q(applies_to__in=RoleTarget.values), name="roletype_applies_to_valid"

@@ -11,8 +11,8 @@ from kitos.db import same_organisation_fk
 class Migration(migrations.Migration):
     dependencies = [
         ("contracts", "0003_initial"),
-        ("roles", "0001_initial"),
         ("portfolio", "0002_initial"),
+        ("roles", "0001_initial"),
     ]
 
     operations = [

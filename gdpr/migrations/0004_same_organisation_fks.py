@@ -11,9 +11,9 @@ from kitos.db import same_organisation_fk
 class Migration(migrations.Migration):
     dependencies = [
         ("gdpr", "0003_initial"),
-        ("roles", "0001_initial"),
-        ("portfolio", "0002_initial"),
         ("contracts", "0003_initial"),
+        ("portfolio", "0002_initial"),
+        ("roles", "0001_initial"),
     ]
 
     operations = [

@@ -1,0 +1,94 @@
+"""Writes for suppliers, contracts, their coverage and cost lines."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from kitos.audit import AuditAction, record_change
+from kitos.services import create_object, delete_object, update_object
+from portfolio.models import SystemUsage
+from roles.models import Organisation
+
+from .models import Contract, ContractCoverage, CostLine, Supplier
+
+
+def supplier_create(*, actor, name: str, **fields: Any) -> Supplier:
+    return create_object(actor=actor, instance=Supplier(name=name, **fields))
+
+
+def supplier_update(*, actor, supplier: Supplier, data: dict[str, Any]) -> Supplier:
+    return update_object(actor=actor, instance=supplier, data=data)
+
+
+def contract_create(*, actor, organisation: Organisation, name: str, **fields: Any) -> Contract:
+    return create_object(
+        actor=actor, instance=Contract(organisation=organisation, name=name, **fields)
+    )
+
+
+def contract_update(*, actor, contract: Contract, data: dict[str, Any]) -> Contract:
+    return update_object(actor=actor, instance=contract, data=data)
+
+
+def contract_delete(*, actor, contract: Contract) -> None:
+    delete_object(actor=actor, instance=contract)
+
+
+@transaction.atomic
+def contract_set_coverage(
+    *,
+    actor,
+    contract: Contract,
+    usages: Iterable[SystemUsage],
+    main_for: Iterable[SystemUsage] = (),
+) -> Contract:
+    """Set the usages a contract covers; `main_for` are those for which it is the main
+    contract (a usage has at most one: the previous main link is demoted)."""
+    contract.check_editable_by(actor)
+    usages = list(usages)
+    main_ids = {u.pk for u in main_for}
+    if not main_ids <= {u.pk for u in usages}:
+        raise ValidationError({"usages": _("En hovedkontrakt skal også dække systemet.")})
+    if any(u.organisation_id != contract.organisation_id for u in usages):
+        raise ValidationError({"usages": _("Skal høre til samme organisation.")})
+    before = {
+        link.usage_id: link.is_main for link in ContractCoverage.objects.filter(contract=contract)
+    }
+    after = {u.pk: u.pk in main_ids for u in usages}
+    if before == after:
+        return contract
+    ContractCoverage.objects.filter(contract=contract).exclude(usage_id__in=after).delete()
+    # Another contract stops being main for the usages this one takes over.
+    ContractCoverage.objects.filter(usage_id__in=main_ids, is_main=True).exclude(
+        contract=contract
+    ).update(is_main=False)
+    for usage_id, is_main in after.items():
+        ContractCoverage.objects.update_or_create(
+            contract=contract,
+            usage_id=usage_id,
+            defaults={"is_main": is_main, "organisation_id": contract.organisation_id},
+        )
+    record_change(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        instance=contract,
+        changes={
+            "usages": [sorted(before), sorted(after)],
+            "main_for": [
+                sorted(k for k, v in before.items() if v),
+                sorted(main_ids),
+            ],
+        },
+    )
+    return contract
+
+
+def cost_line_create(*, actor, contract: Contract, year: int, amount, **fields: Any) -> CostLine:
+    return create_object(
+        actor=actor, instance=CostLine(contract=contract, year=year, amount=amount, **fields)
+    )

@@ -1,0 +1,44 @@
+"""Writes for data assets, processing activities and data processing agreements."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.db import transaction
+
+from kitos.dates import add_months
+from kitos.services import create_object, update_object
+
+from .models import DataProcessingAgreement, OversightRecord
+
+
+def next_oversight_date(
+    agreement: DataProcessingAgreement, last_date: datetime.date | None
+) -> datetime.date | None:
+    """The next supervision is due one interval after the last one (or after the
+    agreement was concluded when none has been done yet)."""
+    if not agreement.oversight_interval:
+        return None
+    base = last_date or agreement.concluded_on
+    if base is None:
+        return None
+    return add_months(base, int(agreement.oversight_interval))
+
+
+@transaction.atomic
+def oversight_record_create(
+    *, actor, agreement: DataProcessingAgreement, date: datetime.date, method: str, **fields: Any
+) -> OversightRecord:
+    """Record a performed supervision and move the agreement's next due date."""
+    record = create_object(
+        actor=actor,
+        instance=OversightRecord(agreement=agreement, date=date, method=method, **fields),
+    )
+    last = agreement.oversight_records.order_by("-date").values_list("date", flat=True).first()
+    update_object(
+        actor=actor,
+        instance=agreement,
+        data={"next_oversight_date": next_oversight_date(agreement, last)},
+    )
+    return record

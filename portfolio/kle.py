@@ -1,0 +1,73 @@
+"""KLE taxonomy and KL's standard processing activities, read from KL's list
+(gdpr/data/kl-behandlingsaktiviteter-kle.csv: number; activity; KLE main group; KLE
+group; KLE level 3)."""
+
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.db import transaction
+
+from .models import KleNumber
+
+KL_ACTIVITIES_CSV = Path(__file__).resolve().parent.parent / "gdpr" / "data" / (
+    "kl-behandlingsaktiviteter-kle.csv"
+)
+
+# "15. 00. Organisering ..." or "15.00.05. Beskæftigelsesindsats ..." -> number, title
+_KLE_LABEL = re.compile(r"^\s*(\d{2})\.\s*(?:(\d{2})\.\s*)?(?:(\d{2})\.\s*)?(.*?)\s*$")
+
+
+def parse_kle_label(label: str) -> tuple[str, str] | None:
+    match = _KLE_LABEL.match(label or "")
+    if not match:
+        return None
+    parts = [p for p in match.groups()[:3] if p]
+    return ".".join(parts), match.group(4)
+
+
+@dataclass
+class StandardActivity:
+    number: str
+    name: str
+    kle_numbers: list[str] = field(default_factory=list)
+
+
+def read_kl_list(path: Path = KL_ACTIVITIES_CSV):
+    """The KLE nodes (number -> title) and the standard activities of KL's list."""
+    nodes: dict[str, str] = {}
+    activities: dict[tuple[str, str], StandardActivity] = {}
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        reader = csv.reader(handle, delimiter=";")
+        next(reader)  # header
+        for row in reader:
+            if len(row) < 5 or not row[1].strip():
+                continue
+            number, name = row[0].strip(), " ".join(row[1].split())
+            activity = activities.setdefault((number, name), StandardActivity(number, name))
+            for label in row[2:5]:
+                parsed = parse_kle_label(label)
+                if parsed:
+                    nodes.setdefault(*parsed)
+            leaf = parse_kle_label(row[4]) or parse_kle_label(row[3])
+            if leaf and leaf[0] not in activity.kle_numbers:
+                activity.kle_numbers.append(leaf[0])
+    return nodes, list(activities.values())
+
+
+@transaction.atomic
+def load_kle(path: Path = KL_ACTIVITIES_CSV) -> int:
+    """Create the KLE nodes that do not exist yet (parents first). Returns how many."""
+    nodes, _ = read_kl_list(path)
+    existing = set(KleNumber.objects.values_list("number", flat=True))
+    missing = sorted(set(nodes) - existing, key=lambda n: (n.count("."), n))
+    by_number = {k.number: k for k in KleNumber.objects.all()}
+    for number in missing:
+        parent_number = number.rsplit(".", 1)[0] if "." in number else None
+        by_number[number] = KleNumber.objects.create(
+            number=number, title=nodes[number][:300], parent=by_number.get(parent_number)
+        )
+    return len(missing)

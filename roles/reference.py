@@ -1,0 +1,88 @@
+"""Standard reference data: disciplines and role types every organisation starts with.
+
+Functions take an app registry so that a data migration (historical models) and the
+``load_reference_data`` command (current models) share one definition. Idempotent."""
+
+from __future__ import annotations
+
+# (code, name) — the disciplines the municipal strategy papers name.
+DISCIPLINES = (
+    ("it-arkitektur", "It-arkitektur"),
+    ("kontraktstyring", "Kontrakt- og leverandørstyring"),
+    ("it-udbud", "It-udbud"),
+    ("arbejdsgangsanalyse", "Arbejdsgangsanalyse (BPMN)"),
+    ("beslutningsregler", "Beslutningsregler (DMN)"),
+    ("datamodellering", "Begrebs- og datamodellering (UML)"),
+    ("databeskyttelse", "Databeskyttelse"),
+    ("projektledelse", "Projektledelse"),
+    ("gevinstrealisering", "Gevinstrealisering"),
+    ("oekonomi", "Økonomi og budget"),
+)
+
+# (code, name, applies_to, is_specialist, is_required, discipline code, sort order)
+ROLE_TYPES = (
+    ("systemejer", "Systemejer", "system_usage", False, True, "", 10),
+    ("systemansvarlig", "Systemansvarlig", "system_usage", False, False, "", 20),
+    ("forretningsejer", "Forretningsejer", "system_usage", False, False, "", 30),
+    ("dataejer", "Dataejer", "system_usage", False, False, "databeskyttelse", 40),
+    ("sikkerhedsansvarlig", "Sikkerhedsansvarlig", "system_usage", False, False, "", 50),
+    ("it-arkitekt", "It-arkitekt", "system_usage", True, False, "it-arkitektur", 60),
+    (
+        "proceskonsulent",
+        "Proces-/forretningskonsulent",
+        "system_usage",
+        True,
+        False,
+        "arbejdsgangsanalyse",
+        70,
+    ),
+    ("kontraktejer", "Kontraktejer", "contract", False, True, "", 10),
+    ("contract-manager", "Contract manager", "contract", True, False, "kontraktstyring", 20),
+    ("budgetansvarlig", "Budgetansvarlig", "contract", False, False, "oekonomi", 30),
+    ("udbudskonsulent", "Udbudskonsulent", "contract", True, False, "it-udbud", 40),
+    ("oekonomikonsulent", "Økonomikonsulent", "contract", True, False, "oekonomi", 50),
+    (
+        "behandlingsansvarlig",
+        "Ansvarlig for behandlingsaktivitet",
+        "processing_activity",
+        False,
+        True,
+        "databeskyttelse",
+        10,
+    ),
+    (
+        "dba-ansvarlig",
+        "Ansvarlig for databehandleraftale",
+        "data_processing_agreement",
+        False,
+        True,
+        "databeskyttelse",
+        10,
+    ),
+    ("enhedsleder", "Leder", "organisation_unit", False, False, "", 10),
+    ("dpo", "Databeskyttelsesrådgiver (DPO)", "organisation", False, True, "databeskyttelse", 10),
+    ("it-chef", "It-chef", "organisation", False, False, "", 20),
+)
+
+
+def ensure_disciplines_and_role_types(apps) -> None:
+    Discipline = apps.get_model("roles", "Discipline")
+    RoleType = apps.get_model("roles", "RoleType")
+    disciplines = {}
+    for code, name in DISCIPLINES:
+        disciplines[code], _ = Discipline.objects.get_or_create(
+            organisation=None, code=code, defaults={"name": name}
+        )
+    for code, name, applies_to, specialist, required, discipline, order in ROLE_TYPES:
+        RoleType.objects.get_or_create(
+            organisation=None,
+            applies_to=applies_to,
+            code=code,
+            defaults={
+                "name": name,
+                "is_specialist": specialist,
+                "is_required": required,
+                "discipline": disciplines.get(discipline),
+                "sort_order": order,
+            },
+        )

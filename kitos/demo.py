@@ -137,10 +137,10 @@ class Seeder:
 
 # Which forvaltning normally owns a system of a business type.
 BUSINESS_TYPE_OWNER = {
-    "esdh": "DIG", "economy": "OEP", "payroll_hr": "OEP", "citizen_service": "BS",
+    "esdh": "BD", "economy": "OP", "payroll_hr": "OP", "citizen_service": "BD",
     "social": "SS", "children": "BU", "school": "BU", "employment": "BE",
-    "technical": "TM", "gis": "TM", "infrastructure": "DIG", "collaboration": "DIG",
-    "self_service": "BS", "identity": "DIG", "bi": "OEP", "culture": "KF", "other": "DIG",
+    "technical": "TM", "gis": "TM", "infrastructure": "BD", "collaboration": "BD",
+    "self_service": "BD", "identity": "BD", "bi": "OP", "culture": "KF", "other": "BD",
 }
 
 
@@ -224,7 +224,7 @@ class OrgSeeder:
         ] or [self.forvaltninger[forvaltning_code]]
 
     def forvaltning_code(self, business_type: str) -> str:
-        code = BUSINESS_TYPE_OWNER.get(business_type, "DIG")
+        code = BUSINESS_TYPE_OWNER.get(business_type, "BD")
         return code if code in self.forvaltninger else next(iter(self.forvaltninger))
 
     def seed_persons(self) -> list[Person]:
@@ -500,7 +500,9 @@ class OrgSeeder:
 
     # -- data and GDPR ------------------------------------------------------------------
     def seed_data_assets(self) -> list[DataAsset]:
-        categories = {c.kind: c for c in DataCategory.objects.filter(organisation=None, parent=None)}
+        categories = {
+            c.kind: c for c in DataCategory.objects.filter(organisation=None, parent=None)
+        }
         existing = {a.name: a for a in DataAsset.objects.filter(organisation=self.organisation)}
         linked = set(
             DataAssetUsage.objects.filter(organisation=self.organisation).values_list(

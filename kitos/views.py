@@ -11,6 +11,10 @@ from django.views.generic import TemplateView
 
 from roles.models import Organisation
 
+from .tasks import ping
+
+WORKER_PING_TIMEOUT = 5
+
 
 class HomeView(LoginRequiredMixin, TemplateView):
     """The user's organisations, each with its headline numbers."""
@@ -28,11 +32,23 @@ class HomeView(LoginRequiredMixin, TemplateView):
 @never_cache
 @require_GET
 def healthz(request):
-    """Liveness and readiness for the orchestrator: 200 when the database answers."""
+    """Liveness and readiness for the orchestrator: 200 when the database answers.
+    With ``?worker=1`` a Celery worker must also answer a ping within a few seconds
+    (used by the worker's own health check in docker compose)."""
+    report, status = {"status": "ok"}, 200
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
+        report["database"] = "ok"
     except Exception as error:  # noqa: BLE001 - any DB failure means "not ready"
-        return JsonResponse({"status": "error", "database": str(error)[:200]}, status=503)
-    return JsonResponse({"status": "ok", "database": "ok"})
+        report.update(status="error", database=str(error)[:200])
+        status = 503
+    if request.GET.get("worker") == "1":
+        try:
+            answer = ping.apply_async(expires=10).get(timeout=WORKER_PING_TIMEOUT)
+            report["worker"] = "ok" if answer == "pong" else "unexpected answer"
+        except Exception as error:  # noqa: BLE001 - broker down, no worker, timeout
+            report.update(status="error", worker=f"{type(error).__name__}: {error}"[:200])
+            status = 503
+    return JsonResponse(report, status=status)

@@ -12,3 +12,6 @@ LANGUAGE_CODE = "da"
 # The suite decides per test whether a real worker is needed (tests marked `redis`);
 # everything else runs tasks eagerly even when REDIS_URL is set.
 CELERY_TASK_ALWAYS_EAGER = True
+# Serve static files straight from the finders; there is no collectstatic here.
+WHITENOISE_AUTOREFRESH = True
+WHITENOISE_USE_FINDERS = True

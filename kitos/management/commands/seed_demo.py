@@ -23,6 +23,6 @@ class Command(BaseCommand):
         for line in seeder.run():
             self.stdout.write(line)
         self.stdout.write("")
-        self.stdout.write(self.style.SUCCESS("Demo-logins (adgangskode: %s):" % DEMO_PASSWORD))
+        self.stdout.write(self.style.SUCCESS(f"Demo-logins (adgangskode: {DEMO_PASSWORD}):"))
         for username, (slug, role, title, _staff) in LOGINS.items():
             self.stdout.write(f"  {username:<12} {title} i {slug} ({role})")

@@ -1,0 +1,49 @@
+# kitos: the two commands a newcomer needs are `make run` and `make test`.
+# Both create .venv with Python 3.11 and install the project on first use.
+
+PYTHON ?= $(shell command -v python3.11 2>/dev/null || command -v python3)
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed-stamp
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+
+.PHONY: install run test lint check migrate seed worker clean
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "kitos needs Python 3.11 (found %s); set PYTHON=/path/to/python3.11" % sys.version.split()[0])'
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+## make run: SQLite, eager Celery tasks, demo data, http://127.0.0.1:8000
+run: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py seed_demo
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+## make test: the whole suite (SQLite unless DATABASE_URL is set; .ci/run uses PostgreSQL)
+test: install
+	DJANGO_SETTINGS_MODULE=kitos.settings.test $(PY) -m pytest --create-db $(PYTEST_ARGS)
+
+lint: install
+	$(PY) -m ruff check .
+
+check: install
+	DJANGO_SETTINGS_MODULE=kitos.settings.test $(PY) manage.py makemigrations --check --dry-run
+
+migrate: install
+	$(PY) manage.py migrate --noinput
+
+seed: migrate
+	$(PY) manage.py seed_demo
+
+## make worker: a Celery worker and beat against REDIS_URL (production runs them separately)
+worker: install
+	$(PY) -m celery -A kitos worker --beat --loglevel=INFO
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache staticfiles

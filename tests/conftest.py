@@ -1,0 +1,62 @@
+"""Shared fixtures: two organisations with a member of each kind, and guards that make
+CI fail when it is not running against the services it claims to test."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from django.db import connection
+
+from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _require_ci_services(django_db_setup, django_db_blocker):
+    """`.ci/run` sets KITOS_REQUIRE_POSTGRES: never silently test on SQLite there."""
+    if os.environ.get("KITOS_REQUIRE_POSTGRES") == "1":
+        assert connection.vendor == "postgresql", (
+            f"KITOS_REQUIRE_POSTGRES=1 but the suite runs on {connection.vendor}"
+        )
+
+
+@pytest.fixture
+def org(db):
+    return OrganisationFactory(name="Demo Testkommune", slug="demo-test")
+
+
+@pytest.fixture
+def other_org(db):
+    return OrganisationFactory(name="Nabo Testkommune", slug="nabo-test")
+
+
+def _member(organisation, role, username):
+    return MembershipFactory(
+        organisation=organisation, role=role, user=UserFactory(username=username)
+    ).user
+
+
+@pytest.fixture
+def reader(org):
+    return _member(org, "reader", "reader")
+
+
+@pytest.fixture
+def editor(org):
+    return _member(org, "editor", "editor")
+
+
+@pytest.fixture
+def admin_user(org):
+    return _member(org, "admin", "org-admin")
+
+
+@pytest.fixture
+def outsider(other_org):
+    """An editor of the other organisation: must see nothing of `org`."""
+    return _member(other_org, "editor", "outsider")
+
+
+@pytest.fixture
+def superuser(db):
+    return UserFactory(username="root", is_superuser=True, is_staff=True)

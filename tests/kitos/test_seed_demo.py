@@ -1,0 +1,117 @@
+"""seed_demo builds a realistic demo and is idempotent."""
+
+from __future__ import annotations
+
+import datetime
+from io import StringIO
+
+import pytest
+from django.apps import apps
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+
+from contracts.models import Contract, Supplier
+from gdpr.models import DataProcessingAgreement, ProcessingActivity
+from gdpr.reference import ensure_data_categories
+from kitos.models import AuditEntry
+from portfolio.models import Integration, ItSystem, SystemUsage
+from roles.models import Competency, Organisation, OrganisationUnit, Person, RoleAssignment
+from roles.reference import ensure_disciplines_and_role_types
+
+pytestmark = pytest.mark.django_db
+
+TODAY = datetime.date(2026, 11, 21)
+
+
+def counts():
+    return {
+        model.__name__: model.objects.count()
+        for model in (
+            Organisation, OrganisationUnit, Person, Competency, Supplier, ItSystem,
+            SystemUsage, Integration, Contract, ProcessingActivity, DataProcessingAgreement,
+            RoleAssignment, AuditEntry, get_user_model(),
+        )
+    }
+
+
+@pytest.fixture(scope="module")
+def seeded(django_db_setup, django_db_blocker):
+    """Seed once for the module (it takes a while) and clean up afterwards."""
+    with django_db_blocker.unblock():
+        call_command("seed_demo", today=TODAY, stdout=StringIO())
+        first = counts()
+        call_command("seed_demo", today=TODAY, stdout=StringIO())
+        second = counts()
+        yield first, second
+        call_command("flush", interactive=False, verbosity=0)
+        # flush also empties what the data migrations created; restore exactly that.
+        ensure_disciplines_and_role_types(apps)
+        ensure_data_categories(apps)
+
+
+def test_second_run_changes_nothing(seeded):
+    first, second = seeded
+    assert first == second
+
+
+def test_demo_is_big_and_realistic_enough(seeded):
+    demo = Organisation.objects.get(slug="demo")
+    assert Organisation.objects.filter(slug="nabo", name="Nabo Kommune").exists()
+    assert demo.name == "Demo Kommune"
+    in_demo = {"organisation": demo}
+    forvaltninger = OrganisationUnit.objects.filter(**in_demo, depth=1).count()
+    assert 6 <= forvaltninger <= 8
+    assert OrganisationUnit.objects.filter(**in_demo).count() >= 30
+    assert Person.objects.filter(**in_demo).count() >= 100
+    assert Competency.objects.filter(**in_demo).count() >= 50
+    assert ItSystem.objects.filter(is_local=False).count() >= 150
+    assert Supplier.objects.count() >= 30
+    for name in ("KMD A/S", "Netcompany A/S", "Systematic A/S", "EG A/S", "Fujitsu A/S"):
+        assert Supplier.objects.filter(name=name).exists(), name
+    assert SystemUsage.objects.filter(**in_demo).count() >= 200
+    assert Integration.objects.filter(**in_demo).count() >= 50
+    assert Contract.objects.filter(**in_demo).count() >= 150
+    assert ProcessingActivity.objects.filter(**in_demo).count() >= 50
+    assert ProcessingActivity.objects.filter(**in_demo).exclude(standard_number="").exists()
+    assert DataProcessingAgreement.objects.filter(**in_demo).count() >= 20
+    assert RoleAssignment.objects.filter(**in_demo).count() >= 300
+
+
+def test_usages_are_spread_over_forvaltninger(seeded):
+    demo = Organisation.objects.get(slug="demo")
+    spread = {
+        unit.path.split("/")[2]
+        for unit in OrganisationUnit.objects.filter(responsible_for_usages__organisation=demo)
+    }
+    assert len(spread) >= 6
+
+
+def test_contract_dates_are_varied(seeded):
+    demo = Contract.objects.filter(organisation__slug="demo")
+    soon = TODAY + datetime.timedelta(days=180)
+    assert demo.filter(expiry_date__range=(TODAY, soon), renewal_months__isnull=True).exists()
+    assert demo.filter(renewal_months__isnull=False).exists()
+    assert demo.filter(expiry_date__isnull=True, notice_to_end_of="quarter").exists()
+    assert demo.filter(terminated_on__isnull=False).exists()
+    assert demo.filter(expiry_date__lt=TODAY, renewal_months__isnull=True).exists()
+
+
+def test_demo_logins_work(seeded, client):
+    for username, role in (("chef", "editor"), ("systemejer", "editor"),
+                           ("laeser", "reader"), ("admin", "admin")):
+        user = get_user_model().objects.get(username=username)
+        assert user.memberships.get(organisation__slug="demo").role == role
+        assert client.login(username=username, password="kitos-demo-2026")
+    systemejer = Person.objects.get(user__username="systemejer")
+    assert systemejer.role_assignments.count() >= 5
+
+
+def test_demo_is_tenant_separated(seeded):
+    """Nothing of one demo municipality points into the other."""
+    for usage in SystemUsage.objects.select_related("responsible_unit"):
+        if usage.responsible_unit:
+            assert usage.responsible_unit.organisation_id == usage.organisation_id
+    nabo_user = get_user_model().objects.get(username="nabo-admin")
+    assert not SystemUsage.objects.visible_to(nabo_user).filter(
+        organisation__slug="demo"
+    ).exists()

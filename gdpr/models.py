@@ -5,7 +5,6 @@ processing activities, and data processing agreements with their oversight. Depe
 from __future__ import annotations
 
 from django.contrib.contenttypes.fields import GenericRelation
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Lower

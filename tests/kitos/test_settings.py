@@ -13,7 +13,11 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def run_manage(*args, **env):
-    full_env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "REDIS"))}
+    full_env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("DJANGO_", "REDIS_URL", "DATABASE_URL"))
+    }
     full_env.update(env)
     return subprocess.run(
         [sys.executable, "manage.py", *args],

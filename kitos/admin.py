@@ -1,0 +1,127 @@
+"""The admin site's titles and the read-only audit log."""
+
+import json
+
+from django.contrib import admin
+from django.core.exceptions import FieldDoesNotExist
+from django.urls import NoReverseMatch, reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
+
+from .admin_base import KitosModelAdmin
+from .models import AuditAction, AuditEntry
+
+admin.site.site_header = _("kitos administration")
+admin.site.site_title = _("kitos administration")
+admin.site.index_title = _("Oversigt")
+
+RelatedOnly = admin.RelatedOnlyFieldListFilter
+
+
+def _shown(value) -> str:
+    """An audited value as people read it (the log stores JSON)."""
+    if value is None or value == "":
+        return "–"
+    if isinstance(value, bool):
+        return str(_("Ja") if value else _("Nej"))
+    if isinstance(value, list | dict):
+        return json.dumps(value, ensure_ascii=False)
+    return str(value)
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(KitosModelAdmin):
+    """The log is written by the services only: nobody adds, changes or deletes here."""
+
+    list_display = (
+        "timestamp",
+        "action",
+        "object_repr",
+        "content_type",
+        "changed_fields",
+        "actor_repr",
+        "organisation",
+        "source",
+    )
+    list_filter = (
+        "action",
+        "source",
+        ("content_type", RelatedOnly),
+        ("organisation", RelatedOnly),
+    )
+    search_fields = ("object_repr", "actor_repr")
+    list_select_related = ("content_type", "organisation")
+    date_hierarchy = "timestamp"
+    fields = (
+        "timestamp",
+        "action",
+        "source",
+        "actor",
+        "actor_repr",
+        "organisation",
+        "content_type",
+        "object_link",
+        "object_id",
+        "object_uuid",
+        "request_link",
+        "changes_table",
+    )
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("ændrede felter"))
+    def changed_fields(self, entry):
+        return ", ".join(sorted(entry.changes or {}))
+
+    @admin.display(description=_("objekt"))
+    def object_link(self, entry):
+        if entry.action == AuditAction.DELETE:
+            return entry.object_repr
+        ct = entry.content_type
+        try:
+            url = reverse(f"admin:{ct.app_label}_{ct.model}_change", args=[entry.object_id])
+        except NoReverseMatch:
+            return entry.object_repr
+        return format_html('<a href="{}">{}</a>', url, entry.object_repr)
+
+    @admin.display(description=_("handlings-id"))
+    def request_link(self, entry):
+        """Every change made by the same request or import run."""
+        url = reverse("admin:kitos_auditentry_changelist")
+        return format_html('<a href="{}?group_id={}">{}</a>', url, entry.group_id, entry.group_id)
+
+    @admin.display(description=_("ændringer"))
+    def changes_table(self, entry):
+        model = entry.content_type.model_class()
+        rows = []
+        for name, change in sorted((entry.changes or {}).items()):
+            if isinstance(change, list) and len(change) == 2:
+                before, after = change
+            else:  # not the usual [before, after]: show it whole
+                before, after = None, change
+            rows.append((self._field_label(model, name), _shown(before), _shown(after)))
+        if not rows:
+            return "–"
+        return format_html(
+            "<table><thead><tr><th>{}</th><th>{}</th><th>{}</th></tr></thead>"
+            "<tbody>{}</tbody></table>",
+            _("felt"),
+            _("før"),
+            _("efter"),
+            format_html_join("", "<tr><td>{}</td><td>{}</td><td>{}</td></tr>", rows),
+        )
+
+    @staticmethod
+    def _field_label(model, name: str) -> str:
+        try:
+            return f"{model._meta.get_field(name).verbose_name} ({name})"
+        except (AttributeError, FieldDoesNotExist):  # model gone, or not a field
+            return name

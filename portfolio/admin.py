@@ -1,0 +1,123 @@
+"""Admin for the KLE taxonomy, the shared system catalog, system usages and integrations."""
+
+from django.contrib import admin
+
+from kitos.admin_base import KitosModelAdmin, LinkInline, LinkSetFormSet, LinkTableAdmin
+
+from .models import Integration, ItSystem, KleNumber, SystemUsage, SystemUsageUnit
+from .services import usage_update
+
+RelatedOnly = admin.RelatedOnlyFieldListFilter
+
+
+@admin.register(KleNumber)
+class KleNumberAdmin(KitosModelAdmin):
+    """KLE is a national taxonomy maintained by its import, and has no edit policy for
+    the services to check: read-only here (it is listed for the autocomplete)."""
+
+    list_display = ("number", "title", "parent")
+    list_filter = (("parent", admin.EmptyFieldListFilter),)
+    search_fields = ("number", "title")
+    list_select_related = ("parent",)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ItSystem)
+class ItSystemAdmin(KitosModelAdmin):
+    list_display = (
+        "name",
+        "rights_holder",
+        "business_type",
+        "licence_model",
+        "is_local",
+        "owner_organisation",
+    )
+    list_filter = (
+        "is_local",
+        "business_type",
+        "licence_model",
+        ("owner_organisation", RelatedOnly),
+    )
+    search_fields = ("name", "previous_names", "external_reference", "rights_holder__name")
+    list_select_related = ("rights_holder", "owner_organisation")
+    autocomplete_fields = ("rights_holder", "parent", "kle_numbers")
+
+
+class UsingUnitsFormSet(LinkSetFormSet):
+    def save_links(self, rows):
+        usage_update(
+            actor=self.actor, usage=self.instance, using_units=[row["unit"] for row in rows]
+        )
+
+
+class SystemUsageUnitInline(LinkInline):
+    model = SystemUsageUnit
+    formset = UsingUnitsFormSet
+    autocomplete_fields = ("unit",)
+    list_select_related = ("usage__system", "unit")
+
+
+@admin.register(SystemUsage)
+class SystemUsageAdmin(KitosModelAdmin):
+    list_display = (
+        "__str__",
+        "system",
+        "organisation",
+        "responsible_unit",
+        "lifecycle",
+        "criticality",
+        "updated_at",
+    )
+    list_filter = (
+        "lifecycle",
+        "criticality",
+        "hosting",
+        "data_classification",
+        "socially_critical",
+        "contains_ai",
+        ("organisation", RelatedOnly),
+    )
+    search_fields = ("local_name", "local_id", "system__name", "external_reference")
+    list_select_related = ("system", "organisation", "responsible_unit")
+    autocomplete_fields = ("system", "responsible_unit")
+    inlines = (SystemUsageUnitInline,)
+
+
+@admin.register(SystemUsageUnit)
+class SystemUsageUnitAdmin(LinkTableAdmin):
+    list_display = ("usage", "unit", "organisation")
+    list_filter = (("organisation", RelatedOnly),)
+    search_fields = ("usage__local_name", "usage__system__name", "unit__name")
+    list_select_related = ("usage__system", "unit", "organisation")
+
+
+@admin.register(Integration)
+class IntegrationAdmin(KitosModelAdmin):
+    list_display = (
+        "name",
+        "source",
+        "target",
+        "direction",
+        "interface_type",
+        "frequency",
+        "organisation",
+    )
+    list_filter = ("direction", "interface_type", "frequency", ("organisation", RelatedOnly))
+    search_fields = (
+        "name",
+        "external_reference",
+        "source__local_name",
+        "source__system__name",
+        "target__local_name",
+        "target__system__name",
+    )
+    list_select_related = ("source__system", "target__system", "organisation")
+    autocomplete_fields = ("source", "target")

@@ -5,12 +5,15 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
+from kitos.audit import AuditAction, record_change
 from kitos.dates import add_months
 from kitos.services import create_object, update_object
 
-from .models import DataProcessingAgreement, OversightRecord
+from .models import DataAsset, DataAssetUsage, DataProcessingAgreement, OversightRecord
 
 
 def next_oversight_date(
@@ -42,3 +45,22 @@ def oversight_record_create(
         data={"next_oversight_date": next_oversight_date(agreement, last)},
     )
     return record
+
+
+@transaction.atomic
+def data_asset_link_usage(*, actor, asset: DataAsset, usage, use: str) -> DataAssetUsage:
+    """Record that a system usage stores, uses or exposes a data asset (audited on the
+    asset, like the other many-to-many changes)."""
+    asset.check_editable_by(actor)
+    link = DataAssetUsage(asset=asset, usage=usage, use=use)
+    if usage.organisation_id != asset.organisation_id:
+        raise ValidationError({"usage": _("Skal høre til samme organisation.")})
+    link.full_clean(exclude=["organisation"])
+    link.save()
+    record_change(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        instance=asset,
+        changes={"usages": [None, {"usage": usage.pk, "use": use}]},
+    )
+    return link

@@ -85,7 +85,12 @@ def snapshot(instance: models.Model, m2m: Iterable[str] = ()) -> dict:
     for f in instance._meta.concrete_fields:
         if f.primary_key or f.name in ("created_at", "updated_at"):
             continue
-        state[f.name] = _plain(getattr(instance, f.attname))
+        value = getattr(instance, f.attname)
+        if isinstance(f, models.DecimalField) and value is not None:
+            # "99" typed in a form and 99.00 read back are the same amount: compare and
+            # store them as the column holds them.
+            value = decimal.Decimal(value).quantize(decimal.Decimal(1).scaleb(-f.decimal_places))
+        state[f.name] = _plain(value)
     for name in m2m:
         state[name] = sorted(getattr(instance, name).values_list("pk", flat=True))
     return state

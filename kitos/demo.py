@@ -36,7 +36,7 @@ from gdpr.models import (
     SubProcessor,
 )
 from gdpr.reference import ensure_data_categories
-from gdpr.services import oversight_record_create
+from gdpr.services import data_asset_link_usage, oversight_record_create
 from kitos import demo_data as data
 from kitos.audit import AuditSource, audit_context
 from kitos.dates import add_months
@@ -535,8 +535,9 @@ class OrgSeeder:
                     )
                 ] or self.usages
                 for usage in rng.sample(candidates, min(2, len(candidates))):
-                    DataAssetUsage.objects.create(
-                        asset=asset, usage=usage, use=rng.choice(["stores", "uses"])
+                    data_asset_link_usage(
+                        actor=SYSTEM, asset=asset, usage=usage,
+                        use=rng.choice(["stores", "uses"]),
                     )
             assets.append(asset)
         return assets

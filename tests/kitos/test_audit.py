@@ -121,3 +121,9 @@ def test_delete_of_referenced_object_is_refused_with_a_message(org, editor):
         usage_delete(actor=editor, usage=usage)
     assert "integration" in str(error.value)
     assert not AuditEntry.objects.filter(action="delete").exists()
+
+
+def test_amounts_typed_without_decimals_are_not_a_change(org, editor):
+    contract = ContractFactory(organisation=org, yearly_cost=Decimal("99.00"))
+    contract_update(actor=editor, contract=contract, data={"yearly_cost": Decimal("99")})
+    assert not AuditEntry.objects.filter(object_id=contract.pk).exists()

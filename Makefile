@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed-stamp
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: install run test lint check migrate seed worker clean
+.PHONY: install run test lint check migrate seed worker clean messages
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "kitos needs Python 3.11 (found %s); set PYTHON=/path/to/python3.11" % sys.version.split()[0])'
@@ -47,3 +47,8 @@ worker: install
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache staticfiles
+
+## make messages: refresh and compile the English catalogue (needs gettext)
+messages: install
+	$(PY) manage.py makemessages -l en --ignore=.venv --ignore=tests --ignore=staticfiles --no-location
+	$(PY) manage.py compilemessages -l en --ignore=.venv

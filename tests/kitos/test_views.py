@@ -95,3 +95,19 @@ def test_healthz_worker_check_runs_the_ping_task(client):
     # tests/kitos/test_celery.py runs it through a real Redis broker and worker.
     response = client.get("/healthz?worker=1")
     assert response.json()["worker"] == "ok"
+
+
+def test_english_catalogue_is_complete(client):
+    """English is a real option: the login page and the domain vocabulary translate."""
+    from django.utils import translation
+
+    from contracts.models import Contract
+
+    response = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="en")
+    html = response.content.decode()
+    assert "Log in" in html and "Skip to content" in html
+    with translation.override("en"):
+        assert str(Contract._meta.verbose_name) == "contract"
+        assert str(Contract._meta.get_field("irrevocable_until").verbose_name) == (
+            "irrevocable until"
+        )

@@ -33,3 +33,13 @@ class CostKind(models.TextChoices):
     ACQUISITION = "acquisition", _("Anskaffelse")
     OPERATION = "operation", _("Drift")
     OTHER = "other", _("Andet")
+
+
+class ContractStatus(models.TextChoices):
+    """Computed by contracts/deadlines.py; stored so lists and alerts filter in SQL."""
+
+    FUTURE = "future", _("Fremtidig")
+    ACTIVE = "active", _("Aktiv")
+    IN_NOTICE = "in_notice", _("I opsigelse")
+    EXPIRED = "expired", _("Udløbet")
+    TERMINATED = "terminated", _("Ophørt")

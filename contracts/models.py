@@ -3,12 +3,15 @@ notice terms and costs. Depends on ``roles`` and ``portfolio``."""
 
 from __future__ import annotations
 
+import datetime
+
 from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Lower
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kitos.tenancy import PublicIdModel, SharedCatalogModel, TenantModel, scoped_queryset
@@ -16,8 +19,30 @@ from portfolio.choices import Criticality
 from roles.choices import RoleTarget
 
 from . import choices
+from .deadlines import ContractTerms, compute_deadlines
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
+# The columns the deadline engine reads and writes.
+TERM_FIELDS = (
+    "start_date",
+    "expiry_date",
+    "irrevocable_until",
+    "notice_months",
+    "notice_to_end_of",
+    "renewal_months",
+    "extension_months",
+    "extensions_total",
+    "extensions_used",
+    "terminated_on",
+    "lead_months",
+)
+DEADLINE_FIELDS = (
+    "status",
+    "next_end",
+    "notice_deadline",
+    "retender_start",
+    "deadlines_computed_on",
+)
 
 
 class Supplier(SharedCatalogModel):
@@ -65,6 +90,7 @@ class Contract(TenantModel):
     options, money, and the system usages and integrations it covers."""
 
     role_target = RoleTarget.CONTRACT
+    audit_exclude = ("deadlines_computed_on",)
 
     name = models.CharField(_("navn"), max_length=250)
     contract_number = models.CharField(_("kontraktnummer"), max_length=100, blank=True)
@@ -142,6 +168,30 @@ class Contract(TenantModel):
     yearly_cost = models.DecimalField(_("årlig driftsudgift"), **MONEY, null=True, blank=True)
     currency = models.CharField(_("valuta"), max_length=3, default="DKK")
 
+    # Computed from the terms by contracts/deadlines.py whenever the contract is saved and
+    # nightly (they move with "today"); stored and indexed so that lists, dashboards and
+    # alerts work in SQL.
+    status = models.CharField(
+        _("status"),
+        max_length=12,
+        choices=choices.ContractStatus,
+        default=choices.ContractStatus.ACTIVE,
+        editable=False,
+        db_index=True,
+    )
+    next_end = models.DateField(
+        _("næste mulige ophør"), null=True, blank=True, editable=False, db_index=True
+    )
+    notice_deadline = models.DateField(
+        _("sidste frist for opsigelse"), null=True, blank=True, editable=False, db_index=True
+    )
+    retender_start = models.DateField(
+        _("seneste start på genudbud"), null=True, blank=True, editable=False, db_index=True
+    )
+    deadlines_computed_on = models.DateField(
+        _("frister beregnet"), null=True, blank=True, editable=False
+    )
+
     usages = models.ManyToManyField(
         "portfolio.SystemUsage",
         verbose_name=_("systemanvendelser"),
@@ -209,6 +259,47 @@ class Contract(TenantModel):
 
     def __str__(self) -> str:
         return self.name
+
+    def terms(self) -> ContractTerms:
+        """The contract's terms as the deadline engine takes them."""
+        return ContractTerms(
+            start=self.start_date,
+            expiry=self.expiry_date,
+            irrevocable_until=self.irrevocable_until,
+            notice_months=self.notice_months or 0,
+            notice_to_end_of=self.notice_to_end_of or None,
+            renewal_months=self.renewal_months,
+            extension_months=self.extension_months,
+            extensions_total=self.extensions_total or 0,
+            extensions_used=self.extensions_used or 0,
+            terminated_on=self.terminated_on,
+            lead_months=self.lead_months or 0,
+        )
+
+    def apply_deadlines(self, today: datetime.date | None = None) -> bool:
+        """Recompute the stored deadlines for `today`; True when any of them changed."""
+        today = today or timezone.localdate()
+        result = compute_deadlines(self.terms(), today=today)
+        new = {
+            "status": result.status,
+            "next_end": result.next_end,
+            "notice_deadline": result.notice_deadline,
+            "retender_start": result.retender_start,
+        }
+        changed = any(getattr(self, name) != value for name, value in new.items())
+        for name, value in new.items():
+            setattr(self, name, value)
+        self.deadlines_computed_on = today
+        return changed
+
+    def save(self, *args, **kwargs):
+        # The stored deadlines must never disagree with the terms just saved. (Bulk paths
+        # call contracts.services.refresh_deadlines, which uses apply_deadlines too.)
+        self.apply_deadlines()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = set(update_fields) | set(DEADLINE_FIELDS)
+        super().save(*args, **kwargs)
 
     def clean(self):
         super().clean()

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kitos.audit import AuditAction, record_change
@@ -14,7 +16,7 @@ from kitos.services import create_object, delete_object, update_object
 from portfolio.models import SystemUsage
 from roles.models import Organisation
 
-from .models import Contract, ContractCoverage, CostLine, Supplier
+from .models import DEADLINE_FIELDS, TERM_FIELDS, Contract, ContractCoverage, CostLine, Supplier
 
 
 def supplier_create(*, actor, name: str, **fields: Any) -> Supplier:
@@ -92,3 +94,30 @@ def cost_line_create(*, actor, contract: Contract, year: int, amount, **fields: 
     return create_object(
         actor=actor, instance=CostLine(contract=contract, year=year, amount=amount, **fields)
     )
+
+
+def refresh_deadlines(*, today: datetime.date | None = None, queryset=None,
+                      batch_size: int = 2000) -> int:
+    """Recompute the stored deadlines of many contracts for `today` (nightly, after an
+    import). Set-based: one streaming read and one UPDATE per batch of changed rows, so
+    the number of queries does not grow with the number of contracts. Returns how many
+    changed. Not audited: the values are derived and move with the calendar, not by
+    anyone's hand (the contract's own terms are audited when they change)."""
+    today = today or timezone.localdate()
+    queryset = Contract.objects.all() if queryset is None else queryset
+    fields = [*TERM_FIELDS, *DEADLINE_FIELDS]
+    changed, total = [], 0
+    for contract in queryset.only("pk", *fields).order_by("pk").iterator(chunk_size=batch_size):
+        if contract.apply_deadlines(today):
+            changed.append(contract)
+        if len(changed) >= batch_size:
+            total += _write_deadlines(changed, batch_size)
+            changed = []
+    if changed:
+        total += _write_deadlines(changed, batch_size)
+    return total
+
+
+def _write_deadlines(contracts: list[Contract], batch_size: int) -> int:
+    Contract.objects.bulk_update(contracts, DEADLINE_FIELDS, batch_size=batch_size)
+    return len(contracts)

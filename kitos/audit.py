@@ -82,8 +82,10 @@ def snapshot(instance: models.Model, m2m: Iterable[str] = ()) -> dict:
     """The audited state of an object: its concrete editable fields (foreign keys by id)
     and the listed many-to-many fields as sorted id lists."""
     state = {}
+    # Bookkeeping that moves without anyone changing the object is not audited.
+    skipped = {"created_at", "updated_at", *getattr(instance, "audit_exclude", ())}
     for f in instance._meta.concrete_fields:
-        if f.primary_key or f.name in ("created_at", "updated_at"):
+        if f.primary_key or f.name in skipped:
             continue
         value = getattr(instance, f.attname)
         if isinstance(f, models.DecimalField) and value is not None:

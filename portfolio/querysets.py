@@ -21,12 +21,11 @@ class SystemUsageQuerySet(ScopedQuerySet):
         # The coverage model lives in the contracts app (which depends on this one), so it
         # is reached through the reverse relation instead of an import.
         coverage = self.model._meta.get_field("contract_links").related_model
+        # The contract's stored status is computed by contracts/deadlines.py.
         main_contract_inactive = coverage.objects.filter(
-            usage=OuterRef("pk"), is_main=True
-        ).filter(
-            Q(contract__terminated_on__lt=today)
-            | Q(contract__expiry_date__lt=today, contract__renewal_months__isnull=True)
-            | Q(contract__start_date__gt=today)
+            usage=OuterRef("pk"),
+            is_main=True,
+            contract__status__in=("future", "expired", "terminated"),
         )
         return dated.exclude(Exists(main_contract_inactive))
 

@@ -194,9 +194,7 @@ class ScopedAdminMixin:
 
     def remove(self, actor, obj) -> None:
         if not isinstance(obj, EditPolicy):
-            # Link tables have no edit policy, so the generic service cannot write them;
-            # the admin checked the organisation (has_delete_permission) before this.
-            obj.delete()
+            services.delete_link(actor=actor, instance=obj)  # a link table row
             return
         services.delete_object(actor=actor, instance=obj)
 

@@ -110,7 +110,9 @@ def build_entry(*, actor, action: str, instance: models.Model, changes: dict) ->
     return AuditEntry(
         actor=actor if is_user else None,
         actor_repr=str(actor)[:200] if is_user else "system",
-        organisation_id=getattr(instance, "owning_organisation_id", None),
+        # Link rows have no edit policy but carry their organisation.
+        organisation_id=getattr(instance, "owning_organisation_id", None)
+        or getattr(instance, "organisation_id", None),
         action=action,
         source=context.source,
         group_id=context.group_id,

@@ -10,12 +10,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any, TypeVar
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.db.models.deletion import ProtectedError
 from django.utils.translation import gettext as _
 
 from .audit import AuditAction, diff, record_change, snapshot
+from .tenancy import EDITOR, has_role
 
 M = TypeVar("M", bound=models.Model)
 M2MData = Mapping[str, Iterable[models.Model]] | None
@@ -96,6 +97,21 @@ def update_object(
     if changes:
         record_change(actor=actor, action=AuditAction.UPDATE, instance=instance, changes=changes)
     return instance
+
+
+@transaction.atomic
+def delete_link(*, actor, instance: models.Model) -> None:
+    """Delete and audit a row of a link table (a unit using a system, a contract covering
+    a usage ...). Link rows carry their organisation; editors there may remove them."""
+    if not has_role(actor, instance.organisation_id, at_least=EDITOR):
+        raise PermissionDenied(_("Du har ikke rettigheder til at ændre dette objekt."))
+    before = snapshot(instance)
+    pk = instance.pk
+    instance.delete()
+    instance.pk = pk
+    record_change(
+        actor=actor, action=AuditAction.DELETE, instance=instance, changes=diff(before, {})
+    )
 
 
 @transaction.atomic

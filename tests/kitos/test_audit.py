@@ -44,10 +44,11 @@ def test_update_records_only_changed_fields_with_before_and_after(org, editor):
         data={"yearly_cost": Decimal("125000.50"), "expiry_date": datetime.date(2028, 6, 30)},
     )
     entry = AuditEntry.objects.get(object_id=contract.pk, action="update")
-    assert entry.changes == {
-        "expiry_date": ["2027-12-31", "2028-06-30"],
-        "yearly_cost": ["100000.00", "125000.50"],
-    }
+    assert entry.changes["expiry_date"] == ["2027-12-31", "2028-06-30"]
+    assert entry.changes["yearly_cost"] == ["100000.00", "125000.50"]
+    # The stored deadlines follow the new expiry, and the entry says so.
+    assert entry.changes["next_end"] == ["2027-12-31", "2028-06-30"]
+    assert set(entry.changes) <= {"expiry_date", "yearly_cost", "next_end", "retender_start"}
 
 
 def test_update_without_changes_writes_nothing(org, editor):

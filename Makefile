@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed-stamp
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: install run test lint check migrate seed worker clean messages
+.PHONY: install run test lint check migrate seed worker clean messages bench
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "kitos needs Python 3.11 (found %s); set PYTHON=/path/to/python3.11" % sys.version.split()[0])'
@@ -52,3 +52,7 @@ clean:
 messages: install
 	$(PY) manage.py makemessages -l en --ignore=.venv --ignore=tests --ignore=staticfiles --no-location
 	$(PY) manage.py compilemessages -l en --ignore=.venv
+
+## make bench: benchmarks (figures, not assertions); BENCH_CONTRACTS=150000 by default
+bench: install
+	$(PY) benchmarks/bench_alert_scan.py

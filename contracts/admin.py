@@ -1,6 +1,7 @@
 """Admin for suppliers, contracts, the usages they cover and their cost lines."""
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from kitos.admin_base import (
     KitosInline,
@@ -10,7 +11,15 @@ from kitos.admin_base import (
     LinkTableAdmin,
 )
 
-from .models import Contract, ContractCoverage, CostLine, Supplier
+from .models import (
+    AlertDelivery,
+    AlertRule,
+    Contract,
+    ContractCoverage,
+    ContractSubscription,
+    CostLine,
+    Supplier,
+)
 from .services import contract_set_coverage
 
 RelatedOnly = admin.RelatedOnlyFieldListFilter
@@ -91,3 +100,46 @@ class CostLineAdmin(KitosModelAdmin):
     search_fields = ("contract__name", "contract__contract_number", "note")
     list_select_related = ("contract", "unit")
     autocomplete_fields = ("contract", "unit")
+
+
+@admin.register(AlertRule)
+class AlertRuleAdmin(KitosModelAdmin):
+    list_display = ("__str__", "kind", "days_before", "is_active", "organisation")
+    list_filter = ("kind", "is_active", ("organisation", RelatedOnly))
+    list_select_related = ("organisation",)
+
+
+@admin.register(ContractSubscription)
+class ContractSubscriptionAdmin(KitosModelAdmin):
+    list_display = ("contract", "person", "organisation")
+    list_filter = (("organisation", RelatedOnly),)
+    search_fields = ("contract__name", "person__name", "person__email")
+    list_select_related = ("contract", "person", "organisation")
+    autocomplete_fields = ("contract", "person")
+
+
+@admin.register(AlertDelivery)
+class AlertDeliveryAdmin(KitosModelAdmin):
+    """The log of what was sent to whom and when: written by the alert scan only."""
+
+    list_display = (
+        "created_at", "object_repr", "rule", "deadline", "email", "without_owner",
+        "sent_at", "read_at",
+    )
+    list_filter = ("rule__kind", "without_owner", ("organisation", RelatedOnly))
+    search_fields = ("object_repr", "email")
+    list_select_related = ("rule", "digest", "organisation")
+    date_hierarchy = "created_at"
+
+    @admin.display(description=_("mail sendt"))
+    def sent_at(self, delivery):
+        return delivery.digest.sent_at if delivery.digest else None
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -38,6 +38,7 @@ from gdpr.models import (
 from gdpr.reference import ensure_data_categories
 from gdpr.services import data_asset_link_usage, oversight_record_create
 from kitos import demo_data as data
+from kitos.alerts import ensure_default_rules
 from kitos.audit import AuditSource, audit_context
 from kitos.dates import add_months
 from kitos.services import create_object
@@ -111,6 +112,7 @@ class Seeder:
             self.systems = self.seed_systems()
             for plan in PLANS:
                 OrgSeeder(self, plan).run()
+            ensure_default_rules()
         return self.log
 
     def seed_suppliers(self) -> dict[str, Supplier]:

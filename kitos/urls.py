@@ -1,10 +1,11 @@
-"""Top-level URLs: accounts, home, health check, admin."""
+"""Top-level URLs: accounts, home, health check, admin, the app pages, notifications
+and the personal calendar feed."""
 
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from . import views
+from . import notifications, views
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
@@ -17,4 +18,37 @@ urlpatterns = [
     path("konto/log-ud/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("", include("contracts.urls")),
+    path("", include("gdpr.urls")),
+    path("varsler/", notifications.NotificationListView.as_view(), name="notification_list"),
+    path(
+        "varsler/<int:pk>/laest/",
+        notifications.NotificationMarkReadView.as_view(),
+        name="notification_mark_read",
+    ),
+    path(
+        "varsler/alle-laest/",
+        notifications.NotificationMarkAllReadView.as_view(),
+        name="notification_mark_all_read",
+    ),
+    path(
+        "organisationer/<slug:slug>/varslingsregler/",
+        notifications.AlertRuleListView.as_view(),
+        name="alert_rule_list",
+    ),
+    path(
+        "organisationer/<slug:slug>/varslingsregler/<int:pk>/skift/",
+        notifications.AlertRuleChangeView.as_view(action="toggle"),
+        name="alert_rule_toggle",
+    ),
+    path(
+        "organisationer/<slug:slug>/varslingsregler/<int:pk>/slet/",
+        notifications.AlertRuleChangeView.as_view(action="delete"),
+        name="alert_rule_delete",
+    ),
+    path(
+        "kalender/<str:token>.ics",
+        notifications.PersonCalendarView.as_view(),
+        name="person_calendar",
+    ),
 ]

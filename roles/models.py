@@ -3,6 +3,8 @@ competencies. Every other app depends on this one; it depends on none of them.""
 
 from __future__ import annotations
 
+import secrets
+
 from django.apps import apps
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
@@ -196,6 +198,10 @@ class Membership(EditPolicy, models.Model):
         return self.organisation_id
 
 
+def new_calendar_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
 class Person(TenantModel):
     """Someone who can hold a role. A login is optional: an e-mail is enough to receive
     alerts. ``left_on`` marks people who have left (their roles need reassigning)."""
@@ -222,6 +228,13 @@ class Person(TenantModel):
     )
     left_on = models.DateField(_("fratrådt"), null=True, blank=True)
     external_reference = models.CharField(_("ekstern reference"), max_length=100, blank=True)
+    # The secret in the person's calendar feed URL (Outlook subscribes without a login).
+    calendar_token = models.CharField(
+        _("kalendernøgle"), max_length=64, unique=True, default=new_calendar_token,
+        editable=False,
+    )
+
+    audit_exclude = ("calendar_token",)
 
     class Meta:
         ordering = ["name"]

@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -76,6 +77,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "kitos.context_processors.unread_alerts",
             ],
         },
     },
@@ -98,6 +100,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# Django 6 will assume https:// for scheme-less URLs in forms; opt in now.
+FORMS_URLFIELD_ASSUME_HTTPS = True
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -165,7 +170,17 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
     "interval_step": 0.5,
     "interval_max": 1,
 }
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE = {
+    # Deadlines move with the calendar: refresh them first, then alert on them.
+    "refresh-contract-deadlines": {
+        "task": "contracts.refresh_deadlines",
+        "schedule": crontab(hour=5, minute=30),
+    },
+    "scan-alerts": {
+        "task": "kitos.scan_alerts",
+        "schedule": crontab(hour=6, minute=0),
+    },
+}
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -4,17 +4,28 @@ a refused one writes nothing), and a list costs the same queries however many ro
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 from django.contrib import admin
 from django.contrib.admin.models import LogEntry
 from django.contrib.auth.models import Permission
+from django.contrib.contenttypes.models import ContentType
 from django.contrib.messages import get_messages
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from contracts.models import Contract, ContractCoverage, CostLine, Supplier
+from contracts.models import (
+    AlertDelivery,
+    AlertRule,
+    Contract,
+    ContractCoverage,
+    ContractSubscription,
+    CostLine,
+    Supplier,
+)
 from gdpr.models import (
     DataAsset,
     DataAssetUsage,
@@ -74,7 +85,9 @@ USERS = ("superuser", "staff_editor")
 # audit log (written by the services) and the link tables (rows are added on the parent's
 # page). For staff who are not superusers also organisations (a new tenant is a superuser's
 # decision).
-_READ_ONLY = frozenset({KleNumber, AuditEntry, SystemUsageUnit, ContractCoverage, DataAssetUsage})
+_READ_ONLY = frozenset(
+    {KleNumber, AuditEntry, AlertDelivery, SystemUsageUnit, ContractCoverage, DataAssetUsage}
+)
 ADD_FORBIDDEN = {"superuser": _READ_ONLY, "staff_editor": _READ_ONLY | {Organisation}}
 
 
@@ -149,6 +162,9 @@ def populate(organisation):
     contract = ContractFactory(organisation=organisation, supplier=supplier, responsible_unit=unit)
     asset = DataAssetFactory(organisation=organisation, owning_unit=unit)
     agreement = AgreementFactory(organisation=organisation, processor=supplier, contract=contract)
+    def next_days():  # populate() may run several times for one organisation
+        return AlertRule.objects.filter(organisation=organisation).count() + 1
+
     audit_entry = record_change(
         actor=SYSTEM, action="create", instance=contract, changes={"name": [None, contract.name]}
     )
@@ -179,6 +195,24 @@ def populate(organisation):
         SubProcessor: SubProcessorFactory(agreement=agreement, supplier=supplier),
         OversightRecord: OversightRecordFactory(agreement=agreement),
         AuditEntry: audit_entry,
+        AlertRule: AlertRule.objects.create(
+            organisation=organisation, kind="notice_deadline", days_before=next_days()
+        ),
+        ContractSubscription: ContractSubscription.objects.create(
+            organisation=organisation, contract=contract, person=person
+        ),
+        AlertDelivery: AlertDelivery.objects.create(
+            organisation=organisation,
+            rule=AlertRule.objects.create(
+                organisation=organisation, kind="notice_deadline", days_before=next_days()
+            ),
+            content_type=ContentType.objects.get_for_model(contract),
+            object_id=contract.pk,
+            object_repr=str(contract),
+            deadline=datetime.date(2027, 1, 1),
+            email=person.email,
+            person=person,
+        ),
     }
 
 

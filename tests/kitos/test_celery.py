@@ -2,15 +2,26 @@
 
 from __future__ import annotations
 
+import datetime
 import os
+import time
 
 import pytest
 from celery.contrib.testing.worker import start_worker
 from celery.fixups.django import DjangoWorkerFixup
 from celery.result import AsyncResult, EagerResult
+from django.core import mail
 
+from contracts.models import AlertDelivery
 from kitos.celery import app
-from kitos.tasks import ping
+from kitos.tasks import ping, scan_alerts
+from roles.models import RoleType
+from tests.factories import (
+    ContractFactory,
+    OrganisationFactory,
+    PersonFactory,
+    RoleAssignmentFactory,
+)
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 
@@ -45,3 +56,43 @@ def test_task_runs_on_a_real_worker(real_worker):
     assert result.get(timeout=20) == "pong"
     assert result.successful()
     assert real_worker.connection().as_uri().startswith("redis://")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_alert_scan_through_the_broker_records_once_and_mails_once(real_worker):
+    """The beat task goes through Redis to a worker, which records the deliveries and
+    queues the digest; running it again records and sends nothing."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the worker thread needs a database it can share (PostgreSQL)")
+    org = OrganisationFactory()
+    contract = ContractFactory(
+        organisation=org, start_date=datetime.date(2020, 1, 1),
+        expiry_date=datetime.date(2027, 2, 28), notice_months=3, extension_months=12,
+        extensions_total=1,
+    )
+    person = PersonFactory(organisation=org, email="ejer@demo.dk")
+    RoleAssignmentFactory(
+        target=contract, person=person,
+        role_type=RoleType.objects.get(organisation=None, applies_to="contract",
+                                       code="kontraktejer"),
+    )
+    first = scan_alerts.delay("2026-11-21")
+    assert isinstance(first, AsyncResult) and not isinstance(first, EagerResult)
+    assert first.get(timeout=30)["recorded"] == 3
+    _wait_for(lambda: len(mail.outbox) == 1)
+    assert AlertDelivery.objects.filter(object_id=contract.pk, digest__isnull=False).count() == 3
+    second = scan_alerts.delay("2026-11-21").get(timeout=30)
+    assert second["recorded"] == 0
+    time.sleep(1)  # give a (wrongly) queued digest the chance to arrive
+    assert len(mail.outbox) == 1
+
+
+def _wait_for(condition, timeout=20):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.2)
+    raise AssertionError("condition not met in time")

@@ -115,3 +115,41 @@ def test_demo_is_tenant_separated(seeded):
     assert not SystemUsage.objects.visible_to(nabo_user).filter(
         organisation__slug="demo"
     ).exists()
+
+
+def test_alerts_on_the_demo_data_are_sent_once_and_re_arm(seeded):
+    """Two real runs on the demo send the mails once; moving a contract's expiry re-arms
+    its alerts."""
+    from django.core import mail
+
+    from contracts.models import AlertDelivery
+    from contracts.services import contract_update
+
+    call_command("send_contract_alerts", "--dry-run", today=TODAY, stdout=StringIO())
+    assert mail.outbox == [] and not AlertDelivery.objects.exists()
+
+    call_command("send_contract_alerts", today=TODAY, stdout=StringIO())
+    first = len(mail.outbox)
+    assert first > 10
+    assert len({tuple(m.to) for m in mail.outbox}) == first  # one mail per recipient
+    call_command("send_contract_alerts", today=TODAY, stdout=StringIO())
+    assert len(mail.outbox) == first
+
+    alerted = AlertDelivery.objects.filter(rule__kind="notice_deadline", without_owner=False)
+    contract = Contract.objects.filter(
+        pk__in=alerted.values("object_id"), organisation__slug="demo", expiry_date__isnull=False,
+        renewal_months__isnull=True,
+    ).first()
+    delivery = alerted.filter(object_id=contract.pk).first()
+    admin = get_user_model().objects.get(username="admin")
+    contract_update(
+        actor=admin, contract=contract,
+        data={"expiry_date": contract.expiry_date + datetime.timedelta(days=31)},
+    )
+    contract.refresh_from_db()
+    tomorrow = TODAY + datetime.timedelta(days=1)
+    call_command("send_contract_alerts", today=tomorrow, stdout=StringIO())
+    assert AlertDelivery.objects.filter(
+        object_id=contract.pk, deadline=contract.notice_deadline
+    ).exists()
+    assert any(delivery.email in m.to for m in mail.outbox[first:])

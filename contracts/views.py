@@ -1,0 +1,157 @@
+"""Contract pages: the contract with its terms, computed deadlines, covered systems,
+role holders, subscribers and alert log; subscribing to a contract's alerts.
+
+The mixins here are shared with the data processing agreement page (gdpr.views), which
+shows the same role holders, deadline marking and alert log.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import DetailView
+from django.views.generic.detail import SingleObjectMixin
+
+from roles.models import Person, RoleAssignment
+
+from .models import AlertDelivery, Contract, ContractCoverage, ContractSubscription
+from .services import contract_subscribe, contract_unsubscribe
+
+# The alert log shows the newest deliveries; older ones stay in the database.
+ALERT_LOG_LIMIT = 100
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """A date the user must act by, relative to today (for "overdue" / "days left")."""
+
+    label: str
+    date: datetime.date | None
+    today: datetime.date
+
+    @property
+    def days_left(self) -> int | None:
+        return None if self.date is None else (self.date - self.today).days
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.date is not None and self.date < self.today
+
+    @property
+    def days_overdue(self) -> int:
+        return -self.days_left if self.is_overdue else 0
+
+
+class VisibleObjectMixin(LoginRequiredMixin, SingleObjectMixin):
+    """The object by its public id, among those the user may see: other organisations'
+    objects are 404, as if they did not exist."""
+
+    slug_field = "uuid"
+    slug_url_kwarg = "uuid"
+    related = ()
+
+    def get_queryset(self):
+        return self.model.objects.visible_to(self.request.user).select_related(*self.related)
+
+
+class RolesAndAlertsMixin:
+    """Context shared by the pages of objects that carry roles and get alerts: the
+    current role holders and the newest alert deliveries, one query each."""
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user, obj = self.request.user, self.object
+        today = timezone.localdate()
+        context["today"] = today
+        context["role_holders"] = (
+            RoleAssignment.objects.visible_to(user)
+            .on(obj)
+            .current(today)
+            .select_related("person", "role_type")
+        )
+        log = list(
+            AlertDelivery.objects.visible_to(user)
+            .filter(content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk)
+            .select_related("rule", "digest")
+            .order_by("-created_at", "deadline", "email")[: ALERT_LOG_LIMIT + 1]
+        )
+        context["alert_log"] = log[:ALERT_LOG_LIMIT]
+        context["alert_log_truncated"] = len(log) > ALERT_LOG_LIMIT
+        context["alert_log_limit"] = ALERT_LOG_LIMIT
+        return context
+
+
+def own_person(user, organisation_id) -> Person | None:
+    """The logged-in user's person in an organisation (who alerts reach), if any."""
+    return Person.objects.filter(
+        organisation_id=organisation_id, user_id=user.pk, left_on__isnull=True
+    ).first()
+
+
+class ContractDetailView(VisibleObjectMixin, RolesAndAlertsMixin, DetailView):
+    model = Contract
+    related = ("organisation", "supplier", "responsible_unit", "parent")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user, contract, today = self.request.user, self.object, context["today"]
+        context["deadlines"] = [
+            Deadline(_("Næste mulige ophør"), contract.next_end, today),
+            Deadline(_("Sidste frist for opsigelse"), contract.notice_deadline, today),
+            Deadline(_("Seneste start på genudbud"), contract.retender_start, today),
+        ]
+        context["coverage"] = (
+            ContractCoverage.objects.visible_to(user)
+            .filter(contract=contract)
+            .select_related("usage__system")
+            .order_by("-is_main", "usage__system__name")
+        )
+        context["agreements"] = contract.data_processing_agreements.visible_to(user).only(
+            "uuid", "name"
+        )
+        subscriptions = list(
+            ContractSubscription.objects.visible_to(user)
+            .filter(contract=contract)
+            .select_related("person")
+            .order_by("person__name")
+        )
+        person = own_person(user, contract.organisation_id)
+        context["subscriptions"] = subscriptions
+        context["own_person"] = person
+        context["is_subscribed"] = person is not None and any(
+            s.person_id == person.pk for s in subscriptions
+        )
+        return context
+
+
+class ContractSubscriptionView(VisibleObjectMixin, View):
+    """Subscribe or unsubscribe the logged-in user's own person (POST only). Reading the
+    contract is enough: the subscription is personal and changes nothing on it."""
+
+    model = Contract
+    http_method_names = ["post"]
+    subscribe = True
+
+    def post(self, request, *args, **kwargs):
+        contract = self.get_object()
+        person = own_person(request.user, contract.organisation_id)
+        if person is None:
+            raise PermissionDenied(
+                _("Du er ikke registreret som person i kontraktens organisation.")
+            )
+        if self.subscribe:
+            contract_subscribe(actor=request.user, contract=contract, person=person)
+            messages.success(request, _("Du får nu varsler om denne kontrakt."))
+        else:
+            contract_unsubscribe(actor=request.user, contract=contract, person=person)
+            messages.success(request, _("Du får ikke længere varsler om denne kontrakt."))
+        return redirect("contract_detail", uuid=contract.uuid)

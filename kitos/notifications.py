@@ -1,0 +1,394 @@
+"""The user's side of alerts: in-app notifications, each organisation's alert rules and
+the personal iCal feed of deadlines.
+
+Lives in ``kitos`` because it combines contracts and gdpr (like kitos/alerts.py).
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Exists, OuterRef, Q
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.functional import cached_property
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_noop
+from django.views import View
+from django.views.generic import ListView, TemplateView
+from icalendar import Calendar, Event
+
+from contracts.choices import ContractStatus
+from contracts.models import AlertDelivery, AlertRule, Contract, ContractSubscription
+from gdpr.models import DataProcessingAgreement
+from roles.models import Organisation, Person, RoleAssignment
+
+from . import alerts
+from .services import create_object, delete_object, update_object
+from .tenancy import ADMIN, has_role
+
+# The page each kind of alerted object links to.
+DETAIL_URL_NAMES = {
+    Contract: "contract_detail",
+    DataProcessingAgreement: "agreement_detail",
+}
+
+
+def absolute_url(name: str, *args) -> str:
+    """A link for outside the browser session (calendar, e-mail): KITOS_BASE_URL."""
+    return settings.KITOS_BASE_URL.rstrip("/") + reverse(name, args=args)
+
+
+def _safe_next(request, default: str) -> str:
+    target = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return default
+
+
+# -- notifications --------------------------------------------------------------------
+
+
+class NotificationListView(LoginRequiredMixin, ListView):
+    """The user's alerts, newest first, each linking to its contract or agreement, and
+    the addresses of the user's calendar feeds."""
+
+    template_name = "kitos/notifications.html"
+    context_object_name = "deliveries"
+    paginate_by = 25
+
+    def get_queryset(self):
+        return (
+            AlertDelivery.objects.for_user(self.request.user)
+            .select_related("rule", "organisation", "content_type")
+            .order_by("-created_at", "deadline", "pk")
+        )
+
+    def _attach_urls(self, deliveries) -> None:
+        """Set ``url`` on each delivery: one query per kind of object on the page (two
+        at most), and only for objects the user may still see."""
+        ids_by_model = defaultdict(set)
+        for delivery in deliveries:
+            ids_by_model[delivery.content_type.model_class()].add(delivery.object_id)
+        urls = {}
+        for model, ids in ids_by_model.items():
+            name = DETAIL_URL_NAMES.get(model)
+            if name is None:
+                continue
+            rows = model.objects.visible_to(self.request.user).filter(pk__in=ids)
+            for pk, uuid in rows.values_list("pk", "uuid"):
+                urls[(model, pk)] = reverse(name, args=[uuid])
+        for delivery in deliveries:
+            delivery.url = urls.get((delivery.content_type.model_class(), delivery.object_id))
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        self._attach_urls(context["deliveries"])
+        context["today"] = timezone.localdate()
+        context["calendars"] = [
+            (person, absolute_url("person_calendar", person.calendar_token))
+            for person in Person.objects.filter(user_id=user.pk, left_on__isnull=True)
+            .select_related("organisation")
+            .order_by("organisation__name")
+        ]
+        context["organisations"] = Organisation.objects.visible_to(user).only("name", "slug")
+        return context
+
+
+class NotificationMarkReadView(LoginRequiredMixin, View):
+    """Mark one of the user's alerts read (POST); someone else's is 404."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        updated = (
+            AlertDelivery.objects.for_user(request.user)
+            .filter(pk=pk, read_at__isnull=True)
+            .update(read_at=timezone.now())
+        )
+        if not updated and not AlertDelivery.objects.for_user(request.user).filter(pk=pk).exists():
+            raise Http404
+        return redirect(_safe_next(request, reverse("notification_list")))
+
+
+class NotificationMarkAllReadView(LoginRequiredMixin, View):
+    """Mark every unread alert of the user read (POST)."""
+
+    http_method_names = ["post"]
+
+    def post(self, request):
+        count = (
+            AlertDelivery.objects.for_user(request.user)
+            .unread()
+            .update(read_at=timezone.now())
+        )
+        if count:
+            messages.success(request, _("Alle varsler er markeret som læst."))
+        return redirect(_safe_next(request, reverse("notification_list")))
+
+
+# -- alert rules ----------------------------------------------------------------------
+
+
+class AlertRuleForm(forms.ModelForm):
+    class Meta:
+        model = AlertRule
+        fields = ["kind", "days_before"]
+        help_texts = {
+            "days_before": _lazy("0 betyder på selve dagen; højst 730 dage."),
+        }
+
+    def __init__(self, *args, organisation: Organisation, **kwargs):
+        super().__init__(*args, instance=AlertRule(organisation=organisation), **kwargs)
+
+    def clean(self):
+        cleaned = super().clean()
+        kind, days = cleaned.get("kind"), cleaned.get("days_before")
+        # The organisation is not a form field, so ModelForm skips the unique constraint;
+        # check it here for a clear message instead of a database error.
+        if kind and days is not None and AlertRule.objects.filter(
+            organisation_id=self.instance.organisation_id, kind=kind, days_before=days
+        ).exists():
+            raise ValidationError(
+                _("Der findes allerede en regel for denne frist med samme antal dage.")
+            )
+        return cleaned
+
+
+class OrganisationRulesMixin(LoginRequiredMixin):
+    """The organisation from the URL among the user's own (others are 404); writes need
+    an admin of it."""
+
+    @cached_property
+    def organisation(self) -> Organisation:
+        return get_object_or_404(
+            Organisation.objects.visible_to(self.request.user), slug=self.kwargs["slug"]
+        )
+
+    @cached_property
+    def is_admin(self) -> bool:
+        return has_role(self.request.user, self.organisation.pk, at_least=ADMIN)
+
+    def require_admin(self) -> None:
+        if not self.is_admin:
+            raise PermissionDenied(_("Kun organisationens administratorer kan ændre reglerne."))
+
+    def rules(self):
+        return AlertRule.objects.visible_to(self.request.user).in_organisation(self.organisation)
+
+    def list_url(self) -> str:
+        return reverse("alert_rule_list", args=[self.organisation.slug])
+
+
+class AlertRuleListView(OrganisationRulesMixin, TemplateView):
+    """An organisation's alert rules; its admins add, switch on/off and delete them.
+
+    An organisation with no rules gets the defaults when the page is opened, exactly as
+    the next scan would give them (``alerts.ensure_default_rules`` is idempotent): the
+    admin then edits real rules, and a first rule added by hand does not silently stop
+    the defaults from ever being created.
+    """
+
+    template_name = "kitos/alert_rules.html"
+
+    def get(self, request, *args, **kwargs):
+        self._ensure_rules()
+        return self.render_to_response(self.get_context_data(form=self._form()))
+
+    def post(self, request, *args, **kwargs):
+        self.require_admin()
+        self._ensure_rules()
+        form = self._form(data=request.POST)
+        if form.is_valid():
+            try:
+                rule = create_object(actor=request.user, instance=form.instance)
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, _("Reglen “%(rule)s” er oprettet.") % {"rule": rule})
+                return redirect(self.list_url())
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+    def _ensure_rules(self) -> None:
+        if not self.rules().exists():
+            alerts.ensure_default_rules()
+
+    def _form(self, data=None):
+        return AlertRuleForm(data, organisation=self.organisation) if self.is_admin else None
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["organisation"] = self.organisation
+        context["is_admin"] = self.is_admin
+        context["rules"] = self.rules().annotate(
+            has_deliveries=Exists(AlertDelivery.objects.filter(rule=OuterRef("pk")))
+        )
+        return context
+
+
+class AlertRuleChangeView(OrganisationRulesMixin, View):
+    """Switch a rule on/off or delete it (POST, admins). A rule that has fired cannot be
+    deleted: its deliveries (the alert log) would go with it; deactivate it instead."""
+
+    http_method_names = ["post"]
+    action = "toggle"
+
+    def post(self, request, *args, **kwargs):
+        rule = get_object_or_404(self.rules(), pk=kwargs["pk"])
+        self.require_admin()
+        if self.action == "toggle":
+            update_object(actor=request.user, instance=rule, data={"is_active": not rule.is_active})
+            if rule.is_active:
+                messages.success(request, _("Reglen “%(rule)s” er slået til.") % {"rule": rule})
+            else:
+                messages.success(request, _("Reglen “%(rule)s” er slået fra.") % {"rule": rule})
+        elif rule.deliveries.exists():
+            messages.error(
+                request,
+                _(
+                    "Reglen “%(rule)s” har sendt varsler og kan ikke slettes, fordi "
+                    "varslingsloggen så ville forsvinde. Slå den fra i stedet."
+                )
+                % {"rule": rule},
+            )
+        else:
+            delete_object(actor=request.user, instance=rule)
+            messages.success(request, _("Reglen “%(rule)s” er slettet.") % {"rule": rule})
+        return redirect(self.list_url())
+
+
+# -- the personal calendar ------------------------------------------------------------
+
+CALENDAR_STATUSES = (ContractStatus.ACTIVE, ContractStatus.FUTURE, ContractStatus.IN_NOTICE)
+# (field on Contract, UID suffix, summary) for each contract date in the feed.
+CONTRACT_EVENTS = (
+    ("notice_deadline", "notice-deadline", gettext_noop("Sidste frist for opsigelse: %(name)s")),
+    ("retender_start", "retender-start", gettext_noop("Seneste start på genudbud: %(name)s")),
+    ("next_end", "next-end", gettext_noop("Næste mulige ophør: %(name)s")),
+)
+
+
+def _event(*, uid: str, day: datetime.date, summary: str, url: str, stamp, org: str):
+    event = Event()
+    event.add("uid", uid)
+    event.add("dtstamp", stamp)
+    event.add("dtstart", day)  # a date, so VALUE=DATE: an all-day event
+    event.add("dtend", day + datetime.timedelta(days=1))
+    event.add("summary", summary)
+    event.add("description", f"{org}\n{url}")
+    event.add("url", url)
+    event.add("transp", "TRANSPARENT")  # a deadline does not make anyone busy
+    return event
+
+
+def person_calendar_events(person: Person, *, today: datetime.date, stamp) -> list[Event]:
+    """The deadlines of the contracts the person holds a role on or subscribes to, and
+    the oversight dates of the agreements they hold a role on. Three queries, however
+    many objects."""
+    contract_type = ContentType.objects.get_for_model(Contract)
+    agreement_type = ContentType.objects.get_for_model(DataProcessingAgreement)
+    roles = RoleAssignment.objects.current(today).filter(person=person)
+    contracts = (
+        Contract.objects.in_organisation(person.organisation_id)
+        .filter(status__in=CALENDAR_STATUSES)
+        .filter(
+            Q(pk__in=roles.filter(content_type=contract_type).values("object_id"))
+            | Q(pk__in=ContractSubscription.objects.filter(person=person).values("contract_id"))
+        )
+        .only("uuid", "name", *(field for field, _suffix, _summary in CONTRACT_EVENTS))
+        .order_by("name")
+    )
+    agreements = (
+        DataProcessingAgreement.objects.in_organisation(person.organisation_id)
+        .filter(
+            Q(ended_on__isnull=True) | Q(ended_on__gte=today),
+            next_oversight_date__isnull=False,
+            pk__in=roles.filter(content_type=agreement_type).values("object_id"),
+        )
+        .only("uuid", "name", "next_oversight_date")
+        .order_by("name")
+    )
+    org = person.organisation.name
+    events = []
+    for contract in contracts:
+        url = absolute_url("contract_detail", contract.uuid)
+        for field, suffix, summary in CONTRACT_EVENTS:
+            day = getattr(contract, field)
+            if day is not None:
+                events.append(
+                    _event(
+                        uid=f"{contract.uuid}-{suffix}@kitos",
+                        day=day,
+                        summary=_(summary) % {"name": contract.name},
+                        url=url,
+                        stamp=stamp,
+                        org=org,
+                    )
+                )
+    for agreement in agreements:
+        events.append(
+            _event(
+                uid=f"{agreement.uuid}-oversight@kitos",
+                day=agreement.next_oversight_date,
+                summary=_("Tilsyn med databehandler: %(name)s") % {"name": agreement.name},
+                url=absolute_url("agreement_detail", agreement.uuid),
+                stamp=stamp,
+                org=org,
+            )
+        )
+    return events
+
+
+class PersonCalendarView(View):
+    """The iCal feed of a person's deadlines. No login: the secret token in the URL is
+    the credential (Outlook and phones subscribe without a session); a person who has
+    left gets nothing."""
+
+    http_method_names = ["get", "head"]
+
+    def get(self, request, token: str):
+        person = (
+            Person.objects.filter(calendar_token=token, left_on__isnull=True)
+            .select_related("organisation")
+            .first()
+        )
+        if person is None:
+            raise Http404
+        now = timezone.now()
+        with translation.override(settings.LANGUAGE_CODE):
+            calendar = Calendar()
+            calendar.add("prodid", "-//kitos//frister//DA")
+            calendar.add("version", "2.0")
+            calendar.add("calscale", "GREGORIAN")
+            calendar.add("method", "PUBLISH")
+            calendar.add(
+                "x-wr-calname", _("kitos: frister for %(name)s") % {"name": person.name}
+            )
+            calendar.add("x-wr-timezone", settings.TIME_ZONE)
+            calendar.add("x-published-ttl", "PT6H")
+            for event in person_calendar_events(
+                person, today=timezone.localdate(now), stamp=now
+            ):
+                calendar.add_component(event)
+        response = HttpResponse(
+            calendar.to_ical(), content_type="text/calendar; charset=utf-8"
+        )
+        response["Content-Disposition"] = 'inline; filename="kitos.ics"'
+        # The URL is a secret: keep it out of shared caches and search engines.
+        response["Cache-Control"] = "private, max-age=3600"
+        response["X-Robots-Tag"] = "noindex"
+        return response

@@ -1,0 +1,204 @@
+"""The personal iCal feed of deadlines (kitos/notifications.PersonCalendarView)."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from icalendar import Calendar
+
+from contracts.models import Contract, ContractSubscription
+from roles.models import RoleType
+from tests.contracts.test_views import count_queries
+from tests.factories import (
+    AgreementFactory,
+    ContractFactory,
+    PersonFactory,
+    RoleAssignmentFactory,
+    RoleTypeFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+DAY = datetime.timedelta(days=1)
+
+
+def feed_url(person):
+    return reverse("person_calendar", args=[person.calendar_token])
+
+
+def role(applies_to="contract", code="kontraktejer"):
+    return RoleType.objects.get(organisation=None, applies_to=applies_to, code=code)
+
+
+def with_deadlines(contract, status="active", **dates):
+    """Set the stored deadlines directly: the feed shows what is stored."""
+    today = timezone.localdate()
+    values = {
+        "notice_deadline": today + 40 * DAY,
+        "retender_start": today + 10 * DAY,
+        "next_end": today + 130 * DAY,
+        **dates,
+    }
+    Contract.objects.filter(pk=contract.pk).update(status=status, **values)
+    contract.refresh_from_db()
+    return contract
+
+
+def events(response) -> dict[str, object]:
+    """UID -> event of a feed response."""
+    calendar = Calendar.from_ical(response.content)
+    return {str(event["UID"]): event for event in calendar.walk("VEVENT")}
+
+
+@pytest.fixture
+def person(org):
+    return PersonFactory(organisation=org, name="Karen Kontraktejer")
+
+
+@pytest.fixture
+def owned(person):
+    contract = ContractFactory(organisation=person.organisation, name="Lønsystem, drift; 2024")
+    RoleAssignmentFactory(target=contract, person=person, role_type=role())
+    return with_deadlines(contract)
+
+
+class TestAccess:
+    def test_unknown_token_is_404(self, client, db):
+        assert client.get(reverse("person_calendar", args=["ukendt"])).status_code == 404
+
+    def test_person_who_has_left_is_404(self, client, person):
+        person.left_on = datetime.date(2025, 6, 30)
+        person.save()
+        assert client.get(feed_url(person)).status_code == 404
+
+    def test_no_login_needed(self, client, owned, person):
+        response = client.get(feed_url(person))
+        assert response.status_code == 200
+        assert response["Content-Type"] == "text/calendar; charset=utf-8"
+        assert "private" in response["Cache-Control"]
+
+    def test_tokens_are_long_and_distinct(self, person, org):
+        other = PersonFactory(organisation=org)
+        assert len(person.calendar_token) >= 40
+        assert person.calendar_token != other.calendar_token
+
+
+class TestEvents:
+    def test_contract_deadlines_as_all_day_events(self, client, owned, person, settings):
+        settings.KITOS_BASE_URL = "https://kitos.example.dk/"
+        response = client.get(feed_url(person))
+        found = events(response)
+        assert set(found) == {
+            f"{owned.uuid}-notice-deadline@kitos",
+            f"{owned.uuid}-retender-start@kitos",
+            f"{owned.uuid}-next-end@kitos",
+        }
+        notice = found[f"{owned.uuid}-notice-deadline@kitos"]
+        assert str(notice["SUMMARY"]) == "Sidste frist for opsigelse: Lønsystem, drift; 2024"
+        assert notice.decoded("DTSTART") == owned.notice_deadline
+        assert notice.decoded("DTEND") == owned.notice_deadline + DAY
+        assert "DTSTAMP" in notice
+        url = f"https://kitos.example.dk{reverse('contract_detail', args=[owned.uuid])}"
+        assert url in str(notice["DESCRIPTION"])
+        body = response.content.decode()
+        assert f"DTSTART;VALUE=DATE:{owned.notice_deadline:%Y%m%d}" in body
+        # RFC 5545 escaping of commas and semicolons in text.
+        assert "Lønsystem\\, drift\\; 2024" in body
+        assert all(len(line.encode()) <= 75 for line in body.split("\r\n"))
+
+    def test_uids_are_stable(self, client, owned, person):
+        assert set(events(client.get(feed_url(person)))) == set(
+            events(client.get(feed_url(person)))
+        )
+
+    def test_missing_dates_give_no_event(self, client, person):
+        contract = ContractFactory(organisation=person.organisation)
+        RoleAssignmentFactory(target=contract, person=person, role_type=role())
+        with_deadlines(contract, notice_deadline=None, retender_start=None)
+        assert set(events(client.get(feed_url(person)))) == {f"{contract.uuid}-next-end@kitos"}
+
+    def test_any_role_on_the_contract_counts(self, client, person):
+        contract = ContractFactory(organisation=person.organisation)
+        budget = RoleTypeFactory(applies_to="contract", code="budget", name="Budgetansvarlig")
+        RoleAssignmentFactory(target=contract, person=person, role_type=budget)
+        with_deadlines(contract)
+        assert len(events(client.get(feed_url(person)))) == 3
+
+    def test_subscribed_contracts_count(self, client, person):
+        contract = with_deadlines(ContractFactory(organisation=person.organisation))
+        ContractSubscription.objects.create(
+            organisation=person.organisation, contract=contract, person=person
+        )
+        assert f"{contract.uuid}-notice-deadline@kitos" in events(client.get(feed_url(person)))
+
+    @pytest.mark.parametrize(
+        ("status", "shown"),
+        [("active", True), ("future", True), ("in_notice", True), ("expired", False),
+         ("terminated", False)],
+    )
+    def test_only_live_contracts(self, client, person, owned, status, shown):
+        with_deadlines(owned, status=status)
+        assert bool(events(client.get(feed_url(person)))) is shown
+
+    def test_ended_role_and_other_peoples_contracts_are_left_out(self, client, person):
+        today = timezone.localdate()
+        ended = with_deadlines(ContractFactory(organisation=person.organisation))
+        RoleAssignmentFactory(
+            target=ended, person=person, role_type=role(),
+            start_date=today - 300 * DAY, end_date=today - DAY,
+        )
+        someone_elses = with_deadlines(ContractFactory(organisation=person.organisation))
+        RoleAssignmentFactory(target=someone_elses, role_type=role())
+        assert events(client.get(feed_url(person))) == {}
+
+    def test_agreement_oversight(self, client, person):
+        today = timezone.localdate()
+        agreement = AgreementFactory(
+            organisation=person.organisation, name="DBA Hosting",
+            next_oversight_date=today + 15 * DAY,
+        )
+        RoleAssignmentFactory(
+            target=agreement, person=person,
+            role_type=role("data_processing_agreement", "dba-ansvarlig"),
+        )
+        ended = AgreementFactory(
+            organisation=person.organisation, next_oversight_date=today + 15 * DAY,
+            concluded_on=today - 400 * DAY, ended_on=today - DAY,
+        )
+        RoleAssignmentFactory(
+            target=ended, person=person,
+            role_type=role("data_processing_agreement", "dba-ansvarlig"),
+        )
+        found = events(client.get(feed_url(person)))
+        assert set(found) == {f"{agreement.uuid}-oversight@kitos"}
+        event = found[f"{agreement.uuid}-oversight@kitos"]
+        assert str(event["SUMMARY"]) == "Tilsyn med databehandler: DBA Hosting"
+        assert event.decoded("DTSTART") == today + 15 * DAY
+        assert reverse("agreement_detail", args=[agreement.uuid]) in str(event["DESCRIPTION"])
+
+
+def test_query_count_does_not_grow_with_contracts(client, person):
+    agreement_role = role("data_processing_agreement", "dba-ansvarlig")
+
+    def add(count):
+        for _ in range(count):
+            contract = with_deadlines(ContractFactory(organisation=person.organisation))
+            RoleAssignmentFactory(target=contract, person=person, role_type=role())
+            subscribed = with_deadlines(ContractFactory(organisation=person.organisation))
+            ContractSubscription.objects.create(
+                organisation=person.organisation, contract=subscribed, person=person
+            )
+            agreement = AgreementFactory(
+                organisation=person.organisation,
+                next_oversight_date=timezone.localdate() + 30 * DAY,
+            )
+            RoleAssignmentFactory(target=agreement, person=person, role_type=agreement_role)
+
+    add(5)
+    few = count_queries(client, feed_url(person))
+    add(45)
+    assert count_queries(client, feed_url(person)) == few
+    assert len(events(client.get(feed_url(person)))) == 50 * 2 * 3 + 50

@@ -33,6 +33,7 @@ from contracts.choices import ContractStatus
 from contracts.models import AlertDelivery, AlertRule, Contract, ContractSubscription
 from gdpr.models import DataProcessingAgreement
 from roles.models import Organisation, Person, RoleAssignment
+from roles.services import person_rotate_calendar_token
 
 from . import alerts
 from .services import create_object, delete_object, update_object
@@ -107,6 +108,23 @@ class NotificationListView(LoginRequiredMixin, ListView):
         ]
         context["organisations"] = Organisation.objects.visible_to(user).only("name", "slug")
         return context
+
+
+class CalendarTokenRotateView(LoginRequiredMixin, View):
+    """Give one of the user's own persons a new calendar address (POST)."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, uuid):
+        person = get_object_or_404(
+            Person.objects.filter(user_id=request.user.pk, left_on__isnull=True), uuid=uuid
+        )
+        person_rotate_calendar_token(actor=request.user, person=person)
+        messages.success(
+            request,
+            _("Din kalender har fået en ny adresse. Den gamle adresse virker ikke længere."),
+        )
+        return redirect(reverse("notification_list") + "#calendar-heading")
 
 
 class NotificationMarkReadView(LoginRequiredMixin, View):

@@ -22,6 +22,11 @@ urlpatterns = [
     path("", include("gdpr.urls")),
     path("varsler/", notifications.NotificationListView.as_view(), name="notification_list"),
     path(
+        "varsler/ny-kalenderadresse/<uuid:uuid>/",
+        notifications.CalendarTokenRotateView.as_view(),
+        name="calendar_token_rotate",
+    ),
+    path(
         "varsler/<int:pk>/laest/",
         notifications.NotificationMarkReadView.as_view(),
         name="notification_mark_read",

@@ -12,6 +12,7 @@ from django.db.models import F, Value
 from django.db.models.functions import Concat, Substr
 from django.utils.translation import gettext as _
 
+from kitos.audit import AuditAction, record_change
 from kitos.services import create_object, delete_object, update_object
 
 from .models import (
@@ -22,6 +23,7 @@ from .models import (
     Person,
     RoleAssignment,
     RoleType,
+    new_calendar_token,
 )
 
 
@@ -143,3 +145,21 @@ def competency_set(*, actor, person: Person, discipline, level: str, note: str =
             ),
         )
     return update_object(actor=actor, instance=existing, data={"level": level, "note": note})
+
+
+@transaction.atomic
+def person_rotate_calendar_token(*, actor, person: Person) -> Person:
+    """Give a person a new calendar feed address (the old one stops working at once),
+    e.g. when the address has leaked. The person themself or an editor may do it."""
+    if not (person.user_id and actor.pk == person.user_id):
+        person.check_editable_by(actor)
+    person.calendar_token = new_calendar_token()
+    person.save(update_fields=["calendar_token", "updated_at"])
+    # The token itself is a secret and never goes into the log.
+    record_change(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        instance=person,
+        changes={"calendar_token": ["…", "…"]},
+    )
+    return person

@@ -7,15 +7,11 @@ import datetime
 import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from contracts.models import (
-    AlertDelivery,
     AlertDigest,
-    AlertRule,
     Contract,
     ContractSubscription,
 )
@@ -30,6 +26,7 @@ from tests.factories import (
     RoleAssignmentFactory,
     UnitFactory,
 )
+from tests.helpers import alert_rule, count_queries, deliver
 
 pytestmark = pytest.mark.django_db
 
@@ -42,38 +39,6 @@ def detail_url(contract):
 
 def contract_role(code="kontraktejer"):
     return RoleType.objects.get(organisation=None, applies_to="contract", code=code)
-
-
-def alert_rule(organisation, kind="notice_deadline", days_before=30):
-    return AlertRule.objects.get_or_create(
-        organisation=organisation, kind=kind, days_before=days_before
-    )[0]
-
-
-def deliver(obj, count=1, *, rule=None, user=None, deadline=None, prefix="modtager", **extra):
-    """`count` alert deliveries about `obj` to distinct recipients."""
-    rule = rule or alert_rule(obj.organisation)
-    return AlertDelivery.objects.bulk_create(
-        AlertDelivery(
-            organisation=obj.organisation,
-            rule=rule,
-            content_type=ContentType.objects.get_for_model(obj),
-            object_id=obj.pk,
-            object_repr=str(obj),
-            deadline=deadline or timezone.localdate() + 30 * DAY,
-            email=f"{prefix}-{i}@demo.dk",
-            user=user,
-            **extra,
-        )
-        for i in range(count)
-    )
-
-
-def count_queries(client, url) -> int:
-    with CaptureQueriesContext(connection) as context:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(context.captured_queries)
 
 
 @pytest.fixture

@@ -9,7 +9,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from roles.models import RoleType
-from tests.contracts.test_views import alert_rule, count_queries, deliver
 from tests.factories import (
     AgreementFactory,
     ContractFactory,
@@ -19,6 +18,7 @@ from tests.factories import (
     SupplierFactory,
     UsageFactory,
 )
+from tests.helpers import alert_rule, count_queries, deliver
 
 pytestmark = pytest.mark.django_db
 

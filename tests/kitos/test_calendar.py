@@ -10,8 +10,8 @@ from django.utils import timezone
 from icalendar import Calendar
 
 from contracts.models import Contract, ContractSubscription
+from kitos.models import AuditEntry
 from roles.models import RoleType
-from tests.contracts.test_views import count_queries
 from tests.factories import (
     AgreementFactory,
     ContractFactory,
@@ -19,6 +19,7 @@ from tests.factories import (
     RoleAssignmentFactory,
     RoleTypeFactory,
 )
+from tests.helpers import count_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -202,3 +203,24 @@ def test_query_count_does_not_grow_with_contracts(client, person):
     add(45)
     assert count_queries(client, feed_url(person)) == few
     assert len(events(client.get(feed_url(person)))) == 50 * 2 * 3 + 50
+
+
+def test_rotating_the_calendar_address_kills_the_old_one(client, org, editor):
+    person = PersonFactory(organisation=org, user=editor)
+    old = person.calendar_token
+    client.force_login(editor)
+    response = client.post(reverse("calendar_token_rotate", args=[person.uuid]))
+    assert response.status_code == 302
+    person.refresh_from_db()
+    assert person.calendar_token != old
+    assert client.get(reverse("person_calendar", args=[old])).status_code == 404
+    assert client.get(reverse("person_calendar", args=[person.calendar_token])).status_code == 200
+    entry = AuditEntry.objects.get(object_id=person.pk)
+    assert old not in str(entry.changes) and person.calendar_token not in str(entry.changes)
+
+
+def test_nobody_rotates_someone_elses_calendar(client, org, editor, outsider):
+    person = PersonFactory(organisation=org, user=editor)
+    client.force_login(outsider)
+    assert client.post(reverse("calendar_token_rotate", args=[person.uuid])).status_code == 404
+    assert client.get(reverse("calendar_token_rotate", args=[person.uuid])).status_code == 405

@@ -17,7 +17,6 @@ from contracts.choices import DEFAULT_ALERT_RULES
 from contracts.models import AlertDelivery, AlertRule
 from kitos.context_processors import unread_alerts
 from kitos.models import AuditEntry
-from tests.contracts.test_views import alert_rule, count_queries, deliver
 from tests.factories import (
     AgreementFactory,
     ContractFactory,
@@ -26,6 +25,7 @@ from tests.factories import (
     PersonFactory,
     UserFactory,
 )
+from tests.helpers import alert_rule, count_queries, deliver
 
 pytestmark = pytest.mark.django_db
 

@@ -60,3 +60,21 @@ def outsider(other_org):
 @pytest.fixture
 def superuser(db):
     return UserFactory(username="root", is_superuser=True, is_staff=True)
+
+
+@pytest.fixture(autouse=True)
+def _reference_data_in_transactional_tests(request):
+    """Transactional tests (live server, real worker) flush the database afterwards, which
+    also removes what the data migrations created (standard role types, disciplines, data
+    categories). Put it back for them; it is idempotent."""
+    marker = request.node.get_closest_marker("django_db")
+    if not (marker and marker.kwargs.get("transaction")):
+        return
+    request.getfixturevalue("transactional_db")
+    from django.apps import apps
+
+    from gdpr.reference import ensure_data_categories
+    from roles.reference import ensure_disciplines_and_role_types
+
+    ensure_disciplines_and_role_types(apps)
+    ensure_data_categories(apps)

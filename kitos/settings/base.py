@@ -101,9 +101,6 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-# Django 6 will assume https:// for scheme-less URLs in forms; opt in now.
-FORMS_URLFIELD_ASSUME_HTTPS = True
-
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"

@@ -56,3 +56,4 @@ messages: install
 ## make bench: benchmarks (figures, not assertions); BENCH_CONTRACTS=150000 by default
 bench: install
 	$(PY) benchmarks/bench_alert_scan.py
+	$(PY) benchmarks/bench_api_page.py

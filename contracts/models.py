@@ -84,7 +84,9 @@ class Supplier(SharedCatalogModel):
 
 class ContractQuerySet(scoped_queryset("organisation")):
     def for_list(self):
-        return self.select_related("supplier", "responsible_unit", "parent")
+        return self.select_related(
+            "organisation", "supplier", "responsible_unit", "parent"
+        ).prefetch_related("coverage__usage")
 
 
 class Contract(TenantModel):
@@ -356,6 +358,11 @@ class ContractCoverage(models.Model):
         super().save(*args, **kwargs)
 
 
+class CostLineQuerySet(scoped_queryset("contract__organisation")):
+    def for_list(self):
+        return self.select_related("contract", "unit")
+
+
 class CostLine(PublicIdModel):
     """A contract's cost for one year, optionally for one unit (who pays what)."""
 
@@ -379,7 +386,7 @@ class CostLine(PublicIdModel):
     amount = models.DecimalField(_("beløb (kr.)"), **MONEY)
     note = models.CharField(_("bemærkning"), max_length=300, blank=True)
 
-    objects = scoped_queryset("contract__organisation").as_manager()
+    objects = CostLineQuerySet.as_manager()
 
     class Meta:
         ordering = ["contract", "year", "unit"]

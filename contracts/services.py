@@ -84,6 +84,9 @@ def contract_set_coverage(
             usage_id=usage_id,
             defaults={"is_main": is_main, "organisation_id": contract.organisation_id},
         )
+    # The links are part of the contract's API representation: sync clients must see
+    # the contract as changed.
+    Contract.objects.filter(pk=contract.pk).update(updated_at=timezone.now())
     record_change(
         actor=actor,
         action=AuditAction.UPDATE,

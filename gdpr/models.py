@@ -6,12 +6,13 @@ from __future__ import annotations
 
 from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, Prefetch, Q
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 from kitos.tenancy import (
     PublicIdModel,
+    ScopedQuerySet,
     StandardOrOwnQuerySet,
     TenantModel,
     scoped_queryset,
@@ -20,6 +21,11 @@ from portfolio.choices import DataClassification
 from roles.choices import RoleTarget
 
 from . import choices
+
+
+class DataCategoryQuerySet(StandardOrOwnQuerySet):
+    def for_list(self):
+        return self.select_related("organisation", "parent")
 
 
 class DataCategory(PublicIdModel):
@@ -46,7 +52,7 @@ class DataCategory(PublicIdModel):
         related_name="children",
     )
 
-    objects = StandardOrOwnQuerySet.as_manager()
+    objects = DataCategoryQuerySet.as_manager()
     edit_role = "admin"
 
     class Meta:
@@ -78,6 +84,15 @@ class DataCategory(PublicIdModel):
     @property
     def is_personal(self) -> bool:
         return self.kind != choices.DataCategoryKind.NON_PERSONAL
+
+
+class DataAssetQuerySet(ScopedQuerySet):
+    def for_list(self):
+        return self.select_related("organisation", "owning_unit").prefetch_related(
+            "categories",
+            "integrations",
+            Prefetch("usage_links", queryset=DataAssetUsage.objects.select_related("usage")),
+        )
 
 
 class DataAsset(TenantModel):
@@ -115,6 +130,8 @@ class DataAsset(TenantModel):
         related_name="data_assets",
     )
     external_reference = models.CharField(_("ekstern reference"), max_length=100, blank=True)
+
+    objects = DataAssetQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -165,6 +182,13 @@ class DataAssetUsage(models.Model):
     def save(self, *args, **kwargs):
         self.organisation_id = self.asset.organisation_id
         super().save(*args, **kwargs)
+
+
+class ProcessingActivityQuerySet(ScopedQuerySet):
+    def for_list(self):
+        return self.select_related("organisation", "responsible_unit").prefetch_related(
+            "data_categories", "usages", "data_assets", "kle_numbers"
+        )
 
 
 class ProcessingActivity(TenantModel):
@@ -240,6 +264,8 @@ class ProcessingActivity(TenantModel):
 
     role_assignments = GenericRelation("roles.RoleAssignment")
 
+    objects = ProcessingActivityQuerySet.as_manager()
+
     class Meta:
         ordering = ["name"]
         verbose_name = _("behandlingsaktivitet")
@@ -264,6 +290,14 @@ class ProcessingActivity(TenantModel):
     def clean(self):
         super().clean()
         self.require_same_organisation(responsible_unit=self.responsible_unit)
+
+
+class DataProcessingAgreementQuerySet(ScopedQuerySet):
+    def for_list(self):
+        return self.select_related("organisation", "processor", "contract").prefetch_related(
+            "usages",
+            Prefetch("sub_processors", queryset=SubProcessor.objects.select_related("supplier")),
+        )
 
 
 class DataProcessingAgreement(TenantModel):
@@ -314,6 +348,8 @@ class DataProcessingAgreement(TenantModel):
 
     role_assignments = GenericRelation("roles.RoleAssignment")
 
+    objects = DataProcessingAgreementQuerySet.as_manager()
+
     class Meta:
         ordering = ["name"]
         verbose_name = _("databehandleraftale")
@@ -338,6 +374,11 @@ class DataProcessingAgreement(TenantModel):
         self.require_same_organisation(contract=self.contract if self.contract_id else None)
 
 
+class SubProcessorQuerySet(scoped_queryset("agreement__organisation")):
+    def for_list(self):
+        return self.select_related("agreement", "supplier")
+
+
 class SubProcessor(PublicIdModel):
     """A sub-processor (underdatabehandler) the processor uses, where it processes the
     data and on which basis when that is outside the EU/EEA."""
@@ -360,7 +401,7 @@ class SubProcessor(PublicIdModel):
         _("overførselsgrundlag"), max_length=15, choices=choices.TransferBasis, blank=True
     )
 
-    objects = scoped_queryset("agreement__organisation").as_manager()
+    objects = SubProcessorQuerySet.as_manager()
 
     class Meta:
         ordering = ["agreement", "supplier__name"]
@@ -383,6 +424,11 @@ class SubProcessor(PublicIdModel):
         return self.agreement.organisation_id if self.agreement_id else None
 
 
+class OversightRecordQuerySet(scoped_queryset("agreement__organisation")):
+    def for_list(self):
+        return self.select_related("agreement")
+
+
 class OversightRecord(PublicIdModel):
     """One performed supervision of a processor: when, how, the result, the report."""
 
@@ -400,7 +446,7 @@ class OversightRecord(PublicIdModel):
     report_url = models.URLField(_("link til rapport"), blank=True, max_length=500)
     notes = models.TextField(_("noter"), blank=True)
 
-    objects = scoped_queryset("agreement__organisation").as_manager()
+    objects = OversightRecordQuerySet.as_manager()
 
     class Meta:
         ordering = ["agreement", "-date"]

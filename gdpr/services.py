@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kitos.audit import AuditAction, record_change
@@ -57,6 +58,8 @@ def data_asset_link_usage(*, actor, asset: DataAsset, usage, use: str) -> DataAs
         raise ValidationError({"usage": _("Skal høre til samme organisation.")})
     link.full_clean(exclude=["organisation"])
     link.save()
+    # Sync clients must see the asset as changed (its links are part of it).
+    DataAsset.objects.filter(pk=asset.pk).update(updated_at=timezone.now())
     record_change(
         actor=actor,
         action=AuditAction.UPDATE,

@@ -107,12 +107,16 @@ def diff(before: dict, after: dict) -> dict:
 def build_entry(*, actor, action: str, instance: models.Model, changes: dict) -> AuditEntry:
     context = current_context()
     is_user = actor is not None and actor.is_authenticated and actor.pk is not None
+    organisation_id = getattr(instance, "owning_organisation_id", None) or getattr(
+        instance, "organisation_id", None
+    )
+    if action == AuditAction.DELETE and instance._meta.label == "roles.Organisation":
+        organisation_id = None  # the organisation itself is gone
     return AuditEntry(
         actor=actor if is_user else None,
         actor_repr=str(actor)[:200] if is_user else "system",
         # Link rows have no edit policy but carry their organisation.
-        organisation_id=getattr(instance, "owning_organisation_id", None)
-        or getattr(instance, "organisation_id", None),
+        organisation_id=organisation_id,
         action=action,
         source=context.source,
         group_id=context.group_id,

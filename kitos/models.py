@@ -51,10 +51,11 @@ class AuditEntry(models.Model):
     )
     # Kept as text so the entry still says who it was after the user is deleted.
     actor_repr = models.CharField(_("bruger (tekst)"), max_length=200, blank=True)
+    # SET_NULL: the history outlives a deleted organisation.
     organisation = models.ForeignKey(
         "roles.Organisation",
         verbose_name=_("organisation"),
-        on_delete=models.CASCADE,
+        on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="+",
@@ -88,3 +89,61 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_action_display()} {self.object_repr} ({self.actor_repr})"
+
+
+class ApiTokenScope(models.TextChoices):
+    READ = "read", _("Kun læse")
+    READ_WRITE = "read_write", _("Læse og skrive")
+
+
+class ApiTokenQuerySet(models.QuerySet):
+    def active(self, now):
+        return self.filter(revoked_at__isnull=True).filter(
+            models.Q(expires_at__isnull=True) | models.Q(expires_at__gt=now)
+        )
+
+
+class ApiToken(models.Model):
+    """A user's key for the REST API. Only a SHA-256 hash is stored; the key is shown
+    once when created. The token acts as its user (same memberships), limited to reading
+    when its scope says so, until it expires or is revoked."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens",
+        verbose_name=_("bruger"),
+    )
+    name = models.CharField(_("navn"), max_length=100)
+    # The first characters of the key, shown in lists so users recognise their keys.
+    prefix = models.CharField(_("begynder med"), max_length=12, db_index=True)
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    scope = models.CharField(
+        _("rettighed"), max_length=12, choices=ApiTokenScope, default=ApiTokenScope.READ
+    )
+    created_at = models.DateTimeField(_("oprettet"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("udløber"), null=True, blank=True)
+    last_used_at = models.DateTimeField(_("sidst brugt"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("tilbagekaldt"), null=True, blank=True)
+
+    objects = ApiTokenQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("API-nøgle")
+        verbose_name_plural = _("API-nøgler")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(scope__in=ApiTokenScope.values), name="apitoken_scope_valid"
+            ),
+            models.UniqueConstraint(
+                fields=["user", "name"],
+                condition=models.Q(revoked_at__isnull=True),
+                name="apitoken_unique_active_name_per_user",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def can_write(self) -> bool:
+        return self.scope == ApiTokenScope.READ_WRITE

@@ -106,6 +106,9 @@ class SharedCatalogQuerySet(ScopedQuerySet):
     def editable_by(self, user):
         return self._scoped(user, ADMIN)
 
+    def for_list(self):
+        return self.select_related("owner_organisation")
+
 
 class StandardOrOwnQuerySet(ScopedQuerySet):
     """Reference data (role types, disciplines, data categories): the standard entries

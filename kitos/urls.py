@@ -6,6 +6,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from . import notifications, views
+from .api import token_views
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
@@ -18,6 +19,13 @@ urlpatterns = [
     path("konto/log-ud/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("api/", include("kitos.api_urls")),
+    path("konto/api-noegler/", token_views.ApiTokenListView.as_view(), name="api_token_list"),
+    path(
+        "konto/api-noegler/<int:pk>/tilbagekald/",
+        token_views.ApiTokenRevokeView.as_view(),
+        name="api_token_revoke",
+    ),
     path("", include("contracts.urls")),
     path("", include("gdpr.urls")),
     path("varsler/", notifications.NotificationListView.as_view(), name="notification_list"),
@@ -57,3 +65,5 @@ urlpatterns = [
         name="person_calendar",
     ),
 ]
+
+handler404 = "kitos.views.handler404"

@@ -5,8 +5,10 @@ from __future__ import annotations
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db import connection
 from django.http import JsonResponse
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+from django.views.defaults import page_not_found
 from django.views.generic import TemplateView
 
 from roles.models import Organisation
@@ -52,3 +54,10 @@ def healthz(request):
             report.update(status="error", worker=f"{type(error).__name__}: {error}"[:200])
             status = 503
     return JsonResponse(report, status=status)
+
+
+def handler404(request, exception):
+    """API clients get JSON, people get the page."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": str(_("Ikke fundet."))}, status=404)
+    return page_not_found(request, exception)

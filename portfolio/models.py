@@ -16,13 +16,16 @@ from kitos.tenancy import SharedCatalogModel, TenantModel, scoped_queryset
 from roles.choices import RoleTarget
 
 from . import choices
-from .querysets import SystemUsageQuerySet
+from .querysets import IntegrationQuerySet, ItSystemQuerySet, SystemUsageQuerySet
 
 
 class KleNumberQuerySet(models.QuerySet):
     def visible_to(self, user):
         """KLE is a national taxonomy: readable by everyone logged in."""
         return self if user is not None and user.is_authenticated else self.none()
+
+    def for_list(self):
+        return self.select_related("parent")
 
 
 class KleNumber(models.Model):
@@ -98,6 +101,8 @@ class ItSystem(SharedCatalogModel):
         related_name="children",
     )
     external_reference = models.CharField(_("ekstern reference"), max_length=100, blank=True)
+
+    objects = ItSystemQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -286,6 +291,8 @@ class Integration(TenantModel):
         _("frekvens"), max_length=10, choices=choices.Frequency, blank=True
     )
     external_reference = models.CharField(_("ekstern reference"), max_length=100, blank=True)
+
+    objects = IntegrationQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]

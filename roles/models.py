@@ -9,6 +9,7 @@ from django.apps import apps
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
+from django.contrib.contenttypes.prefetch import GenericPrefetch
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, F, OuterRef, Q, Subquery
@@ -88,6 +89,11 @@ class Organisation(PublicIdModel):
     edit_role = MembershipRole.ADMIN
 
 
+class OrganisationUnitQuerySet(ScopedQuerySet):
+    def for_list(self):
+        return self.select_related("organisation", "parent")
+
+
 class OrganisationUnit(TenantModel):
     """A unit in an organisation's tree: forvaltning at the top, afdelinger, centre and
     teams below. ``path`` (ancestor ids) makes "this unit and its subtree" one indexed
@@ -108,6 +114,8 @@ class OrganisationUnit(TenantModel):
     # "/12/57/" for a unit with id 57 under 12; maintained by roles.services.
     path = models.CharField(max_length=500, editable=False, db_index=True, default="")
     depth = models.PositiveSmallIntegerField(editable=False, default=0)
+
+    objects = OrganisationUnitQuerySet.as_manager()
 
     class Meta:
         ordering = ["organisation", "path"]
@@ -202,6 +210,11 @@ def new_calendar_token() -> str:
     return secrets.token_urlsafe(32)
 
 
+class PersonQuerySet(ScopedQuerySet):
+    def for_list(self):
+        return self.select_related("organisation", "unit")
+
+
 class Person(TenantModel):
     """Someone who can hold a role. A login is optional: an e-mail is enough to receive
     alerts. ``left_on`` marks people who have left (their roles need reassigning)."""
@@ -236,6 +249,8 @@ class Person(TenantModel):
 
     audit_exclude = ("calendar_token",)
 
+    objects = PersonQuerySet.as_manager()
+
     class Meta:
         ordering = ["name"]
         verbose_name = _("person")
@@ -263,6 +278,11 @@ class Person(TenantModel):
         self.require_same_organisation(unit=self.unit)
 
 
+class DisciplineQuerySet(StandardOrOwnQuerySet):
+    def for_list(self):
+        return self.select_related("organisation")
+
+
 class Discipline(PublicIdModel):
     """A professional discipline a person can have a competency in (it-arkitektur,
     kontraktstyring, ...). Standard disciplines have no organisation; organisations may
@@ -280,7 +300,7 @@ class Discipline(PublicIdModel):
     name = models.CharField(_("navn"), max_length=200)
     description = models.TextField(_("beskrivelse"), blank=True)
 
-    objects = StandardOrOwnQuerySet.as_manager()
+    objects = DisciplineQuerySet.as_manager()
     edit_role = MembershipRole.ADMIN
 
     class Meta:
@@ -302,6 +322,11 @@ class Discipline(PublicIdModel):
     @property
     def owning_organisation_id(self):
         return self.organisation_id
+
+
+class RoleTypeQuerySet(StandardOrOwnQuerySet):
+    def for_list(self):
+        return self.select_related("organisation", "discipline")
 
 
 class RoleType(PublicIdModel):
@@ -337,7 +362,7 @@ class RoleType(PublicIdModel):
     )
     sort_order = models.PositiveSmallIntegerField(_("sortering"), default=100)
 
-    objects = StandardOrOwnQuerySet.as_manager()
+    objects = RoleTypeQuerySet.as_manager()
     edit_role = MembershipRole.ADMIN
 
     class Meta:
@@ -367,6 +392,10 @@ class RoleType(PublicIdModel):
 
 
 class RoleAssignmentQuerySet(ScopedQuerySet):
+    # What the names (``__str__``) of the kinds of target need besides their own row.
+    # Those models live in apps that depend on this one, so they are named by label.
+    TARGET_NAME_RELATED = {"portfolio.SystemUsage": ("system",)}
+
     def current(self, today):
         """Assignments in force on `today` (an end date in the past stops counting)."""
         return self.filter(
@@ -381,9 +410,14 @@ class RoleAssignmentQuerySet(ScopedQuerySet):
         )
 
     def for_list(self):
-        return self.select_related("person", "role_type", "content_type").prefetch_related(
-            "target"
-        )
+        """With the targets prefetched: one query per kind of target, whatever the count."""
+        targets = [
+            model.objects.select_related(*self.TARGET_NAME_RELATED.get(model._meta.label, ()))
+            for model in role_target_models().values()
+        ]
+        return self.select_related(
+            "organisation", "person", "role_type", "content_type"
+        ).prefetch_related(GenericPrefetch("target", targets))
 
 
 class RoleAssignment(TenantModel):
@@ -468,8 +502,23 @@ def target_kind(obj) -> str | None:
     return getattr(type(obj), "role_target", None)
 
 
+def role_target_models() -> dict[str, type[models.Model]]:
+    """RoleTarget value -> the model of that kind of object (models declaring
+    ``role_target``; most live in apps that depend on this one)."""
+    return {
+        model.role_target: model
+        for model in apps.get_models()
+        if getattr(model, "role_target", None)
+    }
+
+
 OrganisationUnit.role_target = RoleTarget.ORGANISATION_UNIT
 Organisation.role_target = RoleTarget.ORGANISATION
+
+
+class CompetencyQuerySet(ScopedQuerySet):
+    def for_list(self):
+        return self.select_related("organisation", "person", "discipline")
 
 
 class Competency(TenantModel):
@@ -486,6 +535,8 @@ class Competency(TenantModel):
     )
     level = models.CharField(_("niveau"), max_length=20, choices=CompetencyLevel)
     note = models.CharField(_("bemærkning"), max_length=500, blank=True)
+
+    objects = CompetencyQuerySet.as_manager()
 
     class Meta:
         ordering = ["person__name", "discipline__name"]

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "rest_framework",
     "django_filters",
+    "drf_spectacular",
     # Project apps, in dependency order: roles <- portfolio <- contracts, portfolio <- gdpr,
     # and kitos (dashboards, audit, urls) on top of all of them.
     "roles",
@@ -181,12 +182,60 @@ CELERY_BEAT_SCHEDULE = {
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "kitos.api.tokens.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_PERMISSION_CLASSES": ["kitos.api.permissions.TokenScopePermission"],
+    "DEFAULT_FILTER_BACKENDS": [
+        "django_filters.rest_framework.DjangoFilterBackend",
+        "rest_framework.filters.OrderingFilter",
+    ],
+    "DEFAULT_PAGINATION_CLASS": "kitos.api.pagination.HybridPagination",
     "PAGE_SIZE": 100,
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rest_framework.throttling.UserRateThrottle",
+        "rest_framework.throttling.ScopedRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "user": os.environ.get("KITOS_API_RATE", "20000/hour"),
+        # The deletions feed and the schema are the expensive endpoints.
+        "sync": os.environ.get("KITOS_API_SYNC_RATE", "2000/hour"),
+        "schema": "300/hour",
+    },
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+}
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "kitos API",
+    "DESCRIPTION": (
+        "Kommunernes it-overblik: systems, contracts, data and roles of Danish "
+        "municipalities. Authenticate with `Authorization: Bearer <key>` (create keys "
+        "under *API-nøgler* in kitos). Every object is referenced by its UUID `id`; lists "
+        "filter with `changed_since` and page with `page`/`page_size` (max 250) or, for "
+        "sync clients, `cursor`. Deleted objects appear in `/api/v1/deletions/`."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    # Swagger UI from static/vendor (npm swagger-ui-dist): no CDN.
+    "SWAGGER_UI_DIST": "/static/vendor/swagger-ui",
+    "SWAGGER_UI_FAVICON_HREF": "/static/vendor/swagger-ui/favicon-32x32.png",
+    # One name per shared choice set (several fields use the same TextChoices).
+    "ENUM_NAME_OVERRIDES": {
+        "RoleTargetEnum": "roles.choices.RoleTarget",
+        "OversightMethodEnum": "gdpr.choices.OversightMethod",
+        "DataClassificationEnum": "portfolio.choices.DataClassification",
+    },
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "kitos.api.schema.add_error_responses",
+    ],
+    # The schema and its docs are public (no data in them): a developer can generate a
+    # client before having a key.
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
 }
 
 LOGGING = {

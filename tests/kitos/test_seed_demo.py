@@ -153,3 +153,69 @@ def test_alerts_on_the_demo_data_are_sent_once_and_re_arm(seeded):
         object_id=contract.pk, deadline=contract.notice_deadline
     ).exists()
     assert any(delivery.email in m.to for m in mail.outbox[first:])
+
+
+def test_a_sync_client_mirrors_the_demo_through_changed_since_and_deletions(seeded):
+    """A client that only follows the API (cursor pages, `changed_since`, the deletions
+    feed) ends with exactly what a full fetch returns, after edits and deletes."""
+    from django.utils import timezone
+    from rest_framework.test import APIClient
+
+    from kitos.api.tokens import api_token_create
+    from kitos.api_urls import router
+
+    admin = get_user_model().objects.get(username="admin")
+    _token, key = api_token_create(actor=admin, name="mirror", scope="read_write")
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {key}")
+    prefixes = [
+        prefix for prefix, viewset, _basename in router.registry
+        if "changed_since" in getattr(viewset, "filterset_class", object).__dict__.get(
+            "base_filters", {}
+        )
+    ]
+    assert {"contracts", "suppliers"} <= set(prefixes)
+
+    def fetch(prefix, **params):
+        rows, url, query = {}, f"/api/v1/{prefix}/", {"cursor": "", "page_size": 250, **params}
+        while url:
+            response = client.get(url, query)
+            assert response.status_code == 200, (prefix, response.content[:200])
+            body = response.json()
+            rows.update({row["id"]: row for row in body["results"]})
+            url, query = body["next"], {}
+        return rows
+
+    started = timezone.now()
+    mirror = {prefix: fetch(prefix) for prefix in prefixes}
+    assert len(mirror["contracts"]) >= 150
+
+    # Edits and deletes by someone else, through the API.
+    editor = APIClient()
+    editor.force_authenticate(admin)
+    contract_id = next(iter(mirror["contracts"]))
+    assert editor.patch(f"/api/v1/contracts/{contract_id}/", {"notes": "Genforhandles"},
+                        format="json").status_code == 200
+    cost_line_id = next(iter(mirror["cost-lines"]))
+    assert editor.delete(f"/api/v1/cost-lines/{cost_line_id}/").status_code == 204
+    demo = Organisation.objects.get(slug="demo")
+    created = editor.post("/api/v1/contracts/", {"organisation": str(demo.uuid),
+                                                 "name": "Ny aftale fra sync-testen"},
+                          format="json")
+    assert created.status_code == 201
+
+    # The incremental sync.
+    for prefix in prefixes:
+        mirror[prefix].update(fetch(prefix, changed_since=started.isoformat()))
+    deletions, url, query = [], "/api/v1/deletions/", {"since": started.isoformat()}
+    while url:
+        body = client.get(url, query).json()
+        deletions += body["results"]
+        url, query = body["next"], {}
+    for deletion in deletions:
+        for rows in mirror.values():
+            rows.pop(deletion["id"], None)
+
+    assert {prefix: fetch(prefix) for prefix in prefixes} == mirror
+    assert mirror["contracts"][contract_id]["notes"] == "Genforhandles"
+    assert cost_line_id not in mirror["cost-lines"]

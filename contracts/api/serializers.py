@@ -1,0 +1,72 @@
+"""API representations of suppliers, contracts and cost lines."""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from kitos.api.base import BaseSerializer, OrganisationField, ScopedUUIDField
+from portfolio.models import SystemUsage
+from roles.models import Organisation, OrganisationUnit
+
+from ..models import Contract, CostLine, Supplier
+
+
+class SupplierSerializer(BaseSerializer):
+    owner_organisation = ScopedUUIDField(Organisation, required=False, allow_null=True)
+
+    class Meta:
+        model = Supplier
+        fields = [
+            "id", "name", "cvr", "country", "website", "external_reference",
+            "owner_organisation", "is_local", "created_at", "updated_at",
+        ]
+
+
+class CoverageSerializer(serializers.Serializer):
+    usage = ScopedUUIDField(SystemUsage)
+    is_main = serializers.BooleanField(default=False)
+
+
+class ContractSerializer(BaseSerializer):
+    organisation = OrganisationField(Organisation)
+    supplier = ScopedUUIDField(Supplier, required=False, allow_null=True)
+    responsible_unit = ScopedUUIDField(OrganisationUnit, required=False, allow_null=True)
+    parent = ScopedUUIDField(Contract, required=False, allow_null=True)
+    coverage = CoverageSerializer(
+        many=True, required=False,
+        help_text="The system usages the contract covers; is_main marks it as their main "
+        "contract. Replaces the whole list when sent.",
+    )
+
+    class Meta:
+        model = Contract
+        fields = [
+            "id", "organisation", "name", "contract_number", "contract_type", "supplier",
+            "responsible_unit", "parent", "procurement_form", "criticality", "notes",
+            "external_reference",
+            "concluded_on", "start_date", "expiry_date", "irrevocable_until",
+            "notice_months", "notice_to_end_of", "extension_months", "extensions_total",
+            "extensions_used", "renewal_months", "terminated_on", "lead_months",
+            "acquisition_cost", "yearly_cost", "currency",
+            "status", "next_end", "notice_deadline", "retender_start",
+            "coverage", "created_at", "updated_at",
+        ]
+        read_only_fields = ["status", "next_end", "notice_deadline", "retender_start"]
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        data["coverage"] = [
+            {"usage": str(link.usage.uuid), "is_main": link.is_main}
+            for link in instance.coverage.all()
+        ]
+        return data
+
+
+class CostLineSerializer(BaseSerializer):
+    contract = ScopedUUIDField(Contract)
+    unit = ScopedUUIDField(OrganisationUnit, required=False, allow_null=True)
+
+    class Meta:
+        model = CostLine
+        fields = ["id", "contract", "unit", "year", "kind", "amount", "note",
+                  "created_at", "updated_at"]

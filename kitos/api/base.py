@@ -1,0 +1,217 @@
+"""The base of every API resource: organisation scoping, the audited services as the
+write path, `changed_since`, ETag / If-Match, hybrid pagination and UUID references.
+
+Resources in the apps (``<app>/api/views.py``) only declare their serializer, FilterSet
+and ``for_list`` queryset; everything a sync client relies on works the same everywhere.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import exceptions, serializers, status, viewsets
+from rest_framework.response import Response
+
+from kitos import services
+
+from .pagination import HybridPagination
+from .permissions import TokenScopePermission
+
+# -- references ------------------------------------------------------------------------
+
+
+class ScopedUUIDField(serializers.SlugRelatedField):
+    """A reference to another object by its public UUID, limited to what the requesting
+    user may see (no pointing a contract at another municipality's system)."""
+
+    def __init__(self, model=None, **kwargs):
+        self.model = model
+        kwargs.setdefault("slug_field", "uuid")
+        if not kwargs.get("read_only"):
+            kwargs.setdefault("queryset", model.objects.all())
+        super().__init__(**kwargs)
+
+    def get_queryset(self):
+        request = self.context.get("request")
+        queryset = self.model.objects.all()
+        if request is None or not hasattr(queryset, "visible_to"):
+            return queryset
+        return queryset.visible_to(request.user)
+
+
+class OrganisationField(ScopedUUIDField):
+    """The organisation of a new object: one where the user may edit. Naming one the user
+    can only read is 403 (no right to write there), not 400 (no such organisation)."""
+
+    def get_queryset(self):
+        request = self.context.get("request")
+        if request is None:
+            return self.model.objects.none()
+        return self.model.objects.editable_by(request.user)
+
+    def to_internal_value(self, data):
+        try:
+            return super().to_internal_value(data)
+        except serializers.ValidationError:
+            if self._readable(data):
+                raise exceptions.PermissionDenied(
+                    _("Du har kun læseadgang til denne organisation.")
+                ) from None
+            raise
+
+    def _readable(self, data) -> bool:
+        request = self.context.get("request")
+        try:
+            public_id = uuid.UUID(str(data))
+        except ValueError:
+            return False
+        return (
+            request is not None
+            and self.model.objects.visible_to(request.user).filter(uuid=public_id).exists()
+        )
+
+
+class BaseSerializer(serializers.ModelSerializer):
+    """Objects are identified by their public `id` (UUID); timestamps are read-only."""
+
+    id = serializers.UUIDField(source="uuid", read_only=True)
+    created_at = serializers.DateTimeField(read_only=True)
+    updated_at = serializers.DateTimeField(read_only=True)
+
+    def get_validators(self):
+        # DRF turns unique constraints into validators that make every field in them
+        # required; the services' full_clean checks the same constraints correctly
+        # (partial ones included) and their errors come back as 400s.
+        return []
+
+
+# -- viewsets --------------------------------------------------------------------------
+
+
+def etag_for(obj) -> str:
+    digest = hashlib.sha256(f"{obj.pk}:{obj.updated_at.isoformat()}".encode()).hexdigest()
+    return f'"{digest[:32]}"'
+
+
+class _ServiceErrors:
+    """Turn the services' Django errors into API errors (400 / 403), never a 500."""
+
+    @staticmethod
+    def call(function, **kwargs):
+        try:
+            return function(**kwargs)
+        except DjangoValidationError as error:
+            detail = error.message_dict if hasattr(error, "error_dict") else error.messages
+            raise exceptions.ValidationError(detail) from error
+        except DjangoPermissionDenied as error:
+            raise exceptions.PermissionDenied(str(error) or None) from error
+
+
+IF_MATCH = OpenApiParameter(
+    name="If-Match", location=OpenApiParameter.HEADER, required=False,
+    description="ETag from a GET of the object; a stale value gives 412.",
+)
+
+
+@extend_schema_view(
+    update=extend_schema(parameters=[IF_MATCH]),
+    partial_update=extend_schema(parameters=[IF_MATCH]),
+    destroy=extend_schema(parameters=[IF_MATCH]),
+)
+class ScopedModelViewSet(viewsets.ModelViewSet):
+    """CRUD on one model, scoped to the user's organisations, written through the
+    services. Subclasses set `serializer_class` and `filterset_class`; the model's
+    queryset must have `visible_to` and `for_list`."""
+
+    lookup_field = "uuid"
+    lookup_url_kwarg = "id"
+    pagination_class = HybridPagination
+    permission_classes = [TokenScopePermission]
+    ordering_fields = ("updated_at", "created_at")
+    # Many-to-many fields set through the service (audited) rather than by DRF.
+    m2m_fields: tuple[str, ...] = ()
+
+    def get_queryset(self):
+        model = self.serializer_class.Meta.model
+        queryset = model.objects.visible_to(self.request.user)
+        if hasattr(queryset, "for_list"):
+            queryset = queryset.for_list()
+        return queryset.order_by(*model._meta.ordering, "pk")
+
+    # ETag / If-Match --------------------------------------------------------------------
+
+    def retrieve(self, request, *args, **kwargs):
+        instance = self.get_object()
+        response = Response(self.get_serializer(instance).data)
+        response["ETag"] = etag_for(instance)
+        return response
+
+    def _check_if_match(self, instance) -> None:
+        expected = self.request.headers.get("If-Match")
+        if expected and expected.strip() not in ("*", etag_for(instance)):
+            raise PreconditionFailed()
+
+    def update(self, request, *args, **kwargs):
+        response = super().update(request, *args, **kwargs)
+        response["ETag"] = etag_for(self._saved)
+        return response
+
+    def destroy(self, request, *args, **kwargs):
+        instance = self.get_object()
+        self._check_if_match(instance)
+        _ServiceErrors.call(services.delete_object, actor=request.user, instance=instance)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    # Writes through the services --------------------------------------------------------
+
+    def _split(self, validated: dict) -> tuple[dict, dict]:
+        data = dict(validated)
+        m2m = {name: data.pop(name) for name in self.m2m_fields if name in data}
+        return data, m2m
+
+    def perform_create(self, serializer):
+        data, m2m = self._split(serializer.validated_data)
+        model = serializer.Meta.model
+        instance = _ServiceErrors.call(
+            self.create_service, actor=self.request.user, instance=model(**data), m2m=m2m
+        )
+        serializer.instance = instance
+
+    def perform_update(self, serializer):
+        instance = serializer.instance
+        self._check_if_match(instance)
+        data, m2m = self._split(serializer.validated_data)
+        self._saved = _ServiceErrors.call(
+            self.update_service, actor=self.request.user, instance=instance, data=data, m2m=m2m
+        )
+        serializer.instance = self._saved
+
+    # Entity services may replace these (e.g. units keep their tree path).
+    @staticmethod
+    def create_service(*, actor, instance, m2m):
+        return services.create_object(actor=actor, instance=instance, m2m=m2m or None)
+
+    @staticmethod
+    def update_service(*, actor, instance, data, m2m):
+        return services.update_object(actor=actor, instance=instance, data=data, m2m=m2m or None)
+
+
+class PreconditionFailed(exceptions.APIException):
+    status_code = status.HTTP_412_PRECONDITION_FAILED
+    default_detail = _("Objektet er ændret siden du hentede det (If-Match passer ikke).")
+    default_code = "precondition_failed"
+
+
+__all__ = [
+    "BaseSerializer",
+    "HybridPagination",
+    "OrganisationField",
+    "ScopedModelViewSet",
+    "ScopedUUIDField",
+    "TokenScopePermission",
+]

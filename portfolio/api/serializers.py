@@ -1,0 +1,90 @@
+"""API representations of the system catalog, system usages, integrations and KLE."""
+
+from __future__ import annotations
+
+from django.utils import timezone
+from rest_framework import serializers
+
+from kitos.api.base import BaseSerializer, OrganisationField, ScopedUUIDField
+from roles.models import Organisation, OrganisationUnit
+
+from ..models import Integration, ItSystem, KleNumber, SystemUsage
+
+# The supplier lives in the contracts app, which depends on this one: reach it through
+# the relation instead of an import.
+Supplier = ItSystem._meta.get_field("rights_holder").related_model
+
+
+class ItSystemSerializer(BaseSerializer):
+    rights_holder = ScopedUUIDField(Supplier, required=False, allow_null=True)
+    parent = ScopedUUIDField(ItSystem, required=False, allow_null=True)
+    owner_organisation = ScopedUUIDField(Organisation, required=False, allow_null=True)
+    kle_numbers = ScopedUUIDField(
+        KleNumber, slug_field="number", many=True, required=False,
+        help_text="KLE numbers (\"15.00.05\") of the tasks the system supports. Replaces "
+        "the whole list when sent.",
+    )
+
+    class Meta:
+        model = ItSystem
+        fields = [
+            "id", "name", "previous_names", "description", "rights_holder", "business_type",
+            "kle_numbers", "url", "licence_model", "parent", "external_reference",
+            "owner_organisation", "is_local", "created_at", "updated_at",
+        ]
+
+
+class SystemUsageSerializer(BaseSerializer):
+    organisation = OrganisationField(Organisation)
+    system = ScopedUUIDField(ItSystem)
+    responsible_unit = ScopedUUIDField(OrganisationUnit, required=False, allow_null=True)
+    using_units = ScopedUUIDField(
+        OrganisationUnit, many=True, required=False,
+        help_text="Units of the organisation that use the system. Replaces the whole list "
+        "when sent.",
+    )
+    is_active = serializers.SerializerMethodField(
+        help_text="In use today: inside its dates, in an operational lifecycle and not "
+        "held by an inactive main contract."
+    )
+
+    class Meta:
+        model = SystemUsage
+        fields = [
+            "id", "organisation", "system", "local_name", "local_id", "version",
+            "responsible_unit", "using_units", "lifecycle", "go_live_date", "retirement_date",
+            "criticality", "socially_critical", "data_classification", "hosting",
+            "user_count", "contains_ai", "archive_duty", "time_assessment", "time_reason",
+            "notes", "reference_url", "external_reference", "is_active",
+            "created_at", "updated_at",
+        ]
+
+    def get_is_active(self, usage) -> bool:
+        # Lists annotate it (SystemUsageQuerySet.with_is_active); a freshly written
+        # object costs one query.
+        if hasattr(usage, "is_active"):
+            return usage.is_active
+        return SystemUsage.objects.active(timezone.localdate()).filter(pk=usage.pk).exists()
+
+
+class IntegrationSerializer(BaseSerializer):
+    organisation = serializers.SlugRelatedField(
+        slug_field="uuid", read_only=True, help_text="The source usage's organisation."
+    )
+    source = ScopedUUIDField(SystemUsage)
+    target = ScopedUUIDField(SystemUsage)
+
+    class Meta:
+        model = Integration
+        fields = [
+            "id", "organisation", "name", "description", "source", "target", "direction",
+            "interface_type", "frequency", "external_reference", "created_at", "updated_at",
+        ]
+
+
+class KleNumberSerializer(serializers.ModelSerializer):
+    parent = serializers.SlugRelatedField(slug_field="number", read_only=True)
+
+    class Meta:
+        model = KleNumber
+        fields = ["number", "title", "parent"]

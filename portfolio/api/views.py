@@ -1,0 +1,87 @@
+"""API resources of the portfolio app."""
+
+from __future__ import annotations
+
+from django.utils import timezone
+from rest_framework import viewsets
+
+from kitos.api.base import ScopedModelViewSet
+from kitos.api.pagination import PageNumberPagination
+from kitos.api.permissions import TokenScopePermission
+from kitos.services import create_object
+
+from ..filtersets import (
+    IntegrationFilterSet,
+    ItSystemFilterSet,
+    KleNumberFilterSet,
+    SystemUsageFilterSet,
+)
+from ..models import KleNumber
+from .serializers import (
+    IntegrationSerializer,
+    ItSystemSerializer,
+    KleNumberSerializer,
+    SystemUsageSerializer,
+)
+
+
+class ItSystemViewSet(ScopedModelViewSet):
+    """The system catalog: shared entries and the organisation's local ones. Admins of
+    the owning organisation maintain an entry; national entries need a superuser."""
+
+    serializer_class = ItSystemSerializer
+    filterset_class = ItSystemFilterSet
+    m2m_fields = ("kle_numbers",)
+
+
+class SystemUsageViewSet(ScopedModelViewSet):
+    """The organisation's use of catalog systems, with `is_active` computed for today."""
+
+    serializer_class = SystemUsageSerializer
+    filterset_class = SystemUsageFilterSet
+    # Set through the service: the link table carries the organisation.
+    m2m_fields = ("using_units",)
+
+    def get_queryset(self):
+        return super().get_queryset().with_is_active(timezone.localdate())
+
+    def perform_update(self, serializer):
+        # The annotation was read before the change; the serializer recomputes it.
+        vars(serializer.instance).pop("is_active", None)
+        super().perform_update(serializer)
+
+
+class IntegrationViewSet(ScopedModelViewSet):
+    """Data flows between two usages of one organisation (the source's)."""
+
+    serializer_class = IntegrationSerializer
+    filterset_class = IntegrationFilterSet
+
+    @staticmethod
+    def create_service(*, actor, instance, m2m):
+        instance.organisation_id = instance.source.organisation_id
+        return create_object(actor=actor, instance=instance)
+
+
+class KleNumberViewSet(viewsets.ReadOnlyModelViewSet):
+    """The national KLE taxonomy (read-only): main groups, groups and topics."""
+
+    serializer_class = KleNumberSerializer
+    filterset_class = KleNumberFilterSet
+    permission_classes = [TokenScopePermission]
+    # KLE has no change times, so no sync cursor: plain page numbers.
+    pagination_class = PageNumberPagination
+    lookup_field = "number"
+    lookup_value_regex = r"[0-9]{2}(?:\.[0-9]{2}){0,2}"
+    ordering_fields = ("number",)
+
+    def get_queryset(self):
+        return KleNumber.objects.visible_to(self.request.user).for_list()
+
+
+routes = [
+    ("systems", ItSystemViewSet, "itsystem"),
+    ("usages", SystemUsageViewSet, "systemusage"),
+    ("integrations", IntegrationViewSet, "integration"),
+    ("kle", KleNumberViewSet, "klenumber"),
+]

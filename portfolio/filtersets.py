@@ -1,0 +1,132 @@
+"""FilterSets of the portfolio app: the same filters for the HTML lists, the API, the
+Excel export and the dashboard counts."""
+
+from __future__ import annotations
+
+import django_filters
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from kitos.filtersets import BaseFilterSet, UUIDInFilter
+from roles.models import OrganisationUnit, RoleAssignment
+
+from . import choices
+from .models import Integration, ItSystem, KleNumber, SystemUsage
+
+# The standard role type (roles/reference.py) whose holder answers for a usage.
+SYSTEM_OWNER_ROLE = "systemejer"
+
+
+def _kle_prefix(field_name: str, value: str) -> Q:
+    """A KLE number and everything below it: "15.00" matches "15.00" and "15.00.05",
+    not "15.001"."""
+    value = value.strip().rstrip(".")
+    return Q(**{field_name: value}) | Q(**{f"{field_name}__startswith": f"{value}."})
+
+
+def _visible_units(request):
+    if request is None:
+        return OrganisationUnit.objects.none()
+    return OrganisationUnit.objects.visible_to(request.user)
+
+
+class ItSystemFilterSet(BaseFilterSet):
+    search_fields = ("name", "previous_names", "description")
+
+    rights_holder = UUIDInFilter(field_name="rights_holder__uuid",
+                                 label=_("rettighedshaver / leverandør"))
+    business_type = django_filters.MultipleChoiceFilter(choices=choices.BusinessType.choices,
+                                                        label=_("forretningstype"))
+    kle = django_filters.CharFilter(method="filter_kle", label=_("KLE-nummer (med underliggende)"))
+
+    class Meta:
+        model = ItSystem
+        fields = ["licence_model", "is_local"]
+
+    def filter_kle(self, queryset, name, value):
+        return queryset.filter(_kle_prefix("kle_numbers__number", value)).distinct()
+
+
+class SystemUsageFilterSet(BaseFilterSet):
+    search_fields = ("local_name", "local_id", "system__name", "system__previous_names",
+                     "notes")
+
+    organisation = UUIDInFilter(field_name="organisation__uuid", label=_("organisation"))
+    system = UUIDInFilter(field_name="system__uuid", label=_("it-system"))
+    responsible_unit = UUIDInFilter(field_name="responsible_unit__uuid",
+                                    label=_("ansvarlig enhed"))
+    within = django_filters.ModelChoiceFilter(
+        field_name="responsible_unit", queryset=_visible_units, to_field_name="uuid",
+        method="filter_within",
+        label=_("ansvarlig enhed eller enhed under den"),
+    )
+    lifecycle = django_filters.MultipleChoiceFilter(choices=choices.Lifecycle.choices,
+                                                    label=_("livscyklus"))
+    criticality = django_filters.MultipleChoiceFilter(choices=choices.Criticality.choices,
+                                                      label=_("forretningskritikalitet"))
+    hosting = django_filters.MultipleChoiceFilter(choices=choices.Hosting.choices,
+                                                  label=_("hosting"))
+    time_assessment = django_filters.MultipleChoiceFilter(
+        choices=choices.TimeAssessment.choices, label=_("TIME-vurdering")
+    )
+    has_system_owner = django_filters.BooleanFilter(method="filter_has_system_owner",
+                                                    label=_("har en systemejer"))
+
+    class Meta:
+        model = SystemUsage
+        fields = ["contains_ai", "socially_critical"]
+
+    def filter_within(self, queryset, name, unit):
+        # `path` lists the ancestors' ids ("/12/57/"), so a subtree is one prefix match.
+        if not unit.path:  # never an empty prefix: it would match every unit
+            return queryset.filter(responsible_unit=unit)
+        return queryset.filter(responsible_unit__path__startswith=unit.path)
+
+    def filter_has_system_owner(self, queryset, name, value):
+        owners = RoleAssignment.objects.current(timezone.localdate()).filter(
+            content_type=ContentType.objects.get_for_model(SystemUsage),
+            object_id=OuterRef("pk"),
+            role_type__code=SYSTEM_OWNER_ROLE,
+        )
+        return queryset.filter(Exists(owners) if value else ~Exists(owners))
+
+
+class IntegrationFilterSet(BaseFilterSet):
+    search_fields = ("name", "description", "source__system__name", "target__system__name")
+
+    organisation = UUIDInFilter(field_name="organisation__uuid", label=_("organisation"))
+    source = UUIDInFilter(field_name="source__uuid", label=_("afsender"))
+    target = UUIDInFilter(field_name="target__uuid", label=_("modtager"))
+    usage = UUIDInFilter(method="filter_usage",
+                         label=_("systemanvendelse (afsender eller modtager)"))
+    interface_type = django_filters.MultipleChoiceFilter(choices=choices.InterfaceType.choices,
+                                                         label=_("snitfladetype"))
+
+    class Meta:
+        model = Integration
+        fields = ["direction", "frequency"]
+
+    def filter_usage(self, queryset, name, value):
+        return queryset.filter(Q(source__uuid__in=value) | Q(target__uuid__in=value))
+
+
+class KleNumberFilterSet(django_filters.FilterSet):
+    """KLE has no change times (it is loaded from KL's list), hence no `changed_since`."""
+
+    number = django_filters.CharFilter(method="filter_number",
+                                       label=_("KLE-nummer (med underliggende)"))
+    q = django_filters.CharFilter(method="filter_q", label=_("Søg"))
+
+    class Meta:
+        model = KleNumber
+        fields = ["number"]
+
+    def filter_number(self, queryset, name, value):
+        return queryset.filter(_kle_prefix("number", value))
+
+    def filter_q(self, queryset, name, value):
+        for term in value.split():
+            queryset = queryset.filter(Q(number__startswith=term) | Q(title__icontains=term))
+        return queryset

@@ -1,0 +1,161 @@
+"""API resources of the roles app. Memberships (who may log in where) are not exposed."""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext_lazy as _
+from rest_framework import permissions
+
+from kitos.admin_base import editable_values
+from kitos.api.base import ScopedModelViewSet
+from kitos.api.permissions import TokenScopePermission
+
+from ..filtersets import (
+    CompetencyFilterSet,
+    DisciplineFilterSet,
+    OrganisationFilterSet,
+    OrganisationUnitFilterSet,
+    PersonFilterSet,
+    RoleAssignmentFilterSet,
+    RoleTypeFilterSet,
+)
+from ..services import organisation_create, role_assign, unit_create, unit_update
+from .serializers import (
+    CompetencySerializer,
+    DisciplineSerializer,
+    OrganisationSerializer,
+    OrganisationUnitSerializer,
+    PersonSerializer,
+    RoleAssignmentSerializer,
+    RoleTypeSerializer,
+)
+
+
+class SuperuserWritesPermission(TokenScopePermission):
+    """Creating, changing and removing tenants is a superuser's decision (an organisation's
+    admins change its name in the UI)."""
+
+    message = _("Kun superbrugere kan ændre organisationer via API'et.")
+
+    def has_permission(self, request, view):
+        return super().has_permission(request, view) and (
+            request.method in permissions.SAFE_METHODS or request.user.is_superuser
+        )
+
+
+class OrganisationViewSet(ScopedModelViewSet):
+    """The organisations the user is a member of (superusers: all)."""
+
+    serializer_class = OrganisationSerializer
+    filterset_class = OrganisationFilterSet
+    permission_classes = [SuperuserWritesPermission]
+    # Removing a tenant takes its whole audit log with it (the log's organisation
+    # cascades): not an API call.
+    http_method_names = ["get", "post", "put", "patch", "head", "options"]
+
+    @staticmethod
+    def create_service(*, actor, instance, m2m):
+        return organisation_create(
+            actor=actor, name=instance.name, slug=instance.slug, cvr=instance.cvr
+        )
+
+
+class OrganisationUnitViewSet(ScopedModelViewSet):
+    """An organisation's unit tree; `depth` and `?within=` come from the tree path that
+    the unit services keep."""
+
+    serializer_class = OrganisationUnitSerializer
+    filterset_class = OrganisationUnitFilterSet
+
+    @staticmethod
+    def create_service(*, actor, instance, m2m):
+        return unit_create(actor=actor, **editable_values(instance))
+
+    @staticmethod
+    def update_service(*, actor, instance, data, m2m):
+        return unit_update(actor=actor, unit=instance, data=data)
+
+
+class PersonViewSet(ScopedModelViewSet):
+    """People who can hold roles, with or without a login."""
+
+    serializer_class = PersonSerializer
+    filterset_class = PersonFilterSet
+
+
+class DisciplineViewSet(ScopedModelViewSet):
+    """Disciplines: the standard ones and the organisation's own (kept by its admins)."""
+
+    serializer_class = DisciplineSerializer
+    filterset_class = DisciplineFilterSet
+
+
+class RoleTypeViewSet(ScopedModelViewSet):
+    """Role types: the standard ones and the organisation's own (kept by its admins)."""
+
+    serializer_class = RoleTypeSerializer
+    filterset_class = RoleTypeFilterSet
+
+
+# The model validates `content_type` / `object_id`; the API calls them target_type / target.
+API_FIELD_NAMES = {"content_type": "target_type", "object_id": "target"}
+
+
+@contextmanager
+def _target_field_names():
+    try:
+        yield
+    except DjangoValidationError as error:
+        if not hasattr(error, "error_dict"):
+            raise
+        raise DjangoValidationError(
+            {API_FIELD_NAMES.get(name, name): errors for name, errors in error.error_dict.items()}
+        ) from error
+
+
+class RoleAssignmentViewSet(ScopedModelViewSet):
+    """Who holds which role on which object (system usage, contract, processing activity,
+    data processing agreement, unit or organisation)."""
+
+    serializer_class = RoleAssignmentSerializer
+    filterset_class = RoleAssignmentFilterSet
+
+    @staticmethod
+    def create_service(*, actor, instance, m2m):
+        with _target_field_names():
+            return role_assign(
+                actor=actor,
+                person=instance.person,
+                role_type=instance.role_type,
+                target=instance.target,
+                start_date=instance.start_date,
+                end_date=instance.end_date,
+                note=instance.note,
+            )
+
+    @staticmethod
+    def update_service(*, actor, instance, data, m2m):
+        with _target_field_names():
+            return ScopedModelViewSet.update_service(
+                actor=actor, instance=instance, data=data, m2m=m2m
+            )
+
+
+class CompetencyViewSet(ScopedModelViewSet):
+    """What people can do in each discipline."""
+
+    serializer_class = CompetencySerializer
+    filterset_class = CompetencyFilterSet
+
+
+routes = [
+    ("organisations", OrganisationViewSet, "organisation"),
+    ("units", OrganisationUnitViewSet, "organisationunit"),
+    ("persons", PersonViewSet, "person"),
+    ("role-types", RoleTypeViewSet, "roletype"),
+    ("role-assignments", RoleAssignmentViewSet, "roleassignment"),
+    ("disciplines", DisciplineViewSet, "discipline"),
+    ("competencies", CompetencyViewSet, "competency"),
+]

@@ -1,0 +1,149 @@
+"""FilterSets of the roles app: the same filters for the HTML lists, the API, the Excel
+export and the dashboard counts."""
+
+from __future__ import annotations
+
+import django_filters
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from kitos.filtersets import BaseFilterSet, UUIDInFilter
+
+from .choices import CompetencyLevel, RoleTarget
+from .models import (
+    Competency,
+    Discipline,
+    Organisation,
+    OrganisationUnit,
+    Person,
+    RoleAssignment,
+    RoleType,
+    role_target_models,
+)
+
+
+class OrganisationFilterSet(BaseFilterSet):
+    search_fields = ("name", "slug", "cvr")
+
+    class Meta:
+        model = Organisation
+        fields = ["slug", "cvr"]
+
+
+class OrganisationUnitFilterSet(BaseFilterSet):
+    search_fields = ("name", "local_code", "ean", "external_reference")
+
+    organisation = UUIDInFilter(field_name="organisation__uuid", label=_("organisation"))
+    parent = UUIDInFilter(field_name="parent__uuid", label=_("overordnet enhed"))
+    within = django_filters.UUIDFilter(
+        method="filter_within", label=_("enheden og alle enheder under den")
+    )
+
+    class Meta:
+        model = OrganisationUnit
+        fields = ["depth", "local_code"]
+
+    def filter_within(self, queryset, name, value):
+        unit = OrganisationUnit.objects.filter(uuid=value).values("organisation", "path").first()
+        if unit is None:
+            return queryset.none()
+        return queryset.filter(organisation=unit["organisation"], path__startswith=unit["path"])
+
+
+class PersonFilterSet(BaseFilterSet):
+    search_fields = ("name", "email", "title")
+
+    organisation = UUIDInFilter(field_name="organisation__uuid", label=_("organisation"))
+    unit = UUIDInFilter(field_name="unit__uuid", label=_("enhed"))
+    # As the alerts and notifications read it: a person with a `left_on` has left.
+    has_left = django_filters.BooleanFilter(
+        field_name="left_on", lookup_expr="isnull", exclude=True, label=_("fratrådt")
+    )
+
+    class Meta:
+        model = Person
+        fields = ["email"]
+
+
+class _StandardOrOwnFilterSet(BaseFilterSet):
+    """Reference data: the standard entries (no organisation) and organisations' own."""
+
+    search_fields = ("name", "code", "description")
+
+    organisation = UUIDInFilter(field_name="organisation__uuid", label=_("organisation"))
+    is_standard = django_filters.BooleanFilter(
+        field_name="organisation", lookup_expr="isnull", label=_("standard")
+    )
+
+
+class DisciplineFilterSet(_StandardOrOwnFilterSet):
+    class Meta:
+        model = Discipline
+        fields = ["code"]
+
+
+class RoleTypeFilterSet(_StandardOrOwnFilterSet):
+    applies_to = django_filters.MultipleChoiceFilter(
+        choices=RoleTarget.choices, label=_("gælder for")
+    )
+    discipline = UUIDInFilter(field_name="discipline__uuid", label=_("fagområde"))
+
+    class Meta:
+        model = RoleType
+        fields = ["code", "is_specialist", "is_required"]
+
+
+class RoleAssignmentFilterSet(BaseFilterSet):
+    search_fields = ("person__name", "person__email", "role_type__name", "note")
+
+    organisation = UUIDInFilter(field_name="organisation__uuid", label=_("organisation"))
+    person = UUIDInFilter(field_name="person__uuid", label=_("person"))
+    role_type = UUIDInFilter(field_name="role_type__uuid", label=_("rolle"))
+    target_type = django_filters.ChoiceFilter(
+        choices=RoleTarget.choices, method="filter_target_type", label=_("objekttype")
+    )
+    # Public ids are unique across kinds of object, so `target` needs no `target_type`.
+    target = UUIDInFilter(method="filter_target", label=_("objekt"))
+    current = django_filters.BooleanFilter(method="filter_current", label=_("gældende i dag"))
+
+    class Meta:
+        model = RoleAssignment
+        fields = []
+
+    def filter_target_type(self, queryset, name, value):
+        model = role_target_models()[value]
+        return queryset.filter(content_type=ContentType.objects.get_for_model(model))
+
+    def filter_target(self, queryset, name, value):
+        condition = Q(pk__in=[])
+        for model, content_type in ContentType.objects.get_for_models(
+            *role_target_models().values()
+        ).items():
+            condition |= Q(
+                content_type=content_type,
+                object_id__in=model.objects.filter(uuid__in=value).values("pk"),
+            )
+        return queryset.filter(condition)
+
+    def filter_current(self, queryset, name, value):
+        today = timezone.localdate()
+        if value:
+            return queryset.current(today)
+        return queryset.exclude(pk__in=RoleAssignment.objects.current(today).values("pk"))
+
+
+class CompetencyFilterSet(BaseFilterSet):
+    search_fields = ("person__name", "discipline__name", "note")
+
+    organisation = UUIDInFilter(field_name="organisation__uuid", label=_("organisation"))
+    person = UUIDInFilter(field_name="person__uuid", label=_("person"))
+    discipline = UUIDInFilter(field_name="discipline__uuid", label=_("fagområde"))
+    level = django_filters.MultipleChoiceFilter(
+        choices=CompetencyLevel.choices, label=_("niveau")
+    )
+
+    class Meta:
+        model = Competency
+        fields = []

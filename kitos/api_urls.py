@@ -9,7 +9,7 @@ from gdpr.api.views import routes as gdpr_routes
 from portfolio.api.views import routes as portfolio_routes
 from roles.api.views import routes as roles_routes
 
-from .api.views import DeletionListView
+from .api.views import ApiTokenViewSet, DeletionListView
 
 
 class Router(DefaultRouter):
@@ -26,6 +26,7 @@ for prefix, viewset, basename in [
     *gdpr_routes,
 ]:
     router.register(prefix, viewset, basename=basename)
+router.register("tokens", ApiTokenViewSet, basename="apitoken")
 
 
 class ThrottledSchemaView(SpectacularAPIView):

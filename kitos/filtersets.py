@@ -3,9 +3,30 @@ serves the HTML list, the API, the Excel export and the dashboard counts."""
 
 from __future__ import annotations
 
+import datetime
+
 import django_filters
+from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+
+class UtcDateTimeField(django_filters.fields.IsoDateTimeField):
+    """An ISO 8601 moment, normalised to UTC: PostgreSQL refuses offsets beyond ±15:59
+    ("+19:03" is valid ISO but not a time zone), so the database never sees them."""
+
+    def clean(self, value):
+        moment = super().clean(value)
+        if moment is None:
+            return None
+        try:
+            return moment.astimezone(datetime.UTC)
+        except (OverflowError, ValueError) as error:
+            raise forms.ValidationError(_("Tidspunktet ligger uden for det mulige.")) from error
+
+
+class UtcDateTimeFilter(django_filters.IsoDateTimeFilter):
+    field_class = UtcDateTimeField
 
 
 class BaseFilterSet(django_filters.FilterSet):
@@ -15,7 +36,7 @@ class BaseFilterSet(django_filters.FilterSet):
 
     search_fields: tuple[str, ...] = ()
 
-    changed_since = django_filters.IsoDateTimeFilter(
+    changed_since = UtcDateTimeFilter(
         field_name="updated_at", lookup_expr="gte", label=_("Ændret siden")
     )
     q = django_filters.CharFilter(method="filter_q", label=_("Søg"))

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import django_filters
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from rest_framework import generics, pagination, serializers
+from rest_framework import exceptions, generics, mixins, pagination, serializers, viewsets
+from rest_framework.authentication import BasicAuthentication, SessionAuthentication
 
-from kitos.models import AuditEntry
+from kitos.filtersets import UtcDateTimeFilter
+from kitos.models import ApiToken, ApiTokenScope, AuditEntry
+
+from .tokens import ApiTokenAuthentication, api_token_create, api_token_revoke
 
 
 class DeletionSerializer(serializers.ModelSerializer):
@@ -26,7 +31,7 @@ class DeletionSerializer(serializers.ModelSerializer):
 
 
 class DeletionFilterSet(django_filters.FilterSet):
-    since = django_filters.IsoDateTimeFilter(
+    since = UtcDateTimeFilter(
         field_name="timestamp", lookup_expr="gte", label=_("Slettet siden")
     )
     type = django_filters.CharFilter(method="filter_type", label=_("Objekttype"))
@@ -68,3 +73,55 @@ class DeletionListView(generics.ListAPIView):
         return scoped.filter(action="delete", object_uuid__isnull=False).select_related(
             "content_type", "organisation"
         )
+
+
+class ApiTokenSerializer(serializers.ModelSerializer):
+    key = serializers.CharField(
+        read_only=True, allow_null=True, default=None,
+        help_text="The key itself: returned once, when the token is created (null after)."
+    )
+
+    class Meta:
+        model = ApiToken
+        fields = ["id", "name", "prefix", "scope", "created_at", "expires_at",
+                  "last_used_at", "key"]
+        read_only_fields = ["id", "prefix", "created_at", "last_used_at"]
+
+
+class ApiTokenViewSet(
+    mixins.ListModelMixin, mixins.CreateModelMixin, mixins.DestroyModelMixin,
+    viewsets.GenericViewSet,
+):
+    """The requesting user's own API keys. Create one with your username and password
+    (HTTP Basic) or a session; the key is in the response once and never again. DELETE
+    revokes. A read-only key cannot create keys."""
+
+    serializer_class = ApiTokenSerializer
+    queryset = ApiToken.objects.none()  # for the schema; get_queryset scopes to the user
+    authentication_classes = [
+        ApiTokenAuthentication, SessionAuthentication, BasicAuthentication,
+    ]
+    pagination_class = None
+    throttle_scope = "sync"
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return ApiToken.objects.none()
+        return ApiToken.objects.filter(user=self.request.user, revoked_at__isnull=True)
+
+    def perform_create(self, serializer):
+        data = serializer.validated_data
+        try:
+            token, key = api_token_create(
+                actor=self.request.user, name=data["name"],
+                scope=data.get("scope", ApiTokenScope.READ), expires_at=data.get("expires_at"),
+            )
+        except DjangoValidationError as error:
+            raise exceptions.ValidationError(
+                {"name": [_("Du har allerede en aktiv nøgle med det navn.")]}
+            ) from error
+        token.key = key
+        serializer.instance = token
+
+    def perform_destroy(self, instance):
+        api_token_revoke(actor=self.request.user, token=instance)

@@ -188,3 +188,36 @@ class TestSchema:
         assert docs.status_code == 200
         assert "/static/vendor/swagger-ui/swagger-ui-bundle.js" in docs.content.decode()
         assert "cdn" not in docs.content.decode().lower()
+
+
+class TestTokenEndpoint:
+    def test_create_with_password_then_use_and_revoke(self, editor):
+        client = APIClient()
+        client.credentials(
+            HTTP_AUTHORIZATION="Basic " + __import__("base64").b64encode(
+                b"editor:test-password-123"
+            ).decode()
+        )
+        response = client.post("/api/v1/tokens/", {"name": "cli", "scope": "read_write"},
+                               format="json")
+        assert response.status_code == 201, response.content
+        key = response.json()["key"]
+        listed = bearer(key).get("/api/v1/tokens/").json()
+        assert [t["name"] for t in listed] == ["cli"] and listed[0]["key"] is None
+        token_id = listed[0]["id"]
+        assert bearer(key).delete(f"/api/v1/tokens/{token_id}/").status_code == 204
+        assert bearer(key).get(CONTRACTS).status_code == 401
+
+    def test_basic_auth_only_on_the_token_endpoint(self, editor):
+        client = APIClient()
+        client.credentials(HTTP_AUTHORIZATION="Basic ZWRpdG9yOnRlc3QtcGFzc3dvcmQtMTIz")
+        assert client.get(CONTRACTS).status_code == 401
+
+    def test_read_only_key_cannot_mint_keys(self, editor):
+        _token, key = api_token_create(actor=editor, name="BI", scope="read")
+        assert bearer(key).post("/api/v1/tokens/", {"name": "x"}).status_code == 403
+
+    def test_wrong_password_is_401(self, editor):
+        client = APIClient()
+        client.credentials(HTTP_AUTHORIZATION="Basic ZWRpdG9yOndyb25n")
+        assert client.post("/api/v1/tokens/", {"name": "x"}).status_code == 401

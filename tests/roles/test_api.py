@@ -441,7 +441,8 @@ def test_list_query_count_is_constant(resource, org, other_org, editor):
         return len(context.captured_queries)
 
     MembershipFactory(user=editor, organisation=other_org, role="reader")
-    assert queries(org, 5) == queries(other_org, 50)
+    queries(org, 5)  # warm the content type cache
+    assert queries(org, 0) == queries(other_org, 250)
 
 
 def test_role_type_discipline_and_standard_filter(org, reader):

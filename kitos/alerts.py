@@ -57,6 +57,13 @@ CONTRACT_KINDS = {
 }
 
 
+# The DueAlert fields an AlertDelivery row stores (kind and days_before live on the rule).
+DELIVERY_FIELDS = (
+    "organisation_id", "rule_id", "content_type_id", "object_id", "object_repr",
+    "deadline", "email", "person_id", "user_id", "without_owner",
+)
+
+
 @dataclass(frozen=True)
 class DueAlert:
     """An alert the scan found due: what, about which object, to whom."""
@@ -309,21 +316,7 @@ def scan(*, today: datetime.date, dry_run: bool = False) -> ScanResult:
     new = [a for a in due if a.key not in recorded_keys]
     before = AlertDelivery.objects.count()
     AlertDelivery.objects.bulk_create(
-        [
-            AlertDelivery(
-                organisation_id=a.organisation_id,
-                rule_id=a.rule_id,
-                content_type_id=a.content_type_id,
-                object_id=a.object_id,
-                object_repr=a.object_repr,
-                deadline=a.deadline,
-                email=a.email,
-                person_id=a.person_id,
-                user_id=a.user_id,
-                without_owner=a.without_owner,
-            )
-            for a in new
-        ],
+        [AlertDelivery(**{name: getattr(a, name) for name in DELIVERY_FIELDS}) for a in new],
         ignore_conflicts=True,  # recorded meanwhile by another scan: the constraint says no
         batch_size=2000,
     )

@@ -23,8 +23,7 @@ from django.utils import timezone, translation
 from django.utils.functional import cached_property
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_lazy, gettext_noop
 from django.views import View
 from django.views.generic import ListView, TemplateView
 from icalendar import Calendar, Event
@@ -167,7 +166,7 @@ class AlertRuleForm(forms.ModelForm):
         model = AlertRule
         fields = ["kind", "days_before"]
         help_texts = {
-            "days_before": _lazy("0 betyder på selve dagen; højst 730 dage."),
+            "days_before": gettext_lazy("0 betyder på selve dagen; højst 730 dage."),
         }
 
     def __init__(self, *args, organisation: Organisation, **kwargs):

@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views import View
 
 from kitos.models import ApiToken, ApiTokenScope
@@ -20,19 +20,19 @@ from kitos.models import ApiToken, ApiTokenScope
 from .tokens import api_token_create, api_token_revoke
 
 LIFETIMES = [
-    ("30", _lazy("30 dage")),
-    ("90", _lazy("90 dage")),
-    ("365", _lazy("1 år")),
-    ("", _lazy("Udløber ikke")),
+    ("30", gettext_lazy("30 dage")),
+    ("90", gettext_lazy("90 dage")),
+    ("365", gettext_lazy("1 år")),
+    ("", gettext_lazy("Udløber ikke")),
 ]
 
 
 class ApiTokenForm(forms.Form):
-    name = forms.CharField(label=_lazy("Navn"), max_length=100,
-                           help_text=_lazy("Hvad bruges nøglen til? Fx “BI-udtræk”."))
-    scope = forms.ChoiceField(label=_lazy("Rettighed"), choices=ApiTokenScope.choices,
+    name = forms.CharField(label=gettext_lazy("Navn"), max_length=100,
+                           help_text=gettext_lazy("Hvad bruges nøglen til? Fx “BI-udtræk”."))
+    scope = forms.ChoiceField(label=gettext_lazy("Rettighed"), choices=ApiTokenScope.choices,
                               initial=ApiTokenScope.READ)
-    lifetime = forms.ChoiceField(label=_lazy("Gyldighed"), choices=LIFETIMES, initial="90",
+    lifetime = forms.ChoiceField(label=gettext_lazy("Gyldighed"), choices=LIFETIMES, initial="90",
                                  required=False)
 
 

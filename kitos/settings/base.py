@@ -231,6 +231,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "kitos.api.schema.add_error_responses",
+        "kitos.api.schema.add_examples",
     ],
     # The schema and its docs are public (no data in them): a developer can generate a
     # client before having a key.

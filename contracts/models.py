@@ -62,8 +62,15 @@ class Supplier(SharedCatalogModel):
         verbose_name = _("leverandør")
         verbose_name_plural = _("leverandører")
         constraints = [
+            # One shared entry per CVR; an organisation's local entries are its own
+            # business (and must not reveal or block another organisation's).
             models.UniqueConstraint(
-                fields=["cvr"], condition=~Q(cvr=""), name="supplier_cvr_unique"
+                fields=["cvr"], condition=~Q(cvr="") & Q(is_local=False),
+                name="supplier_cvr_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["cvr", "owner_organisation"], condition=~Q(cvr="") & Q(is_local=True),
+                name="supplier_cvr_unique_local",
             ),
             models.CheckConstraint(
                 condition=Q(cvr="") | Q(cvr__regex=r"^[0-9]{8}$"), name="supplier_cvr_8_digits"
@@ -517,8 +524,11 @@ class AlertDigest(models.Model):
 
 class AlertDeliveryQuerySet(scoped_queryset("organisation")):
     def for_user(self, user):
-        """The in-app notifications of a login user."""
-        return self.filter(user=user) if user.is_authenticated else self.none()
+        """The in-app notifications of a login user, in organisations they still belong
+        to (a former member sees none)."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.visible_to(user).filter(user=user)
 
     def unread(self):
         return self.filter(read_at__isnull=True)

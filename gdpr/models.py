@@ -5,6 +5,7 @@ processing activities, and data processing agreements with their oversight. Depe
 from __future__ import annotations
 
 from django.contrib.contenttypes.fields import GenericRelation
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Prefetch, Q
 from django.db.models.functions import Lower
@@ -15,6 +16,8 @@ from kitos.tenancy import (
     ScopedQuerySet,
     StandardOrOwnQuerySet,
     TenantModel,
+    catalog_reference_errors,
+    reference_data_errors,
     scoped_queryset,
 )
 from portfolio.choices import DataClassification
@@ -80,6 +83,15 @@ class DataCategory(PublicIdModel):
     @property
     def owning_organisation_id(self):
         return self.organisation_id
+
+    def clean(self):
+        super().clean()
+        errors = reference_data_errors(
+            organisation_id=self.organisation_id,
+            parent=self.parent if self.parent_id else None,
+        )
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def is_personal(self) -> bool:
@@ -372,6 +384,13 @@ class DataProcessingAgreement(TenantModel):
     def clean(self):
         super().clean()
         self.require_same_organisation(contract=self.contract if self.contract_id else None)
+        errors = catalog_reference_errors(
+            organisation_id=self.organisation_id,
+            shared=False,
+            processor=self.processor if self.processor_id else None,
+        )
+        if errors:
+            raise ValidationError(errors)
 
 
 class SubProcessorQuerySet(scoped_queryset("agreement__organisation")):
@@ -422,6 +441,17 @@ class SubProcessor(PublicIdModel):
     @property
     def owning_organisation_id(self):
         return self.agreement.organisation_id if self.agreement_id else None
+
+    def clean(self):
+        super().clean()
+        if self.agreement_id:
+            errors = catalog_reference_errors(
+                organisation_id=self.agreement.organisation_id,
+                shared=False,
+                supplier=self.supplier if self.supplier_id else None,
+            )
+            if errors:
+                raise ValidationError(errors)
 
 
 class OversightRecordQuerySet(scoped_queryset("agreement__organisation")):

@@ -13,6 +13,7 @@ from __future__ import annotations
 from contextlib import contextmanager
 
 from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import router, transaction
 from django.forms.models import BaseInlineFormSet
@@ -20,7 +21,7 @@ from django.http import HttpResponseRedirect
 from django.utils.translation import gettext_lazy as _
 
 from kitos import services
-from kitos.tenancy import ADMIN, EDITOR, READER, EditPolicy, has_role
+from kitos.tenancy import ADMIN, EDITOR, READER, EditPolicy, has_role, organisation_ids
 from roles.models import Organisation
 
 # Kept by the system, shown read-only on the change page (not on the add page, where a
@@ -169,6 +170,11 @@ class ScopedAdminMixin:
         if related is Organisation:
             role = getattr(self.model, "edit_role", EDITOR)
             return getattr(base, _ORGANISATIONS_FOR_ROLE[role])(request.user)
+        if related is get_user_model() and not request.user.is_superuser:
+            # Logins of the organisations the user edits, not every account's username.
+            return base.filter(
+                memberships__organisation__in=organisation_ids(request.user, at_least=EDITOR)
+            ).distinct()
         if hasattr(base, "visible_to"):
             return base.visible_to(request.user)
         return queryset  # users, content types: not tenant data

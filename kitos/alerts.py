@@ -253,6 +253,7 @@ def collect_due(*, today: datetime.date, assume_defaults: bool = False) -> list[
         agreement_type.pk, agreement_ids, AGREEMENT_ROLE_CODES, today
     )
     admins = _admins()
+    members = set(Membership.objects.values_list("user_id", "organisation_id"))
 
     due: dict[tuple, DueAlert] = {}
     for candidate in candidates:
@@ -281,7 +282,11 @@ def collect_due(*, today: datetime.date, assume_defaults: bool = False) -> list[
                     deadline=candidate.deadline,
                     email=email.strip().lower(),
                     person_id=person_id,
-                    user_id=user_id,
+                    # In-app only for logins that are still members; the e-mail goes to
+                    # the person regardless (people without a login get alerts too).
+                    user_id=user_id
+                    if (user_id, candidate.organisation_id) in members
+                    else None,
                     without_owner=without_owner,
                 )
                 # A subscriber who also holds a role is alerted once.

@@ -110,8 +110,6 @@ def build_entry(*, actor, action: str, instance: models.Model, changes: dict) ->
     organisation_id = getattr(instance, "owning_organisation_id", None) or getattr(
         instance, "organisation_id", None
     )
-    if action == AuditAction.DELETE and instance._meta.label == "roles.Organisation":
-        organisation_id = None  # the organisation itself is gone
     return AuditEntry(
         actor=actor if is_user else None,
         actor_repr=str(actor)[:200] if is_user else "system",

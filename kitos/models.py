@@ -51,11 +51,14 @@ class AuditEntry(models.Model):
     )
     # Kept as text so the entry still says who it was after the user is deleted.
     actor_repr = models.CharField(_("bruger (tekst)"), max_length=200, blank=True)
-    # SET_NULL: the history outlives a deleted organisation.
+    # No database constraint and no cascade: the history outlives a deleted organisation
+    # and keeps its id, so it stays visible to that organisation's members (none left)
+    # and superusers only, never to everyone.
     organisation = models.ForeignKey(
         "roles.Organisation",
         verbose_name=_("organisation"),
-        on_delete=models.SET_NULL,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
         null=True,
         blank=True,
         related_name="+",

@@ -36,7 +36,7 @@ from roles.services import person_rotate_calendar_token
 
 from . import alerts
 from .services import create_object, delete_object, update_object
-from .tenancy import ADMIN, has_role
+from .tenancy import ADMIN, READER, has_role
 
 # The page each kind of alerted object links to.
 DETAIL_URL_NAMES = {
@@ -101,7 +101,8 @@ class NotificationListView(LoginRequiredMixin, ListView):
         context["today"] = timezone.localdate()
         context["calendars"] = [
             (person, absolute_url("person_calendar", person.calendar_token))
-            for person in Person.objects.filter(user_id=user.pk, left_on__isnull=True)
+            for person in Person.objects.visible_to(user)
+            .filter(user_id=user.pk, left_on__isnull=True)
             .select_related("organisation")
             .order_by("organisation__name")
         ]
@@ -116,7 +117,10 @@ class CalendarTokenRotateView(LoginRequiredMixin, View):
 
     def post(self, request, uuid):
         person = get_object_or_404(
-            Person.objects.filter(user_id=request.user.pk, left_on__isnull=True), uuid=uuid
+            Person.objects.visible_to(request.user).filter(
+                user_id=request.user.pk, left_on__isnull=True
+            ),
+            uuid=uuid,
         )
         person_rotate_calendar_token(actor=request.user, person=person)
         messages.success(
@@ -380,10 +384,16 @@ class PersonCalendarView(View):
     def get(self, request, token: str):
         person = (
             Person.objects.filter(calendar_token=token, left_on__isnull=True)
-            .select_related("organisation")
+            .select_related("organisation", "user")
             .first()
         )
         if person is None:
+            raise Http404
+        # A person with a login only keeps the feed while that login is an active member
+        # of the person's organisation.
+        if person.user_id and not has_role(
+            person.user, person.organisation_id, at_least=READER
+        ):
             raise Http404
         now = timezone.now()
         with translation.override(settings.LANGUAGE_CODE):

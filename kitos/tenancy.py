@@ -226,6 +226,37 @@ class SharedCatalogModel(PublicIdModel):
             raise ValidationError(
                 {"owner_organisation": _("En lokal post skal have en ejende organisation.")}
             )
+        if self.pk and self.is_local:
+            stored = type(self).objects.filter(pk=self.pk).values_list("is_local", flat=True)
+            if stored.first() is False:
+                # Other organisations may use a shared entry; hiding it would leave them
+                # pointing at something they can no longer see.
+                raise ValidationError(
+                    {"is_local": _("En delt post kan ikke gøres lokal. Opret en lokal post.")}
+                )
+
+
+def catalog_reference_errors(*, organisation_id, shared: bool, **references) -> dict:
+    """Errors for references to catalog entries (suppliers, systems) the referring object
+    may not use: another organisation's local entry, or — from a shared entry, which
+    every organisation sees — any local entry."""
+    errors = {}
+    for field, entry in references.items():
+        if entry is None or not entry.is_local:
+            continue
+        if shared or entry.owner_organisation_id != organisation_id:
+            errors[field] = _("Lokale poster kan kun bruges af deres egen organisation.")
+    return errors
+
+
+def reference_data_errors(*, organisation_id, **references) -> dict:
+    """Errors for references to reference data (disciplines, data categories) of another
+    organisation; standard entries (no organisation) may be used by all."""
+    return {
+        field: _("Hører til en anden organisation.")
+        for field, entry in references.items()
+        if entry is not None and entry.organisation_id not in (None, organisation_id)
+    }
 
 
 class _SystemActor:

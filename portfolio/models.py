@@ -12,7 +12,12 @@ from django.db.models import F, Q
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
-from kitos.tenancy import SharedCatalogModel, TenantModel, scoped_queryset
+from kitos.tenancy import (
+    SharedCatalogModel,
+    TenantModel,
+    catalog_reference_errors,
+    scoped_queryset,
+)
 from roles.choices import RoleTarget
 
 from . import choices
@@ -125,6 +130,17 @@ class ItSystem(SharedCatalogModel):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self):
+        super().clean()
+        errors = catalog_reference_errors(
+            organisation_id=self.owner_organisation_id,
+            shared=not self.is_local,
+            rights_holder=self.rights_holder if self.rights_holder_id else None,
+            parent=self.parent if self.parent_id else None,
+        )
+        if errors:
+            raise ValidationError(errors)
 
 
 class SystemUsage(TenantModel):

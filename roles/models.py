@@ -22,6 +22,7 @@ from kitos.tenancy import (
     ScopedQuerySet,
     StandardOrOwnQuerySet,
     TenantModel,
+    reference_data_errors,
 )
 
 from .choices import CompetencyLevel, MembershipRole, RoleTarget
@@ -385,6 +386,15 @@ class RoleType(PublicIdModel):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self):
+        super().clean()
+        errors = reference_data_errors(
+            organisation_id=self.organisation_id,
+            discipline=self.discipline if self.discipline_id else None,
+        )
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def owning_organisation_id(self):

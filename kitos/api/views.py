@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import django_filters
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, generics, mixins, pagination, serializers, viewsets
 from rest_framework.authentication import BasicAuthentication, SessionAuthentication
 
+from contracts.models import Supplier
+from gdpr.models import DataCategory
 from kitos.filtersets import UtcDateTimeFilter
 from kitos.models import ApiToken, ApiTokenScope, AuditEntry
+from portfolio.models import ItSystem
+from roles.models import Discipline, RoleType
 
 from .tokens import ApiTokenAuthentication, api_token_create, api_token_revoke
 
@@ -62,13 +67,25 @@ class DeletionListView(generics.ListAPIView):
     pagination_class = DeletionPagination
     throttle_scope = "sync"
 
+    queryset = AuditEntry.objects.none()  # for the schema; get_queryset scopes
+
     def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return AuditEntry.objects.none()
         user = self.request.user
         scoped = AuditEntry.objects.visible_to(user)
         if not user.is_superuser:
-            # Shared catalog entries (no organisation) are visible to every member.
+            # Deleted shared data is every member's business: standard reference data
+            # (no organisation) and catalog entries that were shared, not local (the
+            # entry's last state says so). Nothing else of other organisations.
+            catalog = ContentType.objects.get_for_models(ItSystem, Supplier).values()
+            reference = ContentType.objects.get_for_models(
+                RoleType, Discipline, DataCategory
+            ).values()
             scoped = AuditEntry.objects.filter(
-                Q(pk__in=scoped.values("pk")) | Q(organisation__isnull=True)
+                Q(pk__in=scoped.values("pk"))
+                | Q(content_type__in=reference, organisation__isnull=True)
+                | Q(content_type__in=catalog, changes__is_local__0=False)
             )
         return scoped.filter(action="delete", object_uuid__isnull=False).select_related(
             "content_type", "organisation"
@@ -110,6 +127,11 @@ class ApiTokenViewSet(
         return ApiToken.objects.filter(user=self.request.user, revoked_at__isnull=True)
 
     def perform_create(self, serializer):
+        if isinstance(self.request.auth, ApiToken):
+            # A stolen key must not be able to mint a longer-lived one.
+            raise exceptions.PermissionDenied(
+                _("Nye nøgler oprettes med adgangskode eller i brugerfladen, ikke med en nøgle.")
+            )
         data = serializer.validated_data
         try:
             token, key = api_token_create(

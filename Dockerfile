@@ -22,6 +22,7 @@ RUN pip install --upgrade pip && pip install .
 COPY manage.py ./
 COPY templates ./templates
 COPY static ./static
+COPY locale ./locale
 
 # collectstatic needs settings that import; the real secrets arrive at run time.
 RUN DJANGO_SECRET_KEY=build-only DATABASE_URL=sqlite:////tmp/build.sqlite3 \

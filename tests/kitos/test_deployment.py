@@ -45,6 +45,10 @@ def test_commands_point_at_real_entry_points():
     assert "python:3.11" in dockerfile
     assert "kitos.settings.production" in dockerfile
     assert (ROOT / "kitos" / "wsgi.py").exists() and (ROOT / "kitos" / "celery.py").exists()
+    # Everything the running app reads from disk is in the image.
+    for folder in ("kitos", "roles", "portfolio", "contracts", "gdpr", "templates", "static",
+                   "locale"):
+        assert f"COPY {folder} ./{folder}" in dockerfile, folder
 
 
 def test_volumes_keep_the_data():

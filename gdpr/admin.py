@@ -20,7 +20,11 @@ from .models import (
     ProcessingActivity,
     SubProcessor,
 )
-from .services import oversight_record_create
+from .services import (
+    oversight_record_create,
+    oversight_record_delete,
+    oversight_record_update,
+)
 
 RelatedOnly = admin.RelatedOnlyFieldListFilter
 
@@ -101,6 +105,12 @@ class OversightRecordWrites:
 
     def create(self, actor, obj, m2m):
         return oversight_record_create(actor=actor, **editable_values(obj))
+
+    def update(self, actor, obj, data, m2m):
+        return oversight_record_update(actor=actor, record=obj, data=data)
+
+    def remove(self, actor, obj):
+        oversight_record_delete(actor=actor, record=obj)
 
 
 class SubProcessorInline(KitosInline):

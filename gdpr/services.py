@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from kitos.audit import AuditAction, record_change
 from kitos.dates import add_months
-from kitos.services import create_object, update_object
+from kitos.services import create_object, delete_object, update_object
 
 from .models import DataAsset, DataAssetUsage, DataProcessingAgreement, OversightRecord
 
@@ -39,13 +39,33 @@ def oversight_record_create(
         actor=actor,
         instance=OversightRecord(agreement=agreement, date=date, method=method, **fields),
     )
+    _move_next_oversight(actor=actor, agreement=agreement)
+    return record
+
+
+@transaction.atomic
+def oversight_record_update(*, actor, record: OversightRecord, data: dict) -> OversightRecord:
+    """Correct a recorded supervision; a changed date moves the next due date too."""
+    record = update_object(actor=actor, instance=record, data=data)
+    _move_next_oversight(actor=actor, agreement=record.agreement)
+    return record
+
+
+@transaction.atomic
+def oversight_record_delete(*, actor, record: OversightRecord) -> None:
+    """Remove a supervision recorded by mistake; the due date falls back accordingly."""
+    agreement = record.agreement
+    delete_object(actor=actor, instance=record)
+    _move_next_oversight(actor=actor, agreement=agreement)
+
+
+def _move_next_oversight(*, actor, agreement: DataProcessingAgreement) -> None:
     last = agreement.oversight_records.order_by("-date").values_list("date", flat=True).first()
     update_object(
         actor=actor,
         instance=agreement,
         data={"next_oversight_date": next_oversight_date(agreement, last)},
     )
-    return record
 
 
 @transaction.atomic

@@ -18,7 +18,13 @@ from ..filtersets import (
     ProcessingActivityFilterSet,
     SubProcessorFilterSet,
 )
-from ..services import data_asset_link_usage, next_oversight_date, oversight_record_create
+from ..services import (
+    data_asset_link_usage,
+    next_oversight_date,
+    oversight_record_create,
+    oversight_record_delete,
+    oversight_record_update,
+)
 from .serializers import (
     DataAssetSerializer,
     DataCategorySerializer,
@@ -149,6 +155,14 @@ class OversightRecordViewSet(ScopedModelViewSet):
             report_url=instance.report_url,
             notes=instance.notes,
         )
+
+    @staticmethod
+    def update_service(*, actor, instance, data, m2m):
+        return oversight_record_update(actor=actor, record=instance, data=data)
+
+    @staticmethod
+    def delete_service(*, actor, instance):
+        oversight_record_delete(actor=actor, record=instance)
 
 
 routes = [

@@ -164,7 +164,7 @@ class ScopedModelViewSet(viewsets.ModelViewSet):
     def destroy(self, request, *args, **kwargs):
         instance = self.get_object()
         self._check_if_match(instance)
-        _ServiceErrors.call(services.delete_object, actor=request.user, instance=instance)
+        _ServiceErrors.call(self.delete_service, actor=request.user, instance=instance)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     # Writes through the services --------------------------------------------------------
@@ -199,6 +199,10 @@ class ScopedModelViewSet(viewsets.ModelViewSet):
     @staticmethod
     def update_service(*, actor, instance, data, m2m):
         return services.update_object(actor=actor, instance=instance, data=data, m2m=m2m or None)
+
+    @staticmethod
+    def delete_service(*, actor, instance):
+        return services.delete_object(actor=actor, instance=instance)
 
 
 class PreconditionFailed(exceptions.APIException):

@@ -7,7 +7,12 @@ import datetime
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from gdpr.services import data_asset_link_usage, oversight_record_create
+from gdpr.services import (
+    data_asset_link_usage,
+    oversight_record_create,
+    oversight_record_delete,
+    oversight_record_update,
+)
 from kitos.models import AuditEntry
 from tests.factories import AgreementFactory, DataAssetFactory, UsageFactory
 
@@ -53,3 +58,24 @@ def test_oversight_moves_the_next_due_date(org, editor, interval, last, expected
     )
     agreement.refresh_from_db()
     assert agreement.next_oversight_date == expected
+
+
+def test_correcting_or_deleting_oversight_moves_the_due_date_back(org, editor):
+    agreement = AgreementFactory(
+        organisation=org, oversight_interval="12", concluded_on=datetime.date(2024, 1, 1)
+    )
+    first = oversight_record_create(
+        actor=editor, agreement=agreement, date=datetime.date(2025, 3, 1), method="self"
+    )
+    second = oversight_record_create(
+        actor=editor, agreement=agreement, date=datetime.date(2026, 3, 1), method="self"
+    )
+    oversight_record_update(actor=editor, record=second, data={"date": datetime.date(2026, 4, 1)})
+    agreement.refresh_from_db()
+    assert agreement.next_oversight_date == datetime.date(2027, 4, 1)
+    oversight_record_delete(actor=editor, record=second)
+    agreement.refresh_from_db()
+    assert agreement.next_oversight_date == datetime.date(2026, 3, 1)
+    oversight_record_delete(actor=editor, record=first)
+    agreement.refresh_from_db()
+    assert agreement.next_oversight_date == datetime.date(2025, 1, 1)  # from concluded_on

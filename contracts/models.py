@@ -16,7 +16,14 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from kitos.tenancy import PublicIdModel, SharedCatalogModel, TenantModel, scoped_queryset
+from kitos.tenancy import (
+    READER,
+    PublicIdModel,
+    SharedCatalogModel,
+    TenantModel,
+    has_role,
+    scoped_queryset,
+)
 from portfolio.choices import Criticality
 from roles.choices import RoleTarget
 
@@ -493,6 +500,17 @@ class ContractSubscription(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.person} → {self.contract}"
+
+    def check_editable_by(self, user) -> None:
+        """People subscribe themselves with read access: it is personal and changes
+        nothing on the contract. Subscribing someone else changes who is alerted about
+        the contract, so it needs the right to edit the contract."""
+        is_own = self.person_id and self.person.user_id is not None and (
+            self.person.user_id == getattr(user, "pk", None)
+        )
+        if is_own and has_role(user, self.organisation_id, at_least=READER):
+            return
+        self.contract.check_editable_by(user)
 
     def clean(self):
         super().clean()

@@ -11,9 +11,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kitos.audit import AuditAction, diff, record_change, snapshot
+from kitos.audit import AuditAction, record_change
 from kitos.services import create_object, delete_object, update_object
-from kitos.tenancy import READER, has_role
 from portfolio.models import SystemUsage
 from roles.models import Organisation, Person
 
@@ -135,66 +134,39 @@ def _write_deadlines(contracts: list[Contract], batch_size: int) -> int:
     return len(contracts)
 
 
-def _check_may_subscribe(*, actor, contract: Contract, person: Person) -> None:
-    """People subscribe themselves with read access: it is personal and changes nothing
-    on the contract. Subscribing someone else changes who is alerted about the contract,
-    so it needs the right to edit the contract."""
-    if (
-        person.user_id is not None
-        and person.user_id == getattr(actor, "pk", None)
-        and has_role(actor, contract.organisation_id, at_least=READER)
-    ):
-        return
-    contract.check_editable_by(actor)
-
-
 @transaction.atomic
 def contract_subscribe(
     *, actor, contract: Contract, person: Person
 ) -> ContractSubscription:
     """Let `person` receive the alerts of `contract` without holding a role on it.
     Subscribing twice changes nothing (and records nothing)."""
-    _check_may_subscribe(actor=actor, contract=contract, person=person)
-    if person.left_on is not None:
-        raise ValidationError({"person": _("Personen er fratrådt.")})
-    existing = ContractSubscription.objects.filter(contract=contract, person=person).first()
-    if existing is not None:
-        return existing
-    subscription = ContractSubscription(
+    subscription = ContractSubscription.objects.filter(
+        contract=contract, person=person
+    ).first() or ContractSubscription(
         organisation_id=contract.organisation_id, contract=contract, person=person
     )
-    # Not create_object: that requires edit rights, which a reader subscribing themselves
-    # does not need (see _check_may_subscribe). Validation and audit are the same.
-    subscription.full_clean()
-    subscription.save()
-    record_change(
-        actor=actor,
-        action=AuditAction.CREATE,
-        instance=subscription,
-        changes=diff({}, snapshot(subscription)),
-    )
-    return subscription
+    # Its edit policy lets people subscribe themselves with read access.
+    subscription.check_editable_by(actor)
+    if person.left_on is not None:
+        raise ValidationError({"person": _("Personen er fratrådt.")})
+    if subscription.pk:
+        return subscription
+    return create_object(actor=actor, instance=subscription)
 
 
 @transaction.atomic
 def contract_unsubscribe(*, actor, contract: Contract, person: Person) -> bool:
     """Stop `person`'s subscription to `contract`; False when there was none."""
-    _check_may_subscribe(actor=actor, contract=contract, person=person)
     subscription = (
         ContractSubscription.objects.select_for_update()
         .filter(contract=contract, person=person)
         .first()
     )
+    candidate = subscription or ContractSubscription(
+        organisation_id=contract.organisation_id, contract=contract, person=person
+    )
+    candidate.check_editable_by(actor)
     if subscription is None:
         return False
-    before = snapshot(subscription)
-    pk = subscription.pk
-    subscription.delete()
-    subscription.pk = pk  # the audit entry names the deleted subscription's id
-    record_change(
-        actor=actor,
-        action=AuditAction.DELETE,
-        instance=subscription,
-        changes=diff(before, {}),
-    )
+    delete_object(actor=actor, instance=subscription)
     return True

@@ -8,9 +8,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from kitos.filtersets import BaseFilterSet, UUIDInFilter
+from kitos.filtersets import BaseFilterSet, SubtreeFilter, UUIDInFilter
 from portfolio.choices import DataClassification
-from roles.models import OrganisationUnit
 
 from . import choices
 from .models import (
@@ -62,8 +61,8 @@ class ProcessingActivityFilterSet(BaseFilterSet):
     organisation = UUIDInFilter(field_name="organisation__uuid", label=_("organisation"))
     responsible_unit = UUIDInFilter(field_name="responsible_unit__uuid",
                                     label=_("ansvarlig enhed"))
-    within = django_filters.UUIDFilter(method="filter_within",
-                                       label=_("ansvarlig enhed eller en enhed under den"))
+    within = SubtreeFilter(path_field="responsible_unit__path",
+                           label=_("ansvarlig enhed eller en enhed under den"))
     usage = UUIDInFilter(field_name="usages__uuid", label=_("system"), distinct=True)
     data_category = UUIDInFilter(field_name="data_categories__uuid",
                                  label=_("datakategori"), distinct=True)
@@ -78,13 +77,6 @@ class ProcessingActivityFilterSet(BaseFilterSet):
     class Meta:
         model = ProcessingActivity
         fields = ["dpia_done", "third_country_transfer", "standard_number"]
-
-    def filter_within(self, queryset, name, value):
-        # The rows are already scoped to the user, so the unit's path alone leaks nothing.
-        path = OrganisationUnit.objects.filter(uuid=value).values_list("path", flat=True).first()
-        if not path:
-            return queryset.none()
-        return queryset.filter(responsible_unit__path__startswith=path)
 
     def filter_has_legal_basis(self, queryset, name, value):
         # Article 6 is the basis every processing needs; article 9 only adds to it.

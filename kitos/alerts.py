@@ -319,13 +319,16 @@ def scan(*, today: datetime.date, dry_run: bool = False) -> ScanResult:
         )
     )
     new = [a for a in due if a.key not in recorded_keys]
-    before = AlertDelivery.objects.count()
+    # Counted among deadlines from today on (every new row is one): bounded by what is
+    # upcoming, not by the whole history of the log.
+    upcoming = AlertDelivery.objects.filter(deadline__gte=today)
+    before = upcoming.count()
     AlertDelivery.objects.bulk_create(
         [AlertDelivery(**{name: getattr(a, name) for name in DELIVERY_FIELDS}) for a in new],
         ignore_conflicts=True,  # recorded meanwhile by another scan: the constraint says no
         batch_size=2000,
     )
-    recorded = AlertDelivery.objects.count() - before
+    recorded = upcoming.count() - before
     recipients = sorted(
         set(
             AlertDelivery.objects.filter(digest__isnull=True).values_list("email", flat=True)
@@ -354,18 +357,40 @@ DECISIONS = {
 }
 
 
-def _object_url(delivery: AlertDelivery) -> str:
-    model = delivery.content_type.model_class()
-    target_uuid = model.objects.filter(pk=delivery.object_id).values_list("uuid", flat=True)
-    target_uuid = target_uuid.first()
-    if target_uuid is None:
-        return settings.KITOS_BASE_URL
-    name = "contract_detail" if model is Contract else "agreement_detail"
-    return settings.KITOS_BASE_URL.rstrip("/") + reverse(name, args=[target_uuid])
+# The page each kind of alerted object links to.
+DETAIL_URL_NAMES = {
+    Contract: "contract_detail",
+    DataProcessingAgreement: "agreement_detail",
+}
+
+
+def absolute_url(name: str, *args) -> str:
+    """A link for outside the browser session (calendar, e-mail): KITOS_BASE_URL."""
+    return settings.KITOS_BASE_URL.rstrip("/") + reverse(name, args=args)
+
+
+def detail_paths(deliveries, *, scope=None) -> dict[tuple, str]:
+    """(model, object id) -> path of the detail page of each delivery's object, in one
+    query per kind of object (two at most). `scope(model)` narrows what may be linked
+    (e.g. to what a user can still see); objects left out, or gone, get no path."""
+    ids_by_model = defaultdict(set)
+    for delivery in deliveries:
+        ids_by_model[delivery.content_type.model_class()].add(delivery.object_id)
+    paths = {}
+    for model, ids in ids_by_model.items():
+        name = DETAIL_URL_NAMES.get(model)
+        if name is None:
+            continue
+        queryset = scope(model) if scope else model.objects.all()
+        for pk, uuid in queryset.filter(pk__in=ids).values_list("pk", "uuid"):
+            paths[(model, pk)] = reverse(name, args=[uuid])
+    return paths
 
 
 def _digest_items(deliveries, today):
     """One line per object and deadline (several rules may have fired at once)."""
+    paths = detail_paths(deliveries)
+    base_url = settings.KITOS_BASE_URL.rstrip("/")
     items = {}
     for delivery in deliveries:
         key = (delivery.content_type_id, delivery.object_id, delivery.deadline)
@@ -378,7 +403,8 @@ def _digest_items(deliveries, today):
                 "deadline": delivery.deadline,
                 "days_left": (delivery.deadline - today).days,
                 "decision": DECISIONS[delivery.rule.kind],
-                "url": _object_url(delivery),
+                "url": base_url
+                + paths.get((delivery.content_type.model_class(), delivery.object_id), "/"),
                 "without_owner": delivery.without_owner,
                 "days_before": delivery.rule.days_before,
             }

@@ -7,7 +7,6 @@ Lives in ``kitos`` because it combines contracts and gdpr (like kitos/alerts.py)
 from __future__ import annotations
 
 import datetime
-from collections import defaultdict
 
 from django import forms
 from django.conf import settings
@@ -38,17 +37,6 @@ from . import alerts
 from .services import create_object, delete_object, update_object
 from .tenancy import ADMIN, READER, has_role
 
-# The page each kind of alerted object links to.
-DETAIL_URL_NAMES = {
-    Contract: "contract_detail",
-    DataProcessingAgreement: "agreement_detail",
-}
-
-
-def absolute_url(name: str, *args) -> str:
-    """A link for outside the browser session (calendar, e-mail): KITOS_BASE_URL."""
-    return settings.KITOS_BASE_URL.rstrip("/") + reverse(name, args=args)
-
 
 def _safe_next(request, default: str) -> str:
     target = request.POST.get("next", "")
@@ -78,21 +66,11 @@ class NotificationListView(LoginRequiredMixin, ListView):
         )
 
     def _attach_urls(self, deliveries) -> None:
-        """Set ``url`` on each delivery: one query per kind of object on the page (two
-        at most), and only for objects the user may still see."""
-        ids_by_model = defaultdict(set)
+        """Set ``url`` on each delivery, only for objects the user may still see."""
+        user = self.request.user
+        paths = alerts.detail_paths(deliveries, scope=lambda model: model.objects.visible_to(user))
         for delivery in deliveries:
-            ids_by_model[delivery.content_type.model_class()].add(delivery.object_id)
-        urls = {}
-        for model, ids in ids_by_model.items():
-            name = DETAIL_URL_NAMES.get(model)
-            if name is None:
-                continue
-            rows = model.objects.visible_to(self.request.user).filter(pk__in=ids)
-            for pk, uuid in rows.values_list("pk", "uuid"):
-                urls[(model, pk)] = reverse(name, args=[uuid])
-        for delivery in deliveries:
-            delivery.url = urls.get((delivery.content_type.model_class(), delivery.object_id))
+            delivery.url = paths.get((delivery.content_type.model_class(), delivery.object_id))
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -100,7 +78,7 @@ class NotificationListView(LoginRequiredMixin, ListView):
         self._attach_urls(context["deliveries"])
         context["today"] = timezone.localdate()
         context["calendars"] = [
-            (person, absolute_url("person_calendar", person.calendar_token))
+            (person, alerts.absolute_url("person_calendar", person.calendar_token))
             for person in Person.objects.visible_to(user)
             .filter(user_id=user.pk, left_on__isnull=True)
             .select_related("organisation")
@@ -346,7 +324,7 @@ def person_calendar_events(person: Person, *, today: datetime.date, stamp) -> li
     org = person.organisation.name
     events = []
     for contract in contracts:
-        url = absolute_url("contract_detail", contract.uuid)
+        url = alerts.absolute_url("contract_detail", contract.uuid)
         for field, suffix, summary in CONTRACT_EVENTS:
             day = getattr(contract, field)
             if day is not None:
@@ -366,7 +344,7 @@ def person_calendar_events(person: Person, *, today: datetime.date, stamp) -> li
                 uid=f"{agreement.uuid}-oversight@kitos",
                 day=agreement.next_oversight_date,
                 summary=_("Tilsyn med databehandler: %(name)s") % {"name": agreement.name},
-                url=absolute_url("agreement_detail", agreement.uuid),
+                url=alerts.absolute_url("agreement_detail", agreement.uuid),
                 stamp=stamp,
                 org=org,
             )

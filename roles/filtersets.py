@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from kitos.filtersets import BaseFilterSet, UUIDInFilter
+from kitos.filtersets import BaseFilterSet, SubtreeFilter, UUIDInFilter
 
 from .choices import CompetencyLevel, RoleTarget
 from .models import (
@@ -37,19 +37,11 @@ class OrganisationUnitFilterSet(BaseFilterSet):
 
     organisation = UUIDInFilter(field_name="organisation__uuid", label=_("organisation"))
     parent = UUIDInFilter(field_name="parent__uuid", label=_("overordnet enhed"))
-    within = django_filters.UUIDFilter(
-        method="filter_within", label=_("enheden og alle enheder under den")
-    )
+    within = SubtreeFilter(path_field="path", label=_("enheden og alle enheder under den"))
 
     class Meta:
         model = OrganisationUnit
         fields = ["depth", "local_code"]
-
-    def filter_within(self, queryset, name, value):
-        unit = OrganisationUnit.objects.filter(uuid=value).values("organisation", "path").first()
-        if unit is None:
-            return queryset.none()
-        return queryset.filter(organisation=unit["organisation"], path__startswith=unit["path"])
 
 
 class PersonFilterSet(BaseFilterSet):

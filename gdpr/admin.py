@@ -21,6 +21,8 @@ from .models import (
     SubProcessor,
 )
 from .services import (
+    agreement_create,
+    agreement_update,
     oversight_record_create,
     oversight_record_delete,
     oversight_record_update,
@@ -151,6 +153,13 @@ class DataProcessingAgreementAdmin(KitosModelAdmin):
     autocomplete_fields = ("processor", "contract", "usages")
     date_hierarchy = "next_oversight_date"
     inlines = (SubProcessorInline, OversightRecordInline)
+
+    # The same services as the API: the next oversight date follows interval and records.
+    def create(self, actor, obj, m2m):
+        return agreement_create(actor=actor, agreement=obj, m2m=m2m or None)
+
+    def update(self, actor, obj, data, m2m):
+        return agreement_update(actor=actor, agreement=obj, data=data, m2m=m2m or None)
 
 
 @admin.register(SubProcessor)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import datetime
 from typing import Any
 
@@ -59,13 +60,43 @@ def oversight_record_delete(*, actor, record: OversightRecord) -> None:
     _move_next_oversight(actor=actor, agreement=agreement)
 
 
+def _last_oversight_date(agreement: DataProcessingAgreement) -> datetime.date | None:
+    return agreement.oversight_records.order_by("-date").values_list("date", flat=True).first()
+
+
 def _move_next_oversight(*, actor, agreement: DataProcessingAgreement) -> None:
-    last = agreement.oversight_records.order_by("-date").values_list("date", flat=True).first()
     update_object(
         actor=actor,
         instance=agreement,
-        data={"next_oversight_date": next_oversight_date(agreement, last)},
+        data={
+            "next_oversight_date": next_oversight_date(
+                agreement, _last_oversight_date(agreement)
+            )
+        },
     )
+
+
+def agreement_create(*, actor, agreement: DataProcessingAgreement, m2m=None):
+    """Create an agreement; its first oversight is due one interval after conclusion."""
+    agreement.next_oversight_date = next_oversight_date(agreement, None)
+    return create_object(actor=actor, instance=agreement, m2m=m2m)
+
+
+def agreement_update(*, actor, agreement: DataProcessingAgreement, data: dict, m2m=None):
+    """Update an agreement; a new interval or conclusion date moves the next oversight
+    date in the same change (oversight records move it too, see above)."""
+    changed = copy.copy(agreement)
+    for name, value in data.items():
+        setattr(changed, name, value)
+    if (changed.oversight_interval, changed.concluded_on) != (
+        agreement.oversight_interval,
+        agreement.concluded_on,
+    ):
+        data = {
+            **data,
+            "next_oversight_date": next_oversight_date(changed, _last_oversight_date(agreement)),
+        }
+    return update_object(actor=actor, instance=agreement, data=data, m2m=m2m)
 
 
 @transaction.atomic

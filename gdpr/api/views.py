@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import copy
-
 from django.db import transaction
 
 from kitos.api.base import ScopedModelViewSet
@@ -19,8 +17,9 @@ from ..filtersets import (
     SubProcessorFilterSet,
 )
 from ..services import (
+    agreement_create,
+    agreement_update,
     data_asset_link_usage,
-    next_oversight_date,
     oversight_record_create,
     oversight_record_delete,
     oversight_record_update,
@@ -107,27 +106,11 @@ class DataProcessingAgreementViewSet(ScopedModelViewSet):
 
     @staticmethod
     def create_service(*, actor, instance, m2m):
-        instance.next_oversight_date = next_oversight_date(instance, None)
-        return create_object(actor=actor, instance=instance, m2m=m2m or None)
+        return agreement_create(actor=actor, agreement=instance, m2m=m2m or None)
 
     @staticmethod
     def update_service(*, actor, instance, data, m2m):
-        changed = copy.copy(instance)
-        for name, value in data.items():
-            setattr(changed, name, value)
-        # Only a new interval or conclusion date moves the due date; oversight records
-        # move it too (gdpr.services.oversight_record_create).
-        if (changed.oversight_interval, changed.concluded_on) != (
-            instance.oversight_interval,
-            instance.concluded_on,
-        ):
-            last = (
-                instance.oversight_records.order_by("-date")
-                .values_list("date", flat=True)
-                .first()
-            )
-            data = {**data, "next_oversight_date": next_oversight_date(changed, last)}
-        return update_object(actor=actor, instance=instance, data=data, m2m=m2m or None)
+        return agreement_update(actor=actor, agreement=instance, data=data, m2m=m2m or None)
 
 
 class SubProcessorViewSet(ScopedModelViewSet):

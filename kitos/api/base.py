@@ -98,18 +98,15 @@ def etag_for(obj) -> str:
     return f'"{digest[:32]}"'
 
 
-class _ServiceErrors:
-    """Turn the services' Django errors into API errors (400 / 403), never a 500."""
-
-    @staticmethod
-    def call(function, **kwargs):
-        try:
-            return function(**kwargs)
-        except DjangoValidationError as error:
-            detail = error.message_dict if hasattr(error, "error_dict") else error.messages
-            raise exceptions.ValidationError(detail) from error
-        except DjangoPermissionDenied as error:
-            raise exceptions.PermissionDenied(str(error) or None) from error
+def _call_service(function, **kwargs):
+    """Call a service; its Django errors become API errors (400 / 403), never a 500."""
+    try:
+        return function(**kwargs)
+    except DjangoValidationError as error:
+        detail = error.message_dict if hasattr(error, "error_dict") else error.messages
+        raise exceptions.ValidationError(detail) from error
+    except DjangoPermissionDenied as error:
+        raise exceptions.PermissionDenied(str(error) or None) from error
 
 
 IF_MATCH = OpenApiParameter(
@@ -164,7 +161,7 @@ class ScopedModelViewSet(viewsets.ModelViewSet):
     def destroy(self, request, *args, **kwargs):
         instance = self.get_object()
         self._check_if_match(instance)
-        _ServiceErrors.call(self.delete_service, actor=request.user, instance=instance)
+        _call_service(self.delete_service, actor=request.user, instance=instance)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     # Writes through the services --------------------------------------------------------
@@ -177,7 +174,7 @@ class ScopedModelViewSet(viewsets.ModelViewSet):
     def perform_create(self, serializer):
         data, m2m = self._split(serializer.validated_data)
         model = serializer.Meta.model
-        instance = _ServiceErrors.call(
+        instance = _call_service(
             self.create_service, actor=self.request.user, instance=model(**data), m2m=m2m
         )
         serializer.instance = instance
@@ -186,7 +183,7 @@ class ScopedModelViewSet(viewsets.ModelViewSet):
         instance = serializer.instance
         self._check_if_match(instance)
         data, m2m = self._split(serializer.validated_data)
-        self._saved = _ServiceErrors.call(
+        self._saved = _call_service(
             self.update_service, actor=self.request.user, instance=instance, data=data, m2m=m2m
         )
         serializer.instance = self._saved

@@ -150,3 +150,29 @@ class ApiToken(models.Model):
     @property
     def can_write(self) -> bool:
         return self.scope == ApiTokenScope.READ_WRITE
+
+
+class ListPreference(models.Model):
+    """The columns a user chose for one list page (``list_key`` is the list's URL name,
+    e.g. ``contract_list``), so that the choice survives logging out and other devices."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="list_preferences",
+        verbose_name=_("bruger"),
+    )
+    list_key = models.CharField(_("liste"), max_length=60)
+    columns = models.JSONField(_("kolonner"), default=list)
+    updated_at = models.DateTimeField(_("ændret"), auto_now=True)
+
+    class Meta:
+        ordering = ["user", "list_key"]
+        verbose_name = _("listevalg")
+        verbose_name_plural = _("listevalg")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "list_key"], name="listpreference_unique_per_user_and_list"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.list_key}"

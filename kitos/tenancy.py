@@ -275,3 +275,40 @@ class _SystemActor:
 
 
 SYSTEM = _SystemActor()
+
+
+# The organisation picked in the header's switcher, kept in the session.
+ACTIVE_ORGANISATION_SESSION_KEY = "kitos_organisation"
+
+
+def user_organisations(request):
+    """The organisations the logged-in user may see (one query, cached on the request)."""
+    if not hasattr(request, "_kitos_organisations"):
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            request._kitos_organisations = []
+        else:
+            organisation_model = apps.get_model("roles", "Organisation")
+            request._kitos_organisations = list(
+                organisation_model.objects.visible_to(user).order_by("name")
+            )
+    return request._kitos_organisations
+
+
+def active_organisation(request):
+    """The organisation the user works in now: the one picked in the switcher while the
+    user may still see it, otherwise the first one. Pages use it for their default scope
+    and for new objects; lists of all organisations still use ``visible_to``."""
+    organisations = user_organisations(request)
+    if not organisations:
+        return None
+    picked = request.session.get(ACTIVE_ORGANISATION_SESSION_KEY)
+    for organisation in organisations:
+        if str(organisation.pk) == str(picked):
+            return organisation
+    return organisations[0]
+
+
+def set_active_organisation(request, organisation) -> None:
+    """Remember the switcher's choice (the caller has checked the user may see it)."""
+    request.session[ACTIVE_ORGANISATION_SESSION_KEY] = organisation.pk

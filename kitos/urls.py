@@ -56,6 +56,8 @@ urlpatterns = [
         token_views.ApiTokenRevokeView.as_view(),
         name="api_token_revoke",
     ),
+    path("", include("roles.urls")),
+    path("", include("portfolio.urls")),
     path("", include("contracts.urls")),
     path("", include("gdpr.urls")),
     path("varsler/", notifications.NotificationListView.as_view(), name="notification_list"),

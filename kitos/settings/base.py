@@ -79,6 +79,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "kitos.context_processors.unread_alerts",
+                "kitos.context_processors.organisations",
             ],
         },
     },

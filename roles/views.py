@@ -1,0 +1,1 @@
+"""Roles pages."""

@@ -45,3 +45,13 @@ def scan_alerts(today: str | None = None) -> dict:
 def send_alert_digest(email: str, today: str) -> bool:
     """One recipient's digest for the day (at most one e-mail per day)."""
     return alerts.send_digest(email=email, today=datetime.date.fromisoformat(today)) is not None
+
+
+@shared_task(name="kitos.run_import", acks_late=True)
+def run_import(run_id: int) -> str | None:
+    """Preview or commit one uploaded workbook (kitos.excel.services). A run that is no
+    longer queued (already done, or running elsewhere) is skipped."""
+    from .excel.services import import_execute
+
+    run = import_execute(run_id=run_id)
+    return run.status if run else None

@@ -23,7 +23,7 @@ from kitos.tenancy import (
 from portfolio.choices import DataClassification
 from roles.choices import RoleTarget
 
-from . import choices
+from . import choices, countries
 
 
 class DataCategoryQuerySet(StandardOrOwnQuerySet):
@@ -286,6 +286,12 @@ class ProcessingActivity(TenantModel):
             models.UniqueConstraint(
                 Lower("name"), "organisation", name="processing_unique_name_per_org"
             ),
+            # Adopting one of KL's standard activities twice must not give two records.
+            models.UniqueConstraint(
+                fields=["organisation", "standard_number"],
+                condition=~Q(standard_number=""),
+                name="processing_unique_standard_number_per_org",
+            ),
             models.CheckConstraint(
                 condition=Q(dpia_done=False) | ~Q(dpia_needed="no"),
                 name="processing_dpia_done_implies_needed",
@@ -437,6 +443,14 @@ class SubProcessor(PublicIdModel):
 
     def __str__(self) -> str:
         return f"{self.supplier} ({self.country})"
+
+    @property
+    def country_name(self) -> str:
+        return countries.country_name(self.country)
+
+    @property
+    def is_third_country(self) -> bool:
+        return countries.is_third_country(self.country)
 
     @property
     def owning_organisation_id(self):

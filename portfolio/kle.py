@@ -19,6 +19,7 @@ KL_ACTIVITIES_CSV = Path(__file__).resolve().parent.parent / "gdpr" / "data" / (
 
 # "15. 00. Organisering ..." or "15.00.05. Beskæftigelsesindsats ..." -> number, title
 _KLE_LABEL = re.compile(r"^\s*(\d{2})\.\s*(?:(\d{2})\.\s*)?(?:(\d{2})\.\s*)?(.*?)\s*$")
+_LOOSE_KLE_LABEL = re.compile(r"^\s*\d{1,2}\.\s*(\D.*?)\s*$")
 
 
 def parse_kle_label(label: str) -> tuple[str, str] | None:
@@ -39,20 +40,29 @@ class StandardActivity:
 def read_kl_list(path: Path = KL_ACTIVITIES_CSV):
     """The KLE nodes (number -> title) and the standard activities of KL's list."""
     nodes: dict[str, str] = {}
-    activities: dict[tuple[str, str], StandardActivity] = {}
+    activities: dict[str, StandardActivity] = {}
     with path.open(encoding="utf-8-sig", newline="") as handle:
         reader = csv.reader(handle, delimiter=";")
         next(reader)  # header
         for row in reader:
-            if len(row) < 5 or not row[1].strip():
+            if len(row) < 5 or not row[0].strip():
                 continue
             number, name = row[0].strip(), " ".join(row[1].split())
-            activity = activities.setdefault((number, name), StandardActivity(number, name))
-            for label in row[2:5]:
+            # A few rows leave the name empty; they still add KLE numbers to the activity
+            # with the same number, so they must not be skipped.
+            activity = activities.setdefault(number, StandardActivity(number, name))
+            if not activity.name:
+                activity.name = name
+            leaf = parse_kle_label(row[4]) or parse_kle_label(row[3])
+            for level, label in enumerate(row[2:5], start=1):
                 parsed = parse_kle_label(label)
+                loose = _LOOSE_KLE_LABEL.match(label) if parsed is None and leaf else None
+                if loose:
+                    # A mistyped number ("4. Uddannelse" for main group 54): the topic's
+                    # own number says which node the title belongs to.
+                    parsed = ".".join(leaf[0].split(".")[:level]), loose.group(1)
                 if parsed:
                     nodes.setdefault(*parsed)
-            leaf = parse_kle_label(row[4]) or parse_kle_label(row[3])
             if leaf and leaf[0] not in activity.kle_numbers:
                 activity.kle_numbers.append(leaf[0])
     return nodes, list(activities.values())

@@ -251,3 +251,13 @@ LOGGING = {
 
 # Public base URL used in e-mails (links back to contracts etc.).
 KITOS_BASE_URL = os.environ.get("KITOS_BASE_URL", "http://127.0.0.1:8000")
+
+# Excel import: hostile-file limits checked before any parsing (kitos/excel/safety.py).
+KITOS_IMPORT_MAX_BYTES = int(os.environ.get("KITOS_IMPORT_MAX_BYTES", 20 * 1024 * 1024))
+KITOS_IMPORT_MAX_UNPACKED_BYTES = int(
+    os.environ.get("KITOS_IMPORT_MAX_UNPACKED_BYTES", 500 * 1024 * 1024)
+)
+KITOS_IMPORT_MAX_SHARED_STRINGS_BYTES = int(
+    os.environ.get("KITOS_IMPORT_MAX_SHARED_STRINGS_BYTES", 200 * 1024 * 1024)
+)
+KITOS_IMPORT_MAX_ROWS = int(os.environ.get("KITOS_IMPORT_MAX_ROWS", 200_000))

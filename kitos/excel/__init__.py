@@ -1,0 +1,1 @@
+"""Excel import and export: safety checks, reading, cell values and writing workbooks."""

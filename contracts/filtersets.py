@@ -4,12 +4,19 @@ Excel export and the dashboard counts."""
 from __future__ import annotations
 
 import django_filters
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from kitos.filtersets import BaseFilterSet, UUIDInFilter
+from kitos.filtersets import BaseFilterSet, SubtreeFilter, UUIDInFilter
+from roles.models import RoleAssignment
 
 from . import choices
 from .models import Contract, CostLine, Supplier
+
+# The standard role type (roles/reference.py) whose holder answers for a contract.
+CONTRACT_OWNER_ROLE = "kontraktejer"
 
 
 class SupplierFilterSet(BaseFilterSet):
@@ -39,10 +46,29 @@ class ContractFilterSet(BaseFilterSet):
     next_end = django_filters.DateFromToRangeFilter(label=_("næste mulige ophør"))
     expiry_date = django_filters.DateFromToRangeFilter(label=_("udløbsdato"))
     usage = UUIDInFilter(field_name="usages__uuid", label=_("systemanvendelse"), distinct=True)
+    within = SubtreeFilter(path_field="responsible_unit__path",
+                           label=_("ansvarlig enhed eller en enhed under den"))
+    has_responsible_unit = django_filters.BooleanFilter(
+        field_name="responsible_unit", lookup_expr="isnull", exclude=True,
+        label=_("har en ansvarlig enhed"),
+    )
+    has_supplier = django_filters.BooleanFilter(
+        field_name="supplier", lookup_expr="isnull", exclude=True, label=_("har en leverandør")
+    )
+    has_contract_owner = django_filters.BooleanFilter(method="filter_has_contract_owner",
+                                                      label=_("har en kontraktejer"))
 
     class Meta:
         model = Contract
         fields = ["procurement_form", "criticality"]
+
+    def filter_has_contract_owner(self, queryset, name, value):
+        owners = RoleAssignment.objects.current(timezone.localdate()).filter(
+            content_type=ContentType.objects.get_for_model(Contract),
+            object_id=OuterRef("pk"),
+            role_type__code=CONTRACT_OWNER_ROLE,
+        )
+        return queryset.filter(Exists(owners) if value else ~Exists(owners))
 
 
 class CostLineFilterSet(BaseFilterSet):

@@ -73,6 +73,13 @@ class SystemUsageFilterSet(BaseFilterSet):
     )
     has_system_owner = django_filters.BooleanFilter(method="filter_has_system_owner",
                                                     label=_("har en systemejer"))
+    has_criticality = django_filters.BooleanFilter(
+        field_name="criticality", method="filter_is_set",
+        label=_("har en forretningskritikalitet"),
+    )
+    has_time_assessment = django_filters.BooleanFilter(
+        field_name="time_assessment", method="filter_is_set", label=_("har en TIME-vurdering")
+    )
 
     class Meta:
         model = SystemUsage
@@ -83,6 +90,10 @@ class SystemUsageFilterSet(BaseFilterSet):
         if not unit.path:  # never an empty prefix: it would match every unit
             return queryset.filter(responsible_unit=unit)
         return queryset.filter(responsible_unit__path__startswith=unit.path)
+
+    def filter_is_set(self, queryset, name, value):
+        # Choice fields store "not given" as an empty string.
+        return queryset.exclude(**{name: ""}) if value else queryset.filter(**{name: ""})
 
     def filter_has_system_owner(self, queryset, name, value):
         owners = RoleAssignment.objects.current(timezone.localdate()).filter(

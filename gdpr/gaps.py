@@ -1,0 +1,450 @@
+"""Gap analysis: rules over an organisation's data that point at what is missing — a
+data processing agreement, a DPIA, a transfer basis, an owner, ...
+
+Each rule is a small declaration: the kind of object it is about, a Danish title and
+explanation, and a queryset function that narrows a (scoped) queryset of that kind to
+the offending objects in SQL (``Exists`` subqueries, never a loop over objects). The
+dashboard, the gap overview per forvaltning, my page and the objects' own pages all
+count and list gaps through the functions at the bottom, so a rule is written once.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
+from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from contracts.filtersets import CONTRACT_OWNER_ROLE
+from contracts.models import Contract
+from kitos.links import first_url
+from portfolio.choices import Lifecycle
+from portfolio.filtersets import SYSTEM_OWNER_ROLE
+from portfolio.models import SystemUsage
+from roles.models import OrganisationUnit, RoleAssignment
+
+from . import countries
+from .choices import SENSITIVE_KINDS, DataCategoryKind, DpiaNeed, TransferBasis
+from .models import (
+    DataAsset,
+    DataAssetUsage,
+    DataProcessingAgreement,
+    ProcessingActivity,
+    SubProcessor,
+)
+
+# Contracts that still run (or will): an ended contract needs no owner any more.
+RUNNING_CONTRACT_STATUSES = ("future", "active", "in_notice")
+# Usages still in some use: a retired system needs no owner or agreement any more.
+LIVE_LIFECYCLES = tuple(value for value in Lifecycle.values if value != Lifecycle.RETIRED)
+PERSONAL_KINDS = tuple(
+    value for value in DataCategoryKind.values if value != DataCategoryKind.NON_PERSONAL
+)
+# A transfer basis that is no basis.
+MISSING_BASIS = ("", TransferBasis.NONE)
+# Processing in the EU/EEA is no transfer; an adequacy decision (art. 45) is a basis in
+# itself. Anywhere else a sub-processor needs its basis recorded.
+NO_BASIS_NEEDED = tuple(sorted(countries.EU_EEA | countries.ADEQUATE))
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One gap rule. `offending(queryset, today)` narrows a queryset of `model` to the
+    objects with the gap; `unit_field` leads from the object to its responsible unit
+    (for "per forvaltning"); the routes give the object's page and where to fix it."""
+
+    key: str
+    title: Promise
+    explanation: Promise
+    fix: Promise
+    model: type
+    unit_field: str
+    offending: Callable[[QuerySet, datetime.date], QuerySet]
+    detail_routes: tuple[str, ...]
+    fix_routes: tuple[str, ...]
+    related: tuple[str, ...] = ()
+
+    @property
+    def kind(self) -> str:
+        return str(self.model._meta.verbose_name)
+
+    def detail_url(self, obj) -> str | None:
+        return first_url(self.detail_routes, obj.uuid)
+
+    def fix_url(self, obj) -> str | None:
+        return first_url(self.fix_routes, obj.uuid)
+
+    def unit_of(self, obj):
+        for name in self.unit_field.split("__"):
+            obj = getattr(obj, name, None)
+            if obj is None:
+                return None
+        return obj
+
+
+def _current_role(model, code: str, today: datetime.date) -> QuerySet:
+    """Current assignments of the role `code` on the outer object of kind `model`."""
+    return RoleAssignment.objects.current(today).filter(
+        content_type=ContentType.objects.get_for_model(model),
+        object_id=OuterRef("pk"),
+        role_type__code=code,
+    )
+
+
+def _current_agreements(today: datetime.date) -> QuerySet:
+    return DataProcessingAgreement.objects.filter(
+        Q(ended_on__isnull=True) | Q(ended_on__gte=today), organisation=OuterRef("organisation")
+    )
+
+
+def personal_data_without_agreement(usages: QuerySet, today: datetime.date) -> QuerySet:
+    """Usages of a system from a supplier that hold personal data — through a data asset
+    with a personal data category, or a processing activity with personal data that uses
+    the system — with no current agreement that covers the usage or is made with the
+    system's supplier."""
+    personal_asset = DataAssetUsage.objects.filter(
+        usage=OuterRef("pk"), asset__categories__kind__in=PERSONAL_KINDS
+    )
+    personal_activity = ProcessingActivity.objects.filter(
+        usages=OuterRef("pk"), data_categories__kind__in=PERSONAL_KINDS
+    )
+    covering = _current_agreements(today).filter(usages=OuterRef("pk"))
+    with_supplier = _current_agreements(today).filter(processor=OuterRef("system__rights_holder"))
+    return usages.filter(
+        Q(Exists(personal_asset)) | Q(Exists(personal_activity)),
+        lifecycle__in=LIVE_LIFECYCLES,
+        system__rights_holder__isnull=False,
+    ).exclude(Q(Exists(covering)) | Q(Exists(with_supplier)))
+
+
+def _holds_data_of_kinds(kinds) -> Q:
+    """A processing activity with a data category of one of `kinds`, on itself or on
+    one of its data assets."""
+    own = ProcessingActivity.data_categories.through.objects.filter(
+        processingactivity=OuterRef("pk"), datacategory__kind__in=kinds
+    )
+    in_asset = DataAsset.objects.filter(
+        processing_activities=OuterRef("pk"), categories__kind__in=kinds
+    )
+    return Q(Exists(own)) | Q(Exists(in_asset))
+
+
+def sensitive_without_dpia(activities: QuerySet, today: datetime.date) -> QuerySet:
+    """Sensitive data (art. 9), CPR numbers or criminal offences (art. 10) and neither a
+    DPIA done nor an assessment that none is needed."""
+    return activities.filter(_holds_data_of_kinds(SENSITIVE_KINDS), dpia_done=False).exclude(
+        dpia_needed=DpiaNeed.NO
+    )
+
+
+def agreement_transfer_without_basis(agreements: QuerySet, today: datetime.date) -> QuerySet:
+    """A current agreement with a third-country transfer and no basis for it, or with a
+    sub-processor outside the EU/EEA, in a country without an adequacy decision, and no
+    basis."""
+    unsafe_sub_processor = SubProcessor.objects.filter(
+        agreement=OuterRef("pk"), transfer_basis__in=MISSING_BASIS
+    ).exclude(country__in=NO_BASIS_NEEDED)
+    return agreements.filter(Q(ended_on__isnull=True) | Q(ended_on__gte=today)).filter(
+        Q(third_country_transfer=True, transfer_basis__in=MISSING_BASIS)
+        | Q(Exists(unsafe_sub_processor))
+    )
+
+
+def activity_transfer_without_basis(activities: QuerySet, today: datetime.date) -> QuerySet:
+    return activities.filter(third_country_transfer=True, transfer_basis__in=MISSING_BASIS)
+
+
+def oversight_overdue(agreements: QuerySet, today: datetime.date) -> QuerySet:
+    """The next oversight date has passed; an ended agreement needs no more oversight
+    (as on its page, in the alerts and in the list filter `oversight_overdue`)."""
+    return agreements.filter(
+        Q(ended_on__isnull=True) | Q(ended_on__gte=today), next_oversight_date__lt=today
+    )
+
+
+def activity_uses_retired_system(activities: QuerySet, today: datetime.date) -> QuerySet:
+    retired = SystemUsage.objects.filter(processing_activities=OuterRef("pk")).filter(
+        Q(lifecycle=Lifecycle.RETIRED) | Q(retirement_date__lt=today)
+    )
+    return activities.filter(Exists(retired))
+
+
+def usage_without_system_owner(usages: QuerySet, today: datetime.date) -> QuerySet:
+    """Usages still in use with no current Systemejer (the list filter
+    `has_system_owner=false` with the live lifecycles gives the same rows)."""
+    return usages.filter(lifecycle__in=LIVE_LIFECYCLES).exclude(
+        Exists(_current_role(SystemUsage, SYSTEM_OWNER_ROLE, today))
+    )
+
+
+def contract_without_owner(contracts: QuerySet, today: datetime.date) -> QuerySet:
+    """Running contracts with no current Kontraktejer (the list filter
+    `has_contract_owner=false` with the running statuses gives the same rows)."""
+    return contracts.filter(status__in=RUNNING_CONTRACT_STATUSES).exclude(
+        Exists(_current_role(Contract, CONTRACT_OWNER_ROLE, today))
+    )
+
+
+def activity_without_basis_or_retention(activities: QuerySet, today: datetime.date) -> QuerySet:
+    """No legal basis under article 6, sensitive data without a basis under article 9,
+    or no retention and deletion rule."""
+    return activities.filter(
+        Q(legal_basis_art6="")
+        | Q(retention="")
+        | (_holds_data_of_kinds([DataCategoryKind.SENSITIVE]) & Q(legal_basis_art9=""))
+    )
+
+
+_USAGE = {
+    "model": SystemUsage,
+    "unit_field": "responsible_unit",
+    "detail_routes": ("usage_detail",),
+    "related": ("system", "responsible_unit"),
+}
+_CONTRACT = {
+    "model": Contract,
+    "unit_field": "responsible_unit",
+    "detail_routes": ("contract_detail",),
+    "related": ("supplier", "responsible_unit"),
+}
+_ACTIVITY = {
+    "model": ProcessingActivity,
+    "unit_field": "responsible_unit",
+    "detail_routes": ("processingactivity_detail", "activity_detail"),
+    "related": ("responsible_unit",),
+}
+# An agreement has no unit of its own; it belongs where its contract does.
+_AGREEMENT = {
+    "model": DataProcessingAgreement,
+    "unit_field": "contract__responsible_unit",
+    "detail_routes": ("agreement_detail",),
+    "related": ("processor", "contract__responsible_unit"),
+}
+_USAGE_FIX = ("usage_update", "usage_detail")
+_CONTRACT_FIX = ("contract_update", "contract_detail")
+_ACTIVITY_FIX = ("processingactivity_update", "activity_update", *_ACTIVITY["detail_routes"])
+_AGREEMENT_FIX = ("agreement_update", "agreement_detail")
+
+RULES: tuple[Rule, ...] = (
+    Rule(
+        key="personal-data-without-agreement",
+        title=_("Personoplysninger uden databehandleraftale"),
+        explanation=_(
+            "Systemet behandler personoplysninger (et dataaktiv med personoplysninger eller "
+            "en behandlingsaktivitet bruger det), men der er ingen gældende "
+            "databehandleraftale, der omfatter systemet eller er indgået med systemets "
+            "leverandør."
+        ),
+        fix=_("Indgå eller registrér databehandleraftalen og knyt den til systemet."),
+        offending=personal_data_without_agreement,
+        fix_routes=_USAGE_FIX,
+        **_USAGE,
+    ),
+    Rule(
+        key="sensitive-without-dpia",
+        title=_("Følsomme oplysninger uden konsekvensanalyse"),
+        explanation=_(
+            "Behandlingen omfatter følsomme oplysninger (art. 9), CPR-numre eller strafbare "
+            "forhold (art. 10), men der er hverken udført en konsekvensanalyse (DPIA) eller "
+            "vurderet, at den ikke er nødvendig."
+        ),
+        fix=_("Udfør konsekvensanalysen, eller registrér vurderingen af, at den ikke kræves."),
+        offending=sensitive_without_dpia,
+        fix_routes=_ACTIVITY_FIX,
+        **_ACTIVITY,
+    ),
+    Rule(
+        key="agreement-transfer-without-basis",
+        title=_("Overførsel til tredjeland uden grundlag (databehandleraftale)"),
+        explanation=_(
+            "Databehandleren overfører oplysninger til et land uden for EU/EØS, eller en "
+            "underdatabehandler behandler dem der, uden at et overførselsgrundlag "
+            "(fx standardkontraktbestemmelser) er angivet."
+        ),
+        fix=_("Angiv overførselsgrundlaget på aftalen og dens underdatabehandlere."),
+        offending=agreement_transfer_without_basis,
+        fix_routes=_AGREEMENT_FIX,
+        **_AGREEMENT,
+    ),
+    Rule(
+        key="activity-transfer-without-basis",
+        title=_("Overførsel til tredjeland uden grundlag (behandlingsaktivitet)"),
+        explanation=_(
+            "Behandlingsaktiviteten overfører oplysninger til et tredjeland, men der er "
+            "ikke angivet et overførselsgrundlag."
+        ),
+        fix=_("Angiv overførselsgrundlaget på behandlingsaktiviteten."),
+        offending=activity_transfer_without_basis,
+        fix_routes=_ACTIVITY_FIX,
+        **_ACTIVITY,
+    ),
+    Rule(
+        key="oversight-overdue",
+        title=_("Tilsyn med databehandler overskredet"),
+        explanation=_(
+            "Datoen for næste tilsyn med databehandleren er passeret, og aftalen er "
+            "stadig gældende."
+        ),
+        fix=_("Gennemfør tilsynet og registrér det på aftalen."),
+        offending=oversight_overdue,
+        fix_routes=_AGREEMENT_FIX,
+        **_AGREEMENT,
+    ),
+    Rule(
+        key="activity-uses-retired-system",
+        title=_("Behandling bruger et udfaset system"),
+        explanation=_(
+            "Behandlingsaktiviteten er registreret som udført i et system, der ikke længere "
+            "er i drift. Fortegnelsen passer derfor ikke."
+        ),
+        fix=_("Opdatér hvilke systemer behandlingen bruger."),
+        offending=activity_uses_retired_system,
+        fix_routes=_ACTIVITY_FIX,
+        **_ACTIVITY,
+    ),
+    Rule(
+        key="usage-without-system-owner",
+        title=_("System uden systemejer"),
+        explanation=_(
+            "Systemet er i brug (eller på vej), men ingen har rollen som systemejer lige nu."
+        ),
+        fix=_("Udpeg en systemejer."),
+        offending=usage_without_system_owner,
+        fix_routes=_USAGE_FIX,
+        **_USAGE,
+    ),
+    Rule(
+        key="contract-without-owner",
+        title=_("Kontrakt uden kontraktejer"),
+        explanation=_(
+            "Kontrakten løber stadig, men ingen har rollen som kontraktejer lige nu — "
+            "så ingen er ansvarlig for at reagere på dens frister."
+        ),
+        fix=_("Udpeg en kontraktejer."),
+        offending=contract_without_owner,
+        fix_routes=_CONTRACT_FIX,
+        **_CONTRACT,
+    ),
+    Rule(
+        key="activity-without-basis-or-retention",
+        title=_("Behandling uden retsgrundlag eller slettefrist"),
+        explanation=_(
+            "Behandlingsaktiviteten mangler retsgrundlag efter art. 6, retsgrundlag efter "
+            "art. 9 for følsomme oplysninger, eller en regel for opbevaring og sletning."
+        ),
+        fix=_("Udfyld retsgrundlag og regler for opbevaring og sletning."),
+        offending=activity_without_basis_or_retention,
+        fix_routes=_ACTIVITY_FIX,
+        **_ACTIVITY,
+    ),
+)
+RULES_BY_KEY = {rule.key: rule for rule in RULES}
+
+
+def _today(today):
+    return today or timezone.localdate()
+
+
+def in_scope(rule: Rule, *, user, organisation, unit=None) -> QuerySet:
+    """The objects of the rule's kind that `user` sees in `organisation`, within `unit`
+    and its subtree when given."""
+    queryset = rule.model.objects.visible_to(user).filter(organisation=organisation)
+    if unit is not None:
+        # `path` lists the ancestors ("/12/57/"), so a subtree is one prefix match.
+        queryset = queryset.filter(**{f"{rule.unit_field}__path__startswith": unit.path})
+    return queryset
+
+
+def offending(rule: Rule, *, user, organisation, unit=None, today=None) -> QuerySet:
+    """The objects with the gap, ordered as their model orders them."""
+    scope = in_scope(rule, user=user, organisation=organisation, unit=unit)
+    return rule.offending(scope, _today(today))
+
+
+def gap_counts(*, user, organisation, unit=None, today=None) -> dict[str, int]:
+    """Rule key -> number of offending objects: one query per rule."""
+    return {
+        rule.key: offending(
+            rule, user=user, organisation=organisation, unit=unit, today=today
+        ).count()
+        for rule in RULES
+    }
+
+
+@dataclass
+class HeatMap:
+    """Counts per rule and per row. The rows are the units right below the chosen unit
+    (the top-level units for the whole organisation), each with its subtree, plus one
+    row (key None) for objects on the chosen unit itself or, for the whole
+    organisation, without a unit."""
+
+    units: list
+    counts: dict  # rule key -> {unit id or None: count}
+    totals: dict  # rule key -> count
+
+    def row(self, unit_id) -> list[int]:
+        return [self.counts[rule.key].get(unit_id, 0) for rule in RULES]
+
+
+def _bucket(unit_field: str, units: Iterable[OrganisationUnit]) -> Case:
+    """The id of the unit among `units` whose subtree holds the object's unit."""
+    whens = [
+        When(**{f"{unit_field}__path__startswith": unit.path}, then=Value(unit.pk))
+        for unit in units
+        if unit.path
+    ]
+    return Case(*whens, default=Value(None), output_field=IntegerField())
+
+
+def gap_counts_by_unit(*, user, organisation, unit=None, today=None) -> HeatMap:
+    """Counts per rule and per unit below `unit` (see HeatMap): one query for the units
+    and one grouped query per rule, whatever the number of objects."""
+    units = list(
+        OrganisationUnit.objects.visible_to(user)
+        .filter(organisation=organisation, parent=unit)
+        .order_by("name")
+    )
+    counts, totals = {}, {}
+    for rule in RULES:
+        rows = (
+            offending(rule, user=user, organisation=organisation, unit=unit, today=today)
+            .annotate(gap_bucket=_bucket(rule.unit_field, units))
+            .order_by()
+            .values("gap_bucket")
+            .annotate(n=Count("pk"))
+        )
+        counts[rule.key] = {row["gap_bucket"]: row["n"] for row in rows}
+        totals[rule.key] = sum(counts[rule.key].values())
+    return HeatMap(units=units, counts=counts, totals=totals)
+
+
+def rules_for(model) -> list[Rule]:
+    return [rule for rule in RULES if rule.model is model]
+
+
+def gaps_for_objects(objects: Iterable, *, today=None) -> dict[tuple[type, int], list[Rule]]:
+    """(model, pk) -> the rules each object breaks, for objects of any kinds: one query
+    per rule that applies to a kind present. The objects are already scoped by the
+    caller (they are on a page the user may see)."""
+    ids_by_model: dict[type, set[int]] = {}
+    for obj in objects:
+        ids_by_model.setdefault(type(obj), set()).add(obj.pk)
+    found: dict[tuple[type, int], list[Rule]] = {}
+    for model, ids in ids_by_model.items():
+        for rule in rules_for(model):
+            pks = rule.offending(model.objects.filter(pk__in=ids), _today(today)).values_list(
+                "pk", flat=True
+            )
+            for pk in pks:
+                found.setdefault((model, pk), []).append(rule)
+    return found
+
+
+def gaps_for_object(obj, *, today=None) -> list[Rule]:
+    """The rules `obj` breaks (for its own page): one query per rule of its kind."""
+    return gaps_for_objects([obj], today=today).get((type(obj), obj.pk), [])

@@ -57,3 +57,4 @@ messages: install
 bench: install
 	$(PY) benchmarks/bench_alert_scan.py
 	$(PY) benchmarks/bench_api_page.py
+	$(PY) benchmarks/bench_excel_read.py

@@ -1,0 +1,243 @@
+"""Spreadsheet import/export of suppliers, contracts (with the systems they cover) and
+cost lines (see kitos/excel/spec.py). The OS2KITOS "IT Kontrakter" template reads as it
+is: its Id column (KITOS's own number) becomes the contract's external reference.
+
+Cost lines are a sheet of their own, one row per contract × year × kind × unit: a
+contract has any number of them, which columns on the contract row could not hold
+without a fixed set of years."""
+
+from __future__ import annotations
+
+from django.db.models import Q
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from kitos.excel.spec import (
+    CHOICE,
+    CVR,
+    DATE,
+    DECIMAL,
+    EXTERNAL_REFERENCE,
+    INT,
+    REF,
+    REFS,
+    URL,
+    CatalogSpec,
+    Column,
+    EntitySpec,
+    key_part,
+)
+from portfolio.choices import Criticality
+
+from . import choices
+from .models import DEADLINE_FIELDS, Contract, ContractCoverage, CostLine, Supplier
+
+
+class SupplierSpec(CatalogSpec):
+    key = "suppliers"
+    label = gettext_lazy("Leverandører")
+    model = Supplier
+    sheet_names = ("Suppliers", "Vendors", "Leverandør")
+    reference_label = gettext_lazy("Leverandøren")
+    ambiguity_hint = gettext_lazy("flere leverandører hedder det; brug CVR-nummeret.")
+    duplicate_label = gettext_lazy("samme leverandør (CVR-nummer eller navn)")
+    columns = (
+        Column("name", "Navn", ("Leverandørnavn", "Leverandør", "Firmanavn", "Name",
+                                "Supplier", "Supplier name"), required_on_create=True),
+        Column("cvr", "CVR-nummer", ("CVR", "CVR nr", "CVR-nr", "CVR number"), kind=CVR),
+        Column("country", "Land", ("Country", "Landekode")),
+        Column("website", "Hjemmeside", ("Website", "URL", "Web"), kind=URL),
+        EXTERNAL_REFERENCE,
+    )
+
+    def reference_texts(self, obj, lookup):
+        return [obj.name, obj.cvr] if obj.cvr else [obj.name]
+
+    def row_keys(self, values):
+        keys = []
+        if values.get("cvr"):
+            keys.append(("cvr", values["cvr"]))
+        if values.get("name"):
+            keys.append(("name", key_part(values["name"])))
+        return keys
+
+    def object_keys(self, obj):
+        keys = [("name", key_part(obj.name))]
+        if obj.cvr:
+            keys.insert(0, ("cvr", obj.cvr))
+        return keys
+
+    def adjust(self, values, context):
+        if values.get("country"):
+            values["country"] = values["country"].upper()
+        return []
+
+
+class ContractSpec(EntitySpec):
+    key = "contracts"
+    label = gettext_lazy("Kontrakter")
+    model = Contract
+    sheet_names = ("IT Kontrakter", "IT-kontrakter", "Contracts", "Kontraktoversigt",
+                   "Aftaler", "Kontrakt")
+    reference_label = gettext_lazy("Kontrakten")
+    ambiguity_hint = gettext_lazy("flere kontrakter hedder det; brug kontraktnummeret.")
+    duplicate_label = gettext_lazy("kontraktnavnet")
+    columns = (
+        Column("name", "Navn", ("Kontraktnavn", "IT Kontrakt Navn", "Kontrakt",
+                                "Navn på kontrakt", "Contract name", "Name", "Contract"),
+               required=True),
+        Column("contract_number", "Kontraktnummer", ("IT Kontrakt Id", "Kontrakt-id",
+                                                     "Kontraktnr", "Kontrakt nr",
+                                                     "Contract number", "Contract no")),
+        Column("contract_type", "Kontrakttype", ("Type", "Contract type"), kind=CHOICE,
+               choices=choices.ContractType),
+        Column("supplier", "Leverandør", ("Leverandørnavn", "Leverandør CVR", "Supplier",
+                                          "Vendor", "Leverandør (CVR eller navn)"),
+               kind=REF, ref="suppliers"),
+        Column("responsible_unit", "Ansvarlig enhed", ("Ansvarlig organisationsenhed",
+                                                       "Enhed", "Responsible unit"),
+               kind=REF, ref="units"),
+        Column("procurement_form", "Udbudsform", ("Procurement form", "Udbud"), kind=CHOICE,
+               choices=choices.ProcurementForm),
+        Column("criticality", "Kritikalitet", ("Criticality",), kind=CHOICE,
+               choices=Criticality),
+        Column("concluded_on", "Indgået", ("Indgået dato", "Kontraktdato", "Underskrevet",
+                                           "Concluded", "Concluded on", "Signed"), kind=DATE),
+        Column("start_date", "Startdato", ("Start", "Ikrafttræden", "Ikrafttrædelse",
+                                           "Gyldig fra", "Start date"), kind=DATE),
+        Column("expiry_date", "Udløbsdato", ("Udløb", "Slutdato", "Gyldig til", "Expiry date",
+                                             "End date", "Expires"), kind=DATE),
+        Column("irrevocable_until", "Uopsigelig til", ("Uopsigeligt til", "Uopsigelighed",
+                                                       "Irrevocable until"), kind=DATE),
+        Column("notice_months", "Opsigelsesvarsel (måneder)", (
+            "Opsigelsesvarsel", "Opsigelsesfrist (måneder)", "Opsigelsesfrist",
+            "Notice (months)", "Notice months", "Notice period"), kind=INT),
+        Column("notice_to_end_of", "Opsigelse til udgangen af", ("Løbende", "Notice to end of"),
+               kind=CHOICE, choices=choices.NoticeToEndOf),
+        Column("extension_months", "Option: forlængelse (måneder)", (
+            "Forlængelse (måneder)", "Option (måneder)", "Extension months"), kind=INT),
+        Column("extensions_total", "Antal optioner", ("Optioner", "Extensions"), kind=INT),
+        Column("extensions_used", "Brugte optioner", ("Udnyttede optioner",
+                                                      "Extensions used"), kind=INT),
+        Column("renewal_months", "Stiltiende fornyelse (måneder)", (
+            "Fornyelse (måneder)", "Automatisk fornyelse (måneder)", "Renewal months"),
+            kind=INT),
+        Column("terminated_on", "Opsagt til", ("Kontrakten opsagt", "Opsagt", "Ophørt",
+                                               "Terminated", "Terminated on"), kind=DATE),
+        Column("lead_months", "Udbudstid (måneder)", ("Udbudstid", "Lead months"), kind=INT),
+        Column("acquisition_cost", "Anskaffelsespris", ("Anskaffelse", "Anskaffelsespris (kr.)",
+                                                        "Acquisition cost"), kind=DECIMAL),
+        Column("yearly_cost", "Årlig driftsudgift", ("Årlig pris", "Driftsudgift", "Årlig udgift",
+                                                     "Årlig driftsudgift (kr.)", "Yearly cost",
+                                                     "Annual cost"), kind=DECIMAL),
+        Column("currency", "Valuta", ("Currency",)),
+        Column("usages", "Systemer", ("Dækkede systemer", "It-systemer", "Systems",
+                                      "Covered systems"), kind=REFS, ref="usages"),
+        Column("main_for", "Hovedkontrakt for", ("Main contract for",), kind=REFS,
+               ref="usages", field=None),
+        Column("notes", "Noter", ("Bemærkning", "Bemærkninger", "Notes", "Note")),
+        EXTERNAL_REFERENCE,
+    )
+
+    def existing(self, organisation):
+        return Contract.objects.filter(organisation=organisation).select_related(
+            "supplier", "responsible_unit", "parent"
+        )
+
+    def reference_texts(self, obj, lookup):
+        return [obj.name, obj.contract_number] if obj.contract_number else [obj.name]
+
+    def adjust(self, values, context):
+        main = values.get("main_for")
+        if main and "usages" in values:
+            covered = {id(u) for u in values["usages"]}
+            if any(id(u) not in covered for u in main):
+                return [("main_for", _("En hovedkontrakt skal også dække systemet (kolonnen "
+                                       "»Systemer«)."))]
+        elif main:
+            return [("main_for", _("Kolonnen »Hovedkontrakt for« kræver kolonnen »Systemer«."))]
+        if values.get("currency"):
+            values["currency"] = values["currency"].upper()
+        return []
+
+    def prepare(self, obj, row, context):
+        obj.apply_deadlines(context.today)
+
+    def extra_update_fields(self):
+        return set(DEADLINE_FIELDS)
+
+    def load_links(self, queryset):
+        links = super().load_links(queryset)
+        main = {}
+        for contract_id, usage_id in ContractCoverage.objects.filter(
+            contract__in=queryset.order_by().values("pk"), is_main=True
+        ).values_list("contract_id", "usage_id"):
+            main.setdefault(contract_id, set()).add(usage_id)
+        links["main_for"] = main
+        return links
+
+    def write_links(self, state, context):
+        super().write_links(state, context)
+        promote, demote = Q(), Q()
+        taken = set()
+        for row in state.rows:
+            if row.errors or "main_for" not in row.m2m:
+                continue
+            old_ids, new_usages = row.m2m["main_for"]
+            new_ids = {u.pk for u in new_usages}
+            for usage_id in new_ids - old_ids:
+                promote |= Q(contract_id=row.obj.pk, usage_id=usage_id)
+                taken.add(usage_id)
+            for usage_id in old_ids - new_ids:
+                demote |= Q(contract_id=row.obj.pk, usage_id=usage_id)
+        if demote:
+            ContractCoverage.objects.filter(demote).update(is_main=False)
+        if promote:
+            # A usage has one main contract: the one the file names takes over.
+            ContractCoverage.objects.filter(usage_id__in=taken, is_main=True).update(
+                is_main=False
+            )
+            ContractCoverage.objects.filter(promote).update(is_main=True)
+
+
+class CostLineSpec(EntitySpec):
+    key = "cost_lines"
+    label = gettext_lazy("Omkostninger")
+    model = CostLine
+    sheet_names = ("Omkostningslinjer", "Cost lines", "Costs", "Udgifter", "Økonomi")
+    duplicate_label = gettext_lazy("samme kontrakt, år, art og enhed")
+    columns = (
+        Column("contract", "Kontrakt", ("Kontraktnavn", "Contract"), kind=REF, ref="contracts",
+               required=True),
+        Column("year", "År", ("Year", "Budgetår", "Regnskabsår"), kind=INT, required=True),
+        Column("kind", "Art", ("Type", "Kind", "Omkostningsart"), kind=CHOICE,
+               choices=choices.CostKind),
+        Column("unit", "Enhed", ("Betalende enhed", "Unit"), kind=REF, ref="units"),
+        Column("amount", "Beløb (kr.)", ("Beløb", "Amount", "Kr."), kind=DECIMAL,
+               required_on_create=True),
+        Column("note", "Bemærkning", ("Note", "Kommentar")),
+    )
+    key_columns = ("contract", "unit", "year", "kind")
+
+    def existing(self, organisation):
+        return CostLine.objects.filter(contract__organisation=organisation).select_related(
+            "contract", "unit"
+        )
+
+    def new(self, organisation):
+        return CostLine()
+
+    def adjust(self, values, context):
+        if "kind" in values and not values["kind"]:
+            values["kind"] = choices.CostKind.OPERATION
+        elif "kind" not in values:
+            values["kind"] = choices.CostKind.OPERATION
+        return []
+
+    def reference_texts(self, obj, lookup):
+        return [str(obj)]
+
+
+SUPPLIERS = SupplierSpec()
+CONTRACTS = ContractSpec()
+COST_LINES = CostLineSpec()

@@ -1,0 +1,935 @@
+"""The import engine: a workbook in, an ImportReport out, and on commit every change
+written all-or-nothing and audited under the import's id.
+
+1. Read (``reader``), recognise each sheet's entity by its name or its headers and find
+   the header row below any title rows; unknown columns become warnings.
+2. Per entity, in dependency order (``ENTITY_SPECS``): parse every cell, resolve
+   references by natural key from lookups loaded once per import (never a query per
+   row), match each row to an existing object (by the Id column, else the natural key),
+   diff field by field and validate changed objects the way the services do
+   (``full_clean`` without the per-object unique and check queries: those are checked
+   set-based here, so the number of queries does not grow with the number of rows).
+3. Commit: inside one transaction, bulk inserts and updates per entity, link-table
+   diffs, and one bulk write of the audit entries. Any failure rolls everything back.
+"""
+
+from __future__ import annotations
+
+import datetime
+import decimal
+import re
+import uuid
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import models, transaction
+from django.db.models import Q
+from django.db.models.functions import Lower
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+
+from contracts.importers import CONTRACTS, COST_LINES, SUPPLIERS
+from gdpr.importers import AGREEMENTS, DATA_ASSETS, DATA_CATEGORIES, PROCESSING_ACTIVITIES
+from kitos.audit import AuditAction, AuditSource, audit_context, build_entry, record_changes
+from kitos.audit import snapshot as audit_snapshot
+from kitos.tenancy import ADMIN, has_role
+from portfolio.importers import INTEGRATIONS, KLE, SYSTEMS, USAGES
+from roles.importers import (
+    COMPETENCIES,
+    DISCIPLINES,
+    PERSONS,
+    ROLE_ASSIGNMENTS,
+    ROLE_TYPES,
+    UNITS,
+)
+
+from . import values as cells
+from .reader import read_workbook
+from .report import ImportReport, Issue, RowResult
+from .safety import check_workbook
+from .spec import (
+    BOOL,
+    CHOICE,
+    CVR,
+    DATE,
+    DECIMAL,
+    EMAIL,
+    INT,
+    LIST_SEPARATOR,
+    REF,
+    REFS,
+    TEXT,
+    URL,
+    Column,
+    EntitySpec,
+    columns_by_header,
+    key_part,
+)
+
+# Importable entities in dependency order: everything an entity references comes first.
+ENTITY_SPECS: list[EntitySpec] = [
+    UNITS,
+    PERSONS,
+    SUPPLIERS,
+    SYSTEMS,
+    USAGES,
+    INTEGRATIONS,
+    CONTRACTS,
+    COST_LINES,
+    ROLE_ASSIGNMENTS,
+    COMPETENCIES,
+    DATA_ASSETS,
+    PROCESSING_ACTIVITIES,
+    AGREEMENTS,
+]
+# Reference data that rows point at but the import does not create.
+REFERENCE_SOURCES = [ROLE_TYPES, DISCIPLINES, DATA_CATEGORIES, KLE]
+SPECS_BY_KEY = {spec.key: spec for spec in ENTITY_SPECS}
+SOURCES_BY_KEY = {**SPECS_BY_KEY, **{source.key: source for source in REFERENCE_SOURCES}}
+
+HEADER_SEARCH_ROWS = 20
+PROGRESS_EVERY = 1000
+BATCH_SIZE = 1000
+
+# Danish messages for the models' check constraints (the default names the constraint).
+CHECK_MESSAGES = {
+    "unit_ean_13_digits": _lazy("EAN-nummeret skal have 13 cifre."),
+    "unit_not_own_parent": _lazy("En enhed kan ikke ligge under sig selv."),
+    "supplier_cvr_8_digits": _lazy("CVR-nummeret skal have 8 cifre."),
+    "supplier_country_iso2": _lazy("Landet skal angives med to store bogstaver, fx DK."),
+    "usage_retirement_after_go_live": _lazy(
+        "Udfasningsdatoen skal ligge efter ibrugtagningsdatoen."
+    ),
+    "integration_source_not_target": _lazy("Afsender og modtager skal være forskellige systemer."),
+    "contract_expiry_after_start": _lazy("Udløbsdatoen skal ligge efter startdatoen."),
+    "contract_irrevocable_after_start": _lazy("»Uopsigelig til« skal ligge efter startdatoen."),
+    "contract_extensions_used_le_total": _lazy(
+        "Der kan ikke være brugt flere optioner end der er."
+    ),
+    "contract_extensions_need_length": _lazy("Optioner kræver en forlængelse i måneder."),
+    "contract_acquisition_cost_not_negative": _lazy("Anskaffelsesprisen kan ikke være negativ."),
+    "contract_yearly_cost_not_negative": _lazy("Den årlige driftsudgift kan ikke være negativ."),
+    "costline_amount_not_negative": _lazy("Beløbet kan ikke være negativt."),
+    "costline_year_range": _lazy("Året skal ligge mellem 1990 og 2100."),
+    "roleassignment_end_after_start": _lazy("Slutdatoen skal ligge efter startdatoen."),
+    "processing_dpia_done_implies_needed": _lazy(
+        "En konsekvensanalyse kan ikke være udført, når den ikke er nødvendig."
+    ),
+    "processing_dpia_date_needs_done": _lazy(
+        "En dato for konsekvensanalysen kræver, at den er udført."
+    ),
+    "dpa_ended_after_concluded": _lazy("Ophørsdatoen skal ligge efter indgåelsesdatoen."),
+}
+
+
+# --- lookups: references by natural key -------------------------------------------------
+
+
+class Lookup:
+    """The objects of one kind an import may reference, by every text that names them
+    (a unit by name and by path, a supplier by name and CVR ...)."""
+
+    def __init__(self, source, objects):
+        self.source = source
+        self.by_pk: dict = {}
+        self.by_text: dict[str, list] = defaultdict(list)
+        for obj in objects:
+            self.add(obj)
+
+    def add(self, obj) -> None:
+        if obj.pk is not None:
+            self.by_pk[obj.pk] = obj
+        for text in self.source.reference_texts(obj, self):
+            bucket = self.by_text[key_part(text)]
+            if not any(existing is obj for existing in bucket):
+                bucket.append(obj)
+
+    def resolve(self, text: str):
+        found = self.by_text.get(key_part(text), ())
+        if len(found) == 1:
+            return found[0]
+        if not found:
+            raise cells.CellError(
+                _("%(kind)s »%(text)s« findes ikke.")
+                % {"kind": self.source.reference_label, "text": text}
+            )
+        preferred = self.source.prefer(found)
+        if preferred is not None:
+            return preferred
+        raise cells.CellError(
+            _("%(kind)s »%(text)s« er ikke entydig: %(hint)s")
+            % {"kind": self.source.reference_label, "text": text,
+               "hint": self.source.ambiguity_hint}
+        )
+
+    def text(self, obj) -> str:
+        """The text an export writes for `obj`: the first of its names that is unique."""
+        if obj is None:
+            return ""
+        texts = self.source.reference_texts(obj, self)
+        for text in texts:
+            if len(self.by_text.get(key_part(text), ())) <= 1:
+                return text
+        return texts[-1] if texts else str(obj)
+
+    def text_for_pk(self, pk) -> str:
+        return self.text(self.by_pk.get(pk)) if pk is not None else ""
+
+
+# --- context -----------------------------------------------------------------------------
+
+
+@dataclass
+class SheetPlan:
+    sheet: object
+    spec: EntitySpec
+    header_number: int
+    # (0-based column index, Column, the header text as written in the file)
+    columns: list[tuple[int, Column, str]]
+
+    def header_text(self, key: str) -> tuple[str | None, int | None]:
+        for index, column, text in self.columns:
+            if column.key == key or column.field_name == key:
+                return text, index
+        return None, None
+
+
+@dataclass
+class RowState:
+    plan: SheetPlan
+    number: int
+    values: dict
+    obj: models.Model | None = None
+    created: bool = False
+    # field name -> (old, new) as comparable values; m2m field -> (old ids, new objects)
+    changes: dict = field(default_factory=dict)
+    m2m: dict = field(default_factory=dict)
+    errors: list = field(default_factory=list)  # (column key or None, message)
+
+
+class ImportContext:
+    def __init__(self, *, actor, organisation, today, commit):
+        self.actor = actor
+        self.organisation = organisation
+        self.today = today
+        self.commit = commit
+        self._lookups: dict[str, Lookup] = {}
+        self._may_edit: dict = {}
+        # Per-import data a spec loads once (e.g. the last oversight per agreement).
+        self.cache: dict = {}
+        self.is_admin = has_role(actor, organisation.pk, at_least=ADMIN)
+
+    def lookup(self, key: str) -> Lookup:
+        if key not in self._lookups:
+            source = SOURCES_BY_KEY[key]
+            self._lookups[key] = Lookup(source, list(source.lookup_queryset(self.organisation)))
+        return self._lookups[key]
+
+    def set_lookup(self, key: str, objects) -> Lookup:
+        self._lookups[key] = Lookup(SOURCES_BY_KEY[key], objects)
+        return self._lookups[key]
+
+    def may_edit(self, obj) -> bool:
+        """Whether the actor may change `obj` (one membership query per owning
+        organisation and role, whatever the number of rows)."""
+        cache_key = (obj.owning_organisation_id, obj.edit_role)
+        if cache_key not in self._may_edit:
+            self._may_edit[cache_key] = has_role(
+                self.actor, obj.owning_organisation_id, at_least=obj.edit_role
+            )
+        return self._may_edit[cache_key]
+
+
+# --- recognising sheets -----------------------------------------------------------------
+
+
+def _header_score(row_values, header_map) -> tuple[int, int]:
+    matched, unmatched, seen = 0, 0, set()
+    for value in row_values:
+        if not isinstance(value, str) or not value.strip():
+            continue
+        column = header_map.get(cells.normalise_header(value))
+        if column is None or column.key in seen:
+            unmatched += 1
+        else:
+            seen.add(column.key)
+            matched += 1
+    return matched, -unmatched
+
+
+def _recognise(sheets, report: ImportReport) -> list[SheetPlan]:
+    header_maps = {spec.key: columns_by_header(spec.all_columns()) for spec in ENTITY_SPECS}
+    plans = []
+    for sheet in sheets:
+        if sheet.hidden:
+            report.add_warning(Issue(sheet.name, None, None, None, _(
+                "Arket er skjult og er ikke importeret.")))
+            continue
+        sheet_form = cells.normalise_header(sheet.name)
+        named = [spec for spec in ENTITY_SPECS if sheet_form in spec.sheet_forms()]
+        best = None
+        for spec in named or ENTITY_SPECS:
+            for row in sheet.rows[:HEADER_SEARCH_ROWS]:
+                score = _header_score(row.values, header_maps[spec.key])
+                if best is None or score > best[0]:
+                    best = (score, spec, row)
+        # A sheet without a recognised name needs at least two known headers.
+        minimum = 1 if named else 2
+        if best is None or best[0][0] < minimum:
+            if sheet.rows:
+                report.add_warning(Issue(sheet.name, None, None, None, _(
+                    "Arket blev ikke genkendt (hverken navnet eller kolonneoverskrifterne) og "
+                    "er ikke importeret.")))
+            continue
+        _score, spec, header_row = best
+        plans.append(_plan(sheet, spec, header_row, header_maps[spec.key], report))
+    return plans
+
+
+def _plan(sheet, spec, header_row, header_map, report) -> SheetPlan:
+    columns, seen = [], {}
+    for index, value in enumerate(header_row.values):
+        if value is None or (isinstance(value, str) and not value.strip()):
+            continue
+        text = cells.parse_text(value)
+        column = header_map.get(cells.normalise_header(text))
+        if column is None:
+            report.add_warning(Issue(sheet.name, header_row.number, text, index, _(
+                "Ukendt kolonne »%(header)s« er ikke importeret.") % {"header": text}))
+        elif column.key in seen:
+            report.add_warning(Issue(sheet.name, header_row.number, text, index, _(
+                "Kolonnen »%(header)s« findes flere gange; kun den første er brugt.")
+                % {"header": text}))
+        else:
+            seen[column.key] = index
+            columns.append((index, column, text))
+    plan = SheetPlan(sheet, spec, header_row.number, columns)
+    for column in spec.missing_required(set(seen)):
+        report.add_error(Issue(sheet.name, header_row.number, column.header, None, _(
+            "Den påkrævede kolonne »%(header)s« mangler.") % {"header": column.header}))
+    return plan
+
+
+# --- cells -------------------------------------------------------------------------------
+
+
+def _empty(value) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def parse_cell(column: Column, raw, context: ImportContext, spec: EntitySpec):
+    kind = column.kind
+    if kind == TEXT:
+        value = cells.parse_text(raw, max_length=_max_length(spec, column))
+    elif kind == DATE:
+        value = cells.parse_date(raw)
+    elif kind == DECIMAL:
+        value = cells.parse_decimal(raw)
+    elif kind == INT:
+        value = cells.parse_int(raw)
+    elif kind == BOOL:
+        value = cells.parse_bool(raw)
+    elif kind == CHOICE:
+        value = cells.parse_choice(raw, column.choices)
+    elif kind == EMAIL:
+        value = cells.parse_email(raw)
+    elif kind == CVR:
+        value = cells.parse_cvr(raw)
+    elif kind == URL:
+        value = cells.parse_url(raw)
+    elif kind == REF and column.deferred:
+        value = cells.parse_text(raw)
+    elif kind == REF:
+        text = cells.parse_text(raw)
+        value = context.lookup(column.ref).resolve(text) if text else None
+    elif kind == REFS:
+        lookup = context.lookup(column.ref)
+        texts = [t.strip() for t in cells.parse_text(raw).split(LIST_SEPARATOR) if t.strip()]
+        value = []
+        for text in texts:
+            obj = lookup.resolve(text)
+            if not any(o is obj for o in value):
+                value.append(obj)
+    else:  # pragma: no cover - a spec bug
+        raise ValueError(kind)
+    if column.required and (value is None or value == "" or value == []):
+        raise cells.CellError(_("Feltet skal udfyldes."))
+    return value
+
+
+_MAX_LENGTHS: dict = {}
+
+
+def _max_length(spec, column) -> int | None:
+    key = (spec.key, column.key)
+    if key not in _MAX_LENGTHS:
+        length = None
+        if column.field_name:
+            try:
+                length = spec.model._meta.get_field(column.field_name).max_length
+            except Exception:  # noqa: BLE001 - a virtual column has no field
+                length = None
+        _MAX_LENGTHS[key] = length
+    return _MAX_LENGTHS[key]
+
+
+def display(column: Column, value, context: ImportContext) -> str:
+    """A value as the preview shows it (and as export writes text)."""
+    if value is None or value == "" or value == []:
+        return ""
+    if isinstance(value, bool):
+        return _("Ja") if value else _("Nej")
+    if isinstance(value, datetime.date):
+        return value.strftime("%d-%m-%Y")
+    if column.kind == CHOICE and column.choices is not None:
+        return str(dict(column.choices.choices).get(value, value))
+    if column.kind == REF:
+        return context.lookup(column.ref).text(value) if column.ref else str(value)
+    if column.kind == REFS:
+        lookup = context.lookup(column.ref)
+        return "; ".join(sorted(lookup.text(obj) for obj in value))
+    return str(value)
+
+
+# --- validation --------------------------------------------------------------------------
+
+
+def _field_value(obj, name: str):
+    """A field's value for constraint checks: a foreign key to an object that is not
+    saved yet counts as a value of its own (not as NULL)."""
+    if name == "pk":
+        return obj.pk
+    meta_field = obj._meta.get_field(name)
+    if meta_field.many_to_one:
+        value = getattr(obj, meta_field.attname)
+        if value is None and meta_field.is_cached(obj):
+            related = meta_field.get_cached_value(obj)
+            if related is not None:
+                return ("new", id(related))
+        return value
+    return getattr(obj, meta_field.attname)
+
+
+_UNSUPPORTED = object()
+
+
+def _lookup_holds(obj, lookup: str, expected):
+    name, _sep, operator = lookup.partition("__")
+    operator = operator or "exact"
+    value = _field_value(obj, name)
+    if isinstance(expected, models.F):
+        expected = _field_value(obj, expected.name)
+    if operator == "isnull":
+        return (value is None) == expected
+    if value is None or expected is None:
+        return None  # SQL: a comparison with NULL is unknown, which a CHECK lets pass
+    try:
+        if operator == "exact":
+            return value == expected
+        if operator == "in":
+            return value in expected
+        if operator == "gte":
+            return value >= expected
+        if operator == "lte":
+            return value <= expected
+        if operator == "gt":
+            return value > expected
+        if operator == "lt":
+            return value < expected
+        if operator == "regex":
+            return re.search(expected, str(value)) is not None
+    except TypeError:
+        return None
+    return _UNSUPPORTED
+
+
+def condition_holds(obj, condition: Q):
+    """Evaluate a constraint's Q in Python with SQL's three-valued logic: True, False,
+    or None (unknown, which a CHECK constraint accepts)."""
+    results = []
+    for child in condition.children:
+        if isinstance(child, Q):
+            result = condition_holds(obj, child)
+        else:
+            result = _lookup_holds(obj, *child)
+        if result is _UNSUPPORTED:
+            return _UNSUPPORTED
+        results.append(result)
+    if condition.connector == Q.AND:
+        result = False if False in results else (None if None in results else True)
+    else:
+        result = True if True in results else (None if None in results else False)
+    if condition.negated and result is not None:
+        result = not result
+    return result
+
+
+def _check_constraint_errors(obj) -> list[tuple[str | None, str]]:
+    errors = []
+    for constraint in obj._meta.constraints:
+        if not isinstance(constraint, models.CheckConstraint):
+            continue
+        holds = condition_holds(obj, constraint.condition)
+        if holds is _UNSUPPORTED:
+            try:
+                constraint.validate(type(obj), obj)
+                holds = True
+            except ValidationError:
+                holds = False
+        if holds is False:
+            message = CHECK_MESSAGES.get(constraint.name) or _(
+                "Rækken overholder ikke reglen »%(name)s«.") % {"name": constraint.name}
+            errors.append((_first_field(constraint.condition), str(message)))
+    return errors
+
+
+def _first_field(condition: Q) -> str | None:
+    for child in condition.children:
+        if isinstance(child, Q):
+            found = _first_field(child)
+            if found:
+                return found
+        else:
+            return child[0].split("__")[0]
+    return None
+
+
+def _unique_key(obj, constraint: models.UniqueConstraint):
+    if constraint.condition is not None and condition_holds(obj, constraint.condition) is not True:
+        return None
+    parts = []
+    for name in constraint.fields:
+        parts.append(_field_value(obj, name))
+    for expression in constraint.expressions:
+        if isinstance(expression, Lower):
+            value = _field_value(obj, expression.source_expressions[0].name)
+            parts.append(value.casefold() if isinstance(value, str) else value)
+        elif isinstance(expression, models.F):
+            parts.append(_field_value(obj, expression.name))
+        else:
+            return None
+    if any(part is None for part in parts):
+        return None  # NULLs are distinct in a unique index
+    return tuple(parts)
+
+
+# --- processing one entity --------------------------------------------------------------
+
+
+@dataclass
+class EntityState:
+    spec: EntitySpec
+    rows: list[RowState]
+    existing: list
+    new: list = field(default_factory=list)
+    changed: list = field(default_factory=list)
+    # m2m column key -> {object pk: set of related pks} as stored
+    links: dict = field(default_factory=dict)
+
+
+def _row_values(plan: SheetPlan, raw_row, context, state_errors) -> dict | None:
+    values = {}
+    blank = True
+    spec = plan.spec
+    for index, column, _text in plan.columns:
+        raw = raw_row.values[index] if index < len(raw_row.values) else None
+        if not _empty(raw):
+            blank = False
+        if column.key == "uuid":
+            values["uuid"] = cells.parse_text(raw)
+            continue
+        try:
+            values[column.key] = parse_cell(column, raw, context, spec)
+        except cells.CellError as error:
+            state_errors.append((column.key, error.message))
+    return None if blank else values
+
+
+def _process_entity(spec, plans, context, report, progress_tick) -> EntityState:
+    existing = list(spec.existing(context.organisation))
+    by_uuid = {obj.uuid: obj for obj in existing}
+    by_key = {}
+    for obj in existing:
+        for key in spec.object_keys(obj):
+            by_key.setdefault(key, obj)
+    state = EntityState(spec=spec, rows=[], existing=existing)
+    state.links = spec.load_links(spec.existing(context.organisation)) if existing else {}
+    # Rows reference the same instances the entity updates (and new ones, see after_row).
+    context.set_lookup(spec.key, existing)
+    seen_keys: dict = {}
+    seen_objects: dict = {}
+
+    pending = []
+    for plan in plans:
+        for raw_row in plan.sheet.rows:
+            if raw_row.number <= plan.header_number:
+                continue
+            errors: list = []
+            values = _row_values(plan, raw_row, context, errors)
+            if values is None:
+                continue
+            pending.append(RowState(plan=plan, number=raw_row.number, values=values,
+                                    errors=errors))
+
+    for row in spec.order_rows(pending, context):
+        progress_tick()
+        state.rows.append(row)
+        row.errors.extend(spec.adjust(row.values, context))
+        values = row.values
+        id_text = values.pop("uuid", "")
+        obj = None
+        if id_text:
+            try:
+                public_id = uuid.UUID(str(id_text))
+            except ValueError:
+                public_id = None
+                if "external_reference" in {c.key for c in spec.columns}:
+                    # An OS2KITOS id: KITOS's own number becomes the external reference.
+                    values.setdefault("external_reference", str(id_text)[:100])
+            if public_id is not None:
+                obj = by_uuid.get(public_id)
+                if obj is None:
+                    row.errors.append(("uuid", _(
+                        "Id'et findes ikke i organisationen. Fjern det for at oprette en ny.")))
+        if row.errors and obj is None and not _has_key(spec, values):
+            _finish_error(row, spec, context, report, state)
+            continue
+        keys = spec.row_keys(values)
+        key = keys[0] if keys else None
+        for candidate in keys:
+            if obj is not None:
+                break
+            obj = by_key.get(candidate)
+        if key is not None:
+            first = seen_keys.get(key)
+            if first is not None:
+                row.errors.append((spec.key_columns[0], _(
+                    "Rækken gentager %(what)s fra række %(row)s i arket »%(sheet)s«.")
+                    % {"what": spec.duplicate_label, "row": first.number,
+                       "sheet": first.plan.sheet.name}))
+            else:
+                seen_keys[key] = row
+        if obj is not None:
+            first = seen_objects.get(id(obj))
+            if first is not None and first is not seen_keys.get(key):
+                row.errors.append((None, _(
+                    "Rækken rammer samme objekt som række %(row)s.") % {"row": first.number}))
+            seen_objects[id(obj)] = row
+        if row.errors:
+            _finish_error(row, spec, context, report, state, obj)
+            continue
+        _apply(row, spec, obj, context, state)
+        if row.errors:
+            _finish_error(row, spec, context, report, state, obj)
+            continue
+        spec.after_row(row, context)
+    _check_unique(state, context, report)
+    for row in state.rows:
+        _report_row(row, spec, context, report)
+    # References from later entities see the final objects (renamed, new ones included).
+    context.set_lookup(spec.key, [*state.existing, *state.new])
+    return state
+
+
+def _has_key(spec, values) -> bool:
+    return spec.row_key(values) is not None
+
+
+def _finish_error(row, spec, context, report, state, obj=None) -> None:
+    row.obj = obj
+
+
+def _apply(row: RowState, spec: EntitySpec, obj, context, state: EntityState) -> None:
+    values = row.values
+    if obj is None:
+        missing = [c for c in spec.columns if c.required_on_create and _blank(values.get(c.key))]
+        for column in missing:
+            row.errors.append((column.key, _("Feltet skal udfyldes, når der oprettes nyt.")))
+        if missing:
+            return
+        obj = spec.new(context.organisation)
+        row.created = True
+    row.obj = obj
+    for column in spec.columns:
+        if column.key not in values or column.field_name is None and column.kind != REFS:
+            if column.key in values and column.field_name is None:
+                spec.set(obj, column, values[column.key], values)
+            continue
+        new = values[column.key]
+        if column.kind == REFS:
+            old_ids = state.links.get(column.key, {}).get(obj.pk, set()) if obj.pk else set()
+            new_ids = {o.pk if o.pk is not None else ("new", id(o)) for o in new}
+            if row.created or old_ids != new_ids:
+                row.m2m[column.key] = (old_ids, new)
+            continue
+        if column.kind == REF:
+            meta_field = obj._meta.get_field(column.field_name)
+            old_id = getattr(obj, meta_field.attname)
+            same = new is not None and new.pk is not None and new.pk == old_id
+            if (new is None and old_id is None) or same:
+                if new is not None and not meta_field.is_cached(obj):
+                    meta_field.set_cached_value(obj, new)
+                continue
+            row.changes[column.field_name] = (
+                context.lookup(column.ref).text_for_pk(old_id) if old_id else "",
+                new,
+                column,
+            )
+            spec.set(obj, column, new, values)
+            continue
+        if new is None and column.kind == BOOL:
+            continue  # an empty yes/no cell leaves the answer as it is
+        old = spec.get(obj, column)
+        if _same(old, new) and not row.created:
+            continue
+        if row.created and _blank(new):
+            continue  # the model's default stays
+        row.changes[column.field_name] = (old, new, column)
+        spec.set(obj, column, new, values)
+    if not row.created and not row.changes and not row.m2m:
+        return
+    spec.prepare(obj, row, context)
+    if not context.may_edit(obj):
+        row.errors.append((None, spec.permission_message()))
+        return
+    _validate(row, spec, obj)
+    if row.errors:
+        return
+    if row.created:
+        state.new.append(obj)
+    elif row.changes:
+        state.changed.append(row)
+
+
+def _blank(value) -> bool:
+    return value is None or value == "" or value == []
+
+
+def _same(old, new) -> bool:
+    if _blank(old) and _blank(new):
+        return True
+    if isinstance(old, decimal.Decimal) or isinstance(new, decimal.Decimal):
+        try:
+            return decimal.Decimal(old) == decimal.Decimal(new)
+        except (TypeError, decimal.InvalidOperation):
+            return False
+    return old == new
+
+
+def _validate(row: RowState, spec: EntitySpec, obj) -> None:
+    touched = set(row.changes) | spec.validated_fields(row)
+    if row.created:
+        touched |= {c.field_name for c in spec.columns if c.field_name}
+    exclude = [f.name for f in obj._meta.fields if f.name not in touched]
+    try:
+        obj.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
+    except ValidationError as error:
+        for name, messages in error.message_dict.items():
+            key = None if name == NON_FIELD_ERRORS else spec.column_for_field(name)
+            for message in messages:
+                row.errors.append((key, message))
+    for name, message in _check_constraint_errors(obj):
+        row.errors.append((spec.column_for_field(name) if name else None, message))
+
+
+def _check_unique(state: EntityState, context, report) -> None:
+    """Unique constraints over the final objects of the entity: the untouched existing
+    ones and every row's result. A clash names the rows (and the existing object)."""
+    spec = state.spec
+    constraints = [
+        c for c in spec.model._meta.constraints
+        if isinstance(c, models.UniqueConstraint) and "id" not in c.fields
+    ]
+    if not constraints:
+        return
+    row_of = {id(row.obj): row for row in state.rows if row.obj is not None and not row.errors}
+    candidates = [obj for obj in state.existing if id(obj) not in row_of]
+    candidates += [row.obj for row in state.rows if row.obj is not None and not row.errors]
+    for constraint in constraints:
+        holders: dict = {}
+        for obj in candidates:
+            key = _unique_key(obj, constraint)
+            if key is None:
+                continue
+            other = holders.get(key)
+            if other is None:
+                holders[key] = obj
+                continue
+            row = row_of.get(id(obj)) or row_of.get(id(other))
+            if row is None:
+                continue
+            partner = other if row.obj is obj else obj
+            partner_row = row_of.get(id(partner))
+            where = (
+                _("række %(row)s") % {"row": partner_row.number}
+                if partner_row else _("»%(name)s«, som findes i forvejen") % {"name": partner}
+            )
+            field_name = constraint.fields[0] if constraint.fields else spec.key_columns[0]
+            row.errors.append((spec.column_for_field(field_name), _(
+                "%(what)s findes allerede (%(where)s).")
+                % {"what": spec.unique_message(constraint), "where": where}))
+
+
+def _report_row(row: RowState, spec, context, report: ImportReport) -> None:
+    plan = row.plan
+    label = spec.row_label(row, context)
+    if row.errors:
+        messages = []
+        for key, message in row.errors:
+            header, index = plan.header_text(key) if key else (None, None)
+            report.add_error(Issue(plan.sheet.name, row.number, header, index, str(message)))
+            messages.append(f"{header}: {message}" if header else str(message))
+        report.add_row(RowResult(plan.sheet.name, row.number, spec.key, spec.label, "error",
+                                 label, [], messages))
+        return
+    if row.created:
+        action = "create"
+    elif row.changes or row.m2m:
+        action = "update"
+    else:
+        report.add_row(RowResult(plan.sheet.name, row.number, spec.key, spec.label,
+                                 "unchanged", label))
+        return
+    changes = []
+    for old, new, column in row.changes.values():
+        old_text = old if isinstance(old, str) and column.kind == REF else display(
+            column, old, context)
+        changes.append((column.header, "" if row.created else old_text,
+                        display(column, new, context)))
+    for key, (old_ids, new_objects) in row.m2m.items():
+        column = spec.column(key)
+        lookup = context.lookup(column.ref)
+        old_text = "; ".join(sorted(lookup.text_for_pk(pk) for pk in old_ids))
+        new_text = display(column, new_objects, context)
+        if old_text != new_text or row.created:
+            changes.append((column.header, old_text, new_text))
+    report.add_row(RowResult(plan.sheet.name, row.number, spec.key, spec.label, action, label,
+                             changes))
+
+
+# --- writing -----------------------------------------------------------------------------
+
+
+def _plain(value):
+    from kitos.audit import _plain as plain
+
+    return plain(value)
+
+
+def _write(state: EntityState, context, entries: list) -> None:
+    spec = state.spec
+    model = spec.model
+    now = timezone.now()
+    new_rows = [row for row in state.rows if row.created and not row.errors]
+    for batch in spec.create_batches(state.new):
+        model.objects.bulk_create(batch, batch_size=BATCH_SIZE)
+        spec.after_create(batch, context)
+    changed = [row for row in state.rows if not row.created and not row.errors and row.changes]
+    if changed:
+        fields = set()
+        for row in changed:
+            fields.update(row.changes)
+            row.obj.updated_at = now
+        fields |= spec.extra_update_fields()
+        fields.add("updated_at")
+        model.objects.bulk_update([row.obj for row in changed], sorted(fields),
+                                  batch_size=BATCH_SIZE)
+    spec.write_links(state, context)
+    for row in new_rows:
+        changes = {key: [None, value] for key, value in audit_snapshot(row.obj).items()
+                   if value not in (None, "")}
+        for key, (_old, new_objects) in row.m2m.items():
+            changes[spec.column(key).field_name or key] = [
+                [], sorted(o.pk for o in new_objects)]
+        entries.append(build_entry(actor=context.actor, action=AuditAction.CREATE,
+                                   instance=row.obj, changes=changes))
+    for row in state.rows:
+        if row.created or row.errors or not (row.changes or row.m2m):
+            continue
+        changes = {
+            name: [_plain(_comparable(old)), _plain(getattr(row.obj, row.obj._meta.get_field(
+                name).attname))]
+            for name, (old, _new, _column) in row.changes.items()
+        }
+        for key, (old_ids, new_objects) in row.m2m.items():
+            changes[spec.column(key).field_name or key] = [
+                sorted(old_ids), sorted(o.pk for o in new_objects)]
+        entries.append(build_entry(actor=context.actor, action=AuditAction.UPDATE,
+                                   instance=row.obj, changes=changes))
+    spec.after_write(state, context)
+
+
+def _comparable(old):
+    if isinstance(old, models.Model):
+        return old.pk
+    return old
+
+
+# --- the entry point --------------------------------------------------------------------
+
+
+def run_import_file(
+    *,
+    actor,
+    organisation,
+    content: bytes,
+    filename: str,
+    commit: bool,
+    import_id=None,
+    progress: Callable[[int, int], None] | None = None,
+    today: datetime.date | None = None,
+) -> ImportReport:
+    """Read, validate and (when `commit` and nothing failed) write one workbook.
+    Raises ``WorkbookRejected`` for files that cannot be read safely."""
+    check_workbook(content, filename=filename or "import.xlsx")
+    sheets = read_workbook(content)
+    report = ImportReport()
+    plans = _recognise(sheets, report)
+    if not plans and not report.errors:
+        report.add_error(Issue("", None, None, None, _(
+            "Ingen ark i filen blev genkendt. Brug en af skabelonerne, eller giv arket et navn "
+            "som »Kontrakter« eller »Organisationsenheder«.")))
+    total = sum(
+        sum(1 for row in plan.sheet.rows if row.number > plan.header_number) for plan in plans
+    )
+    done = 0
+
+    def tick():
+        nonlocal done
+        done += 1
+        if progress is not None and done % PROGRESS_EVERY == 0:
+            progress(done, total)
+
+    if progress is not None:
+        progress(0, total)
+    context = ImportContext(actor=actor, organisation=organisation,
+                            today=today or timezone.localdate(), commit=commit)
+    states = []
+    for spec in ENTITY_SPECS:
+        entity_plans = [plan for plan in plans if plan.spec is spec]
+        if entity_plans:
+            states.append(_process_entity(spec, entity_plans, context, report, tick))
+    if progress is not None:
+        progress(total, total)
+    if not report.ok or not commit:
+        return report
+    group_id = import_id if isinstance(import_id, uuid.UUID) else (
+        uuid.UUID(str(import_id)) if import_id else uuid.uuid4())
+    with transaction.atomic(), audit_context(source=AuditSource.IMPORT, group_id=group_id):
+        entries: list = []
+        for state in states:
+            _write(state, context, entries)
+        record_changes(entries)
+    return report
+
+
+__all__ = [
+    "ENTITY_SPECS",
+    "ImportReport",
+    "Issue",
+    "RowResult",
+    "run_import_file",
+]

@@ -1,0 +1,162 @@
+"""Spreadsheet import/export of catalog systems, system usages and integrations (see
+kitos/excel/spec.py)."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy
+
+from kitos.excel.spec import (
+    BOOL,
+    CHOICE,
+    DATE,
+    EXTERNAL_REFERENCE,
+    REF,
+    REFS,
+    URL,
+    CatalogSpec,
+    Column,
+    EntitySpec,
+    Reference,
+)
+
+from . import choices
+from .models import Integration, ItSystem, KleNumber, SystemUsage
+
+
+class KleReference(Reference):
+    key = "kle"
+    model = KleNumber
+    reference_label = gettext_lazy("KLE-nummeret")
+
+    def lookup_queryset(self, organisation):
+        return KleNumber.objects.all()
+
+    def reference_texts(self, obj, lookup):
+        return [obj.number]
+
+
+class SystemSpec(CatalogSpec):
+    key = "systems"
+    label = gettext_lazy("It-systemer")
+    model = ItSystem
+    sheet_names = ("Systemer", "Systems", "IT systems", "IT-systemer", "Systemkatalog",
+                   "Katalog", "IT System")
+    reference_label = gettext_lazy("Systemet")
+    ambiguity_hint = gettext_lazy("flere systemer hedder det.")
+    columns = (
+        Column("name", "Navn", ("Systemnavn", "System", "It-system", "IT System Navn", "Name",
+                                "System name"), required=True),
+        Column("previous_names", "Tidligere navne", ("Tidligere navn", "Previous names")),
+        Column("description", "Beskrivelse", ("Description",)),
+        Column("rights_holder", "Leverandør", ("Rettighedshaver", "Supplier", "Vendor",
+                                               "Rights holder"), kind=REF, ref="suppliers"),
+        Column("business_type", "Forretningstype", ("Business type", "Kategori"), kind=CHOICE,
+               choices=choices.BusinessType),
+        Column("kle_numbers", "KLE-numre", ("KLE", "KLE-nummer", "KLE numbers"), kind=REFS,
+               ref="kle"),
+        Column("url", "Hjemmeside", ("URL", "Website", "Link"), kind=URL),
+        Column("licence_model", "Licensmodel", ("Licence model", "License model", "Licens"),
+               kind=CHOICE, choices=choices.LicenceModel),
+        EXTERNAL_REFERENCE,
+    )
+
+    def existing(self, organisation):
+        return super().existing(organisation).select_related("rights_holder", "parent")
+
+
+class UsageSpec(EntitySpec):
+    key = "usages"
+    label = gettext_lazy("Systemanvendelser")
+    model = SystemUsage
+    sheet_names = ("Anvendelser", "System usages", "Usages", "Systemoversigt", "It-overblik",
+                   "IT System anvendelse", "Systemanvendelse")
+    reference_label = gettext_lazy("Systemanvendelsen")
+    ambiguity_hint = gettext_lazy("flere anvendte systemer hedder det.")
+    duplicate_label = gettext_lazy("samme system")
+    columns = (
+        Column("system", "System", ("It-system", "IT-system", "Systemnavn", "System name",
+                                    "IT System"), kind=REF, ref="systems", required=True),
+        Column("local_name", "Lokalt navn", ("Local name", "Lokal betegnelse")),
+        Column("local_id", "Lokalt id", ("Local id", "Lokal id")),
+        Column("version", "Version", ()),
+        Column("responsible_unit", "Ansvarlig enhed", ("Ansvarlig organisationsenhed",
+                                                       "Responsible unit", "Ejer-enhed"),
+               kind=REF, ref="units"),
+        Column("using_units", "Anvendende enheder", ("Brugende enheder", "Using units",
+                                                     "Anvendes af"), kind=REFS, ref="units"),
+        Column("lifecycle", "Livscyklus", ("Status", "Lifecycle", "Livscyklusstatus"),
+               kind=CHOICE, choices=choices.Lifecycle),
+        Column("go_live_date", "Ibrugtagningsdato", ("Ibrugtaget", "Go-live", "Go live date"),
+               kind=DATE),
+        Column("retirement_date", "Udfasningsdato", ("Udfaset", "Retirement date"), kind=DATE),
+        Column("criticality", "Forretningskritikalitet", ("Kritikalitet", "Criticality"),
+               kind=CHOICE, choices=choices.Criticality),
+        Column("socially_critical", "Samfundskritisk", ("Socially critical",), kind=BOOL),
+        Column("data_classification", "Dataklassifikation", ("Data classification",
+                                                             "Klassifikation"),
+               kind=CHOICE, choices=choices.DataClassification),
+        Column("hosting", "Hosting", ("Driftsform",), kind=CHOICE, choices=choices.Hosting),
+        Column("user_count", "Antal brugere", ("Brugere", "User count", "Users"), kind=CHOICE,
+               choices=choices.UserCount),
+        Column("contains_ai", "Indeholder AI", ("AI", "Contains AI"), kind=CHOICE,
+               choices=choices.YesNoUnknown),
+        Column("archive_duty", "Arkivpligt", ("Archive duty",), kind=CHOICE,
+               choices=choices.ArchiveDuty),
+        Column("time_assessment", "TIME-vurdering", ("TIME", "TIME assessment"), kind=CHOICE,
+               choices=choices.TimeAssessment),
+        Column("time_reason", "Begrundelse for TIME-vurdering", ("TIME-begrundelse",
+                                                                  "TIME reason")),
+        Column("notes", "Noter", ("Bemærkninger", "Bemærkning", "Notes", "Note")),
+        Column("reference_url", "Link til dokumentation", ("Dokumentation", "Reference URL",
+                                                           "Documentation"), kind=URL),
+        EXTERNAL_REFERENCE,
+    )
+    key_columns = ("system",)
+
+    def existing(self, organisation):
+        return SystemUsage.objects.filter(organisation=organisation).select_related(
+            "system", "responsible_unit"
+        )
+
+    def reference_texts(self, obj, lookup):
+        texts = [obj.system.name]
+        if obj.local_name and obj.local_name != obj.system.name:
+            texts.append(obj.local_name)
+        return texts
+
+
+class IntegrationSpec(EntitySpec):
+    key = "integrations"
+    label = gettext_lazy("Integrationer")
+    model = Integration
+    sheet_names = ("Integrations", "Snitflader", "Dataflows")
+    reference_label = gettext_lazy("Integrationen")
+    ambiguity_hint = gettext_lazy("flere integrationer hedder det.")
+    duplicate_label = gettext_lazy("samme integration (navn, afsender og modtager)")
+    columns = (
+        Column("name", "Navn", ("Integrationsnavn", "Name", "Integration"), required=True),
+        Column("source", "Afsender", ("Fra system", "Kilde", "Source", "From"), kind=REF,
+               ref="usages", required=True),
+        Column("target", "Modtager", ("Til system", "Target", "To"), kind=REF, ref="usages",
+               required=True),
+        Column("direction", "Retning", ("Direction",), kind=CHOICE,
+               choices=choices.IntegrationDirection),
+        Column("interface_type", "Snitfladetype", ("Interface type", "Teknologi"), kind=CHOICE,
+               choices=choices.InterfaceType),
+        Column("frequency", "Frekvens", ("Frequency", "Hyppighed"), kind=CHOICE,
+               choices=choices.Frequency),
+        Column("description", "Beskrivelse", ("Description",)),
+        EXTERNAL_REFERENCE,
+    )
+    key_columns = ("source", "target", "name")
+
+    def existing(self, organisation):
+        return Integration.objects.filter(organisation=organisation).select_related(
+            "source", "target"
+        )
+
+
+KLE = KleReference()
+SYSTEMS = SystemSpec()
+USAGES = UsageSpec()
+INTEGRATIONS = IntegrationSpec()

@@ -193,18 +193,15 @@ EXTERNAL_ENTITY = (
 )
 
 
-def workbook_with_shared_strings(shared_strings: bytes) -> bytes:
+def workbook_with_shared_strings(shared_strings: bytes, sheet: bytes | None = None) -> bytes:
+    """A one-sheet workbook whose text lives in ``shared_strings``, as Excel stores it."""
     workbook = openpyxl.Workbook()
     buffer = io.BytesIO()
     workbook.save(buffer)
-    sheet = (
+    data = buffer.getvalue()
+    sheet = sheet or (
         b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
         b'<sheetData><row r="1"><c r="A1" t="s"><v>0</v></c></row></sheetData></worksheet>'
-    )
-    data = repacked(
-        buffer.getvalue(),
-        replace={"xl/worksheets/sheet1.xml": sheet},
-        add={"xl/sharedStrings.xml": shared_strings},
     )
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         types = archive.read("[Content_Types].xml")
@@ -221,7 +218,13 @@ def workbook_with_shared_strings(shared_strings: bytes) -> bytes:
         b"</Relationships>",
     )
     return repacked(
-        data, replace={"[Content_Types].xml": types, "xl/_rels/workbook.xml.rels": rels}
+        data,
+        replace={
+            "[Content_Types].xml": types,
+            "xl/_rels/workbook.xml.rels": rels,
+            "xl/worksheets/sheet1.xml": sheet,
+        },
+        add={"xl/sharedStrings.xml": shared_strings},
     )
 
 
@@ -260,16 +263,26 @@ def test_realistic_large_workbook_passes():
     """100,000 rows x 15 columns of mostly unique text, as Excel stores it (shared
     strings), is well inside every limit."""
     columns = "ABCDEFGHIJKLMNO"
-    strings = []
-    rows = []
-    for number in range(1, 100_001):
-        cells = []
-        for column in columns[:10]:
-            strings.append(f"{column} tekst for række {number} med lidt ekstra indhold")
-            cells.append(f'<c r="{column}{number}" t="s"><v>{len(strings) - 1}</v></c>')
-        for column in columns[10:]:
-            cells.append(f'<c r="{column}{number}"><v>{number * 7.25}</v></c>')
-        rows.append(f'<row r="{number}">{"".join(cells)}</row>')
+    row_template = (
+        '<row r="{n}">'
+        + "".join(f'<c r="{column}{{n}}" t="s"><v>{{s{index}}}</v></c>'
+                  for index, column in enumerate(columns[:10]))
+        + "".join(f'<c r="{column}{{n}}"><v>{{amount}}</v></c>' for column in columns[10:])
+        + "</row>"
+    )
+    rows = [
+        row_template.format(
+            n=number,
+            amount=number * 7.25,
+            **{f"s{index}": number * 10 + index for index in range(10)},
+        )
+        for number in range(1, 100_001)
+    ]
+    strings = [
+        f"{column} tekst for række {number} med lidt ekstra indhold"
+        for number in range(1, 100_001)
+        for column in columns[:10]
+    ]
     sheet = (
         '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
         f'<sheetData>{"".join(rows)}</sheetData></worksheet>'
@@ -279,8 +292,7 @@ def test_realistic_large_workbook_passes():
         + "".join(f"<si><t>{text}</t></si>" for text in strings)
         + "</sst>"
     ).encode()
-    data = workbook_with_shared_strings(shared)
-    data = repacked(data, replace={"xl/worksheets/sheet1.xml": sheet})
+    data = workbook_with_shared_strings(shared, sheet)
     assert len(data) < 20 * 1024 * 1024
     check_workbook(data, filename="stor.xlsx")
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
@@ -290,3 +302,35 @@ def test_realistic_large_workbook_passes():
         f"{sum(member.file_size for member in members) / 1e6:.1f} MB unpacked, highest ratio "
         f"{max(member.file_size / max(member.compress_size, 1) for member in members):.1f}"
     )
+
+
+def _declare_size(data: bytes, name: bytes, size: int) -> bytes:
+    """``data`` with the uncompressed size of part ``name`` changed in both zip headers."""
+    patched = bytearray(data)
+    for signature, size_offset, name_offset in ((b"PK\x03\x04", 22, 30), (b"PK\x01\x02", 24, 46)):
+        start = 0
+        while (start := patched.find(signature, start)) >= 0:
+            if patched[start + name_offset:start + name_offset + len(name)] == name:
+                patched[start + size_offset:start + size_offset + 4] = size.to_bytes(4, "little")
+            start += 4
+    return bytes(patched)
+
+
+def test_part_that_lies_about_its_size():
+    """A part declaring 100 kB that inflates to 5 MB passes every directory check; only
+    inflating it shows the lie (calamine's zip reader would not stop at 100 kB)."""
+    data = repacked(plain_workbook(), add={"xl/media/image1.png": bytes(5 * 1024 * 1024)})
+    data = _declare_size(data, b"xl/media/image1.png", 100_000)
+    assert "har ikke den størrelse udpakket, som filen oplyser" in rejected(data)
+    shorter = _declare_size(
+        repacked(plain_workbook(), add={"xl/media/image1.png": bytes(1000)}),
+        b"xl/media/image1.png",
+        2000,
+    )
+    assert "har ikke den størrelse udpakket" in rejected(shorter)
+
+
+def test_duplicate_part_names():
+    with pytest.warns(UserWarning, match="Duplicate name"):
+        data = repacked(plain_workbook(), add={"xl/workbook.xml": b"<workbook/>"})
+    assert "ikke en Excel-projektmappe" in rejected(data)

@@ -98,6 +98,17 @@ def make_cell(sheet, value, *, font: Font | None = None, fill: PatternFill | Non
     return cell
 
 
+def _row_value(sheet, value):
+    """What ``append`` gets for ``value``: the plain value where openpyxl's own cell is
+    right (most cells; much faster), a prepared cell for dates and formula-like text."""
+    value = safe_value(value)
+    if isinstance(value, LiteralText | datetime.date):
+        cell = WriteOnlyCell(sheet)
+        _assign(cell, value)
+        return cell
+    return value
+
+
 def _assign(cell, value) -> None:
     """Put an already safe value into a (write-only or normal) cell."""
     if isinstance(value, LiteralText):
@@ -176,7 +187,7 @@ def _write_data_sheet(worksheet, sheet: SheetData, list_columns: list) -> None:
     ])
     count = 0
     for row in itertools.chain(sample, rows):
-        worksheet.append([make_cell(worksheet, value) for value in row])
+        worksheet.append([_row_value(worksheet, value) for value in row])
         count += 1
     last_column = get_column_letter(max(len(sheet.headers), 1))
     worksheet.auto_filter.ref = f"A1:{last_column}{count + 1}"

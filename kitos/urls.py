@@ -5,6 +5,8 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from portfolio import kle_views
+
 from . import notifications, views
 from .api import token_views
 
@@ -60,6 +62,9 @@ urlpatterns = [
     path("", include("portfolio.urls")),
     path("", include("contracts.urls")),
     path("", include("gdpr.urls")),
+    # KLE browsing lives beside the portfolio pages (portfolio/kle_views.py).
+    path("kle/", kle_views.KleListView.as_view(), name="kle_list"),
+    path("kle/<str:number>/", kle_views.KleDetailView.as_view(), name="kle_detail"),
     path("varsler/", notifications.NotificationListView.as_view(), name="notification_list"),
     path(
         "varsler/ny-kalenderadresse/<uuid:uuid>/",

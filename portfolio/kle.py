@@ -30,6 +30,9 @@ def parse_kle_label(label: str) -> tuple[str, str] | None:
     return ".".join(parts), match.group(4)
 
 
+UNTITLED_GROUP = "(uden titel i KL's liste)"
+
+
 @dataclass
 class StandardActivity:
     number: str
@@ -65,6 +68,12 @@ def read_kl_list(path: Path = KL_ACTIVITIES_CSV):
                     nodes.setdefault(*parsed)
             if leaf and leaf[0] not in activity.kle_numbers:
                 activity.kle_numbers.append(leaf[0])
+    # Every topic hangs under its group, also where the file gives no title for the group
+    # (08.25 appears only as a topic label in the group column).
+    for number in list(nodes):
+        parts = number.split(".")
+        for length in range(1, len(parts)):
+            nodes.setdefault(".".join(parts[:length]), UNTITLED_GROUP)
     return nodes, list(activities.values())
 
 

@@ -1,0 +1,395 @@
+"""The data chain of a contract, a system usage or a processing activity:
+
+    contract → system (usage) → data assets → data categories → processing activities
+             → processor (agreement) → sub-processors → countries
+
+built in a fixed number of queries however long the chain is, only from the starting
+object's organisation, and laid out as columns of boxes for a server-rendered SVG (the
+page shows the same nodes as a table beside it)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Q
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+
+from contracts.models import Contract, ContractCoverage
+from portfolio.models import SystemUsage
+
+from . import countries
+from .models import (
+    DataAsset,
+    DataAssetUsage,
+    DataCategory,
+    DataProcessingAgreement,
+    ProcessingActivity,
+    SubProcessor,
+)
+
+CONTRACT, USAGE, ASSET, CATEGORY, ACTIVITY, PROCESSOR, SUB_PROCESSOR, COUNTRY = range(8)
+LEVEL_TITLES = (
+    _("Kontrakt"),
+    _("System"),
+    _("Dataaktiver"),
+    _("Datakategorier"),
+    _("Behandlingsaktiviteter"),
+    _("Databehandler"),
+    _("Underdatabehandlere"),
+    _("Lande"),
+)
+
+# Detail pages by model, under the names the portal gives them (the first that exists).
+DETAIL_URL_NAMES = {
+    Contract: ("contract_detail",),
+    SystemUsage: ("usage_detail", "systemusage_detail"),
+    DataAsset: ("asset_detail", "dataasset_detail"),
+    ProcessingActivity: ("activity_detail", "processingactivity_detail"),
+    DataProcessingAgreement: ("agreement_detail", "dataprocessingagreement_detail"),
+}
+
+
+def detail_url(obj) -> str:
+    for name in DETAIL_URL_NAMES.get(type(obj), ()):
+        try:
+            return reverse(name, args=[obj.uuid])
+        except NoReverseMatch:
+            continue
+    return ""
+
+
+@dataclass
+class Node:
+    level: int
+    key: object
+    label: str
+    detail: str = ""
+    url: str = ""
+    third_country: bool = False
+    start: bool = False
+    # Filled by the layout.
+    x: int = 0
+    y: int = 0
+    row: int = 0
+    linked: list[Node] = field(default_factory=list)
+
+    @property
+    def id(self) -> str:
+        return f"n{self.level}-{self.key}"
+
+    @property
+    def short_label(self) -> str:
+        return _shorten(self.label, 25)
+
+    @property
+    def short_detail(self) -> str:
+        return _shorten(self.detail, 30)
+
+
+def _shorten(text: str, length: int) -> str:
+    text = str(text)
+    return text if len(text) <= length else text[: length - 1].rstrip() + "…"
+
+
+@dataclass
+class Chain:
+    nodes: dict[tuple[int, object], Node] = field(default_factory=dict)
+    edges: set[tuple[tuple[int, object], tuple[int, object]]] = field(default_factory=set)
+
+    def add(self, level: int, key, label: str, **extra) -> Node:
+        node = self.nodes.get((level, key))
+        if node is None:
+            node = self.nodes[(level, key)] = Node(level=level, key=key, label=label, **extra)
+        return node
+
+    def link(self, source: Node, target: Node) -> None:
+        self.edges.add(((source.level, source.key), (target.level, target.key)))
+
+    def columns(self) -> list[tuple[str, list[Node]]]:
+        """(level title, its nodes) for every level, each node with ``linked``: the nodes
+        it is linked to, left of it first (the table beside the diagram lists them)."""
+        linked = defaultdict(list)
+        for source, target in self.edges:
+            linked[source].append(self.nodes[target])
+            linked[target].append(self.nodes[source])
+        by_level = defaultdict(list)
+        for key, node in self.nodes.items():
+            node.linked = sorted(linked[key], key=lambda n: (n.level, n.label.lower()))
+            by_level[node.level].append(node)
+        return [
+            (title, sorted(by_level[level], key=lambda n: (n.row, n.label.lower())))
+            for level, title in enumerate(LEVEL_TITLES)
+        ]
+
+    @property
+    def has_third_country(self) -> bool:
+        return any(n.third_country for n in self.nodes.values() if n.level == COUNTRY)
+
+
+class ChainBuilder:
+    """Collects the chain from one organisation's objects the user may see."""
+
+    def __init__(self, user, organisation_id):
+        self.user = user
+        self.organisation_id = organisation_id
+        self.chain = Chain()
+        self.usage_nodes: dict[int, Node] = {}
+        self.contract_nodes: dict[int, Node] = {}
+
+    def visible(self, model):
+        return model.objects.visible_to(self.user).filter(organisation_id=self.organisation_id)
+
+    # Starting points -------------------------------------------------------------------
+
+    def from_contract(self, contract: Contract) -> Chain:
+        self._contract(contract, start=True)
+        self._coverage(Q(contract=contract))
+        return self._expand(activities=None)
+
+    def from_usage(self, usage: SystemUsage) -> Chain:
+        self._usage(usage, start=True)
+        self._coverage(Q(usage=usage))
+        return self._expand(activities=None)
+
+    def from_activity(self, activity: ProcessingActivity) -> Chain:
+        usages = self.visible(SystemUsage).filter(processing_activities=activity)
+        for usage in usages.select_related("system"):
+            self._usage(usage)
+        self._coverage(Q(usage__in=list(self.usage_nodes)))
+        return self._expand(activities=[activity.pk], start=activity.pk)
+
+    # Nodes -----------------------------------------------------------------------------
+
+    def _contract(self, contract, start=False) -> Node:
+        node = self.chain.add(
+            CONTRACT, contract.pk, contract.name, detail=contract.contract_number,
+            url=detail_url(contract), start=start,
+        )
+        self.contract_nodes[contract.pk] = node
+        return node
+
+    def _usage(self, usage, start=False) -> Node:
+        node = self.chain.add(
+            USAGE, usage.pk, str(usage),
+            detail=usage.system.name if usage.local_name else usage.get_lifecycle_display(),
+            url=detail_url(usage), start=start,
+        )
+        self.usage_nodes[usage.pk] = node
+        return node
+
+    def _country(self, code: str) -> Node:
+        third = countries.is_third_country(code)
+        return self.chain.add(
+            COUNTRY, code, countries.country_name(code),
+            detail=f"{code} · {_('tredjeland') if third else _('EU/EØS')}",
+            third_country=third,
+        )
+
+    def _coverage(self, condition: Q) -> None:
+        links = (
+            ContractCoverage.objects.visible_to(self.user)
+            .filter(condition, organisation_id=self.organisation_id)
+            .select_related("contract", "usage__system")
+        )
+        for link in links:
+            contract = self.contract_nodes.get(link.contract_id) or self._contract(link.contract)
+            usage = self.usage_nodes.get(link.usage_id) or self._usage(link.usage)
+            self.chain.link(contract, usage)
+
+    # The rest of the chain from the usages ---------------------------------------------
+
+    def _expand(self, *, activities, start=None) -> Chain:
+        chain, usage_ids = self.chain, list(self.usage_nodes)
+        asset_nodes: dict[int, Node] = {}
+
+        def asset_node(asset) -> Node:
+            asset_nodes[asset.pk] = chain.add(
+                ASSET, asset.pk, asset.name, detail=asset.get_classification_display(),
+                url=detail_url(asset),
+            )
+            return asset_nodes[asset.pk]
+
+        links = (
+            DataAssetUsage.objects.visible_to(self.user)
+            .filter(organisation_id=self.organisation_id, usage_id__in=usage_ids)
+            .select_related("asset")
+        )
+        for link in links:
+            chain.link(self.usage_nodes[link.usage_id], asset_node(link.asset))
+
+        # Processing activities: those using the usages, or just the starting one.
+        activity_usage = ProcessingActivity.usages.through.objects.filter(
+            systemusage_id__in=usage_ids
+        )
+        if activities is not None:
+            activity_usage = activity_usage.filter(processingactivity_id__in=activities)
+        pairs = list(activity_usage.values_list("processingactivity_id", "systemusage_id"))
+        activity_ids = set(activities or ()) | {activity_id for activity_id, _ in pairs}
+        activity_nodes = {}
+        found = (
+            self.visible(ProcessingActivity)
+            .filter(pk__in=activity_ids)
+            .prefetch_related("data_categories")
+        )
+        # The activities' own data assets (same organisation, see the m2m scope check).
+        activity_assets = defaultdict(list)
+        asset_pairs = ProcessingActivity.data_assets.through.objects.filter(
+            processingactivity_id__in=activity_ids,
+            dataasset__organisation_id=self.organisation_id,
+        ).select_related("dataasset")
+        for pair in asset_pairs:
+            activity_assets[pair.processingactivity_id].append(pair.dataasset)
+        for activity in found:
+            node = activity_nodes[activity.pk] = chain.add(
+                ACTIVITY, activity.pk, activity.name,
+                detail=activity.standard_number and _("KL %(number)s") % {
+                    "number": activity.standard_number},
+                url=detail_url(activity), start=activity.pk == start,
+            )
+            for category in activity.data_categories.all():
+                chain.link(self._category(category), node)
+            for asset in activity_assets[activity.pk]:
+                chain.link(asset_nodes.get(asset.pk) or asset_node(asset), node)
+        for activity_id, usage_id in pairs:
+            if activity_id in activity_nodes:
+                chain.link(self.usage_nodes[usage_id], activity_nodes[activity_id])
+
+        categories = DataAsset.categories.through.objects.filter(
+            dataasset_id__in=list(asset_nodes)
+        ).select_related("datacategory")
+        for pair in categories:
+            chain.link(asset_nodes[pair.dataasset_id], self._category(pair.datacategory))
+
+        self._agreements(usage_ids)
+        return chain
+
+    def _category(self, category: DataCategory) -> Node:
+        return self.chain.add(
+            CATEGORY, category.pk, category.name, detail=category.get_kind_display()
+        )
+
+    def _agreements(self, usage_ids) -> None:
+        chain = self.chain
+        agreement_usage = list(
+            DataProcessingAgreement.usages.through.objects.filter(
+                systemusage_id__in=usage_ids
+            ).values_list("dataprocessingagreement_id", "systemusage_id")
+        )
+        agreements = (
+            self.visible(DataProcessingAgreement)
+            .filter(
+                Q(pk__in={agreement_id for agreement_id, _ in agreement_usage})
+                | Q(contract_id__in=list(self.contract_nodes))
+            )
+            .select_related("processor")
+        )
+        agreement_nodes = {}
+        for agreement in agreements:
+            node = agreement_nodes[agreement.pk] = chain.add(
+                PROCESSOR, agreement.pk, agreement.processor.name, detail=agreement.name,
+                url=detail_url(agreement),
+            )
+            if agreement.contract_id in self.contract_nodes:
+                chain.link(self.contract_nodes[agreement.contract_id], node)
+            if agreement.processor.country:
+                chain.link(node, self._country(agreement.processor.country))
+        for agreement_id, usage_id in agreement_usage:
+            if agreement_id in agreement_nodes:
+                chain.link(self.usage_nodes[usage_id], agreement_nodes[agreement_id])
+        subs = (
+            SubProcessor.objects.visible_to(self.user)
+            .filter(agreement_id__in=list(agreement_nodes))
+            .select_related("supplier")
+        )
+        for sub in subs:
+            detail = countries.country_name(sub.country)
+            node = chain.add(
+                SUB_PROCESSOR, sub.pk, sub.supplier.name,
+                detail=f"{detail} · {sub.service}" if sub.service else detail,
+                url=agreement_nodes[sub.agreement_id].url,
+                third_country=countries.is_third_country(sub.country),
+            )
+            chain.link(agreement_nodes[sub.agreement_id], node)
+            chain.link(node, self._country(sub.country))
+
+
+def contract_chain(user, contract: Contract) -> Chain:
+    return ChainBuilder(user, contract.organisation_id).from_contract(contract)
+
+
+def usage_chain(user, usage: SystemUsage) -> Chain:
+    return ChainBuilder(user, usage.organisation_id).from_usage(usage)
+
+
+def activity_chain(user, activity: ProcessingActivity) -> Chain:
+    return ChainBuilder(user, activity.organisation_id).from_activity(activity)
+
+
+# ---------------------------------------------------------------------------------------
+# Layout
+
+BOX_WIDTH, BOX_HEIGHT = 180, 46
+COLUMN_GAP, ROW_GAP = 44, 12
+HEADER_HEIGHT, MARGIN = 34, 8
+
+
+@dataclass
+class Diagram:
+    width: int
+    height: int
+    headers: list[tuple[int, str]]
+    empty: list[int]  # x of the columns without boxes
+    nodes: list[Node]
+    paths: list[tuple[str, bool]]  # SVG path, whether it leads to a third country
+    box_width: int = BOX_WIDTH
+    box_height: int = BOX_HEIGHT
+
+
+def layout(chain: Chain) -> Diagram:
+    """Columns per level; within a column, boxes ordered by where their neighbours to
+    the left sit (fewer crossing lines), then by name."""
+    incoming = defaultdict(list)
+    for source, target in chain.edges:
+        if source[0] < target[0]:
+            incoming[target].append(source)
+    by_level = defaultdict(list)
+    for key, node in chain.nodes.items():
+        by_level[node.level].append(key)
+    for level in range(len(LEVEL_TITLES)):
+        keys = by_level[level]
+
+        def position(key):
+            rows = [chain.nodes[k].row for k in incoming[key]]
+            middle = sum(rows) / len(rows) if rows else float("inf")
+            return (middle, chain.nodes[key].label.lower())
+
+        for row, key in enumerate(sorted(keys, key=position)):
+            node = chain.nodes[key]
+            node.row = row
+            node.x = MARGIN + level * (BOX_WIDTH + COLUMN_GAP)
+            node.y = HEADER_HEIGHT + MARGIN + row * (BOX_HEIGHT + ROW_GAP)
+    tallest = max((len(keys) for keys in by_level.values()), default=0)
+    width = MARGIN * 2 + len(LEVEL_TITLES) * (BOX_WIDTH + COLUMN_GAP) - COLUMN_GAP
+    height = HEADER_HEIGHT + MARGIN * 2 + max(tallest, 1) * (BOX_HEIGHT + ROW_GAP)
+    paths = []
+    for source_key, target_key in sorted(chain.edges):
+        source, target = chain.nodes[source_key], chain.nodes[target_key]
+        if source.level > target.level:
+            source, target = target, source
+        x1, y1 = source.x + BOX_WIDTH, source.y + BOX_HEIGHT // 2
+        x2, y2 = target.x, target.y + BOX_HEIGHT // 2
+        bend = max((x2 - x1) // 2, 20)
+        paths.append(
+            (f"M{x1} {y1} C{x1 + bend} {y1} {x2 - bend} {y2} {x2} {y2}", target.third_country)
+        )
+    headers = [
+        (MARGIN + level * (BOX_WIDTH + COLUMN_GAP), str(title))
+        for level, title in enumerate(LEVEL_TITLES)
+    ]
+    empty = [x for level, (x, _title) in enumerate(headers) if not by_level[level]]
+    nodes = sorted(chain.nodes.values(), key=lambda n: (n.level, n.row))
+    return Diagram(
+        width=width, height=height, headers=headers, empty=empty, nodes=nodes, paths=paths
+    )

@@ -7,7 +7,7 @@ from django.urls import include, path
 
 from portfolio import kle_views
 
-from . import notifications, views
+from . import import_views, notifications, views
 from .api import token_views
 
 urlpatterns = [
@@ -95,6 +95,38 @@ urlpatterns = [
         "organisationer/<slug:slug>/varslingsregler/<int:pk>/slet/",
         notifications.AlertRuleChangeView.as_view(action="delete"),
         name="alert_rule_delete",
+    ),
+    path("import/", import_views.ImportHomeView.as_view(), name="import_home"),
+    path(
+        "organisationer/<slug:slug>/import/",
+        import_views.ImportStartView.as_view(),
+        name="import_start",
+    ),
+    path("import/skabeloner/", import_views.ImportTemplateView.as_view(), name="import_template"),
+    path(
+        "import/skabeloner/<slug:entity>.xlsx",
+        import_views.ImportTemplateView.as_view(),
+        name="import_template_entity",
+    ),
+    path(
+        "import/<uuid:uuid>/",
+        import_views.ImportRunDetailView.as_view(),
+        name="import_run_detail",
+    ),
+    path(
+        "import/<uuid:uuid>/status/",
+        import_views.ImportRunStatusView.as_view(),
+        name="import_run_status",
+    ),
+    path(
+        "import/<uuid:uuid>/gennemfoer/",
+        import_views.ImportRunCommitView.as_view(),
+        name="import_run_commit",
+    ),
+    path(
+        "import/<uuid:uuid>/fejl.xlsx",
+        import_views.ImportRunMarkedView.as_view(),
+        name="import_run_marked",
     ),
     path(
         "kalender/<str:token>.ics",

@@ -1,29 +1,43 @@
 """Contract pages: the contract with its terms, computed deadlines, covered systems,
 role holders, subscribers and alert log; subscribing to a contract's alerts.
 
-The mixins here are shared with the data processing agreement page (gdpr.views), which
-shows the same role holders, deadline marking and alert log.
+``roles_and_alerts`` and ``Deadline`` are shared with the data processing agreement page
+(gdpr.views), which shows the same role holders, deadline marking and alert log.
 """
 
 from __future__ import annotations
 
 import datetime
+import decimal
 from dataclasses import dataclass
 
 from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
-from django.views.generic import DetailView
-from django.views.generic.detail import SingleObjectMixin
 
+from kitos.detail import (
+    HISTORY_TAB,
+    ROLES_TAB,
+    Tab,
+    TabbedDetailView,
+    VisibleObjectMixin,
+    overview_tab,
+)
 from roles.models import Person, RoleAssignment
 
-from .models import AlertDelivery, Contract, ContractCoverage, ContractSubscription
+from .models import (
+    AlertDelivery,
+    Contract,
+    ContractCoverage,
+    ContractSubscription,
+    CostLine,
+)
 from .services import contract_subscribe, contract_unsubscribe
 
 # The alert log shows the newest deliveries; older ones stay in the database.
@@ -51,43 +65,25 @@ class Deadline:
         return -self.days_left if self.is_overdue else 0
 
 
-class VisibleObjectMixin(LoginRequiredMixin, SingleObjectMixin):
-    """The object by its public id, among those the user may see: other organisations'
-    objects are 404, as if they did not exist."""
-
-    slug_field = "uuid"
-    slug_url_kwarg = "uuid"
-    related = ()
-
-    def get_queryset(self):
-        return self.model.objects.visible_to(self.request.user).select_related(*self.related)
-
-
-class RolesAndAlertsMixin:
+def roles_and_alerts(user, obj) -> dict:
     """Context shared by the pages of objects that carry roles and get alerts: the
     current role holders and the newest alert deliveries, one query each."""
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        user, obj = self.request.user, self.object
-        today = timezone.localdate()
-        context["today"] = today
-        context["role_holders"] = (
-            RoleAssignment.objects.visible_to(user)
-            .on(obj)
-            .current(today)
-            .select_related("person", "role_type")
-        )
-        log = list(
-            AlertDelivery.objects.visible_to(user)
-            .filter(content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk)
-            .select_related("rule", "digest")
-            .order_by("-created_at", "deadline", "email")[: ALERT_LOG_LIMIT + 1]
-        )
-        context["alert_log"] = log[:ALERT_LOG_LIMIT]
-        context["alert_log_truncated"] = len(log) > ALERT_LOG_LIMIT
-        context["alert_log_limit"] = ALERT_LOG_LIMIT
-        return context
+    today = timezone.localdate()
+    log = list(
+        AlertDelivery.objects.visible_to(user)
+        .filter(content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk)
+        .select_related("rule", "digest")
+        .order_by("-created_at", "deadline", "email")[: ALERT_LOG_LIMIT + 1]
+    )
+    return {
+        "role_holders": RoleAssignment.objects.visible_to(user)
+        .on(obj)
+        .current(today)
+        .select_related("person", "role_type"),
+        "alert_log": log[:ALERT_LOG_LIMIT],
+        "alert_log_truncated": len(log) > ALERT_LOG_LIMIT,
+        "alert_log_limit": ALERT_LOG_LIMIT,
+    }
 
 
 def own_person(user, organisation_id) -> Person | None:
@@ -97,24 +93,43 @@ def own_person(user, organisation_id) -> Person | None:
     ).first()
 
 
-class ContractDetailView(VisibleObjectMixin, RolesAndAlertsMixin, DetailView):
+class ContractDetailView(TabbedDetailView):
+    """A contract: overview (terms, deadlines, role holders, subscribers, alert log),
+    the systems it covers, its costs, roles, data processing and history."""
+
     model = Contract
     related = ("organisation", "supplier", "responsible_unit", "parent")
+    tabs = (
+        overview_tab("contracts/contract_overview.html"),
+        Tab("systemer", gettext_lazy("Systemer"), "systems", "contracts/contract_systems.html"),
+        Tab("oekonomi", gettext_lazy("Økonomi"), "economy", "contracts/contract_economy.html"),
+        ROLES_TAB,
+        Tab(
+            "databehandling",
+            gettext_lazy("Databehandling"),
+            "data_processing",
+            "contracts/contract_data_processing.html",
+        ),
+        HISTORY_TAB,
+    )
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        user, contract, today = self.request.user, self.object, context["today"]
+    def coverage(self):
+        return (
+            ContractCoverage.objects.visible_to(self.request.user)
+            .filter(contract=self.object)
+            .select_related("usage__system", "usage__responsible_unit")
+            .order_by("-is_main", "usage__system__name")
+        )
+
+    def overview_context(self):
+        user, contract, today = self.request.user, self.object, timezone.localdate()
+        context = roles_and_alerts(user, contract)
         context["deadlines"] = [
             Deadline(_("Næste mulige ophør"), contract.next_end, today),
             Deadline(_("Sidste frist for opsigelse"), contract.notice_deadline, today),
             Deadline(_("Seneste start på genudbud"), contract.retender_start, today),
         ]
-        context["coverage"] = (
-            ContractCoverage.objects.visible_to(user)
-            .filter(contract=contract)
-            .select_related("usage__system")
-            .order_by("-is_main", "usage__system__name")
-        )
+        context["coverage"] = self.coverage()
         context["agreements"] = contract.data_processing_agreements.visible_to(user).only(
             "uuid", "name"
         )
@@ -131,6 +146,36 @@ class ContractDetailView(VisibleObjectMixin, RolesAndAlertsMixin, DetailView):
             s.person_id == person.pk for s in subscriptions
         )
         return context
+
+    def systems_context(self):
+        return {"coverage": self.coverage()}
+
+    def economy_context(self):
+        lines = list(
+            CostLine.objects.visible_to(self.request.user)
+            .filter(contract=self.object)
+            .select_related("unit")
+            .order_by("-year", "kind", "unit__name")
+        )
+        totals: dict[int, decimal.Decimal] = {}
+        for line in lines:
+            totals[line.year] = totals.get(line.year, decimal.Decimal(0)) + line.amount
+        return {
+            "cost_lines": lines,
+            "year_totals": sorted(totals.items(), reverse=True),
+            "cost_line_create_url": reverse("costline_create", args=[self.object.uuid]),
+        }
+
+    def data_processing_context(self):
+        user, contract = self.request.user, self.object
+        return {
+            "agreements": contract.data_processing_agreements.visible_to(user)
+            .select_related("processor")
+            .order_by("name"),
+            "integrations": contract.integrations.visible_to(user)
+            .select_related("source__system", "target__system")
+            .order_by("name"),
+        }
 
 
 class ContractSubscriptionView(VisibleObjectMixin, View):

@@ -44,3 +44,60 @@ urlpatterns = [
         name="activity_chain",
     ),
 ]
+
+# Detail pages and forms (kitos/detail.py).
+from . import detail_views  # noqa: E402
+
+urlpatterns += [
+    path(
+        "databehandleraftaler/ny/",
+        detail_views.AgreementCreateView.as_view(),
+        name="agreement_create",
+    ),
+    path(
+        "databehandleraftaler/<uuid:uuid>/rediger/",
+        detail_views.AgreementUpdateView.as_view(),
+        name="agreement_update",
+    ),
+    path(
+        "databehandleraftaler/<uuid:uuid>/slet/",
+        detail_views.AgreementDeleteView.as_view(),
+        name="agreement_delete",
+    ),
+    path("dataaktiver/ny/", detail_views.DataAssetCreateView.as_view(), name="dataasset_create"),
+    path(
+        "dataaktiver/<uuid:uuid>/",
+        detail_views.DataAssetDetailView.as_view(),
+        name="dataasset_detail",
+    ),
+    path(
+        "dataaktiver/<uuid:uuid>/rediger/",
+        detail_views.DataAssetUpdateView.as_view(),
+        name="dataasset_update",
+    ),
+    path(
+        "dataaktiver/<uuid:uuid>/slet/",
+        detail_views.DataAssetDeleteView.as_view(),
+        name="dataasset_delete",
+    ),
+    path(
+        "behandlingsaktiviteter/ny/",
+        detail_views.ProcessingActivityCreateView.as_view(),
+        name="processingactivity_create",
+    ),
+    path(
+        "behandlingsaktiviteter/<uuid:uuid>/",
+        detail_views.ProcessingActivityDetailView.as_view(),
+        name="processingactivity_detail",
+    ),
+    path(
+        "behandlingsaktiviteter/<uuid:uuid>/rediger/",
+        detail_views.ProcessingActivityUpdateView.as_view(),
+        name="processingactivity_update",
+    ),
+    path(
+        "behandlingsaktiviteter/<uuid:uuid>/slet/",
+        detail_views.ProcessingActivityDeleteView.as_view(),
+        name="processingactivity_delete",
+    ),
+]

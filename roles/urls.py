@@ -5,3 +5,52 @@ from django.urls import path  # noqa: F401 - the portal's pages add their routes
 from . import views  # noqa: F401
 
 urlpatterns = []
+
+# Detail pages and forms (kitos/detail.py).
+from . import detail_views  # noqa: E402
+
+urlpatterns += [
+    path("enheder/ny/", detail_views.OrganisationUnitCreateView.as_view(), name="unit_create"),
+    path(
+        "enheder/<uuid:uuid>/",
+        detail_views.OrganisationUnitDetailView.as_view(),
+        name="unit_detail",
+    ),
+    path(
+        "enheder/<uuid:uuid>/rediger/",
+        detail_views.OrganisationUnitUpdateView.as_view(),
+        name="unit_update",
+    ),
+    path(
+        "enheder/<uuid:uuid>/slet/",
+        detail_views.OrganisationUnitDeleteView.as_view(),
+        name="unit_delete",
+    ),
+    path("personer/ny/", detail_views.PersonCreateView.as_view(), name="person_create"),
+    path("personer/<uuid:uuid>/", detail_views.PersonDetailView.as_view(), name="person_detail"),
+    path(
+        "personer/<uuid:uuid>/rediger/",
+        detail_views.PersonUpdateView.as_view(),
+        name="person_update",
+    ),
+    path(
+        "personer/<uuid:uuid>/slet/",
+        detail_views.PersonDeleteView.as_view(),
+        name="person_delete",
+    ),
+    path(
+        "rolletildelinger/ny/<slug:kind>/<uuid:uuid>/",
+        detail_views.RoleAssignmentCreateView.as_view(),
+        name="roleassignment_create",
+    ),
+    path(
+        "rolletildelinger/<uuid:uuid>/rediger/",
+        detail_views.RoleAssignmentUpdateView.as_view(),
+        name="roleassignment_update",
+    ),
+    path(
+        "rolletildelinger/<uuid:uuid>/slet/",
+        detail_views.RoleAssignmentDeleteView.as_view(),
+        name="roleassignment_delete",
+    ),
+]

@@ -1,0 +1,180 @@
+"""Forms for contracts, cost lines and suppliers and the supplier page
+(kitos/detail.py); writes go through contracts.services. The contract page itself is
+contracts.views.ContractDetailView."""
+
+from __future__ import annotations
+
+from django.db.models import Sum
+from django.utils.translation import gettext_lazy
+
+from kitos.detail import (
+    HISTORY_TAB,
+    ObjectCreateView,
+    ObjectDeleteView,
+    ObjectUpdateView,
+    Tab,
+    TabbedDetailView,
+    field_facts,
+    object_url,
+    overview_tab,
+)
+from kitos.services import delete_object, update_object
+
+from .forms import ContractForm, CostLineForm, SupplierForm
+from .models import Contract, CostLine, Supplier
+from .services import (
+    contract_create,
+    contract_delete,
+    contract_set_coverage,
+    contract_update,
+    cost_line_create,
+    supplier_create,
+    supplier_update,
+)
+
+
+class ContractFormMixin:
+    model = Contract
+    form_class = ContractForm
+
+    def save_coverage(self, form, contract):
+        """The covered systems are set by their own service (it demotes other main
+        contracts and audits the links), in the same transaction as the contract."""
+        return contract_set_coverage(
+            actor=self.request.user,
+            contract=contract,
+            usages=form.cleaned_data["usages"],
+            main_for=form.cleaned_data["main_for"],
+        )
+
+
+class ContractCreateView(ContractFormMixin, ObjectCreateView):
+    def save(self, form):
+        contract = contract_create(
+            actor=self.request.user, organisation=self.organisation, **form.field_data()
+        )
+        return self.save_coverage(form, contract)
+
+
+class ContractUpdateView(ContractFormMixin, ObjectUpdateView):
+    prefetch = ("coverage",)
+
+    def save(self, form):
+        contract = contract_update(
+            actor=self.request.user, contract=self.object, data=form.field_data()
+        )
+        return self.save_coverage(form, contract)
+
+
+class ContractDeleteView(ObjectDeleteView):
+    model = Contract
+
+    def delete(self, obj):
+        contract_delete(actor=self.request.user, contract=obj)
+
+
+class CostLineFormMixin:
+    model = CostLine
+    form_class = CostLineForm
+    success_tab = "oekonomi"
+
+    def success_url_for(self, obj) -> str:
+        contract = obj.contract if obj is not None else self.parent
+        return f"{object_url(contract)}?tab={self.success_tab}"
+
+
+class CostLineCreateView(CostLineFormMixin, ObjectCreateView):
+    """A cost line of a contract (from the contract's Økonomi tab)."""
+
+    parent_model = Contract
+
+    def save(self, form):
+        return cost_line_create(actor=self.request.user, contract=self.parent, **form.field_data())
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["cancel_url"] = self.success_url_for(None)
+        return context
+
+
+class CostLineUpdateView(CostLineFormMixin, ObjectUpdateView):
+    related = ("contract",)
+
+    def save(self, form):
+        return update_object(actor=self.request.user, instance=self.object, data=form.field_data())
+
+
+class CostLineDeleteView(ObjectDeleteView):
+    model = CostLine
+
+    def after_delete_url(self, obj) -> str:
+        return f"{object_url(obj.contract)}?tab=oekonomi"
+
+
+class SupplierDetailView(TabbedDetailView):
+    """A supplier (shared catalog): its systems, and the contracts and agreements the
+    user's organisations have with it."""
+
+    model = Supplier
+    related = ("owner_organisation",)
+    tabs = (
+        overview_tab("contracts/supplier_overview.html"),
+        Tab(
+            "kontrakter",
+            gettext_lazy("Kontrakter"),
+            "contracts",
+            "contracts/supplier_contracts.html",
+        ),
+        HISTORY_TAB,
+    )
+
+    def overview_context(self):
+        user, supplier = self.request.user, self.object
+        return {
+            "facts": field_facts(
+                supplier,
+                ("name", "cvr", "country", "website", "is_local", "owner_organisation",
+                 "external_reference"),
+            ),
+            "systems": supplier.systems.visible_to(user).order_by("name"),
+            "agreements": supplier.data_processing_agreements.visible_to(user).order_by("name"),
+        }
+
+    def contracts_context(self):
+        contracts = (
+            Contract.objects.visible_to(self.request.user)
+            .filter(supplier=self.object)
+            .select_related("organisation")
+            .order_by("name")
+        )
+        return {
+            "contracts": contracts,
+            "yearly_total": contracts.aggregate(total=Sum("yearly_cost"))["total"],
+        }
+
+
+class SupplierCreateView(ObjectCreateView):
+    model = Supplier
+    form_class = SupplierForm
+
+    def save(self, form):
+        return supplier_create(
+            actor=self.request.user, owner_organisation=self.organisation, **form.field_data()
+        )
+
+
+class SupplierUpdateView(ObjectUpdateView):
+    model = Supplier
+    form_class = SupplierForm
+
+    def save(self, form):
+        return supplier_update(
+            actor=self.request.user, supplier=self.object, data=form.field_data()
+        )
+
+
+class SupplierDeleteView(ObjectDeleteView):
+    model = Supplier
+
+    def delete(self, obj):
+        delete_object(actor=self.request.user, instance=obj)

@@ -1,0 +1,192 @@
+"""Detail pages and forms for data assets, processing activities and data processing
+agreements (kitos/detail.py); writes go through gdpr.services. The agreement page itself
+is gdpr.views.AgreementDetailView."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy
+
+from kitos.detail import (
+    HISTORY_TAB,
+    ROLES_TAB,
+    ObjectCreateView,
+    ObjectDeleteView,
+    ObjectUpdateView,
+    Tab,
+    TabbedDetailView,
+    field_facts,
+    overview_tab,
+)
+from kitos.services import create_object, update_object
+
+from .forms import AgreementForm, DataAssetForm, ProcessingActivityForm
+from .models import DataAsset, DataProcessingAgreement, ProcessingActivity
+from .services import agreement_create, agreement_update
+
+
+class DataAssetDetailView(TabbedDetailView):
+    model = DataAsset
+    related = ("organisation", "owning_unit")
+    prefetch = ("categories", "integrations")
+    tabs = (
+        overview_tab("gdpr/dataasset_overview.html"),
+        Tab("systemer", gettext_lazy("Systemer og behandlinger"), "systems",
+            "gdpr/dataasset_systems.html"),
+        HISTORY_TAB,
+    )
+
+    def overview_context(self):
+        return {
+            "facts": field_facts(
+                self.object,
+                ("name", "description", "categories", "owning_unit", "classification",
+                 "retention", "integrations", "external_reference"),
+            )
+        }
+
+    def systems_context(self):
+        user, asset = self.request.user, self.object
+        return {
+            "usage_links": asset.usage_links.visible_to(user)
+            .select_related("usage__system", "usage__responsible_unit")
+            .order_by("usage__system__name", "use"),
+            "processing_activities": asset.processing_activities.visible_to(user)
+            .select_related("responsible_unit")
+            .order_by("name"),
+        }
+
+
+class DataAssetCreateView(ObjectCreateView):
+    model = DataAsset
+    form_class = DataAssetForm
+
+    def save(self, form):
+        return create_object(
+            actor=self.request.user,
+            instance=DataAsset(organisation=self.organisation, **form.field_data()),
+            m2m=form.m2m_data(),
+        )
+
+
+class DataAssetUpdateView(ObjectUpdateView):
+    model = DataAsset
+    form_class = DataAssetForm
+
+    def save(self, form):
+        return update_object(
+            actor=self.request.user, instance=self.object, data=form.field_data(),
+            m2m=form.m2m_data(),
+        )
+
+
+class DataAssetDeleteView(ObjectDeleteView):
+    model = DataAsset
+
+
+PROCESSING_FIELDS = (
+    "name",
+    "standard_number",
+    "purpose",
+    "legal_basis_art6",
+    "legal_basis_art9",
+    "legal_basis_text",
+    "data_subjects",
+    "data_categories",
+    "recipients",
+    "third_country_transfer",
+    "transfer_countries",
+    "transfer_basis",
+    "retention",
+    "security_measures",
+    "responsible_unit",
+    "dpia_needed",
+    "dpia_done",
+    "dpia_date",
+    "risk_level",
+    "kle_numbers",
+    "external_reference",
+)
+
+
+class ProcessingActivityDetailView(TabbedDetailView):
+    model = ProcessingActivity
+    related = ("organisation", "responsible_unit")
+    prefetch = ("data_categories", "kle_numbers")
+    tabs = (
+        overview_tab("gdpr/processingactivity_overview.html"),
+        Tab("systemer", gettext_lazy("Systemer og data"), "systems",
+            "gdpr/processingactivity_systems.html"),
+        ROLES_TAB,
+        HISTORY_TAB,
+    )
+
+    def overview_context(self):
+        return {"facts": field_facts(self.object, PROCESSING_FIELDS)}
+
+    def systems_context(self):
+        user, activity = self.request.user, self.object
+        return {
+            "usages": activity.usages.visible_to(user)
+            .select_related("system", "responsible_unit")
+            .order_by("system__name"),
+            "data_assets": activity.data_assets.visible_to(user)
+            .prefetch_related("categories")
+            .order_by("name"),
+        }
+
+
+class ProcessingActivityCreateView(ObjectCreateView):
+    model = ProcessingActivity
+    form_class = ProcessingActivityForm
+
+    def save(self, form):
+        return create_object(
+            actor=self.request.user,
+            instance=ProcessingActivity(organisation=self.organisation, **form.field_data()),
+            m2m=form.m2m_data(),
+        )
+
+
+class ProcessingActivityUpdateView(ObjectUpdateView):
+    model = ProcessingActivity
+    form_class = ProcessingActivityForm
+
+    def save(self, form):
+        return update_object(
+            actor=self.request.user, instance=self.object, data=form.field_data(),
+            m2m=form.m2m_data(),
+        )
+
+
+class ProcessingActivityDeleteView(ObjectDeleteView):
+    model = ProcessingActivity
+
+
+class AgreementCreateView(ObjectCreateView):
+    model = DataProcessingAgreement
+    form_class = AgreementForm
+
+    def save(self, form):
+        return agreement_create(
+            actor=self.request.user,
+            agreement=DataProcessingAgreement(
+                organisation=self.organisation, **form.field_data()
+            ),
+            m2m=form.m2m_data(),
+        )
+
+
+class AgreementUpdateView(ObjectUpdateView):
+    model = DataProcessingAgreement
+    form_class = AgreementForm
+
+    def save(self, form):
+        return agreement_update(
+            actor=self.request.user, agreement=self.object, data=form.field_data(),
+            m2m=form.m2m_data(),
+        )
+
+
+class AgreementDeleteView(ObjectDeleteView):
+    model = DataProcessingAgreement
+

@@ -1,0 +1,722 @@
+"""Detail pages with tabs, the history tab, and the create / edit / delete forms.
+
+A detail page is a short declaration: a ``TabbedDetailView`` naming its model and its
+``Tab``s; a tab's extra context comes from the view's ``<tab.name>_context`` method and
+its panel from the tab's template. Each tab has its own URL (``?tab=roller``): without
+JavaScript the link loads the page, with htmx only the tab block is swapped in.
+
+Forms never write: the views hand the cleaned values to the services (the same ones the
+API and the importers use), and the services' validation errors are shown on the fields.
+Every choice in a form is scoped to the organisation the object belongs to.
+"""
+
+from __future__ import annotations
+
+import datetime
+import decimal
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django import forms
+from django.contrib import messages
+from django.contrib.admin.utils import NestedObjects
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db import IntegrityError, models, router, transaction
+from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import redirect
+from django.urls import NoReverseMatch, reverse
+from django.utils import formats, timezone
+from django.utils.cache import patch_vary_headers
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.generic import DetailView, FormView, TemplateView
+from django.views.generic.detail import SingleObjectMixin
+
+from .models import AuditEntry
+from .tenancy import (
+    EDITOR,
+    SharedCatalogModel,
+    active_organisation,
+    has_role,
+    organisation_ids,
+)
+
+HISTORY_PAGE_SIZE = 25
+TAB_PARAMETER = "tab"
+HISTORY_PAGE_PARAMETER = "side"
+
+# The route prefix of each model's pages: <prefix>_detail / _create / _update / _delete
+# (and <prefix>_list, the lists' pages). Models are named by label so that this module
+# imports no app.
+ROUTE_PREFIXES = {
+    "portfolio.SystemUsage": "usage",
+    "portfolio.ItSystem": "system",
+    "portfolio.Integration": "integration",
+    "contracts.Contract": "contract",
+    "contracts.Supplier": "supplier",
+    "contracts.CostLine": "costline",
+    "roles.OrganisationUnit": "unit",
+    "roles.Person": "person",
+    "roles.RoleAssignment": "roleassignment",
+    "gdpr.DataAsset": "dataasset",
+    "gdpr.ProcessingActivity": "processingactivity",
+    "gdpr.DataProcessingAgreement": "agreement",
+}
+# What an object's name (``__str__``) needs besides its own row, so that choice lists
+# and history entries do not query once per object.
+NAME_RELATED = {"portfolio.SystemUsage": ("system",)}
+
+
+def route_name(model, action: str) -> str | None:
+    prefix = ROUTE_PREFIXES.get(model._meta.label)
+    return f"{prefix}_{action}" if prefix else None
+
+
+def object_url(obj, action: str = "detail") -> str | None:
+    """The URL of an object's page (detail, update, delete), or None when it has none."""
+    name = route_name(type(obj), action)
+    if name is None or getattr(obj, "uuid", None) is None:
+        return None
+    try:
+        return reverse(name, kwargs={"uuid": obj.uuid})
+    except NoReverseMatch:
+        return None
+
+
+def model_url(model, action: str = "list") -> str | None:
+    """The URL of a model's page without an object (its list, its create form)."""
+    name = route_name(model, action)
+    try:
+        return reverse(name) if name else None
+    except NoReverseMatch:
+        return None
+
+
+def can_edit(user, obj) -> bool:
+    """Whether `user` may change `obj` (its edit policy: editors, admins for the shared
+    catalog). The services check the same; this only decides which buttons to show."""
+    return has_role(user, obj.owning_organisation_id, at_least=obj.edit_role)
+
+
+class VisibleObjectMixin(LoginRequiredMixin, SingleObjectMixin):
+    """The object by its public id, among those the user may see: other organisations'
+    objects are 404, as if they did not exist."""
+
+    slug_field = "uuid"
+    slug_url_kwarg = "uuid"
+    related = ()
+    prefetch = ()
+
+    def get_queryset(self):
+        return (
+            self.model.objects.visible_to(self.request.user)
+            .select_related(*self.related)
+            .prefetch_related(*self.prefetch)
+        )
+
+
+# -- values shown on pages -----------------------------------------------------------------
+
+
+def _display_date(value) -> str:
+    return formats.date_format(value, "j. F Y")
+
+
+def _display_money(value) -> str:
+    return formats.number_format(value, 2, use_l10n=True, force_grouping=True)
+
+
+@dataclass(frozen=True)
+class Fact:
+    """One labelled value of an object's overview; `links` for related objects."""
+
+    label: str
+    text: str = ""
+    links: tuple = ()  # (text, url or None) pairs
+    url: str = ""  # an external link (a URL field)
+
+
+def field_facts(obj, names: Iterable[str]) -> list[Fact]:
+    """The named fields of `obj` as labelled values, in Danish: choices by their label,
+    dates written out, related objects linked to their pages. Related objects must be
+    select_related / prefetched by the view (no query here)."""
+    facts = []
+    for name in names:
+        model_field = obj._meta.get_field(name)
+        label = capfirst(model_field.verbose_name)
+        if model_field.many_to_many:
+            related = list(getattr(obj, name).all())
+            facts.append(Fact(label, links=tuple((str(r), object_url(r)) for r in related)))
+            continue
+        value = getattr(obj, name)
+        if model_field.is_relation:
+            links = ((str(value), object_url(value)),) if value is not None else ()
+            facts.append(Fact(label, links=links))
+        elif isinstance(model_field, models.URLField):
+            facts.append(Fact(label, text=value, url=value))
+        else:
+            facts.append(Fact(label, text=display_value(model_field, value)))
+    return facts
+
+
+def display_value(model_field, value) -> str:
+    """A field value as a person reads it ("" for nothing)."""
+    if value is None or value == "":
+        return ""
+    if model_field is not None and model_field.choices:
+        return str(dict(model_field.flatchoices).get(value, value))
+    if isinstance(value, bool):
+        return _("Ja") if value else _("Nej")
+    if isinstance(model_field, models.DateField) and not isinstance(value, datetime.date):
+        try:
+            value = datetime.date.fromisoformat(str(value)[:10])
+        except ValueError:
+            return str(value)
+    if isinstance(value, datetime.date):
+        return _display_date(value)
+    if isinstance(model_field, models.DecimalField) or isinstance(value, decimal.Decimal):
+        try:
+            return _display_money(decimal.Decimal(str(value)))
+        except decimal.InvalidOperation:
+            return str(value)
+    return str(value)
+
+
+# -- history -------------------------------------------------------------------------------
+
+
+@dataclass
+class HistoryRow:
+    label: str
+    before: str
+    after: str
+
+
+@dataclass
+class HistoryEntry:
+    entry: AuditEntry
+    rows: list[HistoryRow] = field(default_factory=list)
+
+
+def _field_or_none(model, name):
+    try:
+        return model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return None
+
+
+def _ids(value) -> list[int]:
+    if isinstance(value, bool):
+        return []
+    if isinstance(value, int):
+        return [value]
+    if isinstance(value, list):
+        return [v for v in value if isinstance(v, int) and not isinstance(v, bool)]
+    return []
+
+
+def history_entries(model, entries: list[AuditEntry]) -> list[HistoryEntry]:
+    """The audit entries of one object with their field changes in words: labels from
+    the model, choices by label, related objects by name. Names of related objects are
+    read with one query per related model, whatever the number of entries."""
+    wanted: dict[type[models.Model], set[int]] = defaultdict(set)
+    for entry in entries:
+        for name, pair in (entry.changes or {}).items():
+            model_field = _field_or_none(model, name)
+            if model_field is not None and model_field.is_relation and isinstance(pair, list):
+                for value in pair:
+                    wanted[model_field.related_model].update(_ids(value))
+    names: dict[type[models.Model], dict[int, str]] = {}
+    for related_model, ids in wanted.items():
+        rows = related_model._base_manager.filter(pk__in=ids).select_related(
+            *NAME_RELATED.get(related_model._meta.label, ())
+        )
+        names[related_model] = {obj.pk: str(obj) for obj in rows}
+
+    def show(model_field, value) -> str:
+        if model_field is not None and model_field.is_relation:
+            known = names.get(model_field.related_model, {})
+            ids = _ids(value)
+            if ids or value == []:
+                return ", ".join(
+                    known.get(pk, _("#%(id)s (slettet)") % {"id": pk}) for pk in ids
+                )
+        if isinstance(value, list | dict):
+            return ", ".join(str(v) for v in value) if isinstance(value, list) else str(value)
+        return display_value(model_field, value)
+
+    result = []
+    for entry in entries:
+        rows = []
+        for name, pair in sorted((entry.changes or {}).items()):
+            model_field = _field_or_none(model, name)
+            label = capfirst(model_field.verbose_name) if model_field is not None else name
+            before, after = pair if isinstance(pair, list) and len(pair) == 2 else (None, pair)
+            rows.append(HistoryRow(label, show(model_field, before), show(model_field, after)))
+        result.append(HistoryEntry(entry, rows))
+    return result
+
+
+# -- detail pages --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Tab:
+    """A tab of a detail page: ``slug`` in the URL, ``name`` of the view's context
+    method (``<name>_context``), the template of its panel."""
+
+    slug: str
+    label: str
+    name: str
+    template: str
+
+
+def overview_tab(template: str) -> Tab:
+    return Tab("overblik", gettext_lazy("Overblik"), "overview", template)
+
+
+ROLES_TAB = Tab("roller", gettext_lazy("Roller"), "roles", "kitos/_roles.html")
+HISTORY_TAB = Tab("historik", gettext_lazy("Historik"), "history", "kitos/_history.html")
+
+
+def is_tab_request(request) -> bool:
+    """An htmx request for the tab block only (not a history restore, which needs the
+    whole page)."""
+    return (
+        request.headers.get("HX-Request") == "true"
+        and request.headers.get("HX-Target") == "detail-tabs"
+        and request.headers.get("HX-History-Restore-Request") != "true"
+    )
+
+
+class TabbedDetailView(VisibleObjectMixin, DetailView):
+    """A detail page with tabs. Subclasses set ``model``, ``tabs``, ``related`` /
+    ``prefetch`` for the object, and a ``<tab.name>_context`` method per tab that needs
+    more than the object."""
+
+    template_name = "kitos/detail.html"
+    tabs: tuple[Tab, ...] = ()
+
+    def get(self, request, *args, **kwargs):
+        self.tab = self.active_tab()
+        return super().get(request, *args, **kwargs)
+
+    def active_tab(self) -> Tab:
+        slug = self.request.GET.get(TAB_PARAMETER) or self.tabs[0].slug
+        for tab in self.tabs:
+            if tab.slug == slug:
+                return tab
+        raise Http404(_("Fanebladet findes ikke."))
+
+    def get_template_names(self):
+        if is_tab_request(self.request):
+            return ["kitos/_tabbed.html"]
+        return [self.template_name]
+
+    def get_gaps(self) -> list:
+        """Hook for the gap rules (gdpr.gaps): what is missing on this object, shown
+        above the tabs. Empty until the rules are wired in."""
+        return []
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user, obj = self.request.user, self.object
+        context.update(
+            today=timezone.localdate(),
+            tabs=self.tabs,
+            tab=self.tab,
+            can_edit=can_edit(user, obj),
+            can_assign_roles=getattr(type(obj), "role_target", None) is not None
+            and has_role(user, obj.owning_organisation_id, at_least=EDITOR),
+            update_url=object_url(obj, "update"),
+            delete_url=object_url(obj, "delete"),
+            list_url=model_url(type(obj)),
+            verbose_name=obj._meta.verbose_name,
+            verbose_name_plural=obj._meta.verbose_name_plural,
+            gaps=self.get_gaps(),
+        )
+        tab_context = getattr(self, f"{self.tab.name}_context", None)
+        if tab_context is not None:
+            context.update(tab_context())
+        return context
+
+    def render_to_response(self, context, **response_kwargs):
+        response = super().render_to_response(context, **response_kwargs)
+        patch_vary_headers(response, ("HX-Request", "HX-Target"))
+        return response
+
+    # Shared tabs.
+
+    def history_context(self) -> dict:
+        entries = AuditEntry.objects.visible_to(self.request.user).for_object(self.object)
+        paginator = Paginator(entries.for_list(), HISTORY_PAGE_SIZE)
+        page = paginator.get_page(self.request.GET.get(HISTORY_PAGE_PARAMETER))
+        return {
+            "history_page": page,
+            "history": history_entries(self.model, list(page.object_list)),
+        }
+
+    def roles_context(self) -> dict:
+        from django.apps import apps
+
+        assignment_model = apps.get_model("roles", "RoleAssignment")
+        assignments = list(
+            assignment_model.objects.visible_to(self.request.user)
+            .on(self.object)
+            .select_related("person", "role_type")
+            .order_by("role_type__sort_order", "role_type__name", "person__name", "-start_date")
+        )
+        today = timezone.localdate()
+        current = [a for a in assignments if _in_force(a, today)]
+        return {
+            "current_roles": current,
+            "past_roles": [a for a in assignments if a.end_date and a.end_date < today],
+            "future_roles": [a for a in assignments if a.start_date and a.start_date > today],
+            "role_create_url": reverse(
+                "roleassignment_create",
+                kwargs={"kind": self.model.role_target, "uuid": self.object.uuid},
+            ),
+        }
+
+
+def _in_force(assignment, today) -> bool:
+    return (assignment.start_date is None or assignment.start_date <= today) and (
+        assignment.end_date is None or assignment.end_date >= today
+    )
+
+
+# -- forms ---------------------------------------------------------------------------------
+
+
+def editable_organisations(user, role: str = EDITOR) -> list:
+    """The organisations in which `user` may create objects needing `role`."""
+    from django.apps import apps
+
+    organisation_model = apps.get_model("roles", "Organisation")
+    if not user.is_authenticated:
+        return []
+    queryset = organisation_model.objects.order_by("name")
+    if not user.is_superuser:
+        queryset = queryset.filter(pk__in=organisation_ids(user, at_least=role))
+    return list(queryset)
+
+
+def scope_choices(queryset, *, user, organisation):
+    """The objects a form in `organisation` may point at, among those `user` sees:
+    the organisation's own objects, shared catalog entries (and its own local ones), and
+    standard reference data (and its own additions)."""
+    model = queryset.model
+    manager = model._default_manager
+    scoped = manager.visible_to(user) if hasattr(manager, "visible_to") else manager.all()
+    organisation_id = getattr(organisation, "pk", None)
+    if issubclass(model, SharedCatalogModel):
+        scoped = scoped.filter(Q(is_local=False) | Q(owner_organisation_id=organisation_id))
+    elif _field_or_none(model, "organisation") is not None:
+        if model._meta.get_field("organisation").null:
+            scoped = scoped.filter(
+                Q(organisation__isnull=True) | Q(organisation_id=organisation_id)
+            )
+        else:
+            scoped = scoped.filter(organisation_id=organisation_id)
+    elif hasattr(scoped, "organisation_path") and scoped.organisation_path != "organisation":
+        scoped = scoped.filter(**{scoped.organisation_path: organisation_id})
+    return scoped.select_related(*NAME_RELATED.get(model._meta.label, ()))
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+class ScopedModelForm(forms.ModelForm):
+    """A model form whose choices are scoped to one organisation and which leaves the
+    validation of the object to the service (it runs ``full_clean``); the view applies
+    the service's errors to the fields."""
+
+    def __init__(self, *args, user, organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user, self.organisation = user, organisation
+        for form_field in self.fields.values():
+            if isinstance(form_field, forms.ModelChoiceField):
+                form_field.queryset = scope_choices(
+                    form_field.queryset, user=user, organisation=organisation
+                )
+            if isinstance(form_field, forms.DateField):
+                form_field.widget = DateInput()
+            if isinstance(form_field, forms.ModelMultipleChoiceField):
+                form_field.widget.attrs.setdefault("size", 8)
+
+    def _post_clean(self):
+        # No construct_instance / full_clean here: the service validates (the same rules
+        # for the API and the import) and the object is changed only by the service.
+        pass
+
+    def model_field_names(self) -> list[str]:
+        names = []
+        for name in self.cleaned_data:
+            model_field = _field_or_none(self._meta.model, name)
+            if model_field is not None and model_field.concrete and not model_field.many_to_many:
+                names.append(name)
+        return names
+
+    def field_data(self) -> dict:
+        """The cleaned values of the model's own fields (field -> value)."""
+        return {name: self.cleaned_data[name] for name in self.model_field_names()}
+
+    def m2m_data(self) -> dict:
+        """The cleaned values of the model's many-to-many fields with automatic link
+        tables (the services set them)."""
+        data = {}
+        for name in self.cleaned_data:
+            model_field = _field_or_none(self._meta.model, name)
+            if model_field is not None and model_field.many_to_many:
+                data[name] = list(self.cleaned_data[name])
+        return data
+
+
+def add_service_errors(form, error: ValidationError) -> None:
+    """Show a service's ValidationError on the form: on the field it names when the form
+    has that field, otherwise at the top."""
+    if hasattr(error, "error_dict"):
+        for name, field_errors in error.message_dict.items():
+            target = name if name in form.fields else None
+            for message in field_errors:
+                form.add_error(target, message)
+    else:
+        for message in error.messages:
+            form.add_error(None, message)
+
+
+class ServiceFormView(LoginRequiredMixin, FormView):
+    """Create or edit through a service; subclasses implement ``save(form)``."""
+
+    template_name = "kitos/object_form.html"
+    model = None
+    success_tab = ""
+
+    def save(self, form):
+        raise NotImplementedError
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs.update(user=self.request.user, organisation=self.organisation)
+        return kwargs
+
+    def form_valid(self, form):
+        try:
+            with transaction.atomic():
+                obj = self.save(form)
+        except ValidationError as error:
+            add_service_errors(form, error)
+            return self.form_invalid(form)
+        except IntegrityError:
+            form.add_error(
+                None,
+                _("Ændringen strider mod en regel i databasen, fx et navn der allerede findes."),
+            )
+            return self.form_invalid(form)
+        messages.success(self.request, self.success_message(obj))
+        return redirect(self.success_url_for(obj))
+
+    def success_url_for(self, obj) -> str:
+        url = object_url(obj) or reverse("home")
+        return f"{url}?tab={self.success_tab}" if self.success_tab else url
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(
+            verbose_name=self.model._meta.verbose_name,
+            organisation=self.organisation,
+        )
+        return context
+
+
+class ObjectCreateView(ServiceFormView):
+    """Create an object in one of the organisations where the user may (the active one
+    by default; a user who edits in several picks one, which rescopes the choices)."""
+
+    parent_model = None  # set for objects created from a parent's page (cost lines)
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.parent = self.get_parent()
+        self.organisations = self.get_organisations()
+        if not self.organisations:
+            raise PermissionDenied(_("Du har ikke rettigheder til at oprette her."))
+        self.organisation = self.pick_organisation()
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_parent(self):
+        if self.parent_model is None:
+            return None
+        return get_visible_or_404(self.parent_model, self.request.user, self.kwargs["uuid"])
+
+    def get_organisations(self) -> list:
+        if self.parent is not None:
+            organisation = _organisation_of(self.parent)
+            allowed = has_role(self.request.user, organisation.pk, at_least=EDITOR)
+            return [organisation] if allowed else []
+        return editable_organisations(self.request.user, self.model.edit_role)
+
+    def pick_organisation(self):
+        wanted = self.request.POST.get("organisation") or self.request.GET.get("organisation")
+        by_slug = {organisation.slug: organisation for organisation in self.organisations}
+        if wanted in by_slug:
+            return by_slug[wanted]
+        active = active_organisation(self.request)
+        if active is not None and active.slug in by_slug:
+            return by_slug[active.slug]
+        return self.organisations[0]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(
+            is_create=True,
+            organisations=self.organisations,
+            parent=self.parent,
+            cancel_url=(object_url(self.parent) if self.parent else None)
+            or model_url(self.model)
+            or reverse("home"),
+        )
+        return context
+
+    def success_message(self, obj) -> str:
+        return _("%(type)s “%(object)s” er oprettet.") % {
+            "type": capfirst(obj._meta.verbose_name),
+            "object": obj,
+        }
+
+
+class ObjectUpdateView(ServiceFormView):
+    """Edit an object the user may see (else 404) and edit (else 403)."""
+
+    related = ()
+    prefetch = ()
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.object = get_visible_or_404(
+            self.model, request.user, kwargs["uuid"], related=self.related, prefetch=self.prefetch
+        )
+        self.object.check_editable_by(request.user)
+        self.organisation = _organisation_of(self.object)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": self.object}
+
+    def form_invalid(self, form):
+        # A service that refused the change may have set the new values on the object.
+        self.object.refresh_from_db()
+        return super().form_invalid(form)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(
+            object=self.object,
+            cancel_url=self.success_url_for(self.object),
+        )
+        return context
+
+    def success_message(self, obj) -> str:
+        return _("Ændringerne af “%(object)s” er gemt.") % {"object": obj}
+
+
+def get_visible_or_404(model, user, uuid, *, related=(), prefetch=()):
+    obj = (
+        model.objects.visible_to(user)
+        .select_related(*related)
+        .prefetch_related(*prefetch)
+        .filter(uuid=uuid)
+        .first()
+    )
+    if obj is None:
+        raise Http404(_("Objektet findes ikke."))
+    return obj
+
+
+def _organisation_of(obj):
+    """The organisation an object belongs to (its owner for catalog entries)."""
+    from django.apps import apps
+
+    organisation_model = apps.get_model("roles", "Organisation")
+    return organisation_model.objects.get(pk=obj.owning_organisation_id)
+
+
+@dataclass(frozen=True)
+class Removed:
+    label: str
+    count: int
+
+
+def deletion_summary(obj) -> tuple[list[Removed], list[str]]:
+    """What else goes when `obj` is deleted (cascades), and what prevents it (objects
+    that point at it and are protected)."""
+    collector = NestedObjects(using=router.db_for_write(type(obj)))
+    collector.collect([obj])
+    removed = [
+        Removed(capfirst(model._meta.verbose_name_plural), len(instances))
+        for model, instances in collector.model_objs.items()
+        if model is not type(obj) and instances
+    ]
+    removed.sort(key=lambda item: item.label)
+    protected = sorted(
+        f"{capfirst(p._meta.verbose_name)}: {p}" for p in list(collector.protected)[:50]
+    )
+    return removed, protected
+
+
+class ObjectDeleteView(LoginRequiredMixin, TemplateView):
+    """Confirm and delete through the service. Objects still in use are not deleted; the
+    page says what holds them."""
+
+    template_name = "kitos/object_confirm_delete.html"
+    model = None
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.object = get_visible_or_404(self.model, request.user, kwargs["uuid"])
+        self.object.check_editable_by(request.user)
+        return super().dispatch(request, *args, **kwargs)
+
+    def delete(self, obj) -> None:
+        from .services import delete_object
+
+        delete_object(actor=self.request.user, instance=obj)
+
+    def after_delete_url(self, obj) -> str:
+        return model_url(type(obj)) or reverse("home")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        removed, protected = deletion_summary(self.object)
+        context.update(
+            object=self.object,
+            verbose_name=self.model._meta.verbose_name,
+            removed=removed,
+            protected=protected,
+            cancel_url=object_url(self.object) or self.after_delete_url(self.object),
+        )
+        return context
+
+    def post(self, request, *args, **kwargs):
+        obj, name = self.object, str(self.object)
+        target = self.after_delete_url(obj)
+        try:
+            self.delete(obj)
+        except ValidationError as error:
+            context = self.get_context_data(**kwargs)
+            context["delete_errors"] = error.messages
+            return self.render_to_response(context)
+        messages.success(request, _("“%(object)s” er slettet.") % {"object": name})
+        return redirect(target)

@@ -1,0 +1,266 @@
+"""Detail pages and forms for system usages, catalog systems and integrations
+(kitos/detail.py); writes go through portfolio.services."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy
+
+from kitos.detail import (
+    HISTORY_TAB,
+    ROLES_TAB,
+    ObjectCreateView,
+    ObjectDeleteView,
+    ObjectUpdateView,
+    Tab,
+    TabbedDetailView,
+    field_facts,
+    overview_tab,
+)
+from kitos.services import create_object, delete_object, update_object
+
+from .forms import IntegrationForm, ItSystemForm, SystemUsageForm
+from .models import Integration, ItSystem, SystemUsage
+from .services import integration_create, usage_create, usage_delete, usage_update
+
+USAGE_OVERVIEW_FIELDS = (
+    "system",
+    "local_name",
+    "local_id",
+    "version",
+    "lifecycle",
+    "go_live_date",
+    "retirement_date",
+    "responsible_unit",
+    "using_units",
+    "criticality",
+    "socially_critical",
+    "data_classification",
+    "hosting",
+    "user_count",
+    "contains_ai",
+    "archive_duty",
+    "time_assessment",
+    "time_reason",
+    "notes",
+    "reference_url",
+    "external_reference",
+)
+
+
+class SystemUsageDetailView(TabbedDetailView):
+    """The central page: one organisation's use of a system, with its contracts, data,
+    roles, integrations and history."""
+
+    model = SystemUsage
+    related = ("organisation", "system__rights_holder", "responsible_unit")
+    prefetch = ("using_units",)
+    tabs = (
+        overview_tab("portfolio/usage_overview.html"),
+        Tab(
+            "kontrakter", gettext_lazy("Kontrakter"), "contracts", "portfolio/usage_contracts.html"
+        ),
+        Tab("data", gettext_lazy("Data og GDPR"), "data", "portfolio/usage_data.html"),
+        ROLES_TAB,
+        Tab(
+            "integrationer",
+            gettext_lazy("Integrationer"),
+            "integrations",
+            "portfolio/usage_integrations.html",
+        ),
+        HISTORY_TAB,
+    )
+
+    def overview_context(self):
+        roles = self.roles_context()
+        return {
+            "facts": field_facts(self.object, USAGE_OVERVIEW_FIELDS),
+            "current_roles": roles["current_roles"],
+        }
+
+    def contracts_context(self):
+        # The coverage rows live in the contracts app, reached by the reverse relation.
+        return {
+            "coverage": self.object.contract_links.visible_to(self.request.user)
+            .select_related("contract__supplier")
+            .order_by("-is_main", "contract__name")
+        }
+
+    def data_context(self):
+        user, usage = self.request.user, self.object
+        return {
+            "asset_links": usage.data_asset_links.visible_to(user)
+            .select_related("asset__owning_unit")
+            .prefetch_related("asset__categories")
+            .order_by("asset__name", "use"),
+            "processing_activities": usage.processing_activities.visible_to(user)
+            .select_related("responsible_unit")
+            .order_by("name"),
+            "agreements": usage.data_processing_agreements.visible_to(user)
+            .select_related("processor")
+            .order_by("name"),
+        }
+
+    def integrations_context(self):
+        user, usage = self.request.user, self.object
+        return {
+            "outgoing": usage.outgoing_integrations.visible_to(user)
+            .select_related("target__system")
+            .prefetch_related("data_assets"),
+            "incoming": usage.incoming_integrations.visible_to(user)
+            .select_related("source__system")
+            .prefetch_related("data_assets"),
+        }
+
+
+class SystemUsageCreateView(ObjectCreateView):
+    model = SystemUsage
+    form_class = SystemUsageForm
+
+    def save(self, form):
+        return usage_create(
+            actor=self.request.user,
+            organisation=self.organisation,
+            using_units=form.cleaned_data["using_units"],
+            **form.field_data(),
+        )
+
+
+class SystemUsageUpdateView(ObjectUpdateView):
+    model = SystemUsage
+    form_class = SystemUsageForm
+    related = ("system",)
+
+    def save(self, form):
+        return usage_update(
+            actor=self.request.user,
+            usage=self.object,
+            data=form.field_data(),
+            using_units=form.cleaned_data["using_units"],
+        )
+
+
+class SystemUsageDeleteView(ObjectDeleteView):
+    model = SystemUsage
+
+    def delete(self, obj):
+        usage_delete(actor=self.request.user, usage=obj)
+
+
+class ItSystemDetailView(TabbedDetailView):
+    model = ItSystem
+    related = ("owner_organisation", "rights_holder", "parent")
+    prefetch = ("kle_numbers", "children")
+    tabs = (
+        overview_tab("portfolio/system_overview.html"),
+        Tab("anvendelser", gettext_lazy("Anvendelser"), "usages", "portfolio/system_usages.html"),
+        HISTORY_TAB,
+    )
+
+    def overview_context(self):
+        return {
+            "facts": field_facts(
+                self.object,
+                (
+                    "name",
+                    "previous_names",
+                    "description",
+                    "rights_holder",
+                    "business_type",
+                    "licence_model",
+                    "parent",
+                    "url",
+                    "is_local",
+                    "owner_organisation",
+                    "kle_numbers",
+                    "external_reference",
+                ),
+            ),
+        }
+
+    def usages_context(self):
+        return {
+            "usages": self.object.usages.visible_to(self.request.user)
+            .select_related("organisation", "system", "responsible_unit")
+            .order_by("organisation__name")
+        }
+
+
+class ItSystemCreateView(ObjectCreateView):
+    model = ItSystem
+    form_class = ItSystemForm
+
+    def save(self, form):
+        return create_object(
+            actor=self.request.user,
+            instance=ItSystem(owner_organisation=self.organisation, **form.field_data()),
+            m2m=form.m2m_data(),
+        )
+
+
+class ItSystemUpdateView(ObjectUpdateView):
+    model = ItSystem
+    form_class = ItSystemForm
+
+    def save(self, form):
+        return update_object(
+            actor=self.request.user,
+            instance=self.object,
+            data=form.field_data(),
+            m2m=form.m2m_data(),
+        )
+
+
+class ItSystemDeleteView(ObjectDeleteView):
+    model = ItSystem
+
+
+INTEGRATION_FIELDS = (
+    "name",
+    "description",
+    "source",
+    "target",
+    "direction",
+    "interface_type",
+    "frequency",
+    "external_reference",
+)
+
+
+class IntegrationDetailView(TabbedDetailView):
+    model = Integration
+    related = ("organisation", "source__system", "target__system")
+    tabs = (overview_tab("portfolio/integration_overview.html"), HISTORY_TAB)
+
+    def overview_context(self):
+        user = self.request.user
+        return {
+            "facts": field_facts(self.object, INTEGRATION_FIELDS),
+            "data_assets": self.object.data_assets.visible_to(user).order_by("name"),
+            "contracts": self.object.contracts.visible_to(user)
+            .select_related("supplier")
+            .order_by("name"),
+        }
+
+
+class IntegrationCreateView(ObjectCreateView):
+    model = Integration
+    form_class = IntegrationForm
+
+    def save(self, form):
+        return integration_create(actor=self.request.user, **form.field_data())
+
+
+class IntegrationUpdateView(ObjectUpdateView):
+    model = Integration
+    form_class = IntegrationForm
+
+    def save(self, form):
+        return update_object(actor=self.request.user, instance=self.object, data=form.field_data())
+
+
+class IntegrationDeleteView(ObjectDeleteView):
+    model = Integration
+
+    def delete(self, obj):
+        delete_object(actor=self.request.user, instance=obj)
+

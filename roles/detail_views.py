@@ -1,0 +1,228 @@
+"""Detail pages and forms for units, persons and role assignments (kitos/detail.py).
+
+Kept apart from roles/views.py (the roles-in-depth pages and lists) so that each module
+stays about one thing."""
+
+from __future__ import annotations
+
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext_lazy
+
+from kitos.detail import (
+    HISTORY_TAB,
+    ROLES_TAB,
+    ObjectCreateView,
+    ObjectDeleteView,
+    ObjectUpdateView,
+    Tab,
+    TabbedDetailView,
+    field_facts,
+    get_visible_or_404,
+    object_url,
+    overview_tab,
+)
+from kitos.services import delete_object, update_object
+
+from .forms import OrganisationUnitForm, PersonForm, RoleAssignmentForm
+from .models import (
+    OrganisationUnit,
+    Person,
+    RoleAssignment,
+    role_target_models,
+    target_kind,
+)
+from .services import (
+    person_create,
+    person_update,
+    role_assign,
+    unit_create,
+    unit_delete,
+    unit_update,
+)
+
+
+class OrganisationUnitDetailView(TabbedDetailView):
+    model = OrganisationUnit
+    related = ("organisation", "parent")
+    tabs = (
+        overview_tab("roles/unit_overview.html"),
+        Tab(
+            "systemer",
+            gettext_lazy("Systemer og kontrakter"),
+            "systems",
+            "roles/unit_systems.html",
+        ),
+        ROLES_TAB,
+        HISTORY_TAB,
+    )
+
+    def overview_context(self):
+        user, unit = self.request.user, self.object
+        return {
+            "facts": field_facts(
+                unit, ("name", "parent", "local_code", "ean", "external_reference")
+            ),
+            "children": unit.children.visible_to(user).order_by("name"),
+            "persons": unit.persons.visible_to(user).order_by("name"),
+        }
+
+    def systems_context(self):
+        user, unit = self.request.user, self.object
+        return {
+            "responsible_usages": unit.responsible_for_usages.visible_to(user)
+            .select_related("system")
+            .order_by("system__name"),
+            "used_usages": unit.used_systems.visible_to(user)
+            .select_related("system")
+            .order_by("system__name"),
+            "contracts": unit.responsible_for_contracts.visible_to(user)
+            .select_related("supplier")
+            .order_by("name"),
+        }
+
+
+class OrganisationUnitCreateView(ObjectCreateView):
+    model = OrganisationUnit
+    form_class = OrganisationUnitForm
+
+    def save(self, form):
+        return unit_create(
+            actor=self.request.user, organisation=self.organisation, **form.field_data()
+        )
+
+
+class OrganisationUnitUpdateView(ObjectUpdateView):
+    model = OrganisationUnit
+    form_class = OrganisationUnitForm
+
+    def save(self, form):
+        return unit_update(actor=self.request.user, unit=self.object, data=form.field_data())
+
+
+class OrganisationUnitDeleteView(ObjectDeleteView):
+    model = OrganisationUnit
+
+    def delete(self, obj):
+        unit_delete(actor=self.request.user, unit=obj)
+
+
+class PersonDetailView(TabbedDetailView):
+    model = Person
+    related = ("organisation", "unit")
+    tabs = (
+        overview_tab("roles/person_overview.html"),
+        Tab("ansvar", gettext_lazy("Roller"), "responsibilities", "roles/person_roles.html"),
+        HISTORY_TAB,
+    )
+
+    def overview_context(self):
+        return {
+            "facts": field_facts(
+                self.object,
+                ("name", "title", "email", "phone", "unit", "left_on", "external_reference"),
+            ),
+            "competencies": self.object.competencies.visible_to(self.request.user)
+            .select_related("discipline")
+            .order_by("discipline__name"),
+        }
+
+    def responsibilities_context(self):
+        # One query for the assignments plus one per kind of target (GenericPrefetch).
+        assignments = list(
+            RoleAssignment.objects.visible_to(self.request.user)
+            .filter(person=self.object)
+            .for_list()
+            .order_by("role_type__name", "-start_date")
+        )
+        today = timezone.localdate()
+        return {
+            "held_now": [
+                a
+                for a in assignments
+                if (a.start_date is None or a.start_date <= today)
+                and (a.end_date is None or a.end_date >= today)
+            ],
+            "held_before": [a for a in assignments if a.end_date and a.end_date < today],
+            "held_later": [a for a in assignments if a.start_date and a.start_date > today],
+        }
+
+
+class PersonCreateView(ObjectCreateView):
+    model = Person
+    form_class = PersonForm
+
+    def save(self, form):
+        return person_create(
+            actor=self.request.user, organisation=self.organisation, **form.field_data()
+        )
+
+
+class PersonUpdateView(ObjectUpdateView):
+    model = Person
+    form_class = PersonForm
+
+    def save(self, form):
+        return person_update(actor=self.request.user, person=self.object, data=form.field_data())
+
+
+class PersonDeleteView(ObjectDeleteView):
+    model = Person
+
+
+def _role_target(kind: str, user, uuid):
+    model = role_target_models().get(kind)
+    if model is None or not hasattr(model, "uuid"):
+        raise Http404
+    return get_visible_or_404(model, user, uuid)
+
+
+class RoleAssignmentFormMixin:
+    model = RoleAssignment
+    form_class = RoleAssignmentForm
+    success_tab = "roller"
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "kind": self.kind}
+
+    def success_url_for(self, obj) -> str:
+        return f"{object_url(self.target) or '/'}?tab={self.success_tab}"
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "cancel_url": self.success_url_for(None)}
+
+
+class RoleAssignmentCreateView(RoleAssignmentFormMixin, ObjectCreateView):
+    """Give a person a role on an object (from the object's Roller tab)."""
+
+    def get_parent(self):
+        self.kind = self.kwargs["kind"]
+        self.target = _role_target(self.kind, self.request.user, self.kwargs["uuid"])
+        return self.target
+
+    def save(self, form):
+        return role_assign(actor=self.request.user, target=self.target, **form.field_data())
+
+
+class RoleAssignmentUpdateView(RoleAssignmentFormMixin, ObjectUpdateView):
+    related = ("person", "role_type")
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            assignment = get_visible_or_404(RoleAssignment, request.user, kwargs["uuid"])
+            self.target = assignment.target
+            self.kind = target_kind(self.target)
+        return super().dispatch(request, *args, **kwargs)
+
+    def save(self, form):
+        return update_object(actor=self.request.user, instance=self.object, data=form.field_data())
+
+
+class RoleAssignmentDeleteView(ObjectDeleteView):
+    model = RoleAssignment
+
+    def after_delete_url(self, obj) -> str:
+        return f"{object_url(obj.target) or '/'}?tab=roller"
+
+    def delete(self, obj):
+        delete_object(actor=self.request.user, instance=obj)

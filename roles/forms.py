@@ -1,0 +1,52 @@
+"""Forms for units, persons and role assignments. Choices are scoped to one organisation
+(kitos.detail.ScopedModelForm); the views save through roles.services."""
+
+from __future__ import annotations
+
+from kitos.detail import ScopedModelForm
+
+from .models import OrganisationUnit, Person, RoleAssignment
+
+
+class OrganisationUnitForm(ScopedModelForm):
+    class Meta:
+        model = OrganisationUnit
+        fields = ["name", "parent", "local_code", "ean", "external_reference"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        parents = self.fields["parent"].queryset
+        if self.instance.pk:
+            # A unit cannot move below itself (the service refuses it too).
+            parents = parents.exclude(path__startswith=self.instance.path)
+        self.fields["parent"].queryset = parents.order_by("path")
+        self.fields["parent"].label_from_instance = lambda unit: "\u2003" * unit.depth + unit.name
+
+
+class PersonForm(ScopedModelForm):
+    class Meta:
+        model = Person
+        fields = ["name", "title", "email", "phone", "unit", "left_on", "external_reference"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = self.fields["unit"].queryset.order_by("path")
+
+
+class RoleAssignmentForm(ScopedModelForm):
+    """A person's role on one object; the role types offered are those for that kind of
+    object (standard ones and the organisation's own)."""
+
+    class Meta:
+        model = RoleAssignment
+        fields = ["role_type", "person", "start_date", "end_date", "note"]
+
+    def __init__(self, *args, kind: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["role_type"].queryset = self.fields["role_type"].queryset.filter(
+            applies_to=kind
+        )
+        persons = self.fields["person"].queryset.select_related("unit")
+        if self.instance.pk is None:
+            persons = persons.filter(left_on__isnull=True)
+        self.fields["person"].queryset = persons

@@ -1,0 +1,153 @@
+"""Detail pages of system usages, catalog systems and integrations (tabs, access,
+constant query counts)."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from gdpr.models import DataAssetUsage
+from portfolio.models import KleNumber
+from tests.detail_helpers import DetailChecks, DetailSpec, add_history, tab_url
+from tests.factories import (
+    AgreementFactory,
+    ContractFactory,
+    CoverageFactory,
+    DataAssetFactory,
+    DataCategoryFactory,
+    IntegrationFactory,
+    ItSystemFactory,
+    ProcessingActivityFactory,
+    RoleAssignmentFactory,
+    UsageFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+TODAY = datetime.date.today()
+
+
+def add_usage_rows(usage, count):
+    org = usage.organisation
+    category = DataCategoryFactory()
+    for i in range(count):
+        RoleAssignmentFactory(target=usage)
+        RoleAssignmentFactory(
+            target=usage,
+            start_date=TODAY - datetime.timedelta(days=400),
+            end_date=TODAY - datetime.timedelta(days=i + 1),
+        )
+        CoverageFactory(usage=usage, contract=ContractFactory(organisation=org))
+        asset = DataAssetFactory(organisation=org)
+        asset.categories.add(category)
+        DataAssetUsage.objects.create(asset=asset, usage=usage)
+        ProcessingActivityFactory(organisation=org).usages.add(usage)
+        AgreementFactory(organisation=org).usages.add(usage)
+        IntegrationFactory(organisation=org, source=usage).data_assets.add(asset)
+        IntegrationFactory(organisation=org, target=usage)
+    add_history(usage, count)
+
+
+def add_system_rows(system, count):
+    start = KleNumber.objects.count()
+    for i in range(count):
+        ItSystemFactory(parent=system, owner_organisation=system.owner_organisation)
+        number = KleNumber.objects.create(number=f"{(start + i) % 100:02d}.{i % 100:02d}", title="x")
+        system.kle_numbers.add(number)
+    add_history(system, count)
+
+
+def add_integration_rows(integration, count):
+    org = integration.organisation
+    for _ in range(count):
+        DataAssetFactory(organisation=org).integrations.add(integration)
+        ContractFactory(organisation=org).integrations.add(integration)
+    add_history(integration, count)
+
+
+class TestUsageDetail(DetailChecks):
+    spec = DetailSpec(
+        "usage",
+        make=lambda org: UsageFactory(organisation=org, local_name="Opus Løn"),
+        add_rows=add_usage_rows,
+        tabs=("overblik", "kontrakter", "data", "roller", "integrationer", "historik"),
+    )
+
+
+class TestSystemDetail(DetailChecks):
+    editor_fixture = "admin_user"
+    spec = DetailSpec(
+        "system",
+        make=lambda org: ItSystemFactory(owner_organisation=org, is_local=True),
+        add_rows=add_system_rows,
+        tabs=("overblik", "anvendelser", "historik"),
+    )
+
+
+class TestIntegrationDetail(DetailChecks):
+    spec = DetailSpec(
+        "integration",
+        make=lambda org: IntegrationFactory(organisation=org),
+        add_rows=add_integration_rows,
+        tabs=("overblik", "historik"),
+    )
+
+
+class TestUsageTabs:
+    def test_tabs_show_contracts_data_roles_and_integrations(self, client, org, reader):
+        usage = UsageFactory(organisation=org, local_name="Opus Løn")
+        contract = ContractFactory(organisation=org, name="Lønkontrakt")
+        CoverageFactory(usage=usage, contract=contract, is_main=True)
+        holder = RoleAssignmentFactory(target=usage, person__name="Sara Systemejer")
+        RoleAssignmentFactory(
+            target=usage, person__name="Tidligere Ejer", role_type=holder.role_type,
+            start_date=TODAY - datetime.timedelta(days=100),
+            end_date=TODAY - datetime.timedelta(days=1),
+        )
+        asset = DataAssetFactory(organisation=org, name="Lønsedler")
+        DataAssetUsage.objects.create(asset=asset, usage=usage)
+        IntegrationFactory(organisation=org, source=usage, name="Løn til økonomi")
+        client.force_login(reader)
+        contracts = client.get(tab_url(usage, "kontrakter")).content.decode()
+        assert "Lønkontrakt" in contracts and "Hovedkontrakt" in contracts
+        assert reverse("contract_detail", args=[contract.uuid]) in contracts
+        roles = client.get(tab_url(usage, "roller")).content.decode()
+        assert "Sara Systemejer" in roles and "Tidligere Ejer" in roles
+        assert roles.index("Sara Systemejer") < roles.index("Tidligere")
+        assert "Lønsedler" in client.get(tab_url(usage, "data")).content.decode()
+        integrations = client.get(tab_url(usage, "integrationer")).content.decode()
+        assert "Løn til økonomi" in integrations
+
+    def test_overview_names_the_holders(self, client, org, reader):
+        usage = UsageFactory(organisation=org)
+        RoleAssignmentFactory(target=usage, person__name="Sara Systemejer")
+        client.force_login(reader)
+        assert "Sara Systemejer" in client.get(tab_url(usage, "overblik")).content.decode()
+
+    def test_editor_sees_the_assign_role_button(self, client, org, editor):
+        usage = UsageFactory(organisation=org)
+        client.force_login(editor)
+        html = client.get(tab_url(usage, "roller")).content.decode()
+        assert reverse("roleassignment_create", args=["system_usage", usage.uuid]) in html
+
+    def test_history_shows_field_differences_newest_first(self, client, org, editor):
+        from portfolio.services import usage_update
+
+        usage = UsageFactory(organisation=org, lifecycle="planned")
+        usage_update(actor=editor, usage=usage, data={"lifecycle": "operational"})
+        usage_update(actor=editor, usage=usage, data={"version": "2.0"})
+        client.force_login(editor)
+        html = client.get(tab_url(usage, "historik")).content.decode()
+        assert "Livscyklus" in html and "Planlagt" in html and "I drift" in html
+        assert html.index("2.0") < html.index("Planlagt")  # newest first
+
+    def test_history_is_paginated(self, client, org, reader):
+        usage = UsageFactory(organisation=org)
+        add_history(usage, 30)
+        client.force_login(reader)
+        response = client.get(tab_url(usage, "historik"))
+        assert len(response.context["history"]) == 25
+        assert "side=2" in response.content.decode()
+        assert len(client.get(tab_url(usage, "historik") + "&side=2").context["history"]) == 5

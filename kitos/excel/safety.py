@@ -42,6 +42,9 @@ PROLOG_SCAN_BYTES = 64 * 1024
 
 OLE_SIGNATURE = bytes.fromhex("D0CF11E0A1B11AE1")
 ZIP_SIGNATURES = (b"PK\x03\x04", b"PK\x05\x06")
+# The end of the relationship type URI, transitional and strict OOXML alike (a hyperlink
+# whose address merely contains "externalLink" is not one).
+EXTERNAL_LINK_TYPE = b"relationships/externallink"
 MACRO_CONTENT_TYPES = (b"macroenabled", b"vbaproject", b"ms-office.vbaproject")
 DTD_MARKERS = re.compile(rb"<!DOCTYPE|<!ENTITY|<\x00!\x00D\x00O\x00C\x00T\x00Y\x00P\x00E", re.I)
 
@@ -149,7 +152,7 @@ def _check_package(archive: zipfile.ZipFile, names: dict, filename: str) -> None
     if any(name.startswith("xl/externallinks/") for name in names):
         raise WorkbookRejected(_external_link_message())
     for name, member in names.items():
-        if name.endswith(".rels") and b"externallink" in _read_small(archive, member).lower():
+        if name.endswith(".rels") and EXTERNAL_LINK_TYPE in _read_small(archive, member).lower():
             raise WorkbookRejected(_external_link_message())
     shared_strings = names.get("xl/sharedstrings.xml")
     limit = settings.KITOS_IMPORT_MAX_SHARED_STRINGS_BYTES

@@ -139,6 +139,15 @@ def test_external_link_relationship():
     assert "eksterne links" in rejected(data)
 
 
+def test_ordinary_hyperlinks_are_fine():
+    workbook = openpyxl.Workbook()
+    workbook.active["A1"] = "Leverandørens side"
+    workbook.active["A1"].hyperlink = "https://leverandor.example/docs/externalLink.html"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    check_workbook(buffer.getvalue(), filename="links.xlsx")
+
+
 def test_too_many_members():
     parts = {f"xl/media/image{number}.png": b"x" for number in range(safety.MAX_MEMBERS)}
     assert "dele" in rejected(repacked(plain_workbook(), add=parts))

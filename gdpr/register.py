@@ -4,12 +4,10 @@ Datatilsynet (the printable page and the Excel export read the same rows)."""
 
 from __future__ import annotations
 
-import datetime
 import functools
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from io import BytesIO
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -18,10 +16,8 @@ from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
 
+from kitos.excel.writer import SheetData, build_workbook
 from kitos.services import create_object, update_object
 from kitos.tenancy import EDITOR, has_role
 from portfolio.kle import StandardActivity, load_kle, read_kl_list
@@ -404,42 +400,32 @@ def register_columns() -> list[Column]:
 
 
 
-def cell_value(value):
-    """A value as a cell holds it. Text is always text: a purpose starting with "=" or
-    "+" must never become a formula when the DPO opens the file."""
-    if value is None:
-        return ""
-    if isinstance(value, (datetime.date, int, float)):
-        return value
-    return str(value)
-
-
-def register_workbook(entries: list[RegisterEntry], *, organisation, today) -> bytes:
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = _("Fortegnelse")[:31]
+def register_workbook(
+    entries: list[RegisterEntry], *, organisation, today, dpo: list[RoleAssignment]
+) -> bytes:
+    """The register as one sheet, one row per activity, with the controller, the DPO and
+    the date on the help sheet. Written by kitos' Excel writer, so no text a user typed
+    ever becomes a formula, and the import reads the sheet back."""
     columns = register_columns()
-    sheet.append([
-        _("Fortegnelse over behandlingsaktiviteter – %(organisation)s – %(date)s")
-        % {"organisation": organisation.name, "date": f"{today:%d-%m-%Y}"}
-    ])
-    sheet["A1"].font = Font(bold=True, size=14)
-    sheet.append([header for header, _value, _width in columns])
-    for cell in sheet[2]:
-        cell.font = Font(bold=True)
-    for entry in entries:
-        sheet.append([cell_value(value(entry)) for _header, value, _width in columns])
-        for cell in sheet[sheet.max_row]:
-            if isinstance(cell.value, str):
-                # openpyxl turns any text starting with "=" into a formula; say it is text.
-                cell.data_type = "s"
-            elif isinstance(cell.value, datetime.date):
-                cell.number_format = "DD-MM-YYYY"
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
-    for index, (_header, _value, width) in enumerate(columns, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    sheet.freeze_panes = "C3"
-    sheet.auto_filter.ref = f"A2:{get_column_letter(len(columns))}{max(sheet.max_row, 2)}"
-    buffer = BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    sheet = SheetData(
+        title=_("Fortegnelse"),
+        headers=[header for header, _value, _width in columns],
+        rows=([value(entry) for _header, value, _width in columns] for entry in entries),
+        column_widths={index: width for index, (_h, _v, width) in enumerate(columns)},
+    )
+    controller = organisation.name + (f", CVR {organisation.cvr}" if organisation.cvr else "")
+    officers = ", ".join(
+        f"{h.person.name} ({h.person.email})" if h.person.email else h.person.name for h in dpo
+    )
+    return build_workbook(
+        [sheet],
+        help_title=_("Fortegnelse over behandlingsaktiviteter – %(organisation)s")
+        % {"organisation": organisation.name},
+        help_rows=[
+            (_("Dataansvarlig"), controller),
+            (_("Databeskyttelsesrådgiver"), officers or _("Ikke udpeget i kitos")),
+            (_("Dato"), today),
+            (_("Grundlag"), _("Databeskyttelsesforordningens artikel 30, stk. 1")),
+            (_("Behandlingsaktiviteter"), len(entries)),
+        ],
+    )

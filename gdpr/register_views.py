@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -18,6 +18,7 @@ from django.views import View
 from django.views.generic import DetailView, TemplateView
 
 from contracts.models import Contract
+from kitos.excel.writer import workbook_response
 from kitos.tenancy import EDITOR, active_organisation, has_role
 from portfolio.models import SystemUsage
 from roles.models import Organisation
@@ -82,14 +83,11 @@ class RegisterExportView(OrganisationPageMixin, View):
             register.register_entries(request.user, self.organisation),
             organisation=self.organisation,
             today=today,
+            dpo=register.organisation_dpo(request.user, self.organisation),
         )
-        response = HttpResponse(
-            content,
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        return workbook_response(
+            content, f"fortegnelse-{self.organisation.slug}-{today:%Y-%m-%d}.xlsx"
         )
-        filename = f"fortegnelse-{self.organisation.slug}-{today:%Y-%m-%d}.xlsx"
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
-        return response
 
 
 class RegisterAdoptView(OrganisationPageMixin, TemplateView):

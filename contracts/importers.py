@@ -234,9 +234,6 @@ class CostLineSpec(EntitySpec):
             values["kind"] = choices.CostKind.OPERATION
         return []
 
-    def reference_texts(self, obj, lookup):
-        return [str(obj)]
-
 
 SUPPLIERS = SupplierSpec()
 CONTRACTS = ContractSpec()

@@ -68,6 +68,7 @@ from .spec import (
     columns_by_header,
     key_part,
 )
+from .writer import SERVICE_SHEETS
 
 # Importable entities in dependency order: everything an entity references comes first.
 ENTITY_SPECS: list[EntitySpec] = [
@@ -264,6 +265,8 @@ def _recognise(sheets, report: ImportReport) -> list[SheetPlan]:
     header_maps = {spec.key: columns_by_header(spec.all_columns()) for spec in ENTITY_SPECS}
     plans = []
     for sheet in sheets:
+        if sheet.name in SERVICE_SHEETS:
+            continue  # kitos' own help, lists and error sheets
         if sheet.hidden:
             report.add_warning(Issue(sheet.name, None, None, None, _(
                 "Arket er skjult og er ikke importeret.")))

@@ -87,8 +87,9 @@ class Reference:
         )
 
     def reference_texts(self, obj, lookup) -> list[str]:
-        """Every text that names `obj`, the preferred one first."""
-        return [obj.name]
+        """Every text that names `obj`, the preferred one first (none: not referenced)."""
+        name = getattr(obj, "name", None)
+        return [name] if name else []
 
     def prefer(self, candidates: list):
         """Which of several objects with the same name a reference means (None: ask)."""

@@ -377,50 +377,81 @@ def gap_counts(*, user, organisation, unit=None, today=None) -> dict[str, int]:
 
 
 @dataclass
-class HeatMap:
-    """Counts per rule and per row. The rows are the units right below the chosen unit
-    (the top-level units for the whole organisation), each with its subtree, plus one
-    row (key None) for objects on the chosen unit itself or, for the whole
-    organisation, without a unit."""
+class Breakdown:
+    """What a count per unit is broken down by: the units right below the chosen unit
+    (each with its subtree), plus the chosen unit itself. For the whole organisation the
+    top-level units — or, when the tree has one root (the municipality itself), the
+    units below it (the forvaltninger) with the root itself — plus objects without a
+    unit (key None)."""
 
     units: list
-    counts: dict  # rule key -> {unit id or None: count}
+    own_unit: OrganisationUnit | None  # whose own objects are counted apart
+    with_unitless: bool  # the whole organisation: objects without a unit are a row
+
+    def bucket(self, unit_field: str) -> Case:
+        """The key of the row an object is counted in (a unit id, or None)."""
+        whens = [
+            When(**{f"{unit_field}__path__startswith": unit.path}, then=Value(unit.pk))
+            for unit in self.units
+            if unit.path
+        ]
+        if self.own_unit is not None:
+            whens.append(When(**{unit_field: self.own_unit}, then=Value(self.own_unit.pk)))
+        return Case(*whens, default=Value(None), output_field=IntegerField())
+
+    @property
+    def keys(self) -> list:
+        keys = [unit.pk for unit in self.units]
+        if self.own_unit is not None:
+            keys.append(self.own_unit.pk)
+        if self.with_unitless:
+            keys.append(None)
+        return keys
+
+
+def breakdown(*, user, organisation, unit=None) -> Breakdown:
+    """The rows of a count per unit (see Breakdown): one query."""
+    units = OrganisationUnit.objects.visible_to(user).filter(organisation=organisation)
+    if unit is not None:
+        return Breakdown(list(units.filter(parent=unit).order_by("name")), unit, False)
+    top = list(
+        units.filter(Q(parent__isnull=True) | Q(parent__parent__isnull=True)).order_by("name")
+    )
+    roots = [u for u in top if u.parent_id is None]
+    if len(roots) == 1:
+        return Breakdown([u for u in top if u.parent_id == roots[0].pk], roots[0], True)
+    return Breakdown(roots, None, True)
+
+
+@dataclass
+class HeatMap:
+    """Counts per rule and per row of a Breakdown."""
+
+    breakdown: Breakdown
+    counts: dict  # rule key -> {row key: count}
     totals: dict  # rule key -> count
 
-    def row(self, unit_id) -> list[int]:
-        return [self.counts[rule.key].get(unit_id, 0) for rule in RULES]
-
-
-def _bucket(unit_field: str, units: Iterable[OrganisationUnit]) -> Case:
-    """The id of the unit among `units` whose subtree holds the object's unit."""
-    whens = [
-        When(**{f"{unit_field}__path__startswith": unit.path}, then=Value(unit.pk))
-        for unit in units
-        if unit.path
-    ]
-    return Case(*whens, default=Value(None), output_field=IntegerField())
+    @property
+    def units(self) -> list:
+        return self.breakdown.units
 
 
 def gap_counts_by_unit(*, user, organisation, unit=None, today=None) -> HeatMap:
-    """Counts per rule and per unit below `unit` (see HeatMap): one query for the units
-    and one grouped query per rule, whatever the number of objects."""
-    units = list(
-        OrganisationUnit.objects.visible_to(user)
-        .filter(organisation=organisation, parent=unit)
-        .order_by("name")
-    )
+    """Counts per rule and per unit below `unit` (see Breakdown): one query for the
+    units and one grouped query per rule, whatever the number of objects."""
+    rows_by = breakdown(user=user, organisation=organisation, unit=unit)
     counts, totals = {}, {}
     for rule in RULES:
         rows = (
             offending(rule, user=user, organisation=organisation, unit=unit, today=today)
-            .annotate(gap_bucket=_bucket(rule.unit_field, units))
+            .annotate(gap_bucket=rows_by.bucket(rule.unit_field))
             .order_by()
             .values("gap_bucket")
             .annotate(n=Count("pk"))
         )
         counts[rule.key] = {row["gap_bucket"]: row["n"] for row in rows}
         totals[rule.key] = sum(counts[rule.key].values())
-    return HeatMap(units=units, counts=counts, totals=totals)
+    return HeatMap(breakdown=rows_by, counts=counts, totals=totals)
 
 
 def rules_for(model) -> list[Rule]:

@@ -5,6 +5,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from gdpr import gap_views
 from portfolio import kle_views
 
 from . import import_views, notifications, views
@@ -12,6 +13,34 @@ from .api import token_views
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
+    path(
+        "oversigt/",
+        views.ActiveOrganisationRedirectView.as_view(route="dashboard"),
+        name="dashboard_active",
+    ),
+    path(
+        "organisationer/<slug:slug>/oversigt/", views.DashboardView.as_view(), name="dashboard"
+    ),
+    path(
+        "mangler/",
+        views.ActiveOrganisationRedirectView.as_view(route="gap_overview"),
+        name="gap_overview_active",
+    ),
+    path(
+        "organisationer/<slug:slug>/mangler/",
+        gap_views.GapOverviewView.as_view(),
+        name="gap_overview",
+    ),
+    path(
+        "organisationer/<slug:slug>/mangler/<slug:key>/",
+        gap_views.GapRuleView.as_view(),
+        name="gap_rule",
+    ),
+    path("min-side/", views.MyPageView.as_view(), name="my_page"),
+    path("soeg/", views.SearchView.as_view(), name="search"),
+    path(
+        "organisation/skift/", views.SwitchOrganisationView.as_view(), name="switch_organisation"
+    ),
     path("healthz", views.healthz, name="healthz"),
     path(
         "konto/log-ind/",

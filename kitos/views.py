@@ -1,4 +1,5 @@
-"""Project-level views: the home page and the health check."""
+"""Project-level views: the home page, the dashboard per forvaltning, my page, the
+global search, the organisation switcher and the health check."""
 
 from __future__ import annotations
 
@@ -6,8 +7,13 @@ import logging
 
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db import connection
-from django.http import JsonResponse
+from django.http import HttpResponseRedirect, JsonResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
+from django.views import View
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django.views.defaults import page_not_found
@@ -15,7 +21,10 @@ from django.views.generic import TemplateView
 
 from roles.models import Organisation
 
+from . import my_page, search
+from .dashboard import ForvaltningScopeMixin, build_dashboard
 from .tasks import ping
+from .tenancy import active_organisation, set_active_organisation
 
 WORKER_PING_TIMEOUT = 5
 logger = logging.getLogger(__name__)
@@ -32,6 +41,113 @@ class HomeView(LoginRequiredMixin, TemplateView):
             self.request.user
         ).with_counts()
         return context
+
+
+class ActiveOrganisationRedirectView(LoginRequiredMixin, View):
+    """``/oversigt/`` and the like: the page of the organisation the user works in (the
+    header's switcher), keeping the query string."""
+
+    route = ""
+
+    def get(self, request, *args, **kwargs):
+        organisation = active_organisation(request)
+        if organisation is None:
+            return redirect("home")
+        url = reverse(self.route, args=[organisation.slug])
+        query = request.GET.urlencode()
+        return HttpResponseRedirect(f"{url}?{query}" if query else url)
+
+
+class DashboardView(ForvaltningScopeMixin, TemplateView):
+    """The dashboard of an organisation or a forvaltning (a unit with its subtree)."""
+
+    template_name = "kitos/dashboard.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["dashboard"] = build_dashboard(
+            request=self.request,
+            organisation=self.organisation,
+            unit=self.unit,
+            today=timezone.localdate(),
+        )
+        return context
+
+
+class MyPageView(LoginRequiredMixin, TemplateView):
+    """The logged-in user's own responsibilities in the active organisation."""
+
+    template_name = "kitos/my_page.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        organisation = active_organisation(self.request)
+        context["organisation"] = organisation
+        context["page"] = (
+            None
+            if organisation is None
+            else my_page.build(
+                user=self.request.user, organisation=organisation, today=timezone.localdate()
+            )
+        )
+        return context
+
+
+class SearchView(LoginRequiredMixin, TemplateView):
+    """Global search (``?q=``), results grouped by kind."""
+
+    template_name = "kitos/search.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        query = search.normalise(self.request.GET.get("q", ""))
+        context["query"] = query
+        context["too_short"] = bool(query) and len(query) < search.MIN_LENGTH
+        context["groups"] = (
+            search.search(
+                request=self.request,
+                query=query,
+                organisation=active_organisation(self.request),
+            )
+            if len(query) >= search.MIN_LENGTH
+            else []
+        )
+        context["total"] = sum(group.total for group in context["groups"])
+        return context
+
+
+class SwitchOrganisationView(LoginRequiredMixin, View):
+    """The header's organisation switcher (POST): work in another of the user's
+    organisations. One the user may not see is 404."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        organisation = get_object_or_404(
+            Organisation.objects.visible_to(request.user),
+            slug=request.POST.get("organisation", ""),
+        )
+        set_active_organisation(request, organisation)
+        target = request.POST.get("next", "")
+        if not url_has_allowed_host_and_scheme(
+            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
+            target = reverse("home")
+        return HttpResponseRedirect(_after_switch(target, organisation))
+
+
+def _after_switch(target: str, organisation) -> str:
+    """Pages that name an organisation in their path (``/organisationer/<slug>/...``)
+    follow the switch to the same page of the new organisation; a unit of the old one
+    (``?within=``) means nothing there and is dropped."""
+    prefix = "/organisationer/"
+    if not target.startswith(prefix):
+        return target
+    rest = target[len(prefix):].split("/", 1)
+    if len(rest) < 2:
+        return target
+    path = rest[1].split("?", 1)[0]
+    return f"{prefix}{organisation.slug}/{path}"
 
 
 @never_cache

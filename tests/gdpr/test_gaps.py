@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.urls import reverse
 
 from gdpr.gaps import RULES, gap_counts, gap_counts_by_unit, gaps_for_object, gaps_for_objects
 from gdpr.models import DataAssetUsage, DataCategory
@@ -23,6 +24,7 @@ from tests.factories import (
     UnitFactory,
     UsageFactory,
 )
+from tests.helpers import count_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -277,7 +279,8 @@ def test_counts_within_a_unit_include_its_subtree(org, editor):
 
     inside = gap_counts_by_unit(user=editor, organisation=org, unit=forvaltning, today=TODAY)
     assert inside.units == [afdeling]
-    assert inside.counts[key] == {afdeling.pk: 1, None: 1}
+    assert inside.breakdown.own_unit == forvaltning
+    assert inside.counts[key] == {afdeling.pk: 1, forvaltning.pk: 1}
 
 
 def test_gaps_for_objects_is_one_query_per_rule(org, django_assert_max_num_queries):
@@ -292,3 +295,109 @@ def test_gaps_for_objects_is_one_query_per_rule(org, django_assert_max_num_queri
     assert all(
         "usage-without-system-owner" in {r.key for r in found[(type(u), u.pk)]} for u in usages
     )
+
+
+# -- pages ------------------------------------------------------------------------------
+def overview(org, query=""):
+    return reverse("gap_overview", args=[org.slug]) + (f"?{query}" if query else "")
+
+
+def rule_page(org, key, query=""):
+    return reverse("gap_rule", args=[org.slug, key]) + (f"?{query}" if query else "")
+
+
+def test_pages_need_login(client, org):
+    for path in (overview(org), rule_page(org, "oversight-overdue"),
+                 reverse("gap_overview_active")):
+        response = client.get(path)
+        assert response.status_code == 302 and response.url.startswith(reverse("login"))
+
+
+def test_other_organisations_overview_is_404(client, org, other_org, outsider, editor):
+    client.force_login(outsider)
+    assert client.get(overview(org)).status_code == 404
+    assert client.get(rule_page(org, "contract-without-owner")).status_code == 404
+    client.force_login(editor)
+    foreign_unit = UnitFactory(organisation=other_org)
+    assert client.get(overview(org, f"within={foreign_unit.uuid}")).status_code == 404
+    assert client.get(rule_page(org, "no-such-rule")).status_code == 404
+
+
+def test_reader_sees_counts_links_and_no_write(client, org, other_org, reader):
+    skoler = UnitFactory(organisation=org, name="Skoler")
+    UsageFactory(organisation=org, responsible_unit=skoler)
+    UsageFactory(organisation=org)
+    UsageFactory(organisation=other_org)
+    client.force_login(reader)
+    response = client.get(overview(org))
+    assert response.status_code == 200
+    row = next(r for r in response.context["rows"] if r["rule"].key == "usage-without-system-owner")
+    assert row["total"] == 2
+    assert [c["count"] for c in row["cells"]] == [1, 1]  # Skoler, without a unit
+    html = response.content.decode()
+    assert rule_page(org, "usage-without-system-owner", f"within={skoler.uuid}") in html
+    assert rule_page(org, "usage-without-system-owner", "without_unit=1") in html
+    assert client.post(overview(org)).status_code == 405
+
+
+def test_rule_page_lists_offending_objects_with_fix_links(client, org, editor):
+    skoler = UnitFactory(organisation=org, name="Skoler")
+    bad = UsageFactory(organisation=org, responsible_unit=skoler)
+    owned_usage(org, responsible_unit=skoler)
+    unitless = UsageFactory(organisation=org)
+    client.force_login(editor)
+    response = client.get(rule_page(org, "usage-without-system-owner"))
+    items = response.context["items"]
+    assert {item["object"] for item in items} == {bad, unitless}
+    html = response.content.decode()
+    assert reverse("usage_detail", args=[bad.uuid]) in html
+    assert "Udpeg en systemejer." in html
+    within = client.get(rule_page(org, "usage-without-system-owner", f"within={skoler.uuid}"))
+    assert [item["object"] for item in within.context["items"]] == [bad]
+    without = client.get(rule_page(org, "usage-without-system-owner", "without_unit=1"))
+    assert [item["object"] for item in without.context["items"]] == [unitless]
+
+
+def test_direct_cell_counts_the_unit_itself(client, org, editor):
+    forvaltning = UnitFactory(organisation=org, name="Børn og Unge")
+    skoler = UnitFactory(organisation=org, parent=forvaltning, name="Skoler")
+    on_forvaltning = ContractFactory(organisation=org, responsible_unit=forvaltning)
+    ContractFactory(organisation=org, responsible_unit=skoler)
+    client.force_login(editor)
+    response = client.get(overview(org, f"within={forvaltning.uuid}"))
+    assert [c[0] for c in response.context["columns"]] == ["Skoler", "Børn og Unge selv"]
+    query = f"within={forvaltning.uuid}&direct=1"
+    page = client.get(rule_page(org, "contract-without-owner", query))
+    assert [item["object"] for item in page.context["items"]] == [on_forvaltning]
+
+
+def _populate(org, n):
+    units = [UnitFactory(organisation=org) for _ in range(3)]
+    for i in range(n):
+        usage = with_personal_data(UsageFactory(organisation=org, responsible_unit=units[i % 3]))
+        ContractFactory(organisation=org, responsible_unit=units[i % 3])
+        activity = ProcessingActivityFactory(organisation=org, responsible_unit=units[i % 3])
+        activity.usages.add(usage)
+        activity.data_categories.add(category("cpr"))
+        AgreementFactory(organisation=org, next_oversight_date=TODAY - DAY,
+                         third_country_transfer=True)
+
+
+def test_overview_query_count_is_the_same_for_5_and_50_objects(client, org, editor):
+    client.force_login(editor)
+    _populate(org, 5)
+    count_queries(client, overview(org))
+    few = count_queries(client, overview(org))
+    _populate(org, 45)
+    many = count_queries(client, overview(org))
+    assert few == many
+
+
+def test_rule_page_query_count_is_the_same_for_5_and_50_objects(client, org, editor):
+    client.force_login(editor)
+    _populate(org, 5)
+    path = rule_page(org, "personal-data-without-agreement")
+    count_queries(client, path)
+    few = count_queries(client, path)
+    _populate(org, 45)
+    assert count_queries(client, path) == few

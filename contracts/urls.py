@@ -5,6 +5,8 @@ from django.urls import path
 from . import views
 
 urlpatterns = [
+    path("kontrakter/", views.ContractListView.as_view(), name="contract_list"),
+    path("leverandoerer/", views.SupplierListView.as_view(), name="supplier_list"),
     path(
         "kontrakter/<uuid:uuid>/", views.ContractDetailView.as_view(), name="contract_detail"
     ),

@@ -29,14 +29,18 @@ from kitos.detail import (
     VisibleObjectMixin,
     overview_tab,
 )
+from kitos.lists import ListView, unit_options
 from roles.models import Person, RoleAssignment
 
+from . import tables
+from .filtersets import ContractFilterSet, SupplierFilterSet
 from .models import (
     AlertDelivery,
     Contract,
     ContractCoverage,
     ContractSubscription,
     CostLine,
+    Supplier,
 )
 from .services import contract_subscribe, contract_unsubscribe
 
@@ -200,3 +204,35 @@ class ContractSubscriptionView(VisibleObjectMixin, View):
             contract_unsubscribe(actor=request.user, contract=contract, person=person)
             messages.success(request, _("Du får ikke længere varsler om denne kontrakt."))
         return redirect("contract_detail", uuid=contract.uuid)
+
+
+# -- lists (kitos/lists.py) --------------------------------------------------------------
+
+
+def _supplier_options(request):
+    """Suppliers of the contracts the user may see (not the whole shared catalog)."""
+    contracts = Contract.objects.visible_to(request.user)
+    return Supplier.objects.visible_to(request.user).filter(
+        pk__in=contracts.values("supplier")
+    ).values_list("uuid", "name")
+
+
+class ContractListView(ListView):
+    model = Contract
+    filterset_class = ContractFilterSet
+    columns = tables.CONTRACT_COLUMNS
+    title = gettext_lazy("Kontrakter")
+    create_label = gettext_lazy("Ny kontrakt")
+    export_entity = "contracts"
+    filter_options = {"supplier": _supplier_options, "responsible_unit": unit_options}
+    panel_first = ("status", "supplier", "responsible_unit", "notice_deadline", "next_end")
+
+
+class SupplierListView(ListView):
+    model = Supplier
+    filterset_class = SupplierFilterSet
+    columns = tables.SUPPLIER_COLUMNS
+    title = gettext_lazy("Leverandører")
+    create_label = gettext_lazy("Ny leverandør")
+    export_entity = "suppliers"
+

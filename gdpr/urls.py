@@ -45,6 +45,17 @@ urlpatterns = [
     ),
 ]
 
+# Lists (kitos/lists.py).
+urlpatterns += [
+    path("dataaktiver/", views.DataAssetListView.as_view(), name="dataasset_list"),
+    path(
+        "behandlingsaktiviteter/",
+        views.ProcessingActivityListView.as_view(),
+        name="processingactivity_list",
+    ),
+    path("databehandleraftaler/", views.AgreementListView.as_view(), name="agreement_list"),
+]
+
 # Detail pages and forms (kitos/detail.py).
 from . import detail_views  # noqa: E402
 

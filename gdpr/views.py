@@ -5,11 +5,17 @@ from __future__ import annotations
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from contracts.views import Deadline, roles_and_alerts
-from kitos.detail import HISTORY_TAB, ROLES_TAB, TabbedDetailView, overview_tab
+from kitos.detail import (
+    HISTORY_TAB,
+    ROLES_TAB,
+    TabbedDetailView,
+    overview_tab,
+)
 
-from .models import DataProcessingAgreement, OversightRecord, SubProcessor
+from .models import DataProcessingAgreement, OversightRecord, ProcessingActivity, SubProcessor
 
 
 class AgreementDetailView(TabbedDetailView):
@@ -43,3 +49,65 @@ class AgreementDetailView(TabbedDetailView):
         )
         context["usages"] = agreement.usages.visible_to(user).select_related("system")
         return context
+
+
+# -- lists (kitos/lists.py) --------------------------------------------------------------
+
+from kitos.lists import ListView, unit_options  # noqa: E402
+
+from . import tables  # noqa: E402
+from .filtersets import (  # noqa: E402
+    DataAssetFilterSet,
+    DataProcessingAgreementFilterSet,
+    ProcessingActivityFilterSet,
+)
+from .models import DataAsset, DataCategory  # noqa: E402
+
+
+def _category_options(request):
+    return DataCategory.objects.visible_to(request.user).values_list("uuid", "name")
+
+
+def _processor_options(request):
+    from contracts.models import Supplier
+
+    agreements = DataProcessingAgreement.objects.visible_to(request.user)
+    return Supplier.objects.visible_to(request.user).filter(
+        pk__in=agreements.values("processor")
+    ).values_list("uuid", "name")
+
+
+class DataAssetListView(ListView):
+    model = DataAsset
+    filterset_class = DataAssetFilterSet
+    columns = tables.DATA_ASSET_COLUMNS
+    title = gettext_lazy("Dataaktiver")
+    create_label = gettext_lazy("Nyt dataaktiv")
+    export_entity = "data_assets"
+    filter_options = {"owning_unit": unit_options, "category": _category_options}
+
+
+class ProcessingActivityListView(ListView):
+    model = ProcessingActivity
+    filterset_class = ProcessingActivityFilterSet
+    columns = tables.PROCESSING_ACTIVITY_COLUMNS
+    title = gettext_lazy("Behandlingsaktiviteter")
+    create_label = gettext_lazy("Ny behandlingsaktivitet")
+    export_entity = "processing_activities"
+    filter_options = {
+        "responsible_unit": unit_options,
+        "within": unit_options,
+        "data_category": _category_options,
+    }
+    panel_first = ("within", "has_legal_basis", "dpia_needed", "risk_level")
+
+
+class AgreementListView(ListView):
+    model = DataProcessingAgreement
+    filterset_class = DataProcessingAgreementFilterSet
+    columns = tables.AGREEMENT_COLUMNS
+    title = gettext_lazy("Databehandleraftaler")
+    create_label = gettext_lazy("Ny databehandleraftale")
+    export_entity = "agreements"
+    filter_options = {"processor": _processor_options}
+    panel_first = ("oversight_overdue", "next_oversight_date", "processor")

@@ -50,4 +50,4 @@ class ItSystemQuerySet(SharedCatalogQuerySet):
 
 class IntegrationQuerySet(ScopedQuerySet):
     def for_list(self):
-        return self.select_related("organisation", "source", "target")
+        return self.select_related("organisation", "source__system", "target__system")

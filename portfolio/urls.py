@@ -67,3 +67,10 @@ urlpatterns += [
         name="integration_delete",
     ),
 ]
+
+# Lists (kitos/lists.py).
+urlpatterns += [
+    path("systemer/", views.SystemUsageListView.as_view(), name="usage_list"),
+    path("systemer/katalog/", views.ItSystemListView.as_view(), name="system_list"),
+    path("integrationer/", views.IntegrationListView.as_view(), name="integration_list"),
+]

@@ -1,1 +1,53 @@
 """Portfolio pages."""
+
+from django.utils.translation import gettext_lazy
+
+# -- lists (kitos/lists.py) --------------------------------------------------------------
+from kitos.lists import ListView, unit_options  # noqa: E402
+
+from . import tables  # noqa: E402
+from .filtersets import (  # noqa: E402
+    IntegrationFilterSet,
+    ItSystemFilterSet,
+    SystemUsageFilterSet,
+)
+from .models import Integration, ItSystem, SystemUsage
+
+
+def _rights_holder_options(request):
+    from contracts.models import Supplier  # contracts depends on portfolio
+
+    systems = ItSystem.objects.visible_to(request.user)
+    return Supplier.objects.visible_to(request.user).filter(
+        pk__in=systems.values("rights_holder")
+    ).values_list("uuid", "name")
+
+
+class ItSystemListView(ListView):
+    model = ItSystem
+    filterset_class = ItSystemFilterSet
+    columns = tables.SYSTEM_COLUMNS
+    title = gettext_lazy("Systemkatalog")
+    create_label = gettext_lazy("Nyt system i kataloget")
+    export_entity = "systems"
+    filter_options = {"rights_holder": _rights_holder_options}
+
+
+class SystemUsageListView(ListView):
+    model = SystemUsage
+    filterset_class = SystemUsageFilterSet
+    columns = tables.USAGE_COLUMNS
+    title = gettext_lazy("Systemer")
+    create_label = gettext_lazy("Ny systemanvendelse")
+    export_entity = "usages"
+    filter_options = {"responsible_unit": unit_options, "within": unit_options}
+    panel_first = ("within", "lifecycle", "criticality", "has_system_owner")
+
+
+class IntegrationListView(ListView):
+    model = Integration
+    filterset_class = IntegrationFilterSet
+    columns = tables.INTEGRATION_COLUMNS
+    title = gettext_lazy("Integrationer")
+    create_label = gettext_lazy("Ny integration")
+    export_entity = "integrations"

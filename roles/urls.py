@@ -54,3 +54,10 @@ urlpatterns += [
         name="roleassignment_delete",
     ),
 ]
+
+# Lists (kitos/lists.py).
+urlpatterns += [
+    path("organisation/enheder/", views.OrganisationUnitListView.as_view(), name="unit_list"),
+    path("personer/", views.PersonListView.as_view(), name="person_list"),
+    path("roller/", views.RoleAssignmentListView.as_view(), name="roleassignment_list"),
+]

@@ -1,0 +1,67 @@
+"""Columns of the contract and supplier lists (kitos/lists.py)."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from kitos.lists import Column, count_of, role_holders
+
+
+def _visible_contracts(context):
+    from .models import Contract
+
+    return Contract.objects.visible_to(context.user)
+
+
+CONTRACT_COLUMNS = (
+    Column("name", _("Navn"), "name", sort="name"),
+    Column("supplier", _("Leverandør"), "supplier.name", sort="supplier__name"),
+    Column("status", _("Status"), "get_status_display", sort="status"),
+    Column("next_end", _("Næste ophør"), "next_end", sort="next_end", kind="date"),
+    Column("notice_deadline", _("Opsigelsesfrist"), "notice_deadline", sort="notice_deadline",
+           kind="deadline"),
+    Column("yearly_cost", _("Årlig udgift (kr.)"), "yearly_cost", sort="yearly_cost",
+           kind="money"),
+    role_holders(key="contract_owner", label=_("Kontraktejer"), role_code="kontraktejer"),
+    Column("contract_number", _("Kontraktnummer"), "contract_number", sort="contract_number",
+           default=False),
+    Column("contract_type", _("Kontrakttype"), "get_contract_type_display",
+           sort="contract_type", default=False),
+    Column("responsible_unit", _("Ansvarlig enhed"), "responsible_unit.name",
+           sort="responsible_unit__name", default=False),
+    Column("retender_start", _("Start på genudbud"), "retender_start", sort="retender_start",
+           kind="deadline", default=False),
+    Column("expiry_date", _("Udløbsdato"), "expiry_date", sort="expiry_date", kind="date",
+           default=False),
+    role_holders(key="contract_manager", label=_("Contract manager"),
+                 role_code="contract-manager", default=False),
+    Column("usages", _("Systemer"), lambda row: [link.usage for link in row.coverage.all()],
+           kind="list", default=False, prefetch=lambda context: ["coverage__usage__system"]),
+    Column("criticality", _("Kritikalitet"), "get_criticality_display", sort="criticality",
+           default=False),
+    Column("procurement_form", _("Udbudsform"), "get_procurement_form_display",
+           sort="procurement_form", default=False),
+    Column("acquisition_cost", _("Anskaffelsespris (kr.)"), "acquisition_cost",
+           sort="acquisition_cost", kind="money", default=False),
+    Column("organisation", _("Organisation"), "organisation.name", sort="organisation__name",
+           default=False),
+    Column("updated_at", _("Ændret"), "updated_at", sort="updated_at", kind="date",
+           default=False),
+)
+
+SUPPLIER_COLUMNS = (
+    Column("name", _("Navn"), "name", sort="name"),
+    Column("cvr", _("CVR-nummer"), "cvr", sort="cvr"),
+    Column("country", _("Land"), "country", sort="country"),
+    Column("contract_count", _("Kontrakter"), "contract_count", sort="contract_count",
+           kind="number",
+           annotate=lambda context: {
+               "contract_count": count_of(_visible_contracts(context), "supplier")
+           }),
+    Column("website", _("Hjemmeside"), "website", default=False),
+    Column("is_local", _("Lokal"), "is_local", sort="is_local", kind="bool", default=False),
+    Column("owner_organisation", _("Ejende organisation"), "owner_organisation.name",
+           sort="owner_organisation__name", default=False),
+    Column("updated_at", _("Ændret"), "updated_at", sort="updated_at", kind="date",
+           default=False),
+)

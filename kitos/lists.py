@@ -1,0 +1,476 @@
+"""The machinery of every list page: scoped rows filtered by the model's FilterSet (the
+same class the API, the export and the dashboards use), sorting by whitelisted columns,
+pagination, columns the user chooses (remembered in ``ListPreference``) and the export of
+the filtered rows to Excel.
+
+An entity's list is a short declaration: a ``ListView`` subclass naming the model, its
+FilterSet and the ``Column``s of ``<app>/tables.py``.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+import django_filters
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.paginator import Paginator
+from django.db.models import Count, F, OuterRef, Prefetch, Subquery
+from django.db.models.functions import Coalesce
+from django.http import HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.cache import patch_vary_headers
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+from django.views import View
+
+from .models import ListPreference
+from .tenancy import active_organisation, has_role, user_organisations
+
+PAGE_SIZES = (25, 50, 100)
+# Deadlines this close are marked "soon" in lists (the alert rules' middle threshold).
+SOON_DAYS = 90
+# Query parameters of the list itself; everything else belongs to the FilterSet.
+LIST_PARAMETERS = ("sort", "page", "page_size", "format")
+# Filters a person never sets in the panel (sync clients use them through the API).
+NOT_IN_PANEL = ("changed_since",)
+
+
+@dataclass(frozen=True)
+class ListContext:
+    """What column hooks may depend on besides the row: the user and today's date."""
+
+    user: object
+    today: datetime.date
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a list.
+
+    ``value`` is a dotted attribute path ("supplier.name", "get_status_display") or a
+    function of the row; ``sort`` the ORM expression the column sorts by (None: not
+    sortable); ``kind`` how the value is shown (text, date, deadline, money, number, bool,
+    list); ``annotate`` and ``prefetch`` are what the rows need for this column, applied
+    only while it is shown (or sorted by), so that hidden columns cost nothing.
+    """
+
+    key: str
+    label: str
+    value: str | Callable
+    sort: str | None = None
+    kind: str = "text"
+    default: bool = True
+    annotate: Callable[[ListContext], dict] | None = None
+    prefetch: Callable[[ListContext], list] | None = None
+
+    @property
+    def numeric(self) -> bool:
+        return self.kind in ("money", "number")
+
+    def cell(self, row, today: datetime.date) -> Cell:
+        value = self.value(row) if callable(self.value) else _resolve(row, self.value)
+        if value in ("", []):
+            value = None
+        return Cell(value=value, kind=self.kind, state=_deadline_state(self.kind, value, today))
+
+
+@dataclass(frozen=True)
+class Cell:
+    value: object
+    kind: str
+    state: str | None = None  # "soon" / "overdue" for deadlines
+
+
+def _resolve(row, path: str):
+    value = row
+    for part in path.split("."):
+        if value is None:
+            return None
+        value = getattr(value, part)
+        if callable(value) and not hasattr(value, "all"):
+            value = value()
+    if hasattr(value, "all"):  # a related manager: its (prefetched) objects
+        return list(value.all())
+    return value
+
+
+def _deadline_state(kind: str, value, today: datetime.date) -> str | None:
+    if kind != "deadline" or not isinstance(value, datetime.date):
+        return None
+    if value < today:
+        return "overdue"
+    if (value - today).days <= SOON_DAYS:
+        return "soon"
+    return None
+
+
+def count_of(queryset, outer: str):
+    """The number of rows of `queryset` whose `outer` is the list's row, as a subquery:
+    unlike Count() over a join, filters on the same relation never multiply it."""
+    return Coalesce(
+        Subquery(
+            queryset.filter(**{outer: OuterRef("pk")})
+            .order_by()
+            .values(outer)
+            .annotate(n=Count("pk"))
+            .values("n")[:1]
+        ),
+        0,
+    )
+
+
+def role_holders(*, key: str, label: str, role_code: str, default: bool = True) -> Column:
+    """The current holders of a standard role (roles/reference.py) on each row, fetched
+    in one query for the whole page; the model needs a ``role_assignments`` relation."""
+    attribute = f"_holders_{key}"
+
+    def prefetch(context: ListContext) -> list:
+        from roles.models import RoleAssignment  # roles depends on nothing; kitos on roles
+
+        assignments = (
+            RoleAssignment.objects.current(context.today)
+            .filter(role_type__code=role_code)
+            .select_related("person")
+            .order_by("person__name", "pk")
+        )
+        return [Prefetch("role_assignments", queryset=assignments, to_attr=attribute)]
+
+    return Column(
+        key=key,
+        label=label,
+        value=lambda row: [assignment.person for assignment in getattr(row, attribute)],
+        kind="list",
+        default=default,
+        prefetch=prefetch,
+    )
+
+
+def unit_options(request) -> list[tuple]:
+    """Filter options: the units the user may see, indented under their parents."""
+    from roles.models import OrganisationUnit
+
+    units = OrganisationUnit.objects.visible_to(request.user).order_by("organisation", "path")
+    return [(unit.uuid, "\u2003" * unit.depth + unit.name) for unit in units]
+
+
+@dataclass(frozen=True)
+class PanelFilter:
+    """One filter of the FilterSet as the panel shows it."""
+
+    name: str
+    label: str
+    widget: str  # checkboxes, select, boolean, daterange, text
+    field: object  # the form's BoundField (errors, value)
+    options: tuple = ()
+    selected: tuple = ()
+    after: str = ""
+    before: str = ""
+
+
+class ListView(LoginRequiredMixin, View):
+    """A list page. Subclasses declare ``model``, ``filterset_class``, ``columns``,
+    ``title`` and, optionally, ``export_entity`` (key of kitos.excel.exporter),
+    ``filter_options`` (filter name → function(request) giving (value, label) pairs for
+    filters by public id), ``panel_first``, ``default_sort`` and ``create_label``."""
+
+    model = None
+    filterset_class = None
+    columns: tuple[Column, ...] = ()
+    title = ""
+    create_label = ""
+    export_entity: str | None = None
+    filter_options: dict[str, Callable] = {}
+    # Filters shown first in the panel, in this order (the rest follow as declared).
+    panel_first: tuple[str, ...] = ()
+    # The column sorted by when the URL names none (default: the first sortable one).
+    default_sort: str | None = None
+    template_name = "kitos/list.html"
+    partial_template_name = "kitos/_list_results.html"
+    # The htmx target the partial replaces.
+    results_id = "list-results"
+
+    # -- names -------------------------------------------------------------------------
+
+    @property
+    def list_key(self) -> str:
+        return self.request.resolver_match.url_name
+
+    def route(self, suffix: str) -> str:
+        return f"{self.list_key.removesuffix('_list')}_{suffix}"
+
+    # -- rows --------------------------------------------------------------------------
+
+    def get_queryset(self):
+        return self.model.objects.visible_to(self.request.user).for_list()
+
+    def get_filterset(self):
+        return self.filterset_class(
+            self.request.GET, queryset=self.get_queryset(), request=self.request
+        )
+
+    def chosen_columns(self) -> list[Column]:
+        by_key = {column.key: column for column in self.columns}
+        preference = (
+            ListPreference.objects.filter(user=self.request.user, list_key=self.list_key)
+            .values_list("columns", flat=True)
+            .first()
+        )
+        # Keys of columns that no longer exist are ignored, not an error.
+        chosen = [by_key[key] for key in preference or () if key in by_key]
+        return chosen or [column for column in self.columns if column.default]
+
+    def sort_column(self) -> tuple[Column, bool]:
+        sortable = [column for column in self.columns if column.sort]
+        requested = self.request.GET.get("sort", "")
+        descending = requested.startswith("-")
+        for column in sortable:
+            if column.key == requested.removeprefix("-"):
+                return column, descending
+        # An unknown key is not an error: the list falls back to its default order.
+        default = self.default_sort or sortable[0].key
+        return next(column for column in sortable if column.key == default), False
+
+    def rows_queryset(self, filterset, shown: list[Column], sort: Column, descending):
+        context = ListContext(user=self.request.user, today=timezone.localdate())
+        queryset = filterset.qs
+        annotations = {}
+        for column in {*shown, sort}:
+            if column.annotate:
+                annotations.update(column.annotate(context))
+        queryset = queryset.annotate(**annotations)
+        for column in shown:
+            if column.prefetch:
+                queryset = queryset.prefetch_related(*column.prefetch(context))
+        expression = F(sort.sort)
+        expression = (
+            expression.desc(nulls_last=True) if descending else expression.asc(nulls_last=True)
+        )
+        # pk last: rows with equal values keep one order from page to page.
+        return queryset.order_by(expression, "pk")
+
+    # -- requests ----------------------------------------------------------------------
+
+    def get(self, request, *args, **kwargs):
+        filterset = self.get_filterset()
+        valid = filterset.is_valid()
+        shown = self.chosen_columns()
+        sort, descending = self.sort_column()
+        queryset = self.rows_queryset(filterset, shown, sort, descending)
+        if not valid:
+            queryset = queryset.none()
+        if request.GET.get("format") == "xlsx" and self.export_entity:
+            if valid:
+                return self.export(queryset)
+            messages.error(request, _("Listen kan ikke eksporteres, før filtrene er rettet."))
+        partial = bool(request.headers.get("HX-Request")) and not request.headers.get(
+            "HX-History-Restore-Request"
+        )
+        context = self.get_context_data(
+            filterset=filterset, queryset=queryset, shown=shown, sort=sort,
+            descending=descending,
+        )
+        context["partial"] = partial
+        template = self.partial_template_name if partial else self.template_name
+        response = TemplateResponse(
+            request, template, context, status=200 if valid else 400
+        )
+        patch_vary_headers(response, ("HX-Request",))
+        return response
+
+    def post(self, request, *args, **kwargs):
+        """Save the columns the user ticked (any member may: it is their own view)."""
+        if request.POST.get("action") == "reset":
+            ListPreference.objects.filter(user=request.user, list_key=self.list_key).delete()
+        else:
+            known = [column.key for column in self.columns]
+            ticked = [key for key in request.POST.getlist("columns") if key in known]
+            if ticked:
+                ListPreference.objects.update_or_create(
+                    user=request.user, list_key=self.list_key, defaults={"columns": ticked}
+                )
+            else:
+                messages.error(request, _("Vælg mindst én kolonne."))
+        # The form posts to the list's own URL, so its query string keeps the filters.
+        return redirect(request.get_full_path())
+
+    def export(self, queryset) -> HttpResponse:
+        from kitos.excel.exporter import export_queryset
+        from kitos.excel.writer import workbook_response
+
+        content = export_queryset(
+            entity=self.export_entity,
+            queryset=queryset,
+            organisation=active_organisation(self.request),
+        )
+        filename = f"{self.export_entity}-{timezone.localdate().isoformat()}.xlsx"
+        return workbook_response(content, filename)
+
+    # -- context -----------------------------------------------------------------------
+
+    def row_url(self, row) -> str:
+        """The row's own page (the first column links to it)."""
+        return reverse(self.route("detail"), kwargs={"uuid": row.uuid})
+
+    def page_size(self) -> int:
+        try:
+            size = int(self.request.GET.get("page_size", PAGE_SIZES[0]))
+        except ValueError:
+            return PAGE_SIZES[0]
+        return size if size in PAGE_SIZES else PAGE_SIZES[0]
+
+    def get_context_data(self, *, filterset, queryset, shown, sort, descending) -> dict:
+        request, today = self.request, timezone.localdate()
+        paginator = Paginator(queryset, self.page_size())
+        page = paginator.get_page(request.GET.get("page"))
+        rows = [
+            {
+                "url": self.row_url(row),
+                "cells": [column.cell(row, today) for column in shown],
+            }
+            for row in page.object_list
+        ]
+        panel = self.panel(filterset)
+        in_panel = {entry.name for entry in panel}
+        return {
+            "view": self,
+            "title": self.title,
+            "list_key": self.list_key,
+            "results_id": self.results_id,
+            "rows": rows,
+            "page": page,
+            "paginator": paginator,
+            "page_range": paginator.get_elided_page_range(page.number, on_each_side=2),
+            "ellipsis": paginator.ELLIPSIS,
+            "page_sizes": PAGE_SIZES,
+            "page_size": paginator.per_page,
+            "headers": self.headers(shown, sort, descending),
+            "column_choices": [
+                {"column": column, "checked": column in shown} for column in self.columns
+            ],
+            "panel": panel,
+            "kept_filters": self.kept_filters(filterset, exclude=in_panel),
+            "filter_errors": not filterset.is_valid(),
+            "filtered": any(
+                key not in LIST_PARAMETERS and value for key, value in request.GET.items()
+            ),
+            "sort": request.GET.get("sort", ""),  # kept when the panel is submitted
+            "create_url": self.create_url(),
+            "create_label": self.create_label,
+            "can_export": bool(self.export_entity),
+        }
+
+    def headers(self, shown, sort, descending) -> list[dict]:
+        headers = []
+        for column in shown:
+            current = column == sort
+            next_descending = current and not descending
+            headers.append({
+                "column": column,
+                "sortable": bool(column.sort),
+                "aria_sort": ("descending" if descending else "ascending") if current else "",
+                "sort_param": f"{'-' if next_descending else ''}{column.key}",
+            })
+        return headers
+
+    def create_url(self) -> str | None:
+        """The "Ny ..." button: for members who may create in the active organisation."""
+        organisation = active_organisation(self.request)
+        edit_role = getattr(self.model, "edit_role", "editor")
+        if organisation is None or not has_role(
+            self.request.user, organisation.pk, at_least=edit_role
+        ):
+            return None
+        try:
+            return reverse(self.route("create"))
+        except NoReverseMatch:
+            return None
+
+    # -- filter panel ------------------------------------------------------------------
+
+    def panel(self, filterset) -> list[PanelFilter]:
+        """The FilterSet's own filters as form controls (the names and values are the
+        FilterSet's, so the panel, the API and the dashboards' links agree)."""
+        entries = []
+        form = filterset.form
+        data = self.request.GET
+        names = [*self.panel_first, *(n for n in filterset.filters if n not in self.panel_first)]
+        for name in names:
+            filter_ = filterset.filters[name]
+            if name in NOT_IN_PANEL or name == "q":
+                continue
+            widget, options = self.widget_for(name, filter_)
+            if widget is None:
+                continue
+            entries.append(PanelFilter(
+                name=name,
+                label=capfirst(str(filter_.label or name)),
+                widget=widget,
+                field=form[name],
+                options=tuple((str(value), str(label)) for value, label in options),
+                selected=tuple(data.getlist(name)),
+                after=data.get(f"{name}_after", ""),
+                before=data.get(f"{name}_before", ""),
+            ))
+        return entries
+
+    def widget_for(self, name: str, filter_) -> tuple[str | None, Iterable]:
+        if name in self.filter_options:
+            return "select", self.filter_options[name](self.request)
+        if name == "organisation":
+            if len(user_organisations(self.request)) < 2:
+                return None, ()
+            return "select", [(o.uuid, o.name) for o in user_organisations(self.request)]
+        if isinstance(filter_, django_filters.DateFromToRangeFilter):
+            return "daterange", ()
+        if isinstance(filter_, django_filters.BooleanFilter):
+            return "boolean", ()
+        if isinstance(filter_, django_filters.ModelChoiceFilter):
+            field = filter_.field
+            return "select", [
+                (field.prepare_value(obj), field.label_from_instance(obj))
+                for obj in field.queryset
+            ]
+        if isinstance(filter_, django_filters.MultipleChoiceFilter | django_filters.ChoiceFilter):
+            choices = filter_.extra.get("choices")
+            if choices:
+                widget = (
+                    "checkboxes"
+                    if isinstance(filter_, django_filters.MultipleChoiceFilter)
+                    else "select"
+                )
+                return widget, choices
+        if isinstance(filter_, django_filters.CharFilter):
+            return "text", ()
+        # Filters by public id without a list of options (person, target, ...) still
+        # work from links (the dashboards use them); they are not typed by hand.
+        return None, ()
+
+    def kept_filters(self, filterset, *, exclude: set[str]) -> list[dict]:
+        """Filters set in the URL that the panel does not show (from a dashboard link):
+        kept as hidden fields when the panel is submitted, and named with a way out."""
+        kept = []
+        names = {
+            f"{name}{suffix}": name
+            for name in filterset.filters
+            for suffix in ("", "_after", "_before", "_min", "_max")
+        }
+        for key in self.request.GET:
+            name = names.get(key)
+            if name is None or name in exclude or name == "q":
+                continue
+            without = self.request.GET.copy()
+            without.pop(key)
+            without.pop("page", None)
+            kept.append({
+                "key": key,
+                "values": self.request.GET.getlist(key),
+                "label": capfirst(str(filterset.filters[name].label or name)),
+                "remove_url": f"{self.request.path}?{without.urlencode()}",
+            })
+        return kept

@@ -1,0 +1,88 @@
+"""Columns of the catalog, usage and integration lists (kitos/lists.py)."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from kitos.lists import Column, count_of, role_holders
+
+
+def _own_usages(context) -> dict:
+    from .models import SystemUsage
+
+    return {"own_usage_count": count_of(SystemUsage.objects.visible_to(context.user), "system")}
+
+
+def _contract_count(context) -> dict:
+    from contracts.models import ContractCoverage  # contracts depends on portfolio
+
+    return {"contract_count": count_of(ContractCoverage.objects.all(), "usage")}
+
+
+SYSTEM_COLUMNS = (
+    Column("name", _("Navn"), "name", sort="name"),
+    Column("rights_holder", _("Rettighedshaver"), "rights_holder.name",
+           sort="rights_holder__name"),
+    Column("business_type", _("Forretningstype"), "get_business_type_display",
+           sort="business_type"),
+    Column("own_usage_count", _("Anvendes af jer"), "own_usage_count", sort="own_usage_count",
+           kind="number", annotate=_own_usages),
+    Column("kle_numbers", _("KLE-numre"), lambda row: [k.number for k in row.kle_numbers.all()],
+           kind="list", default=False),
+    Column("licence_model", _("Licensmodel"), "get_licence_model_display",
+           sort="licence_model", default=False),
+    Column("previous_names", _("Tidligere navne"), "previous_names", default=False),
+    Column("is_local", _("Lokal"), "is_local", sort="is_local", kind="bool", default=False),
+    Column("parent", _("Overordnet system"), "parent.name", sort="parent__name", default=False),
+    Column("updated_at", _("Ændret"), "updated_at", sort="updated_at", kind="date",
+           default=False),
+)
+
+USAGE_COLUMNS = (
+    Column("system", _("System"), "display_name", sort="system__name"),
+    Column("responsible_unit", _("Ansvarlig enhed"), "responsible_unit.name",
+           sort="responsible_unit__name"),
+    Column("lifecycle", _("Livscyklus"), "get_lifecycle_display", sort="lifecycle"),
+    Column("criticality", _("Kritikalitet"), "get_criticality_display", sort="criticality"),
+    role_holders(key="system_owner", label=_("Systemejer"), role_code="systemejer"),
+    Column("contract_count", _("Kontrakter"), "contract_count", sort="contract_count",
+           kind="number", annotate=_contract_count),
+    Column("supplier", _("Leverandør"), "system.rights_holder.name",
+           sort="system__rights_holder__name", default=False),
+    Column("hosting", _("Hosting"), "get_hosting_display", sort="hosting", default=False),
+    Column("data_classification", _("Dataklassifikation"), "get_data_classification_display",
+           sort="data_classification", default=False),
+    Column("time_assessment", _("TIME"), "get_time_assessment_display",
+           sort="time_assessment", default=False),
+    Column("contains_ai", _("Indeholder AI"), "get_contains_ai_display", sort="contains_ai",
+           default=False),
+    Column("using_units", _("Anvendende enheder"), "using_units", kind="list", default=False),
+    role_holders(key="system_responsible", label=_("Systemansvarlig"),
+                 role_code="systemansvarlig", default=False),
+    Column("go_live_date", _("Ibrugtaget"), "go_live_date", sort="go_live_date", kind="date",
+           default=False),
+    Column("retirement_date", _("Udfases"), "retirement_date", sort="retirement_date",
+           kind="deadline", default=False),
+    Column("local_id", _("Lokalt id"), "local_id", sort="local_id", default=False),
+    Column("organisation", _("Organisation"), "organisation.name", sort="organisation__name",
+           default=False),
+    Column("updated_at", _("Ændret"), "updated_at", sort="updated_at", kind="date",
+           default=False),
+)
+
+INTEGRATION_COLUMNS = (
+    Column("name", _("Navn"), "name", sort="name"),
+    Column("source", _("Afsender"), "source", sort="source__system__name"),
+    Column("direction", _("Retning"), "get_direction_display", sort="direction"),
+    Column("target", _("Modtager"), "target", sort="target__system__name"),
+    Column("interface_type", _("Snitflade"), "get_interface_type_display",
+           sort="interface_type"),
+    Column("frequency", _("Frekvens"), "get_frequency_display", sort="frequency"),
+    Column("description", _("Beskrivelse"), "description", default=False),
+    Column("external_reference", _("Ekstern reference"), "external_reference",
+           sort="external_reference", default=False),
+    Column("organisation", _("Organisation"), "organisation.name", sort="organisation__name",
+           default=False),
+    Column("updated_at", _("Ændret"), "updated_at", sort="updated_at", kind="date",
+           default=False),
+)

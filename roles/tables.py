@@ -1,0 +1,79 @@
+"""Columns of the unit, person and role assignment lists (kitos/lists.py)."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from kitos.lists import Column, count_of
+
+
+def _unit_counts(context) -> dict:
+    from .models import Person
+
+    return {"person_count": count_of(Person.objects.filter(left_on__isnull=True), "unit")}
+
+
+def _usage_counts(context) -> dict:
+    from portfolio.models import SystemUsage  # portfolio depends on roles
+
+    return {"usage_count": count_of(SystemUsage.objects.all(), "responsible_unit")}
+
+
+def _role_counts(context) -> dict:
+    from .models import RoleAssignment
+
+    return {"role_count": count_of(RoleAssignment.objects.current(context.today), "person")}
+
+
+def _indented_name(unit) -> str:
+    return "\u2003" * unit.depth + unit.name
+
+
+UNIT_COLUMNS = (
+    Column("name", _("Navn"), _indented_name, sort="path"),
+    Column("parent", _("Overordnet enhed"), "parent.name", sort="parent__name"),
+    Column("local_code", _("Lokal kode"), "local_code", sort="local_code"),
+    Column("person_count", _("Personer"), "person_count", sort="person_count", kind="number",
+           annotate=_unit_counts),
+    Column("usage_count", _("Ansvarlig for systemer"), "usage_count", sort="usage_count",
+           kind="number", annotate=_usage_counts),
+    Column("ean", _("EAN-nummer"), "ean", sort="ean", default=False),
+    Column("external_reference", _("Ekstern reference"), "external_reference",
+           sort="external_reference", default=False),
+    Column("organisation", _("Organisation"), "organisation.name", sort="organisation__name",
+           default=False),
+    Column("updated_at", _("Ændret"), "updated_at", sort="updated_at", kind="date",
+           default=False),
+)
+
+PERSON_COLUMNS = (
+    Column("name", _("Navn"), "name", sort="name"),
+    Column("title", _("Stilling"), "title", sort="title"),
+    Column("unit", _("Enhed"), "unit.name", sort="unit__name"),
+    Column("email", _("E-mail"), "email", sort="email"),
+    Column("role_count", _("Roller"), "role_count", sort="role_count", kind="number",
+           annotate=_role_counts),
+    Column("phone", _("Telefon"), "phone", default=False),
+    Column("left_on", _("Fratrådt"), "left_on", sort="left_on", kind="date", default=False),
+    Column("has_login", _("Har login"), lambda row: row.user_id is not None, kind="bool",
+           default=False),
+    Column("organisation", _("Organisation"), "organisation.name", sort="organisation__name",
+           default=False),
+    Column("updated_at", _("Ændret"), "updated_at", sort="updated_at", kind="date",
+           default=False),
+)
+
+ROLE_ASSIGNMENT_COLUMNS = (
+    Column("person", _("Person"), "person.name", sort="person__name"),
+    Column("role_type", _("Rolle"), "role_type.name", sort="role_type__name"),
+    Column("target", _("Objekt"), "target"),
+    Column("target_type", _("Objekttype"), "role_type.get_applies_to_display",
+           sort="role_type__applies_to"),
+    Column("start_date", _("Fra"), "start_date", sort="start_date", kind="date"),
+    Column("end_date", _("Til"), "end_date", sort="end_date", kind="deadline"),
+    Column("note", _("Bemærkning"), "note", default=False),
+    Column("organisation", _("Organisation"), "organisation.name", sort="organisation__name",
+           default=False),
+    Column("updated_at", _("Ændret"), "updated_at", sort="updated_at", kind="date",
+           default=False),
+)

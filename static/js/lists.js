@@ -1,0 +1,50 @@
+// The main navigation and the list pages. Everything works without JavaScript; this
+// only folds things away on small screens and closes open menus.
+document.addEventListener("DOMContentLoaded", function () {
+  var narrow = window.matchMedia("(max-width: 50rem)");
+
+  // On a phone the list's filter panel starts folded so the rows come first.
+  var filters = document.querySelector("details.list-filters");
+  if (filters && narrow.matches) {
+    filters.open = false;
+  }
+
+  // On a phone the main navigation folds behind a "Menu" button.
+  var toggle = document.querySelector(".main-nav .nav-toggle");
+  var list = document.getElementById("main-nav-list");
+  if (toggle && list) {
+    var fold = function () {
+      toggle.hidden = !narrow.matches;
+      list.hidden = narrow.matches && toggle.getAttribute("aria-expanded") !== "true";
+    };
+    toggle.addEventListener("click", function () {
+      var open = toggle.getAttribute("aria-expanded") !== "true";
+      toggle.setAttribute("aria-expanded", open ? "true" : "false");
+      fold();
+    });
+    narrow.addEventListener("change", fold);
+    fold();
+  }
+
+  // One menu group open at a time; Escape or a click elsewhere closes it.
+  var groups = document.querySelectorAll("details.nav-group, details.column-picker");
+  var closeAll = function (except) {
+    groups.forEach(function (group) {
+      if (group !== except) { group.open = false; }
+    });
+  };
+  groups.forEach(function (group) {
+    group.addEventListener("toggle", function () { if (group.open) { closeAll(group); } });
+  });
+  document.addEventListener("click", function (event) {
+    if (!event.target.closest("details.nav-group, details.column-picker")) { closeAll(null); }
+  });
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape") { return; }
+    var open = document.querySelector("details.nav-group[open], details.column-picker[open]");
+    if (open) {
+      open.open = false;
+      open.querySelector("summary").focus();
+    }
+  });
+});

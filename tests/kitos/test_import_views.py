@@ -275,7 +275,7 @@ class TestProgress:
         client.force_login(editor)
         html = client.get(run_url(run)).content.decode()
         assert '<progress aria-labelledby="progress-heading" max="1000" value="250">' in html
-        assert "250 af 1000 rækker behandlet" in html
+        assert "250 af 1.000 rækker behandlet" in html
         assert 'aria-live="polite"' in html
         assert f'hx-get="{run_url(run, "import_run_status")}"' in html
 

@@ -134,8 +134,9 @@ class ContractDetailView(TabbedDetailView):
             Deadline(_("Seneste start på genudbud"), contract.retender_start, today),
         ]
         context["coverage"] = self.coverage()
+        # The contract column too: the related manager sets it on every row.
         context["agreements"] = contract.data_processing_agreements.visible_to(user).only(
-            "uuid", "name"
+            "uuid", "name", "contract"
         )
         subscriptions = list(
             ContractSubscription.objects.visible_to(user)
@@ -224,8 +225,12 @@ class ContractListView(ListView):
     title = gettext_lazy("Kontrakter")
     create_label = gettext_lazy("Ny kontrakt")
     export_entity = "contracts"
-    filter_options = {"supplier": _supplier_options, "responsible_unit": unit_options}
-    panel_first = ("status", "supplier", "responsible_unit", "notice_deadline", "next_end")
+    filter_options = {
+        "supplier": _supplier_options,
+        "responsible_unit": unit_options,
+        "within": unit_options,
+    }
+    panel_first = ("status", "within", "supplier", "notice_deadline", "next_end")
 
 
 class SupplierListView(ListView):

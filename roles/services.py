@@ -3,16 +3,30 @@
 from __future__ import annotations
 
 import datetime
+from collections import defaultdict
 from typing import Any
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
+from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import F, Value
 from django.db.models.functions import Concat, Substr
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from kitos.audit import AuditAction, record_change
+from kitos.audit import (
+    AuditAction,
+    audit_context,
+    build_entry,
+    current_context,
+    diff,
+    record_change,
+    record_changes,
+    snapshot,
+)
 from kitos.services import create_object, delete_object, update_object
 
 from .models import (
@@ -25,6 +39,7 @@ from .models import (
     RoleType,
     new_calendar_token,
 )
+from .responsibilities import Change, HandoverPlan, handover_plan, target_url
 
 
 @transaction.atomic
@@ -163,3 +178,143 @@ def person_rotate_calendar_token(*, actor, person: Person) -> Person:
         changes={"calendar_token": ["…", "…"]},
     )
     return person
+
+
+# -- hand-over when someone leaves (roles in depth) ------------------------------------
+
+
+def _apply_handover(*, actor, plan: HandoverPlan) -> list[RoleAssignment]:
+    """Write a plan: end or delete the old assignments, create the new holders' ones,
+    in bulk, with one audit entry per row (the caller holds the transaction)."""
+    now = timezone.now()
+    entries, ended, deleted, created = [], [], [], []
+    for change in plan.changes:
+        old = change.assignment
+        if change.change == Change.END:
+            entries.append(
+                build_entry(
+                    actor=actor, action=AuditAction.UPDATE, instance=old,
+                    changes=diff({"end_date": old.end_date and old.end_date.isoformat()},
+                                 {"end_date": change.end_date.isoformat()}),
+                )
+            )
+            old.end_date, old.updated_at = change.end_date, now
+            ended.append(old)
+        elif change.change == Change.DELETE:
+            entries.append(
+                build_entry(
+                    actor=actor, action=AuditAction.DELETE, instance=old,
+                    changes=diff(snapshot(old), {}),
+                )
+            )
+            deleted.append(old.pk)
+        if change.creates:
+            created.append(
+                RoleAssignment(
+                    organisation_id=old.organisation_id,
+                    person=change.new_person,
+                    role_type=old.role_type,
+                    content_type_id=old.content_type_id,
+                    object_id=old.object_id,
+                    start_date=change.new_start,
+                    end_date=change.new_end,
+                    note=old.note,
+                )
+            )
+    RoleAssignment.objects.bulk_update(ended, ["end_date", "updated_at"])
+    RoleAssignment.objects.filter(pk__in=deleted).delete()
+    RoleAssignment.objects.bulk_create(created)
+    entries += [
+        build_entry(
+            actor=actor, action=AuditAction.CREATE, instance=new,
+            changes=diff({}, snapshot(new)),
+        )
+        for new in created
+    ]
+    record_changes(entries)
+    return created
+
+
+@transaction.atomic
+def person_handover(
+    *,
+    actor,
+    person: Person,
+    moves: list[tuple[RoleAssignment, Person]],
+    on: datetime.date | None,
+    left_on: datetime.date | None = None,
+) -> HandoverPlan:
+    """Hand some or all of a person's responsibilities over to others from `on`, and/or
+    mark the person as having left after `left_on`, in one step: exactly what
+    ``responsibilities.handover_plan`` shows as the preview. Editors of the person's
+    organisation only. Audited under one group id; every new holder gets one e-mail
+    listing what they took over (after the commit)."""
+    person.check_editable_by(actor)
+    context = current_context()  # the request's group, or one for this call
+    with audit_context(source=context.source, group_id=context.group_id):
+        plan = handover_plan(
+            person=person, moves=moves, on=on, left_on=left_on,
+            today=timezone.localdate(), lock=True,
+        )
+        if left_on is not None and left_on != person.left_on:
+            update_object(actor=actor, instance=person, data={"left_on": left_on})
+        created = _apply_handover(actor=actor, plan=plan)
+    from .tasks import send_responsibility_notice  # the task module imports this one
+
+    given = defaultdict(list)
+    for assignment in created:
+        if assignment.person.email:
+            given[assignment.person_id].append(assignment.pk)
+    for person_id, assignment_ids in given.items():
+        send_responsibility_notice.delay_on_commit(person_id, assignment_ids, person.pk)
+    return plan
+
+
+def responsibilities_reassign(
+    *,
+    actor,
+    person: Person,
+    moves: list[tuple[RoleAssignment, Person]],
+    on: datetime.date,
+) -> HandoverPlan:
+    """Give the chosen assignments of `person` to others from `on` (the old ones end the
+    day before). Assignments not in `moves` stay with the person."""
+    return person_handover(actor=actor, person=person, moves=moves, on=on)
+
+
+def person_leave(*, actor, person: Person, left_on: datetime.date) -> HandoverPlan:
+    """Mark `person` as having left after `left_on` (their last working day): every
+    assignment of theirs stops counting after that day."""
+    return person_handover(actor=actor, person=person, moves=[], on=None, left_on=left_on)
+
+
+def responsibility_notice(*, person: Person, assignments, previous: Person | None) -> bool:
+    """E-mail `person` (in Danish) the roles they were just given, each with its date and
+    a link. Returns whether a mail was sent (nobody to send to: no address)."""
+    if not person.email:
+        return False
+    base_url = settings.KITOS_BASE_URL.rstrip("/")
+    items = []
+    for assignment in assignments:
+        url = target_url(assignment.target)
+        items.append(
+            {
+                "role": assignment.role_type.name,
+                "target": str(assignment.target or ""),
+                "start": assignment.start_date,
+                "end": assignment.end_date,
+                "url": base_url + url if url else "",
+            }
+        )
+    context = {"person": person, "previous": previous, "items": items}
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = render_to_string("roles/email/person_leave_notice_subject.txt", context)
+        text = render_to_string("roles/email/person_leave_notice.txt", context)
+        html = render_to_string("roles/email/person_leave_notice.html", context)
+    message = EmailMultiAlternatives(
+        subject=" ".join(subject.split()), body=text, to=[person.email],
+        from_email=settings.DEFAULT_FROM_EMAIL,
+    )
+    message.attach_alternative(html, "text/html")
+    message.send()
+    return True

@@ -1,9 +1,393 @@
 """Roles pages."""
 
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views import View
+from django.views.generic import TemplateView
+
+from kitos.tenancy import EDITOR, active_organisation, has_role
+
+from . import responsibilities as queries
+from .choices import RoleTarget
+from .competency_export import competency_matrix_response
+from .models import Competency, OrganisationUnit, Person, role_target_models
+from .responsibility_forms import CompetencyMatrixFilterForm, HandoverForm, VacancyFilterForm
+from .services import person_handover
+
+# -- roles in depth: role overview, vacancies, who can fill a role, competency matrix,
+# -- a person's responsibilities and the hand-over when someone leaves ----------------
+
+MATRIX_PAGE_SIZE = 100
+
+
+class ActiveOrganisationMixin(LoginRequiredMixin):
+    """Pages about the organisation the user works in (the header's switcher). A unit
+    (``?within=``) or object of another organisation is not a valid choice: 404."""
+
+    @cached_property
+    def organisation(self):
+        organisation = active_organisation(self.request)
+        if organisation is None:
+            raise Http404
+        return organisation
+
+    @cached_property
+    def today(self):
+        return timezone.localdate()
+
+    def units(self):
+        return (
+            OrganisationUnit.objects.visible_to(self.request.user)
+            .in_organisation(self.organisation)
+            .order_by("path")
+        )
+
+    def scoped_unit(self, form):
+        """The ``within`` unit of a filter form; an unknown one is 404, not "everything"."""
+        unit = form.unit()
+        if self.request.GET.get("within") and unit is None:
+            raise Http404
+        return unit
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(organisation=self.organisation, today=self.today)
+        return context
+
+
+def assign_url(role_type, obj, person=None) -> str | None:
+    """The form that gives someone `role_type` on `obj`, when that form exists."""
+    try:
+        url = reverse(
+            "roleassignment_create", kwargs={"kind": role_type.applies_to, "uuid": obj.uuid}
+        )
+    except NoReverseMatch:
+        return None
+    query = f"?role_type={role_type.uuid}"
+    if person is not None:
+        query += f"&person={person.uuid}"
+    return url + query
+
+
+class RoleOverviewView(ActiveOrganisationMixin, TemplateView):
+    """Every role type: what it is held on, whether it is required, the discipline it
+    needs, and how many hold it, lack it and could fill it. A fixed number of queries."""
+
+    template_name = "roles/vacancies_roles.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        organisation, today = self.organisation, self.today
+        kinds = list(RoleTarget.values)
+        role_types = sorted(
+            queries.role_types(organisation),
+            key=lambda rt: (kinds.index(rt.applies_to), rt.sort_order, rt.name),
+        )
+        holders = dict(
+            queries.in_force(today)
+            .filter(organisation=organisation)
+            .order_by()
+            .values("role_type")
+            .annotate(n=Count("person", distinct=True))
+            .values_list("role_type", "n")
+        )
+        can_fill = dict(
+            Competency.objects.filter(
+                person__in=queries.available_persons(organisation),
+                level__in=queries.CAN_FILL_LEVELS,
+            )
+            .order_by()
+            .values("discipline")
+            .annotate(n=Count("pk"))
+            .values_list("discipline", "n")
+        )
+        vacant = {
+            vacancy.role_type.pk: vacancy
+            for vacancy in queries.vacancies(
+                organisation, today=today, role_types=[rt for rt in role_types if rt.is_required]
+            )
+        }
+        labels = dict(RoleTarget.choices)
+        groups = {}
+        for role_type in role_types:
+            role_type.holder_count = holders.get(role_type.pk, 0)
+            role_type.candidate_count = can_fill.get(role_type.discipline_id, 0)
+            role_type.vacancy = vacant.get(role_type.pk)
+            groups.setdefault(labels.get(role_type.applies_to, ""), []).append(role_type)
+        context["groups"] = groups
+        return context
+
+
+class VacancyReportView(ActiveOrganisationMixin, TemplateView):
+    """Objects missing a required role today, per role type, in the organisation or a
+    unit's subtree. A fixed number of queries however many objects."""
+
+    template_name = "roles/vacancies_report.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        form = VacancyFilterForm(
+            self.request.GET or None,
+            units=self.units(),
+            role_types=queries.required_role_types(self.organisation),
+        )
+        within = self.scoped_unit(form)
+        groups = queries.vacancies(
+            self.organisation,
+            today=self.today,
+            within=within,
+            role_types=form.selected_role_types(),
+        )
+        for group in groups:
+            for obj in group.objects:
+                obj.assign_url = assign_url(group.role_type, obj)
+        context.update(
+            form=form,
+            within=within,
+            vacant=[group for group in groups if group.count],
+            filled=[group for group in groups if not group.count],
+            vacancy_count=sum(group.count for group in groups),
+        )
+        return context
+
+
+class RoleCandidatesView(ActiveOrganisationMixin, TemplateView):
+    """Who can fill a role: persons with Færdighed or Underviser in the role's discipline,
+    best level first, then the least loaded; optionally for one object (``?objekt=``).
+    Those who only understand the discipline are listed apart, as people to train."""
+
+    template_name = "roles/candidates_list.html"
+
+    @cached_property
+    def role_type(self):
+        return get_object_or_404(
+            queries.role_types(self.organisation), uuid=self.kwargs["uuid"]
+        )
+
+    @cached_property
+    def target(self):
+        uuid = self.request.GET.get("objekt")
+        if not uuid:
+            return None
+        model = role_target_models().get(self.role_type.applies_to)
+        if model is None:
+            raise Http404
+        try:
+            return get_object_or_404(
+                model.objects.visible_to(self.request.user).in_organisation(self.organisation),
+                uuid=uuid,
+            )
+        except ValidationError as error:  # not a UUID at all
+            raise Http404 from error
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        role_type, target = self.role_type, self.target
+        persons = list(
+            queries.candidates(
+                self.organisation, role_type, today=self.today, target=target,
+                levels=(*queries.CAN_FILL_LEVELS, "understanding"),
+            )
+        )
+        for person in persons:
+            person.url = queries.person_url(person)
+            person.assign_url = assign_url(role_type, target, person) if target else None
+        context.update(
+            role_type=role_type,
+            target=target,
+            target_url=queries.target_url(target),
+            can_fill=[p for p in persons if p.level in queries.CAN_FILL_LEVELS],
+            can_learn=[p for p in persons if p.level not in queries.CAN_FILL_LEVELS],
+        )
+        return context
+
+
+class CompetencyMatrixMixin(ActiveOrganisationMixin):
+    def matrix_filter(self):
+        form = CompetencyMatrixFilterForm(
+            self.request.GET or None,
+            units=self.units(),
+            disciplines=queries.visible_disciplines(self.organisation),
+        )
+        within = self.scoped_unit(form)
+        disciplines = form.selected_disciplines()
+        persons = queries.matrix_persons(
+            self.organisation,
+            within=within,
+            disciplines=disciplines,
+            min_level=form.value("min_level"),
+            everyone=form.value("everyone", False),
+            search=form.value("q"),
+        )
+        return form, within, disciplines, persons
+
+
+class CompetencyMatrixView(CompetencyMatrixMixin, TemplateView):
+    """Persons × disciplines with the level in each cell, for a unit's subtree; a page of
+    persons at a time, the same number of queries for 5 or 500 persons."""
+
+    template_name = "roles/competency_matrix.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        form, within, disciplines, persons = self.matrix_filter()
+        page = Paginator(persons, MATRIX_PAGE_SIZE).get_page(self.request.GET.get("side"))
+        query = self.request.GET.copy()
+        query.pop("side", None)
+        context.update(
+            form=form,
+            within=within,
+            page=page,
+            matrix=queries.competency_matrix(page.object_list, disciplines),
+            query=query.urlencode(),
+        )
+        return context
+
+
+class CompetencyMatrixExportView(CompetencyMatrixMixin, View):
+    """The matrix with the page's filters as an Excel workbook (every person, no pages)."""
+
+    def get(self, request, *args, **kwargs):
+        _form, within, disciplines, persons = self.matrix_filter()
+        matrix = queries.competency_matrix(persons, disciplines)
+        return competency_matrix_response(
+            matrix, organisation=self.organisation, within=within, today=self.today
+        )
+
+
+class PersonResponsibilitiesMixin(LoginRequiredMixin):
+    """The person by public id among those the user may see (other organisations: 404);
+    changes need an editor of the person's organisation (readers: 403)."""
+
+    @cached_property
+    def person(self):
+        return get_object_or_404(
+            Person.objects.visible_to(self.request.user).select_related("organisation", "unit"),
+            uuid=self.kwargs["uuid"],
+        )
+
+    @cached_property
+    def today(self):
+        return timezone.localdate()
+
+    @cached_property
+    def can_edit(self) -> bool:
+        return has_role(self.request.user, self.person.organisation_id, at_least=EDITOR)
+
+    def handover_form(self, data=None):
+        assignments = queries.responsibilities(self.person, today=self.today)
+        persons = queries.available_persons(self.person.organisation_id).select_related("unit")
+        return HandoverForm(
+            data, person=self.person, assignments=assignments, persons=persons,
+            today=self.today,
+        )
+
+    def page_context(self, form) -> dict:
+        return {
+            "person": self.person,
+            "person_url": queries.person_url(self.person),
+            "today": self.today,
+            "can_edit": self.can_edit,
+            "form": form,
+            "assignments": form.assignments,
+            "subscriptions": queries.contract_subscriptions(self.person),
+        }
+
+
+class PersonResponsibilitiesView(PersonResponsibilitiesMixin, TemplateView):
+    """Everything a person is responsible for (current and coming roles on every kind of
+    object, contract alert subscriptions) and, for editors, the hand-over form."""
+
+    template_name = "roles/person_responsibilities.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(self.page_context(self.handover_form()))
+        return context
+
+
+class PersonHandoverView(PersonResponsibilitiesMixin, TemplateView):
+    """POST only. ``preview``: show exactly what will change, change nothing. ``apply``:
+    make the change through ``person_handover`` (atomic, audited, new holders mailed)."""
+
+    http_method_names = ["post"]
+    template_name = "roles/person_leave_preview.html"
+
+    def post(self, request, *args, **kwargs):
+        if not self.can_edit:
+            raise PermissionDenied(_("Du har ikke rettigheder til at ændre denne person."))
+        form = self.handover_form(request.POST)
+        if request.POST.get("action") == "edit":  # back from the preview, choices kept
+            self.template_name = "roles/person_responsibilities.html"
+            return self.render_to_response(self.page_context(form))
+        if form.is_valid():
+            data = form.cleaned_data
+            arguments = dict(
+                person=self.person, moves=data["moves"], on=data["on"],
+                left_on=data["left_on"],
+            )
+            try:
+                if request.POST.get("action") == "apply":
+                    plan = person_handover(actor=request.user, **arguments)
+                    messages.success(request, self.done_message(plan))
+                    return redirect("person_responsibilities", uuid=self.person.uuid)
+                plan = queries.handover_plan(today=self.today, **arguments)
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                context = self.page_context(form)
+                context["plan"] = plan
+                return self.render_to_response(context)
+        self.template_name = "roles/person_responsibilities.html"
+        return self.render_to_response(self.page_context(form), status=400)
+
+    def done_message(self, plan) -> str:
+        parts = []
+        if plan.moved:
+            count = len(plan.moved)
+            parts.append(
+                ngettext(
+                    "%(count)d rolle er overdraget til %(people)s.",
+                    "%(count)d roller er overdraget til %(people)s.",
+                    count,
+                )
+                % {
+                    "count": count,
+                    "people": ", ".join(sorted({c.new_person.name for c in plan.moved})),
+                }
+            )
+        if plan.left_on:
+            parts.append(
+                _("%(person)s er registreret som fratrådt med %(day)s som sidste arbejdsdag.")
+                % {"person": plan.person.name, "day": plan.left_on.strftime("%d-%m-%Y")}
+            )
+        if plan.ended:
+            count = len(plan.ended)
+            parts.append(
+                ngettext(
+                    "%(count)d rolle er ikke overdraget og ophører; den vises derefter som ledig.",
+                    "%(count)d roller er ikke overdraget og ophører; de vises derefter som ledige.",
+                    count,
+                )
+                % {"count": count}
+            )
+        return " ".join(parts) or _("Der var intet at ændre.")
+
 
 # -- lists (kitos/lists.py) --------------------------------------------------------------
 
-from django.urls import reverse  # noqa: E402
 from django.utils.translation import gettext_lazy  # noqa: E402
 
 from kitos.lists import ListView, unit_options  # noqa: E402
@@ -14,7 +398,7 @@ from .filtersets import (  # noqa: E402
     PersonFilterSet,
     RoleAssignmentFilterSet,
 )
-from .models import OrganisationUnit, Person, RoleAssignment, RoleType  # noqa: E402
+from .models import RoleAssignment, RoleType  # noqa: E402
 
 
 class OrganisationUnitListView(ListView):

@@ -33,7 +33,14 @@ class GapOverviewView(ForvaltningScopeMixin, TemplateView):
         highest = max(
             (n for counts in heat_map.counts.values() for n in counts.values()), default=0
         )
-        columns = _heat_map_columns(heat_map.breakdown)
+        unit_ids = {unit.pk for unit in heat_map.units}
+        # The extra columns (the unit itself, no unit) only when something is in them.
+        columns = [
+            column
+            for column in _heat_map_columns(heat_map.breakdown)
+            if column[1] in unit_ids
+            or any(counts.get(column[1]) for counts in heat_map.counts.values())
+        ]
         context["columns"] = columns
         context["rows"] = [
             {

@@ -173,9 +173,12 @@ class Tile:
     def display(self) -> str:
         if self.money:
             # Millions read faster than eight digits on a headline.
-            millions = number_format(Decimal(self.value) / 1_000_000, decimal_pos=1)
-            return _("%(amount)s mio. kr.") % {"amount": millions}
+            return number_format(Decimal(self.value) / 1_000_000, decimal_pos=1)
         return number_format(self.value, force_grouping=True)
+
+    @property
+    def unit(self) -> str:
+        return _("mio. kr.") if self.money else ""
 
 
 @dataclass

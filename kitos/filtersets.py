@@ -47,9 +47,19 @@ class BaseFilterSet(django_filters.FilterSet):
         for term in terms:
             condition = Q()
             for field in self.search_fields:
-                condition |= Q(**{f"{field}__icontains": term})
+                for variant in _case_variants(term):
+                    condition |= Q(**{f"{field}__icontains": variant})
             queryset = queryset.filter(condition)
         return queryset
+
+
+def _case_variants(term: str) -> set[str]:
+    """SQLite folds only ASCII letters in `icontains`, so "ærø" would not find "Ærø";
+    searching the common casings too makes Danish letters work there as well
+    (PostgreSQL folds them already, where the variants cost nothing)."""
+    if term.isascii():
+        return {term}
+    return {term, term.lower(), term.upper(), term.capitalize()}
 
 
 class UUIDInFilter(django_filters.BaseInFilter, django_filters.UUIDFilter):

@@ -32,7 +32,7 @@ from roles.models import Organisation
 from .excel import exporter, services, writer
 from .excel.engine import SPECS_BY_KEY
 from .models import ImportRun, ImportStatus
-from .tenancy import EDITOR, active_organisation, has_role
+from .tenancy import EDITOR, has_role
 
 RECENT_RUNS = 25
 ROWS_PER_PAGE = 100
@@ -131,16 +131,6 @@ class OrganisationImportMixin(LoginRequiredMixin):
             raise PermissionDenied(
                 _("Kun organisationens redaktører og administratorer kan importere.")
             )
-
-
-class ImportHomeView(LoginRequiredMixin, View):
-    """``/import/``: the import page of the organisation the user works in."""
-
-    def get(self, request):
-        organisation = active_organisation(request)
-        if organisation is None:
-            raise Http404(_("Du er ikke medlem af nogen organisation."))
-        return redirect("import_start", organisation.slug)
 
 
 @method_decorator(csrf_exempt, name="dispatch")

@@ -125,7 +125,11 @@ urlpatterns = [
         notifications.AlertRuleChangeView.as_view(action="delete"),
         name="alert_rule_delete",
     ),
-    path("import/", import_views.ImportHomeView.as_view(), name="import_home"),
+    path(
+        "import/",
+        views.ActiveOrganisationRedirectView.as_view(route="import_start"),
+        name="import_home",
+    ),
     path(
         "organisationer/<slug:slug>/import/",
         import_views.ImportStartView.as_view(),

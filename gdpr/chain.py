@@ -81,11 +81,11 @@ class Node:
 
     @property
     def short_label(self) -> str:
-        return _shorten(self.label, 25)
+        return _shorten(self.label, 19)
 
     @property
     def short_detail(self) -> str:
-        return _shorten(self.detail, 30)
+        return _shorten(self.detail, 24)
 
 
 def _shorten(text: str, length: int) -> str:
@@ -330,8 +330,8 @@ def activity_chain(user, activity: ProcessingActivity) -> Chain:
 # ---------------------------------------------------------------------------------------
 # Layout
 
-BOX_WIDTH, BOX_HEIGHT = 180, 46
-COLUMN_GAP, ROW_GAP = 44, 12
+BOX_WIDTH, BOX_HEIGHT = 152, 44
+COLUMN_GAP, ROW_GAP = 32, 10
 HEADER_HEIGHT, MARGIN = 34, 8
 
 

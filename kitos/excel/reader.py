@@ -15,9 +15,13 @@ from __future__ import annotations
 
 import datetime
 import io
+import posixpath
+import re
+import zipfile
 from dataclasses import dataclass, field
 
 import python_calamine
+from defusedxml import ElementTree
 from django.conf import settings
 from django.utils.translation import gettext as _
 
@@ -53,8 +57,9 @@ def read_workbook(data: bytes, *, max_rows: int | None = None) -> list[RawSheet]
     limit = settings.KITOS_IMPORT_MAX_ROWS if max_rows is None else max_rows
     try:
         workbook = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+        errors = _error_cells(data)
         sheets = [
-            _read_sheet(workbook.get_sheet_by_name(meta.name), meta, limit)
+            _read_sheet(workbook.get_sheet_by_name(meta.name), meta, limit, errors.get(meta.name))
             for meta in workbook.sheets_metadata
             if meta.typ == python_calamine.SheetTypeEnum.WorkSheet
         ]
@@ -70,7 +75,7 @@ def read_workbook(data: bytes, *, max_rows: int | None = None) -> list[RawSheet]
     return sheets
 
 
-def _read_sheet(sheet, meta, limit: int) -> RawSheet:
+def _read_sheet(sheet, meta, limit: int, errors: dict | None) -> RawSheet:
     rows: list[RawRow] = []
     if sheet.start is not None:
         first_column = sheet.start[1]
@@ -81,6 +86,10 @@ def _read_sheet(sheet, meta, limit: int) -> RawSheet:
         # but at the used range's first column; test_reader pins both.
         for index, cells in enumerate(sheet.iter_rows()):
             values = [_cell(value) for value in cells]
+            if errors and index + 1 in errors:
+                for column, text in errors[index + 1].items():
+                    if 0 <= column - 1 - first_column < len(values):
+                        values[column - 1 - first_column] = text
             while values and values[-1] is None:
                 values.pop()
             if not values:
@@ -117,3 +126,69 @@ def _cell(value):
         # A duration cell ([t]:mm): Excel's own number for it, in days.
         return value.total_seconds() / 86400
     return value
+
+
+# Error cells (#N/A, #REF!, ...): calamine gives them as empty text, which would let a
+# broken formula silently clear a field on import. They are found in the sheet XML
+# instead, and given as the text Excel shows (what openpyxl gives too), so the import
+# reports them. Only sheets that contain an error marker at all are searched.
+_ERROR_MARKERS = (b't="e"', b"t='e'")
+_ERROR_CELL = re.compile(rb"<c\b[^>]*\bt=[\"']e[\"'][^>]*>")
+_CELL_REFERENCE = re.compile(rb"\br=[\"']([A-Z]{1,3})(\d+)[\"']")
+_CELL_VALUE = re.compile(rb"<v>([^<]*)</v>")
+
+
+def _error_cells(data: bytes) -> dict[str, dict[int, dict[int, str]]]:
+    """``{sheet name: {row: {column: "#N/A"}}}`` for every error cell of the workbook."""
+    found: dict[str, dict[int, dict[int, str]]] = {}
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        for name, path in _sheet_parts(archive).items():
+            if path not in archive.namelist() or not _has_error_marker(archive, path):
+                continue
+            xml = archive.read(path)
+            for match in _ERROR_CELL.finditer(xml):
+                reference = _CELL_REFERENCE.search(match.group())
+                end = xml.find(b"</c>", match.end())
+                value = _CELL_VALUE.search(xml, match.end(), end if end >= 0 else len(xml))
+                if reference and value:
+                    row, column = int(reference[2]), _column_number(reference[1])
+                    found.setdefault(name, {}).setdefault(row, {})[column] = value[1].decode()
+    return found
+
+
+def _has_error_marker(archive: zipfile.ZipFile, path: str) -> bool:
+    """Streamed, so a large sheet without errors is never held in memory twice."""
+    tail = b""
+    with archive.open(path) as part:
+        while chunk := part.read(1024 * 1024):
+            window = tail + chunk
+            if any(marker in window for marker in _ERROR_MARKERS):
+                return True
+            tail = window[-8:]
+    return False
+
+
+def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
+    """Sheet name -> path of its XML part, from workbook.xml and its relationships."""
+    targets = {
+        relation.get("Id"): relation.get("Target", "")
+        for relation in ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+    }
+    parts = {}
+    for element in ElementTree.fromstring(archive.read("xl/workbook.xml")).iter():
+        if not element.tag.endswith("}sheet"):
+            continue
+        relation_id = next(
+            (value for key, value in element.attrib.items() if key.endswith("}id")), None
+        )
+        target = targets.get(relation_id, "")
+        path = target.lstrip("/") if target.startswith("/") else posixpath.join("xl", target)
+        parts[element.get("name")] = posixpath.normpath(path)
+    return parts
+
+
+def _column_number(letters: bytes) -> int:
+    number = 0
+    for letter in letters:
+        number = number * 26 + letter - 64
+    return number

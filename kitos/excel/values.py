@@ -76,6 +76,21 @@ def _is_empty(value) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
+# What Excel shows for a formula that failed (the reader gives error cells as this text).
+EXCEL_ERRORS = frozenset({
+    "#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA",
+    "#SPILL!", "#CALC!", "#FIELD!", "#BLOCKED!", "#CONNECT!", "#BUSY!", "#UNKNOWN!",
+})
+
+
+def _refuse_excel_error(value) -> None:
+    if isinstance(value, str) and value.strip().upper() in EXCEL_ERRORS:
+        raise CellError(
+            _("Cellen viser en formelfejl (%(error)s). Ret formlen eller skriv værdien ind.")
+            % {"error": value.strip()}
+        )
+
+
 def _shown(value) -> str:
     """The value as the user typed it, for error messages (kept short)."""
     text = _number_text(value) if isinstance(value, float) else str(value)
@@ -94,6 +109,7 @@ def parse_text(value, *, max_length: int | None = None) -> str:
     ``"12345"``; an empty cell is ``""``."""
     if value is None:
         return ""
+    _refuse_excel_error(value)
     if isinstance(value, bool):
         text = _("Ja") if value else _("Nej")
     elif isinstance(value, float):
@@ -159,6 +175,7 @@ def parse_date(value) -> datetime.date | None:
     """A date from a date cell, an Excel serial number or Danish/ISO text (see module doc)."""
     if _is_empty(value):
         return None
+    _refuse_excel_error(value)
     if isinstance(value, datetime.datetime):
         return value.date()
     if isinstance(value, datetime.date):
@@ -224,6 +241,7 @@ def parse_decimal(value) -> Decimal | None:
     """A number from a number cell or Danish/English text (see module doc for the rules)."""
     if _is_empty(value):
         return None
+    _refuse_excel_error(value)
     if isinstance(value, bool):
         raise _amount_error(value)
     if isinstance(value, int):
@@ -309,6 +327,7 @@ def _is_grouped(text: str, separator: str) -> bool:
 
 def parse_int(value) -> int | None:
     """A whole number; ``1.234`` is 1234 (see the amount rules); ``12,5`` is an error."""
+    _refuse_excel_error(value)
     try:
         number = parse_decimal(value)
     except CellError:
@@ -338,6 +357,7 @@ def parse_bool(value) -> bool | None:
     """Ja/Nej, J/N, yes/no, y/n, true/false, sand/falsk, 1/0 and x (case-insensitive)."""
     if _is_empty(value):
         return None
+    _refuse_excel_error(value)
     if isinstance(value, bool):
         return value
     if isinstance(value, int | float) and value in (0, 1):

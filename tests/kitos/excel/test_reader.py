@@ -136,6 +136,35 @@ def test_our_test_workbook_reads_like_openpyxl():
         assert sheet.rows == expected
 
 
+def test_error_cells_read_as_their_text_not_as_empty():
+    """calamine reads #N/A as empty text; an import would then clear the field."""
+    workbook = openpyxl.Workbook()
+    workbook.active.title = "Kontrakter"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    sheet = (
+        b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        b'<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>Navn</t></is></c>'
+        b'<c r="B1" t="inlineStr"><is><t>Pris</t></is></c></row>'
+        b'<row r="2"><c r="A2" t="inlineStr"><is><t>ESDH</t></is></c>'
+        b'<c r="B2" t="e"><f>1/0</f><v>#DIV/0!</v></c></row>'
+        b"<row r=\"3\"><c r=\"AA3\" t='e'><v>#N/A</v></c></row>"
+        b"</sheetData></worksheet>"
+    )
+    source = zipfile.ZipFile(buffer)
+    target_buffer = io.BytesIO()
+    with zipfile.ZipFile(target_buffer, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            content = source.read(item)
+            target.writestr(item, sheet if item.filename.endswith("sheet1.xml") else content)
+    (read,) = read_workbook(target_buffer.getvalue())
+    assert read.rows == [
+        RawRow(1, ["Navn", "Pris"]),
+        RawRow(2, ["ESDH", "#DIV/0!"]),
+        RawRow(3, [None] * 26 + ["#N/A"]),
+    ]
+
+
 def test_row_limit():
     workbook = openpyxl.Workbook()
     workbook.active.append(["Navn"])

@@ -266,3 +266,14 @@ def test_parse_url():
     assert parse_url("") == ""
     with pytest.raises(CellError, match="webadresse"):
         parse_url("ikke en adresse")
+
+
+@pytest.mark.parametrize(
+    "parse",
+    [parse_text, parse_date, parse_decimal, parse_int, parse_bool, parse_email, parse_cvr,
+     parse_url, lambda value: parse_choice(value, Colour)],
+)
+@pytest.mark.parametrize("error", ["#N/A", "#DIV/0!", " #ref! "])
+def test_formula_errors_are_named(parse, error):
+    with pytest.raises(CellError, match="formelfejl"):
+        parse(error)

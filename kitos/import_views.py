@@ -212,8 +212,8 @@ def _page(request, items, per_page: int, param: str):
 ACTION_FILTERS = {
     "": gettext_lazy("Alle"),
     "error": gettext_lazy("Fejl"),
-    "create": gettext_lazy("Oprettes"),
-    "update": gettext_lazy("Ændres"),
+    "create": gettext_lazy("Nye"),
+    "update": gettext_lazy("Ændrede"),
 }
 
 

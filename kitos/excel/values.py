@@ -83,7 +83,12 @@ EXCEL_ERRORS = frozenset({
 })
 
 
-def _refuse_excel_error(value) -> None:
+def refuse_excel_error(value) -> None:
+    """Raise :class:`CellError` when ``value`` is a formula error such as ``#N/A``.
+
+    Every typed parser calls this; :func:`parse_text` does not (it also reads headers and
+    free text, where "#N/A" may be meant), so callers of it decide.
+    """
     if isinstance(value, str) and value.strip().upper() in EXCEL_ERRORS:
         raise CellError(
             _("Cellen viser en formelfejl (%(error)s). Ret formlen eller skriv værdien ind.")
@@ -109,7 +114,6 @@ def parse_text(value, *, max_length: int | None = None) -> str:
     ``"12345"``; an empty cell is ``""``."""
     if value is None:
         return ""
-    _refuse_excel_error(value)
     if isinstance(value, bool):
         text = _("Ja") if value else _("Nej")
     elif isinstance(value, float):
@@ -175,7 +179,7 @@ def parse_date(value) -> datetime.date | None:
     """A date from a date cell, an Excel serial number or Danish/ISO text (see module doc)."""
     if _is_empty(value):
         return None
-    _refuse_excel_error(value)
+    refuse_excel_error(value)
     if isinstance(value, datetime.datetime):
         return value.date()
     if isinstance(value, datetime.date):
@@ -241,7 +245,7 @@ def parse_decimal(value) -> Decimal | None:
     """A number from a number cell or Danish/English text (see module doc for the rules)."""
     if _is_empty(value):
         return None
-    _refuse_excel_error(value)
+    refuse_excel_error(value)
     if isinstance(value, bool):
         raise _amount_error(value)
     if isinstance(value, int):
@@ -327,7 +331,7 @@ def _is_grouped(text: str, separator: str) -> bool:
 
 def parse_int(value) -> int | None:
     """A whole number; ``1.234`` is 1234 (see the amount rules); ``12,5`` is an error."""
-    _refuse_excel_error(value)
+    refuse_excel_error(value)
     try:
         number = parse_decimal(value)
     except CellError:
@@ -357,7 +361,7 @@ def parse_bool(value) -> bool | None:
     """Ja/Nej, J/N, yes/no, y/n, true/false, sand/falsk, 1/0 and x (case-insensitive)."""
     if _is_empty(value):
         return None
-    _refuse_excel_error(value)
+    refuse_excel_error(value)
     if isinstance(value, bool):
         return value
     if isinstance(value, int | float) and value in (0, 1):
@@ -391,6 +395,7 @@ def parse_choice(value, choices) -> str:
     (case- and whitespace-insensitive); ``""`` for an empty cell."""
     if _is_empty(value):
         return ""
+    refuse_excel_error(value)
     wanted = _choice_key(parse_text(value))
     pairs = choices.choices if hasattr(choices, "choices") else list(choices)
     for code, _label in pairs:
@@ -412,6 +417,7 @@ def parse_choice(value, choices) -> str:
 
 def parse_email(value) -> str:
     """An e-mail address (``mailto:`` and surrounding ``<>`` removed); ``""`` when empty."""
+    refuse_excel_error(value)
     text = parse_text(value)
     if not text:
         return ""
@@ -430,6 +436,7 @@ def parse_cvr(value) -> str:
     """A CVR number as 8 digits; spaces and a ``DK`` prefix are tolerated."""
     if _is_empty(value):
         return ""
+    refuse_excel_error(value)
     text = parse_text(value).upper().removeprefix("DK").strip().lstrip("-:").strip()
     text = _SPACES.sub("", text).replace("-", "")
     if not (len(text) == 8 and text.isdigit()):
@@ -445,6 +452,7 @@ _url_validator = URLValidator(schemes=["http", "https"])
 
 def parse_url(value) -> str:
     """A web address; ``www.kommune.dk`` becomes ``https://www.kommune.dk``."""
+    refuse_excel_error(value)
     text = parse_text(value)
     if not text:
         return ""

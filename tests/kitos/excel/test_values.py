@@ -21,6 +21,7 @@ from kitos.excel.values import (
     parse_int,
     parse_text,
     parse_url,
+    refuse_excel_error,
 )
 
 
@@ -270,10 +271,14 @@ def test_parse_url():
 
 @pytest.mark.parametrize(
     "parse",
-    [parse_text, parse_date, parse_decimal, parse_int, parse_bool, parse_email, parse_cvr,
+    [refuse_excel_error, parse_date, parse_decimal, parse_int, parse_bool, parse_email, parse_cvr,
      parse_url, lambda value: parse_choice(value, Colour)],
 )
 @pytest.mark.parametrize("error", ["#N/A", "#DIV/0!", " #ref! "])
 def test_formula_errors_are_named(parse, error):
     with pytest.raises(CellError, match="formelfejl"):
         parse(error)
+
+
+def test_parse_text_leaves_formula_errors_to_the_caller():
+    assert parse_text("#N/A") == "#N/A"

@@ -450,6 +450,11 @@ class ScopedModelForm(forms.ModelForm):
                 )
             if isinstance(form_field, forms.DateField):
                 form_field.widget = DateInput()
+            if isinstance(form_field, forms.DecimalField):
+                # Amounts are typed the Danish way ("1.250.000,50").
+                form_field.localize = True
+                form_field.widget = forms.TextInput(attrs={"inputmode": "decimal"})
+                form_field.widget.is_localized = True
             if isinstance(form_field, forms.ModelMultipleChoiceField):
                 form_field.widget.attrs.setdefault("size", 8)
 

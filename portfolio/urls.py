@@ -6,6 +6,14 @@ from . import views  # noqa: F401
 
 urlpatterns = []
 
+
+# Lists (kitos/lists.py).
+urlpatterns += [
+    path("systemer/", views.SystemUsageListView.as_view(), name="usage_list"),
+    path("systemer/katalog/", views.ItSystemListView.as_view(), name="system_list"),
+    path("integrationer/", views.IntegrationListView.as_view(), name="integration_list"),
+]
+
 # Detail pages and forms (kitos/detail.py).
 from . import detail_views  # noqa: E402
 
@@ -66,11 +74,4 @@ urlpatterns += [
         detail_views.IntegrationDeleteView.as_view(),
         name="integration_delete",
     ),
-]
-
-# Lists (kitos/lists.py).
-urlpatterns += [
-    path("systemer/", views.SystemUsageListView.as_view(), name="usage_list"),
-    path("systemer/katalog/", views.ItSystemListView.as_view(), name="system_list"),
-    path("integrationer/", views.IntegrationListView.as_view(), name="integration_list"),
 ]

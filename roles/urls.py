@@ -6,6 +6,44 @@ from . import views  # noqa: F401
 
 urlpatterns = []
 
+
+# Roles in depth: role overview, vacancies, who can fill a role, competency matrix, a
+# person's responsibilities and the hand-over when someone leaves.
+urlpatterns += [
+    path("roller/oversigt/", views.RoleOverviewView.as_view(), name="role_overview"),
+    path("roller/ledige/", views.VacancyReportView.as_view(), name="vacancy_report"),
+    path(
+        "roller/<uuid:uuid>/kandidater/",
+        views.RoleCandidatesView.as_view(),
+        name="role_candidates",
+    ),
+    path(
+        "kompetencer/matrix/", views.CompetencyMatrixView.as_view(), name="competency_matrix"
+    ),
+    path(
+        "kompetencer/matrix/excel/",
+        views.CompetencyMatrixExportView.as_view(),
+        name="competency_matrix_export",
+    ),
+    path(
+        "personer/<uuid:uuid>/ansvar/",
+        views.PersonResponsibilitiesView.as_view(),
+        name="person_responsibilities",
+    ),
+    path(
+        "personer/<uuid:uuid>/ansvar/overdrag/",
+        views.PersonHandoverView.as_view(),
+        name="person_handover",
+    ),
+]
+
+# Lists (kitos/lists.py).
+urlpatterns += [
+    path("organisation/enheder/", views.OrganisationUnitListView.as_view(), name="unit_list"),
+    path("personer/", views.PersonListView.as_view(), name="person_list"),
+    path("roller/", views.RoleAssignmentListView.as_view(), name="roleassignment_list"),
+]
+
 # Detail pages and forms (kitos/detail.py).
 from . import detail_views  # noqa: E402
 
@@ -53,41 +91,4 @@ urlpatterns += [
         detail_views.RoleAssignmentDeleteView.as_view(),
         name="roleassignment_delete",
     ),
-]
-
-# Roles in depth: role overview, vacancies, who can fill a role, competency matrix, a
-# person's responsibilities and the hand-over when someone leaves.
-urlpatterns += [
-    path("roller/oversigt/", views.RoleOverviewView.as_view(), name="role_overview"),
-    path("roller/ledige/", views.VacancyReportView.as_view(), name="vacancy_report"),
-    path(
-        "roller/<uuid:uuid>/kandidater/",
-        views.RoleCandidatesView.as_view(),
-        name="role_candidates",
-    ),
-    path(
-        "kompetencer/matrix/", views.CompetencyMatrixView.as_view(), name="competency_matrix"
-    ),
-    path(
-        "kompetencer/matrix/excel/",
-        views.CompetencyMatrixExportView.as_view(),
-        name="competency_matrix_export",
-    ),
-    path(
-        "personer/<uuid:uuid>/ansvar/",
-        views.PersonResponsibilitiesView.as_view(),
-        name="person_responsibilities",
-    ),
-    path(
-        "personer/<uuid:uuid>/ansvar/overdrag/",
-        views.PersonHandoverView.as_view(),
-        name="person_handover",
-    ),
-]
-
-# Lists (kitos/lists.py).
-urlpatterns += [
-    path("organisation/enheder/", views.OrganisationUnitListView.as_view(), name="unit_list"),
-    path("personer/", views.PersonListView.as_view(), name="person_list"),
-    path("roller/", views.RoleAssignmentListView.as_view(), name="roleassignment_list"),
 ]

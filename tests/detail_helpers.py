@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 
@@ -34,8 +35,8 @@ class FormSpec:
     valid: Callable  # organisation -> POST data that creates an object
     change: dict  # field -> new value posted on the edit form
     changed: Callable  # object (reloaded) -> bool: the change was saved
-    cross_field: str  # a choice field ...
-    cross_value: Callable  # other organisation -> id of an object there
+    cross_field: str | None  # a choice field (None: the form has none) ...
+    cross_value: Callable | None  # other organisation -> id of an object there
     invalid: dict = field(default_factory=dict)  # data the form or the service refuses
     lookup: Callable | None = None  # organisation -> the created object
 
@@ -67,7 +68,7 @@ def assert_constant_queries(client, spec: DetailSpec, obj) -> None:
     few = {slug: count_queries(client, tab_url(obj, slug)) for slug in spec.tabs}
     spec.add_rows(obj, 45)
     many = {slug: count_queries(client, tab_url(obj, slug)) for slug in spec.tabs}
-    assert few == many
+    assert few == many, [(slug, few[slug], many[slug]) for slug in few if few[slug] != many[slug]]
 
 
 def form_data(form) -> dict:
@@ -228,10 +229,12 @@ class FormChecks:
     def test_reader_is_refused(self, client, org, reader):
         obj = self.spec.make(org)
         client.force_login(reader)
+        data = self.spec.valid(org)
         before = self.spec.model.objects.count()
-        for url in (self.spec.create_url(org), object_url(obj, "update"), object_url(obj, "delete")):
+        urls = (self.spec.create_url(org), object_url(obj, "update"), object_url(obj, "delete"))
+        for url in urls:
             assert client.get(url).status_code == 403, url
-            assert client.post(url, self.spec.valid(org)).status_code == 403, url
+            assert client.post(url, data).status_code == 403, url
         assert self.spec.model.objects.count() == before
         assert not audit_entries(obj, "update").exists()
 
@@ -244,9 +247,11 @@ class FormChecks:
         assert self.spec.model.objects.filter(pk=obj.pk).exists()
 
     def test_choice_of_another_organisation_is_refused(self, client, org, other_org, request):
+        if self.spec.cross_field is None:
+            pytest.skip("the form has no choice of related objects")
         client.force_login(self.editor(request))
-        before = self.spec.model.objects.count()
         data = {**self.spec.valid(org), self.spec.cross_field: self.spec.cross_value(other_org)}
+        before = self.spec.model.objects.count()
         response = client.post(self.spec.create_url(org), data)
         assert response.status_code == 200
         assert response.context["form"].errors.get(self.spec.cross_field)
@@ -254,9 +259,9 @@ class FormChecks:
 
     def test_invalid_input_shows_errors_and_writes_nothing(self, client, org, request):
         client.force_login(self.editor(request))
+        data = {**self.spec.valid(org), **self.spec.invalid}
         before = self.spec.model.objects.count()
         entries = AuditEntry.objects.count()
-        data = {**self.spec.valid(org), **self.spec.invalid}
         response = client.post(self.spec.create_url(org), data)
         assert response.status_code == 200
         html = _html(response)

@@ -54,7 +54,9 @@ def add_system_rows(system, count):
     start = KleNumber.objects.count()
     for i in range(count):
         ItSystemFactory(parent=system, owner_organisation=system.owner_organisation)
-        number = KleNumber.objects.create(number=f"{(start + i) % 100:02d}.{i % 100:02d}", title="x")
+        number = KleNumber.objects.create(
+            number=f"{(start + i) % 100:02d}.{i % 100:02d}", title="x"
+        )
         system.kle_numbers.add(number)
     add_history(system, count)
 

@@ -313,11 +313,12 @@ def candidates(
     today: datetime.date,
     levels: Iterable[str] = CAN_FILL_LEVELS,
     target=None,
+    within: OrganisationUnit | None = None,
 ):
-    """Persons of the organisation (not leaving) with a competency of one of `levels` in
-    the role type's discipline, best level first, then the least loaded. Annotated with
-    ``level`` and ``load`` (assignments in force), and ``holds_role`` when a `target` is
-    given. One query."""
+    """Persons of the organisation (not leaving; in the unit subtree `within`) with a
+    competency of one of `levels` in the role type's discipline, best level first, then
+    the least loaded. Annotated with ``level`` and ``load`` (assignments in force), and
+    ``holds_role`` when a `target` is given. One query."""
     if role_type.discipline_id is None:
         return Person.objects.none()
     level = Subquery(
@@ -339,6 +340,8 @@ def candidates(
         .select_related("unit")
         .order_by("level_rank", "load", "name", "pk")
     )
+    if within is not None:
+        queryset = queryset.filter(unit__path__startswith=within.path)
     if target is not None:
         queryset = queryset.annotate(
             holds_role=Exists(

@@ -23,7 +23,12 @@ from . import responsibilities as queries
 from .choices import RoleTarget
 from .competency_export import competency_matrix_response
 from .models import Competency, OrganisationUnit, Person, role_target_models
-from .responsibility_forms import CompetencyMatrixFilterForm, HandoverForm, VacancyFilterForm
+from .responsibility_forms import (
+    CompetencyMatrixFilterForm,
+    HandoverForm,
+    UnitScopeForm,
+    VacancyFilterForm,
+)
 from .services import person_handover
 
 # -- roles in depth: role overview, vacancies, who can fill a role, competency matrix,
@@ -195,16 +200,20 @@ class RoleCandidatesView(ActiveOrganisationMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         role_type, target = self.role_type, self.target
+        form = UnitScopeForm(self.request.GET or None, units=self.units())
+        within = self.scoped_unit(form)
         persons = list(
             queries.candidates(
                 self.organisation, role_type, today=self.today, target=target,
-                levels=(*queries.CAN_FILL_LEVELS, "understanding"),
+                levels=(*queries.CAN_FILL_LEVELS, "understanding"), within=within,
             )
         )
         for person in persons:
             person.url = queries.person_url(person)
             person.assign_url = assign_url(role_type, target, person) if target else None
         context.update(
+            form=form,
+            within=within,
             role_type=role_type,
             target=target,
             target_url=queries.target_url(target),

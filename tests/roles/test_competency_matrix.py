@@ -84,6 +84,14 @@ class TestCandidates:
             ("Carsten Travl", "skill", 2),
         ]
 
+    def test_within_a_unit_subtree(self, org, today):
+        top = UnitFactory(organisation=org, name="Børn og Unge")
+        below = UnitFactory(organisation=org, parent=top)
+        skilled(org, "Inde", unit=below)
+        skilled(org, "Ude", unit=UnitFactory(organisation=org))
+        rows = candidates(org, contract_manager(), today=today, within=top)
+        assert [p.name for p in rows] == ["Inde"]
+
     def test_role_without_discipline_has_no_candidates(self, org, today):
         owner = RoleType.objects.get(organisation=None, code="kontraktejer")
         skilled(org, "Nogen")
@@ -109,6 +117,8 @@ class TestCandidatesPage:
         assert client.get(candidates_url(own)).status_code == 404
         assert client.get(candidates_url(objekt=contract.uuid)).status_code == 404
         assert client.get(candidates_url(objekt="x")).status_code == 404
+        unit = UnitFactory(organisation=org)
+        assert client.get(candidates_url(within=unit.uuid)).status_code == 404
 
     def test_reader_sees_candidates_with_load(self, client, org, reader):
         person = skilled(org, "Anne Kontrakt", "teacher")

@@ -726,7 +726,10 @@ def _validate(row: RowState, spec: EntitySpec, obj) -> None:
     touched = set(row.changes) | spec.validated_fields(row)
     if row.created:
         touched |= {c.field_name for c in spec.columns if c.field_name}
-    exclude = [f.name for f in obj._meta.fields if f.name not in touched]
+    # Foreign keys came from the import's lookups (scoped to what the organisation may
+    # reference), so full_clean's existence query per row and field is not needed: only
+    # a missing required one is checked here.
+    exclude = [f.name for f in obj._meta.fields if f.name not in touched or f.many_to_one]
     try:
         obj.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
     except ValidationError as error:
@@ -734,6 +737,11 @@ def _validate(row: RowState, spec: EntitySpec, obj) -> None:
             key = None if name == NON_FIELD_ERRORS else spec.column_for_field(name)
             for message in messages:
                 row.errors.append((key, message))
+    for meta_field in obj._meta.fields:
+        if meta_field.many_to_one and meta_field.name in touched and not meta_field.blank \
+                and _field_value(obj, meta_field.name) is None:
+            row.errors.append((spec.column_for_field(meta_field.name),
+                               str(meta_field.error_messages["blank"])))
     for name, message in _check_constraint_errors(obj):
         row.errors.append((spec.column_for_field(name) if name else None, message))
 

@@ -192,12 +192,39 @@ def responsibilities(person: Person, *, today: datetime.date) -> list[RoleAssign
     role and object; each with ``target_url`` and ``kind_label``."""
     labels = dict(RoleTarget.choices)
     rows = list(open_assignments(person, since=today))
+    successors = _successors(person, rows)
     for assignment in rows:
         assignment.target_url = target_url(assignment.target)
         assignment.kind_label = labels.get(assignment.role_type.applies_to, "")
         assignment.is_future = bool(assignment.start_date and assignment.start_date > today)
+        assignment.successor = successors.get(assignment.pk)
     rows.sort(key=_reading_order)
     return rows
+
+
+def _successors(person: Person, rows) -> dict:
+    """Assignment id -> the assignment of someone else that takes the same role on the
+    same object over the day after it ends (a hand-over already made). One query, none
+    when nothing ends."""
+    ending = [a for a in rows if a.end_date is not None]
+    if not ending:
+        return {}
+    following = (
+        RoleAssignment.objects.filter(
+            role_type_id__in={a.role_type_id for a in ending},
+            object_id__in={a.object_id for a in ending},
+            start_date__in={a.end_date + DAY for a in ending},
+        )
+        .exclude(person=person)
+        .select_related("person")
+    )
+    by_key = {
+        (f.role_type_id, f.content_type_id, f.object_id, f.start_date): f for f in following
+    }
+    return {
+        a.pk: by_key.get((a.role_type_id, a.content_type_id, a.object_id, a.end_date + DAY))
+        for a in ending
+    }
 
 
 def _reading_order(assignment):

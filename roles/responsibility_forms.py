@@ -62,7 +62,9 @@ class HandoverForm(forms.Form):
         self.fields["all_to"].choices = [("", _("Ingen"))] + people
         row_choices = [("", _("Som valgt for alle")), (NOBODY, _("Ingen – overdrages ikke"))]
         row_choices += people
-        for assignment in self.assignments:
+        # Roles already handed over (someone takes over when they end) are not offered.
+        self.movable = [a for a in self.assignments if not getattr(a, "successor", None)]
+        for assignment in self.movable:
             self.fields[self.row_field(assignment)] = forms.ChoiceField(
                 label=_("Ny ansvarlig for %(role)s: %(target)s")
                 % {"role": assignment.role_type.name, "target": assignment.target},
@@ -80,14 +82,17 @@ class HandoverForm(forms.Form):
         return f"to_{assignment.uuid}"
 
     def rows(self):
-        """(assignment, its bound field) for the template's table."""
-        return [(a, self[self.row_field(a)]) for a in self.assignments]
+        """(assignment, its bound field or None when already handed over)."""
+        return [
+            (a, self[self.row_field(a)] if self.row_field(a) in self.fields else None)
+            for a in self.assignments
+        ]
 
     def clean(self):
         cleaned = super().clean()
         everyone = cleaned.get("all_to") or ""
         moves = []
-        for assignment in self.assignments:
+        for assignment in self.movable:
             choice = cleaned.get(self.row_field(assignment)) or everyone
             if choice and choice != NOBODY:
                 moves.append((assignment, self.persons[choice]))

@@ -311,6 +311,7 @@ class PersonResponsibilitiesMixin(LoginRequiredMixin):
             "can_edit": self.can_edit,
             "form": form,
             "assignments": form.assignments,
+            "has_successors": any(a.successor for a in form.assignments),
             "subscriptions": queries.contract_subscriptions(self.person),
         }
 

@@ -368,6 +368,10 @@ class TestPages:
         assert len({m.to[0] for m in mail.outbox}) == 2
         follow = client.get(page_url(alice))
         assert "overdraget" in follow.text
+        # What was handed over says so and is not offered again; the rest still is.
+        assert "Overdraget til Bo Berg fra 01-01-2027" in follow.text
+        assert f'name="{row(first)}"' not in follow.text
+        assert f'name="{row(second)}"' in follow.text
 
     def test_person_of_another_organisation_is_not_a_choice(
         self, client, editor, alice, roles_of_alice, other_org

@@ -124,11 +124,23 @@ class TestPage:
         assert "Vis ændringerne" in response.text
         assert "It-chef" in response.text
 
-    def test_query_count_does_not_grow(self, client, org, editor, person):
+    def test_query_count_does_not_grow(self, client, org, editor, person, today):
+        def handed_over(count):
+            for _ in range(count):
+                usage = UsageFactory(organisation=org)
+                owner = role("systemejer", "system_usage")
+                RoleAssignmentFactory(person=person, target=usage, role_type=owner,
+                                      end_date=today + 5 * DAY)
+                RoleAssignmentFactory(target=usage, role_type=owner, start_date=today + 6 * DAY)
+
         client.force_login(editor)
         roles_on_every_kind(org, person, 1)
+        handed_over(1)
         PersonFactory.create_batch(5, organisation=org)
         few = count_queries(client, page_url(person))
         roles_on_every_kind(org, person, 10, organisation_role=False)
+        handed_over(10)
         PersonFactory.create_batch(45, organisation=org)
+        response = client.get(page_url(person))
+        assert response.text.count("Overdraget til") == 11
         assert count_queries(client, page_url(person)) == few

@@ -24,6 +24,9 @@ class Issue:
     column_index: int | None
     message: str
 
+    def __post_init__(self):
+        self.message = str(self.message)
+
 
 @dataclass
 class RowResult:
@@ -37,6 +40,11 @@ class RowResult:
     label: str
     changes: list[tuple[str, str, str]] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+
+    def __post_init__(self):
+        # Labels come from specs as lazy translations; the report is stored as JSON.
+        self.entity_label = str(self.entity_label)
+        self.label = str(self.label)
 
 
 def empty_counts() -> dict:

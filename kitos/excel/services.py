@@ -60,8 +60,13 @@ def import_start(*, actor, organisation, filename: str, content: bytes) -> Impor
 def import_commit(*, actor, run: ImportRun) -> ImportRun:
     """Queue the real import of a preview that found no errors."""
     _check_may_import(actor, run.organisation)
+    # The lock makes two commits of one preview (a double click, two tabs) queue up here.
+    run = ImportRun.objects.select_for_update().get(pk=run.pk)
     if run.mode != ImportMode.PREVIEW or run.status != ImportStatus.VALID:
         raise ValidationError(_("Kun et gennemsyn uden fejl kan importeres."))
+    # A preview is imported once; a commit that failed or was rejected may be retried.
+    if run.commit_runs.exclude(status__in=(ImportStatus.FAILED, ImportStatus.REJECTED)).exists():
+        raise ValidationError(_("Dette gennemsyn er allerede sendt til import."))
     commit_run = ImportRun.objects.create(
         organisation=run.organisation,
         created_by=actor if getattr(actor, "pk", None) else None,

@@ -242,7 +242,11 @@ def run_context(request, run: ImportRun) -> dict:
         errors_page=_page(request, report.errors, ERRORS_PER_PAGE, "fejlside"),
         rows_page=_page(request, rows, ROWS_PER_PAGE, "side"),
         action=action,
-        action_filters=ACTION_FILTERS.items(),
+        action_filters=[
+            (key, label)
+            for key, label in ACTION_FILTERS.items()
+            if not key or report.counts.get(key) or key == action
+        ],
     )
     if run.status == ImportStatus.VALID:
         context["commit_run"] = latest_commit(run)

@@ -14,6 +14,7 @@ from openpyxl import Workbook, load_workbook
 
 from kitos.excel.report import ImportReport, Issue, RowResult
 from kitos.models import ImportRun
+from roles.models import OrganisationUnit
 from tests.factories import UserFactory
 from tests.helpers import count_queries
 
@@ -218,6 +219,8 @@ class TestRunPage:
         response = client.get(run_url(run))
         html = response.content.decode()
         assert response.context["entity_counts"][0][1]["create"] == 2
+        # Only the filters that would show something are offered.
+        assert [key for key, _label in response.context["action_filters"]] == ["", "create"]
         assert "Klar til import: 2 oprettes" in html
         assert "Gennemfør import" in html and run_url(run, "import_run_commit") in html
         assert "Leverandør 1" in html and "Oprettes" in html
@@ -374,10 +377,93 @@ class TestTemplates:
         assert client.get(reverse("import_template_entity", args=["nope"])).status_code == 404
 
 
-def hostile_zip_bomb() -> bytes:
+# -- through the engine -----------------------------------------------------------------
+
+UNIT_HEADERS = ["Navn", "Overordnet enhed", "EAN-nummer"]
+
+
+def zip_bomb() -> bytes:
+    """A small upload that unpacks to far more than it is (compression ratio ~1000)."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("[Content_Types].xml", "<Types/>")
-        archive.writestr("xl/worksheets/sheet1.xml", b"0" * (200 * 1024 * 1024))
+        archive.writestr("xl/worksheets/sheet1.xml", b"0" * (20 * 1024 * 1024))
     return buffer.getvalue()
+
+
+class TestUploadThroughTheEngine:
+    """Real uploads: the preview task runs eagerly once the upload's transaction commits."""
+
+    def upload(self, client, org, content, capture, name="enheder.xlsx"):
+        with capture(execute=True):
+            response = client.post(start_url(org), {"file": upload(content, name)})
+        assert response.status_code == 302
+        run = ImportRun.objects.latest("created_at")
+        assert response.url == run_url(run)
+        return run, client.get(response.url)
+
+    def test_good_file_previews_then_commits(
+        self, client, org, editor, django_capture_on_commit_callbacks
+    ):
+        client.force_login(editor)
+        content = workbook_bytes(
+            [UNIT_HEADERS, ["Børn og Unge", "", ""], ["Dagtilbud", "Børn og Unge", ""]],
+            title="Organisationsenheder",
+        )
+        run, response = self.upload(client, org, content, django_capture_on_commit_callbacks)
+        assert run.status == "valid"
+        assert ("Organisationsenheder", {"create": 2, "update": 0, "unchanged": 0, "error": 0}) \
+            in [(str(label), counts) for label, counts in response.context["entity_counts"]]
+        assert "Gennemfør import" in response.content.decode()
+        assert not OrganisationUnit.objects.filter(organisation=org).exists()
+
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(run_url(run, "import_run_commit"))
+        commit = run.commit_runs.get()
+        assert response.url == run_url(commit)
+        commit.refresh_from_db()
+        assert commit.status == "committed"
+        assert set(OrganisationUnit.objects.filter(organisation=org).values_list(
+            "name", flat=True)) == {"Børn og Unge", "Dagtilbud"}
+        assert "Importen er gennemført" in client.get(run_url(commit)).content.decode()
+
+    def test_bad_file_shows_each_error_with_sheet_row_and_column(
+        self, client, org, editor, django_capture_on_commit_callbacks
+    ):
+        client.force_login(editor)
+        content = workbook_bytes(
+            [UNIT_HEADERS, ["Børn og Unge", "", ""], ["Dagtilbud", "Findes ikke", ""]],
+            title="Organisationsenheder",
+        )
+        run, response = self.upload(client, org, content, django_capture_on_commit_callbacks)
+        assert run.status == "invalid"
+        errors = list(response.context["errors_page"])
+        assert [(e.sheet, e.row, e.column) for e in errors] == [
+            ("Organisationsenheder", 3, "Overordnet enhed")
+        ]
+        html = response.content.decode()
+        assert "Regnearket har fejl" in html and "Overordnet enhed" in html
+        assert "Gennemfør import" not in html
+        marked = client.get(run_url(run, "import_run_marked"))
+        cell = load_workbook(io.BytesIO(marked.content))["Organisationsenheder"]["B3"]
+        assert cell.comment is not None and errors[0].message in cell.comment.text
+        assert not OrganisationUnit.objects.filter(organisation=org).exists()
+
+    @pytest.mark.parametrize(
+        "content",
+        [b"Navn;CVR\nKMD A/S;26911745\n", zip_bomb()],
+        ids=["csv-renamed", "zip-bomb"],
+    )
+    def test_hostile_file_is_rejected_with_a_message(
+        self, client, org, editor, django_capture_on_commit_callbacks, content
+    ):
+        client.force_login(editor)
+        run, response = self.upload(client, org, content, django_capture_on_commit_callbacks)
+        assert run.status == "rejected" and run.message
+        assert run.report == {} and run.counts == {}
+        html = response.content.decode()
+        assert "Regnearket blev afvist" in html and run.message in html
+        assert client.get(run_url(run, "import_run_marked")).status_code == 404
+        assert ImportRun.objects.count() == 1
+        assert not OrganisationUnit.objects.filter(organisation=org).exists()
 

@@ -29,6 +29,22 @@ class ContractForm(ScopedModelForm):
         ),
     )
 
+    fieldsets = (
+        (
+            _("Kontrakten"),
+            ["name", "contract_number", "contract_type", "supplier", "responsible_unit",
+             "parent", "procurement_form", "criticality"],
+        ),
+        (_("Systemer"), ["usages", "main_for"]),
+        (
+            _("Datoer og vilkår"),
+            ["concluded_on", "start_date", "expiry_date", "irrevocable_until", "notice_months",
+             "notice_to_end_of", "extension_months", "extensions_total", "extensions_used",
+             "renewal_months", "terminated_on", "lead_months"],
+        ),
+        (_("Økonomi og noter"), ["acquisition_cost", "yearly_cost", "notes", "external_reference"]),
+    )
+
     class Meta:
         model = Contract
         fields = [

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime
 import decimal
+import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -47,6 +48,11 @@ from .tenancy import (
 )
 
 HISTORY_PAGE_SIZE = 25
+# Fields whose change says nothing to a reader of the history (the public id is set once).
+HISTORY_HIDDEN = {"uuid"}
+# Changes recorded under a name that is not a field: the field whose values they hold
+# and their label (contracts.services.contract_set_coverage records "main_for").
+HISTORY_ALIASES = {"main_for": ("usages", gettext_lazy("Hovedkontrakt for"))}
 TAB_PARAMETER = "tab"
 HISTORY_PAGE_PARAMETER = "side"
 
@@ -227,7 +233,7 @@ def history_entries(model, entries: list[AuditEntry]) -> list[HistoryEntry]:
     wanted: dict[type[models.Model], set[int]] = defaultdict(set)
     for entry in entries:
         for name, pair in (entry.changes or {}).items():
-            model_field = _field_or_none(model, name)
+            model_field = _field_or_none(model, HISTORY_ALIASES.get(name, (name,))[0])
             if model_field is not None and model_field.is_relation and isinstance(pair, list):
                 for value in pair:
                     wanted[model_field.related_model].update(_ids(value))
@@ -254,10 +260,16 @@ def history_entries(model, entries: list[AuditEntry]) -> list[HistoryEntry]:
     for entry in entries:
         rows = []
         for name, pair in sorted((entry.changes or {}).items()):
-            model_field = _field_or_none(model, name)
-            label = capfirst(model_field.verbose_name) if model_field is not None else name
+            if name in HISTORY_HIDDEN:
+                continue
+            field_name, label = HISTORY_ALIASES.get(name, (name, None))
+            model_field = _field_or_none(model, field_name)
+            if label is None:
+                label = capfirst(model_field.verbose_name) if model_field is not None else name
             before, after = pair if isinstance(pair, list) and len(pair) == 2 else (None, pair)
-            rows.append(HistoryRow(label, show(model_field, before), show(model_field, after)))
+            before, after = show(model_field, before), show(model_field, after)
+            if before != after:  # "" and None read the same
+                rows.append(HistoryRow(label, before, after))
         result.append(HistoryEntry(entry, rows))
     return result
 
@@ -435,6 +447,17 @@ class DateInput(forms.DateInput):
         super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
+def normalise_amount(text: str) -> str:
+    """An amount typed the Danish way ("1.250.000,50", "1 250 000") as Python reads it
+    ("1250000.50"); other text is left for the field to refuse."""
+    text = text.strip().replace("\u00a0", "").replace(" ", "")
+    if "," in text:
+        return text.replace(".", "").replace(",", ".")
+    if re.fullmatch(r"-?\d{1,3}(\.\d{3})+", text):
+        return text.replace(".", "")
+    return text
+
+
 class ScopedModelForm(forms.ModelForm):
     """A model form whose choices are scoped to one organisation and which leaves the
     validation of the object to the service (it runs ``full_clean``); the view applies
@@ -443,6 +466,12 @@ class ScopedModelForm(forms.ModelForm):
     def __init__(self, *args, user, organisation, **kwargs):
         super().__init__(*args, **kwargs)
         self.user, self.organisation = user, organisation
+        amounts = [n for n, f in self.fields.items() if isinstance(f, forms.DecimalField)]
+        if self.is_bound and amounts:
+            self.data = self.data.copy()
+            for name in amounts:
+                if isinstance(self.data.get(name), str):
+                    self.data[name] = normalise_amount(self.data[name])
         for form_field in self.fields.values():
             if isinstance(form_field, forms.ModelChoiceField):
                 form_field.queryset = scope_choices(
@@ -451,12 +480,26 @@ class ScopedModelForm(forms.ModelForm):
             if isinstance(form_field, forms.DateField):
                 form_field.widget = DateInput()
             if isinstance(form_field, forms.DecimalField):
-                # Amounts are typed the Danish way ("1.250.000,50").
+                # Amounts are shown and typed the Danish way ("1.250.000,50").
                 form_field.localize = True
                 form_field.widget = forms.TextInput(attrs={"inputmode": "decimal"})
                 form_field.widget.is_localized = True
             if isinstance(form_field, forms.ModelMultipleChoiceField):
                 form_field.widget.attrs.setdefault("size", 8)
+                form_field.help_text = form_field.help_text or _(
+                    "Hold Ctrl (Cmd på Mac) nede for at vælge flere."
+                )
+            if isinstance(form_field.widget, forms.Textarea):
+                form_field.widget.attrs["rows"] = 4
+
+    # Optional ((legend, [field names]), ...) to show the fields in groups.
+    fieldsets: tuple = ()
+
+    def groups(self):
+        """The visible fields in their fieldsets ([(None, all fields)] without any)."""
+        if not self.fieldsets:
+            return [(None, self.visible_fields())]
+        return [(legend, [self[name] for name in names]) for legend, names in self.fieldsets]
 
     def _post_clean(self):
         # No construct_instance / full_clean here: the service validates (the same rules

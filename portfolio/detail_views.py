@@ -22,28 +22,21 @@ from .forms import IntegrationForm, ItSystemForm, SystemUsageForm
 from .models import Integration, ItSystem, SystemUsage
 from .services import integration_create, usage_create, usage_delete, usage_update
 
-USAGE_OVERVIEW_FIELDS = (
-    "system",
-    "local_name",
-    "local_id",
-    "version",
-    "lifecycle",
-    "go_live_date",
-    "retirement_date",
-    "responsible_unit",
-    "using_units",
-    "criticality",
-    "socially_critical",
-    "data_classification",
-    "hosting",
-    "user_count",
-    "contains_ai",
-    "archive_duty",
-    "time_assessment",
-    "time_reason",
-    "notes",
-    "reference_url",
-    "external_reference",
+USAGE_FACT_GROUPS = (
+    (
+        gettext_lazy("Grundoplysninger"),
+        ("system", "local_name", "local_id", "version", "lifecycle", "go_live_date",
+         "retirement_date", "responsible_unit", "using_units"),
+    ),
+    (
+        gettext_lazy("Klassifikation og drift"),
+        ("criticality", "socially_critical", "data_classification", "hosting", "user_count",
+         "contains_ai", "archive_duty"),
+    ),
+    (
+        gettext_lazy("Vurdering og noter"),
+        ("time_assessment", "time_reason", "notes", "reference_url", "external_reference"),
+    ),
 )
 
 
@@ -73,7 +66,9 @@ class SystemUsageDetailView(TabbedDetailView):
     def overview_context(self):
         roles = self.roles_context()
         return {
-            "facts": field_facts(self.object, USAGE_OVERVIEW_FIELDS),
+            "fact_groups": [
+                (title, field_facts(self.object, names)) for title, names in USAGE_FACT_GROUPS
+            ],
             "current_roles": roles["current_roles"],
         }
 

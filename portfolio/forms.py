@@ -3,12 +3,31 @@ organisation (kitos.detail.ScopedModelForm); the views save through portfolio.se
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
+
 from kitos.detail import ScopedModelForm
 
 from .models import Integration, ItSystem, SystemUsage
 
 
 class SystemUsageForm(ScopedModelForm):
+    fieldsets = (
+        (
+            _("Grundoplysninger"),
+            ["system", "local_name", "local_id", "version", "lifecycle", "go_live_date",
+             "retirement_date", "responsible_unit", "using_units"],
+        ),
+        (
+            _("Klassifikation og drift"),
+            ["criticality", "socially_critical", "data_classification", "hosting", "user_count",
+             "contains_ai", "archive_duty"],
+        ),
+        (
+            _("Vurdering og noter"),
+            ["time_assessment", "time_reason", "notes", "reference_url", "external_reference"],
+        ),
+    )
+
     class Meta:
         model = SystemUsage
         fields = [

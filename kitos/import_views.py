@@ -249,8 +249,11 @@ def run_context(request, run: ImportRun) -> dict:
         ],
     )
     if run.status == ImportStatus.VALID:
+        context["nothing_to_do"] = not (report.counts.get("create") or report.counts.get("update"))
         context["commit_run"] = latest_commit(run)
-        context["can_commit"] = context["can_edit"] and context["commit_run"] is None
+        context["can_commit"] = (
+            context["can_edit"] and context["commit_run"] is None and not context["nothing_to_do"]
+        )
     return context
 
 

@@ -227,6 +227,15 @@ class TestRunPage:
         assert "Kolonnen kendes ikke" in html and "Ukendt 0" in html
         assert "<progress" not in html
 
+    def test_preview_that_changes_nothing_offers_no_import(self, client, org, editor):
+        report = ImportReport()
+        report.add_row(RowResult("Leverandører", 2, "suppliers", "Leverandører", "unchanged", "A"))
+        run = make_run(org, editor, report=report.to_json())
+        client.force_login(editor)
+        html = client.get(run_url(run)).content.decode()
+        assert "Regnearket ændrer ingenting" in html
+        assert "Gennemfør import" not in html
+
     def test_invalid_preview_lists_every_error_and_links_the_marked_workbook(
         self, client, org, editor
     ):

@@ -227,6 +227,12 @@ class CostLineSpec(EntitySpec):
     def new(self, organisation):
         return CostLine()
 
+    def owning_organisation_id(self, obj):
+        # The contract may be new in the same file (no id yet): its organisation counts.
+        if obj.contract_id is None and not CostLine.contract.is_cached(obj):
+            return None
+        return obj.contract.organisation_id
+
     def adjust(self, values, context):
         if "kind" in values and not values["kind"]:
             values["kind"] = choices.CostKind.OPERATION

@@ -233,13 +233,14 @@ class ImportContext:
         self._lookups[key] = Lookup(SOURCES_BY_KEY[key], objects)
         return self._lookups[key]
 
-    def may_edit(self, obj) -> bool:
+    def may_edit(self, obj, spec: EntitySpec) -> bool:
         """Whether the actor may change `obj` (one membership query per owning
         organisation and role, whatever the number of rows)."""
-        cache_key = (obj.owning_organisation_id, obj.edit_role)
+        organisation_id = spec.owning_organisation_id(obj)
+        cache_key = (organisation_id, obj.edit_role)
         if cache_key not in self._may_edit:
-            self._may_edit[cache_key] = has_role(
-                self.actor, obj.owning_organisation_id, at_least=obj.edit_role
+            self._may_edit[cache_key] = organisation_id is not None and has_role(
+                self.actor, organisation_id, at_least=obj.edit_role
             )
         return self._may_edit[cache_key]
 
@@ -650,7 +651,8 @@ def _apply(row: RowState, spec: EntitySpec, obj, context, state: EntityState) ->
     if obj is None:
         missing = [c for c in spec.columns if c.required_on_create and _blank(values.get(c.key))]
         for column in missing:
-            row.errors.append((column.key, _("Feltet skal udfyldes, når der oprettes nyt.")))
+            row.errors.append((column.key, _(
+                "»%(header)s« skal udfyldes, når der oprettes nyt.") % {"header": column.header}))
         if missing:
             return
         obj = spec.new(context.organisation)
@@ -695,7 +697,7 @@ def _apply(row: RowState, spec: EntitySpec, obj, context, state: EntityState) ->
     if not row.created and not row.changes and not row.m2m:
         return
     spec.prepare(obj, row, context)
-    if not context.may_edit(obj):
+    if not context.may_edit(obj, spec):
         row.errors.append((None, spec.permission_message()))
         return
     _validate(row, spec, obj)

@@ -220,6 +220,10 @@ class EntitySpec(Reference):
     def after_row(self, row, context) -> None:
         """Called when a row was matched and applied without errors."""
 
+    def owning_organisation_id(self, obj):
+        """The organisation whose rights decide whether `obj` may be changed."""
+        return obj.owning_organisation_id
+
     def permission_message(self) -> str:
         return _("Du har ikke rettigheder til at ændre dette objekt.")
 

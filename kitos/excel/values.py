@@ -467,8 +467,3 @@ def parse_url(value) -> str:
         ) from None
     return text
 
-
-def labels(choices) -> list[str]:
-    """The labels of ``choices`` in the active language (for dropdowns and help text)."""
-    return [label for _code, label in choice_pairs(choices)]
-

@@ -9,6 +9,7 @@ import zipfile
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
@@ -166,6 +167,15 @@ class TestUploadErrors:
         settings.KITOS_IMPORT_MAX_BYTES = 10_000
         html = self.post(client, org, editor, {"file": upload(b"x" * 70_000)})
         assert "Filen er for stor" in html
+
+    def test_upload_still_needs_the_csrf_token(self, org, editor):
+        """The view adds its upload handler before the CSRF check reads the body; the
+        check itself must still happen."""
+        client = Client(enforce_csrf_checks=True)
+        client.force_login(editor)
+        response = client.post(start_url(org), {"file": upload(workbook_bytes([["Navn"]]))})
+        assert response.status_code == 403
+        assert not ImportRun.objects.exists()
 
     def test_too_big_file_is_not_kept_whole(self, rf, org, editor):
         """The upload handler stops keeping the file at the limit."""

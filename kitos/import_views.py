@@ -99,8 +99,6 @@ class ImportUploadForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data.get("file")
-        if self.too_big:
-            raise self._too_big_error()
         if PurePath(upload.name).suffix.lower() != ".xlsx":
             raise ValidationError(
                 _("Filen skal være et Excel-regneark i formatet .xlsx (Excel 2007 eller nyere).")

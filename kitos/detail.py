@@ -331,9 +331,12 @@ class TabbedDetailView(VisibleObjectMixin, DetailView):
         return [self.template_name]
 
     def get_gaps(self) -> list:
-        """Hook for the gap rules (gdpr.gaps): what is missing on this object, shown
-        above the tabs. Empty until the rules are wired in."""
-        return []
+        """What the gap rules (gdpr/gaps.py) find missing on this object, with where to
+        fix it, shown above the tabs: one query per rule of the object's kind. kitos sits
+        above the apps, so it may ask the gdpr app; the apps' views never do."""
+        from gdpr.gaps import gaps_for_object
+
+        return [(rule, rule.fix_url(self.object)) for rule in gaps_for_object(self.object)]
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -350,7 +353,8 @@ class TabbedDetailView(VisibleObjectMixin, DetailView):
             list_url=model_url(type(obj)),
             verbose_name=obj._meta.verbose_name,
             verbose_name_plural=obj._meta.verbose_name_plural,
-            gaps=self.get_gaps(),
+            # The gaps sit above the tabs, so a tab swap does not need them.
+            gaps=[] if is_tab_request(self.request) else self.get_gaps(),
         )
         tab_context = getattr(self, f"{self.tab.name}_context", None)
         if tab_context is not None:

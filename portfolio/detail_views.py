@@ -65,7 +65,14 @@ class SystemUsageDetailView(TabbedDetailView):
 
     def overview_context(self):
         roles = self.roles_context()
+        main_link = (
+            self.object.contract_links.visible_to(self.request.user)
+            .filter(is_main=True)
+            .select_related("contract__supplier")
+            .first()
+        )
         return {
+            "main_contract": main_link.contract if main_link else None,
             "fact_groups": [
                 (title, field_facts(self.object, names)) for title, names in USAGE_FACT_GROUPS
             ],

@@ -153,3 +153,16 @@ class TestUsageTabs:
         assert len(response.context["history"]) == 25
         assert "side=2" in response.content.decode()
         assert len(client.get(tab_url(usage, "historik") + "&side=2").context["history"]) == 5
+
+
+def test_gaps_of_the_object_are_shown_above_the_tabs(client, org, editor):
+    from roles.models import RoleType
+
+    usage = UsageFactory(organisation=org, lifecycle="operational")
+    client.force_login(editor)
+    html = client.get(tab_url(usage, "overblik")).content.decode()
+    assert "System uden systemejer" in html
+    assert reverse("usage_update", args=[usage.uuid]) in html.split('id="detail-tabs"')[0]
+    owner = RoleType.objects.get(organisation=None, applies_to="system_usage", code="systemejer")
+    RoleAssignmentFactory(target=usage, role_type=owner)
+    assert "System uden systemejer" not in client.get(tab_url(usage, "overblik")).content.decode()

@@ -585,6 +585,8 @@ class ServiceFormView(LoginRequiredMixin, FormView):
         context = super().get_context_data(**kwargs)
         context.update(
             verbose_name=self.model._meta.verbose_name,
+            verbose_name_plural=self.model._meta.verbose_name_plural,
+            list_url=model_url(self.model),
             organisation=self.organisation,
         )
         return context

@@ -22,6 +22,7 @@ from kitos.detail import (
     object_url,
     overview_tab,
 )
+from kitos.links import url_or_none
 from kitos.services import delete_object, update_object
 
 from .forms import OrganisationUnitForm, PersonForm, RoleAssignmentForm
@@ -137,6 +138,10 @@ class PersonDetailView(TabbedDetailView):
         )
         today = timezone.localdate()
         return {
+            # The roles-in-depth pages: everything the person answers for, and handing
+            # it over when they leave.
+            "responsibilities_url": url_or_none("person_responsibilities", self.object.uuid),
+            "handover_url": url_or_none("person_handover", self.object.uuid),
             "held_now": [
                 a
                 for a in assignments

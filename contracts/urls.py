@@ -1,8 +1,8 @@
-"""Contract pages."""
+"""Contract and supplier pages."""
 
 from django.urls import path
 
-from . import views
+from . import detail_views, views
 
 urlpatterns = [
     path("kontrakter/", views.ContractListView.as_view(), name="contract_list"),
@@ -20,12 +20,6 @@ urlpatterns = [
         views.ContractSubscriptionView.as_view(subscribe=False),
         name="contract_unsubscribe",
     ),
-]
-
-# Detail pages and forms (kitos/detail.py).
-from . import detail_views  # noqa: E402
-
-urlpatterns += [
     path("kontrakter/ny/", detail_views.ContractCreateView.as_view(), name="contract_create"),
     path(
         "kontrakter/<uuid:uuid>/rediger/",

@@ -1,8 +1,9 @@
-"""Data protection pages."""
+"""Data protection pages: data assets, processing activities, agreements, the
+article 30 register and the chain."""
 
 from django.urls import path
 
-from . import register_views, views
+from . import detail_views, register_views, views
 
 urlpatterns = [
     path(
@@ -43,10 +44,6 @@ urlpatterns = [
         register_views.ActivityChainView.as_view(),
         name="activity_chain",
     ),
-]
-
-# Lists (kitos/lists.py).
-urlpatterns += [
     path("dataaktiver/", views.DataAssetListView.as_view(), name="dataasset_list"),
     path(
         "behandlingsaktiviteter/",
@@ -54,12 +51,6 @@ urlpatterns += [
         name="processingactivity_list",
     ),
     path("databehandleraftaler/", views.AgreementListView.as_view(), name="agreement_list"),
-]
-
-# Detail pages and forms (kitos/detail.py).
-from . import detail_views  # noqa: E402
-
-urlpatterns += [
     path(
         "databehandleraftaler/ny/",
         detail_views.AgreementCreateView.as_view(),

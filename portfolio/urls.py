@@ -1,23 +1,13 @@
-"""Portfolio pages."""
+"""Portfolio pages: systems in use, the catalog and integrations."""
 
-from django.urls import path  # noqa: F401 - the portal's pages add their routes here
+from django.urls import path
 
-from . import views  # noqa: F401
+from . import detail_views, views
 
-urlpatterns = []
-
-
-# Lists (kitos/lists.py).
-urlpatterns += [
-    path("systemer/", views.SystemUsageListView.as_view(), name="usage_list"),
-    path("systemer/katalog/", views.ItSystemListView.as_view(), name="system_list"),
+urlpatterns = [
+    path("systemanvendelser/", views.SystemUsageListView.as_view(), name="usage_list"),
+    path("it-systemer/", views.ItSystemListView.as_view(), name="system_list"),
     path("integrationer/", views.IntegrationListView.as_view(), name="integration_list"),
-]
-
-# Detail pages and forms (kitos/detail.py).
-from . import detail_views  # noqa: E402
-
-urlpatterns += [
     path(
         "systemanvendelser/ny/",
         detail_views.SystemUsageCreateView.as_view(),

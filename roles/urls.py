@@ -1,15 +1,11 @@
-"""Roles pages."""
+"""Organisation and role pages: units, persons, role assignments, role types,
+vacancies, candidates, the competency matrix and a person's hand-over."""
 
-from django.urls import path  # noqa: F401 - the portal's pages add their routes here
+from django.urls import path
 
-from . import views  # noqa: F401
+from . import detail_views, views
 
-urlpatterns = []
-
-
-# Roles in depth: role overview, vacancies, who can fill a role, competency matrix, a
-# person's responsibilities and the hand-over when someone leaves.
-urlpatterns += [
+urlpatterns = [
     path("roller/oversigt/", views.RoleOverviewView.as_view(), name="role_overview"),
     path("roller/ledige/", views.VacancyReportView.as_view(), name="vacancy_report"),
     path(
@@ -35,19 +31,9 @@ urlpatterns += [
         views.PersonHandoverView.as_view(),
         name="person_handover",
     ),
-]
-
-# Lists (kitos/lists.py).
-urlpatterns += [
-    path("organisation/enheder/", views.OrganisationUnitListView.as_view(), name="unit_list"),
+    path("enheder/", views.OrganisationUnitListView.as_view(), name="unit_list"),
     path("personer/", views.PersonListView.as_view(), name="person_list"),
-    path("roller/", views.RoleAssignmentListView.as_view(), name="roleassignment_list"),
-]
-
-# Detail pages and forms (kitos/detail.py).
-from . import detail_views  # noqa: E402
-
-urlpatterns += [
+    path("rolletildelinger/", views.RoleAssignmentListView.as_view(), name="roleassignment_list"),
     path("enheder/ny/", detail_views.OrganisationUnitCreateView.as_view(), name="unit_create"),
     path(
         "enheder/<uuid:uuid>/",

@@ -129,7 +129,9 @@ class DetailChecks:
             assert 'aria-selected="true"' in html and f'id="tab-{slug}"' in html
             assert object_url(obj, "update") not in html
             assert object_url(obj, "delete") not in html
-            assert "/rolletildelinger/" not in html
+            # No assign / edit / end links for role assignments (the menu's list is fine).
+            assert "/rolletildelinger/ny/" not in html
+            assert "/rediger/" not in html and "/slet/" not in html
 
     def test_editor_sees_edit_controls(self, client, org, request):
         obj = self.spec.make(org)

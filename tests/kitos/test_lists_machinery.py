@@ -148,11 +148,11 @@ def test_filters_from_a_dashboard_link_are_named_and_kept(client, editor, org):
     usage = UsageFactory(organisation=org, responsible_unit=top)
     UsageFactory(organisation=org)
     client.force_login(editor)
-    response = client.get("/systemer/", {"system": str(usage.system.uuid)})
+    response = client.get("/systemanvendelser/", {"system": str(usage.system.uuid)})
     assert response.context["paginator"].count == 1
     kept = response.context["kept_filters"]
     assert [k["key"] for k in kept] == ["system"]
-    assert kept[0]["remove_url"] == "/systemer/?"
+    assert kept[0]["remove_url"] == "/systemanvendelser/?"
     content = response.content.decode()
     assert f'type="hidden" name="system" value="{usage.system.uuid}"' in content
 

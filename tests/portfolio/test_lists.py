@@ -75,7 +75,7 @@ def test_systems_filter_by_business_type(client, editor, org):
     ItSystemFactory(name="Økonomisystem", business_type="economy")
     ItSystemFactory(name="Journal", business_type="esdh")
     client.force_login(editor)
-    response = client.get("/systemer/katalog/", {"business_type": "economy"})
+    response = client.get("/it-systemer/", {"business_type": "economy"})
     assert response.context["paginator"].count == 1
     assert "Økonomisystem" in support.row_labels(response)
 
@@ -87,13 +87,13 @@ def test_usages_filter_by_system_owner_and_subtree(client, editor, org):
     hold_role(owned, "systemejer")
     UsageFactory(organisation=org, local_name="Uden ejer", responsible_unit=top)
     client.force_login(editor)
-    response = client.get("/systemer/", {"has_system_owner": "false"})
+    response = client.get("/systemanvendelser/", {"has_system_owner": "false"})
     assert support.row_labels(response).startswith("Uden ejer")
     assert response.context["paginator"].count == 1
-    response = client.get("/systemer/", {"within": str(below.uuid)})
+    response = client.get("/systemanvendelser/", {"within": str(below.uuid)})
     assert response.context["paginator"].count == 1
     assert "Med ejer" in support.row_labels(response)
-    response = client.get("/systemer/", {"within": str(top.uuid)})
+    response = client.get("/systemanvendelser/", {"within": str(top.uuid)})
     assert response.context["paginator"].count == 2
 
 

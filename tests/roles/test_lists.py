@@ -70,7 +70,7 @@ def test_units_filter_by_subtree(client, editor, org):
     UnitFactory(organisation=org, parent=top, name="Vej og Park")
     UnitFactory(organisation=org, name="Kultur")
     client.force_login(editor)
-    response = client.get("/organisation/enheder/", {"within": str(top.uuid)})
+    response = client.get("/enheder/", {"within": str(top.uuid)})
     assert response.context["paginator"].count == 2
     assert "Kultur" not in support.row_labels(response)
 
@@ -89,7 +89,7 @@ def test_role_assignments_filter_by_role_type(client, editor, org):
     owner = hold_role(UsageFactory(organisation=org), "systemejer")
     hold_role(UsageFactory(organisation=org), "systemansvarlig")
     client.force_login(editor)
-    response = client.get("/roller/", {"role_type": str(owner.role_type.uuid)})
+    response = client.get("/rolletildelinger/", {"role_type": str(owner.role_type.uuid)})
     assert response.context["paginator"].count == 1
     assert "Systemejer" in support.row_labels(response)
     # An assignment has no page of its own: the row links to the person.

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime
 import decimal
+import functools
 import re
 import uuid
 from collections import defaultdict
@@ -33,8 +34,9 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from contracts.importers import CONTRACTS, COST_LINES, SUPPLIERS
 from gdpr.importers import AGREEMENTS, DATA_ASSETS, DATA_CATEGORIES, PROCESSING_ACTIVITIES
-from kitos.audit import AuditAction, AuditSource, audit_context, build_entry, record_changes
+from kitos.audit import AuditAction, AuditSource, audit_context, build_entry
 from kitos.audit import snapshot as audit_snapshot
+from kitos.models import AuditEntry
 from kitos.tenancy import ADMIN, has_role
 from portfolio.importers import INTEGRATIONS, KLE, SYSTEMS, USAGES
 from roles.importers import (
@@ -46,6 +48,7 @@ from roles.importers import (
     UNITS,
 )
 
+from . import bulk
 from . import values as cells
 from .reader import read_workbook
 from .report import ImportReport, Issue, RowResult
@@ -221,6 +224,8 @@ class ImportContext:
         self._may_edit: dict = {}
         # Per-import data a spec loads once (e.g. the last oversight per agreement).
         self.cache: dict = {}
+        # (column, type, raw cell) -> parsed value or CellError, see parse_cell.
+        self.parsed: dict = {}
         self.is_admin = has_role(actor, organisation.pk, at_least=ADMIN)
 
     def lookup(self, key: str) -> Lookup:
@@ -324,7 +329,30 @@ def _empty(value) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
+# Kinds whose parsed value depends on the raw cell alone: a column repeats few distinct
+# values (choices, yes/no, dates, amounts), so each is parsed once per import.
+PURE_KINDS = frozenset({DATE, DECIMAL, INT, BOOL, CHOICE})
+
+
 def parse_cell(column: Column, raw, context: ImportContext, spec: EntitySpec):
+    if column.kind in PURE_KINDS:
+        # type(raw) is in the key: 1, 1.0 and True are equal as dict keys.
+        key = (id(column), type(raw), raw)
+        memo = context.parsed
+        found = memo.get(key, memo)
+        if found is memo:
+            try:
+                found = _parse_cell(column, raw, context, spec)
+            except cells.CellError as error:
+                found = error
+            memo[key] = found
+        if isinstance(found, cells.CellError):
+            raise found
+        return found
+    return _parse_cell(column, raw, context, spec)
+
+
+def _parse_cell(column: Column, raw, context: ImportContext, spec: EntitySpec):
     kind = column.kind
     if kind == TEXT:
         value = cells.parse_text(raw, max_length=_max_length(spec, column))
@@ -401,28 +429,39 @@ def display(column: Column, value, context: ImportContext) -> str:
 # --- validation --------------------------------------------------------------------------
 
 
+_FIELD_ACCESS: dict = {}
+
+
 def _field_value(obj, name: str):
     """A field's value for constraint checks: a foreign key to an object that is not
     saved yet counts as a value of its own (not as NULL)."""
     if name == "pk":
         return obj.pk
-    meta_field = obj._meta.get_field(name)
-    if meta_field.many_to_one:
-        value = getattr(obj, meta_field.attname)
-        if value is None and meta_field.is_cached(obj):
-            related = meta_field.get_cached_value(obj)
-            if related is not None:
-                return ("new", id(related))
-        return value
-    return getattr(obj, meta_field.attname)
+    key = (type(obj), name)
+    access = _FIELD_ACCESS.get(key)
+    if access is None:
+        meta_field = obj._meta.get_field(name)
+        access = _FIELD_ACCESS[key] = (meta_field.attname, meta_field.many_to_one, meta_field)
+    attname, many_to_one, meta_field = access
+    value = getattr(obj, attname)
+    if value is None and many_to_one and meta_field.is_cached(obj):
+        related = meta_field.get_cached_value(obj)
+        if related is not None:
+            return ("new", id(related))
+    return value
 
 
 _UNSUPPORTED = object()
 
 
-def _lookup_holds(obj, lookup: str, expected):
+@functools.cache
+def _split_lookup(lookup: str) -> tuple[str, str]:
     name, _sep, operator = lookup.partition("__")
-    operator = operator or "exact"
+    return name, operator or "exact"
+
+
+def _lookup_holds(obj, lookup: str, expected):
+    name, operator = _split_lookup(lookup)
     value = _field_value(obj, name)
     if isinstance(expected, models.F):
         expected = _field_value(obj, expected.name)
@@ -646,10 +685,37 @@ def _finish_error(row, spec, context, report, state, obj=None) -> None:
     row.obj = obj
 
 
+@dataclass(frozen=True)
+class _SpecColumns:
+    """What ``_apply`` and ``_validate`` need of a spec's columns, worked out once."""
+
+    # (column, key, field name, kind) of every column
+    columns: tuple
+    required_on_create: tuple
+    # Model fields a new object's row validates (every column's field).
+    field_names: frozenset
+
+
+_SPEC_COLUMNS: dict = {}
+
+
+def _spec_columns(spec: EntitySpec) -> _SpecColumns:
+    found = _SPEC_COLUMNS.get(spec.key)
+    if found is None:
+        found = _SPEC_COLUMNS[spec.key] = _SpecColumns(
+            columns=tuple((c, c.key, c.field_name, c.kind) for c in spec.columns),
+            required_on_create=tuple(c for c in spec.columns if c.required_on_create),
+            field_names=frozenset(c.field_name for c in spec.columns if c.field_name),
+        )
+    return found
+
+
 def _apply(row: RowState, spec: EntitySpec, obj, context, state: EntityState) -> None:
     values = row.values
-    if obj is None:
-        missing = [c for c in spec.columns if c.required_on_create and _blank(values.get(c.key))]
+    info = _spec_columns(spec)
+    created = obj is None
+    if created:
+        missing = [c for c in info.required_on_create if _blank(values.get(c.key))]
         for column in missing:
             row.errors.append((column.key, _(
                 "»%(header)s« skal udfyldes, når der oprettes nyt.") % {"header": column.header}))
@@ -658,43 +724,48 @@ def _apply(row: RowState, spec: EntitySpec, obj, context, state: EntityState) ->
         obj = spec.new(context.organisation)
         row.created = True
     row.obj = obj
-    for column in spec.columns:
-        if column.key not in values or column.field_name is None and column.kind != REFS:
-            if column.key in values and column.field_name is None:
-                spec.set(obj, column, values[column.key], values)
+    changes = row.changes
+    for column, key, field_name, kind in info.columns:
+        if key not in values:
             continue
-        new = values[column.key]
-        if column.kind == REFS:
-            old_ids = state.links.get(column.key, {}).get(obj.pk, set()) if obj.pk else set()
+        new = values[key]
+        if field_name is None and kind != REFS:
+            spec.set(obj, column, new, values)
+            continue
+        if kind == REFS:
+            old_ids = state.links.get(key, {}).get(obj.pk, set()) if obj.pk else set()
             new_ids = {o.pk if o.pk is not None else ("new", id(o)) for o in new}
-            if row.created or old_ids != new_ids:
-                row.m2m[column.key] = (old_ids, new)
+            if created or old_ids != new_ids:
+                row.m2m[key] = (old_ids, new)
             continue
-        if column.kind == REF:
-            meta_field = obj._meta.get_field(column.field_name)
+        if kind == REF:
+            meta_field = obj._meta.get_field(field_name)
             old_id = getattr(obj, meta_field.attname)
             same = new is not None and new.pk is not None and new.pk == old_id
             if (new is None and old_id is None) or same:
                 if new is not None and not meta_field.is_cached(obj):
                     meta_field.set_cached_value(obj, new)
                 continue
-            row.changes[column.field_name] = (
+            changes[field_name] = (
                 context.lookup(column.ref).text_for_pk(old_id) if old_id else "",
                 new,
                 column,
             )
             spec.set(obj, column, new, values)
             continue
-        if new is None and column.kind == BOOL:
+        if new is None and kind == BOOL:
             continue  # an empty yes/no cell leaves the answer as it is
-        old = spec.get(obj, column)
-        if _same(old, new) and not row.created:
-            continue
-        if row.created and _blank(new):
-            continue  # the model's default stays
-        row.changes[column.field_name] = (old, new, column)
+        if created:
+            if _blank(new):
+                continue  # the model's default stays
+            old = None
+        else:
+            old = spec.get(obj, column)
+            if _same(old, new):
+                continue
+        changes[field_name] = (old, new, column)
         spec.set(obj, column, new, values)
-    if not row.created and not row.changes and not row.m2m:
+    if not created and not changes and not row.m2m:
         return
     spec.prepare(obj, row, context)
     if not context.may_edit(obj, spec):
@@ -703,9 +774,9 @@ def _apply(row: RowState, spec: EntitySpec, obj, context, state: EntityState) ->
     _validate(row, spec, obj)
     if row.errors:
         return
-    if row.created:
+    if created:
         state.new.append(obj)
-    elif row.changes:
+    elif changes:
         state.changed.append(row)
 
 
@@ -724,21 +795,57 @@ def _same(old, new) -> bool:
     return old == new
 
 
+# Column kinds whose parser already gives a value the field accepts (a valid choice, a
+# date, a yes/no): Field.clean would only repeat the check.
+_PARSED_VALID = frozenset({CHOICE, DATE, BOOL})
+_MODEL_FIELDS: dict = {}
+
+
+def _model_fields(model) -> dict:
+    """Field name -> field for the fields full_clean cleans (foreign keys apart, see
+    ``_validate``)."""
+    found = _MODEL_FIELDS.get(model)
+    if found is None:
+        found = _MODEL_FIELDS[model] = {
+            f.name: f for f in model._meta.fields if not f.generated and not f.many_to_one
+        }
+    return found
+
+
 def _validate(row: RowState, spec: EntitySpec, obj) -> None:
+    """What full_clean checks (without unique and constraint queries, see
+    ``_check_unique`` and ``_check_constraint_errors``), for the fields the row sets."""
     touched = set(row.changes) | spec.validated_fields(row)
     if row.created:
-        touched |= {c.field_name for c in spec.columns if c.field_name}
+        touched |= _spec_columns(spec).field_names
+    fields = _model_fields(type(obj))
+    errors: dict = {}
+    for name in touched:
+        meta_field = fields.get(name)
+        if meta_field is None:
+            continue
+        raw = getattr(obj, meta_field.attname)
+        if meta_field.blank and raw in meta_field.empty_values:
+            continue
+        change = row.changes.get(name)
+        if change is not None and change[2].kind in _PARSED_VALID and not meta_field._validators:
+            continue
+        try:
+            setattr(obj, meta_field.attname, meta_field.clean(raw, obj))
+        except ValidationError as error:
+            errors[name] = error.messages
+    try:
+        obj.clean()
+    except ValidationError as error:
+        for name, messages in error.message_dict.items():
+            errors.setdefault(name, []).extend(messages)
+    for name, messages in errors.items():
+        key = None if name == NON_FIELD_ERRORS else spec.column_for_field(name)
+        for message in messages:
+            row.errors.append((key, message))
     # Foreign keys came from the import's lookups (scoped to what the organisation may
     # reference), so full_clean's existence query per row and field is not needed: only
     # a missing required one is checked here.
-    exclude = [f.name for f in obj._meta.fields if f.name not in touched or f.many_to_one]
-    try:
-        obj.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
-    except ValidationError as error:
-        for name, messages in error.message_dict.items():
-            key = None if name == NON_FIELD_ERRORS else spec.column_for_field(name)
-            for message in messages:
-                row.errors.append((key, message))
     for meta_field in obj._meta.fields:
         if meta_field.many_to_one and meta_field.name in touched and not meta_field.blank \
                 and _field_value(obj, meta_field.name) is None:
@@ -788,8 +895,8 @@ def _check_unique(state: EntityState, context, report) -> None:
 
 def _report_row(row: RowState, spec, context, report: ImportReport) -> None:
     plan = row.plan
-    label = spec.row_label(row, context)
     if row.errors:
+        label = spec.row_label(row, context)
         messages = []
         for key, message in row.errors:
             header, index = plan.header_text(key) if key else (None, None)
@@ -803,9 +910,12 @@ def _report_row(row: RowState, spec, context, report: ImportReport) -> None:
     elif row.changes or row.m2m:
         action = "update"
     else:
-        report.add_row(RowResult(plan.sheet.name, row.number, spec.key, spec.label,
-                                 "unchanged", label))
+        report.count_row(spec.key, "unchanged")
         return
+    if not report.keeps_row_details():
+        report.count_row(spec.key, action)
+        return
+    label = spec.row_label(row, context)
     changes = []
     for old, new, column in row.changes.values():
         old_text = old if isinstance(old, str) and column.kind == REF else display(
@@ -838,7 +948,7 @@ def _write(state: EntityState, context, entries: list) -> None:
     now = timezone.now()
     new_rows = [row for row in state.rows if row.created and not row.errors]
     for batch in spec.create_batches(state.new):
-        model.objects.bulk_create(batch, batch_size=BATCH_SIZE)
+        bulk.insert(model, batch)
         spec.after_create(batch, context)
     changed = [row for row in state.rows if not row.created and not row.errors and row.changes]
     if changed:
@@ -935,7 +1045,7 @@ def run_import_file(
         entries: list = []
         for state in states:
             _write(state, context, entries)
-        record_changes(entries)
+        bulk.insert(AuditEntry, entries)
     return report
 
 

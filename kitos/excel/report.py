@@ -65,15 +65,29 @@ class ImportReport:
     errors_omitted: int = 0
 
     def add_row(self, row: RowResult) -> None:
-        self.counts[row.action] += 1
-        entity_counts = self.counts["entities"].setdefault(row.entity, empty_counts())
-        entity_counts[row.action] += 1
-        if row.action == "unchanged":
+        if row.action == "unchanged" or not self.keeps_row_details():
+            self.count_row(row.entity, row.action)
             return
-        if len(self.rows) < MAX_ROW_DETAILS:
-            self.rows.append(row)
-        else:
+        self._count(row.entity, row.action)
+        self.rows.append(row)
+
+    def keeps_row_details(self) -> bool:
+        """Whether a changed row's details would still be stored (else only counted)."""
+        return len(self.rows) < MAX_ROW_DETAILS
+
+    def count_row(self, entity: str, action: str) -> None:
+        """Count a row without storing its details (unchanged rows, and every row once
+        ``MAX_ROW_DETAILS`` are stored): the cheap path for large files."""
+        self._count(entity, action)
+        if action != "unchanged":
             self.rows_omitted += 1
+
+    def _count(self, entity: str, action: str) -> None:
+        self.counts[action] += 1
+        entity_counts = self.counts["entities"].get(entity)
+        if entity_counts is None:
+            entity_counts = self.counts["entities"][entity] = empty_counts()
+        entity_counts[action] += 1
 
     def add_error(self, issue: Issue) -> None:
         self.ok = False

@@ -18,6 +18,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from . import bulk
 from .values import normalise_header
 
 # Value kinds a column can have (parsed by kitos.excel.values, see engine.parse_cell).
@@ -149,7 +150,7 @@ class EntitySpec(Reference):
         return queryset
 
     def new(self, organisation) -> models.Model:
-        return self.model(organisation=organisation)
+        return bulk.instance(self.model, organisation=organisation)
 
     # --- rows -----------------------------------------------------------------------
 
@@ -278,14 +279,14 @@ class EntitySpec(Reference):
                 for obj in new_objects:
                     if obj.pk in old_ids:
                         continue
-                    link = through(**{f"{source}_id": row.obj.pk, f"{target}_id": obj.pk})
+                    link = bulk.instance(
+                        through, **{f"{source}_id": row.obj.pk, f"{target}_id": obj.pk})
                     if has_organisation:
                         link.organisation_id = context.organisation.pk
                     additions.append(link)
             if removals:
                 through.objects.filter(removals).delete()
-            if additions:
-                through.objects.bulk_create(additions, batch_size=1000)
+            bulk.insert(through, additions)
 
     def after_write(self, state, context) -> None:
         """Called once the entity's rows are written (set-based follow-ups)."""
@@ -324,7 +325,7 @@ class CatalogSpec(EntitySpec):
         )
 
     def new(self, organisation) -> models.Model:
-        return self.model(owner_organisation=organisation, is_local=True)
+        return bulk.instance(self.model, owner_organisation=organisation, is_local=True)
 
     def prefer(self, candidates: list):
         local = [c for c in candidates if c.is_local]

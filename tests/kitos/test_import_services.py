@@ -12,8 +12,8 @@ import zipfile
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from contracts.importers import ContractSpec
 from contracts.models import Contract
-from kitos.excel import engine
 from kitos.excel.services import import_commit, import_execute, import_report, import_start
 from kitos.models import AuditEntry, ImportMode, ImportRun, ImportStatus
 from roles.models import OrganisationUnit
@@ -186,13 +186,14 @@ def test_execute_is_idempotent(org, editor, unit):
 def test_a_failure_inside_the_commit_writes_nothing(org, editor, unit, run_now, monkeypatch):
     preview = start(run_now, org, editor, workbook({"Kontrakter": ROWS}))
 
-    def broken(entries):
-        raise RuntimeError("the audit table is gone")
+    def broken(self, state, context):
+        raise RuntimeError("the coverage table is gone")
 
-    monkeypatch.setattr(engine, "record_changes", broken)
+    # Fails after the contracts were inserted, before their links and audit entries.
+    monkeypatch.setattr(ContractSpec, "write_links", broken)
     commit = run_now(import_commit, actor=editor, run=preview)
     assert commit.status == ImportStatus.FAILED
-    assert "Intet er gemt" in commit.message and "audit" not in commit.message
+    assert "Intet er gemt" in commit.message and "coverage" not in commit.message
     assert not Contract.objects.exists()
     assert not AuditEntry.objects.filter(source="import").exists()
     # A failed commit may be tried again.

@@ -43,6 +43,12 @@ class SystemSpec(CatalogSpec):
                    "Katalog", "IT System")
     reference_label = gettext_lazy("Systemet")
     ambiguity_hint = gettext_lazy("flere systemer hedder det.")
+    # A usage never creates its catalog entry by itself: a misspelt name would quietly
+    # become a new local system. New systems come from an "It-systemer" sheet (admins).
+    missing_hint = gettext_lazy(
+        "Skriv navnet som i systemkataloget, eller opret systemet på et ark »It-systemer« "
+        "i samme fil (kræver administratorrettigheder)."
+    )
     columns = (
         Column("name", "Navn", ("Systemnavn", "System", "It-system", "IT System Navn", "Name",
                                 "System name"), required=True),

@@ -156,10 +156,11 @@ class Lookup:
         if len(found) == 1:
             return found[0]
         if not found:
-            raise cells.CellError(
-                _("%(kind)s »%(text)s« findes ikke.")
-                % {"kind": self.source.reference_label, "text": text}
-            )
+            message = _("%(kind)s »%(text)s« findes ikke.") % {
+                "kind": self.source.reference_label, "text": text}
+            if self.source.missing_hint:
+                message = f"{message} {self.source.missing_hint}"
+            raise cells.CellError(message)
         preferred = self.source.prefer(found)
         if preferred is not None:
             return preferred

@@ -80,6 +80,8 @@ class Reference:
     model: type[models.Model]
     reference_label: str = ""  # Danish, capitalised: "Enheden", "Leverandøren"
     ambiguity_hint: str = ""
+    # What to do when a row names one that does not exist (added to the message).
+    missing_hint: str = ""
 
     def lookup_queryset(self, organisation) -> models.QuerySet:
         """What an import in `organisation` may reference."""

@@ -187,7 +187,21 @@ def test_usages(org, editor):
         ["System", "Livscyklus"], ["Ukendt system", "I drift"]]}, ok=False)
     error = only_error(report)
     assert error.column == "System" and "findes ikke" in error.message
+    assert "»It-systemer«" in error.message  # the hint: how to add a system
     assert SystemUsage.objects.filter(organisation=org).count() == 1
+    assert not ItSystem.objects.filter(name="Ukendt system").exists()
+
+
+@pytest.mark.django_db
+def test_a_usage_of_a_system_new_in_the_same_file(org, admin_user):
+    report = imported(org, admin_user, {
+        "Systemanvendelser": [["System", "Livscyklus"], ["Lokalt bookingsystem", "I drift"]],
+        "It-systemer": [["Navn"], ["Lokalt bookingsystem"]],
+    })
+    assert report.counts["create"] == 2
+    usage = SystemUsage.objects.get(organisation=org)
+    assert (usage.system.name, usage.system.is_local, usage.system.owner_organisation) == (
+        "Lokalt bookingsystem", True, org)
 
 
 @pytest.mark.django_db

@@ -511,11 +511,16 @@ def condition_holds(obj, condition: Q):
     return result
 
 
+_CHECKS: dict = {}
+
+
 def _check_constraint_errors(obj) -> list[tuple[str | None, str]]:
     errors = []
-    for constraint in obj._meta.constraints:
-        if not isinstance(constraint, models.CheckConstraint):
-            continue
+    checks = _CHECKS.get(type(obj))
+    if checks is None:
+        checks = _CHECKS[type(obj)] = [
+            c for c in obj._meta.constraints if isinstance(c, models.CheckConstraint)]
+    for constraint in checks:
         holds = condition_holds(obj, constraint.condition)
         if holds is _UNSUPPORTED:
             try:
@@ -813,13 +818,30 @@ def _model_fields(model) -> dict:
     return found
 
 
+_REQUIRED_FIELDS: dict = {}
+
+
+def _required_fields(spec: EntitySpec, fields: dict) -> frozenset:
+    """The spec's fields that may not be blank (foreign keys included)."""
+    found = _REQUIRED_FIELDS.get(spec.key)
+    if found is None:
+        meta = spec.model._meta
+        found = _REQUIRED_FIELDS[spec.key] = frozenset(
+            name for name in _spec_columns(spec).field_names
+            if not meta.get_field(name).many_to_many and not meta.get_field(name).blank
+        )
+    return found
+
+
 def _validate(row: RowState, spec: EntitySpec, obj) -> None:
     """What full_clean checks (without unique and constraint queries, see
     ``_check_unique`` and ``_check_constraint_errors``), for the fields the row sets."""
+    fields = _model_fields(type(obj))
     touched = set(row.changes) | spec.validated_fields(row)
     if row.created:
-        touched |= _spec_columns(spec).field_names
-    fields = _model_fields(type(obj))
+        # A new object's other fields keep their defaults: only a required one (which
+        # has no usable default) can be wrong.
+        touched |= _required_fields(spec, fields)
     errors: dict = {}
     for name in touched:
         meta_field = fields.get(name)

@@ -10,7 +10,7 @@ document.addEventListener("DOMContentLoaded", function () {
   }
 
   // On a phone the main navigation folds behind a "Menu" button.
-  var toggle = document.querySelector(".main-nav .nav-toggle");
+  var toggle = document.querySelector(".site-header .nav-toggle");
   var list = document.getElementById("main-nav-list");
   if (toggle && list) {
     var fold = function () {

@@ -31,6 +31,7 @@ def test_login_shows_own_organisations_only(live_server, page):
     assert "Nabo Kommune" not in page.content()
     page.screenshot(path="/tmp/kitos-home.png", full_page=True)
 
+    page.locator(".user-menu summary").click()  # the account menu under the user's name
     page.get_by_role("button", name="Log ud").click()
     assert "/konto/log-ind/" in page.url or page.get_by_role("heading", name="Log ind").is_visible()
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kitos.filtersets import BaseFilterSet, SubtreeFilter, UUIDInFilter
-from roles.models import RoleAssignment
+from roles.models import RoleAssignment, still_working
 
 from . import choices
 from .models import Contract, CostLine, Supplier
@@ -63,7 +63,9 @@ class ContractFilterSet(BaseFilterSet):
         fields = ["procurement_form", "criticality"]
 
     def filter_has_contract_owner(self, queryset, name, value):
-        owners = RoleAssignment.objects.current(timezone.localdate()).filter(
+        today = timezone.localdate()
+        owners = RoleAssignment.objects.current(today).filter(
+            still_working(today, "person__"),
             content_type=ContentType.objects.get_for_model(Contract),
             object_id=OuterRef("pk"),
             role_type__code=CONTRACT_OWNER_ROLE,

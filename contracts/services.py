@@ -147,7 +147,7 @@ def contract_subscribe(
     )
     # Its edit policy lets people subscribe themselves with read access.
     subscription.check_editable_by(actor)
-    if person.left_on is not None:
+    if person.has_left(timezone.localdate()):
         raise ValidationError({"person": _("Personen er fratrådt.")})
     if subscription.pk:
         return subscription

@@ -92,9 +92,11 @@ def roles_and_alerts(user, obj) -> dict:
 
 def own_person(user, organisation_id) -> Person | None:
     """The logged-in user's person in an organisation (who alerts reach), if any."""
-    return Person.objects.filter(
-        organisation_id=organisation_id, user_id=user.pk, left_on__isnull=True
-    ).first()
+    return (
+        Person.objects.still_working(timezone.localdate())
+        .filter(organisation_id=organisation_id, user_id=user.pk)
+        .first()
+    )
 
 
 class ContractDetailView(TabbedDetailView):

@@ -26,7 +26,7 @@ from kitos.links import first_url
 from portfolio.choices import Lifecycle
 from portfolio.filtersets import SYSTEM_OWNER_ROLE
 from portfolio.models import SystemUsage
-from roles.models import OrganisationUnit, RoleAssignment
+from roles.models import OrganisationUnit, RoleAssignment, still_working
 
 from . import countries
 from .choices import SENSITIVE_KINDS, DataCategoryKind, DpiaNeed, TransferBasis
@@ -88,8 +88,10 @@ class Rule:
 
 
 def _current_role(model, code: str, today: datetime.date) -> QuerySet:
-    """Current assignments of the role `code` on the outer object of kind `model`."""
+    """Current assignments of the role `code` on the outer object of kind `model`, held
+    by someone who has not left (as the vacancy report counts them)."""
     return RoleAssignment.objects.current(today).filter(
+        still_working(today, "person__"),
         content_type=ContentType.objects.get_for_model(model),
         object_id=OuterRef("pk"),
         role_type__code=code,

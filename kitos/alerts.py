@@ -41,7 +41,7 @@ from contracts.models import (
     ContractSubscription,
 )
 from gdpr.models import DataProcessingAgreement
-from roles.models import Membership, Organisation, Person, RoleAssignment
+from roles.models import Membership, Organisation, Person, RoleAssignment, still_working
 
 logger = logging.getLogger(__name__)
 
@@ -185,8 +185,8 @@ def _role_holders(content_type_id, object_ids_query, role_codes, today):
             content_type_id=content_type_id,
             object_id__in=object_ids_query,
             role_type__code__in=role_codes,
-            person__left_on__isnull=True,
         )
+        .filter(still_working(today, "person__"))
         .exclude(person__email="")
         .values_list("object_id", "person_id", "person__email", "person__user_id")
     )
@@ -195,12 +195,11 @@ def _role_holders(content_type_id, object_ids_query, role_codes, today):
     return holders
 
 
-def _subscribers(contract_ids_query):
+def _subscribers(contract_ids_query, today):
     subscribers = defaultdict(list)
     rows = (
-        ContractSubscription.objects.filter(
-            contract_id__in=contract_ids_query, person__left_on__isnull=True
-        )
+        ContractSubscription.objects.filter(contract_id__in=contract_ids_query)
+        .filter(still_working(today, "person__"))
         .exclude(person__email="")
         .values_list("contract_id", "person_id", "person__email", "person__user_id")
     )
@@ -248,7 +247,7 @@ def collect_due(*, today: datetime.date, assume_defaults: bool = False) -> list[
     contract_type = ContentType.objects.get_for_model(Contract)
     agreement_type = ContentType.objects.get_for_model(DataProcessingAgreement)
     contract_holders = _role_holders(contract_type.pk, contract_ids, CONTRACT_ROLE_CODES, today)
-    subscribers = _subscribers(contract_ids)
+    subscribers = _subscribers(contract_ids, today)
     agreement_holders = _role_holders(
         agreement_type.pk, agreement_ids, AGREEMENT_ROLE_CODES, today
     )

@@ -80,7 +80,8 @@ class NotificationListView(LoginRequiredMixin, ListView):
         context["calendars"] = [
             (person, alerts.absolute_url("person_calendar", person.calendar_token))
             for person in Person.objects.visible_to(user)
-            .filter(user_id=user.pk, left_on__isnull=True)
+            .still_working(context["today"])
+            .filter(user_id=user.pk)
             .select_related("organisation")
             .order_by("organisation__name")
         ]
@@ -95,9 +96,9 @@ class CalendarTokenRotateView(LoginRequiredMixin, View):
 
     def post(self, request, uuid):
         person = get_object_or_404(
-            Person.objects.visible_to(request.user).filter(
-                user_id=request.user.pk, left_on__isnull=True
-            ),
+            Person.objects.visible_to(request.user)
+            .still_working(timezone.localdate())
+            .filter(user_id=request.user.pk),
             uuid=uuid,
         )
         person_rotate_calendar_token(actor=request.user, person=person)
@@ -361,7 +362,8 @@ class PersonCalendarView(View):
 
     def get(self, request, token: str):
         person = (
-            Person.objects.filter(calendar_token=token, left_on__isnull=True)
+            Person.objects.still_working(timezone.localdate())
+            .filter(calendar_token=token)
             .select_related("organisation", "user")
             .first()
         )

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kitos.filtersets import BaseFilterSet, UUIDInFilter
-from roles.models import OrganisationUnit, RoleAssignment
+from roles.models import OrganisationUnit, RoleAssignment, still_working
 
 from . import choices
 from .models import Integration, ItSystem, KleNumber, SystemUsage
@@ -96,7 +96,9 @@ class SystemUsageFilterSet(BaseFilterSet):
         return queryset.exclude(**{name: ""}) if value else queryset.filter(**{name: ""})
 
     def filter_has_system_owner(self, queryset, name, value):
-        owners = RoleAssignment.objects.current(timezone.localdate()).filter(
+        today = timezone.localdate()
+        owners = RoleAssignment.objects.current(today).filter(
+            still_working(today, "person__"),
             content_type=ContentType.objects.get_for_model(SystemUsage),
             object_id=OuterRef("pk"),
             role_type__code=SYSTEM_OWNER_ROLE,

@@ -49,14 +49,17 @@ class PersonFilterSet(BaseFilterSet):
 
     organisation = UUIDInFilter(field_name="organisation__uuid", label=_("organisation"))
     unit = UUIDInFilter(field_name="unit__uuid", label=_("enhed"))
-    # As the alerts and notifications read it: a person with a `left_on` has left.
-    has_left = django_filters.BooleanFilter(
-        field_name="left_on", lookup_expr="isnull", exclude=True, label=_("fratrådt")
-    )
+    # `left_on` is the last working day: someone leaving next month has not left yet
+    # (the alerts, the calendar and the roles pages read it the same way).
+    has_left = django_filters.BooleanFilter(method="filter_has_left", label=_("fratrådt"))
 
     class Meta:
         model = Person
         fields = ["email"]
+
+    def filter_has_left(self, queryset, name, value):
+        today = timezone.localdate()
+        return queryset.gone(today) if value else queryset.still_working(today)
 
 
 class _StandardOrOwnFilterSet(BaseFilterSet):

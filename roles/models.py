@@ -211,14 +211,30 @@ def new_calendar_token() -> str:
     return secrets.token_urlsafe(32)
 
 
+def still_working(today, prefix: str = "") -> Q:
+    """People who have not left on `today`. ``Person.left_on`` is the last working day:
+    the person counts until and including that day and has left from the next one
+    (``prefix`` reaches the person from another model, e.g. ``"person__"``)."""
+    return Q(**{f"{prefix}left_on__isnull": True}) | Q(**{f"{prefix}left_on__gte": today})
+
+
 class PersonQuerySet(ScopedQuerySet):
     def for_list(self):
         return self.select_related("organisation", "unit")
 
+    def still_working(self, today):
+        return self.filter(still_working(today))
+
+    def gone(self, today):
+        """People who have left by `today` (their last working day is past)."""
+        return self.filter(left_on__lt=today)
+
 
 class Person(TenantModel):
     """Someone who can hold a role. A login is optional: an e-mail is enough to receive
-    alerts. ``left_on`` marks people who have left (their roles need reassigning)."""
+    alerts. ``left_on`` is the last working day of someone who leaves: until and
+    including it they count as usual, from the next day on they have left (their roles
+    need reassigning, alerts and the calendar stop)."""
 
     name = models.CharField(_("navn"), max_length=200)
     email = models.EmailField(_("e-mail"), blank=True)
@@ -273,6 +289,11 @@ class Person(TenantModel):
 
     def __str__(self) -> str:
         return self.name
+
+    def has_left(self, today) -> bool:
+        """Whether the person has left by `today` (``left_on``, the last working day,
+        is past)."""
+        return self.left_on is not None and self.left_on < today
 
     def clean(self):
         super().clean()

@@ -10,7 +10,7 @@ from kitos.lists import Column, count_of
 def _unit_counts(context) -> dict:
     from .models import Person
 
-    return {"person_count": count_of(Person.objects.filter(left_on__isnull=True), "unit")}
+    return {"person_count": count_of(Person.objects.still_working(context.today), "unit")}
 
 
 def _usage_counts(context) -> dict:

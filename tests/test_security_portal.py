@@ -1,0 +1,106 @@
+"""Regression tests for the review of the portal pages (lists, detail pages, dashboard,
+gaps, register, roles in depth, import): one test per finding."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from contracts.models import AlertDelivery, ContractSubscription
+from gdpr import gaps
+from kitos import alerts
+from roles.models import Person, RoleType
+from tests.factories import (
+    ContractFactory,
+    PersonFactory,
+    RoleAssignmentFactory,
+    UsageFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+DAY = datetime.timedelta(days=1)
+
+
+def standard_role(code, applies_to):
+    return RoleType.objects.get(organisation=None, applies_to=applies_to, code=code)
+
+
+class TestLeftOnIsTheLastWorkingDay:
+    """``Person.left_on`` is the last working day everywhere (as the roles pages read it):
+    someone leaving later has not left yet; from the day after ``left_on`` they have."""
+
+    @pytest.fixture
+    def people(self, org):
+        today = timezone.localdate()
+        return {
+            "staying": PersonFactory(organisation=org, email="staying@demo.dk"),
+            "leaving": PersonFactory(organisation=org, email="leaving@demo.dk",
+                                     left_on=today + 30 * DAY),
+            "last_day": PersonFactory(organisation=org, email="lastday@demo.dk",
+                                      left_on=today),
+            "gone": PersonFactory(organisation=org, email="gone@demo.dk",
+                                  left_on=today - DAY),
+        }
+
+    def test_person_list_filter(self, client, editor, people):
+        client.force_login(editor)
+
+        def names(value):
+            response = client.get("/api/v1/persons/", {"has_left": value})
+            return {row["email"] for row in response.json()["results"]}
+
+        assert names("true") == {"gone@demo.dk"}
+        assert names("false") == {"staying@demo.dk", "leaving@demo.dk", "lastday@demo.dk"}
+
+    def test_queryset_and_model_agree(self, people):
+        today = timezone.localdate()
+        working = set(Person.objects.still_working(today).values_list("email", flat=True))
+        assert working == {"staying@demo.dk", "leaving@demo.dk", "lastday@demo.dk"}
+        assert [p for p in people.values() if p.has_left(today)] == [people["gone"]]
+
+    def test_alerts_reach_a_holder_until_the_last_day(self, org, people):
+        today = datetime.date(2026, 11, 21)
+        for person in people.values():
+            person.left_on = person.left_on and person.left_on - timezone.localdate() + today
+            person.save()
+        from tests.kitos.test_alerts import notice_contract
+
+        contract = notice_contract(org, today + 100 * DAY)
+        for person in people.values():
+            RoleAssignmentFactory(target=contract, person=person,
+                                  role_type=standard_role("kontraktejer", "contract"))
+            if person.email != "staying@demo.dk":
+                ContractSubscription.objects.create(organisation=org, contract=contract,
+                                                    person=person)
+        alerts.scan(today=today)
+        emails = set(AlertDelivery.objects.values_list("email", flat=True))
+        assert emails == {"staying@demo.dk", "leaving@demo.dk", "lastday@demo.dk"}
+
+    def test_calendar_feed_until_the_last_day(self, client, people):
+        for key, status in (("leaving", 200), ("last_day", 200), ("gone", 404)):
+            url = reverse("person_calendar", args=[people[key].calendar_token])
+            assert client.get(url).status_code == status, key
+
+    def test_someone_leaving_next_month_may_still_subscribe(self, client, org, reader):
+        PersonFactory(organisation=org, user=reader,
+                      left_on=timezone.localdate() + 30 * DAY)
+        contract = ContractFactory(organisation=org)
+        client.force_login(reader)
+        response = client.post(reverse("contract_subscribe", args=[contract.uuid]))
+        assert response.status_code == 302
+        assert ContractSubscription.objects.filter(contract=contract).exists()
+
+    def test_an_owner_who_has_left_is_a_gap(self, org, superuser, people):
+        rule = gaps.RULES_BY_KEY["usage-without-system-owner"]
+        owner = standard_role("systemejer", "system_usage")
+        for key in ("leaving", "gone"):
+            RoleAssignmentFactory(target=UsageFactory(organisation=org), person=people[key],
+                                  role_type=owner)
+        offending = gaps.offending(rule, user=superuser, organisation=org)
+        assert [u.pk for u in offending] == [
+            a.object_id for a in people["gone"].role_assignments.all()
+        ]

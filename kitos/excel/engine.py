@@ -15,9 +15,11 @@ written all-or-nothing and audited under the import's id.
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import decimal
 import functools
+import gc
 import re
 import uuid
 from collections import defaultdict
@@ -1030,6 +1032,29 @@ def run_import_file(
 ) -> ImportReport:
     """Read, validate and (when `commit` and nothing failed) write one workbook.
     Raises ``WorkbookRejected`` for files that cannot be read safely."""
+    with _without_cyclic_gc():
+        return _run_import_file(
+            actor=actor, organisation=organisation, content=content, filename=filename,
+            commit=commit, import_id=import_id, progress=progress, today=today,
+        )
+
+
+@contextlib.contextmanager
+def _without_cyclic_gc():
+    """A large import builds millions of objects that live until it ends; Python's cyclic
+    collector would walk them again and again (a large share of the validation time at
+    100,000 rows) and free nothing. Reference counting still frees everything else."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _run_import_file(*, actor, organisation, content, filename, commit, import_id, progress,
+                     today) -> ImportReport:
     check_workbook(content, filename=filename or "import.xlsx")
     sheets = read_workbook(content)
     report = ImportReport()

@@ -9,11 +9,12 @@ import uuid
 from dataclasses import dataclass
 
 import pytest
-from django.urls import URLResolver, get_resolver, reverse
+from django.urls import URLResolver, get_resolver, resolve, reverse
 
 from contracts.models import AlertRule
 from kitos.excel import exporter
 from kitos.excel.engine import ImportReport
+from kitos.lists import ListView
 from kitos.models import ImportRun
 from tests.factories import (
     AgreementFactory,
@@ -299,3 +300,30 @@ def test_a_reader_is_refused_every_write(client, reader, worlds):
                 if response.status_code != 403:
                     allowed.append((method, url, response.status_code))
     assert allowed == [], "\n".join(map(str, allowed))
+
+
+def test_an_editor_deleting_everything_never_gets_a_server_error(client, editor, worlds):
+    """Objects still in use (a person holding a role, a supplier with contracts) are
+    refused with a message on the page, not an error."""
+    own, _other = worlds
+    client.force_login(editor)
+    failures = []
+    for name, params in portal_routes():
+        if name.endswith("_delete") and params == ("uuid",):
+            for url in urls_for(own, name, params):
+                status = client.post(url).status_code
+                if status >= 500:
+                    failures.append((url, status))
+    assert failures == [], failures
+
+
+def test_column_choices_take_any_input(client, editor, worlds):
+    client.force_login(editor)
+    for name, params in portal_routes():
+        url = reverse(name) if not params else None
+        view = getattr(resolve(url).func, "view_class", None) if url else None
+        if view is None or not issubclass(view, ListView):
+            continue
+        for data in ({}, {"columns": ["findes-ikke", '{"x": 1}']}, {"action": "reset"}):
+            response = client.post(url + "?page=abc", data)
+            assert response.status_code == 302, (url, data, response.status_code)

@@ -104,3 +104,89 @@ class TestLeftOnIsTheLastWorkingDay:
         assert [u.pk for u in offending] == [
             a.object_id for a in people["gone"].role_assignments.all()
         ]
+
+
+XSS = '<script>alert("x")</script><svg onload=alert(1)>'
+
+
+class TestUserTextIsEscaped:
+    """Names typed by users reach HTML and inline SVG built by the new pages (the chain
+    diagram, the dashboard, the gap pages, search) only escaped."""
+
+    def test_pages_with_a_hostile_name(self, client, org, editor):
+        from tests.factories import (
+            AgreementFactory,
+            CoverageFactory,
+            ItSystemFactory,
+            SupplierFactory,
+        )
+
+        supplier = SupplierFactory(name=XSS, owner_organisation=org, is_local=True, cvr="")
+        system = ItSystemFactory(name=XSS, owner_organisation=org, is_local=True,
+                                 rights_holder=supplier)
+        usage = UsageFactory(organisation=org, system=system)
+        contract = ContractFactory(organisation=org, name=XSS, supplier=supplier)
+        CoverageFactory(contract=contract, usage=usage)
+        agreement = AgreementFactory(organisation=org, name=XSS, processor=supplier)
+        agreement.usages.add(usage)
+        PersonFactory(organisation=org, name=XSS, user=editor)
+        client.force_login(editor)
+        urls = [
+            reverse("contract_chain", args=[contract.uuid]),
+            reverse("usage_chain", args=[usage.uuid]),
+            reverse("usage_detail", args=[usage.uuid]),
+            reverse("contract_detail", args=[contract.uuid]),
+            reverse("dashboard", args=[org.slug]),
+            reverse("gap_overview", args=[org.slug]),
+            reverse("search") + "?q=script",
+            reverse("usage_list"),
+            reverse("my_page"),
+            reverse("register", args=[org.slug]),
+        ]
+        for url in urls:
+            response = client.get(url)
+            assert response.status_code == 200, url
+            content = response.content.decode()
+            assert "<script>alert" not in content, url
+            assert "<svg onload" not in content, url
+
+
+FORMULA = '=HYPERLINK("http://evil.example","klik")'
+
+
+def cells(content: bytes) -> list:
+    import io
+
+    import openpyxl
+
+    workbook = openpyxl.load_workbook(io.BytesIO(content))
+    return [cell for sheet in workbook.worksheets for row in sheet.iter_rows() for cell in row]
+
+
+def test_exports_never_turn_user_text_into_a_formula(client, org, editor):
+    """Every Excel download of the new pages (lists, register, competency matrix) writes
+    a name that looks like a formula as text."""
+    from tests.factories import (
+        CompetencyFactory,
+        DisciplineFactory,
+        ProcessingActivityFactory,
+    )
+
+    ContractFactory(organisation=org, name=FORMULA)
+    ProcessingActivityFactory(organisation=org, name=FORMULA, purpose=FORMULA)
+    person = PersonFactory(organisation=org, name=FORMULA, title=FORMULA, user=editor)
+    CompetencyFactory(person=person, discipline=DisciplineFactory(name=FORMULA))
+    client.force_login(editor)
+    for url in (
+        reverse("contract_list") + "?format=xlsx",
+        reverse("person_list") + "?format=xlsx",
+        reverse("processingactivity_list") + "?format=xlsx",
+        reverse("register_export", args=[org.slug]),
+        reverse("competency_matrix_export") + "?everyone=on",
+    ):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert response["Content-Type"].startswith("application/vnd.openxmlformats"), url
+        written = cells(response.content)
+        assert [c.coordinate for c in written if c.data_type == "f"] == [], url
+        assert any(FORMULA in str(c.value or "") for c in written), url

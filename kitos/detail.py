@@ -712,9 +712,10 @@ class Removed:
     count: int
 
 
-def deletion_summary(obj) -> tuple[list[Removed], list[str]]:
+def deletion_summary(obj, user) -> tuple[list[Removed], list[str]]:
     """What else goes when `obj` is deleted (cascades), and what prevents it (objects
-    that point at it and are protected)."""
+    that point at it and are protected). A shared catalog entry is held by other
+    organisations' objects too: those are counted by kind, never named."""
     collector = NestedObjects(using=router.db_for_write(type(obj)))
     collector.collect([obj])
     removed = [
@@ -723,10 +724,27 @@ def deletion_summary(obj) -> tuple[list[Removed], list[str]]:
         if model is not type(obj) and instances
     ]
     removed.sort(key=lambda item: item.label)
-    protected = sorted(
-        f"{capfirst(p._meta.verbose_name)}: {p}" for p in list(collector.protected)[:50]
-    )
-    return removed, protected
+    by_model = defaultdict(list)
+    for instance in list(collector.protected)[:50]:
+        by_model[type(instance)].append(instance)
+    protected = []
+    for model, instances in by_model.items():
+        manager = model._default_manager
+        visible = (
+            set(manager.visible_to(user).filter(pk__in=[i.pk for i in instances])
+                .values_list("pk", flat=True))
+            if hasattr(manager, "visible_to")
+            else set()
+        )
+        label = capfirst(model._meta.verbose_name)
+        protected += [f"{label}: {i}" for i in instances if i.pk in visible]
+        hidden = sum(1 for i in instances if i.pk not in visible)
+        if hidden:
+            protected.append(
+                _("%(kind)s: %(count)s, som du ikke har adgang til")
+                % {"kind": label, "count": hidden}
+            )
+    return removed, sorted(protected)
 
 
 class ObjectDeleteView(LoginRequiredMixin, TemplateView):
@@ -753,7 +771,7 @@ class ObjectDeleteView(LoginRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        removed, protected = deletion_summary(self.object)
+        removed, protected = deletion_summary(self.object, self.request.user)
         context.update(
             object=self.object,
             verbose_name=self.model._meta.verbose_name,

@@ -190,3 +190,20 @@ def test_exports_never_turn_user_text_into_a_formula(client, org, editor):
         written = cells(response.content)
         assert [c.coordinate for c in written if c.data_type == "f"] == [], url
         assert any(FORMULA in str(c.value or "") for c in written), url
+
+
+def test_delete_page_of_a_shared_entry_names_no_other_organisations_objects(
+    client, org, other_org, admin_user
+):
+    from tests.factories import SupplierFactory
+
+    supplier = SupplierFactory(owner_organisation=org, is_local=False)
+    ContractFactory(organisation=org, supplier=supplier, name="Vores kontrakt")
+    ContractFactory(organisation=other_org, supplier=supplier, name="Naboens hemmelige")
+    client.force_login(admin_user)
+    response = client.get(reverse("supplier_delete", args=[supplier.uuid]))
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert "Vores kontrakt" in content
+    assert "Naboens hemmelige" not in content
+    assert "1, som du ikke har adgang til" in content

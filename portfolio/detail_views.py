@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy
 
 from kitos.detail import (
@@ -151,12 +152,18 @@ class SystemUsageDeleteView(ObjectDeleteView):
 class ItSystemDetailView(TabbedDetailView):
     model = ItSystem
     related = ("owner_organisation", "rights_holder", "parent")
-    prefetch = ("kle_numbers", "children")
     tabs = (
         overview_tab("portfolio/system_overview.html"),
         Tab("anvendelser", gettext_lazy("Anvendelser"), "usages", "portfolio/system_usages.html"),
         HISTORY_TAB,
     )
+
+    @property
+    def prefetch(self):
+        # A shared entry's sub-systems include other organisations' local ones: only
+        # those the user may see are listed.
+        children = ItSystem.objects.visible_to(self.request.user).order_by("name")
+        return ("kle_numbers", Prefetch("children", queryset=children))
 
     def overview_context(self):
         return {

@@ -207,3 +207,18 @@ def test_delete_page_of_a_shared_entry_names_no_other_organisations_objects(
     assert "Vores kontrakt" in content
     assert "Naboens hemmelige" not in content
     assert "1, som du ikke har adgang til" in content
+
+
+def test_a_shared_systems_page_lists_only_the_sub_systems_the_user_may_see(
+    client, org, other_org, editor
+):
+    from tests.factories import ItSystemFactory
+
+    shared = ItSystemFactory(name="Fælles ESDH", is_local=False)
+    ItSystemFactory(name="Vores modul", parent=shared, is_local=True, owner_organisation=org)
+    ItSystemFactory(name="Naboens modul", parent=shared, is_local=True,
+                    owner_organisation=other_org)
+    client.force_login(editor)
+    content = client.get(reverse("system_detail", args=[shared.uuid])).content.decode()
+    assert "Vores modul" in content
+    assert "Naboens modul" not in content

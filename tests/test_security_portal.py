@@ -222,3 +222,17 @@ def test_a_shared_systems_page_lists_only_the_sub_systems_the_user_may_see(
     content = client.get(reverse("system_detail", args=[shared.uuid])).content.decode()
     assert "Vores modul" in content
     assert "Naboens modul" not in content
+
+
+@pytest.mark.parametrize("target", [
+    "//evil.example/", "/\\evil.example/", "https://evil.example/", "javascript:alert(1)",
+    "/organisationer/x//evil.example/", "/organisationer/x/\\evil.example",
+])
+def test_the_switcher_only_goes_to_pages_of_this_site(client, org, reader, target):
+    client.force_login(reader)
+    response = client.post(reverse("switch_organisation"),
+                           {"organisation": org.slug, "next": target})
+    assert response.status_code == 302
+    location = response["Location"]
+    assert location.startswith("/") and not location.startswith(("//", "/\\")), location
+    assert "evil.example" not in location.split("/")[1:2], location

@@ -1,0 +1,45 @@
+"""Request hygiene shared by every page and the API."""
+
+from __future__ import annotations
+
+from django.http import HttpResponseBadRequest
+from django.utils.translation import gettext as _
+
+NUL = "\x00"
+
+
+class RejectNulCharactersMiddleware:
+    """Refuses a request whose query string or urlencoded form holds a NUL character.
+
+    PostgreSQL cannot compare or store NUL in text, so such a value would reach the
+    database as an error (a 500) from any search box or filter. Django's form fields
+    already refuse NUL, but free-text parameters read straight from ``request.GET`` do
+    not, so the check is made once here. Multipart bodies are left alone: reading them
+    here would parse uploads before a view can choose its upload handlers (the import
+    limits the upload size that way), and their fields go through forms.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if self._has_nul(request):
+            return HttpResponseBadRequest(
+                _("Forespørgslen indeholder et ugyldigt tegn (NUL)."),
+                content_type="text/plain; charset=utf-8",
+            )
+        return self.get_response(request)
+
+    @staticmethod
+    def _has_nul(request) -> bool:
+        if NUL in request.path:
+            return True
+        if any(NUL in key or any(NUL in value for value in values)
+               for key, values in request.GET.lists()):
+            return True
+        if request.method == "POST" and request.content_type == (
+            "application/x-www-form-urlencoded"
+        ):
+            return any(NUL in key or any(NUL in value for value in values)
+                       for key, values in request.POST.lists())
+        return False

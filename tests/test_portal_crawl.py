@@ -260,9 +260,6 @@ def test_anonymous_is_sent_to_log_in(client, worlds):
             assert "/konto/log-ind/" in response.url, url
 
 
-@pytest.mark.xfail(strict=True, reason="templates/kitos/import_run.html and _import_runs.html "
-                   "use run.created_by.username as a filter argument, which raises when the "
-                   "user was deleted (created_by is SET_NULL); reported to the coordinator")
 def test_a_run_whose_user_was_deleted_still_shows(client, editor, worlds):
     own, _other = worlds
     ImportRun.objects.filter(pk=own.import_run.pk).update(created_by=None)

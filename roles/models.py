@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce, Lower
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kitos.tenancy import (
@@ -294,6 +295,11 @@ class Person(TenantModel):
         """Whether the person has left by `today` (``left_on``, the last working day,
         is past)."""
         return self.left_on is not None and self.left_on < today
+
+    @property
+    def has_left_today(self) -> bool:
+        """``has_left`` for the current local date (templates cannot pass a date)."""
+        return self.has_left(timezone.localdate())
 
     def clean(self):
         super().clean()

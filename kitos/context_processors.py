@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from contracts.models import AlertDelivery
 
-from .tenancy import active_organisation, user_organisations
+from .tenancy import EDITOR, active_organisation, has_role, user_organisations
 
 
 def unread_alerts(request) -> dict:
@@ -17,8 +17,18 @@ def unread_alerts(request) -> dict:
 
 
 def organisations(request) -> dict:
-    """The user's organisations and the active one, for the header's switcher."""
+    """The user's organisations and the active one, for the header's switcher, and
+    whether the user may edit in the active one (the menu offers Import only then).
+    That answer is a callable, so the query runs only on pages that ask."""
+    organisation = active_organisation(request)
+
+    def can_edit_active_organisation() -> bool:
+        return organisation is not None and has_role(
+            request.user, organisation.pk, at_least=EDITOR
+        )
+
     return {
         "user_organisations": user_organisations(request),
-        "active_organisation": active_organisation(request),
+        "active_organisation": organisation,
+        "can_edit_active_organisation": can_edit_active_organisation,
     }

@@ -486,3 +486,12 @@ class TestUploadThroughTheEngine:
         assert ImportRun.objects.count() == 1
         assert not OrganisationUnit.objects.filter(organisation=org).exists()
 
+
+
+def test_the_menu_offers_import_to_editors_only(client, editor, reader):
+    from django.urls import reverse
+
+    client.force_login(reader)
+    assert reverse("import_home") not in client.get(reverse("contract_list")).content.decode()
+    client.force_login(editor)
+    assert reverse("import_home") in client.get(reverse("contract_list")).content.decode()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.http import HttpResponseBadRequest
+from django.http import HttpResponseBadRequest, JsonResponse
 from django.utils.translation import gettext as _
 
 NUL = "\x00"
@@ -24,10 +24,11 @@ class RejectNulCharactersMiddleware:
 
     def __call__(self, request):
         if self._has_nul(request):
-            return HttpResponseBadRequest(
-                _("Forespørgslen indeholder et ugyldigt tegn (NUL)."),
-                content_type="text/plain; charset=utf-8",
-            )
+            message = _("Forespørgslen indeholder et ugyldigt tegn (NUL).")
+            if request.path.startswith("/api/"):
+                # API clients get the JSON error shape the schema documents.
+                return JsonResponse({"detail": message}, status=400)
+            return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
         return self.get_response(request)
 
     @staticmethod

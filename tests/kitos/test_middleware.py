@@ -32,3 +32,11 @@ def test_ordinary_requests_pass(client, editor):
     client.force_login(editor)
     assert client.get("/kle/?q=skole").status_code == 200
     assert client.get("/soeg/?q=skole").status_code == 200
+
+
+def test_api_clients_get_json(client, editor):
+    client.force_login(editor)
+    response = client.get("/api/v1/contracts/?q=a%00")
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/json"
+    assert "NUL" in response.json()["detail"]

@@ -18,7 +18,6 @@ from kitos.detail import (
     object_url,
     overview_tab,
 )
-from kitos.services import delete_object, update_object
 
 from .forms import ContractForm, CostLineForm, SupplierForm
 from .models import Contract, CostLine, Supplier
@@ -100,8 +99,6 @@ class CostLineCreateView(CostLineFormMixin, ObjectCreateView):
 class CostLineUpdateView(CostLineFormMixin, ObjectUpdateView):
     related = ("contract",)
 
-    def save(self, form):
-        return update_object(actor=self.request.user, instance=self.object, data=form.field_data())
 
 
 class CostLineDeleteView(ObjectDeleteView):
@@ -176,5 +173,3 @@ class SupplierUpdateView(ObjectUpdateView):
 class SupplierDeleteView(ObjectDeleteView):
     model = Supplier
 
-    def delete(self, obj):
-        delete_object(actor=self.request.user, instance=obj)

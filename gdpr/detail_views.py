@@ -17,7 +17,6 @@ from kitos.detail import (
     field_facts,
     overview_tab,
 )
-from kitos.services import create_object, update_object
 
 from .forms import AgreementForm, DataAssetForm, ProcessingActivityForm
 from .models import DataAsset, DataProcessingAgreement, ProcessingActivity
@@ -60,23 +59,11 @@ class DataAssetCreateView(ObjectCreateView):
     model = DataAsset
     form_class = DataAssetForm
 
-    def save(self, form):
-        return create_object(
-            actor=self.request.user,
-            instance=DataAsset(organisation=self.organisation, **form.field_data()),
-            m2m=form.m2m_data(),
-        )
 
 
 class DataAssetUpdateView(ObjectUpdateView):
     model = DataAsset
     form_class = DataAssetForm
-
-    def save(self, form):
-        return update_object(
-            actor=self.request.user, instance=self.object, data=form.field_data(),
-            m2m=form.m2m_data(),
-        )
 
 
 class DataAssetDeleteView(ObjectDeleteView):
@@ -139,23 +126,11 @@ class ProcessingActivityCreateView(ObjectCreateView):
     model = ProcessingActivity
     form_class = ProcessingActivityForm
 
-    def save(self, form):
-        return create_object(
-            actor=self.request.user,
-            instance=ProcessingActivity(organisation=self.organisation, **form.field_data()),
-            m2m=form.m2m_data(),
-        )
 
 
 class ProcessingActivityUpdateView(ObjectUpdateView):
     model = ProcessingActivity
     form_class = ProcessingActivityForm
-
-    def save(self, form):
-        return update_object(
-            actor=self.request.user, instance=self.object, data=form.field_data(),
-            m2m=form.m2m_data(),
-        )
 
 
 class ProcessingActivityDeleteView(ObjectDeleteView):

@@ -39,6 +39,7 @@ from django.views.generic import DetailView, FormView, TemplateView
 from django.views.generic.detail import SingleObjectMixin
 
 from .models import AuditEntry
+from .services import create_object, delete_object, update_object
 from .tenancy import (
     EDITOR,
     SharedCatalogModel,
@@ -597,6 +598,8 @@ class ObjectCreateView(ServiceFormView):
     by default; a user who edits in several picks one, which rescopes the choices)."""
 
     parent_model = None  # set for objects created from a parent's page (cost lines)
+    # The field naming the owner: "owner_organisation" for shared catalog entries.
+    organisation_field = "organisation"
 
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
@@ -642,6 +645,12 @@ class ObjectCreateView(ServiceFormView):
         )
         return context
 
+    def save(self, form):
+        """Plain objects go through the shared audited write path; models with an
+        entity service (deadlines, unit paths …) override this to call it."""
+        instance = self.model(**{self.organisation_field: self.organisation}, **form.field_data())
+        return create_object(actor=self.request.user, instance=instance, m2m=form.m2m_data())
+
     def success_message(self, obj) -> str:
         return _("%(type)s “%(object)s” er oprettet.") % {
             "type": capfirst(obj._meta.verbose_name),
@@ -680,6 +689,14 @@ class ObjectUpdateView(ServiceFormView):
             cancel_url=self.success_url_for(self.object),
         )
         return context
+
+    def save(self, form):
+        return update_object(
+            actor=self.request.user,
+            instance=self.object,
+            data=form.field_data(),
+            m2m=form.m2m_data(),
+        )
 
     def success_message(self, obj) -> str:
         return _("Ændringerne af “%(object)s” er gemt.") % {"object": obj}
@@ -762,8 +779,6 @@ class ObjectDeleteView(LoginRequiredMixin, TemplateView):
         return super().dispatch(request, *args, **kwargs)
 
     def delete(self, obj) -> None:
-        from .services import delete_object
-
         delete_object(actor=self.request.user, instance=obj)
 
     def after_delete_url(self, obj) -> str:

@@ -17,7 +17,6 @@ from kitos.detail import (
     field_facts,
     overview_tab,
 )
-from kitos.services import create_object, delete_object, update_object
 
 from .forms import IntegrationForm, ItSystemForm, SystemUsageForm
 from .models import Integration, ItSystem, SystemUsage
@@ -197,26 +196,12 @@ class ItSystemDetailView(TabbedDetailView):
 class ItSystemCreateView(ObjectCreateView):
     model = ItSystem
     form_class = ItSystemForm
-
-    def save(self, form):
-        return create_object(
-            actor=self.request.user,
-            instance=ItSystem(owner_organisation=self.organisation, **form.field_data()),
-            m2m=form.m2m_data(),
-        )
+    organisation_field = "owner_organisation"
 
 
 class ItSystemUpdateView(ObjectUpdateView):
     model = ItSystem
     form_class = ItSystemForm
-
-    def save(self, form):
-        return update_object(
-            actor=self.request.user,
-            instance=self.object,
-            data=form.field_data(),
-            m2m=form.m2m_data(),
-        )
 
 
 class ItSystemDeleteView(ObjectDeleteView):
@@ -263,13 +248,9 @@ class IntegrationUpdateView(ObjectUpdateView):
     model = Integration
     form_class = IntegrationForm
 
-    def save(self, form):
-        return update_object(actor=self.request.user, instance=self.object, data=form.field_data())
 
 
 class IntegrationDeleteView(ObjectDeleteView):
     model = Integration
 
-    def delete(self, obj):
-        delete_object(actor=self.request.user, instance=obj)
 

@@ -23,7 +23,6 @@ from kitos.detail import (
     overview_tab,
 )
 from kitos.links import url_or_none
-from kitos.services import delete_object, update_object
 
 from .forms import OrganisationUnitForm, PersonForm, RoleAssignmentForm
 from .models import (
@@ -219,8 +218,6 @@ class RoleAssignmentUpdateView(RoleAssignmentFormMixin, ObjectUpdateView):
             self.kind = target_kind(self.target)
         return super().dispatch(request, *args, **kwargs)
 
-    def save(self, form):
-        return update_object(actor=self.request.user, instance=self.object, data=form.field_data())
 
 
 class RoleAssignmentDeleteView(ObjectDeleteView):
@@ -229,5 +226,3 @@ class RoleAssignmentDeleteView(ObjectDeleteView):
     def after_delete_url(self, obj) -> str:
         return f"{object_url(obj.target) or '/'}?tab=roller"
 
-    def delete(self, obj):
-        delete_object(actor=self.request.user, instance=obj)

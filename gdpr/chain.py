@@ -13,10 +13,10 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import Q
-from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
 from contracts.models import Contract, ContractCoverage
+from kitos.links import object_url
 from portfolio.models import SystemUsage
 
 from . import countries
@@ -41,23 +41,8 @@ LEVEL_TITLES = (
     _("Lande"),
 )
 
-# Detail pages by model, under the names the portal gives them (the first that exists).
-DETAIL_URL_NAMES = {
-    Contract: ("contract_detail",),
-    SystemUsage: ("usage_detail", "systemusage_detail"),
-    DataAsset: ("asset_detail", "dataasset_detail"),
-    ProcessingActivity: ("activity_detail", "processingactivity_detail"),
-    DataProcessingAgreement: ("agreement_detail", "dataprocessingagreement_detail"),
-}
-
-
 def detail_url(obj) -> str:
-    for name in DETAIL_URL_NAMES.get(type(obj), ()):
-        try:
-            return reverse(name, args=[obj.uuid])
-        except NoReverseMatch:
-            continue
-    return ""
+    return object_url(obj) or ""
 
 
 @dataclass

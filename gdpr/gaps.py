@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from contracts.filtersets import CONTRACT_OWNER_ROLE
 from contracts.models import Contract
-from kitos.links import first_url
+from kitos.links import object_url
 from portfolio.choices import Lifecycle
 from portfolio.filtersets import SYSTEM_OWNER_ROLE
 from portfolio.models import SystemUsage
@@ -56,7 +56,8 @@ NO_BASIS_NEEDED = tuple(sorted(countries.EU_EEA | countries.ADEQUATE))
 class Rule:
     """One gap rule. `offending(queryset, today)` narrows a queryset of `model` to the
     objects with the gap; `unit_field` leads from the object to its responsible unit
-    (for "per forvaltning"); the routes give the object's page and where to fix it."""
+    (for "per forvaltning"); its page and where to fix it come from the object's routes
+    (kitos.links)."""
 
     key: str
     title: Promise
@@ -65,8 +66,6 @@ class Rule:
     model: type
     unit_field: str
     offending: Callable[[QuerySet, datetime.date], QuerySet]
-    detail_routes: tuple[str, ...]
-    fix_routes: tuple[str, ...]
     related: tuple[str, ...] = ()
 
     @property
@@ -74,10 +73,11 @@ class Rule:
         return str(self.model._meta.verbose_name)
 
     def detail_url(self, obj) -> str | None:
-        return first_url(self.detail_routes, obj.uuid)
+        return object_url(obj)
 
     def fix_url(self, obj) -> str | None:
-        return first_url(self.fix_routes, obj.uuid)
+        """Where the gap is fixed: the object's edit form (its page when it has none)."""
+        return object_url(obj, "update") or object_url(obj)
 
     def unit_of(self, obj):
         for name in self.unit_field.split("__"):
@@ -205,32 +205,24 @@ def activity_without_basis_or_retention(activities: QuerySet, today: datetime.da
 _USAGE = {
     "model": SystemUsage,
     "unit_field": "responsible_unit",
-    "detail_routes": ("usage_detail",),
     "related": ("system", "responsible_unit"),
 }
 _CONTRACT = {
     "model": Contract,
     "unit_field": "responsible_unit",
-    "detail_routes": ("contract_detail",),
     "related": ("supplier", "responsible_unit"),
 }
 _ACTIVITY = {
     "model": ProcessingActivity,
     "unit_field": "responsible_unit",
-    "detail_routes": ("processingactivity_detail", "activity_detail"),
     "related": ("responsible_unit",),
 }
 # An agreement has no unit of its own; it belongs where its contract does.
 _AGREEMENT = {
     "model": DataProcessingAgreement,
     "unit_field": "contract__responsible_unit",
-    "detail_routes": ("agreement_detail",),
     "related": ("processor", "contract__responsible_unit"),
 }
-_USAGE_FIX = ("usage_update", "usage_detail")
-_CONTRACT_FIX = ("contract_update", "contract_detail")
-_ACTIVITY_FIX = ("processingactivity_update", "activity_update", *_ACTIVITY["detail_routes"])
-_AGREEMENT_FIX = ("agreement_update", "agreement_detail")
 
 RULES: tuple[Rule, ...] = (
     Rule(
@@ -244,7 +236,6 @@ RULES: tuple[Rule, ...] = (
         ),
         fix=_("Indgå eller registrér databehandleraftalen og knyt den til systemet."),
         offending=personal_data_without_agreement,
-        fix_routes=_USAGE_FIX,
         **_USAGE,
     ),
     Rule(
@@ -257,7 +248,6 @@ RULES: tuple[Rule, ...] = (
         ),
         fix=_("Udfør konsekvensanalysen, eller registrér vurderingen af, at den ikke kræves."),
         offending=sensitive_without_dpia,
-        fix_routes=_ACTIVITY_FIX,
         **_ACTIVITY,
     ),
     Rule(
@@ -270,7 +260,6 @@ RULES: tuple[Rule, ...] = (
         ),
         fix=_("Angiv overførselsgrundlaget på aftalen og dens underdatabehandlere."),
         offending=agreement_transfer_without_basis,
-        fix_routes=_AGREEMENT_FIX,
         **_AGREEMENT,
     ),
     Rule(
@@ -282,7 +271,6 @@ RULES: tuple[Rule, ...] = (
         ),
         fix=_("Angiv overførselsgrundlaget på behandlingsaktiviteten."),
         offending=activity_transfer_without_basis,
-        fix_routes=_ACTIVITY_FIX,
         **_ACTIVITY,
     ),
     Rule(
@@ -294,7 +282,6 @@ RULES: tuple[Rule, ...] = (
         ),
         fix=_("Gennemfør tilsynet og registrér det på aftalen."),
         offending=oversight_overdue,
-        fix_routes=_AGREEMENT_FIX,
         **_AGREEMENT,
     ),
     Rule(
@@ -306,7 +293,6 @@ RULES: tuple[Rule, ...] = (
         ),
         fix=_("Opdatér hvilke systemer behandlingen bruger."),
         offending=activity_uses_retired_system,
-        fix_routes=_ACTIVITY_FIX,
         **_ACTIVITY,
     ),
     Rule(
@@ -317,7 +303,6 @@ RULES: tuple[Rule, ...] = (
         ),
         fix=_("Udpeg en systemejer."),
         offending=usage_without_system_owner,
-        fix_routes=_USAGE_FIX,
         **_USAGE,
     ),
     Rule(
@@ -329,7 +314,6 @@ RULES: tuple[Rule, ...] = (
         ),
         fix=_("Udpeg en kontraktejer."),
         offending=contract_without_owner,
-        fix_routes=_CONTRACT_FIX,
         **_CONTRACT,
     ),
     Rule(
@@ -341,7 +325,6 @@ RULES: tuple[Rule, ...] = (
         ),
         fix=_("Udfyld retsgrundlag og regler for opbevaring og sletning."),
         offending=activity_without_basis_or_retention,
-        fix_routes=_ACTIVITY_FIX,
         **_ACTIVITY,
     ),
 )

@@ -43,6 +43,8 @@ from contracts.models import (
 from gdpr.models import DataProcessingAgreement
 from roles.models import Membership, Organisation, Person, RoleAssignment, still_working
 
+from .links import route_name
+
 logger = logging.getLogger(__name__)
 
 CONTRACT_ROLE_CODES = ("kontraktejer", "contract-manager")
@@ -356,13 +358,6 @@ DECISIONS = {
 }
 
 
-# The page each kind of alerted object links to.
-DETAIL_URL_NAMES = {
-    Contract: "contract_detail",
-    DataProcessingAgreement: "agreement_detail",
-}
-
-
 def absolute_url(name: str, *args) -> str:
     """A link for outside the browser session (calendar, e-mail): KITOS_BASE_URL."""
     return settings.KITOS_BASE_URL.rstrip("/") + reverse(name, args=args)
@@ -377,7 +372,7 @@ def detail_paths(deliveries, *, scope=None) -> dict[tuple, str]:
         ids_by_model[delivery.content_type.model_class()].add(delivery.object_id)
     paths = {}
     for model, ids in ids_by_model.items():
-        name = DETAIL_URL_NAMES.get(model)
+        name = route_name(model, "detail")
         if name is None:
             continue
         queryset = scope(model) if scope else model.objects.all()

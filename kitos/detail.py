@@ -29,7 +29,7 @@ from django.db import IntegrityError, models, router, transaction
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.text import capfirst
@@ -38,6 +38,7 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import DetailView, FormView, TemplateView
 from django.views.generic.detail import SingleObjectMixin
 
+from .links import model_url, object_url
 from .models import AuditEntry
 from .services import create_object, delete_object, update_object
 from .tenancy import (
@@ -57,51 +58,9 @@ HISTORY_ALIASES = {"main_for": ("usages", gettext_lazy("Hovedkontrakt for"))}
 TAB_PARAMETER = "tab"
 HISTORY_PAGE_PARAMETER = "side"
 
-# The route prefix of each model's pages: <prefix>_detail / _create / _update / _delete
-# (and <prefix>_list, the lists' pages). Models are named by label so that this module
-# imports no app.
-ROUTE_PREFIXES = {
-    "portfolio.SystemUsage": "usage",
-    "portfolio.ItSystem": "system",
-    "portfolio.Integration": "integration",
-    "contracts.Contract": "contract",
-    "contracts.Supplier": "supplier",
-    "contracts.CostLine": "costline",
-    "roles.OrganisationUnit": "unit",
-    "roles.Person": "person",
-    "roles.RoleAssignment": "roleassignment",
-    "gdpr.DataAsset": "dataasset",
-    "gdpr.ProcessingActivity": "processingactivity",
-    "gdpr.DataProcessingAgreement": "agreement",
-}
 # What an object's name (``__str__``) needs besides its own row, so that choice lists
 # and history entries do not query once per object.
 NAME_RELATED = {"portfolio.SystemUsage": ("system",)}
-
-
-def route_name(model, action: str) -> str | None:
-    prefix = ROUTE_PREFIXES.get(model._meta.label)
-    return f"{prefix}_{action}" if prefix else None
-
-
-def object_url(obj, action: str = "detail") -> str | None:
-    """The URL of an object's page (detail, update, delete), or None when it has none."""
-    name = route_name(type(obj), action)
-    if name is None or getattr(obj, "uuid", None) is None:
-        return None
-    try:
-        return reverse(name, kwargs={"uuid": obj.uuid})
-    except NoReverseMatch:
-        return None
-
-
-def model_url(model, action: str = "list") -> str | None:
-    """The URL of a model's page without an object (its list, its create form)."""
-    name = route_name(model, action)
-    try:
-        return reverse(name) if name else None
-    except NoReverseMatch:
-        return None
 
 
 def can_edit(user, obj) -> bool:

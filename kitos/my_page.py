@@ -21,17 +21,9 @@ from gdpr.models import DataProcessingAgreement
 from roles.choices import RoleTarget
 from roles.models import Person, RoleAssignment, target_kind
 
-from .links import first_url, url_or_none
+from .links import object_url, url_or_none
 
 HORIZON_DAYS = 180
-# Where each kind of object the person holds a role on is shown.
-DETAIL_ROUTES = {
-    RoleTarget.SYSTEM_USAGE: ("usage_detail",),
-    RoleTarget.CONTRACT: ("contract_detail",),
-    RoleTarget.PROCESSING_ACTIVITY: ("processingactivity_detail", "activity_detail"),
-    RoleTarget.DATA_PROCESSING_AGREEMENT: ("agreement_detail",),
-    RoleTarget.ORGANISATION_UNIT: ("unit_detail",),
-}
 
 
 @dataclass
@@ -85,7 +77,7 @@ class MyPage:
 def _target_url(kind: str, target) -> str | None:
     if kind == RoleTarget.ORGANISATION:
         return url_or_none("dashboard", target.slug)
-    return first_url(DETAIL_ROUTES.get(kind, ()), target.uuid)
+    return object_url(target)
 
 
 def build(*, user, organisation, today: datetime.date) -> MyPage:

@@ -24,7 +24,7 @@ from portfolio.models import ItSystem, SystemUsage
 from roles.filtersets import OrganisationUnitFilterSet, PersonFilterSet
 from roles.models import OrganisationUnit, Person
 
-from .links import first_url, url_or_none
+from .links import object_url, url_or_none
 
 MIN_LENGTH = 2
 MAX_LENGTH = 200
@@ -38,7 +38,6 @@ class Kind:
     model: type
     filterset_class: type
     list_route: str
-    detail_routes: tuple[str, ...]
     related: tuple[str, ...] = ()
     # Tenant objects are searched in the active organisation; catalog entries (shared
     # systems and suppliers) wherever the user may see them.
@@ -47,20 +46,19 @@ class Kind:
 
 KINDS = (
     Kind("usages", _("Systemanvendelser"), SystemUsage, SystemUsageFilterSet, "usage_list",
-         ("usage_detail",), ("system", "responsible_unit")),
+         ("system", "responsible_unit")),
     Kind("systems", _("It-systemer (katalog)"), ItSystem, ItSystemFilterSet, "system_list",
-         ("system_detail",), ("rights_holder",), per_organisation=False),
+         ("rights_holder",), per_organisation=False),
     Kind("contracts", _("Kontrakter"), Contract, ContractFilterSet, "contract_list",
-         ("contract_detail",), ("supplier",)),
+         ("supplier",)),
     Kind("suppliers", _("Leverandører"), Supplier, SupplierFilterSet, "supplier_list",
-         ("supplier_detail",), per_organisation=False),
+         per_organisation=False),
     Kind("persons", _("Personer"), Person, PersonFilterSet, "person_list",
-         ("person_detail",), ("unit",)),
+         ("unit",)),
     Kind("activities", _("Behandlingsaktiviteter"), ProcessingActivity,
-         ProcessingActivityFilterSet, "processingactivity_list",
-         ("processingactivity_detail", "activity_detail"), ("responsible_unit",)),
+         ProcessingActivityFilterSet, "processingactivity_list", ("responsible_unit",)),
     Kind("units", _("Organisationsenheder"), OrganisationUnit, OrganisationUnitFilterSet,
-         "unit_list", ("unit_detail",), ("parent",)),
+         "unit_list", ("parent",)),
 )
 
 
@@ -110,7 +108,7 @@ def search(*, request, query: str, organisation) -> list[Group]:
         groups.append(Group(
             kind=kind,
             total=rows[0].search_total,
-            hits=[Hit(row, first_url(kind.detail_routes, row.uuid)) for row in rows],
+            hits=[Hit(row, object_url(row)) for row in rows],
             all_url=url_or_none(kind.list_route, query=params),
         ))
     return groups

@@ -36,7 +36,7 @@ from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, Sub
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
-from kitos.links import first_url
+from kitos.links import object_url
 
 from .choices import CompetencyLevel, RoleTarget
 from .models import (
@@ -69,12 +69,10 @@ class TargetKind:
     ``unit_path``: the lookup to the path of the object's unit, for "this unit and its
     subtree" (None: the kind is not tied to a unit, e.g. the organisation itself).
     ``live``: the objects that still need their roles (a retired system needs no owner).
-    ``detail_urls``: route names of the object's page, the first that exists is used.
     """
 
     unit_path: str | None
     live: Callable[[datetime.date], Q] | None = None
-    detail_urls: tuple[str, ...] = ()
 
     @property
     def unit_relation(self) -> str | None:
@@ -98,26 +96,22 @@ TARGET_KINDS = {
     "portfolio.SystemUsage": TargetKind(
         "responsible_unit__path",
         lambda today: ~Q(lifecycle="retired"),
-        ("usage_detail", "systemusage_detail"),
     ),
     "contracts.Contract": TargetKind(
         "responsible_unit__path",
         lambda today: ~Q(status__in=("expired", "terminated")),
-        ("contract_detail",),
     ),
     "gdpr.ProcessingActivity": TargetKind(
         "responsible_unit__path",
         None,
-        ("processing_activity_detail", "processingactivity_detail", "activity_detail"),
     ),
     "gdpr.DataProcessingAgreement": TargetKind(
         # An agreement has no unit of its own; it belongs where its contract does.
         "contract__responsible_unit__path",
         lambda today: Q(ended_on__isnull=True) | Q(ended_on__gte=today),
-        ("agreement_detail", "dataprocessingagreement_detail"),
     ),
-    "roles.OrganisationUnit": TargetKind("path", None, ("unit_detail", "organisationunit_detail")),
-    "roles.Organisation": TargetKind(None, None, ()),
+    "roles.OrganisationUnit": TargetKind("path", None),
+    "roles.Organisation": TargetKind(None, None),
 }
 
 
@@ -129,11 +123,11 @@ def target_url(obj) -> str | None:
     """The page of an object roles are held on, when that page exists."""
     if obj is None or not hasattr(obj, "uuid"):
         return None
-    return first_url(target_kind_of(type(obj)).detail_urls, obj.uuid)
+    return object_url(obj)
 
 
 def person_url(person) -> str | None:
-    return first_url(("person_detail",), person.uuid)
+    return object_url(person)
 
 
 def in_force(today: datetime.date):

@@ -6,11 +6,18 @@ organisation and points at ``(id, organisation_id)`` of the referenced row, whic
 matching unique constraint. Migrations add these with ``same_organisation_fk``; SQLite
 (the laptop default) cannot add constraints to existing tables and relies on the
 services' ``full_clean`` checks, which run on every backend.
+
+``new_instance`` builds unsaved model instances quickly, for the bulk paths (imports and
+their audit entries) that build 100,000 at a time.
 """
 
 from __future__ import annotations
 
-from django.db import migrations
+import os
+import uuid
+
+from django.db import migrations, models
+from django.db.models.base import ModelState
 
 
 def same_organisation_fk(*, name: str, table: str, column: str, ref_table: str):
@@ -33,3 +40,44 @@ def same_organisation_fk(*, name: str, table: str, column: str, ref_table: str):
         schema_editor.execute(f'ALTER TABLE "{table}" DROP CONSTRAINT IF EXISTS "{name}"')
 
     return migrations.RunPython(forwards, backwards, elidable=False)
+
+
+def new_instance(model: type[models.Model], **values) -> models.Model:
+    """A new unsaved `model` instance with `values` set and every other field at its
+    default: what ``model(**values)`` gives, without ``Model.__init__``'s per-field
+    work, which dominates building 100,000 objects. (No pre_init/post_init signals:
+    none of the models built this way uses them.)"""
+    template = _TEMPLATES.get(model)
+    if template is None:
+        probe = model()
+        template = _TEMPLATES[model] = (
+            {key: value for key, value in probe.__dict__.items() if key != "_state"},
+            [(f.attname, _pooled_uuid4 if f.default is uuid.uuid4 else f.get_default)
+             for f in model._meta.concrete_fields
+             if f.has_default() and callable(f.default)],
+        )
+    defaults, callables = template
+    obj = model.__new__(model)
+    state = obj.__dict__
+    state.update(defaults)
+    state["_state"] = ModelState()
+    for attname, default in callables:
+        state[attname] = default()
+    for name, value in values.items():
+        setattr(obj, name, value)
+    return obj
+
+
+_TEMPLATES: dict = {}
+
+
+_RANDOM: list = []
+
+
+def _pooled_uuid4() -> uuid.UUID:
+    """``uuid.uuid4()`` from random bytes fetched 64 KiB at a time: one system call per
+    4,096 ids instead of one each (a tenth of the time of building a new object)."""
+    if not _RANDOM:
+        pool = os.urandom(16 * 4096)
+        _RANDOM.extend(pool[i:i + 16] for i in range(0, len(pool), 16))
+    return uuid.UUID(bytes=_RANDOM.pop(), version=4)

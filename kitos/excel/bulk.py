@@ -7,22 +7,35 @@ builds one SQL parameter per value through several Python calls each, which for 
 ``benchmarks/bench_import.py``). Values still pass through each field's ``pre_save``
 (``auto_now`` and the like), so what lands in the table is what ``bulk_create`` would
 have written. Other databases (SQLite in development and tests) use ``bulk_create``.
+
+Inside ``pipelined()`` the ``COPY`` statements run on a background thread while the
+import builds the next batch (the coverage rows, the audit entries): PostgreSQL and
+Python then work at the same time on the machine's cores instead of taking turns, which
+is most of what a large import's commit costs. See ``pipelined`` for how the ordering
+and the error handling stay those of the plain path.
 """
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import datetime
 import decimal
 import io
 import json
+import operator
+import queue
+import threading
 import uuid
 
 from django.db import connection, models
-from django.db.models.base import ModelState
+
+from kitos.db import new_instance
 
 BATCH_SIZE = 1000
-# Rows per COPY statement: bounds the memory of the text buffer.
-COPY_ROWS = 20000
+# Rows per COPY statement: bounds the memory of the text buffer, and how long the
+# database works on its own after the last one when pipelined.
+COPY_ROWS = 5000
 
 # Internal field types whose Python value is written as plain text.
 _PLAIN_TYPES = {
@@ -48,97 +61,244 @@ def insert(model: type[models.Model], objects: list) -> None:
         # As bulk_create does: a foreign key to an object inserted earlier in the import
         # takes that object's new id.
         obj._prepare_related_fields_for_save(operation_name="bulk_create")
-    for start in range(0, len(objects), COPY_ROWS):
-        _copy(model, fields, objects[start:start + COPY_ROWS])
-
-
-def instance(model: type[models.Model], **values) -> models.Model:
-    """A new unsaved `model` instance with `values` set and every other field at its
-    default: what ``model(**values)`` gives, without ``Model.__init__``'s per-field
-    work, which dominates building 100,000 objects. (No pre_init/post_init signals:
-    none of the imported models uses them.)"""
-    template = _TEMPLATES.get(model)
-    if template is None:
-        probe = model()
-        template = _TEMPLATES[model] = (
-            {key: value for key, value in probe.__dict__.items() if key != "_state"},
-            [(f.attname, f.get_default) for f in model._meta.concrete_fields
-             if f.has_default() and callable(f.default)],
-        )
-    defaults, callables = template
-    obj = model.__new__(model)
-    state = obj.__dict__
-    state.update(defaults)
-    state["_state"] = ModelState()
-    for attname, default in callables:
-        state[attname] = default()
-    for name, value in values.items():
-        setattr(obj, name, value)
-    return obj
-
-
-_TEMPLATES: dict = {}
-
-
-def _copy(model, fields, objects: list) -> None:
     meta = model._meta
+    pipeline = _pipeline.get()
+    if pipeline is not None:
+        ids = pipeline.reserve_ids(meta.db_table, meta.pk.column, len(objects))
+    else:
+        with connection.cursor() as cursor:
+            ids = _reserve_ids(cursor, meta.db_table, meta.pk.column, len(objects))
+    for obj, pk in zip(objects, ids, strict=True):
+        obj.pk = pk
     quote = connection.ops.quote_name
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-            [meta.db_table, meta.pk.column, len(objects)],
-        )
-        for obj, (pk,) in zip(objects, cursor.fetchall(), strict=True):
-            obj.pk = pk
-        buffer = io.StringIO()
-        write = buffer.write
-        # Fields that fill themselves in (auto_now) go through pre_save; the others are
-        # read straight from the instance.
-        automatic = [field for field in fields if getattr(field, "auto_now", False)
-                     or getattr(field, "auto_now_add", False)]
-        for obj in objects:
-            for field in automatic:
-                field.pre_save(obj, True)
-        converters = [(field.attname, _converter(field)) for field in fields]
-        for obj in objects:
-            state = obj.__dict__
-            write("\t".join([convert(state[attname]) for attname, convert in converters]))
-            write("\n")
-        buffer.seek(0)
-        columns = ", ".join(quote(field.column) for field in fields)
-        cursor.cursor.copy_expert(
-            f"COPY {quote(meta.db_table)} ({columns}) FROM STDIN", buffer
-        )
+    columns = ", ".join(quote(field.column) for field in fields)
+    statement = f"COPY {quote(meta.db_table)} ({columns}) FROM STDIN"
+    # Checking the deferred foreign keys on the writer thread keeps that work off the
+    # final COMMIT, where nothing else could run beside it: after each COPY, unless the
+    # rows may refer to each other (a parent in a later COPY of this call), then once
+    # the call's last COPY is in.
+    refers_to_itself = any(
+        f.many_to_one and f.related_model is model for f in fields)
+    for start in range(0, len(objects), COPY_ROWS):
+        text = _copy_text(fields, objects[start:start + COPY_ROWS])
+        if pipeline is not None:
+            pipeline.submit(statement, text)
+            if not refers_to_itself:
+                pipeline.submit(_CHECK_CONSTRAINTS)
+        else:
+            with connection.cursor() as cursor:
+                _copy(cursor.cursor, statement, text)
+    if pipeline is not None and refers_to_itself:
+        pipeline.submit(_CHECK_CONSTRAINTS)
     for obj in objects:
         obj._state.adding = False
         obj._state.db = connection.alias
 
 
-def _converter(field):
-    kind = field.get_internal_type()
-    if kind == "JSONField":
-        encoder = field.encoder
+# A new unsaved instance without Model.__init__'s per-field work (see kitos.db).
+instance = new_instance
 
-        def convert(value):
-            return "\\N" if value is None else json.dumps(value, cls=encoder).translate(
-                _ESCAPES)
 
-        return convert
-    return _text
+def _reserve_ids(cursor, table: str, column: str, count: int) -> list[int] | range:
+    """`count` new ids from the table's sequence."""
+    # The sequence is named once: pg_get_serial_sequence per drawn id costs more than
+    # drawing it.
+    cursor.execute("SELECT pg_get_serial_sequence(%s, %s)", [table, column])
+    (sequence,) = cursor.fetchone()
+    draw = "SELECT nextval(%s::regclass) AS id FROM generate_series(1, %s)"
+    # Usually nobody else draws from the sequence at the same moment and the ids are one
+    # run: then only its ends travel, not 100,000 numbers.
+    cursor.execute(f"SELECT min(id), max(id) FROM ({draw}) AS reserved", [sequence, count])
+    low, high = cursor.fetchone()
+    if high - low + 1 == count:
+        return range(low, high + 1)
+    # Another session drew ids in between: draw again, one by one (sequences have gaps
+    # anyway; the first draw is simply not used).
+    cursor.execute(draw, [sequence, count])
+    return [pk for (pk,) in cursor.fetchall()]
+
+
+def _copy_text(fields, objects: list) -> str:
+    """The rows of `objects` in COPY's text format."""
+    # Fields that fill themselves in (auto_now) go through pre_save; the others are read
+    # straight from the instance.
+    automatic = [field for field in fields if getattr(field, "auto_now", False)
+                 or getattr(field, "auto_now_add", False)]
+    for obj in objects:
+        for field in automatic:
+            field.pre_save(obj, True)
+    # All of a row's values in one C call; JSON values are encoded first and then
+    # escaped like any text.
+    attnames = [field.attname for field in fields]
+    values_of = (operator.itemgetter(*attnames) if len(attnames) > 1
+                 else lambda state: (state[attnames[0]],))
+    encoded = [(index, field.encoder) for index, field in enumerate(fields)
+               if field.get_internal_type() == "JSONField"]
+    lines = []
+    append = lines.append
+    join = "\t".join
+    for obj in objects:
+        values = values_of(obj.__dict__)
+        if encoded:
+            values = list(values)
+            for index, encoder in encoded:
+                if values[index] is not None:
+                    values[index] = json.dumps(values[index], cls=encoder, ensure_ascii=False)
+        append(join(map(_text, values)))
+    lines.append("")
+    return "\n".join(lines)
+
+
+def _copy(raw_cursor, statement: str, text: str) -> None:
+    # One read of the whole text: psycopg2 reads the file in `size` pieces, each under
+    # the GIL, which the building thread holds most of the time when pipelined.
+    raw_cursor.copy_expert(statement, io.StringIO(text), size=len(text) + 1)
+
+
+# Django's own way to check deferred constraints on demand (``check_constraints``): the
+# pending checks run now, later rows are deferred again.
+_CHECK_CONSTRAINTS = "SET CONSTRAINTS ALL IMMEDIATE; SET CONSTRAINTS ALL DEFERRED"
+_pipeline: contextvars.ContextVar[_Pipeline | None] = contextvars.ContextVar(
+    "kitos_copy_pipeline", default=None)
+
+
+@contextlib.contextmanager
+def pipelined():
+    """Run the ``COPY`` statements of ``insert`` on a background thread for the block.
+
+    The statements keep their order (one writer, one queue) and run on the block's own
+    connection, so in its transaction. Every other query the block makes through Django
+    first waits until the writer has caught up (an execute wrapper), so it sees the rows
+    inserted before it, exactly as without the pipeline. New ids come from the
+    sequences over a second connection: ``nextval`` is not transactional, and asking on
+    the busy connection would wait for the writer.
+
+    Each statement runs in a savepoint: when one fails (a row the database refuses), the
+    writer skips the rest and the transaction stays usable, so the block can finish its
+    work (an import goes on validating to report every error) before it learns of the
+    failure from ``check()`` or, at the latest, when it ends, as Django's database
+    error. Outside PostgreSQL this does nothing.
+    """
+    if connection.vendor != "postgresql" or _pipeline.get() is not None:
+        yield None
+        return
+    pipeline = _Pipeline(connection)
+    token = _pipeline.set(pipeline)
+    try:
+        with connection.execute_wrapper(pipeline.wait_before_query):
+            yield pipeline
+            pipeline.check()
+    except BaseException:
+        pipeline.cancelled = True  # the transaction rolls back: the rest is not sent
+        raise
+    finally:
+        _pipeline.reset(token)
+        pipeline.close()
+
+
+def active_pipeline() -> _Pipeline | None:
+    """The pipeline of the enclosing ``pipelined()`` block, if any."""
+    return _pipeline.get()
+
+
+class _Pipeline:
+    # Batches of text in flight at most: bounds the memory of a large import (the rows
+    # limit bounds it too) without making the builder wait for the writer.
+    QUEUE_SIZE = 32
+
+    def __init__(self, wrapper):
+        wrapper.ensure_connection()
+        self.wrapper = wrapper
+        self.jobs: queue.Queue = queue.Queue(maxsize=self.QUEUE_SIZE)
+        self.error: BaseException | None = None
+        self.cancelled = False
+        self.id_connection = None
+        self.thread = threading.Thread(
+            target=self._run, args=(wrapper.connection,), name="kitos-copy", daemon=True)
+        self.thread.start()
+
+    def _run(self, raw_connection) -> None:
+        with raw_connection.cursor() as cursor:
+            while True:
+                job = self.jobs.get()
+                try:
+                    if job is None:
+                        return
+                    if self.error is None and not self.cancelled:
+                        self._execute(cursor, *job)
+                except BaseException as error:  # noqa: BLE001 - handed to the block
+                    self.error = error
+                    with contextlib.suppress(Exception):
+                        cursor.execute("ROLLBACK TO SAVEPOINT kitos_copy")
+                finally:
+                    self.jobs.task_done()
+
+    @staticmethod
+    def _execute(cursor, statement: str, text: str | None) -> None:
+        cursor.execute("SAVEPOINT kitos_copy")
+        if text is None:
+            cursor.execute(statement)
+        else:
+            _copy(cursor, statement, text)
+        cursor.execute("RELEASE SAVEPOINT kitos_copy")
+
+    def reserve_ids(self, table: str, column: str, count: int) -> list[int]:
+        if self.id_connection is None:
+            self.id_connection = self.wrapper.get_new_connection(
+                self.wrapper.get_connection_params())
+            self.id_connection.autocommit = True
+        with self.id_connection.cursor() as cursor:
+            return _reserve_ids(cursor, table, column, count)
+
+    def submit(self, statement: str, text: str | None = None) -> None:
+        if self.error is None:  # after a failure nothing more is sent
+            self.jobs.put((statement, text))
+
+    @property
+    def failed(self) -> bool:
+        """Whether a statement failed (known so far: the writer may be behind)."""
+        return self.error is not None
+
+    def wait_before_query(self, execute, sql, params, many, context):
+        self.jobs.join()
+        return execute(sql, params, many, context)
+
+    def check(self) -> None:
+        """Wait for the writer; raise its failure, if any, as Django's database error."""
+        self.jobs.join()
+        if self.error is not None:
+            with self.wrapper.wrap_database_errors:
+                raise self.error
+
+    def close(self) -> None:
+        self.jobs.put(None)
+        self.thread.join()
+        if self.id_connection is not None:
+            self.id_connection.close()
 
 
 def _text(value) -> str:
     """A value in COPY's text format."""
-    if value is None:
-        return "\\N"
-    kind = type(value)
-    if kind is str:
-        return value.translate(_ESCAPES)
-    if kind is bool:
-        return "t" if value else "f"
-    if kind is int or kind is decimal.Decimal or kind is uuid.UUID:
-        return str(value)
-    if kind is datetime.date or kind is datetime.datetime:
-        return value.isoformat()
+    convert = _BY_TYPE.get(type(value))
+    if convert is not None:
+        return convert(value)
     # str subclasses (lazy or safe strings, choices) and anything else numeric-like.
     return str(value).translate(_ESCAPES)
+
+
+def _escaped(value: str) -> str:
+    return value.translate(_ESCAPES)
+
+
+# Looked up by exact type: one dict probe per value instead of a chain of type tests
+# (a large import writes millions of values).
+_BY_TYPE = {
+    type(None): lambda value: "\\N",
+    str: _escaped,
+    bool: lambda value: "t" if value else "f",
+    int: str,
+    decimal.Decimal: str,
+    uuid.UUID: str,
+    datetime.date: datetime.date.isoformat,
+    datetime.datetime: datetime.datetime.isoformat,
+}

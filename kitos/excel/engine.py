@@ -11,6 +11,10 @@ written all-or-nothing and audited under the import's id.
    set-based here, so the number of queries does not grow with the number of rows).
 3. Commit: inside one transaction, bulk inserts and updates per entity, link-table
    diffs, and one bulk write of the audit entries. Any failure rolls everything back.
+   On PostgreSQL a commit validates inside that transaction and streams the new rows of
+   an entity to the database while it validates the rest (``_stream_new``): the
+   database's work (index upkeep, foreign-key checks) runs beside Python's instead of
+   after it. A row that fails, anywhere, rolls the streamed rows back with the rest.
 """
 
 from __future__ import annotations
@@ -20,14 +24,19 @@ import datetime
 import decimal
 import functools
 import gc
+import logging
+import queue
 import re
+import threading
 import uuid
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db import models, transaction
+from django.core.validators import MaxLengthValidator
+from django.db import connections, models, transaction
 from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
@@ -98,6 +107,7 @@ SOURCES_BY_KEY = {**SPECS_BY_KEY, **{source.key: source for source in REFERENCE_
 
 HEADER_SEARCH_ROWS = 20
 PROGRESS_EVERY = 1000
+logger = logging.getLogger(__name__)
 BATCH_SIZE = 1000
 
 # Danish messages for the models' check constraints (the default names the constraint).
@@ -223,6 +233,8 @@ class ImportContext:
         self.organisation = organisation
         self.today = today
         self.commit = commit
+        # A commit on PostgreSQL inserts new objects while it validates (_stream_new).
+        self.streaming = False
         self._lookups: dict[str, Lookup] = {}
         self._may_edit: dict = {}
         # Per-import data a spec loads once (e.g. the last oversight per agreement).
@@ -463,54 +475,104 @@ def _split_lookup(lookup: str) -> tuple[str, str]:
     return name, operator or "exact"
 
 
-def _lookup_holds(obj, lookup: str, expected):
+def _getter(model, name: str):
+    """A function reading field `name` of a `model` instance as ``_field_value`` does."""
+    if name == "pk":
+        return lambda obj: obj.pk
+    meta_field = model._meta.get_field(name)
+    attname = meta_field.attname
+    if not meta_field.many_to_one:
+        return lambda obj: getattr(obj, attname)
+
+    def value_of(obj):
+        value = getattr(obj, attname)
+        if value is None and meta_field.is_cached(obj):
+            related = meta_field.get_cached_value(obj)
+            if related is not None:
+                return ("new", id(related))
+        return value
+
+    return value_of
+
+
+_OPERATORS = {
+    "exact": lambda value, expected: value == expected,
+    "in": lambda value, expected: value in expected,
+    "gte": lambda value, expected: value >= expected,
+    "lte": lambda value, expected: value <= expected,
+    "gt": lambda value, expected: value > expected,
+    "lt": lambda value, expected: value < expected,
+    "regex": lambda value, expected: re.search(expected, str(value)) is not None,
+}
+
+
+def _compile_lookup(model, lookup: str, expected):
     name, operator = _split_lookup(lookup)
-    value = _field_value(obj, name)
-    if isinstance(expected, models.F):
-        expected = _field_value(obj, expected.name)
+    value_of = _getter(model, name)
     if operator == "isnull":
-        return (value is None) == expected
-    if value is None or expected is None:
-        return None  # SQL: a comparison with NULL is unknown, which a CHECK lets pass
-    try:
-        if operator == "exact":
-            return value == expected
-        if operator == "in":
-            return value in expected
-        if operator == "gte":
-            return value >= expected
-        if operator == "lte":
-            return value <= expected
-        if operator == "gt":
-            return value > expected
-        if operator == "lt":
-            return value < expected
-        if operator == "regex":
-            return re.search(expected, str(value)) is not None
-    except TypeError:
+        return lambda obj: (value_of(obj) is None) == expected
+    compare = _OPERATORS.get(operator)
+    if compare is None:
         return None
-    return _UNSUPPORTED
+    expected_of = _getter(model, expected.name) if isinstance(expected, models.F) else None
+
+    def holds(obj):
+        value = value_of(obj)
+        other = expected if expected_of is None else expected_of(obj)
+        if value is None or other is None:
+            return None  # SQL: a comparison with NULL is unknown, which a CHECK lets pass
+        try:
+            return compare(value, other)
+        except TypeError:
+            return None
+
+    return holds
+
+
+def _compile(model, condition: Q):
+    """A function giving `condition` for a `model` instance with SQL's three-valued
+    logic (True, False or None for unknown), or None when a lookup is not supported."""
+    parts = [
+        _compile(model, child) if isinstance(child, Q) else _compile_lookup(model, *child)
+        for child in condition.children
+    ]
+    if any(part is None for part in parts):
+        return None
+    # AND is decided by a False, OR by a True; otherwise an unknown part leaves it unknown.
+    decisive = condition.connector != Q.AND
+    negated = condition.negated
+
+    def holds(obj):
+        unknown = False
+        for part in parts:
+            result = part(obj)
+            if result is None:
+                unknown = True
+            elif bool(result) is decisive:
+                break
+        else:
+            result = None if unknown else not decisive
+        result = None if result is None else bool(result)
+        if negated and result is not None:
+            return not result
+        return result
+
+    return holds
+
+
+_COMPILED: dict = {}
 
 
 def condition_holds(obj, condition: Q):
     """Evaluate a constraint's Q in Python with SQL's three-valued logic: True, False,
-    or None (unknown, which a CHECK constraint accepts)."""
-    results = []
-    for child in condition.children:
-        if isinstance(child, Q):
-            result = condition_holds(obj, child)
-        else:
-            result = _lookup_holds(obj, *child)
-        if result is _UNSUPPORTED:
-            return _UNSUPPORTED
-        results.append(result)
-    if condition.connector == Q.AND:
-        result = False if False in results else (None if None in results else True)
-    else:
-        result = True if True in results else (None if None in results else False)
-    if condition.negated and result is not None:
-        result = not result
-    return result
+    or None (unknown, which a CHECK constraint accepts). Each condition is turned into
+    a function once per model: constraints are checked for every row of an import."""
+    key = (type(obj), id(condition))
+    found = _COMPILED.get(key)
+    if found is None or found[0] is not condition:
+        found = _COMPILED[key] = (condition, _compile(type(obj), condition))
+    holds = found[1]
+    return _UNSUPPORTED if holds is None else holds(obj)
 
 
 _CHECKS: dict = {}
@@ -579,6 +641,10 @@ class EntityState:
     changed: list = field(default_factory=list)
     # m2m column key -> {object pk: set of related pks} as stored
     links: dict = field(default_factory=dict)
+    # How many of `new` were inserted while validating (see _stream_new).
+    streamed: int = 0
+    # Whether a row of the entity failed (nothing more is streamed then).
+    failed: bool = False
 
 
 def _row_values(plan: SheetPlan, raw_row, context, state_errors) -> dict | None:
@@ -608,6 +674,7 @@ def _process_entity(spec, plans, context, report, progress_tick) -> EntityState:
             by_key.setdefault(key, obj)
     state = EntityState(spec=spec, rows=[], existing=existing)
     state.links = spec.load_links(spec.existing(context.organisation)) if existing else {}
+    streams = context.streaming and _streamable(spec)
     # Rows reference the same instances the entity updates (and new ones, see after_row).
     context.set_lookup(spec.key, existing)
     seen_keys: dict = {}
@@ -677,6 +744,8 @@ def _process_entity(spec, plans, context, report, progress_tick) -> EntityState:
             _finish_error(row, spec, context, report, state, obj)
             continue
         spec.after_row(row, context)
+        if streams and len(state.new) - state.streamed >= STREAM_ROWS:
+            streams = report.ok and not state.failed and _stream_new(state)
     _check_unique(state, context, report)
     for row in state.rows:
         _report_row(row, spec, context, report)
@@ -691,6 +760,48 @@ def _has_key(spec, values) -> bool:
 
 def _finish_error(row, spec, context, report, state, obj=None) -> None:
     row.obj = obj
+    state.failed = True
+
+
+# New objects per insert while validating: small enough that the database starts early,
+# large enough that a COPY and its foreign-key check are worth a round trip.
+STREAM_ROWS = 5000
+_FOREIGN_KEYS: dict = {}
+
+
+def _streamable(spec: EntitySpec) -> bool:
+    """Whether the entity's new objects can go in as they come: not when the spec orders
+    its inserts or follows them up (units: parents first, then their paths)."""
+    own = type(spec)
+    return (own.create_batches is EntitySpec.create_batches
+            and own.after_create is EntitySpec.after_create)
+
+
+def _references_saved(obj) -> bool:
+    """Whether every object `obj` refers to has its id (is in the database)."""
+    model = type(obj)
+    keys = _FOREIGN_KEYS.get(model)
+    if keys is None:
+        keys = _FOREIGN_KEYS[model] = [
+            f for f in model._meta.concrete_fields if f.many_to_one]
+    for meta_field in keys:
+        if meta_field.is_cached(obj):
+            related = meta_field.get_cached_value(obj)
+            if related is not None and related.pk is None:
+                return False
+    return True
+
+
+def _stream_new(state: EntityState) -> bool:
+    """Insert the entity's new objects validated since the last call; False when they
+    cannot go in yet (a row refers to an object further down the file), and the rest
+    then waits for ``_write``."""
+    batch = state.new[state.streamed:]
+    if not all(_references_saved(obj) for obj in batch):
+        return False
+    bulk.insert(state.spec.model, batch)
+    state.streamed = len(state.new)
+    return True
 
 
 @dataclass(frozen=True)
@@ -835,6 +946,27 @@ def _required_fields(spec: EntitySpec, fields: dict) -> frozenset:
     return found
 
 
+def _is_default(meta_field, value) -> bool:
+    return (meta_field.has_default() and not callable(meta_field.default)
+            and value == meta_field.default)
+
+
+_LENGTH_ONLY: dict = {}
+
+
+def _only_length_checked(meta_field) -> bool:
+    """Whether cleaning the field checks no more than a non-empty text's length: a
+    CharField without choices whose only validator is its maximum length."""
+    found = _LENGTH_ONLY.get(meta_field)
+    if found is None:
+        found = _LENGTH_ONLY[meta_field] = (
+            isinstance(meta_field, models.CharField) and not meta_field.choices
+            and meta_field.max_length is not None
+            and [type(v) for v in meta_field.validators] == [MaxLengthValidator]
+        )
+    return found
+
+
 def _validate(row: RowState, spec: EntitySpec, obj) -> None:
     """What full_clean checks (without unique and constraint queries, see
     ``_check_unique`` and ``_check_constraint_errors``), for the fields the row sets."""
@@ -853,8 +985,14 @@ def _validate(row: RowState, spec: EntitySpec, obj) -> None:
         if meta_field.blank and raw in meta_field.empty_values:
             continue
         change = row.changes.get(name)
-        if change is not None and change[2].kind in _PARSED_VALID and not meta_field._validators:
+        if change is None:
+            if row.created and _is_default(meta_field, raw):
+                continue  # a required field the row leaves at its default
+        elif change[2].kind in _PARSED_VALID and not meta_field._validators:
             continue
+        elif type(raw) is str and raw and _only_length_checked(meta_field) \
+                and len(raw) <= meta_field.max_length:
+            continue  # what Field.clean would check, without its calls
         try:
             setattr(obj, meta_field.attname, meta_field.clean(raw, obj))
         except ValidationError as error:
@@ -972,7 +1110,8 @@ def _write(state: EntityState, context, entries: list) -> None:
     model = spec.model
     now = timezone.now()
     new_rows = [row for row in state.rows if row.created and not row.errors]
-    for batch in spec.create_batches(state.new):
+    unsaved = [obj for obj in state.new if obj._state.adding]  # not streamed
+    for batch in spec.create_batches(unsaved):
         bulk.insert(model, batch)
         spec.after_create(batch, context)
     changed = [row for row in state.rows if not row.created and not row.errors and row.changes]
@@ -1066,35 +1205,102 @@ def _run_import_file(*, actor, organisation, content, filename, commit, import_i
     total = sum(
         sum(1 for row in plan.sheet.rows if row.number > plan.header_number) for plan in plans
     )
-    done = 0
-
-    def tick():
-        nonlocal done
-        done += 1
-        if progress is not None and done % PROGRESS_EVERY == 0:
-            progress(done, total)
-
-    if progress is not None:
-        progress(0, total)
+    ticker = _Progress(progress, total)
+    ticker.report(0)
     context = ImportContext(actor=actor, organisation=organisation,
                             today=today or timezone.localdate(), commit=commit)
-    states = []
-    for spec in ENTITY_SPECS:
-        entity_plans = [plan for plan in plans if plan.spec is spec]
-        if entity_plans:
-            states.append(_process_entity(spec, entity_plans, context, report, tick))
-    if progress is not None:
-        progress(total, total)
+
+    def process() -> list[EntityState]:
+        states = []
+        for spec in ENTITY_SPECS:
+            entity_plans = [plan for plan in plans if plan.spec is spec]
+            if entity_plans:
+                states.append(
+                    _process_entity(spec, entity_plans, context, report, ticker.tick))
+        return states
+
     if not report.ok or not commit:
-        return report
+        process()
+    else:
+        _commit(process, context, report, import_id, ticker)
+    ticker.report(total)
+    return report
+
+
+class _Progress:
+    """Counts processed rows and reports every PROGRESS_EVERY to the callback."""
+
+    def __init__(self, callback, total: int):
+        self.callback = callback
+        self.total = total
+        self.done = 0
+
+    def tick(self) -> None:
+        self.done += 1
+        if self.callback is not None and self.done % PROGRESS_EVERY == 0:
+            self.callback(self.done, self.total)
+
+    def report(self, done: int) -> None:
+        if self.callback is not None:
+            self.callback(done, self.total)
+
+    @contextlib.contextmanager
+    def beside_transaction(self, *, active: bool):
+        """While the commit's transaction is open, call the callback on a thread of its
+        own: what it writes (the run's progress bar) is then committed on that thread's
+        connection and seen by the page polling it, not held back until the end."""
+        if self.callback is None or not active:
+            yield
+            return
+        callback = self.callback
+        calls: queue.Queue = queue.Queue()
+
+        def run():
+            try:
+                while (call := calls.get()) is not None:
+                    try:
+                        callback(*call)
+                    except Exception:  # progress is not worth the import
+                        logger.exception("Import progress could not be recorded")
+            finally:
+                connections.close_all()  # this thread's own connection
+
+        thread = threading.Thread(target=run, name="kitos-import-progress", daemon=True)
+        thread.start()
+        self.callback = lambda done, total: calls.put((done, total))
+        try:
+            yield
+        finally:
+            self.callback = callback
+            calls.put(None)
+            thread.join()
+
+
+class _Invalid(Exception):
+    """Raised inside the commit's transaction to roll back a file with errors."""
+
+
+def _commit(process, context, report, import_id, ticker: _Progress) -> None:
     group_id = import_id if isinstance(import_id, uuid.UUID) else (
         uuid.UUID(str(import_id)) if import_id else uuid.uuid4())
-    with transaction.atomic(), audit_context(source=AuditSource.IMPORT, group_id=group_id):
-        entries: list = []
-        for state in states:
-            _write(state, context, entries)
-        bulk.insert(AuditEntry, entries)
-    return report
+    # The audit entries name their content types: looked up (and cached) now, not in the
+    # middle of the writing, where a query waits until the rows before it are in.
+    ContentType.objects.get_for_models(*(spec.model for spec in ENTITY_SPECS))
+    try:
+        with transaction.atomic(), \
+                audit_context(source=AuditSource.IMPORT, group_id=group_id), \
+                bulk.pipelined() as pipeline, \
+                ticker.beside_transaction(active=pipeline is not None):
+            context.streaming = pipeline is not None
+            states = process()
+            if not report.ok:
+                raise _Invalid
+            entries: list = []
+            for state in states:
+                _write(state, context, entries)
+            bulk.insert(AuditEntry, entries)
+    except _Invalid:
+        pass  # rolled back: the report says why
 
 
 __all__ = [

@@ -1,0 +1,223 @@
+"""A commit on PostgreSQL streams new rows to the database while it validates the rest,
+and writes them on a background thread (kitos/excel/bulk.py ``pipelined``). These tests
+shrink the batch sizes so that a few dozen rows go through every path: what lands is
+what the plain path writes, a bad row anywhere still writes nothing, a database failure
+is raised (not swallowed) and the connection stays usable, and the progress callback
+commits on its own connection while the import's transaction is open."""
+
+from __future__ import annotations
+
+import datetime
+import threading
+import uuid
+from decimal import Decimal
+
+import pytest
+from django.db import DatabaseError, connection
+
+from contracts.models import Contract, ContractCoverage
+from kitos.excel import bulk, engine
+from kitos.models import AuditEntry
+from portfolio.models import SystemUsage
+from tests.factories import ItSystemFactory, SupplierFactory, UnitFactory
+from tests.kitos.test_import_engine import run, workbook
+
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.skipif("connection.vendor != 'postgresql'",
+                       reason="the pipeline is PostgreSQL's (SQLite uses bulk_create)"),
+]
+
+
+@pytest.fixture
+def small_batches(monkeypatch):
+    """Stream every 7 new objects, 4 rows per COPY; count the streamed batches."""
+    monkeypatch.setattr(engine, "STREAM_ROWS", 7)
+    monkeypatch.setattr(bulk, "COPY_ROWS", 4)
+    streamed = []
+    original = engine._stream_new
+
+    def spy(state):
+        done = original(state)
+        if done:
+            streamed.append(state.streamed)
+        return done
+
+    monkeypatch.setattr(engine, "_stream_new", spy)
+    return streamed
+
+
+@pytest.fixture
+def catalog(org):
+    unit = UnitFactory(organisation=org, name="Børn og Unge")
+    SupplierFactory(name="Skolesoft A/S", cvr="12345678")
+    usage = SystemUsage.objects.create(
+        organisation=org, system=ItSystemFactory(name="Aula"), lifecycle="operational")
+    return {"unit": unit, "usage": usage}
+
+
+def rows(count: int, *, bad_row: int | None = None, same_number: dict | None = None):
+    """A contracts sheet; data row n is Excel row n + 1. `same_number` maps a row to an
+    earlier row whose contract number it repeats."""
+    sheet = [["Navn", "Kontraktnummer", "Leverandør", "Startdato", "Udløbsdato",
+              "Årlig driftsudgift", "Ansvarlig enhed", "Systemer"]]
+    for number in range(count):
+        excel_row = number + 2
+        contract_number = number
+        if same_number and excel_row in same_number:
+            contract_number = same_number[excel_row] - 2
+        sheet.append([
+            f"Kontrakt {number:03d}", f"K-{contract_number:03d}", "12345678", "01-01-2024",
+            "31-13-2027" if excel_row == bad_row else "31.12.2027",
+            f"{1000 + number:,}".replace(",", ".") + ",50", "Børn og Unge", "Aula",
+        ])
+    return sheet
+
+
+def test_a_streamed_commit_writes_and_audits_every_row(org, editor, catalog, small_batches):
+    run_id = uuid.uuid4()
+    report = run(org, editor, workbook({"Kontrakter": rows(50)}), import_id=run_id)
+    assert report.ok, report.errors
+    assert report.counts["create"] == 50
+    assert small_batches == [7, 14, 21, 28, 35, 42, 49]  # the 50th went in at the end
+    contracts = Contract.objects.filter(organisation=org).order_by("name")
+    assert contracts.count() == 50
+    first, last = contracts.first(), contracts.last()
+    assert (first.name, first.contract_number, first.yearly_cost) == (
+        "Kontrakt 000", "K-000", Decimal("1000.50"))
+    assert last.yearly_cost == Decimal("1049.50")
+    assert last.expiry_date == datetime.date(2027, 12, 31)
+    assert last.responsible_unit == catalog["unit"]
+    assert last.supplier.cvr == "12345678"
+    assert ContractCoverage.objects.filter(
+        contract__organisation=org, usage=catalog["usage"]).count() == 50
+    entries = AuditEntry.objects.filter(group_id=run_id)
+    assert entries.count() == 50
+    assert set(entries.values_list("object_id", flat=True)) == set(
+        contracts.values_list("pk", flat=True))
+    # Importing the same file again finds every streamed contract unchanged.
+    again = run(org, editor, workbook({"Kontrakter": rows(50)}))
+    assert again.ok and again.counts["unchanged"] == 50
+
+
+def test_a_bad_row_after_streamed_rows_writes_nothing(org, editor, catalog, small_batches):
+    audit_before = AuditEntry.objects.count()
+    report = run(org, editor, workbook({"Kontrakter": rows(50, bad_row=45)}))
+    assert not report.ok
+    [error] = report.errors
+    assert (error.row, error.column) == (45, "Udløbsdato")
+    # Rows went in before the bad one was met, and were rolled back with the rest.
+    assert small_batches == [7, 14, 21, 28, 35, 42]
+    assert not Contract.objects.filter(organisation=org).exists()
+    assert not ContractCoverage.objects.filter(organisation=org).exists()
+    assert AuditEntry.objects.count() == audit_before
+
+
+def test_a_duplicate_the_database_meets_first_is_reported_as_the_row_error(
+    org, editor, catalog, small_batches, monkeypatch
+):
+    # Row 30 repeats row 3's contract number. Its batch reaches the database (whose
+    # unique index refuses it) before the engine's check over the whole sheet, which
+    # then names both rows; the database's refusal is not what the user sees.
+    pipelines = []
+    original_init = bulk._Pipeline.__init__
+
+    def remember(self, wrapper):
+        original_init(self, wrapper)
+        pipelines.append(self)
+
+    monkeypatch.setattr(bulk._Pipeline, "__init__", remember)
+    check_unique = engine._check_unique
+
+    def after_the_writer(state, context, report):
+        # The writer is usually behind; here it has sent every batch before the check.
+        bulk.active_pipeline().jobs.join()
+        check_unique(state, context, report)
+
+    monkeypatch.setattr(engine, "_check_unique", after_the_writer)
+    report = run(org, editor, workbook({"Kontrakter": rows(50, same_number={30: 3})}))
+    [pipeline] = pipelines
+    assert "contract_unique_number_per_org" in str(pipeline.error)
+    assert not report.ok
+    [error] = report.errors
+    assert error.row == 30
+    assert "række 3" in error.message
+    assert small_batches[-1] >= 35  # streaming went on past row 30
+    assert not Contract.objects.filter(organisation=org).exists()
+
+
+def test_a_failure_only_the_database_sees_is_raised_and_writes_nothing(
+    org, editor, catalog, small_batches, monkeypatch
+):
+    original = bulk._copy_text
+    calls = []
+
+    def broken(fields, objects):
+        text = original(fields, objects)
+        calls.append(len(objects))
+        # The third batch of contracts carries a column too many.
+        return text.replace("\n", "\tone too many\n", 1) if len(calls) == 3 else text
+
+    monkeypatch.setattr(bulk, "_copy_text", broken)
+    with pytest.raises(DatabaseError):
+        run(org, editor, workbook({"Kontrakter": rows(30)}))
+    monkeypatch.setattr(bulk, "_copy_text", original)
+    assert not Contract.objects.filter(organisation=org).exists()
+    assert not AuditEntry.objects.filter(source="import").exists()
+    # Nothing is left running on the connection, and it takes the next import.
+    assert not [t for t in threading.enumerate() if t.name.startswith("kitos-")]
+    assert run(org, editor, workbook({"Kontrakter": rows(30)})).ok
+    assert Contract.objects.filter(organisation=org).count() == 30
+
+
+def test_progress_is_reported_from_its_own_thread_while_the_transaction_is_open(
+    org, editor, catalog, small_batches, monkeypatch
+):
+    monkeypatch.setattr(engine, "PROGRESS_EVERY", 10)
+    seen = []
+
+    def progress(done, total):
+        # Where the callback runs, its writes commit at once (the run page polls them).
+        seen.append((done, total, threading.current_thread() is threading.main_thread(),
+                     connection.in_atomic_block))
+
+    report = engine.run_import_file(
+        actor=editor, organisation=org, content=workbook({"Kontrakter": rows(30)}),
+        filename="k.xlsx", commit=True, progress=progress)
+    assert report.ok
+    assert [(done, total) for done, total, *_ in seen] == [
+        (0, 30), (10, 30), (20, 30), (30, 30), (30, 30)]
+    beside = seen[1:4]
+    assert all(not on_main and not in_atomic for _d, _t, on_main, in_atomic in beside)
+    # The first and the last report come from the caller's thread, outside the commit.
+    assert seen[0][2] and seen[-1][2]
+
+
+class FakeCursor:
+    """Answers the id reservation as if another session drew ids in between."""
+
+    def __init__(self):
+        self.executed = []
+        self.answers = [[("contracts_contract_id_seq",)], [(10, 14)], [(10,), (12,), (14,)]]
+
+    def execute(self, sql, params):
+        self.executed.append(sql)
+        self.rows = self.answers.pop(0)
+
+    def fetchone(self):
+        return self.rows[0]
+
+    def fetchall(self):
+        return self.rows
+
+
+def test_ids_are_drawn_one_by_one_when_they_are_not_one_run():
+    cursor = FakeCursor()
+    assert bulk._reserve_ids(cursor, "contracts_contract", "id", 3) == [10, 12, 14]
+    assert len(cursor.executed) == 3
+
+
+def test_ids_in_one_run_travel_as_a_range():
+    with connection.cursor() as cursor:
+        ids = bulk._reserve_ids(cursor.cursor, "contracts_contract", "id", 1000)
+    assert isinstance(ids, range) and len(ids) == 1000

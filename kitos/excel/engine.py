@@ -94,11 +94,12 @@ ENTITY_SPECS: list[EntitySpec] = [
     INTEGRATIONS,
     CONTRACTS,
     COST_LINES,
-    ROLE_ASSIGNMENTS,
     COMPETENCIES,
     DATA_ASSETS,
     PROCESSING_ACTIVITIES,
     AGREEMENTS,
+    # Last: a role may be held on any of the above, created by the same file.
+    ROLE_ASSIGNMENTS,
 ]
 # Reference data that rows point at but the import does not create.
 REFERENCE_SOURCES = [ROLE_TYPES, DISCIPLINES, DATA_CATEGORIES, KLE]
@@ -976,6 +977,7 @@ def _validate(row: RowState, spec: EntitySpec, obj) -> None:
         # A new object's other fields keep their defaults: only a required one (which
         # has no usable default) can be wrong.
         touched |= _required_fields(spec, fields)
+    touched -= spec.pending_fields(obj)
     errors: dict = {}
     for name in touched:
         meta_field = fields.get(name)

@@ -217,6 +217,11 @@ class EntitySpec(Reference):
         """Fields to validate besides those the row changed."""
         return set()
 
+    def pending_fields(self, obj) -> set[str]:
+        """Fields that get their value only when `obj` is inserted (the id of an object
+        the same file creates): not validated as empty."""
+        return set()
+
     def prepare(self, obj, row, context) -> None:
         """Last changes before validation and writing (derived fields)."""
 

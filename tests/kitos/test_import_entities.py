@@ -316,6 +316,29 @@ def test_role_assignments(org, editor, usages):
 
 
 @pytest.mark.django_db
+def test_roles_on_objects_the_same_file_creates(org, editor):
+    """A first import holds the contracts and processing activities and who owns them:
+    the roles refer to rows of other sheets, whatever the order of the sheets."""
+    report = imported(org, editor, {
+        "Rolletildelinger": [
+            ["Person", "Rolle", "Objekt"],
+            ["mette@kommune.dk", "Kontraktejer", "Aula-kontrakten"],
+            ["mette@kommune.dk", "Ansvarlig for behandlingsaktivitet", "Elevadministration"],
+        ],
+        "Personer": [["Navn", "E-mail"], ["Mette Hansen", "mette@kommune.dk"]],
+        "Kontrakter": [["Navn"], ["Aula-kontrakten"]],
+        "Behandlingsaktiviteter": [["Navn", "Formål"], ["Elevadministration", "Skolens drift"]],
+    })
+    assert report.counts["create"] == 5
+    roles = {r.role_type.code: r.target for r in RoleAssignment.objects.filter(
+        organisation=org).select_related("role_type")}
+    assert roles == {
+        "kontraktejer": Contract.objects.get(organisation=org),
+        "behandlingsansvarlig": ProcessingActivity.objects.get(organisation=org),
+    }
+
+
+@pytest.mark.django_db
 def test_competencies(org, editor):
     person = PersonFactory(organisation=org, email="mette@kommune.dk")
     imported(org, editor, {"Kompetencer": [

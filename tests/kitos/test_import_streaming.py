@@ -221,3 +221,92 @@ def test_ids_in_one_run_travel_as_a_range():
     with connection.cursor() as cursor:
         ids = bulk._reserve_ids(cursor.cursor, "contracts_contract", "id", 1000)
     assert isinstance(ids, range) and len(ids) == 1000
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    from django.core.management import call_command
+    from django.db import transaction
+
+    from roles.models import Organisation
+
+    # Seeding takes a while: once per module, rolled back at the end.
+    with django_db_blocker.unblock(), transaction.atomic():
+        call_command("seed_demo", verbosity=0)
+        yield Organisation.objects.get(slug="demo")
+        transaction.set_rollback(True)
+
+
+def _for_another(content: bytes, source, target) -> bytes:
+    """The workbook for another organisation: Id columns emptied (every row is new there)
+    and the organisation named by its own name (its roles on the organisation itself)."""
+    import io
+
+    import openpyxl
+
+    book = openpyxl.load_workbook(io.BytesIO(content))
+    for sheet in book.worksheets:
+        header = [cell.value for cell in sheet[1]]
+        for row in sheet.iter_rows(min_row=2):
+            for cell in row:
+                if header[cell.column - 1] == "Id":
+                    cell.value = None
+                elif cell.value == source.name:
+                    cell.value = target.name
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _sheets(content: bytes, organisation) -> dict:
+    """Every sheet's rows without the Id column, sorted, the organisation's name as X."""
+    import io
+
+    import openpyxl
+
+    book = openpyxl.load_workbook(io.BytesIO(content), read_only=True)
+    sheets = {}
+    for sheet in book.worksheets:
+        rows = [list(row) for row in sheet.iter_rows(values_only=True)]
+        if rows and "Id" in rows[0]:
+            column = rows[0].index("Id")
+            rows = [row[:column] + row[column + 1:] for row in rows]
+        rows = [["X" if value == organisation.name else value for value in row]
+                for row in rows]
+        sheets[sheet.title] = sorted(rows[1:], key=repr)
+    return sheets
+
+
+def test_a_streamed_commit_of_every_entity_lands_as_the_plain_one(demo, monkeypatch):
+    """The demo organisation's whole export, imported into two new organisations: once
+    with streaming off, once streaming every 2 rows in COPYs of 3. Both export alike."""
+    from kitos.excel.exporter import export_entities
+    from kitos.tenancy import SYSTEM
+    from tests.factories import OrganisationFactory
+
+    exported = export_entities(user=SYSTEM, organisation=demo)
+    plain, streamed = OrganisationFactory(slug="plain"), OrganisationFactory(slug="streamed")
+    calls = []
+    original = engine._stream_new
+
+    def spy(state):
+        calls.append(state.spec.key)
+        return original(state)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(engine, "_streamable", lambda spec: False)
+        report = engine.run_import_file(
+            actor=SYSTEM, organisation=plain, content=_for_another(exported, demo, plain),
+            filename="demo.xlsx", commit=True)
+    assert report.ok, report.errors[:5]
+    monkeypatch.setattr(engine, "STREAM_ROWS", 2)
+    monkeypatch.setattr(bulk, "COPY_ROWS", 3)
+    monkeypatch.setattr(engine, "_stream_new", spy)
+    report = engine.run_import_file(
+        actor=SYSTEM, organisation=streamed, content=_for_another(exported, demo, streamed),
+        filename="demo.xlsx", commit=True)
+    assert report.ok, report.errors[:5]
+    assert {"contracts", "persons"} <= set(calls)  # several entities streamed
+    assert report.counts["create"] > 1000
+    assert _sheets(export_entities(user=SYSTEM, organisation=streamed), streamed) == _sheets(
+        export_entities(user=SYSTEM, organisation=plain), plain)

@@ -5,6 +5,7 @@ a refused one writes nothing), and a list costs the same queries however many ro
 from __future__ import annotations
 
 import datetime
+import hashlib
 
 import pytest
 from django.contrib import admin
@@ -37,7 +38,7 @@ from gdpr.models import (
 )
 from kitos import services
 from kitos.audit import record_change
-from kitos.models import AuditEntry
+from kitos.models import AuditEntry, ImportRun
 from kitos.tenancy import SYSTEM
 from portfolio.models import Integration, ItSystem, KleNumber, SystemUsage, SystemUsageUnit
 from roles.models import (
@@ -86,7 +87,8 @@ USERS = ("superuser", "staff_editor")
 # page). For staff who are not superusers also organisations (a new tenant is a superuser's
 # decision).
 _READ_ONLY = frozenset(
-    {KleNumber, AuditEntry, AlertDelivery, SystemUsageUnit, ContractCoverage, DataAssetUsage}
+    {KleNumber, AuditEntry, ImportRun, AlertDelivery, SystemUsageUnit, ContractCoverage,
+     DataAssetUsage}
 )
 ADD_FORBIDDEN = {"superuser": _READ_ONLY, "staff_editor": _READ_ONLY | {Organisation}}
 
@@ -165,13 +167,14 @@ def populate(organisation):
     def next_days():  # populate() may run several times for one organisation
         return AlertRule.objects.filter(organisation=organisation).count() + 1
 
+    membership = MembershipFactory(organisation=organisation, role="reader")
     audit_entry = record_change(
         actor=SYSTEM, action="create", instance=contract, changes={"name": [None, contract.name]}
     )
     return {
         Organisation: organisation,
         OrganisationUnit: unit,
-        Membership: MembershipFactory(organisation=organisation, role="reader"),
+        Membership: membership,
         Person: person,
         Discipline: discipline,
         RoleType: role_type,
@@ -195,6 +198,12 @@ def populate(organisation):
         SubProcessor: SubProcessorFactory(agreement=agreement, supplier=supplier),
         OversightRecord: OversightRecordFactory(agreement=agreement),
         AuditEntry: audit_entry,
+        ImportRun: ImportRun.objects.create(
+            organisation=organisation, created_by=membership.user,
+            filename="kontrakter.xlsx", size=4, content=b"PK\x03\x04",
+            sha256=hashlib.sha256(b"PK\x03\x04").hexdigest(), mode="commit",
+            status="committed", counts={"create": 3, "update": 1, "unchanged": 0, "error": 0},
+        ),
         AlertRule: AlertRule.objects.create(
             organisation=organisation, kind="notice_deadline", days_before=next_days()
         ),
@@ -264,14 +273,14 @@ def test_changelist_add_and_change_pages(request, client, who, model, ours, thei
 
 @pytest.mark.parametrize(
     "model",
-    [SystemUsage, Contract, Person, ProcessingActivity, RoleAssignment, AuditEntry],
+    [SystemUsage, Contract, Person, ProcessingActivity, RoleAssignment, AuditEntry, ImportRun],
     ids=label,
 )
 def test_other_organisations_objects_do_not_exist(client, staff_editor, theirs, model):
     obj = theirs[model]
     client.force_login(staff_editor)
     # The log has no delete page for anybody: refused (403) before the object is looked up.
-    log = model is AuditEntry
+    log = model in (AuditEntry, ImportRun)
     for view in ("change", "history") if log else ("change", "history", "delete"):
         response = client.get(admin_url(model, view, obj.pk), follow=True)
         assert response.redirect_chain == [(reverse("admin:index"), 302)]
@@ -536,3 +545,17 @@ def test_changelist_queries_do_not_grow_with_rows(request, client, org, kle, who
     assert (few_rows["contracts.Contract"], many_rows["contracts.Contract"]) == (1, 4)
     grown = {name for name in few_rows if many_rows[name] > few_rows[name]}
     assert grown == set(few_rows) - {"roles.Organisation", "portfolio.KleNumber"}
+
+
+def test_import_run_page_links_to_the_run_and_its_changes(client, staff_editor, ours):
+    run = ours[ImportRun]
+    client.force_login(staff_editor)
+    response = client.get(admin_url(ImportRun, "change", run.pk))
+    html = response.content.decode()
+    assert "3 oprettet, 1 ændret, 0 uændret, 0 med fejl" in html
+    assert reverse("import_run_detail", args=[run.uuid]) in html
+    assert f"{admin_url(AuditEntry)}?group_id={run.uuid}" in html
+    assert not response.context["has_change_permission"]
+    assert "PK\x03\x04" not in html  # the uploaded file is not shown
+    changes = client.get(f"{admin_url(AuditEntry)}?group_id={run.uuid}")
+    assert changes.status_code == 200 and list(changes.context["cl"].result_list) == []

@@ -169,7 +169,7 @@ class ImportRunAdmin(KitosModelAdmin):
     readonly_fields = fields
 
     def get_queryset(self, request):
-        return super().get_queryset(request).defer("content", "report")
+        return super().get_queryset(request).defer("content", "marked_content", "report")
 
     def has_add_permission(self, request):
         return False

@@ -193,12 +193,14 @@ def importable_entities() -> list[tuple[str, str]]:
 class ImportRunMixin(LoginRequiredMixin):
     """A run of one of the user's organisations, by its uuid (others are 404)."""
 
-    def get_run(self, *, with_content: bool = False) -> ImportRun:
+    def get_run(self, *, with_content: bool = False, with_marked: bool = False) -> ImportRun:
         runs = ImportRun.objects.visible_to(self.request.user).select_related(
             "organisation", "created_by", "preview_run"
         )
         if not with_content:
             runs = runs.defer("content")
+        if not with_marked:
+            runs = runs.defer("marked_content")
         return get_object_or_404(runs, uuid=self.kwargs["uuid"])
 
 
@@ -260,7 +262,7 @@ def latest_commit(preview: ImportRun) -> ImportRun | None:
     imported once (a failed or rejected attempt may be retried)."""
     return (
         preview.commit_runs.exclude(status__in=(ImportStatus.FAILED, ImportStatus.REJECTED))
-        .defer("content", "report")
+        .defer("content", "marked_content", "report")
         .order_by("-created_at")
         .first()
     )
@@ -318,24 +320,15 @@ class ImportRunMarkedView(ImportRunMixin, View):
     """The uploaded workbook with a comment on every cell (or row, or sheet) in error."""
 
     def get(self, request, uuid):
-        run = self.get_run(with_content=True)
+        run = self.get_run(with_content=True, with_marked=True)
         if not run.content or run.status not in WITH_REPORT:
             raise Http404
-        report = services.import_report(run)
-        # The report counts columns from 0, Excel (and mark_errors) from 1.
-        issues = [
-            (
-                issue.sheet,
-                issue.row,
-                None if issue.column_index is None else issue.column_index + 1,
-                issue.message,
-            )
-            for issue in report.errors
-        ]
+        # Made by the worker when the run found errors; made here for a run from before
+        # that, or when the worker has not got to it yet.
+        content = bytes(run.marked_content) or services.marked_workbook(
+            run, services.import_report(run))
         stem = PurePath(run.filename).stem or "import"
-        return writer.workbook_response(
-            writer.mark_errors(bytes(run.content), issues), f"{stem}-fejl.xlsx"
-        )
+        return writer.workbook_response(content, f"{stem}-fejl.xlsx")
 
 
 # -- templates ------------------------------------------------------------------------

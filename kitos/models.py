@@ -198,7 +198,8 @@ class ImportMode(models.TextChoices):
 
 class ImportRunQuerySet(scoped_queryset("organisation")):
     def for_list(self):
-        return self.select_related("organisation", "created_by").defer("content", "report")
+        return self.select_related("organisation", "created_by").defer(
+            "content", "marked_content", "report")
 
 
 class ImportRun(TenantModel):
@@ -223,6 +224,10 @@ class ImportRun(TenantModel):
     size = models.PositiveBigIntegerField(_("størrelse (bytes)"), default=0)
     sha256 = models.CharField(_("SHA-256"), max_length=64)
     content = models.BinaryField(_("indhold"), editable=False)
+    # A preview with errors: the file with every error marked, made by the worker once the
+    # report is out (a large workbook takes openpyxl longer than a page request may).
+    marked_content = models.BinaryField(
+        _("fil med fejlene markeret"), editable=False, default=b"", blank=True)
     mode = models.CharField(
         _("type"), max_length=10, choices=ImportMode, default=ImportMode.PREVIEW
     )

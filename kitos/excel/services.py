@@ -165,5 +165,31 @@ def import_execute(*, run_id: int, actor=None) -> ImportRun | None:
         )
     fields["finished_at"] = timezone.now()
     ImportRun.objects.filter(pk=run.pk).update(**fields)
+    if fields.get("status") == ImportStatus.INVALID:
+        # After the report is out: the page shows the errors while this runs.
+        _store_marked_workbook(run.pk, report)
     run.refresh_from_db()
     return run
+
+
+def marked_workbook(run: ImportRun, report: ImportReport) -> bytes:
+    """The run's file with every error of `report` marked in it."""
+    from .writer import mark_errors
+
+    # The report counts columns from 0, Excel (and mark_errors) from 1.
+    issues = [
+        (issue.sheet, issue.row,
+         None if issue.column_index is None else issue.column_index + 1, issue.message)
+        for issue in report.errors
+    ]
+    return mark_errors(bytes(run.content), issues)
+
+
+def _store_marked_workbook(run_id: int, report: ImportReport) -> None:
+    run = ImportRun.objects.only("pk", "content").get(pk=run_id)
+    try:
+        marked = marked_workbook(run, report)
+    except Exception:  # the download makes it on demand instead
+        logger.exception("Import run %s: the marked workbook could not be made", run_id)
+        return
+    ImportRun.objects.filter(pk=run_id).update(marked_content=marked)

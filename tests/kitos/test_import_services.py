@@ -9,6 +9,7 @@ import io
 import time
 import zipfile
 
+import openpyxl
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
@@ -94,6 +95,15 @@ def test_an_invalid_preview_has_the_errors_in_its_report(org, editor, unit, run_
     assert (error.sheet, error.row, error.column) == ("Kontrakter", 3, "Udløbsdato")
     with pytest.raises(ValidationError):
         import_commit(actor=editor, run=run)
+    # The worker marked the errors in a copy of the file, ready for the download.
+    marked = openpyxl.load_workbook(io.BytesIO(bytes(run.marked_content)))
+    assert "32-12-2028" in marked["Fejl"]["D2"].value
+    assert marked["Kontrakter"]["C3"].comment.author == "kitos"
+
+
+def test_a_valid_preview_keeps_no_marked_copy(org, editor, unit, run_now):
+    run = start(run_now, org, editor, workbook({"Kontrakter": ROWS}))
+    assert run.status == ImportStatus.VALID and bytes(run.marked_content) == b""
 
 
 def with_macro(content: bytes) -> bytes:

@@ -375,6 +375,17 @@ class TestMarkedWorkbook:
         assert cell.value == "123"
         assert "CVR-nummeret skal have 8 cifre." in cell.comment.text
 
+    def test_the_copy_the_worker_made_is_served_as_it_is(self, client, org, editor):
+        report = ImportReport()
+        report.add_error(Issue("Leverandører", 2, "CVR", 1, "CVR-nummeret skal have 8 cifre."))
+        stored = workbook_bytes([["Allerede markeret"]])
+        run = make_run(org, editor, status="invalid", report=report.to_json(),
+                       marked_content=stored)
+        client.force_login(editor)
+        response = client.get(run_url(run, "import_run_marked"))
+        body = b"".join(response.streaming_content) if response.streaming else response.content
+        assert body == stored
+
 
 class TestTemplates:
     def test_anonymous_is_sent_to_login(self, client):

@@ -72,6 +72,9 @@ _TEMPLATES: dict = {}
 
 
 _RANDOM: list = []
+# A forked process (a Celery or gunicorn worker) must not hand out the ids its parent
+# holds in the pool: it starts with an empty one.
+os.register_at_fork(after_in_child=_RANDOM.clear)
 
 
 def _pooled_uuid4() -> uuid.UUID:

@@ -310,3 +310,22 @@ def test_a_streamed_commit_of_every_entity_lands_as_the_plain_one(demo, monkeypa
     assert report.counts["create"] > 1000
     assert _sheets(export_entities(user=SYSTEM, organisation=streamed), streamed) == _sheets(
         export_entities(user=SYSTEM, organisation=plain), plain)
+
+
+def test_a_forked_process_draws_its_own_uuids():
+    """The uuid pool of kitos.db is emptied in a forked child (a Celery or gunicorn
+    worker), so parent and child never hand out the same id."""
+    import os
+
+    from kitos.db import _pooled_uuid4
+
+    _pooled_uuid4()  # the parent's pool holds ids now
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - the child
+        os.write(write, _pooled_uuid4().bytes)
+        os._exit(0)
+    os.waitpid(pid, 0)
+    child = os.read(read, 16)
+    parent = {_pooled_uuid4().bytes for _ in range(4096)}
+    assert child not in parent

@@ -335,11 +335,13 @@ class RoleAssignmentSpec(EntitySpec):
                 values["object_id"] = target.pk if target.pk is not None else ("new", id(target))
         return errors
 
-    def pending_fields(self, obj):
+    def pending_values(self, obj):
         target = getattr(obj, "_import_target", None)
         # A role on a system, contract, ... the same file creates: its id comes with the
-        # insert (create_batches).
-        return {"object_id"} if target is not None and target.pk is None else set()
+        # insert (create_batches); until then the target object stands for it.
+        if target is not None and target.pk is None:
+            return {"object_id": ("new", id(target))}
+        return {}
 
     def set(self, obj, column, value, values):
         if column.key == "object_id":

@@ -178,6 +178,10 @@ def pipelined():
     work (an import goes on validating to report every error) before it learns of the
     failure from ``check()`` or, at the latest, when it ends, as Django's database
     error. Outside PostgreSQL this does nothing.
+
+    The rule for code inside the block: talk to the database through Django's cursors
+    only (``execute``/``executemany``). A server-side cursor (``QuerySet.iterator()``)
+    or the raw psycopg2 connection would bypass the wait and run beside the writer.
     """
     if connection.vendor != "postgresql" or _pipeline.get() is not None:
         yield None
@@ -218,7 +222,14 @@ class _Pipeline:
         self.thread.start()
 
     def _run(self, raw_connection) -> None:
-        with raw_connection.cursor() as cursor:
+        # Whatever fails here, every job is still taken off the queue and marked done:
+        # the block waits on the queue and must never wait for ever.
+        cursor = None
+        try:
+            cursor = raw_connection.cursor()
+        except BaseException as error:  # noqa: BLE001 - handed to the block
+            self.error = error
+        try:
             while True:
                 job = self.jobs.get()
                 try:
@@ -228,18 +239,28 @@ class _Pipeline:
                         self._execute(cursor, *job)
                 except BaseException as error:  # noqa: BLE001 - handed to the block
                     self.error = error
-                    with contextlib.suppress(Exception):
-                        cursor.execute("ROLLBACK TO SAVEPOINT kitos_copy")
                 finally:
                     self.jobs.task_done()
+        finally:
+            if cursor is not None:
+                with contextlib.suppress(Exception):
+                    cursor.close()
 
     @staticmethod
     def _execute(cursor, statement: str, text: str | None) -> None:
         cursor.execute("SAVEPOINT kitos_copy")
-        if text is None:
-            cursor.execute(statement)
-        else:
-            _copy(cursor, statement, text)
+        try:
+            if text is None:
+                cursor.execute(statement)
+            else:
+                _copy(cursor, statement, text)
+        except BaseException:
+            # Back to before the statement: the transaction stays usable for the block.
+            # (Only here: when SAVEPOINT itself failed there is nothing to go back to,
+            # and its own error is the one to report.)
+            with contextlib.suppress(Exception):
+                cursor.execute("ROLLBACK TO SAVEPOINT kitos_copy")
+            raise
         cursor.execute("RELEASE SAVEPOINT kitos_copy")
 
     def reserve_ids(self, table: str, column: str, count: int) -> list[int]:

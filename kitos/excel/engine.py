@@ -611,12 +611,12 @@ def _first_field(condition: Q) -> str | None:
     return None
 
 
-def _unique_key(obj, constraint: models.UniqueConstraint):
+def _unique_key(obj, constraint: models.UniqueConstraint, pending: dict):
     if constraint.condition is not None and condition_holds(obj, constraint.condition) is not True:
         return None
     parts = []
     for name in constraint.fields:
-        parts.append(_field_value(obj, name))
+        parts.append(pending[name] if name in pending else _field_value(obj, name))
     for expression in constraint.expressions:
         if isinstance(expression, Lower):
             value = _field_value(obj, expression.source_expressions[0].name)
@@ -977,7 +977,7 @@ def _validate(row: RowState, spec: EntitySpec, obj) -> None:
         # A new object's other fields keep their defaults: only a required one (which
         # has no usable default) can be wrong.
         touched |= _required_fields(spec, fields)
-    touched -= spec.pending_fields(obj)
+    touched -= spec.pending_values(obj).keys()
     errors: dict = {}
     for name in touched:
         meta_field = fields.get(name)
@@ -1036,7 +1036,7 @@ def _check_unique(state: EntityState, context, report) -> None:
     for constraint in constraints:
         holders: dict = {}
         for obj in candidates:
-            key = _unique_key(obj, constraint)
+            key = _unique_key(obj, constraint, spec.pending_values(obj))
             if key is None:
                 continue
             other = holders.get(key)

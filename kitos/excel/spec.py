@@ -217,10 +217,11 @@ class EntitySpec(Reference):
         """Fields to validate besides those the row changed."""
         return set()
 
-    def pending_fields(self, obj) -> set[str]:
+    def pending_values(self, obj) -> dict:
         """Fields that get their value only when `obj` is inserted (the id of an object
-        the same file creates): not validated as empty."""
-        return set()
+        the same file creates), each with a stand-in for that value: they are not
+        validated as empty, and unique constraints compare the stand-ins."""
+        return {}
 
     def prepare(self, obj, row, context) -> None:
         """Last changes before validation and writing (derived fields)."""

@@ -339,6 +339,28 @@ def test_roles_on_objects_the_same_file_creates(org, editor):
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("commit", [False, True], ids=["preview", "commit"])
+def test_the_same_open_role_twice_on_a_new_object_is_a_row_error(org, editor, commit):
+    """Only one open role of a kind per person and object (roleassignment_unique_open),
+    also when the object is new: the second row is named, nothing is written."""
+    report = run(org, editor, workbook({
+        "Personer": [["Navn", "E-mail"], ["Mette Hansen", "mette@kommune.dk"]],
+        "Kontrakter": [["Navn"], ["Aula-kontrakten"]],
+        "Rolletildelinger": [
+            ["Person", "Rolle", "Objekt", "Fra"],
+            ["mette@kommune.dk", "Kontraktejer", "Aula-kontrakten", "01-01-2026"],
+            ["mette@kommune.dk", "Kontraktejer", "Aula-kontrakten", "01-02-2026"],
+        ],
+    }), commit=commit)
+    assert not report.ok
+    [error] = report.errors
+    assert (error.sheet, error.row) == ("Rolletildelinger", 3)
+    assert "række 2" in error.message
+    assert not RoleAssignment.objects.filter(organisation=org).exists()
+    assert not Contract.objects.filter(organisation=org).exists()
+
+
+@pytest.mark.django_db
 def test_competencies(org, editor):
     person = PersonFactory(organisation=org, email="mette@kommune.dk")
     imported(org, editor, {"Kompetencer": [

@@ -13,7 +13,7 @@ import uuid
 from decimal import Decimal
 
 import pytest
-from django.db import DatabaseError, connection
+from django.db import DatabaseError, Error, connection
 
 from contracts.models import Contract, ContractCoverage
 from kitos.excel import bulk, engine
@@ -329,3 +329,39 @@ def test_a_forked_process_draws_its_own_uuids():
     child = os.read(read, 16)
     parent = {_pooled_uuid4().bytes for _ in range(4096)}
     assert child not in parent
+
+
+def test_a_writer_that_cannot_start_fails_the_block_instead_of_hanging():
+    """Every job is still marked done when the writer has no cursor: the block hears of
+    the failure and never waits for ever."""
+
+    class Unusable:
+        def cursor(self):
+            raise bulk.connection.Database.InterfaceError("connection already closed")
+
+    class Wrapper:
+        connection = Unusable()
+        wrap_database_errors = bulk.connection.wrap_database_errors
+
+        def ensure_connection(self):
+            pass
+
+    outcome = []
+
+    def use_it():
+        pipeline = bulk._Pipeline(Wrapper())
+        try:
+            for _ in range(40):  # more than the queue holds
+                pipeline.submit("SELECT 1")
+            pipeline.check()
+        except Error as error:  # Django's InterfaceError is no DatabaseError
+            outcome.append(error)
+        finally:
+            pipeline.close()
+        outcome.append("closed")
+
+    thread = threading.Thread(target=use_it, daemon=True)
+    thread.start()
+    thread.join(timeout=10)
+    assert not thread.is_alive()
+    assert "connection already closed" in str(outcome[0]) and outcome[-1] == "closed"

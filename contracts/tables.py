@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from kitos.lists import Column, count_of, role_holders
+from kitos.lists import ORGANISATION_COLUMN, UPDATED_COLUMN, Column, count_of, role_holders
 
 
 def _visible_contracts(context):
@@ -43,10 +43,8 @@ CONTRACT_COLUMNS = (
            sort="procurement_form", default=False),
     Column("acquisition_cost", _("Anskaffelsespris (kr.)"), "acquisition_cost",
            sort="acquisition_cost", kind="money", default=False),
-    Column("organisation", _("Organisation"), "organisation.name", sort="organisation__name",
-           default=False),
-    Column("updated_at", _("Ændret"), "updated_at", sort="updated_at", kind="date",
-           default=False),
+    ORGANISATION_COLUMN,
+    UPDATED_COLUMN,
 )
 
 SUPPLIER_COLUMNS = (
@@ -62,6 +60,5 @@ SUPPLIER_COLUMNS = (
     Column("is_local", _("Lokal"), "is_local", sort="is_local", kind="bool", default=False),
     Column("owner_organisation", _("Ejende organisation"), "owner_organisation.name",
            sort="owner_organisation__name", default=False),
-    Column("updated_at", _("Ændret"), "updated_at", sort="updated_at", kind="date",
-           default=False),
+    UPDATED_COLUMN,
 )

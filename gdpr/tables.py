@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from kitos.lists import Column, role_holders
+from kitos.lists import ORGANISATION_COLUMN, UPDATED_COLUMN, Column, role_holders
 
 
 def _usages_with_system(context) -> list:
@@ -29,10 +29,8 @@ DATA_ASSET_COLUMNS = (
     Column("integrations", _("Integrationer"), "integrations", kind="list", default=False),
     Column("external_reference", _("Ekstern reference"), "external_reference",
            sort="external_reference", default=False),
-    Column("organisation", _("Organisation"), "organisation.name", sort="organisation__name",
-           default=False),
-    Column("updated_at", _("Ændret"), "updated_at", sort="updated_at", kind="date",
-           default=False),
+    ORGANISATION_COLUMN,
+    UPDATED_COLUMN,
 )
 
 PROCESSING_ACTIVITY_COLUMNS = (
@@ -58,10 +56,8 @@ PROCESSING_ACTIVITY_COLUMNS = (
            sort="third_country_transfer", kind="bool", default=False),
     Column("kle_numbers", _("KLE-numre"), lambda row: [k.number for k in row.kle_numbers.all()],
            kind="list", default=False),
-    Column("organisation", _("Organisation"), "organisation.name", sort="organisation__name",
-           default=False),
-    Column("updated_at", _("Ændret"), "updated_at", sort="updated_at", kind="date",
-           default=False),
+    ORGANISATION_COLUMN,
+    UPDATED_COLUMN,
 )
 
 AGREEMENT_COLUMNS = (
@@ -85,8 +81,6 @@ AGREEMENT_COLUMNS = (
     Column("concluded_on", _("Indgået"), "concluded_on", sort="concluded_on", kind="date",
            default=False),
     Column("ended_on", _("Ophørt"), "ended_on", sort="ended_on", kind="date", default=False),
-    Column("organisation", _("Organisation"), "organisation.name", sort="organisation__name",
-           default=False),
-    Column("updated_at", _("Ændret"), "updated_at", sort="updated_at", kind="date",
-           default=False),
+    ORGANISATION_COLUMN,
+    UPDATED_COLUMN,
 )

@@ -27,6 +27,7 @@ from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 
 from .models import ListPreference
@@ -78,6 +79,14 @@ class Column:
         if value in ("", []):
             value = None
         return Cell(value=value, kind=self.kind, state=_deadline_state(self.kind, value, today))
+
+
+# The bookkeeping columns every list ends with, hidden until chosen: the organisation a
+# row belongs to (a user in several sees which) and when it last changed.
+ORGANISATION_COLUMN = Column("organisation", gettext_lazy("Organisation"), "organisation.name",
+                             sort="organisation__name", default=False)
+UPDATED_COLUMN = Column("updated_at", gettext_lazy("Ændret"), "updated_at", sort="updated_at",
+                        kind="date", default=False)
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from kitos.lists import Column, count_of, role_holders
+from kitos.lists import ORGANISATION_COLUMN, UPDATED_COLUMN, Column, count_of, role_holders
 
 
 def _own_usages(context) -> dict:
@@ -34,8 +34,7 @@ SYSTEM_COLUMNS = (
     Column("previous_names", _("Tidligere navne"), "previous_names", default=False),
     Column("is_local", _("Lokal"), "is_local", sort="is_local", kind="bool", default=False),
     Column("parent", _("Overordnet system"), "parent.name", sort="parent__name", default=False),
-    Column("updated_at", _("Ændret"), "updated_at", sort="updated_at", kind="date",
-           default=False),
+    UPDATED_COLUMN,
 )
 
 USAGE_COLUMNS = (
@@ -64,10 +63,8 @@ USAGE_COLUMNS = (
     Column("retirement_date", _("Udfases"), "retirement_date", sort="retirement_date",
            kind="deadline", default=False),
     Column("local_id", _("Lokalt id"), "local_id", sort="local_id", default=False),
-    Column("organisation", _("Organisation"), "organisation.name", sort="organisation__name",
-           default=False),
-    Column("updated_at", _("Ændret"), "updated_at", sort="updated_at", kind="date",
-           default=False),
+    ORGANISATION_COLUMN,
+    UPDATED_COLUMN,
 )
 
 INTEGRATION_COLUMNS = (
@@ -81,8 +78,6 @@ INTEGRATION_COLUMNS = (
     Column("description", _("Beskrivelse"), "description", default=False),
     Column("external_reference", _("Ekstern reference"), "external_reference",
            sort="external_reference", default=False),
-    Column("organisation", _("Organisation"), "organisation.name", sort="organisation__name",
-           default=False),
-    Column("updated_at", _("Ændret"), "updated_at", sort="updated_at", kind="date",
-           default=False),
+    ORGANISATION_COLUMN,
+    UPDATED_COLUMN,
 )

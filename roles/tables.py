@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from kitos.lists import Column, count_of
+from kitos.lists import ORGANISATION_COLUMN, UPDATED_COLUMN, Column, count_of
 
 
 def _unit_counts(context) -> dict:
@@ -40,10 +40,8 @@ UNIT_COLUMNS = (
     Column("ean", _("EAN-nummer"), "ean", sort="ean", default=False),
     Column("external_reference", _("Ekstern reference"), "external_reference",
            sort="external_reference", default=False),
-    Column("organisation", _("Organisation"), "organisation.name", sort="organisation__name",
-           default=False),
-    Column("updated_at", _("Ændret"), "updated_at", sort="updated_at", kind="date",
-           default=False),
+    ORGANISATION_COLUMN,
+    UPDATED_COLUMN,
 )
 
 PERSON_COLUMNS = (
@@ -57,10 +55,8 @@ PERSON_COLUMNS = (
     Column("left_on", _("Fratrådt"), "left_on", sort="left_on", kind="date", default=False),
     Column("has_login", _("Har login"), lambda row: row.user_id is not None, kind="bool",
            default=False),
-    Column("organisation", _("Organisation"), "organisation.name", sort="organisation__name",
-           default=False),
-    Column("updated_at", _("Ændret"), "updated_at", sort="updated_at", kind="date",
-           default=False),
+    ORGANISATION_COLUMN,
+    UPDATED_COLUMN,
 )
 
 ROLE_ASSIGNMENT_COLUMNS = (
@@ -72,8 +68,6 @@ ROLE_ASSIGNMENT_COLUMNS = (
     Column("start_date", _("Fra"), "start_date", sort="start_date", kind="date"),
     Column("end_date", _("Til"), "end_date", sort="end_date", kind="deadline"),
     Column("note", _("Bemærkning"), "note", default=False),
-    Column("organisation", _("Organisation"), "organisation.name", sort="organisation__name",
-           default=False),
-    Column("updated_at", _("Ændret"), "updated_at", sort="updated_at", kind="date",
-           default=False),
+    ORGANISATION_COLUMN,
+    UPDATED_COLUMN,
 )

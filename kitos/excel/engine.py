@@ -445,26 +445,10 @@ def display(column: Column, value, context: ImportContext) -> str:
 # --- validation --------------------------------------------------------------------------
 
 
-_FIELD_ACCESS: dict = {}
-
-
 def _field_value(obj, name: str):
     """A field's value for constraint checks: a foreign key to an object that is not
     saved yet counts as a value of its own (not as NULL)."""
-    if name == "pk":
-        return obj.pk
-    key = (type(obj), name)
-    access = _FIELD_ACCESS.get(key)
-    if access is None:
-        meta_field = obj._meta.get_field(name)
-        access = _FIELD_ACCESS[key] = (meta_field.attname, meta_field.many_to_one, meta_field)
-    attname, many_to_one, meta_field = access
-    value = getattr(obj, attname)
-    if value is None and many_to_one and meta_field.is_cached(obj):
-        related = meta_field.get_cached_value(obj)
-        if related is not None:
-            return ("new", id(related))
-    return value
+    return _getter(type(obj), name)(obj)
 
 
 _UNSUPPORTED = object()
@@ -476,8 +460,10 @@ def _split_lookup(lookup: str) -> tuple[str, str]:
     return name, operator or "exact"
 
 
+@functools.cache
 def _getter(model, name: str):
-    """A function reading field `name` of a `model` instance as ``_field_value`` does."""
+    """A function reading field `name` of a `model` instance for ``_field_value``, worked
+    out once per model and field."""
     if name == "pk":
         return lambda obj: obj.pk
     meta_field = model._meta.get_field(name)

@@ -12,7 +12,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from kitos.excel import bulk
+from kitos.db import new_instance
 from kitos.excel.spec import (
     CHOICE,
     CVR,
@@ -226,7 +226,7 @@ class CostLineSpec(EntitySpec):
         )
 
     def new(self, organisation):
-        return bulk.instance(CostLine)
+        return new_instance(CostLine)
 
     def owning_organisation_id(self, obj):
         # The contract may be new in the same file (no id yet): its organisation counts.

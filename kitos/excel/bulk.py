@@ -30,8 +30,6 @@ import uuid
 
 from django.db import connection, models
 
-from kitos.db import new_instance
-
 BATCH_SIZE = 1000
 # Rows per COPY statement: bounds the memory of the text buffer, and how long the
 # database works on its own after the last one when pipelined.
@@ -93,10 +91,6 @@ def insert(model: type[models.Model], objects: list) -> None:
     for obj in objects:
         obj._state.adding = False
         obj._state.db = connection.alias
-
-
-# A new unsaved instance without Model.__init__'s per-field work (see kitos.db).
-instance = new_instance
 
 
 def _reserve_ids(cursor, table: str, column: str, count: int) -> list[int] | range:

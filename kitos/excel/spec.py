@@ -18,6 +18,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from kitos.db import new_instance
+
 from . import bulk
 from .values import normalise_header
 
@@ -152,7 +154,7 @@ class EntitySpec(Reference):
         return queryset
 
     def new(self, organisation) -> models.Model:
-        return bulk.instance(self.model, organisation=organisation)
+        return new_instance(self.model, organisation=organisation)
 
     # --- rows -----------------------------------------------------------------------
 
@@ -287,7 +289,7 @@ class EntitySpec(Reference):
                 for obj in new_objects:
                     if obj.pk in old_ids:
                         continue
-                    link = bulk.instance(
+                    link = new_instance(
                         through, **{f"{source}_id": row.obj.pk, f"{target}_id": obj.pk})
                     if has_organisation:
                         link.organisation_id = context.organisation.pk
@@ -333,7 +335,7 @@ class CatalogSpec(EntitySpec):
         )
 
     def new(self, organisation) -> models.Model:
-        return bulk.instance(self.model, owner_organisation=organisation, is_local=True)
+        return new_instance(self.model, owner_organisation=organisation, is_local=True)
 
     def prefer(self, candidates: list):
         local = [c for c in candidates if c.is_local]

@@ -9,6 +9,7 @@ from kitos.admin_base import (
     LinkInline,
     LinkSetFormSet,
     LinkTableAdmin,
+    SystemWrittenAdmin,
 )
 
 from .models import (
@@ -119,7 +120,7 @@ class ContractSubscriptionAdmin(KitosModelAdmin):
 
 
 @admin.register(AlertDelivery)
-class AlertDeliveryAdmin(KitosModelAdmin):
+class AlertDeliveryAdmin(SystemWrittenAdmin):
     """The log of what was sent to whom and when: written by the alert scan only."""
 
     list_display = (
@@ -134,12 +135,3 @@ class AlertDeliveryAdmin(KitosModelAdmin):
     @admin.display(description=_("mail sendt"))
     def sent_at(self, delivery):
         return delivery.digest.sent_at if delivery.digest else None
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

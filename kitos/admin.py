@@ -8,7 +8,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from .admin_base import KitosModelAdmin
+from .admin_base import SystemWrittenAdmin
 from .models import AuditAction, AuditEntry, ImportMode, ImportRun
 
 admin.site.site_header = _("kitos administration")
@@ -30,7 +30,7 @@ def _shown(value) -> str:
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(KitosModelAdmin):
+class AuditEntryAdmin(SystemWrittenAdmin):
     """The log is written by the services only: nobody adds, changes or deletes here."""
 
     list_display = (
@@ -67,15 +67,6 @@ class AuditEntryAdmin(KitosModelAdmin):
         "changes_table",
     )
     readonly_fields = fields
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description=_("ændrede felter"))
     def changed_fields(self, entry):
@@ -128,7 +119,7 @@ class AuditEntryAdmin(KitosModelAdmin):
 
 
 @admin.register(ImportRun)
-class ImportRunAdmin(KitosModelAdmin):
+class ImportRunAdmin(SystemWrittenAdmin):
     """The import runs, for following up a run that failed or was rejected: who ran
     which file (its SHA-256) when, with what result, and the changes it made. Runs are
     started and finished by the import pages and the worker only: nothing is added,
@@ -170,15 +161,6 @@ class ImportRunAdmin(KitosModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).defer("content", "marked_content", "report")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description=_("optælling"))
     def counts_shown(self, run):

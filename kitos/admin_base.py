@@ -302,6 +302,21 @@ class LinkTableAdmin(KitosModelAdmin):
         return False
 
 
+class SystemWrittenAdmin(KitosModelAdmin):
+    """Rows kitos writes itself (the audit log, alert deliveries, import runs, KLE from
+    its import): listed and shown for following up, never added, changed or deleted
+    here."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class KitosInlineFormSet(BaseInlineFormSet):
     """Inline rows written through the inline admin's service calls, and checked to point
     only at objects of the parent's organisation."""

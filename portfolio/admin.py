@@ -2,7 +2,13 @@
 
 from django.contrib import admin
 
-from kitos.admin_base import KitosModelAdmin, LinkInline, LinkSetFormSet, LinkTableAdmin
+from kitos.admin_base import (
+    KitosModelAdmin,
+    LinkInline,
+    LinkSetFormSet,
+    LinkTableAdmin,
+    SystemWrittenAdmin,
+)
 
 from .models import Integration, ItSystem, KleNumber, SystemUsage, SystemUsageUnit
 from .services import usage_update
@@ -11,7 +17,7 @@ RelatedOnly = admin.RelatedOnlyFieldListFilter
 
 
 @admin.register(KleNumber)
-class KleNumberAdmin(KitosModelAdmin):
+class KleNumberAdmin(SystemWrittenAdmin):
     """KLE is a national taxonomy maintained by its import, and has no edit policy for
     the services to check: read-only here (it is listed for the autocomplete)."""
 
@@ -19,15 +25,6 @@ class KleNumberAdmin(KitosModelAdmin):
     list_filter = (("parent", admin.EmptyFieldListFilter),)
     search_fields = ("number", "title")
     list_select_related = ("parent",)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(ItSystem)

@@ -29,7 +29,7 @@ from kitos.detail import (
     VisibleObjectMixin,
     overview_tab,
 )
-from kitos.lists import ListView, unit_options
+from kitos.lists import ListView, supplier_options, unit_options
 from roles.models import Person, RoleAssignment
 
 from . import tables
@@ -212,14 +212,6 @@ class ContractSubscriptionView(VisibleObjectMixin, View):
 # -- lists (kitos/lists.py) --------------------------------------------------------------
 
 
-def _supplier_options(request):
-    """Suppliers of the contracts the user may see (not the whole shared catalog)."""
-    contracts = Contract.objects.visible_to(request.user)
-    return Supplier.objects.visible_to(request.user).filter(
-        pk__in=contracts.values("supplier")
-    ).values_list("uuid", "name")
-
-
 class ContractListView(ListView):
     model = Contract
     filterset_class = ContractFilterSet
@@ -228,7 +220,7 @@ class ContractListView(ListView):
     create_label = gettext_lazy("Ny kontrakt")
     export_entity = "contracts"
     filter_options = {
-        "supplier": _supplier_options,
+        "supplier": supplier_options(Contract, "supplier"),
         "responsible_unit": unit_options,
         "within": unit_options,
     }

@@ -53,7 +53,7 @@ class AgreementDetailView(TabbedDetailView):
 
 # -- lists (kitos/lists.py) --------------------------------------------------------------
 
-from kitos.lists import ListView, unit_options  # noqa: E402
+from kitos.lists import ListView, supplier_options, unit_options  # noqa: E402
 
 from . import tables  # noqa: E402
 from .filtersets import (  # noqa: E402
@@ -66,15 +66,6 @@ from .models import DataAsset, DataCategory  # noqa: E402
 
 def _category_options(request):
     return DataCategory.objects.visible_to(request.user).values_list("uuid", "name")
-
-
-def _processor_options(request):
-    from contracts.models import Supplier
-
-    agreements = DataProcessingAgreement.objects.visible_to(request.user)
-    return Supplier.objects.visible_to(request.user).filter(
-        pk__in=agreements.values("processor")
-    ).values_list("uuid", "name")
 
 
 class DataAssetListView(ListView):
@@ -109,5 +100,5 @@ class AgreementListView(ListView):
     title = gettext_lazy("Databehandleraftaler")
     create_label = gettext_lazy("Ny databehandleraftale")
     export_entity = "agreements"
-    filter_options = {"processor": _processor_options}
+    filter_options = {"processor": supplier_options(DataProcessingAgreement, "processor")}
     panel_first = ("oversight_overdue", "next_oversight_date", "processor")

@@ -168,6 +168,20 @@ def unit_options(request) -> list[tuple]:
     return [(unit.uuid, "\u2003" * unit.depth + unit.name) for unit in units]
 
 
+def supplier_options(model, field: str):
+    """Filter options for a supplier column: the suppliers that the user's rows of
+    `model` name in `field` (not the whole shared catalog)."""
+
+    def options(request) -> list[tuple]:
+        from contracts.models import Supplier  # contracts depends on kitos
+
+        named = model.objects.visible_to(request.user).values(field)
+        return Supplier.objects.visible_to(request.user).filter(
+            pk__in=named).values_list("uuid", "name")
+
+    return options
+
+
 @dataclass(frozen=True)
 class PanelFilter:
     """One filter of the FilterSet as the panel shows it."""

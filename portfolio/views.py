@@ -3,7 +3,7 @@
 from django.utils.translation import gettext_lazy
 
 # -- lists (kitos/lists.py) --------------------------------------------------------------
-from kitos.lists import ListView, unit_options  # noqa: E402
+from kitos.lists import ListView, supplier_options, unit_options  # noqa: E402
 
 from . import tables  # noqa: E402
 from .filtersets import (  # noqa: E402
@@ -14,15 +14,6 @@ from .filtersets import (  # noqa: E402
 from .models import Integration, ItSystem, SystemUsage
 
 
-def _rights_holder_options(request):
-    from contracts.models import Supplier  # contracts depends on portfolio
-
-    systems = ItSystem.objects.visible_to(request.user)
-    return Supplier.objects.visible_to(request.user).filter(
-        pk__in=systems.values("rights_holder")
-    ).values_list("uuid", "name")
-
-
 class ItSystemListView(ListView):
     model = ItSystem
     filterset_class = ItSystemFilterSet
@@ -30,7 +21,7 @@ class ItSystemListView(ListView):
     title = gettext_lazy("Systemkatalog")
     create_label = gettext_lazy("Nyt system i kataloget")
     export_entity = "systems"
-    filter_options = {"rights_holder": _rights_holder_options}
+    filter_options = {"rights_holder": supplier_options(ItSystem, "rights_holder")}
 
 
 class SystemUsageListView(ListView):

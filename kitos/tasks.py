@@ -13,6 +13,15 @@ from . import alerts
 
 # Errors worth retrying: the mail server or the network hiccupped.
 TRANSIENT = (smtplib.SMTPException, ConnectionError, TimeoutError, OSError)
+# How every task that sends mail retries: backing off from 30 s to 30 min, 8 times.
+MAIL_RETRY = {
+    "acks_late": True,
+    "autoretry_for": TRANSIENT,
+    "retry_backoff": 30,
+    "retry_backoff_max": 30 * 60,
+    "retry_jitter": True,
+    "max_retries": 8,
+}
 
 
 @shared_task(name="kitos.ping", acks_late=True, ignore_result=False)
@@ -33,15 +42,7 @@ def scan_alerts(today: str | None = None) -> dict:
             "recipients": len(result.recipients)}
 
 
-@shared_task(
-    name="kitos.send_alert_digest",
-    acks_late=True,
-    autoretry_for=TRANSIENT,
-    retry_backoff=30,
-    retry_backoff_max=30 * 60,
-    retry_jitter=True,
-    max_retries=8,
-)
+@shared_task(name="kitos.send_alert_digest", **MAIL_RETRY)
 def send_alert_digest(email: str, today: str) -> bool:
     """One recipient's digest for the day (at most one e-mail per day)."""
     return alerts.send_digest(email=email, today=datetime.date.fromisoformat(today)) is not None

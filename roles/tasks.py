@@ -2,26 +2,15 @@
 
 from __future__ import annotations
 
-import smtplib
-
 from celery import shared_task
+
+from kitos.tasks import MAIL_RETRY
 
 from .models import Person, RoleAssignment
 from .services import responsibility_notice
 
-# Errors worth retrying: the mail server or the network hiccupped.
-TRANSIENT = (smtplib.SMTPException, ConnectionError, TimeoutError, OSError)
 
-
-@shared_task(
-    name="roles.send_responsibility_notice",
-    acks_late=True,
-    autoretry_for=TRANSIENT,
-    retry_backoff=30,
-    retry_backoff_max=30 * 60,
-    retry_jitter=True,
-    max_retries=8,
-)
+@shared_task(name="roles.send_responsibility_notice", **MAIL_RETRY)
 def send_responsibility_notice(
     person_id: int, assignment_ids: list[int], previous_id: int | None = None
 ) -> bool:

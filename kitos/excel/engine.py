@@ -753,7 +753,6 @@ def _finish_error(row, spec, context, report, state, obj=None) -> None:
 # New objects per insert while validating: small enough that the database starts early,
 # large enough that a COPY and its foreign-key check are worth a round trip.
 STREAM_ROWS = 5000
-_FOREIGN_KEYS: dict = {}
 
 
 def _streamable(spec: EntitySpec) -> bool:
@@ -764,14 +763,14 @@ def _streamable(spec: EntitySpec) -> bool:
             and own.after_create is EntitySpec.after_create)
 
 
+@functools.cache
+def _foreign_keys(model) -> tuple:
+    return tuple(f for f in model._meta.concrete_fields if f.many_to_one)
+
+
 def _references_saved(obj) -> bool:
     """Whether every object `obj` refers to has its id (is in the database)."""
-    model = type(obj)
-    keys = _FOREIGN_KEYS.get(model)
-    if keys is None:
-        keys = _FOREIGN_KEYS[model] = [
-            f for f in model._meta.concrete_fields if f.many_to_one]
-    for meta_field in keys:
+    for meta_field in _foreign_keys(type(obj)):
         if meta_field.is_cached(obj):
             related = meta_field.get_cached_value(obj)
             if related is not None and related.pk is None:
@@ -938,20 +937,15 @@ def _is_default(meta_field, value) -> bool:
             and value == meta_field.default)
 
 
-_LENGTH_ONLY: dict = {}
-
-
+@functools.cache
 def _only_length_checked(meta_field) -> bool:
     """Whether cleaning the field checks no more than a non-empty text's length: a
     CharField without choices whose only validator is its maximum length."""
-    found = _LENGTH_ONLY.get(meta_field)
-    if found is None:
-        found = _LENGTH_ONLY[meta_field] = (
-            isinstance(meta_field, models.CharField) and not meta_field.choices
-            and meta_field.max_length is not None
-            and [type(v) for v in meta_field.validators] == [MaxLengthValidator]
-        )
-    return found
+    return (
+        isinstance(meta_field, models.CharField) and not meta_field.choices
+        and meta_field.max_length is not None
+        and [type(v) for v in meta_field.validators] == [MaxLengthValidator]
+    )
 
 
 def _validate(row: RowState, spec: EntitySpec, obj) -> None:
@@ -1019,10 +1013,11 @@ def _check_unique(state: EntityState, context, report) -> None:
     row_of = {id(row.obj): row for row in state.rows if row.obj is not None and not row.errors}
     candidates = [obj for obj in state.existing if id(obj) not in row_of]
     candidates += [row.obj for row in state.rows if row.obj is not None and not row.errors]
+    pending = [spec.pending_values(obj) for obj in candidates]
     for constraint in constraints:
         holders: dict = {}
-        for obj in candidates:
-            key = _unique_key(obj, constraint, spec.pending_values(obj))
+        for obj, stand_ins in zip(candidates, pending, strict=True):
+            key = _unique_key(obj, constraint, stand_ins)
             if key is None:
                 continue
             other = holders.get(key)

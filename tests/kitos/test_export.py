@@ -7,22 +7,10 @@ import io
 
 import openpyxl
 import pytest
-from django.core.management import call_command
-from django.db import transaction
 
 from kitos.excel.engine import run_import_file
 from kitos.excel.exporter import ENTITY_KEYS, export_entities, export_queryset, template_workbook
 from kitos.tenancy import SYSTEM
-from roles.models import Organisation
-
-
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    # Seeding takes a while: once per module, rolled back at the end.
-    with django_db_blocker.unblock(), transaction.atomic():
-        call_command("seed_demo", verbosity=0)
-        yield Organisation.objects.get(slug="demo")
-        transaction.set_rollback(True)
 
 
 @pytest.mark.django_db

@@ -223,20 +223,6 @@ def test_ids_in_one_run_travel_as_a_range():
     assert isinstance(ids, range) and len(ids) == 1000
 
 
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    from django.core.management import call_command
-    from django.db import transaction
-
-    from roles.models import Organisation
-
-    # Seeding takes a while: once per module, rolled back at the end.
-    with django_db_blocker.unblock(), transaction.atomic():
-        call_command("seed_demo", verbosity=0)
-        yield Organisation.objects.get(slug="demo")
-        transaction.set_rollback(True)
-
-
 def _for_another(content: bytes, source, target) -> bytes:
     """The workbook for another organisation: Id columns emptied (every row is new there)
     and the organisation named by its own name (its roles on the organisation itself)."""

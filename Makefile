@@ -29,8 +29,10 @@ run: install
 test: install
 	DJANGO_SETTINGS_MODULE=kitos.settings.test $(PY) -m pytest --create-db $(PYTEST_ARGS)
 
+## make lint: ruff, and import-linter for the layers (README: Architecture)
 lint: install
 	$(PY) -m ruff check .
+	$(VENV)/bin/lint-imports
 
 check: install
 	DJANGO_SETTINGS_MODULE=kitos.settings.test $(PY) manage.py makemigrations --check --dry-run

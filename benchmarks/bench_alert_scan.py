@@ -45,7 +45,8 @@ def populate():
     from django.db import transaction
 
     from contracts.models import Contract
-    from roles.models import Organisation, Person, RoleAssignment, RoleType
+    from kitos.models import Organisation
+    from roles.models import Person, RoleAssignment, RoleType
 
     rng = random.Random(42)
     organisations = [
@@ -119,9 +120,9 @@ def main():
     populate()
     print(f"populated {CONTRACTS:,} contracts in {time.perf_counter() - started:.1f} s")
 
+    from alerts import services as alerts
     from contracts.models import Contract
     from contracts.services import refresh_deadlines
-    from kitos import alerts
 
     alerts.ensure_default_rules()
     rows = [

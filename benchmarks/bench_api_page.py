@@ -45,9 +45,9 @@ def main():
     from django.test import Client, RequestFactory
     from django.test.utils import CaptureQueriesContext
 
-    from contracts.models import Contract, ContractCoverage, Supplier
-    from portfolio.models import ItSystem, SystemUsage
-    from roles.models import Membership, Organisation
+    from contracts.models import Contract, ContractCoverage
+    from kitos.models import Membership, Organisation
+    from portfolio.models import ItSystem, Supplier, SystemUsage
 
     organisation = Organisation.objects.create(name="Bench Kommune", slug="bench")
     user = get_user_model().objects.create_user("bench", password="x")

@@ -81,9 +81,9 @@ def populate():
     """The organisation, its editor and what the rows refer to."""
     from django.contrib.auth import get_user_model
 
-    from contracts.models import Supplier
-    from portfolio.models import ItSystem, SystemUsage
-    from roles.models import Membership, Organisation, OrganisationUnit
+    from kitos.models import Membership, Organisation
+    from portfolio.models import ItSystem, Supplier, SystemUsage
+    from roles.models import OrganisationUnit
 
     org = Organisation.objects.create(name="Bench Kommune", slug="bench", cvr="29189897")
     user = get_user_model().objects.create_user("bench", password="bench-password-123")

@@ -1,7 +1,6 @@
-"""Admin for suppliers, contracts, the usages they cover and their cost lines."""
+"""Admin for contracts, the usages they cover and their cost lines."""
 
 from django.contrib import admin
-from django.utils.translation import gettext_lazy as _
 
 from kitos.admin_base import (
     KitosInline,
@@ -9,29 +8,12 @@ from kitos.admin_base import (
     LinkInline,
     LinkSetFormSet,
     LinkTableAdmin,
-    SystemWrittenAdmin,
 )
 
-from .models import (
-    AlertDelivery,
-    AlertRule,
-    Contract,
-    ContractCoverage,
-    ContractSubscription,
-    CostLine,
-    Supplier,
-)
+from .models import Contract, ContractCoverage, CostLine
 from .services import contract_set_coverage
 
 RelatedOnly = admin.RelatedOnlyFieldListFilter
-
-
-@admin.register(Supplier)
-class SupplierAdmin(KitosModelAdmin):
-    list_display = ("name", "cvr", "country", "is_local", "owner_organisation")
-    list_filter = ("is_local", "country", ("owner_organisation", RelatedOnly))
-    search_fields = ("name", "cvr", "external_reference")
-    list_select_related = ("owner_organisation",)
 
 
 class CoverageFormSet(LinkSetFormSet):
@@ -101,37 +83,3 @@ class CostLineAdmin(KitosModelAdmin):
     search_fields = ("contract__name", "contract__contract_number", "note")
     list_select_related = ("contract", "unit")
     autocomplete_fields = ("contract", "unit")
-
-
-@admin.register(AlertRule)
-class AlertRuleAdmin(KitosModelAdmin):
-    list_display = ("__str__", "kind", "days_before", "is_active", "organisation")
-    list_filter = ("kind", "is_active", ("organisation", RelatedOnly))
-    list_select_related = ("organisation",)
-
-
-@admin.register(ContractSubscription)
-class ContractSubscriptionAdmin(KitosModelAdmin):
-    list_display = ("contract", "person", "organisation")
-    list_filter = (("organisation", RelatedOnly),)
-    search_fields = ("contract__name", "person__name", "person__email")
-    list_select_related = ("contract", "person", "organisation")
-    autocomplete_fields = ("contract", "person")
-
-
-@admin.register(AlertDelivery)
-class AlertDeliveryAdmin(SystemWrittenAdmin):
-    """The log of what was sent to whom and when: written by the alert scan only."""
-
-    list_display = (
-        "created_at", "object_repr", "rule", "deadline", "email", "without_owner",
-        "sent_at", "read_at",
-    )
-    list_filter = ("rule__kind", "without_owner", ("organisation", RelatedOnly))
-    search_fields = ("object_repr", "email")
-    list_select_related = ("rule", "digest", "organisation")
-    date_hierarchy = "created_at"
-
-    @admin.display(description=_("mail sendt"))
-    def sent_at(self, delivery):
-        return delivery.digest.sent_at if delivery.digest else None

@@ -44,24 +44,3 @@ class ContractStatus(models.TextChoices):
     EXPIRED = "expired", _("Udløbet")
     TERMINATED = "terminated", _("Ophørt")
 
-
-class AlertKind(models.TextChoices):
-    """Which date an alert rule watches."""
-
-    NOTICE_DEADLINE = "notice_deadline", _("Frist for opsigelse / option")
-    RETENDER_START = "retender_start", _("Start på genudbud")
-    CONTRACT_END = "contract_end", _("Kontraktens udløb (uden opsigelsesfrist)")
-    OVERSIGHT_DUE = "oversight_due", _("Tilsyn med databehandler")
-
-
-# The default rules every organisation starts with: (kind, days before).
-DEFAULT_ALERT_RULES = (
-    (AlertKind.NOTICE_DEADLINE, 180),
-    (AlertKind.NOTICE_DEADLINE, 90),
-    (AlertKind.NOTICE_DEADLINE, 30),
-    (AlertKind.RETENDER_START, 0),
-    (AlertKind.CONTRACT_END, 30),
-    (AlertKind.CONTRACT_END, 0),
-    (AlertKind.OVERSIGHT_DUE, 30),
-    (AlertKind.OVERSIGHT_DUE, 0),
-)

@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.db.models import Sum
 from django.utils.translation import gettext_lazy
 
+from contracts.models import Contract, CostLine
 from kitos.detail import (
     HISTORY_TAB,
     ObjectCreateView,
@@ -18,9 +19,9 @@ from kitos.detail import (
     object_url,
     overview_tab,
 )
+from portfolio.models import Supplier
 
 from .forms import ContractForm, CostLineForm, SupplierForm
-from .models import Contract, CostLine, Supplier
 from .services import (
     contract_create,
     contract_delete,

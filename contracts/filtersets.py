@@ -9,11 +9,12 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from contracts.models import Contract, CostLine
 from kitos.filtersets import BaseFilterSet, SubtreeFilter, UUIDInFilter
+from portfolio.models import Supplier
 from roles.models import RoleAssignment, still_working
 
 from . import choices
-from .models import Contract, CostLine, Supplier
 
 # The standard role type (roles/reference.py) whose holder answers for a contract.
 CONTRACT_OWNER_ROLE = "kontraktejer"

@@ -7,10 +7,9 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from contracts.models import Contract, CostLine
 from kitos.detail import ScopedModelForm, scope_choices
-from portfolio.models import SystemUsage
-
-from .models import Contract, CostLine, Supplier
+from portfolio.models import Supplier, SystemUsage
 
 
 class ContractForm(ScopedModelForm):

@@ -12,66 +12,22 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from contracts.models import DEADLINE_FIELDS, Contract, ContractCoverage, CostLine
 from kitos.db import new_instance
 from kitos.excel.spec import (
     CHOICE,
-    CVR,
     DATE,
     DECIMAL,
     EXTERNAL_REFERENCE,
     INT,
     REF,
     REFS,
-    URL,
-    CatalogSpec,
     Column,
     EntitySpec,
-    key_part,
 )
 from portfolio.choices import Criticality
 
 from . import choices
-from .models import DEADLINE_FIELDS, Contract, ContractCoverage, CostLine, Supplier
-
-
-class SupplierSpec(CatalogSpec):
-    key = "suppliers"
-    label = gettext_lazy("Leverandører")
-    model = Supplier
-    sheet_names = ("Suppliers", "Vendors", "Leverandør")
-    reference_label = gettext_lazy("Leverandøren")
-    ambiguity_hint = gettext_lazy("flere leverandører hedder det; brug CVR-nummeret.")
-    duplicate_label = gettext_lazy("samme leverandør (CVR-nummer eller navn)")
-    columns = (
-        Column("name", "Navn", ("Leverandørnavn", "Leverandør", "Firmanavn", "Name",
-                                "Supplier", "Supplier name"), required_on_create=True),
-        Column("cvr", "CVR-nummer", ("CVR", "CVR nr", "CVR-nr", "CVR number"), kind=CVR),
-        Column("country", "Land", ("Country", "Landekode")),
-        Column("website", "Hjemmeside", ("Website", "URL", "Web"), kind=URL),
-        EXTERNAL_REFERENCE,
-    )
-
-    def reference_texts(self, obj, lookup):
-        return [obj.name, obj.cvr] if obj.cvr else [obj.name]
-
-    def row_keys(self, values):
-        keys = []
-        if values.get("cvr"):
-            keys.append(("cvr", values["cvr"]))
-        if values.get("name"):
-            keys.append(("name", key_part(values["name"])))
-        return keys
-
-    def object_keys(self, obj):
-        keys = [("name", key_part(obj.name))]
-        if obj.cvr:
-            keys.insert(0, ("cvr", obj.cvr))
-        return keys
-
-    def adjust(self, values, context):
-        if values.get("country"):
-            values["country"] = values["country"].upper()
-        return []
 
 
 class ContractSpec(EntitySpec):
@@ -242,6 +198,5 @@ class CostLineSpec(EntitySpec):
         return []
 
 
-SUPPLIERS = SupplierSpec()
 CONTRACTS = ContractSpec()
 COST_LINES = CostLineSpec()

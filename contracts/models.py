@@ -5,9 +5,7 @@ from __future__ import annotations
 
 import datetime
 
-from django.conf import settings
-from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelation
-from django.contrib.contenttypes.models import ContentType
+from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -17,11 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kitos.tenancy import (
-    READER,
     PublicIdModel,
-    SharedCatalogModel,
     TenantModel,
-    has_role,
     scoped_queryset,
 )
 from portfolio.choices import Criticality
@@ -54,48 +49,6 @@ DEADLINE_FIELDS = (
 )
 
 
-class Supplier(SharedCatalogModel):
-    """A company (or public body) the municipalities buy from. Shared by every
-    organisation so that supplier concentration can be seen across them."""
-
-    name = models.CharField(_("navn"), max_length=200)
-    cvr = models.CharField(_("CVR-nummer"), max_length=8, blank=True)
-    country = models.CharField(_("land"), max_length=2, default="DK")
-    website = models.URLField(_("hjemmeside"), blank=True)
-    external_reference = models.CharField(_("ekstern reference"), max_length=100, blank=True)
-
-    class Meta:
-        ordering = ["name"]
-        verbose_name = _("leverandør")
-        verbose_name_plural = _("leverandører")
-        constraints = [
-            # One shared entry per CVR; an organisation's local entries are its own
-            # business (and must not reveal or block another organisation's).
-            models.UniqueConstraint(
-                fields=["cvr"], condition=~Q(cvr="") & Q(is_local=False),
-                name="supplier_cvr_unique",
-            ),
-            models.UniqueConstraint(
-                fields=["cvr", "owner_organisation"], condition=~Q(cvr="") & Q(is_local=True),
-                name="supplier_cvr_unique_local",
-            ),
-            models.CheckConstraint(
-                condition=Q(cvr="") | Q(cvr__regex=r"^[0-9]{8}$"), name="supplier_cvr_8_digits"
-            ),
-            models.CheckConstraint(
-                condition=Q(country__regex=r"^[A-Z]{2}$"), name="supplier_country_iso2"
-            ),
-            models.UniqueConstraint(
-                Lower("name"),
-                condition=Q(cvr="", is_local=False),
-                name="supplier_unique_name_without_cvr",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return self.name
-
-
 class ContractQuerySet(scoped_queryset("organisation")):
     def for_list(self):
         return self.select_related(
@@ -116,7 +69,7 @@ class Contract(TenantModel):
         _("kontrakttype"), max_length=20, choices=choices.ContractType, blank=True
     )
     supplier = models.ForeignKey(
-        Supplier,
+        "portfolio.Supplier",
         verbose_name=_("leverandør"),
         on_delete=models.PROTECT,
         null=True,
@@ -356,7 +309,7 @@ class ContractCoverage(models.Model):
         db_constraint=False,
     )
     organisation = models.ForeignKey(
-        "roles.Organisation", on_delete=models.CASCADE, related_name="+"
+        "kitos.Organisation", on_delete=models.CASCADE, related_name="+"
     )
     is_main = models.BooleanField(_("hovedkontrakt for systemet"), default=False)
 
@@ -446,188 +399,3 @@ class CostLine(PublicIdModel):
         ):
             raise ValidationError({"unit": _("Skal høre til samme organisation.")})
 
-
-class AlertRule(TenantModel):
-    """When an organisation wants to be warned: `days_before` a watched date. The
-    defaults (choices.DEFAULT_ALERT_RULES) are created with the organisation's first
-    scan; its admins edit them."""
-
-    kind = models.CharField(_("frist"), max_length=20, choices=choices.AlertKind)
-    days_before = models.PositiveSmallIntegerField(
-        _("dage før"), validators=[MaxValueValidator(730)]
-    )
-    is_active = models.BooleanField(_("aktiv"), default=True)
-
-    edit_role = "admin"
-
-    class Meta:
-        ordering = ["organisation", "kind", "-days_before"]
-        verbose_name = _("varslingsregel")
-        verbose_name_plural = _("varslingsregler")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["organisation", "kind", "days_before"], name="alertrule_unique"
-            ),
-            models.CheckConstraint(
-                condition=Q(kind__in=choices.AlertKind.values), name="alertrule_kind_valid"
-            ),
-            models.CheckConstraint(
-                condition=Q(days_before__lte=730), name="alertrule_days_at_most_two_years"
-            ),
-        ]
-
-    def __str__(self) -> str:
-        if self.days_before == 0:
-            return _("%(kind)s: på dagen") % {"kind": self.get_kind_display()}
-        return _("%(kind)s: %(days)s dage før") % {
-            "kind": self.get_kind_display(),
-            "days": self.days_before,
-        }
-
-
-class ContractSubscription(TenantModel):
-    """A person who wants the alerts of a contract without holding a role on it."""
-
-    contract = models.ForeignKey(
-        Contract, on_delete=models.CASCADE, related_name="subscriptions",
-        verbose_name=_("kontrakt"),
-    )
-    person = models.ForeignKey(
-        "roles.Person", on_delete=models.CASCADE, related_name="contract_subscriptions",
-        verbose_name=_("person"),
-    )
-
-    class Meta:
-        ordering = ["contract", "person"]
-        verbose_name = _("abonnement på kontrakt")
-        verbose_name_plural = _("abonnementer på kontrakter")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["contract", "person"], name="subscription_unique_person_contract"
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.person} → {self.contract}"
-
-    def check_editable_by(self, user) -> None:
-        """People subscribe themselves with read access: it is personal and changes
-        nothing on the contract. Subscribing someone else changes who is alerted about
-        the contract, so it needs the right to edit the contract."""
-        is_own = self.person_id and self.person.user_id is not None and (
-            self.person.user_id == getattr(user, "pk", None)
-        )
-        if is_own and has_role(user, self.organisation_id, at_least=READER):
-            return
-        self.contract.check_editable_by(user)
-
-    def clean(self):
-        super().clean()
-        self.require_same_organisation(
-            contract=self.contract if self.contract_id else None,
-            person=self.person if self.person_id else None,
-        )
-
-
-class AlertDigest(models.Model):
-    """The one e-mail a recipient gets on a day, listing every alert due for them."""
-
-    email = models.EmailField(_("e-mail"))
-    sent_on = models.DateField(_("dato"))
-    sent_at = models.DateTimeField(_("sendt"), null=True, blank=True)
-    item_count = models.PositiveIntegerField(_("antal varsler"), default=0)
-
-    class Meta:
-        ordering = ["-sent_on", "email"]
-        verbose_name = _("varslingsmail")
-        verbose_name_plural = _("varslingsmails")
-        constraints = [
-            models.UniqueConstraint(fields=["email", "sent_on"], name="digest_one_per_day"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.email} {self.sent_on:%d-%m-%Y}"
-
-
-class AlertDeliveryQuerySet(scoped_queryset("organisation")):
-    def for_user(self, user):
-        """The in-app notifications of a login user, in organisations they still belong
-        to (a former member sees none)."""
-        if not user.is_authenticated:
-            return self.none()
-        return self.visible_to(user).filter(user=user)
-
-    def unread(self):
-        return self.filter(read_at__isnull=True)
-
-
-class AlertDelivery(models.Model):
-    """One alert to one recipient about one date of one object, recorded exactly once:
-    the unique constraint on rule × object × deadline date × recipient makes a second
-    scan, a second beat or a retried task a no-op, and a moved deadline (another date)
-    gets alerts of its own."""
-
-    organisation = models.ForeignKey(
-        "roles.Organisation", on_delete=models.CASCADE, related_name="+",
-        verbose_name=_("organisation"),
-    )
-    # PROTECT: the log of what was sent must outlive a rule; switch rules off instead.
-    rule = models.ForeignKey(
-        AlertRule, on_delete=models.PROTECT, related_name="deliveries",
-        verbose_name=_("regel"),
-    )
-    content_type = models.ForeignKey(
-        ContentType, on_delete=models.CASCADE, verbose_name=_("objekttype")
-    )
-    object_id = models.PositiveBigIntegerField(_("objekt-id"))
-    target = GenericForeignKey("content_type", "object_id")
-    object_repr = models.CharField(_("objekt"), max_length=300)
-    deadline = models.DateField(_("frist"))
-    email = models.EmailField(_("modtager"))
-    person = models.ForeignKey(
-        "roles.Person", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
-        verbose_name=_("person"),
-    )
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="alert_deliveries", verbose_name=_("bruger"),
-    )
-    without_owner = models.BooleanField(
-        _("mangler ansvarlig"),
-        default=False,
-        help_text=_("Sendt til organisationens administratorer, fordi ingen har rollen."),
-    )
-    created_at = models.DateTimeField(_("oprettet"), auto_now_add=True, db_index=True)
-    digest = models.ForeignKey(
-        AlertDigest, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="deliveries", verbose_name=_("mail"),
-    )
-    read_at = models.DateTimeField(_("læst"), null=True, blank=True)
-
-    objects = AlertDeliveryQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["-created_at", "deadline"]
-        verbose_name = _("varsel")
-        verbose_name_plural = _("varsler")
-        indexes = [
-            models.Index(fields=["content_type", "object_id"], name="delivery_target_idx"),
-            models.Index(fields=["user", "read_at"], name="delivery_user_unread_idx"),
-        ]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["rule", "content_type", "object_id", "deadline", "email"],
-                name="alert_delivery_exactly_once",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.rule}: {self.object_repr} → {self.email}"
-
-    @property
-    def kind(self) -> str:
-        return self.rule.kind
-
-    @property
-    def owning_organisation_id(self):
-        return self.organisation_id

@@ -11,20 +11,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from contracts.models import DEADLINE_FIELDS, TERM_FIELDS, Contract, ContractCoverage, CostLine
 from kitos.audit import AuditAction, record_change
+from kitos.models import Organisation
 from kitos.services import create_object, delete_object, update_object
-from portfolio.models import SystemUsage
-from roles.models import Organisation, Person
-
-from .models import (
-    DEADLINE_FIELDS,
-    TERM_FIELDS,
-    Contract,
-    ContractCoverage,
-    ContractSubscription,
-    CostLine,
-    Supplier,
-)
+from portfolio.models import Supplier, SystemUsage
 
 
 def supplier_create(*, actor, name: str, **fields: Any) -> Supplier:
@@ -132,41 +123,3 @@ def refresh_deadlines(*, today: datetime.date | None = None, queryset=None,
 def _write_deadlines(contracts: list[Contract], batch_size: int) -> int:
     Contract.objects.bulk_update(contracts, DEADLINE_FIELDS, batch_size=batch_size)
     return len(contracts)
-
-
-@transaction.atomic
-def contract_subscribe(
-    *, actor, contract: Contract, person: Person
-) -> ContractSubscription:
-    """Let `person` receive the alerts of `contract` without holding a role on it.
-    Subscribing twice changes nothing (and records nothing)."""
-    subscription = ContractSubscription.objects.filter(
-        contract=contract, person=person
-    ).first() or ContractSubscription(
-        organisation_id=contract.organisation_id, contract=contract, person=person
-    )
-    # Its edit policy lets people subscribe themselves with read access.
-    subscription.check_editable_by(actor)
-    if person.has_left(timezone.localdate()):
-        raise ValidationError({"person": _("Personen er fratrådt.")})
-    if subscription.pk:
-        return subscription
-    return create_object(actor=actor, instance=subscription)
-
-
-@transaction.atomic
-def contract_unsubscribe(*, actor, contract: Contract, person: Person) -> bool:
-    """Stop `person`'s subscription to `contract`; False when there was none."""
-    subscription = (
-        ContractSubscription.objects.select_for_update()
-        .filter(contract=contract, person=person)
-        .first()
-    )
-    candidate = subscription or ContractSubscription(
-        organisation_id=contract.organisation_id, contract=contract, person=person
-    )
-    candidate.check_editable_by(actor)
-    if subscription is None:
-        return False
-    delete_object(actor=actor, instance=subscription)
-    return True

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from kitos.lists import ORGANISATION_COLUMN, UPDATED_COLUMN, Column, count_of, role_holders
+from kitos.lists import ORGANISATION_COLUMN, UPDATED_COLUMN, Column, add_column, count_of
+from roles.tables import role_holders
 
 
 def _visible_contracts(context):
@@ -62,3 +63,22 @@ SUPPLIER_COLUMNS = (
            sort="owner_organisation__name", default=False),
     UPDATED_COLUMN,
 )
+
+
+# -- columns this app adds to the lists of the apps below it ------------------------------
+
+
+def _contract_count(context) -> dict:
+    from .models import ContractCoverage
+
+    return {"contract_count": count_of(ContractCoverage.objects.all(), "usage")}
+
+
+def add_columns_to_lower_lists() -> None:
+    """The system usage list counts the contracts covering each usage."""
+    add_column(
+        "portfolio.SystemUsage",
+        Column("contract_count", _("Kontrakter"), "contract_count", sort="contract_count",
+               kind="number", annotate=_contract_count),
+        after="system_owner",
+    )

@@ -1,8 +1,8 @@
-"""Contract pages: the contract with its terms, computed deadlines, covered systems,
-role holders, subscribers and alert log; subscribing to a contract's alerts.
+"""Contract pages: the contract with its terms, computed deadlines, covered systems and
+role holders (the alerts app adds subscribers and the alert log through kitos.hooks).
 
-``roles_and_alerts`` and ``Deadline`` are shared with the data processing agreement page
-(gdpr.views), which shows the same role holders, deadline marking and alert log.
+``role_holders_context`` and ``Deadline`` are shared with the data processing agreement
+page (gdpr.views), which shows the same role holders and deadline marking.
 """
 
 from __future__ import annotations
@@ -11,41 +11,27 @@ import datetime
 import decimal
 from dataclasses import dataclass
 
-from django.contrib import messages
-from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import PermissionDenied
-from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views import View
 
+from contracts.models import Contract, ContractCoverage, CostLine
 from kitos.detail import (
     HISTORY_TAB,
     ROLES_TAB,
     Tab,
     TabbedDetailView,
-    VisibleObjectMixin,
     overview_tab,
 )
-from kitos.lists import ListView, supplier_options, unit_options
-from roles.models import Person, RoleAssignment
+from kitos.lists import ListView
+from portfolio.models import Supplier
+from portfolio.tables import supplier_options
+from roles.models import RoleAssignment
+from roles.tables import unit_options
 
 from . import tables
 from .filtersets import ContractFilterSet, SupplierFilterSet
-from .models import (
-    AlertDelivery,
-    Contract,
-    ContractCoverage,
-    ContractSubscription,
-    CostLine,
-    Supplier,
-)
-from .services import contract_subscribe, contract_unsubscribe
-
-# The alert log shows the newest deliveries; older ones stay in the database.
-ALERT_LOG_LIMIT = 100
 
 
 @dataclass(frozen=True)
@@ -69,34 +55,15 @@ class Deadline:
         return -self.days_left if self.is_overdue else 0
 
 
-def roles_and_alerts(user, obj) -> dict:
-    """Context shared by the pages of objects that carry roles and get alerts: the
-    current role holders and the newest alert deliveries, one query each."""
-    today = timezone.localdate()
-    log = list(
-        AlertDelivery.objects.visible_to(user)
-        .filter(content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk)
-        .select_related("rule", "digest")
-        .order_by("-created_at", "deadline", "email")[: ALERT_LOG_LIMIT + 1]
-    )
+def role_holders_context(user, obj) -> dict:
+    """Context shared by the pages of objects that carry roles: the current role
+    holders, one query (the alerts app adds the alert log through kitos.hooks)."""
     return {
         "role_holders": RoleAssignment.objects.visible_to(user)
         .on(obj)
-        .current(today)
+        .current(timezone.localdate())
         .select_related("person", "role_type"),
-        "alert_log": log[:ALERT_LOG_LIMIT],
-        "alert_log_truncated": len(log) > ALERT_LOG_LIMIT,
-        "alert_log_limit": ALERT_LOG_LIMIT,
     }
-
-
-def own_person(user, organisation_id) -> Person | None:
-    """The logged-in user's person in an organisation (who alerts reach), if any."""
-    return (
-        Person.objects.still_working(timezone.localdate())
-        .filter(organisation_id=organisation_id, user_id=user.pk)
-        .first()
-    )
 
 
 class ContractDetailView(TabbedDetailView):
@@ -129,7 +96,7 @@ class ContractDetailView(TabbedDetailView):
 
     def overview_context(self):
         user, contract, today = self.request.user, self.object, timezone.localdate()
-        context = roles_and_alerts(user, contract)
+        context = role_holders_context(user, contract)
         context["deadlines"] = [
             Deadline(_("Næste mulige ophør"), contract.next_end, today),
             Deadline(_("Sidste frist for opsigelse"), contract.notice_deadline, today),
@@ -139,18 +106,6 @@ class ContractDetailView(TabbedDetailView):
         # The contract column too: the related manager sets it on every row.
         context["agreements"] = contract.data_processing_agreements.visible_to(user).only(
             "uuid", "name", "contract"
-        )
-        subscriptions = list(
-            ContractSubscription.objects.visible_to(user)
-            .filter(contract=contract)
-            .select_related("person")
-            .order_by("person__name")
-        )
-        person = own_person(user, contract.organisation_id)
-        context["subscriptions"] = subscriptions
-        context["own_person"] = person
-        context["is_subscribed"] = person is not None and any(
-            s.person_id == person.pk for s in subscriptions
         )
         return context
 
@@ -183,30 +138,6 @@ class ContractDetailView(TabbedDetailView):
             .select_related("source__system", "target__system")
             .order_by("name"),
         }
-
-
-class ContractSubscriptionView(VisibleObjectMixin, View):
-    """Subscribe or unsubscribe the logged-in user's own person (POST only). Reading the
-    contract is enough: the subscription is personal and changes nothing on it."""
-
-    model = Contract
-    http_method_names = ["post"]
-    subscribe = True
-
-    def post(self, request, *args, **kwargs):
-        contract = self.get_object()
-        person = own_person(request.user, contract.organisation_id)
-        if person is None:
-            raise PermissionDenied(
-                _("Du er ikke registreret som person i kontraktens organisation.")
-            )
-        if self.subscribe:
-            contract_subscribe(actor=request.user, contract=contract, person=person)
-            messages.success(request, _("Du får nu varsler om denne kontrakt."))
-        else:
-            contract_unsubscribe(actor=request.user, contract=contract, person=person)
-            messages.success(request, _("Du får ikke længere varsler om denne kontrakt."))
-        return redirect("contract_detail", uuid=contract.uuid)
 
 
 # -- lists (kitos/lists.py) --------------------------------------------------------------

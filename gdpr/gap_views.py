@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
-from kitos.dashboard import ForvaltningScopeMixin
+from roles.views import ForvaltningScopeMixin
 
 from . import gaps
 

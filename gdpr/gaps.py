@@ -464,3 +464,9 @@ def gaps_for_objects(objects: Iterable, *, today=None) -> dict[tuple[type, int],
 def gaps_for_object(obj, *, today=None) -> list[Rule]:
     """The rules `obj` breaks (for its own page): one query per rule of its kind."""
     return gaps_for_objects([obj], today=today).get((type(obj), obj.pk), [])
+
+
+def object_gap_links(obj) -> list[tuple[Rule, str | None]]:
+    """The gaps of `obj` with where to fix each, for the gaps above an object's tabs
+    (registered in kitos.hooks by GdprConfig.ready)."""
+    return [(rule, rule.fix_url(obj)) for rule in gaps_for_object(obj)]

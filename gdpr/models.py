@@ -36,7 +36,7 @@ class DataCategory(PublicIdModel):
     Standard categories have no organisation; organisations may add sub-types."""
 
     organisation = models.ForeignKey(
-        "roles.Organisation",
+        "kitos.Organisation",
         verbose_name=_("organisation"),
         on_delete=models.CASCADE,
         null=True,
@@ -172,7 +172,7 @@ class DataAssetUsage(models.Model):
         "portfolio.SystemUsage", on_delete=models.CASCADE, related_name="data_asset_links"
     )
     organisation = models.ForeignKey(
-        "roles.Organisation", on_delete=models.CASCADE, related_name="+"
+        "kitos.Organisation", on_delete=models.CASCADE, related_name="+"
     )
     use = models.CharField(
         _("anvendelse"), max_length=10, choices=choices.AssetUse, default=choices.AssetUse.STORES
@@ -326,7 +326,7 @@ class DataProcessingAgreement(TenantModel):
 
     name = models.CharField(_("navn"), max_length=250)
     processor = models.ForeignKey(
-        "contracts.Supplier",
+        "portfolio.Supplier",
         verbose_name=_("databehandler"),
         on_delete=models.PROTECT,
         related_name="data_processing_agreements",
@@ -415,7 +415,7 @@ class SubProcessor(PublicIdModel):
         related_name="sub_processors",
     )
     supplier = models.ForeignKey(
-        "contracts.Supplier",
+        "portfolio.Supplier",
         verbose_name=_("underdatabehandler"),
         on_delete=models.PROTECT,
         related_name="sub_processing",

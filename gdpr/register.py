@@ -18,11 +18,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from kitos.excel.writer import SheetData, build_workbook
+from kitos.models import Organisation
 from kitos.services import create_object, update_object
 from kitos.tenancy import EDITOR, has_role
 from portfolio.kle import StandardActivity, load_kle, read_kl_list
 from portfolio.models import KleNumber, SystemUsage
-from roles.models import Organisation, RoleAssignment
+from roles.models import RoleAssignment
 
 from . import countries
 from .chain import detail_url

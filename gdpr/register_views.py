@@ -19,9 +19,9 @@ from django.views.generic import DetailView, TemplateView
 
 from contracts.models import Contract
 from kitos.excel.writer import workbook_response
+from kitos.models import Organisation
 from kitos.tenancy import EDITOR, active_organisation, has_role
 from portfolio.models import SystemUsage
-from roles.models import Organisation
 
 from . import chain as chains
 from . import register

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from kitos.lists import ORGANISATION_COLUMN, UPDATED_COLUMN, Column, role_holders
+from kitos.lists import ORGANISATION_COLUMN, UPDATED_COLUMN, Column
+from roles.tables import role_holders
 
 
 def _usages_with_system(context) -> list:

@@ -3,7 +3,9 @@ article 30 register and the chain."""
 
 from django.urls import path
 
-from . import detail_views, register_views, views
+from kitos.views import ActiveOrganisationRedirectView
+
+from . import detail_views, gap_views, register_views, views
 
 urlpatterns = [
     path(
@@ -101,5 +103,20 @@ urlpatterns = [
         "behandlingsaktiviteter/<uuid:uuid>/slet/",
         detail_views.ProcessingActivityDeleteView.as_view(),
         name="processingactivity_delete",
+    ),
+    path(
+        "mangler/",
+        ActiveOrganisationRedirectView.as_view(route="gap_overview"),
+        name="gap_overview_active",
+    ),
+    path(
+        "organisationer/<slug:slug>/mangler/",
+        gap_views.GapOverviewView.as_view(),
+        name="gap_overview",
+    ),
+    path(
+        "organisationer/<slug:slug>/mangler/<slug:key>/",
+        gap_views.GapRuleView.as_view(),
+        name="gap_rule",
     ),
 ]

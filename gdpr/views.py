@@ -1,5 +1,5 @@
 """Data protection pages: a data processing agreement with its sub-processors,
-oversight, role holders and alert log."""
+oversight and role holders (the alerts app adds the alert log through kitos.hooks)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from contracts.views import Deadline, roles_and_alerts
+from contracts.views import Deadline, role_holders_context
 from kitos.detail import (
     HISTORY_TAB,
     ROLES_TAB,
@@ -33,7 +33,7 @@ class AgreementDetailView(TabbedDetailView):
 
     def overview_context(self):
         user, agreement, today = self.request.user, self.object, timezone.localdate()
-        context = roles_and_alerts(user, agreement)
+        context = role_holders_context(user, agreement)
         ended = agreement.ended_on is not None and agreement.ended_on < today
         # An ended agreement needs no more oversight, so its date is not overdue.
         context["oversight"] = (
@@ -53,7 +53,9 @@ class AgreementDetailView(TabbedDetailView):
 
 # -- lists (kitos/lists.py) --------------------------------------------------------------
 
-from kitos.lists import ListView, supplier_options, unit_options  # noqa: E402
+from kitos.lists import ListView  # noqa: E402
+from portfolio.tables import supplier_options  # noqa: E402
+from roles.tables import unit_options  # noqa: E402
 
 from . import tables  # noqa: E402
 from .filtersets import (  # noqa: E402

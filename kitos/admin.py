@@ -8,8 +8,9 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from .admin_base import SystemWrittenAdmin
-from .models import AuditAction, AuditEntry, ImportMode, ImportRun
+from kitos.models import AuditAction, AuditEntry, Membership, Organisation
+
+from .admin_base import KitosInline, KitosModelAdmin, SystemWrittenAdmin
 
 admin.site.site_header = _("kitos administration")
 admin.site.site_title = _("kitos administration")
@@ -118,67 +119,40 @@ class AuditEntryAdmin(SystemWrittenAdmin):
             return name
 
 
-@admin.register(ImportRun)
-class ImportRunAdmin(SystemWrittenAdmin):
-    """The import runs, for following up a run that failed or was rejected: who ran
-    which file (its SHA-256) when, with what result, and the changes it made. Runs are
-    started and finished by the import pages and the worker only: nothing is added,
-    changed or deleted here (the uploaded file itself is not shown)."""
+class MembershipInline(KitosInline):
+    model = Membership
+    fields = ("user", "role")
+    raw_id_fields = ("user",)  # never list every login of every organisation
+    list_select_related = ("user", "organisation")
 
-    list_display = (
-        "created_at",
-        "filename",
-        "mode",
-        "status",
-        "counts_shown",
-        "created_by",
-        "organisation",
+
+@admin.register(Organisation)
+class OrganisationAdmin(KitosModelAdmin):
+    list_display = ("name", "slug", "cvr", "updated_at")
+    search_fields = ("name", "slug", "cvr")
+    # Nothing on an organisation is worth filtering by; search finds it.
+    prepopulated_fields = {"slug": ("name",)}
+    inlines = (MembershipInline,)
+
+    # New tenants, and removing one, are a superuser's decision (organisation_create);
+    # an organisation's admins may edit its name and memberships.
+    def has_add_permission(self, request):
+        return request.user.is_superuser and super().has_add_permission(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser and super().has_delete_permission(request, obj)
+
+
+@admin.register(Membership)
+class MembershipAdmin(KitosModelAdmin):
+    list_display = ("user", "organisation", "role", "updated_at")
+    list_filter = ("role", ("organisation", RelatedOnly))
+    search_fields = (
+        "user__username",
+        "user__first_name",
+        "user__last_name",
+        "user__email",
+        "organisation__name",
     )
-    list_filter = ("status", "mode", ("organisation", RelatedOnly))
-    search_fields = ("filename", "sha256", "message")
-    list_select_related = ("organisation", "created_by")
-    date_hierarchy = "created_at"
-    fields = (
-        "uuid",
-        "organisation",
-        "created_by",
-        "mode",
-        "status",
-        "message",
-        "counts_shown",
-        "filename",
-        "size",
-        "sha256",
-        "created_at",
-        "started_at",
-        "finished_at",
-        "progress_done",
-        "progress_total",
-        "preview_run",
-        "links",
-    )
-    readonly_fields = fields
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).defer("content", "marked_content", "report")
-
-    @admin.display(description=_("optælling"))
-    def counts_shown(self, run):
-        counts = run.counts or {}
-        if not counts:
-            return "–"
-        return _("%(create)s oprettet, %(update)s ændret, %(unchanged)s uændret, "
-                 "%(error)s med fejl") % {
-            key: counts.get(key, 0) for key in ("create", "update", "unchanged", "error")}
-
-    @admin.display(description=_("links"))
-    def links(self, run):
-        """The run's page in the portal and, for a commit, the changes it made."""
-        page = reverse("import_run_detail", args=[run.uuid])
-        if run.mode != ImportMode.COMMIT:
-            return format_html('<a href="{}">{}</a>', page, _("Kørslens side"))
-        log = reverse("admin:kitos_auditentry_changelist")
-        return format_html(
-            '<a href="{}">{}</a> · <a href="{}?group_id={}">{}</a>',
-            page, _("Kørslens side"), log, run.uuid, _("Ændringerne i loggen"),
-        )
+    list_select_related = ("user", "organisation")
+    raw_id_fields = ("user",)

@@ -21,8 +21,8 @@ from django.http import HttpResponseRedirect
 from django.utils.translation import gettext_lazy as _
 
 from kitos import services
+from kitos.models import Organisation
 from kitos.tenancy import ADMIN, EDITOR, READER, EditPolicy, has_role, organisation_ids
-from roles.models import Organisation
 
 # Kept by the system, shown read-only on the change page (not on the add page, where a
 # freshly generated uuid would not be the one saved).

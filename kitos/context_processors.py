@@ -2,18 +2,7 @@
 
 from __future__ import annotations
 
-from contracts.models import AlertDelivery
-
 from .tenancy import EDITOR, active_organisation, has_role, user_organisations
-
-
-def unread_alerts(request) -> dict:
-    """The number of the user's unread alerts for the header (one query; none for
-    anonymous visitors)."""
-    user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated:
-        return {"unread_alert_count": 0}
-    return {"unread_alert_count": AlertDelivery.objects.for_user(user).unread().count()}
 
 
 def organisations(request) -> dict:

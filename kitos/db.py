@@ -87,3 +87,85 @@ def _pooled_uuid4() -> uuid.UUID:
         _RANDOM.extend(pool[i:i + 16] for i in range(16, len(pool), 16))
         raw = pool[:16]
     return uuid.UUID(bytes=raw, version=4)
+
+
+class UnlessTablesExist(migrations.operations.base.Operation):
+    """Runs `operations` (CreateModel and what belongs to it) on the database only when
+    the `tables` are not there yet; the migration state always gets them.
+
+    For models that moved into a new app with their tables: on a new database the new
+    app creates the tables; on a database that already has them (created by the app the
+    models came from) nothing is created again and no row is touched. Some but not all
+    of them there is an inconsistent database: creating the rest fails loudly."""
+
+    reversible = True
+    reduces_to_sql = False
+
+    def __init__(self, tables: list[str], operations: list):
+        self.tables = tables
+        self.operations = operations
+
+    def deconstruct(self):
+        return (self.__class__.__qualname__, [], {"tables": self.tables,
+                                                   "operations": self.operations})
+
+    def state_forwards(self, app_label, state):
+        for operation in self.operations:
+            operation.state_forwards(app_label, state)
+
+    def _tables_exist(self, schema_editor) -> bool:
+        with schema_editor.connection.cursor() as cursor:
+            existing = set(schema_editor.connection.introspection.table_names(cursor))
+        return set(self.tables) <= existing
+
+    def database_forwards(self, app_label, schema_editor, from_state, to_state):
+        if self._tables_exist(schema_editor):
+            return
+        for operation in self.operations:
+            state = from_state.clone()
+            operation.state_forwards(app_label, state)
+            operation.database_forwards(app_label, schema_editor, from_state, state)
+            from_state = state
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        states = [to_state]
+        for operation in self.operations[:-1]:
+            state = states[-1].clone()
+            operation.state_forwards(app_label, state)
+            states.append(state)
+        for operation, before in zip(reversed(self.operations), reversed(states), strict=True):
+            after = before.clone()
+            operation.state_forwards(app_label, after)
+            operation.database_backwards(app_label, schema_editor, after, before)
+
+    def describe(self):
+        return f"Create {', '.join(self.tables)} unless they exist"
+
+
+def rename_content_types(*, old_app: str, new_app: str, models: list[str]):
+    """A migration operation for models that moved from `old_app` to `new_app` with
+    their tables: their content types are renamed in place (same ids), so audit
+    entries, role assignments, alerts and permissions that point at them keep resolving.
+    Nothing to do on a new database."""
+
+    def forwards(apps, schema_editor):
+        content_type = apps.get_model("contenttypes", "ContentType")
+        db = schema_editor.connection.alias
+        for model in models:
+            if content_type.objects.using(db).filter(app_label=new_app, model=model).exists():
+                continue
+            content_type.objects.using(db).filter(app_label=old_app, model=model).update(
+                app_label=new_app
+            )
+
+    def backwards(apps, schema_editor):
+        content_type = apps.get_model("contenttypes", "ContentType")
+        db = schema_editor.connection.alias
+        for model in models:
+            if content_type.objects.using(db).filter(app_label=old_app, model=model).exists():
+                continue
+            content_type.objects.using(db).filter(app_label=new_app, model=model).update(
+                app_label=old_app
+            )
+
+    return migrations.RunPython(forwards, backwards, elidable=False)

@@ -38,6 +38,7 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import DetailView, FormView, TemplateView
 from django.views.generic.detail import SingleObjectMixin
 
+from . import hooks
 from .links import model_url, object_url
 from .models import AuditEntry
 from .services import create_object, delete_object, update_object
@@ -291,12 +292,9 @@ class TabbedDetailView(VisibleObjectMixin, DetailView):
         return [self.template_name]
 
     def get_gaps(self) -> list:
-        """What the gap rules (gdpr/gaps.py) find missing on this object, with where to
-        fix it, shown above the tabs: one query per rule of the object's kind. kitos sits
-        above the apps, so it may ask the gdpr app; the apps' views never do."""
-        from gdpr.gaps import gaps_for_object
-
-        return [(rule, rule.fix_url(self.object)) for rule in gaps_for_object(self.object)]
+        """What the gap rules find missing on this object, with where to fix it, shown
+        above the tabs (kitos.hooks: the app that owns the rules registers them)."""
+        return hooks.object_gaps(self.object)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -319,6 +317,8 @@ class TabbedDetailView(VisibleObjectMixin, DetailView):
         tab_context = getattr(self, f"{self.tab.name}_context", None)
         if tab_context is not None:
             context.update(tab_context())
+        # What higher apps show on this tab (e.g. the alert log on a contract).
+        context.update(hooks.detail_context(user, obj, self.tab.name))
         return context
 
     def render_to_response(self, context, **response_kwargs):
@@ -373,7 +373,7 @@ def editable_organisations(user, role: str = EDITOR) -> list:
     """The organisations in which `user` may create objects needing `role`."""
     from django.apps import apps
 
-    organisation_model = apps.get_model("roles", "Organisation")
+    organisation_model = apps.get_model("kitos", "Organisation")
     if not user.is_authenticated:
         return []
     queryset = organisation_model.objects.order_by("name")
@@ -678,7 +678,7 @@ def _organisation_of(obj):
     """The organisation an object belongs to (its owner for catalog entries)."""
     from django.apps import apps
 
-    organisation_model = apps.get_model("roles", "Organisation")
+    organisation_model = apps.get_model("kitos", "Organisation")
     return organisation_model.objects.get(pk=obj.owning_organisation_id)
 
 

@@ -36,7 +36,7 @@ ROUTE_PREFIXES = {
     "portfolio.ItSystem": "system",
     "portfolio.Integration": "integration",
     "contracts.Contract": "contract",
-    "contracts.Supplier": "supplier",
+    "portfolio.Supplier": "supplier",
     "contracts.CostLine": "costline",
     "roles.OrganisationUnit": "unit",
     "roles.Person": "person",

@@ -17,7 +17,7 @@ import django_filters
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.paginator import Paginator
-from django.db.models import Count, F, OuterRef, Prefetch, Subquery
+from django.db.models import Count, F, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.http import HttpResponse
 from django.shortcuts import redirect
@@ -25,6 +25,7 @@ from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
+from django.utils.functional import cached_property
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -134,52 +135,26 @@ def count_of(queryset, outer: str):
     )
 
 
-def role_holders(*, key: str, label: str, role_code: str, default: bool = True) -> Column:
-    """The current holders of a standard role (roles/reference.py) on each row, fetched
-    in one query for the whole page; the model needs a ``role_assignments`` relation."""
-    attribute = f"_holders_{key}"
-
-    def prefetch(context: ListContext) -> list:
-        from roles.models import RoleAssignment  # roles depends on nothing; kitos on roles
-
-        assignments = (
-            RoleAssignment.objects.current(context.today)
-            .filter(role_type__code=role_code)
-            .select_related("person")
-            .order_by("person__name", "pk")
-        )
-        return [Prefetch("role_assignments", queryset=assignments, to_attr=attribute)]
-
-    return Column(
-        key=key,
-        label=label,
-        value=lambda row: [assignment.person for assignment in getattr(row, attribute)],
-        kind="list",
-        default=default,
-        prefetch=prefetch,
-    )
+# Columns that higher apps add to a lower app's list: model label -> [(after, column)].
+# E.g. the unit list counts the systems each unit is responsible for; the systems live
+# in the portfolio app, which registers that column from its AppConfig.ready().
+_added_columns: dict[str, list[tuple[str, Column]]] = {}
 
 
-def unit_options(request) -> list[tuple]:
-    """Filter options: the units the user may see, indented under their parents."""
-    from roles.models import OrganisationUnit
+def add_column(model_label: str, column: Column, *, after: str) -> None:
+    """Show `column` in the list of `model_label`, right after the column `after`."""
+    added = _added_columns.setdefault(model_label, [])
+    if all(existing.key != column.key for _after, existing in added):
+        added.append((after, column))
 
-    units = OrganisationUnit.objects.visible_to(request.user).order_by("organisation", "path")
-    return [(unit.uuid, "\u2003" * unit.depth + unit.name) for unit in units]
 
-
-def supplier_options(model, field: str):
-    """Filter options for a supplier column: the suppliers that the user's rows of
-    `model` name in `field` (not the whole shared catalog)."""
-
-    def options(request) -> list[tuple]:
-        from contracts.models import Supplier  # contracts depends on kitos
-
-        named = model.objects.visible_to(request.user).values(field)
-        return Supplier.objects.visible_to(request.user).filter(
-            pk__in=named).values_list("uuid", "name")
-
-    return options
+def columns_of(model, declared: Iterable[Column]) -> tuple[Column, ...]:
+    """The declared columns of `model`'s list with those other apps added."""
+    columns = list(declared)
+    for after, column in _added_columns.get(model._meta.label, ()):
+        keys = [existing.key for existing in columns]
+        columns.insert(keys.index(after) + 1 if after in keys else len(columns), column)
+    return tuple(columns)
 
 
 @dataclass(frozen=True)
@@ -237,8 +212,12 @@ class ListView(LoginRequiredMixin, View):
             self.request.GET, queryset=self.get_queryset(), request=self.request
         )
 
+    @cached_property
+    def all_columns(self) -> tuple[Column, ...]:
+        return columns_of(self.model, self.columns)
+
     def chosen_columns(self) -> list[Column]:
-        by_key = {column.key: column for column in self.columns}
+        by_key = {column.key: column for column in self.all_columns}
         preference = (
             ListPreference.objects.filter(user=self.request.user, list_key=self.list_key)
             .values_list("columns", flat=True)
@@ -246,10 +225,10 @@ class ListView(LoginRequiredMixin, View):
         )
         # Keys of columns that no longer exist are ignored, not an error.
         chosen = [by_key[key] for key in preference or () if key in by_key]
-        return chosen or [column for column in self.columns if column.default]
+        return chosen or [column for column in self.all_columns if column.default]
 
     def sort_column(self) -> tuple[Column, bool]:
-        sortable = [column for column in self.columns if column.sort]
+        sortable = [column for column in self.all_columns if column.sort]
         requested = self.request.GET.get("sort", "")
         descending = requested.startswith("-")
         for column in sortable:
@@ -311,7 +290,7 @@ class ListView(LoginRequiredMixin, View):
         if request.POST.get("action") == "reset":
             ListPreference.objects.filter(user=request.user, list_key=self.list_key).delete()
         else:
-            known = [column.key for column in self.columns]
+            known = [column.key for column in self.all_columns]
             ticked = [key for key in request.POST.getlist("columns") if key in known]
             if ticked:
                 ListPreference.objects.update_or_create(
@@ -374,7 +353,7 @@ class ListView(LoginRequiredMixin, View):
             "page_size": paginator.per_page,
             "headers": self.headers(shown, sort, descending),
             "column_choices": [
-                {"column": column, "checked": column in shown} for column in self.columns
+                {"column": column, "checked": column in shown} for column in self.all_columns
             ],
             "panel": panel,
             "kept_filters": self.kept_filters(filterset, exclude=in_panel),

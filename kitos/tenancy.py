@@ -26,7 +26,7 @@ ROLES_AT_LEAST = {
 
 
 def _membership_model():
-    return apps.get_model("roles", "Membership")
+    return apps.get_model("kitos", "Membership")
 
 
 def organisation_ids(user, *, at_least: str = READER):
@@ -162,7 +162,7 @@ class TenantModel(PublicIdModel):
     """An object owned by one organisation (the tenant)."""
 
     organisation = models.ForeignKey(
-        "roles.Organisation",
+        "kitos.Organisation",
         verbose_name=_("organisation"),
         on_delete=models.PROTECT,
         related_name="+",
@@ -196,7 +196,7 @@ class SharedCatalogModel(PublicIdModel):
     marked local; maintained by the organisation that created it."""
 
     owner_organisation = models.ForeignKey(
-        "roles.Organisation",
+        "kitos.Organisation",
         verbose_name=_("ejende organisation"),
         on_delete=models.PROTECT,
         null=True,
@@ -288,7 +288,7 @@ def user_organisations(request):
         if user is None or not user.is_authenticated:
             request._kitos_organisations = []
         else:
-            organisation_model = apps.get_model("roles", "Organisation")
+            organisation_model = apps.get_model("kitos", "Organisation")
             request._kitos_organisations = list(
                 organisation_model.objects.visible_to(user).order_by("name")
             )
@@ -312,3 +312,18 @@ def active_organisation(request):
 def set_active_organisation(request, organisation) -> None:
     """Remember the switcher's choice (the caller has checked the user may see it)."""
     request.session[ACTIVE_ORGANISATION_SESSION_KEY] = organisation.pk
+
+
+def shared_catalog_models() -> list[type[models.Model]]:
+    """Every model whose entries are shared between organisations unless local (the
+    system catalog, suppliers): found by their base class, so the core names no app."""
+    return [model for model in apps.get_models() if issubclass(model, SharedCatalogModel)]
+
+
+def standard_reference_models() -> list[type[models.Model]]:
+    """Every model of standard reference data plus each organisation's own entries
+    (role types, disciplines, data categories): found by their queryset class."""
+    return [
+        model for model in apps.get_models()
+        if issubclass(model._default_manager._queryset_class, StandardOrOwnQuerySet)
+    ]

@@ -1,5 +1,5 @@
-"""Project-level views: the home page, the dashboard per forvaltning, my page, the
-global search, the organisation switcher and the health check."""
+"""The core's views: the organisation switcher, the redirect to the page of the
+organisation the user works in, the health check and the 404 page."""
 
 from __future__ import annotations
 
@@ -10,37 +10,21 @@ from django.db import connection
 from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django.views.defaults import page_not_found
-from django.views.generic import TemplateView
 
-from roles.models import Organisation
+from kitos.models import Organisation
 
-from . import my_page, search
-from .dashboard import ForvaltningScopeMixin, build_dashboard
 from .tasks import ping
 from .tenancy import active_organisation, set_active_organisation
 
 WORKER_PING_TIMEOUT = 5
 logger = logging.getLogger(__name__)
 
-
-class HomeView(LoginRequiredMixin, TemplateView):
-    """The user's organisations, each with its headline numbers."""
-
-    template_name = "kitos/home.html"
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["organisations"] = Organisation.objects.visible_to(
-            self.request.user
-        ).with_counts()
-        return context
 
 
 class ActiveOrganisationRedirectView(LoginRequiredMixin, View):
@@ -58,62 +42,7 @@ class ActiveOrganisationRedirectView(LoginRequiredMixin, View):
         return HttpResponseRedirect(f"{url}?{query}" if query else url)
 
 
-class DashboardView(ForvaltningScopeMixin, TemplateView):
-    """The dashboard of an organisation or a forvaltning (a unit with its subtree)."""
 
-    template_name = "kitos/dashboard.html"
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["dashboard"] = build_dashboard(
-            request=self.request,
-            organisation=self.organisation,
-            unit=self.unit,
-            today=timezone.localdate(),
-        )
-        return context
-
-
-class MyPageView(LoginRequiredMixin, TemplateView):
-    """The logged-in user's own responsibilities in the active organisation."""
-
-    template_name = "kitos/my_page.html"
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        organisation = active_organisation(self.request)
-        context["organisation"] = organisation
-        context["page"] = (
-            None
-            if organisation is None
-            else my_page.build(
-                user=self.request.user, organisation=organisation, today=timezone.localdate()
-            )
-        )
-        return context
-
-
-class SearchView(LoginRequiredMixin, TemplateView):
-    """Global search (``?q=``), results grouped by kind."""
-
-    template_name = "kitos/search.html"
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        query = search.normalise(self.request.GET.get("q", ""))
-        context["query"] = query
-        context["too_short"] = bool(query) and len(query) < search.MIN_LENGTH
-        context["groups"] = (
-            search.search(
-                request=self.request,
-                query=query,
-                organisation=active_organisation(self.request),
-            )
-            if len(query) >= search.MIN_LENGTH
-            else []
-        )
-        context["total"] = sum(group.total for group in context["groups"])
-        return context
 
 
 class SwitchOrganisationView(LoginRequiredMixin, View):

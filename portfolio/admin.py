@@ -1,4 +1,5 @@
-"""Admin for the KLE taxonomy, the shared system catalog, system usages and integrations."""
+"""Admin for the KLE taxonomy, the shared system and supplier catalogs, system usages and
+integrations."""
 
 from django.contrib import admin
 
@@ -10,7 +11,7 @@ from kitos.admin_base import (
     SystemWrittenAdmin,
 )
 
-from .models import Integration, ItSystem, KleNumber, SystemUsage, SystemUsageUnit
+from .models import Integration, ItSystem, KleNumber, Supplier, SystemUsage, SystemUsageUnit
 from .services import usage_update
 
 RelatedOnly = admin.RelatedOnlyFieldListFilter
@@ -118,3 +119,11 @@ class IntegrationAdmin(KitosModelAdmin):
     )
     list_select_related = ("source__system", "target__system", "organisation")
     autocomplete_fields = ("source", "target")
+
+
+@admin.register(Supplier)
+class SupplierAdmin(KitosModelAdmin):
+    list_display = ("name", "cvr", "country", "is_local", "owner_organisation")
+    list_filter = ("is_local", "country", ("owner_organisation", RelatedOnly))
+    search_fields = ("name", "cvr", "external_reference")
+    list_select_related = ("owner_organisation",)

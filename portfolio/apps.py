@@ -8,3 +8,18 @@ class PortfolioConfig(AppConfig):
     name = "portfolio"
     verbose_name = _("Systemer")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from kitos import hooks
+        from kitos.excel.registry import register_entity, register_reference
+
+        from . import importers, tables
+        from .kle import load_kle
+
+        register_entity(importers.SUPPLIERS, order=30)
+        register_entity(importers.SYSTEMS, order=40)
+        register_entity(importers.USAGES, order=50)
+        register_entity(importers.INTEGRATIONS, order=60)
+        register_reference(importers.KLE)
+        tables.add_columns_to_lower_lists()
+        hooks.add_reference_loader(lambda: _("%(count)s nye KLE-numre") % {"count": load_kle()})

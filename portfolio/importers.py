@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy
 from kitos.excel.spec import (
     BOOL,
     CHOICE,
+    CVR,
     DATE,
     EXTERNAL_REFERENCE,
     REF,
@@ -17,10 +18,51 @@ from kitos.excel.spec import (
     Column,
     EntitySpec,
     Reference,
+    key_part,
 )
 
 from . import choices
-from .models import Integration, ItSystem, KleNumber, SystemUsage
+from .models import Integration, ItSystem, KleNumber, Supplier, SystemUsage
+
+
+class SupplierSpec(CatalogSpec):
+    key = "suppliers"
+    label = gettext_lazy("Leverandører")
+    model = Supplier
+    sheet_names = ("Suppliers", "Vendors", "Leverandør")
+    reference_label = gettext_lazy("Leverandøren")
+    ambiguity_hint = gettext_lazy("flere leverandører hedder det; brug CVR-nummeret.")
+    duplicate_label = gettext_lazy("samme leverandør (CVR-nummer eller navn)")
+    columns = (
+        Column("name", "Navn", ("Leverandørnavn", "Leverandør", "Firmanavn", "Name",
+                                "Supplier", "Supplier name"), required_on_create=True),
+        Column("cvr", "CVR-nummer", ("CVR", "CVR nr", "CVR-nr", "CVR number"), kind=CVR),
+        Column("country", "Land", ("Country", "Landekode")),
+        Column("website", "Hjemmeside", ("Website", "URL", "Web"), kind=URL),
+        EXTERNAL_REFERENCE,
+    )
+
+    def reference_texts(self, obj, lookup):
+        return [obj.name, obj.cvr] if obj.cvr else [obj.name]
+
+    def row_keys(self, values):
+        keys = []
+        if values.get("cvr"):
+            keys.append(("cvr", values["cvr"]))
+        if values.get("name"):
+            keys.append(("name", key_part(values["name"])))
+        return keys
+
+    def object_keys(self, obj):
+        keys = [("name", key_part(obj.name))]
+        if obj.cvr:
+            keys.insert(0, ("cvr", obj.cvr))
+        return keys
+
+    def adjust(self, values, context):
+        if values.get("country"):
+            values["country"] = values["country"].upper()
+        return []
 
 
 class KleReference(Reference):
@@ -163,6 +205,7 @@ class IntegrationSpec(EntitySpec):
 
 
 KLE = KleReference()
+SUPPLIERS = SupplierSpec()
 SYSTEMS = SystemSpec()
 USAGES = UsageSpec()
 INTEGRATIONS = IntegrationSpec()

@@ -1,7 +1,7 @@
 """Systems: the shared catalog (ItSystem), each organisation's use of a catalog entry
-(SystemUsage) and the integrations between usages. Depends on ``roles`` only; the
-supplier of a catalog entry is referenced lazily as ``contracts.Supplier``, the one
-place the catalog points at the contracts app (DOMAIN.md: systems point to suppliers)."""
+(SystemUsage) and the integrations between usages. Also the supplier catalog
+(Supplier): systems point to their suppliers (DOMAIN.md) and contracts, one layer up,
+point to both. Depends on ``roles`` and the core only."""
 
 from __future__ import annotations
 
@@ -22,6 +22,50 @@ from roles.choices import RoleTarget
 
 from . import choices
 from .querysets import IntegrationQuerySet, ItSystemQuerySet, SystemUsageQuerySet
+
+
+class Supplier(SharedCatalogModel):
+    """A company (or public body) the municipalities buy from. Shared by every
+    organisation so that supplier concentration can be seen across them."""
+
+    name = models.CharField(_("navn"), max_length=200)
+    cvr = models.CharField(_("CVR-nummer"), max_length=8, blank=True)
+    country = models.CharField(_("land"), max_length=2, default="DK")
+    website = models.URLField(_("hjemmeside"), blank=True)
+    external_reference = models.CharField(_("ekstern reference"), max_length=100, blank=True)
+
+    class Meta:
+        # Created by the contracts app before the layers were split; the name is kept.
+        db_table = "contracts_supplier"
+        ordering = ["name"]
+        verbose_name = _("leverandør")
+        verbose_name_plural = _("leverandører")
+        constraints = [
+            # One shared entry per CVR; an organisation's local entries are its own
+            # business (and must not reveal or block another organisation's).
+            models.UniqueConstraint(
+                fields=["cvr"], condition=~Q(cvr="") & Q(is_local=False),
+                name="supplier_cvr_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["cvr", "owner_organisation"], condition=~Q(cvr="") & Q(is_local=True),
+                name="supplier_cvr_unique_local",
+            ),
+            models.CheckConstraint(
+                condition=Q(cvr="") | Q(cvr__regex=r"^[0-9]{8}$"), name="supplier_cvr_8_digits"
+            ),
+            models.CheckConstraint(
+                condition=Q(country__regex=r"^[A-Z]{2}$"), name="supplier_country_iso2"
+            ),
+            models.UniqueConstraint(
+                Lower("name"),
+                condition=Q(cvr="", is_local=False),
+                name="supplier_unique_name_without_cvr",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class KleNumberQuerySet(models.QuerySet):
@@ -77,7 +121,7 @@ class ItSystem(SharedCatalogModel):
     previous_names = models.CharField(_("tidligere navne"), max_length=500, blank=True)
     description = models.TextField(_("beskrivelse"), blank=True)
     rights_holder = models.ForeignKey(
-        "contracts.Supplier",
+        "Supplier",
         verbose_name=_("rettighedshaver / leverandør"),
         on_delete=models.PROTECT,
         null=True,
@@ -255,7 +299,7 @@ class SystemUsageUnit(models.Model):
         "roles.OrganisationUnit", on_delete=models.CASCADE, related_name="usage_links"
     )
     organisation = models.ForeignKey(
-        "roles.Organisation", on_delete=models.CASCADE, related_name="+"
+        "kitos.Organisation", on_delete=models.CASCADE, related_name="+"
     )
 
     objects = scoped_queryset("organisation").as_manager()

@@ -7,8 +7,9 @@ from typing import Any
 
 from django.db import transaction
 
+from kitos.models import Organisation
 from kitos.services import create_object, delete_object, update_object
-from roles.models import Organisation, OrganisationUnit
+from roles.models import OrganisationUnit
 
 from .models import Integration, ItSystem, SystemUsage
 

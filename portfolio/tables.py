@@ -4,19 +4,14 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from kitos.lists import ORGANISATION_COLUMN, UPDATED_COLUMN, Column, count_of, role_holders
+from kitos.lists import ORGANISATION_COLUMN, UPDATED_COLUMN, Column, add_column, count_of
+from roles.tables import role_holders
 
 
 def _own_usages(context) -> dict:
     from .models import SystemUsage
 
     return {"own_usage_count": count_of(SystemUsage.objects.visible_to(context.user), "system")}
-
-
-def _contract_count(context) -> dict:
-    from contracts.models import ContractCoverage  # contracts depends on portfolio
-
-    return {"contract_count": count_of(ContractCoverage.objects.all(), "usage")}
 
 
 SYSTEM_COLUMNS = (
@@ -44,8 +39,6 @@ USAGE_COLUMNS = (
     Column("lifecycle", _("Livscyklus"), "get_lifecycle_display", sort="lifecycle"),
     Column("criticality", _("Kritikalitet"), "get_criticality_display", sort="criticality"),
     role_holders(key="system_owner", label=_("Systemejer"), role_code="systemejer"),
-    Column("contract_count", _("Kontrakter"), "contract_count", sort="contract_count",
-           kind="number", annotate=_contract_count),
     Column("supplier", _("Leverandør"), "system.rights_holder.name",
            sort="system__rights_holder__name", default=False),
     Column("hosting", _("Hosting"), "get_hosting_display", sort="hosting", default=False),
@@ -81,3 +74,36 @@ INTEGRATION_COLUMNS = (
     ORGANISATION_COLUMN,
     UPDATED_COLUMN,
 )
+
+
+def supplier_options(model, field: str):
+    """Filter options for a supplier column: the suppliers that the user's rows of
+    `model` name in `field` (not the whole shared catalog)."""
+
+    def options(request) -> list[tuple]:
+        from portfolio.models import Supplier
+
+        named = model.objects.visible_to(request.user).values(field)
+        return Supplier.objects.visible_to(request.user).filter(
+            pk__in=named).values_list("uuid", "name")
+
+    return options
+
+
+# -- columns this app adds to the lists of the apps below it ------------------------------
+
+
+def _usage_counts(context) -> dict:
+    from .models import SystemUsage
+
+    return {"usage_count": count_of(SystemUsage.objects.all(), "responsible_unit")}
+
+
+def add_columns_to_lower_lists() -> None:
+    """The unit list counts the systems each unit is responsible for."""
+    add_column(
+        "roles.OrganisationUnit",
+        Column("usage_count", _("Ansvarlig for systemer"), "usage_count", sort="usage_count",
+               kind="number", annotate=_usage_counts),
+        after="person_count",
+    )

@@ -3,7 +3,8 @@
 from django.utils.translation import gettext_lazy
 
 # -- lists (kitos/lists.py) --------------------------------------------------------------
-from kitos.lists import ListView, supplier_options, unit_options  # noqa: E402
+from kitos.lists import ListView  # noqa: E402
+from roles.tables import unit_options  # noqa: E402
 
 from . import tables  # noqa: E402
 from .filtersets import (  # noqa: E402
@@ -12,6 +13,7 @@ from .filtersets import (  # noqa: E402
     SystemUsageFilterSet,
 )
 from .models import Integration, ItSystem, SystemUsage
+from .tables import supplier_options  # noqa: E402
 
 
 class ItSystemListView(ListView):

@@ -4,45 +4,12 @@ from django.apps import apps
 from django.contrib import admin
 from django.contrib.contenttypes.models import ContentType
 
-from kitos.admin_base import KitosInline, KitosModelAdmin, editable_values
+from kitos.admin_base import KitosModelAdmin, editable_values
+from roles.models import Competency, Discipline, OrganisationUnit, Person, RoleAssignment, RoleType
 
-from .models import (
-    Competency,
-    Discipline,
-    Membership,
-    Organisation,
-    OrganisationUnit,
-    Person,
-    RoleAssignment,
-    RoleType,
-)
 from .services import unit_create, unit_update
 
 RelatedOnly = admin.RelatedOnlyFieldListFilter
-
-
-class MembershipInline(KitosInline):
-    model = Membership
-    fields = ("user", "role")
-    raw_id_fields = ("user",)  # never list every login of every organisation
-    list_select_related = ("user", "organisation")
-
-
-@admin.register(Organisation)
-class OrganisationAdmin(KitosModelAdmin):
-    list_display = ("name", "slug", "cvr", "updated_at")
-    search_fields = ("name", "slug", "cvr")
-    # Nothing on an organisation is worth filtering by; search finds it.
-    prepopulated_fields = {"slug": ("name",)}
-    inlines = (MembershipInline,)
-
-    # New tenants, and removing one, are a superuser's decision (organisation_create);
-    # an organisation's admins may edit its name and memberships.
-    def has_add_permission(self, request):
-        return request.user.is_superuser and super().has_add_permission(request)
-
-    def has_delete_permission(self, request, obj=None):
-        return request.user.is_superuser and super().has_delete_permission(request, obj)
 
 
 @admin.register(OrganisationUnit)
@@ -63,21 +30,6 @@ class OrganisationUnitAdmin(KitosModelAdmin):
     def delete_queryset(self, request, queryset):
         # Deepest first: a unit that still has children is protected.
         super().delete_queryset(request, queryset.order_by("-depth"))
-
-
-@admin.register(Membership)
-class MembershipAdmin(KitosModelAdmin):
-    list_display = ("user", "organisation", "role", "updated_at")
-    list_filter = ("role", ("organisation", RelatedOnly))
-    search_fields = (
-        "user__username",
-        "user__first_name",
-        "user__last_name",
-        "user__email",
-        "organisation__name",
-    )
-    list_select_related = ("user", "organisation")
-    raw_id_fields = ("user",)
 
 
 @admin.register(Person)

@@ -4,12 +4,6 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
-class MembershipRole(models.TextChoices):
-    READER = "reader", _("Læser")
-    EDITOR = "editor", _("Redaktør")
-    ADMIN = "admin", _("Administrator")
-
-
 class RoleTarget(models.TextChoices):
     """The kind of object a role type is held on."""
 

@@ -10,18 +10,18 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kitos.filtersets import BaseFilterSet, SubtreeFilter, UUIDInFilter
-
-from .choices import CompetencyLevel, RoleTarget
-from .models import (
+from kitos.models import Organisation
+from roles.models import (
     Competency,
     Discipline,
-    Organisation,
     OrganisationUnit,
     Person,
     RoleAssignment,
     RoleType,
     role_target_models,
 )
+
+from .choices import CompetencyLevel, RoleTarget
 
 
 class OrganisationFilterSet(BaseFilterSet):

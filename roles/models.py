@@ -12,83 +12,21 @@ from django.contrib.contenttypes.models import ContentType
 from django.contrib.contenttypes.prefetch import GenericPrefetch
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Count, F, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce, Lower
+from django.db.models import F, Q
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kitos.choices import MembershipRole
+from kitos.models import Organisation
 from kitos.tenancy import (
-    EditPolicy,
     PublicIdModel,
     ScopedQuerySet,
     StandardOrOwnQuerySet,
     TenantModel,
     reference_data_errors,
 )
-
-from .choices import CompetencyLevel, MembershipRole, RoleTarget
-
-
-class OrganisationQuerySet(ScopedQuerySet):
-    organisation_path = "pk"
-
-    # The headline numbers of the home page. Those models live in apps that depend on
-    # this one, so they are looked up by name.
-    COUNTED = {
-        "usage_count": "portfolio.SystemUsage",
-        "contract_count": "contracts.Contract",
-        "person_count": "roles.Person",
-        "processing_activity_count": "gdpr.ProcessingActivity",
-    }
-
-    def with_counts(self):
-        annotations = {}
-        for name, label in self.COUNTED.items():
-            model = apps.get_model(label)
-            annotations[name] = Coalesce(
-                Subquery(
-                    model.objects.filter(organisation=OuterRef("pk"))
-                    .order_by()
-                    .values("organisation")
-                    .annotate(n=Count("pk"))
-                    .values("n")[:1]
-                ),
-                0,
-            )
-        return self.annotate(**annotations)
-
-
-class Organisation(PublicIdModel):
-    """A municipality or other public body: the tenant everything else belongs to."""
-
-    name = models.CharField(_("navn"), max_length=200)
-    slug = models.SlugField(_("kort navn"), max_length=60, unique=True)
-    cvr = models.CharField(_("CVR-nummer"), max_length=8, blank=True)
-
-    objects = OrganisationQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["name"]
-        verbose_name = _("organisation")
-        verbose_name_plural = _("organisationer")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["cvr"], condition=~Q(cvr=""), name="organisation_cvr_unique"
-            ),
-            models.CheckConstraint(
-                condition=Q(cvr="") | Q(cvr__regex=r"^[0-9]{8}$"),
-                name="organisation_cvr_8_digits",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return self.name
-
-    @property
-    def owning_organisation_id(self):
-        return self.pk
-
-    edit_role = MembershipRole.ADMIN
+from roles.choices import CompetencyLevel, RoleTarget
 
 
 class OrganisationUnitQuerySet(ScopedQuerySet):
@@ -161,51 +99,6 @@ class OrganisationUnit(TenantModel):
         return OrganisationUnit.objects.filter(
             organisation_id=self.organisation_id, path__startswith=self.path
         )
-
-
-class Membership(EditPolicy, models.Model):
-    """A login user's access to one organisation."""
-
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("bruger"),
-        on_delete=models.CASCADE,
-        related_name="memberships",
-    )
-    organisation = models.ForeignKey(
-        Organisation,
-        verbose_name=_("organisation"),
-        on_delete=models.CASCADE,
-        related_name="memberships",
-    )
-    role = models.CharField(
-        _("rettighed"), max_length=10, choices=MembershipRole, default=MembershipRole.READER
-    )
-    created_at = models.DateTimeField(_("oprettet"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("ændret"), auto_now=True)
-
-    objects = ScopedQuerySet.as_manager()
-    edit_role = MembershipRole.ADMIN
-
-    class Meta:
-        ordering = ["organisation", "user"]
-        verbose_name = _("medlemskab")
-        verbose_name_plural = _("medlemskaber")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["user", "organisation"], name="membership_unique_user_org"
-            ),
-            models.CheckConstraint(
-                condition=Q(role__in=MembershipRole.values), name="membership_role_valid"
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.user} · {self.organisation} ({self.get_role_display()})"
-
-    @property
-    def owning_organisation_id(self):
-        return self.organisation_id
 
 
 def new_calendar_token() -> str:

@@ -29,7 +29,6 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, Subquery, Value, When
@@ -37,12 +36,10 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from kitos.links import object_url
-
-from .choices import CompetencyLevel, RoleTarget
-from .models import (
+from kitos.models import Organisation
+from roles.models import (
     Competency,
     Discipline,
-    Organisation,
     OrganisationUnit,
     Person,
     RoleAssignment,
@@ -50,6 +47,8 @@ from .models import (
     RoleType,
     role_target_models,
 )
+
+from .choices import CompetencyLevel, RoleTarget
 
 DAY = datetime.timedelta(days=1)
 
@@ -111,7 +110,7 @@ TARGET_KINDS = {
         lambda today: Q(ended_on__isnull=True) | Q(ended_on__gte=today),
     ),
     "roles.OrganisationUnit": TargetKind("path", None),
-    "roles.Organisation": TargetKind(None, None),
+    "kitos.Organisation": TargetKind(None, None),
 }
 
 
@@ -227,17 +226,6 @@ def _reading_order(assignment):
     kinds = RoleTarget.values
     kind = kinds.index(role_type.applies_to) if role_type.applies_to in kinds else len(kinds)
     return (kind, role_type.sort_order, role_type.name, str(assignment.target or ""))
-
-
-def contract_subscriptions(person: Person):
-    """The contracts whose alerts the person subscribes to (contracts depends on this
-    app, so the model is looked up by name)."""
-    subscription = apps.get_model("contracts", "ContractSubscription")
-    return (
-        subscription.objects.filter(person=person)
-        .select_related("contract")
-        .order_by("contract__name")
-    )
 
 
 # -- vacancies ------------------------------------------------------------------------

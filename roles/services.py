@@ -27,18 +27,17 @@ from kitos.audit import (
     record_changes,
     snapshot,
 )
+from kitos.models import Membership, Organisation
 from kitos.services import create_object, delete_object, update_object
-
-from .models import (
+from roles.models import (
     Competency,
-    Membership,
-    Organisation,
     OrganisationUnit,
     Person,
     RoleAssignment,
     RoleType,
     new_calendar_token,
 )
+
 from .responsibilities import Change, HandoverPlan, handover_plan, target_url
 
 

@@ -1,22 +1,21 @@
-"""Columns of the unit, person and role assignment lists (kitos/lists.py)."""
+"""Columns of the unit, person and role assignment lists (kitos/lists.py), and the
+column and filter helpers the lists of higher apps share: the current holders of a role,
+the unit picker."""
 
 from __future__ import annotations
 
+from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 
-from kitos.lists import ORGANISATION_COLUMN, UPDATED_COLUMN, Column, count_of
+from kitos.lists import ORGANISATION_COLUMN, UPDATED_COLUMN, Column, ListContext, count_of
+
+from .models import OrganisationUnit, RoleAssignment
 
 
 def _unit_counts(context) -> dict:
     from .models import Person
 
     return {"person_count": count_of(Person.objects.still_working(context.today), "unit")}
-
-
-def _usage_counts(context) -> dict:
-    from portfolio.models import SystemUsage  # portfolio depends on roles
-
-    return {"usage_count": count_of(SystemUsage.objects.all(), "responsible_unit")}
 
 
 def _role_counts(context) -> dict:
@@ -35,8 +34,6 @@ UNIT_COLUMNS = (
     Column("local_code", _("Lokal kode"), "local_code", sort="local_code"),
     Column("person_count", _("Personer"), "person_count", sort="person_count", kind="number",
            annotate=_unit_counts),
-    Column("usage_count", _("Ansvarlig for systemer"), "usage_count", sort="usage_count",
-           kind="number", annotate=_usage_counts),
     Column("ean", _("EAN-nummer"), "ean", sort="ean", default=False),
     Column("external_reference", _("Ekstern reference"), "external_reference",
            sort="external_reference", default=False),
@@ -71,3 +68,33 @@ ROLE_ASSIGNMENT_COLUMNS = (
     ORGANISATION_COLUMN,
     UPDATED_COLUMN,
 )
+
+
+def role_holders(*, key: str, label: str, role_code: str, default: bool = True) -> Column:
+    """The current holders of a standard role (roles/reference.py) on each row, fetched
+    in one query for the whole page; the model needs a ``role_assignments`` relation."""
+    attribute = f"_holders_{key}"
+
+    def prefetch(context: ListContext) -> list:
+        assignments = (
+            RoleAssignment.objects.current(context.today)
+            .filter(role_type__code=role_code)
+            .select_related("person")
+            .order_by("person__name", "pk")
+        )
+        return [Prefetch("role_assignments", queryset=assignments, to_attr=attribute)]
+
+    return Column(
+        key=key,
+        label=label,
+        value=lambda row: [assignment.person for assignment in getattr(row, attribute)],
+        kind="list",
+        default=default,
+        prefetch=prefetch,
+    )
+
+
+def unit_options(request) -> list[tuple]:
+    """Filter options: the units the user may see, indented under their parents."""
+    units = OrganisationUnit.objects.visible_to(request.user).order_by("organisation", "path")
+    return [(unit.uuid, "\u2003" * unit.depth + unit.name) for unit in units]

@@ -17,6 +17,8 @@ from django.utils.translation import ngettext
 from django.views import View
 from django.views.generic import TemplateView
 
+from kitos import hooks
+from kitos.models import Organisation
 from kitos.tenancy import EDITOR, active_organisation, has_role
 
 from . import responsibilities as queries
@@ -84,6 +86,43 @@ def assign_url(role_type, obj, person=None) -> str | None:
     if person is not None:
         query += f"&person={person.uuid}"
     return url + query
+
+
+class ForvaltningScopeMixin(LoginRequiredMixin):
+    """Pages about an organisation (``<slug>`` in the URL) or one of its units with its
+    subtree (``?within=<unit uuid>``). An organisation the user may not see, or a unit
+    that is not one of its units, is 404."""
+
+    @cached_property
+    def organisation(self):
+        return get_object_or_404(
+            Organisation.objects.visible_to(self.request.user), slug=self.kwargs["slug"]
+        )
+
+    @cached_property
+    def unit(self):
+        within = self.request.GET.get("within", "").strip()
+        if not within:
+            return None
+        units = OrganisationUnit.objects.visible_to(self.request.user).filter(
+            organisation=self.organisation
+        )
+        try:
+            return units.get(uuid=within)
+        except (OrganisationUnit.DoesNotExist, ValueError, ValidationError) as error:
+            raise Http404 from error
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["organisation"] = self.organisation
+        context["unit"] = self.unit
+        context["unit_choices"] = (
+            OrganisationUnit.objects.visible_to(self.request.user)
+            .filter(organisation=self.organisation)
+            .order_by("path")
+            .values("uuid", "name", "depth")
+        )
+        return context
 
 
 class RoleOverviewView(ActiveOrganisationMixin, TemplateView):
@@ -312,7 +351,8 @@ class PersonResponsibilitiesMixin(LoginRequiredMixin):
             "form": form,
             "assignments": form.assignments,
             "has_successors": any(a.successor for a in form.assignments),
-            "subscriptions": queries.contract_subscriptions(self.person),
+            # What higher apps add (kitos.hooks), e.g. the person's contract subscriptions.
+            **hooks.detail_context(self.request.user, self.person, "responsibilities"),
         }
 
 
@@ -400,7 +440,7 @@ class PersonHandoverView(PersonResponsibilitiesMixin, TemplateView):
 
 from django.utils.translation import gettext_lazy  # noqa: E402
 
-from kitos.lists import ListView, unit_options  # noqa: E402
+from kitos.lists import ListView  # noqa: E402
 
 from . import tables  # noqa: E402
 from .filtersets import (  # noqa: E402
@@ -409,6 +449,7 @@ from .filtersets import (  # noqa: E402
     RoleAssignmentFilterSet,
 )
 from .models import RoleAssignment, RoleType  # noqa: E402
+from .tables import unit_options  # noqa: E402
 
 
 class OrganisationUnitListView(ListView):

@@ -10,7 +10,7 @@ import factory
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 
-from contracts.models import Contract, ContractCoverage, CostLine, Supplier
+from contracts.models import Contract, ContractCoverage, CostLine
 from gdpr.models import (
     DataAsset,
     DataCategory,
@@ -19,17 +19,9 @@ from gdpr.models import (
     ProcessingActivity,
     SubProcessor,
 )
-from portfolio.models import Integration, ItSystem, SystemUsage
-from roles.models import (
-    Competency,
-    Discipline,
-    Membership,
-    Organisation,
-    OrganisationUnit,
-    Person,
-    RoleAssignment,
-    RoleType,
-)
+from kitos.models import Membership, Organisation
+from portfolio.models import Integration, ItSystem, Supplier, SystemUsage
+from roles.models import Competency, Discipline, OrganisationUnit, Person, RoleAssignment, RoleType
 
 
 class UserFactory(factory.django.DjangoModelFactory):

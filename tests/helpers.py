@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from contracts.models import AlertDelivery, AlertRule
+from alerts.models import AlertDelivery, AlertRule
 
 DAY = datetime.timedelta(days=1)
 

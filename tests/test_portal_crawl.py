@@ -11,11 +11,11 @@ from dataclasses import dataclass
 import pytest
 from django.urls import URLResolver, get_resolver, resolve, reverse
 
-from contracts.models import AlertRule
+from alerts.models import AlertRule
+from imports.models import ImportRun
 from kitos.excel import exporter
 from kitos.excel.engine import ImportReport
 from kitos.lists import ListView
-from kitos.models import ImportRun
 from tests.factories import (
     AgreementFactory,
     ContractFactory,

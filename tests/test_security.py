@@ -10,14 +10,15 @@ from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from contracts.models import AlertDelivery
+from alerts import services as alerts
+from alerts.models import AlertDelivery
 from contracts.services import contract_delete, supplier_create, supplier_update
 from gdpr.models import DataProcessingAgreement
-from kitos import alerts
 from kitos.api.tokens import api_token_create
+from kitos.models import Membership
 from kitos.services import create_object, delete_object
 from portfolio.services import system_create
-from roles.models import Membership, RoleType
+from roles.models import RoleType
 from tests.factories import (
     ContractFactory,
     PersonFactory,

@@ -9,9 +9,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from contracts.models import AlertDelivery, ContractSubscription
+from alerts import services as alerts
+from alerts.models import AlertDelivery, ContractSubscription
 from gdpr import gaps
-from kitos import alerts
 from roles.models import Person, RoleType
 from tests.factories import (
     ContractFactory,

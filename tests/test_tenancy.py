@@ -5,10 +5,11 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth.models import AnonymousUser
 
-from contracts.models import Contract, CostLine, Supplier
+from contracts.models import Contract, CostLine
 from gdpr.models import DataProcessingAgreement, ProcessingActivity, SubProcessor
-from portfolio.models import ItSystem, SystemUsage
-from roles.models import Organisation, Person, RoleAssignment, RoleType
+from kitos.models import Organisation
+from portfolio.models import ItSystem, Supplier, SystemUsage
+from roles.models import Person, RoleAssignment, RoleType
 from tests.factories import (
     AgreementFactory,
     ContractFactory,

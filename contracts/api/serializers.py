@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from contracts.models import Contract, CostLine
 from kitos.api.base import BaseSerializer, OrganisationField, ScopedUUIDField
-from portfolio.models import SystemUsage
-from roles.models import Organisation, OrganisationUnit
-
-from ..models import Contract, CostLine, Supplier
+from kitos.models import Organisation
+from portfolio.models import Supplier, SystemUsage
+from roles.models import OrganisationUnit
 
 
 class SupplierSerializer(BaseSerializer):

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from contracts.models import Contract, Supplier
+from contracts.models import Contract
 from kitos.api.base import BaseSerializer, OrganisationField, ScopedUUIDField
-from portfolio.models import Integration, KleNumber, SystemUsage
-from roles.models import Organisation, OrganisationUnit
+from kitos.models import Organisation
+from portfolio.models import Integration, KleNumber, Supplier, SystemUsage
+from roles.models import OrganisationUnit
 
 from .. import choices
 from ..models import (

@@ -10,12 +10,9 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, generics, mixins, pagination, serializers, viewsets
 from rest_framework.authentication import BasicAuthentication, SessionAuthentication
 
-from contracts.models import Supplier
-from gdpr.models import DataCategory
 from kitos.filtersets import UtcDateTimeFilter
 from kitos.models import ApiToken, ApiTokenScope, AuditEntry
-from portfolio.models import ItSystem
-from roles.models import Discipline, RoleType
+from kitos.tenancy import shared_catalog_models, standard_reference_models
 
 from .tokens import ApiTokenAuthentication, api_token_create, api_token_revoke
 
@@ -78,10 +75,8 @@ class DeletionListView(generics.ListAPIView):
             # Deleted shared data is every member's business: standard reference data
             # (no organisation) and catalog entries that were shared, not local (the
             # entry's last state says so). Nothing else of other organisations.
-            catalog = ContentType.objects.get_for_models(ItSystem, Supplier).values()
-            reference = ContentType.objects.get_for_models(
-                RoleType, Discipline, DataCategory
-            ).values()
+            catalog = ContentType.objects.get_for_models(*shared_catalog_models()).values()
+            reference = ContentType.objects.get_for_models(*standard_reference_models()).values()
             scoped = AuditEntry.objects.filter(
                 Q(pk__in=scoped.values("pk"))
                 | Q(content_type__in=reference, organisation__isnull=True)

@@ -43,25 +43,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from contracts.importers import CONTRACTS, COST_LINES, SUPPLIERS
-from gdpr.importers import AGREEMENTS, DATA_ASSETS, DATA_CATEGORIES, PROCESSING_ACTIVITIES
 from kitos.audit import AuditAction, AuditSource, audit_context, build_entry
 from kitos.audit import snapshot as audit_snapshot
 from kitos.models import AuditEntry
 from kitos.tenancy import ADMIN, has_role
-from portfolio.importers import INTEGRATIONS, KLE, SYSTEMS, USAGES
-from roles.importers import (
-    COMPETENCIES,
-    DISCIPLINES,
-    PERSONS,
-    ROLE_ASSIGNMENTS,
-    ROLE_TYPES,
-    UNITS,
-)
 
 from . import bulk
 from . import values as cells
 from .reader import read_workbook
+from .registry import ENTITY_SPECS, SOURCES_BY_KEY
 from .report import ImportReport, Issue, RowResult
 from .safety import check_workbook
 from .spec import (
@@ -83,28 +73,6 @@ from .spec import (
     key_part,
 )
 from .writer import SERVICE_SHEETS
-
-# Importable entities in dependency order: everything an entity references comes first.
-ENTITY_SPECS: list[EntitySpec] = [
-    UNITS,
-    PERSONS,
-    SUPPLIERS,
-    SYSTEMS,
-    USAGES,
-    INTEGRATIONS,
-    CONTRACTS,
-    COST_LINES,
-    COMPETENCIES,
-    DATA_ASSETS,
-    PROCESSING_ACTIVITIES,
-    AGREEMENTS,
-    # Last: a role may be held on any of the above, created by the same file.
-    ROLE_ASSIGNMENTS,
-]
-# Reference data that rows point at but the import does not create.
-REFERENCE_SOURCES = [ROLE_TYPES, DISCIPLINES, DATA_CATEGORIES, KLE]
-SPECS_BY_KEY = {spec.key: spec for spec in ENTITY_SPECS}
-SOURCES_BY_KEY = {**SPECS_BY_KEY, **{source.key: source for source in REFERENCE_SOURCES}}
 
 HEADER_SEARCH_ROWS = 20
 PROGRESS_EVERY = 1000
@@ -1287,7 +1255,6 @@ def _commit(process, context, report, import_id, ticker: _Progress) -> None:
 
 
 __all__ = [
-    "ENTITY_SPECS",
     "ImportReport",
     "Issue",
     "RowResult",

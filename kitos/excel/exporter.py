@@ -10,13 +10,12 @@ from django.db import models
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from roles.models import Organisation
+from kitos.models import Organisation
 
-from .engine import ENTITY_SPECS, SPECS_BY_KEY, ImportContext
+from .engine import ImportContext
+from .registry import ENTITY_KEYS, ENTITY_SPECS, SPECS_BY_KEY
 from .spec import BOOL, CHOICE, DATE, DECIMAL, INT, REF, REFS, Column, EntitySpec
 from .writer import SheetData, build_workbook
-
-ENTITY_KEYS = [spec.key for spec in ENTITY_SPECS]
 
 KIND_HELP = {
     DATE: _lazy("Dato, fx 31-12-2027."),

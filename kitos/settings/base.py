@@ -42,13 +42,18 @@ INSTALLED_APPS = [
     "rest_framework",
     "django_filters",
     "drf_spectacular",
-    # Project apps, in dependency order: roles <- portfolio <- contracts, portfolio <- gdpr,
-    # and kitos (dashboards, audit, urls) on top of all of them.
+    # The layers, bottom to top (README: Architecture; import-linter checks them):
+    # the core (tenancy, audit, base views, API base, Excel framework), the domain apps,
+    # then the feature apps that look across them.
+    "kitos",
     "roles",
     "portfolio",
     "contracts",
     "gdpr",
-    "kitos",
+    "alerts",
+    "imports",
+    "overview",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -79,7 +84,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "kitos.context_processors.unread_alerts",
+                "alerts.context_processors.unread_alerts",
                 "kitos.context_processors.organisations",
             ],
         },

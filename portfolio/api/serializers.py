@@ -6,7 +6,8 @@ from django.utils import timezone
 from rest_framework import serializers
 
 from kitos.api.base import BaseSerializer, OrganisationField, ScopedUUIDField
-from roles.models import Organisation, OrganisationUnit
+from kitos.models import Organisation
+from roles.models import OrganisationUnit
 
 from ..models import Integration, ItSystem, KleNumber, SystemUsage
 

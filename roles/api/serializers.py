@@ -11,18 +11,18 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from kitos.api.base import BaseSerializer, OrganisationField, ScopedUUIDField
-
-from ..choices import RoleTarget
-from ..models import (
+from kitos.models import Organisation
+from roles.models import (
     Competency,
     Discipline,
-    Organisation,
     OrganisationUnit,
     Person,
     RoleAssignment,
     RoleType,
     role_target_models,
 )
+
+from ..choices import RoleTarget
 
 
 class OrganisationSerializer(BaseSerializer):

@@ -10,8 +10,8 @@ import io
 import pytest
 from openpyxl import Workbook
 
+from imports.models import ImportRun
 from kitos.excel.report import ImportReport, RowResult
-from kitos.models import ImportRun
 from roles.models import OrganisationUnit
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
 

@@ -9,7 +9,8 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from contracts.models import Contract, ContractCoverage, CostLine, Supplier
+from contracts.models import Contract, ContractCoverage, CostLine
+from portfolio.models import Supplier
 from tests.detail_helpers import FormChecks, FormSpec, audit_entries, form_data
 from tests.factories import (
     ContractFactory,

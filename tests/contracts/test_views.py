@@ -10,12 +10,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from contracts.models import (
-    AlertDigest,
-    Contract,
-    ContractSubscription,
-)
-from contracts.services import contract_subscribe, contract_unsubscribe
+from alerts.models import AlertDigest, ContractSubscription
+from alerts.services import contract_subscribe, contract_unsubscribe
+from contracts.models import Contract
 from kitos.models import AuditEntry
 from roles.models import RoleType
 from tests.factories import (

@@ -6,7 +6,7 @@ import pytest
 from django.core.management import call_command
 from django.db import transaction
 
-from roles.models import Organisation
+from kitos.models import Organisation
 
 
 @pytest.fixture(scope="module")

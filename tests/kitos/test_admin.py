@@ -18,15 +18,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from contracts.models import (
-    AlertDelivery,
-    AlertRule,
-    Contract,
-    ContractCoverage,
-    ContractSubscription,
-    CostLine,
-    Supplier,
-)
+from alerts.models import AlertDelivery, AlertRule, ContractSubscription
+from contracts.models import Contract, ContractCoverage, CostLine
 from gdpr.models import (
     DataAsset,
     DataAssetUsage,
@@ -36,21 +29,20 @@ from gdpr.models import (
     ProcessingActivity,
     SubProcessor,
 )
+from imports.models import ImportRun
 from kitos import services
 from kitos.audit import record_change
-from kitos.models import AuditEntry, ImportRun
+from kitos.models import AuditEntry, Membership, Organisation
 from kitos.tenancy import SYSTEM
-from portfolio.models import Integration, ItSystem, KleNumber, SystemUsage, SystemUsageUnit
-from roles.models import (
-    Competency,
-    Discipline,
-    Membership,
-    Organisation,
-    OrganisationUnit,
-    Person,
-    RoleAssignment,
-    RoleType,
+from portfolio.models import (
+    Integration,
+    ItSystem,
+    KleNumber,
+    Supplier,
+    SystemUsage,
+    SystemUsageUnit,
 )
+from roles.models import Competency, Discipline, OrganisationUnit, Person, RoleAssignment, RoleType
 from tests.factories import (
     AgreementFactory,
     CompetencyFactory,
@@ -76,7 +68,7 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-APPS = ("roles", "portfolio", "contracts", "gdpr", "kitos")
+APPS = ("kitos", "roles", "portfolio", "contracts", "gdpr", "alerts", "imports")
 MODELS = sorted(
     (m for m in admin.site._registry if m._meta.app_label in APPS), key=lambda m: m._meta.label
 )
@@ -544,7 +536,7 @@ def test_changelist_queries_do_not_grow_with_rows(request, client, org, kle, who
     assert (few_rows["portfolio.SystemUsage"], many_rows["portfolio.SystemUsage"]) == (2, 8)
     assert (few_rows["contracts.Contract"], many_rows["contracts.Contract"]) == (1, 4)
     grown = {name for name in few_rows if many_rows[name] > few_rows[name]}
-    assert grown == set(few_rows) - {"roles.Organisation", "portfolio.KleNumber"}
+    assert grown == set(few_rows) - {"kitos.Organisation", "portfolio.KleNumber"}
 
 
 def test_import_run_page_links_to_the_run_and_its_changes(client, staff_editor, ours):

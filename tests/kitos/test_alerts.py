@@ -11,9 +11,10 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from contracts.models import AlertDelivery, AlertDigest, AlertRule, Contract, ContractSubscription
-from kitos import alerts
-from kitos.tasks import scan_alerts
+from alerts import services as alerts
+from alerts.models import AlertDelivery, AlertDigest, AlertRule, ContractSubscription
+from alerts.tasks import scan_alerts
+from contracts.models import Contract
 from roles.models import Person, RoleAssignment, RoleType
 from tests.factories import (
     AgreementFactory,

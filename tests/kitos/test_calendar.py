@@ -9,7 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar
 
-from contracts.models import Contract, ContractSubscription
+from alerts.models import ContractSubscription
+from contracts.models import Contract
 from kitos.models import AuditEntry
 from roles.models import RoleType
 from tests.factories import (

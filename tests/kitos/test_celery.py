@@ -12,9 +12,10 @@ from celery.fixups.django import DjangoWorkerFixup
 from celery.result import AsyncResult, EagerResult
 from django.core import mail
 
-from contracts.models import AlertDelivery
+from alerts.models import AlertDelivery
+from alerts.tasks import scan_alerts
 from kitos.celery import app
-from kitos.tasks import ping, scan_alerts
+from kitos.tasks import ping
 from roles.models import RoleType
 from tests.factories import (
     ContractFactory,

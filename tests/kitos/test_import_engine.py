@@ -325,7 +325,7 @@ def test_queries_do_not_grow_with_the_number_of_rows(org, editor, catalog, commi
 def test_every_default_of_an_imported_model_is_valid():
     """The engine does not clean a required field that a new row leaves at its model
     default (kitos.excel.engine._is_default): so every such default must be valid."""
-    from kitos.excel.engine import ENTITY_SPECS
+    from kitos.excel.registry import ENTITY_SPECS
 
     checked = 0
     for spec in ENTITY_SPECS:

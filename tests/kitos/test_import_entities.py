@@ -9,10 +9,10 @@ from decimal import Decimal
 
 import pytest
 
-from contracts.models import Contract, ContractCoverage, CostLine, Supplier
+from contracts.models import Contract, ContractCoverage, CostLine
 from gdpr.models import DataAsset, DataProcessingAgreement, ProcessingActivity
 from kitos.models import AuditEntry
-from portfolio.models import Integration, ItSystem, SystemUsage
+from portfolio.models import Integration, ItSystem, Supplier, SystemUsage
 from roles.models import Competency, OrganisationUnit, Person, RoleAssignment
 from tests.factories import (
     ContractFactory,

@@ -15,8 +15,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from contracts.importers import ContractSpec
 from contracts.models import Contract
-from kitos.excel.services import import_commit, import_execute, import_report, import_start
-from kitos.models import AuditEntry, ImportMode, ImportRun, ImportStatus
+from imports.models import ImportMode, ImportRun, ImportStatus
+from imports.services import import_commit, import_execute, import_report, import_start
+from kitos.models import AuditEntry
 from roles.models import OrganisationUnit
 from tests.factories import UnitFactory
 from tests.kitos.test_celery import real_worker  # noqa: F401 - the fixture

@@ -13,8 +13,8 @@ from django.test import Client
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
+from imports.models import ImportRun
 from kitos.excel.report import ImportReport, Issue, RowResult
-from kitos.models import ImportRun
 from roles.models import OrganisationUnit
 from tests.factories import UserFactory
 from tests.helpers import count_queries
@@ -181,7 +181,7 @@ class TestUploadErrors:
         """The upload handler stops keeping the file at the limit."""
         from django.core.files.uploadhandler import SkipFile
 
-        from kitos.import_views import SizeLimitedUploadHandler
+        from imports.views import SizeLimitedUploadHandler
 
         request = rf.post("/")
         handler = SizeLimitedUploadHandler(request, 100)
@@ -321,7 +321,7 @@ class TestProgress:
 
 class TestCommit:
     def test_commit_starts_a_commit_run_once(self, client, org, editor, monkeypatch):
-        monkeypatch.setattr("kitos.excel.services._enqueue", lambda run: None)
+        monkeypatch.setattr("imports.services._enqueue", lambda run: None)
         run = make_run(org, editor)
         client.force_login(editor)
         response = client.post(run_url(run, "import_run_commit"))

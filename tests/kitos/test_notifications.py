@@ -13,9 +13,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from contracts.choices import DEFAULT_ALERT_RULES
-from contracts.models import AlertDelivery, AlertRule
-from kitos.context_processors import unread_alerts
+from alerts.choices import DEFAULT_ALERT_RULES
+from alerts.context_processors import unread_alerts
+from alerts.models import AlertDelivery, AlertRule
 from kitos.models import AuditEntry
 from tests.factories import (
     AgreementFactory,

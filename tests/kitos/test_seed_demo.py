@@ -10,12 +10,12 @@ from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
-from contracts.models import Contract, Supplier
+from contracts.models import Contract
 from gdpr.models import DataProcessingAgreement, ProcessingActivity
 from gdpr.reference import ensure_data_categories
-from kitos.models import AuditEntry
-from portfolio.models import Integration, ItSystem, SystemUsage
-from roles.models import Competency, Organisation, OrganisationUnit, Person, RoleAssignment
+from kitos.models import AuditEntry, Organisation
+from portfolio.models import Integration, ItSystem, Supplier, SystemUsage
+from roles.models import Competency, OrganisationUnit, Person, RoleAssignment
 from roles.reference import ensure_disciplines_and_role_types
 
 pytestmark = pytest.mark.django_db
@@ -122,7 +122,7 @@ def test_alerts_on_the_demo_data_are_sent_once_and_re_arm(seeded):
     its alerts."""
     from django.core import mail
 
-    from contracts.models import AlertDelivery
+    from alerts.models import AlertDelivery
     from contracts.services import contract_update
 
     call_command("send_contract_alerts", "--dry-run", today=TODAY, stdout=StringIO())

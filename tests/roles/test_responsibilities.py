@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from contracts.models import ContractSubscription
+from alerts.models import ContractSubscription
 from roles.models import RoleType
 from roles.responsibilities import responsibilities
 from tests.factories import (

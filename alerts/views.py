@@ -1,0 +1,486 @@
+"""The user's side of alerts: in-app notifications, each organisation's alert rules and
+the personal iCal feed of deadlines.
+
+Lives in ``kitos`` because it combines contracts and gdpr (like kitos/alerts.py).
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Exists, OuterRef, Q
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.functional import cached_property
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, gettext_noop
+from django.views import View
+from django.views.generic import ListView, TemplateView
+from icalendar import Calendar, Event
+
+from contracts.choices import ContractStatus
+from contracts.models import Contract
+from gdpr.models import DataProcessingAgreement
+from kitos.detail import VisibleObjectMixin
+from kitos.models import Organisation
+from kitos.services import create_object, delete_object, update_object
+from kitos.tenancy import ADMIN, READER, has_role
+from roles.models import Person, RoleAssignment
+from roles.services import person_rotate_calendar_token
+
+from . import services as alerts
+from .models import AlertDelivery, AlertRule, ContractSubscription
+from .services import contract_subscribe, contract_unsubscribe
+
+
+def _safe_next(request, default: str) -> str:
+    target = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return default
+
+
+# -- notifications --------------------------------------------------------------------
+
+
+class NotificationListView(LoginRequiredMixin, ListView):
+    """The user's alerts, newest first, each linking to its contract or agreement, and
+    the addresses of the user's calendar feeds."""
+
+    template_name = "kitos/notifications.html"
+    context_object_name = "deliveries"
+    paginate_by = 25
+
+    def get_queryset(self):
+        return (
+            AlertDelivery.objects.for_user(self.request.user)
+            .select_related("rule", "organisation", "content_type")
+            .order_by("-created_at", "deadline", "pk")
+        )
+
+    def _attach_urls(self, deliveries) -> None:
+        """Set ``url`` on each delivery, only for objects the user may still see."""
+        user = self.request.user
+        paths = alerts.detail_paths(deliveries, scope=lambda model: model.objects.visible_to(user))
+        for delivery in deliveries:
+            delivery.url = paths.get((delivery.content_type.model_class(), delivery.object_id))
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        self._attach_urls(context["deliveries"])
+        context["today"] = timezone.localdate()
+        context["calendars"] = [
+            (person, alerts.absolute_url("person_calendar", person.calendar_token))
+            for person in Person.objects.visible_to(user)
+            .still_working(context["today"])
+            .filter(user_id=user.pk)
+            .select_related("organisation")
+            .order_by("organisation__name")
+        ]
+        context["organisations"] = Organisation.objects.visible_to(user).only("name", "slug")
+        return context
+
+
+class CalendarTokenRotateView(LoginRequiredMixin, View):
+    """Give one of the user's own persons a new calendar address (POST)."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, uuid):
+        person = get_object_or_404(
+            Person.objects.visible_to(request.user)
+            .still_working(timezone.localdate())
+            .filter(user_id=request.user.pk),
+            uuid=uuid,
+        )
+        person_rotate_calendar_token(actor=request.user, person=person)
+        messages.success(
+            request,
+            _("Din kalender har fået en ny adresse. Den gamle adresse virker ikke længere."),
+        )
+        return redirect(reverse("notification_list") + "#calendar-heading")
+
+
+class NotificationMarkReadView(LoginRequiredMixin, View):
+    """Mark one of the user's alerts read (POST); someone else's is 404."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        updated = (
+            AlertDelivery.objects.for_user(request.user)
+            .filter(pk=pk, read_at__isnull=True)
+            .update(read_at=timezone.now())
+        )
+        if not updated and not AlertDelivery.objects.for_user(request.user).filter(pk=pk).exists():
+            raise Http404
+        return redirect(_safe_next(request, reverse("notification_list")))
+
+
+class NotificationMarkAllReadView(LoginRequiredMixin, View):
+    """Mark every unread alert of the user read (POST)."""
+
+    http_method_names = ["post"]
+
+    def post(self, request):
+        count = (
+            AlertDelivery.objects.for_user(request.user)
+            .unread()
+            .update(read_at=timezone.now())
+        )
+        if count:
+            messages.success(request, _("Alle varsler er markeret som læst."))
+        return redirect(_safe_next(request, reverse("notification_list")))
+
+
+# -- alert rules ----------------------------------------------------------------------
+
+
+class AlertRuleForm(forms.ModelForm):
+    class Meta:
+        model = AlertRule
+        fields = ["kind", "days_before"]
+        help_texts = {
+            "days_before": gettext_lazy("0 betyder på selve dagen; højst 730 dage."),
+        }
+
+    def __init__(self, *args, organisation: Organisation, **kwargs):
+        super().__init__(*args, instance=AlertRule(organisation=organisation), **kwargs)
+
+    def clean(self):
+        cleaned = super().clean()
+        kind, days = cleaned.get("kind"), cleaned.get("days_before")
+        # The organisation is not a form field, so ModelForm skips the unique constraint;
+        # check it here for a clear message instead of a database error.
+        if kind and days is not None and AlertRule.objects.filter(
+            organisation_id=self.instance.organisation_id, kind=kind, days_before=days
+        ).exists():
+            raise ValidationError(
+                _("Der findes allerede en regel for denne frist med samme antal dage.")
+            )
+        return cleaned
+
+
+class OrganisationRulesMixin(LoginRequiredMixin):
+    """The organisation from the URL among the user's own (others are 404); writes need
+    an admin of it."""
+
+    @cached_property
+    def organisation(self) -> Organisation:
+        return get_object_or_404(
+            Organisation.objects.visible_to(self.request.user), slug=self.kwargs["slug"]
+        )
+
+    @cached_property
+    def is_admin(self) -> bool:
+        return has_role(self.request.user, self.organisation.pk, at_least=ADMIN)
+
+    def require_admin(self) -> None:
+        if not self.is_admin:
+            raise PermissionDenied(_("Kun organisationens administratorer kan ændre reglerne."))
+
+    def rules(self):
+        return AlertRule.objects.visible_to(self.request.user).in_organisation(self.organisation)
+
+    def list_url(self) -> str:
+        return reverse("alert_rule_list", args=[self.organisation.slug])
+
+
+class AlertRuleListView(OrganisationRulesMixin, TemplateView):
+    """An organisation's alert rules; its admins add, switch on/off and delete them.
+
+    An organisation with no rules gets the defaults when the page is opened, exactly as
+    the next scan would give them (``alerts.ensure_default_rules`` is idempotent): the
+    admin then edits real rules, and a first rule added by hand does not silently stop
+    the defaults from ever being created.
+    """
+
+    template_name = "kitos/alert_rules.html"
+
+    def get(self, request, *args, **kwargs):
+        self._ensure_rules()
+        return self.render_to_response(self.get_context_data(form=self._form()))
+
+    def post(self, request, *args, **kwargs):
+        self.require_admin()
+        self._ensure_rules()
+        form = self._form(data=request.POST)
+        if form.is_valid():
+            try:
+                rule = create_object(actor=request.user, instance=form.instance)
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, _("Reglen “%(rule)s” er oprettet.") % {"rule": rule})
+                return redirect(self.list_url())
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+    def _ensure_rules(self) -> None:
+        if not self.rules().exists():
+            alerts.ensure_default_rules()
+
+    def _form(self, data=None):
+        return AlertRuleForm(data, organisation=self.organisation) if self.is_admin else None
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["organisation"] = self.organisation
+        context["is_admin"] = self.is_admin
+        context["rules"] = self.rules().annotate(
+            has_deliveries=Exists(AlertDelivery.objects.filter(rule=OuterRef("pk")))
+        )
+        return context
+
+
+class AlertRuleChangeView(OrganisationRulesMixin, View):
+    """Switch a rule on/off or delete it (POST, admins). A rule that has fired cannot be
+    deleted: its deliveries (the alert log) would go with it; deactivate it instead."""
+
+    http_method_names = ["post"]
+    action = "toggle"
+
+    def post(self, request, *args, **kwargs):
+        rule = get_object_or_404(self.rules(), pk=kwargs["pk"])
+        self.require_admin()
+        if self.action == "toggle":
+            update_object(actor=request.user, instance=rule, data={"is_active": not rule.is_active})
+            if rule.is_active:
+                messages.success(request, _("Reglen “%(rule)s” er slået til.") % {"rule": rule})
+            else:
+                messages.success(request, _("Reglen “%(rule)s” er slået fra.") % {"rule": rule})
+        elif rule.deliveries.exists():
+            messages.error(
+                request,
+                _(
+                    "Reglen “%(rule)s” har sendt varsler og kan ikke slettes, fordi "
+                    "varslingsloggen så ville forsvinde. Slå den fra i stedet."
+                )
+                % {"rule": rule},
+            )
+        else:
+            delete_object(actor=request.user, instance=rule)
+            messages.success(request, _("Reglen “%(rule)s” er slettet.") % {"rule": rule})
+        return redirect(self.list_url())
+
+
+# -- the personal calendar ------------------------------------------------------------
+
+CALENDAR_STATUSES = (ContractStatus.ACTIVE, ContractStatus.FUTURE, ContractStatus.IN_NOTICE)
+# (field on Contract, UID suffix, summary) for each contract date in the feed.
+CONTRACT_EVENTS = (
+    ("notice_deadline", "notice-deadline", gettext_noop("Sidste frist for opsigelse: %(name)s")),
+    ("retender_start", "retender-start", gettext_noop("Seneste start på genudbud: %(name)s")),
+    ("next_end", "next-end", gettext_noop("Næste mulige ophør: %(name)s")),
+)
+
+
+def _event(*, uid: str, day: datetime.date, summary: str, url: str, stamp, org: str):
+    event = Event()
+    event.add("uid", uid)
+    event.add("dtstamp", stamp)
+    event.add("dtstart", day)  # a date, so VALUE=DATE: an all-day event
+    event.add("dtend", day + datetime.timedelta(days=1))
+    event.add("summary", summary)
+    event.add("description", f"{org}\n{url}")
+    event.add("url", url)
+    event.add("transp", "TRANSPARENT")  # a deadline does not make anyone busy
+    return event
+
+
+def person_calendar_events(person: Person, *, today: datetime.date, stamp) -> list[Event]:
+    """The deadlines of the contracts the person holds a role on or subscribes to, and
+    the oversight dates of the agreements they hold a role on. Three queries, however
+    many objects."""
+    contract_type = ContentType.objects.get_for_model(Contract)
+    agreement_type = ContentType.objects.get_for_model(DataProcessingAgreement)
+    roles = RoleAssignment.objects.current(today).filter(person=person)
+    contracts = (
+        Contract.objects.in_organisation(person.organisation_id)
+        .filter(status__in=CALENDAR_STATUSES)
+        .filter(
+            Q(pk__in=roles.filter(content_type=contract_type).values("object_id"))
+            | Q(pk__in=ContractSubscription.objects.filter(person=person).values("contract_id"))
+        )
+        .only("uuid", "name", *(field for field, _suffix, _summary in CONTRACT_EVENTS))
+        .order_by("name")
+    )
+    agreements = (
+        DataProcessingAgreement.objects.in_organisation(person.organisation_id)
+        .filter(
+            Q(ended_on__isnull=True) | Q(ended_on__gte=today),
+            next_oversight_date__isnull=False,
+            pk__in=roles.filter(content_type=agreement_type).values("object_id"),
+        )
+        .only("uuid", "name", "next_oversight_date")
+        .order_by("name")
+    )
+    org = person.organisation.name
+    events = []
+    for contract in contracts:
+        url = alerts.absolute_url("contract_detail", contract.uuid)
+        for field, suffix, summary in CONTRACT_EVENTS:
+            day = getattr(contract, field)
+            if day is not None:
+                events.append(
+                    _event(
+                        uid=f"{contract.uuid}-{suffix}@kitos",
+                        day=day,
+                        summary=_(summary) % {"name": contract.name},
+                        url=url,
+                        stamp=stamp,
+                        org=org,
+                    )
+                )
+    for agreement in agreements:
+        events.append(
+            _event(
+                uid=f"{agreement.uuid}-oversight@kitos",
+                day=agreement.next_oversight_date,
+                summary=_("Tilsyn med databehandler: %(name)s") % {"name": agreement.name},
+                url=alerts.absolute_url("agreement_detail", agreement.uuid),
+                stamp=stamp,
+                org=org,
+            )
+        )
+    return events
+
+
+class PersonCalendarView(View):
+    """The iCal feed of a person's deadlines. No login: the secret token in the URL is
+    the credential (Outlook and phones subscribe without a session); a person who has
+    left gets nothing."""
+
+    http_method_names = ["get", "head"]
+
+    def get(self, request, token: str):
+        person = (
+            Person.objects.still_working(timezone.localdate())
+            .filter(calendar_token=token)
+            .select_related("organisation", "user")
+            .first()
+        )
+        if person is None:
+            raise Http404
+        # A person with a login only keeps the feed while that login is an active member
+        # of the person's organisation.
+        if person.user_id and not has_role(
+            person.user, person.organisation_id, at_least=READER
+        ):
+            raise Http404
+        now = timezone.now()
+        with translation.override(settings.LANGUAGE_CODE):
+            calendar = Calendar()
+            calendar.add("prodid", "-//kitos//frister//DA")
+            calendar.add("version", "2.0")
+            calendar.add("calscale", "GREGORIAN")
+            calendar.add("method", "PUBLISH")
+            calendar.add(
+                "x-wr-calname", _("kitos: frister for %(name)s") % {"name": person.name}
+            )
+            calendar.add("x-wr-timezone", settings.TIME_ZONE)
+            calendar.add("x-published-ttl", "PT6H")
+            for event in person_calendar_events(
+                person, today=timezone.localdate(now), stamp=now
+            ):
+                calendar.add_component(event)
+        response = HttpResponse(
+            calendar.to_ical(), content_type="text/calendar; charset=utf-8"
+        )
+        response["Content-Disposition"] = 'inline; filename="kitos.ics"'
+        # The URL is a secret: keep it out of shared caches and search engines.
+        response["Cache-Control"] = "private, max-age=3600"
+        response["X-Robots-Tag"] = "noindex"
+        return response
+
+
+# The alert log shows the newest deliveries; older ones stay in the database.
+ALERT_LOG_LIMIT = 100
+
+
+def alert_log_context(user, obj) -> dict:
+    """The newest alert deliveries about `obj`, for the overview of contracts and data
+    processing agreements (registered in kitos.hooks by AlertsConfig.ready)."""
+    log = list(
+        AlertDelivery.objects.visible_to(user)
+        .filter(content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk)
+        .select_related("rule", "digest")
+        .order_by("-created_at", "deadline", "email")[: ALERT_LOG_LIMIT + 1]
+    )
+    return {
+        "alert_log": log[:ALERT_LOG_LIMIT],
+        "alert_log_truncated": len(log) > ALERT_LOG_LIMIT,
+        "alert_log_limit": ALERT_LOG_LIMIT,
+    }
+
+
+def subscriptions_context(user, contract) -> dict:
+    """Who follows `contract`, and whether the user's own person does (the subscribe
+    button on the contract's overview)."""
+    subscriptions = list(
+        ContractSubscription.objects.visible_to(user)
+        .filter(contract=contract)
+        .select_related("person")
+        .order_by("person__name")
+    )
+    person = own_person(user, contract.organisation_id)
+    return {
+        "subscriptions": subscriptions,
+        "own_person": person,
+        "is_subscribed": person is not None
+        and any(s.person_id == person.pk for s in subscriptions),
+    }
+
+
+def person_subscriptions_context(user, person) -> dict:
+    """The contracts whose alerts `person` subscribes to, for the person's
+    responsibilities page (registered in kitos.hooks by AlertsConfig.ready)."""
+    return {
+        "subscriptions": ContractSubscription.objects.filter(person=person)
+        .select_related("contract")
+        .order_by("contract__name")
+    }
+
+
+def own_person(user, organisation_id) -> Person | None:
+    """The logged-in user's person in an organisation (who alerts reach), if any."""
+    return (
+        Person.objects.still_working(timezone.localdate())
+        .filter(organisation_id=organisation_id, user_id=user.pk)
+        .first()
+    )
+
+
+class ContractSubscriptionView(VisibleObjectMixin, View):
+    """Subscribe or unsubscribe the logged-in user's own person (POST only). Reading the
+    contract is enough: the subscription is personal and changes nothing on it."""
+
+    model = Contract
+    http_method_names = ["post"]
+    subscribe = True
+
+    def post(self, request, *args, **kwargs):
+        contract = self.get_object()
+        person = own_person(request.user, contract.organisation_id)
+        if person is None:
+            raise PermissionDenied(
+                _("Du er ikke registreret som person i kontraktens organisation.")
+            )
+        if self.subscribe:
+            contract_subscribe(actor=request.user, contract=contract, person=person)
+            messages.success(request, _("Du får nu varsler om denne kontrakt."))
+        else:
+            contract_unsubscribe(actor=request.user, contract=contract, person=person)
+            messages.success(request, _("Du får ikke længere varsler om denne kontrakt."))
+        return redirect("contract_detail", uuid=contract.uuid)

@@ -1,0 +1,742 @@
+"""Demo data for two municipalities, Demo Kommune and Nabo Kommune (``seed_demo``).
+
+Everything is created through the services (so the demo has an audit trail like real
+data) and looked up by natural key first, so running the command again creates nothing.
+Dates are relative to the day of the first run: some contracts expire soon, some renew
+tacitly, some are open-ended with notice to the end of a quarter.
+"""
+
+from __future__ import annotations
+
+import datetime
+import random
+import unicodedata
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.apps import apps
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+
+from alerts.services import ensure_default_rules
+from contracts.models import Contract, ContractCoverage, CostLine
+from contracts.services import (
+    contract_create,
+    contract_set_coverage,
+    cost_line_create,
+    supplier_create,
+)
+from demo import data
+from gdpr.models import (
+    DataAsset,
+    DataAssetUsage,
+    DataCategory,
+    DataProcessingAgreement,
+    ProcessingActivity,
+    SubProcessor,
+)
+from gdpr.reference import ensure_data_categories
+from gdpr.services import data_asset_link_usage, oversight_record_create
+from kitos.audit import AuditSource, audit_context
+from kitos.dates import add_months
+from kitos.models import Membership, Organisation
+from kitos.services import create_object
+from kitos.tenancy import SYSTEM
+from portfolio.kle import load_kle, read_kl_list
+from portfolio.models import Integration, ItSystem, KleNumber, Supplier, SystemUsage
+from portfolio.services import integration_create, system_create, usage_create
+from roles.models import Competency, Discipline, OrganisationUnit, Person, RoleAssignment, RoleType
+from roles.reference import ensure_disciplines_and_role_types
+from roles.services import (
+    competency_set,
+    membership_set,
+    person_create,
+    role_assign,
+    unit_create,
+)
+
+DEMO_PASSWORD = "kitos-demo-2026"
+
+
+@dataclass
+class OrgPlan:
+    slug: str
+    name: str
+    cvr: str
+    domain: str
+    persons: int
+    shared_systems: int
+    local_systems: int
+    contracts_min: int
+    activities: int
+    agreements: int
+    afdelinger_per_forvaltning: int
+
+
+PLANS = (
+    OrgPlan("demo", "Demo Kommune", "29189900", "demo.dk", 120, 172, 35, 160, 60, 24, 6),
+    OrgPlan("nabo", "Nabo Kommune", "29189919", "nabo.dk", 40, 70, 4, 50, 20, 8, 3),
+)
+
+# Demo logins: username -> (organisation slug, membership role, person title, staff)
+LOGINS = {
+    "chef": ("demo", "editor", "Forvaltningsdirektør", False),
+    "systemejer": ("demo", "editor", "Fagsystemansvarlig", False),
+    "laeser": ("demo", "reader", "Digitaliseringskonsulent", False),
+    "admin": ("demo", "admin", "It-chef", True),
+    "nabo-admin": ("nabo", "admin", "It-chef", True),
+}
+
+
+@dataclass
+class Seeder:
+    today: datetime.date
+    log: list[str] = field(default_factory=list)
+
+    def run(self) -> list[str]:
+        with audit_context(source=AuditSource.SYSTEM), transaction.atomic():
+            ensure_disciplines_and_role_types(apps)
+            ensure_data_categories(apps)
+            load_kle()
+            self.suppliers = self.seed_suppliers()
+            self.systems = self.seed_systems()
+            for plan in PLANS:
+                OrgSeeder(self, plan).run()
+            ensure_default_rules()
+        return self.log
+
+    def seed_suppliers(self) -> dict[str, Supplier]:
+        existing = {s.name: s for s in Supplier.objects.filter(owner_organisation=None)}
+        for name, cvr, country in data.SUPPLIERS:
+            if name not in existing:
+                existing[name] = supplier_create(actor=SYSTEM, name=name, cvr=cvr, country=country)
+        return existing
+
+    def seed_systems(self) -> dict[str, ItSystem]:
+        existing = {s.name: s for s in ItSystem.objects.filter(is_local=False)}
+        for name, supplier, business_type, description, licence in data.SYSTEMS:
+            if name not in existing:
+                existing[name] = system_create(
+                    actor=SYSTEM,
+                    name=name,
+                    rights_holder=self.suppliers[supplier],
+                    business_type=business_type,
+                    description=description,
+                    licence_model=licence,
+                )
+        return existing
+
+
+# Which forvaltning normally owns a system of a business type.
+BUSINESS_TYPE_OWNER = {
+    "esdh": "BD", "economy": "OP", "payroll_hr": "OP", "citizen_service": "BD",
+    "social": "SS", "children": "BU", "school": "BU", "employment": "BE",
+    "technical": "TM", "gis": "TM", "infrastructure": "BD", "collaboration": "BD",
+    "self_service": "BD", "identity": "BD", "bi": "OP", "culture": "KF", "other": "BD",
+}
+
+
+def _ascii(text: str) -> str:
+    text = text.replace("æ", "ae").replace("ø", "oe").replace("å", "aa")
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return "".join(c for c in text.lower() if c.isalnum() or c == ".")
+
+
+class OrgSeeder:
+    def __init__(self, parent: Seeder, plan: OrgPlan):
+        self.parent = parent
+        self.plan = plan
+        self.today = parent.today
+        self.rng = random.Random(f"kitos-demo-{plan.slug}")
+
+    def rng_for(self, *key) -> random.Random:
+        """A random stream of its own per object: whether earlier objects already existed
+        (a re-run) must not change the choices made for later ones."""
+        return random.Random("/".join(["kitos-demo", self.plan.slug, *map(str, key)]))
+
+    def run(self) -> None:
+        self.organisation = self.seed_organisation()
+        self.units, self.forvaltninger = self.seed_units()
+        self.persons = self.seed_persons()
+        self.seed_competencies()
+        self.usages = self.seed_usages()
+        self.integrations = self.seed_integrations()
+        self.contracts = self.seed_contracts()
+        self.assets = self.seed_data_assets()
+        self.activities = self.seed_processing_activities()
+        self.agreements = self.seed_agreements()
+        self.seed_roles()
+        self.seed_logins()
+        self.parent.log.append(self.summary())
+
+    # -- organisation and people -------------------------------------------------------
+    def seed_organisation(self) -> Organisation:
+        organisation = Organisation.objects.filter(slug=self.plan.slug).first()
+        if organisation is None:
+            organisation = create_object(
+                actor=SYSTEM,
+                instance=Organisation(
+                    name=self.plan.name, slug=self.plan.slug, cvr=self.plan.cvr
+                ),
+            )
+        return organisation
+
+    def seed_units(self):
+        existing = {
+            (u.parent_id, u.name): u
+            for u in OrganisationUnit.objects.filter(organisation=self.organisation)
+        }
+        units, forvaltninger = {}, {}
+
+        def get_unit(name, code, parent):
+            unit = existing.get((parent.pk if parent else None, name))
+            if unit is None:
+                unit = unit_create(
+                    actor=SYSTEM,
+                    organisation=self.organisation,
+                    name=name,
+                    parent=parent,
+                    local_code=code,
+                )
+            units[code] = unit
+            return unit
+
+        root = get_unit(self.plan.name, "ROOT", None)
+        for name, code, afdelinger in data.UNITS:
+            forvaltning = get_unit(name, code, root)
+            forvaltninger[code] = forvaltning
+            for afd_name, afd_code in afdelinger[: self.plan.afdelinger_per_forvaltning]:
+                get_unit(afd_name, afd_code, forvaltning)
+        return units, forvaltninger
+
+    def afdelinger(self, forvaltning_code: str) -> list[OrganisationUnit]:
+        return [
+            u for code, u in self.units.items()
+            if code.startswith(f"{forvaltning_code}-")
+        ] or [self.forvaltninger[forvaltning_code]]
+
+    def forvaltning_code(self, business_type: str) -> str:
+        code = BUSINESS_TYPE_OWNER.get(business_type, "BD")
+        return code if code in self.forvaltninger else next(iter(self.forvaltninger))
+
+    def seed_persons(self) -> list[Person]:
+        existing = {p.email: p for p in Person.objects.filter(organisation=self.organisation)}
+        persons = []
+        used = set()
+        unit_list = [u for code, u in self.units.items() if code != "ROOT"]
+        for index in range(self.plan.persons):
+            first = self.rng.choice(data.FIRST_NAMES)
+            last = self.rng.choice(data.LAST_NAMES)
+            local = _ascii(f"{first}.{last}")
+            email, n = f"{local}@{self.plan.domain}", 1
+            while email in used:
+                n += 1
+                email = f"{local}{n}@{self.plan.domain}"
+            used.add(email)
+            title = data.JOB_TITLES[index % len(data.JOB_TITLES)]
+            unit = unit_list[index % len(unit_list)]
+            rng = self.rng_for("person", email)
+            person = existing.get(email) or person_create(
+                actor=SYSTEM,
+                organisation=self.organisation,
+                name=f"{first} {last}",
+                email=email,
+                title=title,
+                unit=unit,
+                phone=f"+45 {rng.randint(20, 99)} {rng.randint(10, 99)} "
+                f"{rng.randint(10, 99)} {rng.randint(10, 99)}",
+            )
+            persons.append(person)
+        return persons
+
+    def seed_competencies(self) -> None:
+        disciplines = list(Discipline.objects.filter(organisation=None))
+        existing = set(
+            Competency.objects.filter(organisation=self.organisation).values_list(
+                "person_id", "discipline_id"
+            )
+        )
+        levels = ["understanding", "skill", "skill", "teacher"]
+        for person in self.persons[: int(len(self.persons) * 0.6)]:
+            rng = self.rng_for("competency", person.email)
+            for discipline in rng.sample(disciplines, rng.randint(1, 3)):
+                level = rng.choice(levels)
+                if (person.pk, discipline.pk) not in existing:
+                    competency_set(
+                        actor=SYSTEM, person=person, discipline=discipline, level=level
+                    )
+
+    # -- systems ---------------------------------------------------------------------
+    def seed_usages(self) -> list[SystemUsage]:
+        existing = {
+            u.system_id: u for u in SystemUsage.objects.filter(organisation=self.organisation)
+        }
+        shared = sorted(self.parent.systems.values(), key=lambda s: s.name)
+        chosen = self.rng.sample(shared, min(self.plan.shared_systems, len(shared)))
+        local_existing = {
+            s.name: s for s in ItSystem.objects.filter(owner_organisation=self.organisation)
+        }
+        for name, business_type, description in data.LOCAL_SYSTEMS[: self.plan.local_systems]:
+            system = local_existing.get(name) or system_create(
+                actor=SYSTEM,
+                name=name,
+                business_type=business_type,
+                description=description,
+                is_local=True,
+                owner_organisation=self.organisation,
+            )
+            chosen.append(system)
+        usages = []
+        lifecycles = ["operational"] * 12 + ["phasing_in", "phasing_out", "planned", "retired",
+                                            "undecided"]
+        for system in chosen:
+            usage = existing.get(system.pk)
+            if usage is None:
+                rng = self.rng_for("usage", system.name)
+                owner = self.forvaltning_code(system.business_type or "other")
+                afdelinger = self.afdelinger(owner)
+                lifecycle = rng.choice(lifecycles)
+                go_live = self.today - datetime.timedelta(days=rng.randint(90, 365 * 12))
+                retirement = None
+                if lifecycle == "retired":
+                    retirement = self.today - datetime.timedelta(days=rng.randint(10, 700))
+                    go_live = min(go_live, retirement - datetime.timedelta(days=365))
+                elif lifecycle == "phasing_out":
+                    retirement = self.today + datetime.timedelta(days=rng.randint(60, 700))
+                elif lifecycle in ("planned", "phasing_in"):
+                    go_live = self.today + datetime.timedelta(days=rng.randint(-30, 300))
+                usage = usage_create(
+                    actor=SYSTEM,
+                    organisation=self.organisation,
+                    system=system,
+                    responsible_unit=rng.choice(afdelinger),
+                    using_units=rng.sample(afdelinger, min(len(afdelinger), 2)),
+                    lifecycle=lifecycle,
+                    go_live_date=go_live,
+                    retirement_date=retirement,
+                    version=f"{rng.randint(1, 12)}.{rng.randint(0, 9)}",
+                    local_id=f"{self.plan.slug.upper()}-{system.pk:04d}",
+                    criticality=rng.choice(["low", "medium", "medium", "high", "critical"]),
+                    socially_critical=rng.random() < 0.12,
+                    data_classification=rng.choice(
+                        ["public", "internal", "internal", "confidential", "confidential"]
+                    ),
+                    hosting=rng.choice(["on_premise", "external", "saas", "saas", "hybrid"]),
+                    user_count=rng.choice(["lt10", "10-50", "50-100", "100-500", "gt500"]),
+                    contains_ai=rng.choice(["no", "no", "no", "yes", "unknown"]),
+                    archive_duty=rng.choice(["B", "K", "K", "none", "undecided"]),
+                    time_assessment=rng.choice(
+                        ["tolerate", "tolerate", "invest", "migrate", "eliminate", ""]
+                    ),
+                )
+            usages.append(usage)
+        return usages
+
+    def seed_integrations(self) -> list[Integration]:
+        by_name = {u.system.name: u for u in self.usages}
+        existing = {
+            (i.source_id, i.target_id, i.name)
+            for i in Integration.objects.filter(organisation=self.organisation)
+        }
+        created = []
+        for source, target, interface_type, description in data.INTEGRATIONS:
+            if source not in by_name or target not in by_name:
+                continue
+            name = f"{source} → {target}"[:200]
+            key = (by_name[source].pk, by_name[target].pk, name)
+            if key in existing:
+                continue
+            created.append(
+                integration_create(
+                    actor=SYSTEM,
+                    source=by_name[source],
+                    target=by_name[target],
+                    name=name,
+                    description=description,
+                    interface_type=interface_type,
+                    frequency=self.rng_for("integration", name).choice(
+                        ["realtime", "daily", "daily", "weekly", "hourly"]
+                    ),
+                )
+            )
+        return created
+
+    # -- contracts ----------------------------------------------------------------------
+    def contract_terms(self, index: int, rng: random.Random) -> dict:
+        """Varied, realistic terms; dates relative to today."""
+        today = self.today
+        kind = index % 6
+        start = today - datetime.timedelta(days=rng.randint(200, 365 * 8))
+        terms: dict = {
+            "concluded_on": start - datetime.timedelta(days=rng.randint(10, 90)),
+            "start_date": start,
+            "notice_months": rng.choice([1, 3, 3, 6, 6, 12]),
+            "lead_months": rng.choice([0, 6, 9, 12, 18]),
+        }
+        if kind == 0:  # fixed term expiring soon, options left
+            terms.update(
+                expiry_date=today + datetime.timedelta(days=rng.randint(40, 400)),
+                extension_months=12,
+                extensions_total=2,
+                extensions_used=rng.randint(0, 1),
+            )
+        elif kind == 1:  # tacit yearly renewal
+            expiry = datetime.date(today.year - rng.randint(0, 3), 12, 31)
+            terms.update(expiry_date=max(expiry, start), renewal_months=12, notice_months=3)
+        elif kind == 2:  # open-ended, notice to the end of a quarter
+            terms.update(notice_to_end_of="quarter", notice_months=rng.choice([3, 6]))
+            terms["irrevocable_until"] = start + datetime.timedelta(days=365 * 3)
+        elif kind == 3:  # open-ended, running month
+            terms.update(notice_to_end_of="month", notice_months=rng.choice([1, 3]))
+        elif kind == 4:  # long fixed term, no options
+            terms.update(expiry_date=add_months(today, rng.randint(13, 60)))
+        else:  # some ended: expired or terminated; the rest fixed with options
+            variant = rng.random()
+            if variant < 0.3:
+                terms.update(expiry_date=today - datetime.timedelta(days=rng.randint(10, 400)))
+            elif variant < 0.5:
+                terms.update(
+                    notice_to_end_of="month",
+                    terminated_on=add_months(today, rng.randint(-6, 5)).replace(day=1)
+                    - datetime.timedelta(days=1),
+                )
+            else:
+                terms.update(
+                    expiry_date=add_months(today, rng.randint(3, 30)),
+                    extension_months=24,
+                    extensions_total=1,
+                )
+        if terms.get("expiry_date") and terms["expiry_date"] < start:
+            terms["start_date"] = terms["expiry_date"] - datetime.timedelta(days=365)
+            terms["concluded_on"] = terms["start_date"]
+            terms.pop("irrevocable_until", None)
+        if terms.get("terminated_on") and terms["terminated_on"] < terms["start_date"]:
+            terms["start_date"] = terms["terminated_on"] - datetime.timedelta(days=365)
+            terms["concluded_on"] = terms["start_date"]
+        return terms
+
+    def seed_contracts(self) -> list[Contract]:
+        existing = {c.name: c for c in Contract.objects.filter(organisation=self.organisation)}
+        covered = set(
+            ContractCoverage.objects.filter(organisation=self.organisation).values_list(
+                "contract_id", flat=True
+            )
+        )
+        with_lines = set(
+            CostLine.objects.filter(contract__organisation=self.organisation).values_list(
+                "contract_id", flat=True
+            )
+        )
+        contracts = []
+        number = 0
+        plans = []
+        # One contract per usage with a supplier; framework contracts per big supplier.
+        by_supplier: dict[int, list[SystemUsage]] = {}
+        for usage in self.usages:
+            supplier = usage.system.rights_holder
+            if supplier is None:
+                continue
+            by_supplier.setdefault(supplier.pk, []).append(usage)
+            plans.append((f"{usage.system.name} – licens og drift", supplier, [usage]))
+        for supplier_usages in by_supplier.values():
+            if len(supplier_usages) >= 3:
+                supplier = supplier_usages[0].system.rights_holder
+                plans.append((f"Rammeaftale {supplier.name}", supplier, supplier_usages))
+        kinds = ["licence", "operation", "service", "main"]
+        forms = ["ski", "eu_tender", "below_threshold", "direct"]
+        for name, supplier, usages in plans:
+            number += 1
+            if len(contracts) >= max(self.plan.contracts_min, len(plans)):
+                break
+            contract = existing.get(name)
+            if contract is None:
+                rng = self.rng_for("contract", name)
+                owner_unit = usages[0].responsible_unit
+                yearly = Decimal(rng.choice([
+                    rng.randint(15, 200) * 1000,
+                    rng.randint(200, 1500) * 1000,
+                    rng.randint(1500, 6000) * 1000,
+                ]))
+                contract = contract_create(
+                    actor=SYSTEM,
+                    organisation=self.organisation,
+                    name=name,
+                    contract_number=f"{self.plan.slug.upper()}-K{number:04d}",
+                    contract_type="main" if len(usages) > 1 else rng.choice(kinds),
+                    supplier=supplier,
+                    responsible_unit=owner_unit,
+                    procurement_form=rng.choice(forms),
+                    criticality=usages[0].criticality,
+                    acquisition_cost=Decimal(rng.randint(0, 40) * 25000),
+                    yearly_cost=yearly,
+                    **self.contract_terms(number, rng),
+                )
+            if contract.pk not in covered:
+                contract_set_coverage(
+                    actor=SYSTEM, contract=contract, usages=usages,
+                    main_for=usages if len(usages) == 1 else [],
+                )
+            if contract.pk not in with_lines and contract.yearly_cost and number % 3 == 0:
+                units = [u for u in {x.responsible_unit for x in usages} if u][:2]
+                for year in (self.today.year - 1, self.today.year):
+                    for unit in units:
+                        cost_line_create(
+                            actor=SYSTEM,
+                            contract=contract,
+                            unit=unit,
+                            year=year,
+                            amount=(contract.yearly_cost / len(units)).quantize(Decimal("1")),
+                        )
+            contracts.append(contract)
+        return contracts
+
+    # -- data and GDPR ------------------------------------------------------------------
+    def seed_data_assets(self) -> list[DataAsset]:
+        categories = {
+            c.kind: c for c in DataCategory.objects.filter(organisation=None, parent=None)
+        }
+        existing = {a.name: a for a in DataAsset.objects.filter(organisation=self.organisation)}
+        linked = set(
+            DataAssetUsage.objects.filter(organisation=self.organisation).values_list(
+                "asset_id", flat=True
+            )
+        )
+        assets = []
+        for name, description, kinds, forvaltning in data.DATA_ASSETS:
+            if forvaltning not in self.forvaltninger:
+                continue
+            rng = self.rng_for("asset", name)
+            asset = existing.get(name) or create_object(
+                actor=SYSTEM,
+                instance=DataAsset(
+                    organisation=self.organisation,
+                    name=name,
+                    description=description,
+                    owning_unit=self.forvaltninger[forvaltning],
+                    classification="confidential" if "sensitive" in kinds else "internal",
+                    retention=rng.choice(["5 år efter sagens afslutning", "10 år",
+                                               "Til arkivering (B)", "3 år"]),
+                ),
+                m2m={"categories": [categories[k] for k in kinds]},
+            )
+            if asset.pk not in linked:
+                candidates = [
+                    u for u in self.usages
+                    if u.responsible_unit and u.responsible_unit.path.startswith(
+                        self.forvaltninger[forvaltning].path
+                    )
+                ] or self.usages
+                for usage in rng.sample(candidates, min(2, len(candidates))):
+                    data_asset_link_usage(
+                        actor=SYSTEM, asset=asset, usage=usage,
+                        use=rng.choice(["stores", "uses"]),
+                    )
+            assets.append(asset)
+        return assets
+
+    def seed_processing_activities(self) -> list[ProcessingActivity]:
+        _, standard = read_kl_list()
+        kle = {k.number: k for k in KleNumber.objects.all()}
+        existing = {
+            a.name: a for a in ProcessingActivity.objects.filter(organisation=self.organisation)
+        }
+        personal = list(DataCategory.objects.filter(organisation=None).exclude(
+            kind="non_personal"))
+        activities = []
+        for item in standard[: self.plan.activities]:
+            name = item.name[:300]
+            activity = existing.get(name)
+            if activity is None:
+                rng = self.rng_for("activity", name)
+                sensitive = rng.random() < 0.45
+                dpia_needed = "yes" if sensitive else rng.choice(["no", "unknown"])
+                dpia_done = dpia_needed == "yes" and rng.random() < 0.6
+                activity = create_object(
+                    actor=SYSTEM,
+                    instance=ProcessingActivity(
+                        organisation=self.organisation,
+                        name=name,
+                        standard_number=item.number,
+                        purpose=f"Løsning af kommunens opgaver: {item.name[0].lower()}"
+                        f"{item.name[1:]}",
+                        legal_basis_art6=rng.choice(["6.1.c", "6.1.e", "6.1.e", ""]),
+                        legal_basis_art9="9.2.b" if sensitive else "",
+                        data_subjects="Borgere, pårørende og medarbejdere",
+                        recipients="Andre offentlige myndigheder efter lovgivningen",
+                        retention=rng.choice(["", "5 år efter sagens afslutning",
+                                                   "Slettes efter arkivlovens regler"]),
+                        security_measures="Adgangsstyring, logning og kryptering",
+                        responsible_unit=rng.choice(list(self.forvaltninger.values())),
+                        dpia_needed=dpia_needed,
+                        dpia_done=dpia_done,
+                        dpia_date=self.today - datetime.timedelta(days=200) if dpia_done else None,
+                        risk_level=rng.choice(["low", "medium", "high"]),
+                    ),
+                    m2m={
+                        "kle_numbers": [kle[n] for n in item.kle_numbers if n in kle][:15],
+                        "usages": rng.sample(self.usages, 2),
+                        "data_categories": rng.sample(personal, 3 if sensitive else 1),
+                        "data_assets": rng.sample(self.assets, min(1, len(self.assets))),
+                    },
+                )
+            activities.append(activity)
+        return activities
+
+    def seed_agreements(self) -> list[DataProcessingAgreement]:
+        existing = {
+            a.name: a
+            for a in DataProcessingAgreement.objects.filter(organisation=self.organisation)
+        }
+        foreign = [s for s in self.parent.suppliers.values() if s.country != "DK"]
+        danish_hosting = [s for s in self.parent.suppliers.values() if s.country == "DK"]
+        agreements = []
+        candidates = [c for c in self.contracts if c.supplier_id][: self.plan.agreements * 3]
+        for contract in candidates[:: 3][: self.plan.agreements]:
+            name = f"Databehandleraftale {contract.supplier.name} – {contract.name}"[:250]
+            agreement = existing.get(name)
+            if agreement is None:
+                rng = self.rng_for("agreement", name)
+                third_country = rng.random() < 0.3
+                interval = rng.choice(["6", "12", "12", "24"])
+                concluded = contract.start_date or self.today - datetime.timedelta(days=900)
+                agreement = create_object(
+                    actor=SYSTEM,
+                    instance=DataProcessingAgreement(
+                        organisation=self.organisation,
+                        name=name,
+                        processor=contract.supplier,
+                        contract=contract,
+                        concluded_on=concluded,
+                        third_country_transfer=third_country,
+                        transfer_basis=rng.choice(["scc", "dpf", ""]) if third_country
+                        else "",
+                        oversight_method=rng.choice(
+                            ["isae3402_2", "isae3000", "written", "self"]
+                        ),
+                        oversight_interval=interval,
+                    ),
+                    m2m={"usages": list(contract.usages.all())},
+                )
+                sub = rng.choice(foreign if third_country else danish_hosting)
+                if sub.pk != agreement.processor_id:
+                    create_object(
+                        actor=SYSTEM,
+                        instance=SubProcessor(
+                            agreement=agreement,
+                            supplier=sub,
+                            service="Hosting og drift",
+                            country=sub.country,
+                            transfer_basis="scc" if third_country else "",
+                        ),
+                    )
+                if rng.random() < 0.75:
+                    oversight_record_create(
+                        actor=SYSTEM,
+                        agreement=agreement,
+                        date=self.today - datetime.timedelta(days=rng.randint(30, 800)),
+                        method=agreement.oversight_method,
+                        result=rng.choice(["no_remarks", "no_remarks", "minor", "major"]),
+                        report_url="https://example.org/tilsynsrapport.pdf",
+                    )
+            agreements.append(agreement)
+        return agreements
+
+    # -- roles and logins ---------------------------------------------------------------
+    def seed_roles(self) -> None:
+        types = {
+            (t.applies_to, t.code): t for t in RoleType.objects.filter(organisation=None)
+        }
+        existing = set(
+            RoleAssignment.objects.filter(organisation=self.organisation).values_list(
+                "role_type_id", "content_type_id", "object_id"
+            )
+        )
+        people = self.persons
+
+        def assign(code, kind, target, share):
+            role_type = types[(kind, code)]
+            key = (role_type.pk, ContentType.objects.get_for_model(target).pk, target.pk)
+            rng = self.rng_for("role", *key)
+            if key in existing or rng.random() >= share:
+                return
+            role_assign(actor=SYSTEM, person=rng.choice(people), role_type=role_type,
+                        target=target)
+            existing.add(key)
+
+        for usage in self.usages:
+            # Deliberate gaps: some systems have no system owner (the dashboard shows them).
+            assign("systemejer", "system_usage", usage, 0.85)
+            assign("systemansvarlig", "system_usage", usage, 0.6)
+            assign("it-arkitekt", "system_usage", usage, 0.15)
+        for contract in self.contracts:
+            assign("kontraktejer", "contract", contract, 0.8)
+            assign("contract-manager", "contract", contract, 0.45)
+        for activity in self.activities:
+            assign("behandlingsansvarlig", "processing_activity", activity, 0.9)
+        for agreement in self.agreements:
+            assign("dba-ansvarlig", "data_processing_agreement", agreement, 0.9)
+        assign("dpo", "organisation", self.organisation, 1.0)
+
+    def seed_logins(self) -> None:
+        User = get_user_model()
+        role_types = {t.code: t for t in RoleType.objects.filter(organisation=None)}
+        for username, (slug, role, title, staff) in LOGINS.items():
+            if slug != self.plan.slug:
+                continue
+            user = User.objects.filter(username=username).first()
+            if user is None:
+                user = User.objects.create_user(
+                    username=username,
+                    password=DEMO_PASSWORD,
+                    email=f"{username}@{self.plan.domain}",
+                    first_name=title,
+                    last_name=self.plan.name,
+                    is_staff=staff,
+                )
+                if staff:
+                    user.user_permissions.set(
+                        Permission.objects.filter(
+                            content_type__app_label__in=["roles", "portfolio", "contracts",
+                                                         "gdpr", "kitos"]
+                        )
+                    )
+            if not Membership.objects.filter(user=user, organisation=self.organisation).exists():
+                membership_set(actor=SYSTEM, user=user, organisation=self.organisation, role=role)
+            person = Person.objects.filter(organisation=self.organisation, user=user).first()
+            if person is None:
+                person = person_create(
+                    actor=SYSTEM,
+                    organisation=self.organisation,
+                    name=f"{title} ({username})",
+                    email=user.email,
+                    title=title,
+                    user=user,
+                    unit=self.forvaltninger.get("BU") if username == "chef" else None,
+                )
+                # The system owner login owns a handful of systems, so "my page" has content.
+                if username == "systemejer":
+                    owned = RoleAssignment.objects.filter(
+                        organisation=self.organisation, role_type=role_types["systemejer"]
+                    ).values_list("object_id", flat=True)
+                    free = [u for u in self.usages if u.pk not in set(owned)][:5]
+                    for usage in free or self.usages[:5]:
+                        role_assign(actor=SYSTEM, person=person,
+                                    role_type=role_types["systemejer"], target=usage)
+
+    def summary(self) -> str:
+        o = self.organisation
+        counts = {
+            "enheder": OrganisationUnit.objects.filter(organisation=o).count(),
+            "personer": Person.objects.filter(organisation=o).count(),
+            "kompetencer": Competency.objects.filter(organisation=o).count(),
+            "systemanvendelser": SystemUsage.objects.filter(organisation=o).count(),
+            "integrationer": Integration.objects.filter(organisation=o).count(),
+            "kontrakter": Contract.objects.filter(organisation=o).count(),
+            "behandlingsaktiviteter": ProcessingActivity.objects.filter(organisation=o).count(),
+            "databehandleraftaler": DataProcessingAgreement.objects.filter(
+                organisation=o).count(),
+            "rolletildelinger": RoleAssignment.objects.filter(organisation=o).count(),
+        }
+        return f"{o.name}: " + ", ".join(f"{v} {k}" for k, v in counts.items())

@@ -1,0 +1,58 @@
+"""How a lower layer learns about a higher one without importing it: registries that
+the apps fill from their ``AppConfig.ready()``. The core and the domain apps read them;
+they never name the app that fills them.
+
+Each registry is keyed by model label (``"contracts.Contract"``) or by a name the lower
+layer chose, so a registration reads as "the alerts app adds to the contract page".
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+
+# (model label, tab name) -> providers of extra context for that tab of the model's
+# detail page: provider(user, obj) -> dict. E.g. the alerts app adds the alert log to
+# the overview tab of contracts and data processing agreements.
+_detail_context: dict[tuple[str, str], list[Callable]] = defaultdict(list)
+
+# Providers of the gaps (missing owner, missing agreement, ...) shown above an
+# object's tabs: provider(obj) -> list of (rule, fix url). Filled by the gdpr app.
+_object_gaps: list[Callable] = []
+
+
+def add_detail_context(model_label: str, tab: str, provider: Callable) -> None:
+    """Let `provider(user, obj)` add to the context of `tab` on `model_label`'s pages."""
+    if provider not in _detail_context[(model_label, tab)]:
+        _detail_context[(model_label, tab)].append(provider)
+
+
+def detail_context(user, obj, tab: str) -> dict:
+    context: dict = {}
+    for provider in _detail_context.get((obj._meta.label, tab), ()):
+        context.update(provider(user, obj))
+    return context
+
+
+def add_object_gaps(provider: Callable) -> None:
+    if provider not in _object_gaps:
+        _object_gaps.append(provider)
+
+
+def object_gaps(obj) -> list:
+    return [gap for provider in _object_gaps for gap in provider(obj)]
+
+
+# Loaders of standard reference data (role types, data categories, KLE, ...), run by
+# `manage.py load_reference_data` in registration order: loader() -> a note or None.
+_reference_loaders: list[Callable[[], str | None]] = []
+
+
+def add_reference_loader(loader: Callable[[], str | None]) -> None:
+    if loader not in _reference_loaders:
+        _reference_loaders.append(loader)
+
+
+def load_reference_data() -> list[str]:
+    """Run every registered loader (each is idempotent); their notes."""
+    return [note for loader in _reference_loaders if (note := loader())]

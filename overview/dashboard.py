@@ -1,0 +1,480 @@
+"""The dashboard per forvaltning: the numbers a chef needs about an organisation or a
+unit with its subtree, each with the list behind it.
+
+Everything starts from ``visible_to(user)`` narrowed by the models' FilterSets with the
+same parameters the numbers link to, so a number and the list it opens always agree.
+The page costs a fixed handful of aggregate queries, whatever the number of rows.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Count, Q, Sum
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+
+from contracts.filtersets import ContractFilterSet
+from contracts.models import Contract
+from gdpr.gaps import (
+    LIVE_LIFECYCLES,
+    RULES,
+    RUNNING_CONTRACT_STATUSES,
+    breakdown,
+    gap_counts,
+)
+from kitos.links import url_or_none
+from portfolio.choices import Criticality, Lifecycle, TimeAssessment
+from portfolio.filtersets import SystemUsageFilterSet
+from portfolio.models import SystemUsage
+from roles.models import OrganisationUnit
+
+DEADLINE_WINDOWS = (30, 90, 180)
+# Contracts whose yearly cost is being paid now.
+PAYING_STATUSES = ("active", "in_notice")
+TOP_SUPPLIERS = 10
+# The deadlines table shows the nearest ones; the rest are one click away in the list.
+DEADLINE_ROWS = 12
+
+# Colours of the chart segments (contrast ≥ 3:1 against white; the tables carry the
+# numbers and names, so colour is never the only cue).
+PALETTE = (
+    "#0b5394", "#c2410c", "#1e6b34", "#7c3aed", "#b3261e", "#0e7490", "#a16207",
+    "#be185d", "#4d7c0f", "#475569", "#6d28d9",
+)
+OTHER_COLOUR = "#8c959f"
+LIFECYCLE_COLOURS = {
+    "undecided": "#8c959f", "planned": "#7c3aed", "phasing_in": "#0e7490",
+    "operational": "#1e6b34", "phasing_out": "#c2410c", "retired": "#475569",
+}
+CRITICALITY_COLOURS = {
+    "low": "#0e7490", "medium": "#a16207", "high": "#c2410c", "critical": "#b3261e",
+}
+TIME_COLOURS = {
+    "tolerate": "#0b5394", "invest": "#1e6b34", "migrate": "#c2410c", "eliminate": "#b3261e",
+}
+
+
+@dataclass
+class Segment:
+    """One part of a chart and its row in the table beside it."""
+
+    label: str
+    value: int | Decimal
+    url: str | None
+    colour: str
+    count: int | None = None  # contracts behind an amount
+    is_rest: bool = False  # "the others together", not one supplier or unit
+    share: float = 0.0  # of the chart's total, 0..1
+    offset: float = 0.0  # where the segment starts in a stacked bar, 0..1
+
+    @property
+    def percent(self) -> float:
+        return self.share * 100
+
+    # Positions in a stacked bar as plain "12.50" (template numbers are localised, and
+    # "12,50" is no length in SVG or CSS).
+    @property
+    def bar_start(self) -> str:
+        return f"{self.offset * 100:.2f}"
+
+    @property
+    def bar_width(self) -> str:
+        return f"{self.share * 100:.2f}"
+
+
+@dataclass
+class Chart:
+    """A 100 % stacked bar with its table: a distribution (systems by lifecycle) or a
+    share of a total (cost by supplier)."""
+
+    key: str
+    title: str
+    heading: str  # of the table's first column
+    segments: list[Segment]
+    money: bool = False
+    total_url: str | None = None
+    total: int | Decimal = field(init=False)
+
+    def __post_init__(self):
+        self.total = sum((s.value for s in self.segments), start=Decimal(0) if self.money else 0)
+        offset = 0.0
+        for segment in self.segments:
+            segment.share = float(segment.value / self.total) if self.total else 0.0
+            segment.offset = offset
+            offset += segment.share
+
+    @property
+    def largest(self) -> Segment | None:
+        return max((s for s in self.segments if not s.is_rest), key=lambda s: s.value,
+                   default=None)
+
+
+@dataclass
+class DeadlineWindow:
+    days: int
+    count: int
+    url: str | None
+
+
+@dataclass
+class DeadlineRow:
+    """Notice deadlines or re-tender starts: how many fall within 30/90/180 days, and
+    how many re-tenders should already have started."""
+
+    label: str
+    windows: list[DeadlineWindow]
+    late: DeadlineWindow | None = None
+
+
+@dataclass
+class Event:
+    """One dot on the timeline and one row in the table under it."""
+
+    contract: Contract
+    kind: str  # "notice" or "retender"
+    date: datetime.date
+    days_left: int
+    url: str | None
+
+    @property
+    def label(self) -> str:
+        return _("Opsigelsesfrist") if self.kind == "notice" else _("Start på genudbud")
+
+    @property
+    def position(self) -> str:
+        """Where on the timeline (0–100 % of the horizon), as a CSS number."""
+        return f"{min(100, self.days_left * 100 / DEADLINE_WINDOWS[-1]):.2f}"
+
+    @property
+    def is_soon(self) -> bool:
+        return self.days_left <= DEADLINE_WINDOWS[0]
+
+
+@dataclass
+class Tile:
+    """A headline number."""
+
+    label: str
+    value: int | Decimal
+    url: str | None
+    warn: bool = False
+    money: bool = False
+
+    @property
+    def display(self) -> str:
+        if self.money:
+            # Millions read faster than eight digits on a headline.
+            return number_format(Decimal(self.value) / 1_000_000, decimal_pos=1)
+        return number_format(self.value, force_grouping=True)
+
+    @property
+    def unit(self) -> str:
+        return _("mio. kr.") if self.money else ""
+
+
+@dataclass
+class Tick:
+    days: int
+    position: str
+    label: str
+
+
+def timeline_ticks() -> list[Tick]:
+    horizon = DEADLINE_WINDOWS[-1]
+    return [Tick(0, "0", _("I dag"))] + [
+        Tick(days, f"{days * 100 / horizon:.2f}", _("%(days)s dage") % {"days": days})
+        for days in DEADLINE_WINDOWS
+    ]
+
+
+@dataclass
+class Dashboard:
+    organisation: object
+    unit: OrganisationUnit | None
+    today: datetime.date
+    tiles: list[Tile]
+    charts: dict[str, Chart]
+    deadline_rows: list[DeadlineRow]
+    events: list[Event]
+    more_events: int
+    gaps: list[tuple]  # (rule, count, url)
+    gap_total: int
+    gap_url: str | None
+    horizon: int = DEADLINE_WINDOWS[-1]
+    ticks: list[Tick] = field(default_factory=timeline_ticks)
+
+    @property
+    def shown_events(self) -> list[Event]:
+        return self.events[:DEADLINE_ROWS]
+
+
+class DashboardBuilder:
+    """Builds the Dashboard of `organisation` (within `unit` and its subtree) for `user`."""
+
+    def __init__(self, *, request, organisation, unit=None, today: datetime.date):
+        self.request, self.user = request, request.user
+        self.organisation, self.unit, self.today = organisation, unit, today
+        # The parameters every link carries: the unit's subtree, or the organisation
+        # (the lists show all the user's organisations).
+        self.scope = (
+            {"within": str(unit.uuid)} if unit else {"organisation": str(organisation.uuid)}
+        )
+        self.usages = self.filtered(SystemUsageFilterSet, SystemUsage)
+        self.contracts = self.filtered(ContractFilterSet, Contract)
+        self.breakdown = breakdown(user=self.user, organisation=organisation, unit=unit)
+
+    def filtered(self, filterset_class, model, **params):
+        queryset = model.objects.visible_to(self.user).filter(organisation=self.organisation)
+        filterset = filterset_class(
+            {**self.scope, **params}, queryset=queryset, request=self.request
+        )
+        # An invalid filter would silently be left out (and widen the numbers); the
+        # parameters are our own, so this is a programming error.
+        if not filterset.is_valid():
+            raise ValueError(filterset.errors)
+        return filterset.qs.order_by()
+
+    def usage_url(self, **params):
+        return url_or_none("usage_list", query={**self.scope, **params})
+
+    def contract_url(self, **params):
+        return url_or_none("contract_list", query={**self.scope, **params})
+
+    def build(self) -> Dashboard:
+        charts = self.usage_charts()
+        cost_by_supplier, paying_total = self.cost_by_supplier()
+        charts["supplier"] = cost_by_supplier
+        charts["unit"] = self.cost_by_unit()
+        events, more_events = self.events()
+        counts = gap_counts(
+            user=self.user, organisation=self.organisation, unit=self.unit, today=self.today
+        )
+        gap_url = url_or_none(
+            "gap_overview", self.organisation.slug,
+            query={"within": self.unit.uuid} if self.unit else None,
+        )
+        gaps = [
+            (rule, counts[rule.key], self.gap_rule_url(rule)) for rule in RULES
+        ]
+        running = self.contracts.filter(status__in=RUNNING_CONTRACT_STATUSES).count()
+        without_owner = counts["usage-without-system-owner"]
+        without_contract_owner = counts["contract-without-owner"]
+        gap_total = sum(counts.values())
+        tiles = [
+            Tile(_("Systemer"), charts["lifecycle"].total, self.usage_url()),
+            Tile(_("Løbende kontrakter"), running,
+                 self.contract_url(status=list(RUNNING_CONTRACT_STATUSES))),
+            Tile(_("Årlige driftsudgifter"), paying_total,
+                 self.contract_url(status=list(PAYING_STATUSES)), money=True),
+            Tile(_("Systemer uden systemejer"), without_owner,
+                 self.usage_url(has_system_owner="false", lifecycle=list(LIVE_LIFECYCLES)),
+                 warn=bool(without_owner)),
+            Tile(_("Kontrakter uden kontraktejer"), without_contract_owner,
+                 self.contract_url(has_contract_owner="false",
+                                   status=list(RUNNING_CONTRACT_STATUSES)),
+                 warn=bool(without_contract_owner)),
+            Tile(_("GDPR- og ejermangler"), gap_total, gap_url, warn=bool(gap_total)),
+        ]
+        return Dashboard(
+            organisation=self.organisation,
+            unit=self.unit,
+            today=self.today,
+            tiles=tiles,
+            charts=charts,
+            deadline_rows=self.deadline_rows(),
+            events=events,
+            more_events=more_events,
+            gaps=gaps,
+            gap_total=gap_total,
+            gap_url=gap_url,
+        )
+
+    def gap_rule_url(self, rule):
+        return url_or_none(
+            "gap_rule", self.organisation.slug, rule.key,
+            query={"within": self.unit.uuid} if self.unit else None,
+        )
+
+    # -- systems ----------------------------------------------------------------------
+    def usage_charts(self) -> dict[str, Chart]:
+        """Lifecycle, criticality and TIME from one grouped query."""
+        by = {"lifecycle": {}, "criticality": {}, "time_assessment": {}}
+        rows = self.usages.values("lifecycle", "criticality", "time_assessment").annotate(
+            n=Count("pk")
+        )
+        for row in rows:
+            for name, counts in by.items():
+                counts[row[name]] = counts.get(row[name], 0) + row["n"]
+
+        def segments(name, choices, colours, missing_label, missing_filter):
+            result = [
+                Segment(label, by[name].get(value, 0), self.usage_url(**{name: value}),
+                        colours[value])
+                for value, label in choices
+            ]
+            if missing_label:
+                result.append(Segment(missing_label, by[name].get("", 0),
+                                      self.usage_url(**{missing_filter: "false"}),
+                                      OTHER_COLOUR))
+            return [s for s in result if s.value]
+
+        return {
+            "lifecycle": Chart("lifecycle", _("Systemer efter livscyklus"), _("Livscyklus"),
+                               segments("lifecycle", Lifecycle.choices, LIFECYCLE_COLOURS,
+                                        None, None),
+                               total_url=self.usage_url()),
+            "criticality": Chart("criticality", _("Systemer efter forretningskritikalitet"),
+                                 _("Kritikalitet"),
+                                 segments("criticality", Criticality.choices[::-1],
+                                          CRITICALITY_COLOURS, _("Ikke angivet"),
+                                          "has_criticality"),
+                                 total_url=self.usage_url()),
+            "time": Chart("time", _("TIME-vurdering af systemerne"), _("TIME"),
+                          segments("time_assessment", TimeAssessment.choices, TIME_COLOURS,
+                                   _("Ikke vurderet"), "has_time_assessment"),
+                          total_url=self.usage_url()),
+        }
+
+    # -- money ------------------------------------------------------------------------
+    def cost_by_supplier(self) -> tuple[Chart, Decimal]:
+        """The yearly cost of the contracts being paid, per supplier: the ten largest and
+        the rest together (dependence on one vendor)."""
+        paying = list(PAYING_STATUSES)
+        rows = list(
+            self.contracts.filter(status__in=paying, yearly_cost__gt=0)
+            .values("supplier__uuid", "supplier__name")
+            .annotate(total=Sum("yearly_cost"), n=Count("pk"))
+            .order_by("-total", "supplier__name")
+        )
+        segments = []
+        for index, row in enumerate(rows[:TOP_SUPPLIERS]):
+            if row["supplier__uuid"] is None:
+                label, url = _("Uden leverandør"), self.contract_url(status=paying,
+                                                                     has_supplier="false")
+            else:
+                label = row["supplier__name"]
+                url = self.contract_url(status=paying, supplier=row["supplier__uuid"])
+            segments.append(Segment(label, row["total"], url, PALETTE[index], count=row["n"]))
+        rest = rows[TOP_SUPPLIERS:]
+        if rest:
+            segments.append(Segment(
+                _("Øvrige %(count)s leverandører") % {"count": len(rest)},
+                sum(r["total"] for r in rest), None, OTHER_COLOUR,
+                count=sum(r["n"] for r in rest), is_rest=True,
+            ))
+        chart = Chart("supplier", _("Årlige driftsudgifter efter leverandør"), _("Leverandør"),
+                      segments,
+                      money=True, total_url=self.contract_url(status=paying))
+        return chart, chart.total
+
+    def cost_by_unit(self) -> Chart:
+        """The same yearly cost per unit right below the chosen one (with its subtree),
+        the chosen unit's own contracts, and (for the whole organisation) those without
+        a unit — the rows of the gap heat map."""
+        paying = list(PAYING_STATUSES)
+        rows = {
+            row["bucket"]: row
+            for row in self.contracts.filter(status__in=paying, yearly_cost__gt=0)
+            .annotate(bucket=self.breakdown.bucket("responsible_unit"))
+            .values("bucket")
+            .annotate(total=Sum("yearly_cost"), n=Count("pk"))
+            # With no units the bucket is a constant, which SQL does not group by: one
+            # row with nothing in it.
+            if row["n"]
+        }
+        segments = []
+        for index, unit in enumerate(self.breakdown.units):
+            if unit.pk in rows:
+                segments.append(Segment(
+                    unit.name, rows[unit.pk]["total"],
+                    url_or_none("contract_list", query={"within": unit.uuid, "status": paying}),
+                    PALETTE[index % len(PALETTE)], count=rows[unit.pk]["n"],
+                ))
+        own = self.breakdown.own_unit
+        if own is not None and own.pk in rows:
+            segments.append(Segment(
+                _("%(unit)s selv") % {"unit": own.name}, rows[own.pk]["total"],
+                url_or_none("contract_list",
+                            query={"responsible_unit": own.uuid, "status": paying}),
+                "#475569", count=rows[own.pk]["n"], is_rest=True,
+            ))
+        if self.breakdown.with_unitless and None in rows:
+            segments.append(Segment(
+                _("Uden ansvarlig enhed"), rows[None]["total"],
+                self.contract_url(status=paying, has_responsible_unit="false"),
+                OTHER_COLOUR, count=rows[None]["n"], is_rest=True,
+            ))
+        segments.sort(key=lambda s: (s.is_rest, -s.value))
+        return Chart("unit", _("Årlige driftsudgifter efter enhed"), _("Enhed"), segments,
+                     money=True, total_url=self.contract_url(status=paying))
+
+    # -- deadlines --------------------------------------------------------------------
+    def window_url(self, field_name: str, days: int) -> str | None:
+        return self.contract_url(**{
+            f"{field_name}_after": self.today.isoformat(),
+            f"{field_name}_before": (self.today + datetime.timedelta(days=days)).isoformat(),
+        })
+
+    def deadline_rows(self) -> list[DeadlineRow]:
+        """Counts per window in one aggregate query."""
+        today = self.today
+        windows = {}
+        for field_name in ("notice_deadline", "retender_start"):
+            for days in DEADLINE_WINDOWS:
+                end = today + datetime.timedelta(days=days)
+                windows[f"{field_name}_{days}"] = Count(
+                    "pk", filter=Q(**{f"{field_name}__range": (today, end)})
+                )
+        # A re-tender that should have started while notice can still be given.
+        windows["late"] = Count(
+            "pk", filter=Q(retender_start__lt=today, notice_deadline__gte=today)
+        )
+        counts = self.contracts.aggregate(**windows)
+        rows = []
+        for field_name, label in (
+            ("notice_deadline", _("Sidste frist for opsigelse")),
+            ("retender_start", _("Seneste start på genudbud")),
+        ):
+            rows.append(DeadlineRow(label, [
+                DeadlineWindow(days, counts[f"{field_name}_{days}"],
+                               self.window_url(field_name, days))
+                for days in DEADLINE_WINDOWS
+            ]))
+        yesterday = today - datetime.timedelta(days=1)
+        rows[1].late = DeadlineWindow(0, counts["late"], self.contract_url(
+            retender_start_before=yesterday.isoformat(),
+            notice_deadline_after=today.isoformat(),
+        ))
+        return rows
+
+    def events(self) -> tuple[list[Event], int]:
+        """Every notice deadline and re-tender start in the horizon (one query), nearest
+        first; the timeline shows them all, the table the first DEADLINE_ROWS."""
+        today, horizon = self.today, DEADLINE_WINDOWS[-1]
+        end = today + datetime.timedelta(days=horizon)
+        contracts = (
+            self.contracts.filter(
+                Q(notice_deadline__range=(today, end)) | Q(retender_start__range=(today, end))
+            )
+            .select_related("supplier", "responsible_unit")
+            .only("uuid", "name", "notice_deadline", "retender_start", "supplier__name",
+                  "responsible_unit__name")
+        )
+        events = []
+        for contract in contracts:
+            url = url_or_none("contract_detail", contract.uuid)
+            for kind, date in (("notice", contract.notice_deadline),
+                               ("retender", contract.retender_start)):
+                if date is not None and today <= date <= end:
+                    events.append(Event(contract, kind, date, (date - today).days, url))
+        events.sort(key=lambda e: (e.date, e.contract.name, e.kind))
+        return events, max(0, len(events) - DEADLINE_ROWS)
+
+
+def build_dashboard(*, request, organisation, unit=None, today: datetime.date) -> Dashboard:
+    return DashboardBuilder(
+        request=request, organisation=organisation, unit=unit, today=today
+    ).build()

@@ -1,0 +1,78 @@
+"""The layers (README: Architecture) hold where import-linter cannot look: in the
+migration graph, in the app registry's order and in what the registries are filled with.
+import-linter checks the imports themselves (make lint, .ci/run)."""
+
+from __future__ import annotations
+
+import pytest
+from django.apps import apps
+from django.db.migrations.loader import MigrationLoader
+
+from kitos.excel.registry import ENTITY_KEYS, REFERENCE_SOURCES
+
+# Bottom to top; apps on one level may not depend on each other.
+LAYERS = [
+    {"kitos"},
+    {"roles"},
+    {"portfolio"},
+    {"contracts"},
+    {"gdpr"},
+    {"alerts", "imports"},
+    {"overview"},
+    {"demo"},
+]
+LEVEL = {app: level for level, layer in enumerate(LAYERS) for app in layer}
+
+
+def test_every_project_app_has_a_layer():
+    installed = {config.label for config in apps.get_app_configs()
+                 if not config.name.startswith(("django.", "rest_framework", "django_filters",
+                                                "drf_spectacular", "whitenoise"))}
+    assert installed == set(LEVEL)
+
+
+def test_apps_are_installed_bottom_up():
+    """INSTALLED_APPS lists the layers in order, so every ready() registers into a
+    registry that a lower app created."""
+    order = [config.label for config in apps.get_app_configs() if config.label in LEVEL]
+    assert order == sorted(order, key=LEVEL.__getitem__)
+
+
+def test_no_migration_depends_on_a_higher_app():
+    graph = MigrationLoader(None, ignore_no_migrations=True).graph
+    upward = []
+    for (app, name), node in graph.nodes.items():
+        if app not in LEVEL:
+            continue
+        for dep_app, dep_name in node.dependencies:
+            if dep_app in LEVEL and dep_app != app and LEVEL[dep_app] >= LEVEL[app]:
+                upward.append(f"{app}.{name} -> {dep_app}.{dep_name}")
+    assert upward == []
+
+
+@pytest.mark.parametrize("app", sorted(LEVEL))
+def test_migrations_reference_no_model_of_a_higher_app(app):
+    """A foreign key in a migration points at a model of its own app or a lower one."""
+    graph = MigrationLoader(None, ignore_no_migrations=True).graph
+    higher = {label for label, level in LEVEL.items() if level > LEVEL[app]}
+    found = []
+    for (node_app, name), migration in graph.nodes.items():
+        if node_app != app:
+            continue
+        for operation in migration.operations:
+            for inner in getattr(operation, "operations", [operation]):
+                for _field_name, field in getattr(inner, "fields", ()):
+                    target = getattr(field, "remote_field", None)
+                    model = getattr(target, "model", None) if target else None
+                    if isinstance(model, str) and model.split(".")[0].lower() in higher:
+                        found.append(f"{name}: {model}")
+    assert found == []
+
+
+def test_every_importable_entity_is_registered_in_dependency_order():
+    assert ENTITY_KEYS == [
+        "units", "persons", "suppliers", "systems", "usages", "integrations", "contracts",
+        "cost_lines", "competencies", "data_assets", "processing_activities", "agreements",
+        "role_assignments",
+    ]
+    assert {source.key for source in REFERENCE_SOURCES} >= {"kle"}

@@ -58,7 +58,7 @@ class NotificationListView(LoginRequiredMixin, ListView):
     """The user's alerts, newest first, each linking to its contract or agreement, and
     the addresses of the user's calendar feeds."""
 
-    template_name = "kitos/notifications.html"
+    template_name = "alerts/notifications.html"
     context_object_name = "deliveries"
     paginate_by = 25
 
@@ -207,7 +207,7 @@ class AlertRuleListView(OrganisationRulesMixin, TemplateView):
     the defaults from ever being created.
     """
 
-    template_name = "kitos/alert_rules.html"
+    template_name = "alerts/alert_rules.html"
 
     def get(self, request, *args, **kwargs):
         self._ensure_rules()

@@ -10,8 +10,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from contracts.models import Contract, CostLine
-from kitos.filtersets import BaseFilterSet, SubtreeFilter, UUIDInFilter
+from kitos.filtersets import BaseFilterSet, UUIDInFilter
 from portfolio.models import Supplier
+from roles.filtersets import SubtreeFilter
 from roles.models import RoleAssignment, still_working
 
 from . import choices

@@ -19,7 +19,6 @@ from django.utils.translation import gettext_lazy
 from contracts.models import Contract, ContractCoverage, CostLine
 from kitos.detail import (
     HISTORY_TAB,
-    ROLES_TAB,
     Tab,
     TabbedDetailView,
     overview_tab,
@@ -29,6 +28,7 @@ from portfolio.models import Supplier
 from portfolio.tables import supplier_options
 from roles.models import RoleAssignment
 from roles.tables import unit_options
+from roles.tabs import ROLES_TAB, RolesTabMixin
 
 from . import tables
 from .filtersets import ContractFilterSet, SupplierFilterSet
@@ -66,7 +66,7 @@ def role_holders_context(user, obj) -> dict:
     }
 
 
-class ContractDetailView(TabbedDetailView):
+class ContractDetailView(RolesTabMixin, TabbedDetailView):
     """A contract: overview (terms, deadlines, role holders, subscribers, alert log),
     the systems it covers, its costs, roles, data processing and history."""
 

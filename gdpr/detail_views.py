@@ -8,7 +8,6 @@ from django.utils.translation import gettext_lazy
 
 from kitos.detail import (
     HISTORY_TAB,
-    ROLES_TAB,
     ObjectCreateView,
     ObjectDeleteView,
     ObjectUpdateView,
@@ -17,6 +16,7 @@ from kitos.detail import (
     field_facts,
     overview_tab,
 )
+from roles.tabs import ROLES_TAB, RolesTabMixin
 
 from .forms import AgreementForm, DataAssetForm, ProcessingActivityForm
 from .models import DataAsset, DataProcessingAgreement, ProcessingActivity
@@ -95,7 +95,7 @@ PROCESSING_FIELDS = (
 )
 
 
-class ProcessingActivityDetailView(TabbedDetailView):
+class ProcessingActivityDetailView(RolesTabMixin, TabbedDetailView):
     model = ProcessingActivity
     related = ("organisation", "responsible_unit")
     prefetch = ("data_categories", "kle_numbers")

@@ -8,8 +8,9 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from kitos.filtersets import BaseFilterSet, SubtreeFilter, UUIDInFilter
+from kitos.filtersets import BaseFilterSet, UUIDInFilter
 from portfolio.choices import DataClassification
+from roles.filtersets import SubtreeFilter
 
 from . import choices
 from .models import (

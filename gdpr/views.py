@@ -10,15 +10,15 @@ from django.utils.translation import gettext_lazy
 from contracts.views import Deadline, role_holders_context
 from kitos.detail import (
     HISTORY_TAB,
-    ROLES_TAB,
     TabbedDetailView,
     overview_tab,
 )
+from roles.tabs import ROLES_TAB, RolesTabMixin
 
 from .models import DataProcessingAgreement, OversightRecord, ProcessingActivity, SubProcessor
 
 
-class AgreementDetailView(TabbedDetailView):
+class AgreementDetailView(RolesTabMixin, TabbedDetailView):
     """A data processing agreement: overview (terms, sub-processors, oversight, role
     holders, alert log), roles and history."""
 

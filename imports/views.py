@@ -136,7 +136,7 @@ class ImportStartView(OrganisationImportMixin, TemplateView):
     """What can be imported, the templates, the upload form and the organisation's
     recent runs. A POST starts a run and goes to its page."""
 
-    template_name = "kitos/import_start.html"
+    template_name = "imports/import_start.html"
 
     def dispatch(self, request, *args, **kwargs):
         # The size limit must be in place before anything reads the request body, and
@@ -272,7 +272,7 @@ class ImportRunDetailView(ImportRunMixin, TemplateView):
     """A run's status and, once done, its report; while it runs a progress bar polls
     ``import_run_status`` and swaps in the result."""
 
-    template_name = "kitos/import_run.html"
+    template_name = "imports/import_run.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -288,8 +288,8 @@ class ImportRunStatusView(ImportRunMixin, View):
     def get(self, request, uuid):
         context = run_context(request, self.get_run())
         if context["pending"]:
-            return render(request, "kitos/_import_status.html", context)
-        response = render(request, "kitos/_import_done.html", context)
+            return render(request, "imports/_import_status.html", context)
+        response = render(request, "imports/_import_done.html", context)
         response["HX-Retarget"] = "#import-run-body"
         response["HX-Reswap"] = "innerHTML"
         return response

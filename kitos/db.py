@@ -42,6 +42,14 @@ def same_organisation_fk(*, name: str, table: str, column: str, ref_table: str):
     return migrations.RunPython(forwards, backwards, elidable=False)
 
 
+def name_related(model) -> tuple[str, ...]:
+    """What an object's name (``__str__``) needs besides its own row, for
+    ``select_related`` wherever many names are shown at once (choice lists, history,
+    role targets): a model says so in its ``name_related`` attribute (a system usage is
+    named after its system)."""
+    return tuple(getattr(model, "name_related", ()))
+
+
 def new_instance(model: type[models.Model], **values) -> models.Model:
     """A new unsaved `model` instance with `values` set and every other field at its
     default: what ``model(**values)`` gives, without ``Model.__init__``'s per-field

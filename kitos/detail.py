@@ -39,6 +39,7 @@ from django.views.generic import DetailView, FormView, TemplateView
 from django.views.generic.detail import SingleObjectMixin
 
 from . import hooks
+from .db import name_related
 from .links import model_url, object_url
 from .models import AuditEntry
 from .services import create_object, delete_object, update_object
@@ -59,9 +60,6 @@ HISTORY_ALIASES = {"main_for": ("usages", gettext_lazy("Hovedkontrakt for"))}
 TAB_PARAMETER = "tab"
 HISTORY_PAGE_PARAMETER = "side"
 
-# What an object's name (``__str__``) needs besides its own row, so that choice lists
-# and history entries do not query once per object.
-NAME_RELATED = {"portfolio.SystemUsage": ("system",)}
 
 
 def can_edit(user, obj) -> bool:
@@ -201,7 +199,7 @@ def history_entries(model, entries: list[AuditEntry]) -> list[HistoryEntry]:
     names: dict[type[models.Model], dict[int, str]] = {}
     for related_model, ids in wanted.items():
         rows = related_model._base_manager.filter(pk__in=ids).select_related(
-            *NAME_RELATED.get(related_model._meta.label, ())
+            *name_related(related_model)
         )
         names[related_model] = {obj.pk: str(obj) for obj in rows}
 
@@ -253,7 +251,6 @@ def overview_tab(template: str) -> Tab:
     return Tab("overblik", gettext_lazy("Overblik"), "overview", template)
 
 
-ROLES_TAB = Tab("roller", gettext_lazy("Roller"), "roles", "kitos/_roles.html")
 HISTORY_TAB = Tab("historik", gettext_lazy("Historik"), "history", "kitos/_history.html")
 
 
@@ -337,34 +334,6 @@ class TabbedDetailView(VisibleObjectMixin, DetailView):
             "history": history_entries(self.model, list(page.object_list)),
         }
 
-    def roles_context(self) -> dict:
-        from django.apps import apps
-
-        assignment_model = apps.get_model("roles", "RoleAssignment")
-        assignments = list(
-            assignment_model.objects.visible_to(self.request.user)
-            .on(self.object)
-            .select_related("person", "role_type")
-            .order_by("role_type__sort_order", "role_type__name", "person__name", "-start_date")
-        )
-        today = timezone.localdate()
-        current = [a for a in assignments if _in_force(a, today)]
-        return {
-            "current_roles": current,
-            "past_roles": [a for a in assignments if a.end_date and a.end_date < today],
-            "future_roles": [a for a in assignments if a.start_date and a.start_date > today],
-            "role_create_url": reverse(
-                "roleassignment_create",
-                kwargs={"kind": self.model.role_target, "uuid": self.object.uuid},
-            ),
-        }
-
-
-def _in_force(assignment, today) -> bool:
-    return (assignment.start_date is None or assignment.start_date <= today) and (
-        assignment.end_date is None or assignment.end_date >= today
-    )
-
 
 # -- forms ---------------------------------------------------------------------------------
 
@@ -391,7 +360,7 @@ def scope_choices(queryset, *, user, organisation):
     scoped = manager.visible_to(user) if hasattr(manager, "visible_to") else manager.all()
     organisation_id = getattr(organisation, "pk", None)
     if issubclass(model, SharedCatalogModel):
-        scoped = scoped.filter(Q(is_local=False) | Q(owner_organisation_id=organisation_id))
+        scoped = scoped.usable_by(organisation_id)
     elif _field_or_none(model, "organisation") is not None:
         if model._meta.get_field("organisation").null:
             scoped = scoped.filter(
@@ -401,7 +370,7 @@ def scope_choices(queryset, *, user, organisation):
             scoped = scoped.filter(organisation_id=organisation_id)
     elif hasattr(scoped, "organisation_path") and scoped.organisation_path != "organisation":
         scoped = scoped.filter(**{scoped.organisation_path: organisation_id})
-    return scoped.select_related(*NAME_RELATED.get(model._meta.label, ()))
+    return scoped.select_related(*name_related(model))
 
 
 class DateInput(forms.DateInput):

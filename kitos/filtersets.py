@@ -7,7 +7,6 @@ import datetime
 
 import django_filters
 from django import forms
-from django.apps import apps
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
@@ -64,23 +63,3 @@ def _case_variants(term: str) -> set[str]:
 
 class UUIDInFilter(django_filters.BaseInFilter, django_filters.UUIDFilter):
     """`?supplier=<uuid>,<uuid>`: any of several referenced objects by public id."""
-
-
-class SubtreeFilter(django_filters.UUIDFilter):
-    """`?within=<unit uuid>`: rows whose unit is that unit or one below it. Units keep
-    their ancestors in `path` ("/12/57/"), so a subtree is one prefix match on
-    `path_field` (e.g. "responsible_unit__path"). An unknown unit matches nothing; the
-    rows are scoped already, so another organisation's unit reveals nothing either."""
-
-    def __init__(self, *, path_field: str, **kwargs):
-        self.path_field = path_field
-        super().__init__(**kwargs)
-
-    def filter(self, queryset, value):
-        if value in (None, ""):
-            return queryset
-        units = apps.get_model("roles", "OrganisationUnit").objects
-        path = units.filter(uuid=value).values_list("path", flat=True).first()
-        if not path:  # never an empty prefix: it would match every unit
-            return queryset.none()
-        return queryset.filter(**{f"{self.path_field}__startswith": path})

@@ -49,7 +49,7 @@ def with_home_counts(organisations):
 class HomeView(LoginRequiredMixin, TemplateView):
     """The user's organisations, each with its headline numbers."""
 
-    template_name = "kitos/home.html"
+    template_name = "overview/home.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -62,7 +62,7 @@ class HomeView(LoginRequiredMixin, TemplateView):
 class DashboardView(ForvaltningScopeMixin, TemplateView):
     """The dashboard of an organisation or a forvaltning (a unit with its subtree)."""
 
-    template_name = "kitos/dashboard.html"
+    template_name = "overview/dashboard.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -78,7 +78,7 @@ class DashboardView(ForvaltningScopeMixin, TemplateView):
 class MyPageView(LoginRequiredMixin, TemplateView):
     """The logged-in user's own responsibilities in the active organisation."""
 
-    template_name = "kitos/my_page.html"
+    template_name = "overview/my_page.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -97,7 +97,7 @@ class MyPageView(LoginRequiredMixin, TemplateView):
 class SearchView(LoginRequiredMixin, TemplateView):
     """Global search (``?q=``), results grouped by kind."""
 
-    template_name = "kitos/search.html"
+    template_name = "overview/search.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

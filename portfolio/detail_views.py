@@ -8,7 +8,6 @@ from django.utils.translation import gettext_lazy
 
 from kitos.detail import (
     HISTORY_TAB,
-    ROLES_TAB,
     ObjectCreateView,
     ObjectDeleteView,
     ObjectUpdateView,
@@ -17,6 +16,7 @@ from kitos.detail import (
     field_facts,
     overview_tab,
 )
+from roles.tabs import ROLES_TAB, RolesTabMixin
 
 from .forms import IntegrationForm, ItSystemForm, SystemUsageForm
 from .models import Integration, ItSystem, SystemUsage
@@ -40,7 +40,7 @@ USAGE_FACT_GROUPS = (
 )
 
 
-class SystemUsageDetailView(TabbedDetailView):
+class SystemUsageDetailView(RolesTabMixin, TabbedDetailView):
     """The central page: one organisation's use of a system, with its contracts, data,
     roles, integrations and history."""
 

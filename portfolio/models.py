@@ -46,21 +46,33 @@ class Supplier(SharedCatalogModel):
             models.UniqueConstraint(
                 fields=["cvr"], condition=~Q(cvr="") & Q(is_local=False),
                 name="supplier_cvr_unique",
+                violation_error_message=_(
+                    "Der findes allerede en delt leverandør med det CVR-nummer."
+                ),
+                violation_error_code="unique",
             ),
             models.UniqueConstraint(
                 fields=["cvr", "owner_organisation"], condition=~Q(cvr="") & Q(is_local=True),
                 name="supplier_cvr_unique_local",
+                violation_error_message=_(
+                    "Organisationen har allerede en lokal leverandør med det CVR-nummer."
+                ),
             ),
             models.CheckConstraint(
-                condition=Q(cvr="") | Q(cvr__regex=r"^[0-9]{8}$"), name="supplier_cvr_8_digits"
+                condition=Q(cvr="") | Q(cvr__regex=r"^[0-9]{8}$"), name="supplier_cvr_8_digits",
+                violation_error_message=_("CVR-nummeret skal have 8 cifre."),
             ),
             models.CheckConstraint(
-                condition=Q(country__regex=r"^[A-Z]{2}$"), name="supplier_country_iso2"
+                condition=Q(country__regex=r"^[A-Z]{2}$"), name="supplier_country_iso2",
+                violation_error_message=_("Landet skal angives med to store bogstaver, fx DK."),
             ),
             models.UniqueConstraint(
                 Lower("name"),
                 condition=Q(cvr="", is_local=False),
                 name="supplier_unique_name_without_cvr",
+                violation_error_message=_(
+                    "Der findes allerede en delt leverandør uden CVR-nummer med det navn."
+                ),
             ),
         ]
 
@@ -102,6 +114,9 @@ class KleNumber(models.Model):
             models.CheckConstraint(
                 condition=Q(number__regex=r"^[0-9]{2}(\.[0-9]{2}){0,2}$"),
                 name="kle_number_format",
+                violation_error_message=_(
+                    "KLE-nummeret skal have formen 00, 00.00 eller 00.00.00."
+                ),
             ),
         ]
 
@@ -159,16 +174,21 @@ class ItSystem(SharedCatalogModel):
         verbose_name_plural = _("it-systemer")
         constraints = [
             models.UniqueConstraint(
-                Lower("name"), condition=Q(is_local=False), name="itsystem_unique_shared_name"
+                Lower("name"), condition=Q(is_local=False), name="itsystem_unique_shared_name",
+                violation_error_message=_("Der findes allerede et delt it-system med det navn."),
             ),
             models.UniqueConstraint(
                 Lower("name"),
                 "owner_organisation",
                 condition=Q(is_local=True),
                 name="itsystem_unique_local_name",
+                violation_error_message=_(
+                    "Organisationen har allerede et lokalt it-system med det navn."
+                ),
             ),
             models.CheckConstraint(
-                condition=~Q(parent=F("pk")), name="itsystem_not_own_parent"
+                condition=~Q(parent=F("pk")), name="itsystem_not_own_parent",
+                violation_error_message=_("Et it-system kan ikke ligge under sig selv."),
             ),
         ]
 
@@ -191,6 +211,8 @@ class SystemUsage(TenantModel):
     """One organisation's use of a catalog system, with its local facts."""
 
     role_target = RoleTarget.SYSTEM_USAGE
+    # Named after its system (__str__): lists of names select it along (kitos.db).
+    name_related = ("system",)
 
     system = models.ForeignKey(
         ItSystem, verbose_name=_("it-system"), on_delete=models.PROTECT, related_name="usages"
@@ -260,18 +282,25 @@ class SystemUsage(TenantModel):
         verbose_name_plural = _("systemanvendelser")
         constraints = [
             models.UniqueConstraint(
-                fields=["organisation", "system"], name="usage_unique_system_per_org"
+                fields=["organisation", "system"], name="usage_unique_system_per_org",
+                violation_error_message=_("Organisationen anvender allerede dette it-system."),
             ),
             models.CheckConstraint(
                 condition=Q(retirement_date__isnull=True)
                 | Q(go_live_date__isnull=True)
                 | Q(retirement_date__gte=F("go_live_date")),
                 name="usage_retirement_after_go_live",
+                violation_error_message=_("Udfasningsdatoen skal ligge efter ibrugtagningsdatoen."),
             ),
             models.CheckConstraint(
-                condition=Q(lifecycle__in=choices.Lifecycle.values), name="usage_lifecycle_valid"
+                condition=Q(lifecycle__in=choices.Lifecycle.values), name="usage_lifecycle_valid",
+                violation_error_message=_("Livscyklussen skal være en af de mulige."),
             ),
-            models.UniqueConstraint(fields=["id", "organisation"], name="usage_id_org_unique"),
+            models.UniqueConstraint(
+                fields=["id", "organisation"],
+                name="usage_id_org_unique",
+                violation_error_message=_("Systemanvendelsen findes allerede i organisationen."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -284,9 +313,7 @@ class SystemUsage(TenantModel):
     def clean(self):
         super().clean()
         self.require_same_organisation(responsible_unit=self.responsible_unit)
-        if self.system_id and self.system.is_local and (
-            self.system.owner_organisation_id != self.organisation_id
-        ):
+        if self.system_id and not self.system.usable_by(self.organisation_id):
             raise ValidationError({"system": _("Systemet er lokalt for en anden organisation.")})
 
 
@@ -309,7 +336,11 @@ class SystemUsageUnit(models.Model):
         verbose_name = _("anvendende enhed")
         verbose_name_plural = _("anvendende enheder")
         constraints = [
-            models.UniqueConstraint(fields=["usage", "unit"], name="usage_unit_unique"),
+            models.UniqueConstraint(
+                fields=["usage", "unit"],
+                name="usage_unit_unique",
+                violation_error_message=_("Enheden anvender allerede systemet."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -360,10 +391,14 @@ class Integration(TenantModel):
         verbose_name_plural = _("integrationer")
         constraints = [
             models.CheckConstraint(
-                condition=~Q(source=F("target")), name="integration_source_not_target"
+                condition=~Q(source=F("target")), name="integration_source_not_target",
+                violation_error_message=_("Afsender og modtager skal være forskellige systemer."),
             ),
             models.UniqueConstraint(
-                fields=["source", "target", "name"], name="integration_unique_name_per_pair"
+                fields=["source", "target", "name"], name="integration_unique_name_per_pair",
+                violation_error_message=_(
+                    "Der findes allerede en integration med det navn mellem de to systemer."
+                ),
             ),
         ]
 

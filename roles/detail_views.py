@@ -11,7 +11,6 @@ from django.utils.translation import gettext_lazy
 
 from kitos.detail import (
     HISTORY_TAB,
-    ROLES_TAB,
     ObjectCreateView,
     ObjectDeleteView,
     ObjectUpdateView,
@@ -40,9 +39,10 @@ from .services import (
     unit_delete,
     unit_update,
 )
+from .tabs import ROLES_TAB, RolesTabMixin
 
 
-class OrganisationUnitDetailView(TabbedDetailView):
+class OrganisationUnitDetailView(RolesTabMixin, TabbedDetailView):
     model = OrganisationUnit
     related = ("organisation", "parent")
     tabs = (

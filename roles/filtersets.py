@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from kitos.filtersets import BaseFilterSet, SubtreeFilter, UUIDInFilter
+from kitos.filtersets import BaseFilterSet, UUIDInFilter
 from kitos.models import Organisation
 from roles.models import (
     Competency,
@@ -22,6 +22,25 @@ from roles.models import (
 )
 
 from .choices import CompetencyLevel, RoleTarget
+
+
+class SubtreeFilter(django_filters.UUIDFilter):
+    """`?within=<unit uuid>`: rows whose unit is that unit or one below it. Units keep
+    their ancestors in `path` ("/12/57/"), so a subtree is one prefix match on
+    `path_field` (e.g. "responsible_unit__path"). An unknown unit matches nothing; the
+    rows are scoped already, so another organisation's unit reveals nothing either."""
+
+    def __init__(self, *, path_field: str, **kwargs):
+        self.path_field = path_field
+        super().__init__(**kwargs)
+
+    def filter(self, queryset, value):
+        if value in (None, ""):
+            return queryset
+        path = OrganisationUnit.objects.filter(uuid=value).values_list("path", flat=True).first()
+        if not path:  # never an empty prefix: it would match every unit
+            return queryset.none()
+        return queryset.filter(**{f"{self.path_field}__startswith": path})
 
 
 class OrganisationFilterSet(BaseFilterSet):

@@ -35,6 +35,7 @@ from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, Sub
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
+from kitos.db import name_related
 from kitos.links import object_url
 from kitos.models import Organisation
 from roles.models import (
@@ -43,7 +44,6 @@ from roles.models import (
     OrganisationUnit,
     Person,
     RoleAssignment,
-    RoleAssignmentQuerySet,
     RoleType,
     role_target_models,
 )
@@ -260,7 +260,7 @@ def _objects_in_scope(model, organisation, *, today, within: OrganisationUnit | 
         if kind.unit_path is None:
             return None
         queryset = queryset.filter(**{f"{kind.unit_path}__startswith": within.path})
-    related = RoleAssignmentQuerySet.TARGET_NAME_RELATED.get(model._meta.label, ())
+    related = name_related(model)
     if kind.unit_relation:
         related = (*related, kind.unit_relation)
     return queryset.select_related(*related)

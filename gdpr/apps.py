@@ -11,15 +11,19 @@ class GdprConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        # What this app tells the layers below it (kitos.hooks and the registries).
         from django.apps import apps
 
         from kitos import hooks
+        from kitos.api.registry import register_routes
         from kitos.excel.registry import register_entity, register_reference
 
         from . import importers
+        from .api.views import routes
         from .gaps import object_gap_links
         from .reference import ensure_data_categories
 
+        register_routes(routes)
         register_entity(importers.DATA_ASSETS, order=100)
         register_entity(importers.PROCESSING_ACTIVITIES, order=110)
         register_entity(importers.AGREEMENTS, order=120)

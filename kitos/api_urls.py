@@ -1,14 +1,11 @@
-"""/api/v1/: every app contributes its `routes` (prefix, viewset, basename)."""
+"""/api/v1/: every app contributes its `routes` (prefix, viewset, basename) through
+kitos.api.registry from its AppConfig.ready()."""
 
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
-from contracts.api.views import routes as contract_routes
-from gdpr.api.views import routes as gdpr_routes
-from portfolio.api.views import routes as portfolio_routes
-from roles.api.views import routes as roles_routes
-
+from .api.registry import ROUTES
 from .api.views import ApiTokenViewSet, DeletionListView
 
 
@@ -19,12 +16,7 @@ class Router(DefaultRouter):
 router = Router()
 # Any segment: a malformed id reaches the view and gets the API's JSON 404.
 router.lookup_value_regex = "[^/]+"
-for prefix, viewset, basename in [
-    *roles_routes,
-    *portfolio_routes,
-    *contract_routes,
-    *gdpr_routes,
-]:
+for prefix, viewset, basename in ROUTES:
     router.register(prefix, viewset, basename=basename)
 router.register("tokens", ApiTokenViewSet, basename="apitoken")
 

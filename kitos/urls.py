@@ -4,12 +4,32 @@ its pages in its own ``urls.py``."""
 
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import include, path, re_path
+from django.views.generic import RedirectView
 
 from kitos import views
 from kitos.api import token_views
 
+# Admin pages of models that moved to another app with the layers (README: Architecture):
+# old bookmarks lead to the new place. (old app, model) -> new app.
+MOVED_ADMIN_PAGES = {
+    ("roles", "organisation"): "kitos",
+    ("roles", "membership"): "kitos",
+    ("contracts", "supplier"): "portfolio",
+    ("contracts", "alertrule"): "alerts",
+    ("contracts", "contractsubscription"): "alerts",
+    ("contracts", "alertdelivery"): "alerts",
+    ("kitos", "importrun"): "imports",
+}
+
 urlpatterns = [
+    re_path(
+        rf"^admin/{old_app}/{model}/(?P<rest>.*)$",
+        RedirectView.as_view(url=f"/admin/{new_app}/{model}/%(rest)s", query_string=True),
+    )
+    for (old_app, model), new_app in MOVED_ADMIN_PAGES.items()
+]
+urlpatterns += [
     path("", include("overview.urls")),
     path(
         "organisation/skift/", views.SwitchOrganisationView.as_view(), name="switch_organisation"

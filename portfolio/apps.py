@@ -3,19 +3,23 @@ from django.utils.translation import gettext_lazy as _
 
 
 class PortfolioConfig(AppConfig):
-    """The system catalog, system usages and integrations."""
+    """The system and supplier catalogs, system usages and integrations."""
 
     name = "portfolio"
     verbose_name = _("Systemer")
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        # What this app tells the layers below it (kitos.hooks and the registries).
         from kitos import hooks
+        from kitos.api.registry import register_routes
         from kitos.excel.registry import register_entity, register_reference
 
         from . import importers, tables
+        from .api.views import routes
         from .kle import load_kle
 
+        register_routes(routes)
         register_entity(importers.SUPPLIERS, order=30)
         register_entity(importers.SYSTEMS, order=40)
         register_entity(importers.USAGES, order=50)

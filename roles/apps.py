@@ -10,14 +10,18 @@ class RolesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        # What this app tells the layers below it (kitos.hooks and the registries).
         from django.apps import apps
 
         from kitos import hooks
+        from kitos.api.registry import register_routes
         from kitos.excel.registry import register_entity, register_reference
 
         from . import importers
+        from .api.views import routes
         from .reference import ensure_disciplines_and_role_types
 
+        register_routes(routes)
         register_entity(importers.UNITS, order=10)
         register_entity(importers.PERSONS, order=20)
         register_entity(importers.COMPETENCIES, order=90)

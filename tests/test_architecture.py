@@ -76,3 +76,14 @@ def test_every_importable_entity_is_registered_in_dependency_order():
         "role_assignments",
     ]
     assert {source.key for source in REFERENCE_SOURCES} >= {"kle"}
+
+
+@pytest.mark.django_db
+def test_admin_pages_of_moved_models_redirect_to_their_new_app(client, superuser):
+    client.force_login(superuser)
+    response = client.get("/admin/roles/organisation/?q=demo")
+    assert response.status_code == 302
+    assert response["Location"] == "/admin/kitos/organisation/?q=demo"
+    assert client.get(response["Location"]).status_code == 200
+    response = client.get("/admin/contracts/supplier/7/change/")
+    assert response["Location"] == "/admin/portfolio/supplier/7/change/"

@@ -283,9 +283,7 @@ class Contract(TenantModel):
             responsible_unit=self.responsible_unit,
             parent=self.parent if self.parent_id else None,
         )
-        if self.supplier_id and self.supplier.is_local and (
-            self.supplier.owner_organisation_id != self.organisation_id
-        ):
+        if self.supplier_id and not self.supplier.usable_by(self.organisation_id):
             raise ValidationError(
                 {"supplier": _("Leverandøren er lokal for en anden organisation.")}
             )

@@ -16,15 +16,15 @@ from django.db.models.deletion import ProtectedError
 from django.utils.translation import gettext as _
 
 from .audit import AuditAction, diff, record_change, snapshot
-from .tenancy import EDITOR, has_role
+from .tenancy import EDITOR, SharedCatalogModel, has_role
 
 M = TypeVar("M", bound=models.Model)
 M2MData = Mapping[str, Iterable[models.Model]] | None
 
 
 def _in_scope(obj: models.Model, organisation_id) -> bool:
-    if hasattr(obj, "is_local"):  # shared catalog: shared entries or our own local ones
-        return not obj.is_local or obj.owner_organisation_id == organisation_id
+    if isinstance(obj, SharedCatalogModel):  # shared entries or our own local ones
+        return obj.usable_by(organisation_id)
     if hasattr(obj, "organisation_id"):  # tenant data, or reference data (no organisation)
         return obj.organisation_id in (None, organisation_id)
     return True  # national taxonomies (KLE)

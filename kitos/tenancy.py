@@ -93,14 +93,26 @@ class SharedCatalogQuerySet(ScopedQuerySet):
 
     organisation_path = "owner_organisation"
 
+    @staticmethod
+    def _shared_or_local_to(**owner) -> models.Q:
+        # The rule in SQL (SharedCatalogModel.usable_by is the same rule in Python).
+        return models.Q(is_local=False) | models.Q(**owner)
+
+    def usable_by(self, organisation):
+        """The entries `organisation` (an Organisation or its id) may use, i.e. point at
+        from its own objects: the shared ones and its own local ones."""
+        return self.filter(self._shared_or_local_to(owner_organisation=organisation))
+
     def visible_to(self, user):
         if user is None or not user.is_authenticated or not user.is_active:
             return self.none()
         if user.is_superuser:
             return self
+        # What any of the user's organisations may use.
         return self.filter(
-            models.Q(is_local=False)
-            | models.Q(owner_organisation__in=organisation_ids(user, at_least=READER))
+            self._shared_or_local_to(
+                owner_organisation__in=organisation_ids(user, at_least=READER)
+            )
         )
 
     def editable_by(self, user):
@@ -220,6 +232,12 @@ class SharedCatalogModel(PublicIdModel):
     def owning_organisation_id(self):
         return self.owner_organisation_id
 
+    def usable_by(self, organisation_id) -> bool:
+        """Whether the organisation may use this entry (point at it from its own
+        objects): a shared entry, or a local one it owns. The same rule in SQL:
+        ``SharedCatalogQuerySet.usable_by``."""
+        return not self.is_local or self.owner_organisation_id == organisation_id
+
     def clean(self):
         super().clean()
         if self.is_local and not self.owner_organisation_id:
@@ -240,13 +258,12 @@ def catalog_reference_errors(*, organisation_id, shared: bool, **references) -> 
     """Errors for references to catalog entries (suppliers, systems) the referring object
     may not use: another organisation's local entry, or — from a shared entry, which
     every organisation sees — any local entry."""
-    errors = {}
-    for field, entry in references.items():
-        if entry is None or not entry.is_local:
-            continue
-        if shared or entry.owner_organisation_id != organisation_id:
-            errors[field] = _("Lokale poster kan kun bruges af deres egen organisation.")
-    return errors
+    return {
+        field: _("Lokale poster kan kun bruges af deres egen organisation.")
+        for field, entry in references.items()
+        if entry is not None
+        and (entry.is_local if shared else not entry.usable_by(organisation_id))
+    }
 
 
 def reference_data_errors(*, organisation_id, **references) -> dict:

@@ -330,9 +330,7 @@ class CatalogSpec(EntitySpec):
     organisation. Changing an entry needs the owning organisation's admin rights."""
 
     def existing(self, organisation) -> models.QuerySet:
-        return self.model.objects.filter(
-            models.Q(is_local=False) | models.Q(owner_organisation=organisation)
-        )
+        return self.model.objects.usable_by(organisation)
 
     def new(self, organisation) -> models.Model:
         return new_instance(self.model, owner_organisation=organisation, is_local=True)

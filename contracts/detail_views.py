@@ -174,3 +174,14 @@ class SupplierUpdateView(ObjectUpdateView):
 class SupplierDeleteView(ObjectDeleteView):
     model = Supplier
 
+
+# -- what this app shows on the pages of the apps below it -------------------------------
+
+
+def unit_contracts_context(user, unit) -> dict:
+    """The contracts a unit is responsible for (a panel of the unit's systems tab)."""
+    return {
+        "contracts": unit.responsible_for_contracts.visible_to(user)
+        .select_related("supplier")
+        .order_by("name"),
+    }

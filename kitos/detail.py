@@ -32,6 +32,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.cache import patch_vary_headers
+from django.utils.functional import cached_property
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -252,6 +253,10 @@ def overview_tab(template: str) -> Tab:
 
 
 HISTORY_TAB = Tab("historik", gettext_lazy("Historik"), "history", "kitos/_history.html")
+# The slug of the Roles tab (roles/tabs.py): tabs other apps add come before it.
+ROLES_SLUG = "roller"
+# The template of a tab made of panels that apps add (kitos.hooks.add_detail_panel).
+PANELS_TEMPLATE = "kitos/_panels.html"
 
 
 def is_tab_request(request) -> bool:
@@ -276,9 +281,21 @@ class TabbedDetailView(VisibleObjectMixin, DetailView):
         self.tab = self.active_tab()
         return super().get(request, *args, **kwargs)
 
+    @cached_property
+    def all_tabs(self) -> tuple[Tab, ...]:
+        """The view's tabs with those other apps add (kitos.hooks.add_detail_panel),
+        placed before the Roles and History tabs."""
+        tabs = list(self.tabs)
+        for tab in hooks.added_tabs(self.model):
+            slugs = [existing.slug for existing in tabs]
+            at = next((slugs.index(s) for s in (ROLES_SLUG, HISTORY_TAB.slug) if s in slugs),
+                      len(tabs))
+            tabs.insert(at, tab)
+        return tuple(tabs)
+
     def active_tab(self) -> Tab:
-        slug = self.request.GET.get(TAB_PARAMETER) or self.tabs[0].slug
-        for tab in self.tabs:
+        slug = self.request.GET.get(TAB_PARAMETER) or self.all_tabs[0].slug
+        for tab in self.all_tabs:
             if tab.slug == slug:
                 return tab
         raise Http404(_("Fanebladet findes ikke."))
@@ -298,7 +315,7 @@ class TabbedDetailView(VisibleObjectMixin, DetailView):
         user, obj = self.request.user, self.object
         context.update(
             today=timezone.localdate(),
-            tabs=self.tabs,
+            tabs=self.all_tabs,
             tab=self.tab,
             can_edit=can_edit(user, obj),
             can_assign_roles=getattr(type(obj), "role_target", None) is not None
@@ -316,6 +333,7 @@ class TabbedDetailView(VisibleObjectMixin, DetailView):
             context.update(tab_context())
         # What higher apps show on this tab (e.g. the alert log on a contract).
         context.update(hooks.detail_context(user, obj, self.tab.name))
+        context["panel_templates"] = hooks.panel_templates(obj, self.tab)
         return context
 
     def render_to_response(self, context, **response_kwargs):

@@ -34,6 +34,37 @@ def detail_context(user, obj, tab: str) -> dict:
     return context
 
 
+# Tabs that higher apps add to a lower app's detail page, each made of panels: model
+# label -> [(tab, [panel template, ...])]. E.g. a unit's "Systemer og kontrakter" tab:
+# the portfolio app adds the unit's systems, the contracts app its contracts.
+_detail_tabs: dict[str, list[tuple[object, list[str]]]] = defaultdict(list)
+
+
+def add_detail_panel(model_label: str, tab, *, template: str, provider: Callable) -> None:
+    """Show `template` on `tab` (a kitos.detail.Tab whose template is
+    ``kitos/_panels.html``) of `model_label`'s detail page, with the context of
+    `provider(user, obj)`. The tab appears as soon as one app adds a panel to it."""
+    tabs = _detail_tabs[model_label]
+    templates = next((shown for existing, shown in tabs if existing.slug == tab.slug), None)
+    if templates is None:
+        templates = []
+        tabs.append((tab, templates))
+    if template not in templates:
+        templates.append(template)
+    add_detail_context(model_label, tab.name, provider)
+
+
+def added_tabs(model) -> list:
+    return [tab for tab, _templates in _detail_tabs.get(model._meta.label, ())]
+
+
+def panel_templates(obj, tab) -> list[str]:
+    for existing, templates in _detail_tabs.get(obj._meta.label, ()):
+        if existing.slug == tab.slug:
+            return list(templates)
+    return []
+
+
 def add_object_gaps(provider: Callable) -> None:
     if provider not in _object_gaps:
         _object_gaps.append(provider)

@@ -17,6 +17,7 @@ class PortfolioConfig(AppConfig):
 
         from . import importers, tables
         from .api.views import routes
+        from .detail_views import UNIT_SYSTEMS_TAB, unit_usages_context
         from .kle import load_kle
 
         register_routes(routes)
@@ -27,3 +28,7 @@ class PortfolioConfig(AppConfig):
         register_reference(importers.KLE)
         tables.add_columns_to_lower_lists()
         hooks.add_reference_loader(lambda: _("%(count)s nye KLE-numre") % {"count": load_kle()})
+        hooks.add_detail_panel(
+            "roles.OrganisationUnit", UNIT_SYSTEMS_TAB,
+            template="portfolio/_unit_usages.html", provider=unit_usages_context,
+        )

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy
 
 from kitos.detail import (
     HISTORY_TAB,
+    PANELS_TEMPLATE,
     ObjectCreateView,
     ObjectDeleteView,
     ObjectUpdateView,
@@ -254,3 +255,21 @@ class IntegrationDeleteView(ObjectDeleteView):
     model = Integration
 
 
+# -- what this app shows on the pages of the apps below it -------------------------------
+
+# A unit's systems and contracts (the contracts app adds its panel to the same tab).
+UNIT_SYSTEMS_TAB = Tab(
+    "systemer", gettext_lazy("Systemer og kontrakter"), "systems", PANELS_TEMPLATE
+)
+
+
+def unit_usages_context(user, unit) -> dict:
+    """The systems a unit is responsible for and those it uses."""
+    return {
+        "responsible_usages": unit.responsible_for_usages.visible_to(user)
+        .select_related("system")
+        .order_by("system__name"),
+        "used_usages": unit.used_systems.visible_to(user)
+        .select_related("system")
+        .order_by("system__name"),
+    }

@@ -47,12 +47,7 @@ class OrganisationUnitDetailView(RolesTabMixin, TabbedDetailView):
     related = ("organisation", "parent")
     tabs = (
         overview_tab("roles/unit_overview.html"),
-        Tab(
-            "systemer",
-            gettext_lazy("Systemer og kontrakter"),
-            "systems",
-            "roles/unit_systems.html",
-        ),
+        # The apps above add a "Systemer og kontrakter" tab (kitos.hooks).
         ROLES_TAB,
         HISTORY_TAB,
     )
@@ -65,20 +60,6 @@ class OrganisationUnitDetailView(RolesTabMixin, TabbedDetailView):
             ),
             "children": unit.children.visible_to(user).order_by("name"),
             "persons": unit.persons.visible_to(user).order_by("name"),
-        }
-
-    def systems_context(self):
-        user, unit = self.request.user, self.object
-        return {
-            "responsible_usages": unit.responsible_for_usages.visible_to(user)
-            .select_related("system")
-            .order_by("system__name"),
-            "used_usages": unit.used_systems.visible_to(user)
-            .select_related("system")
-            .order_by("system__name"),
-            "contracts": unit.responsible_for_contracts.visible_to(user)
-            .select_related("supplier")
-            .order_by("name"),
         }
 
 

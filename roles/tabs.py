@@ -8,11 +8,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
-from kitos.detail import Tab
+from kitos.detail import ROLES_SLUG, Tab
 
 from .models import RoleAssignment
 
-ROLES_TAB = Tab("roller", gettext_lazy("Roller"), "roles", "roles/_roles.html")
+ROLES_TAB = Tab(ROLES_SLUG, gettext_lazy("Roller"), "roles", "roles/_roles.html")
 
 
 class RolesTabMixin:

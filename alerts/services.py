@@ -153,7 +153,8 @@ def _candidates(rules_by_kind, today):
     contract_type = ContentType.objects.get_for_model(Contract)
     agreement_type = ContentType.objects.get_for_model(DataProcessingAgreement)
     conditions = _contract_conditions(rules_by_kind, today)
-    live = Contract.objects.filter(status__in=LIVE_CONTRACT)
+    # Contracts in notice or ended have nothing left to decide.
+    live = Contract.objects.actionable()
     candidates = []
     for kind, condition in conditions.items():
         field = CONTRACT_KINDS[kind]

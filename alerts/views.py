@@ -27,7 +27,6 @@ from django.views import View
 from django.views.generic import ListView, TemplateView
 from icalendar import Calendar, Event
 
-from contracts.choices import ContractStatus
 from contracts.models import Contract
 from gdpr.models import DataProcessingAgreement
 from kitos.detail import VisibleObjectMixin
@@ -277,7 +276,6 @@ class AlertRuleChangeView(OrganisationRulesMixin, View):
 
 # -- the personal calendar ------------------------------------------------------------
 
-CALENDAR_STATUSES = (ContractStatus.ACTIVE, ContractStatus.FUTURE, ContractStatus.IN_NOTICE)
 # (field on Contract, UID suffix, summary) for each contract date in the feed.
 CONTRACT_EVENTS = (
     ("notice_deadline", "notice-deadline", gettext_noop("Sidste frist for opsigelse: %(name)s")),
@@ -308,7 +306,7 @@ def person_calendar_events(person: Person, *, today: datetime.date, stamp) -> li
     roles = RoleAssignment.objects.current(today).filter(person=person)
     contracts = (
         Contract.objects.in_organisation(person.organisation_id)
-        .filter(status__in=CALENDAR_STATUSES)
+        .running()
         .filter(
             Q(pk__in=roles.filter(content_type=contract_type).values("object_id"))
             | Q(pk__in=ContractSubscription.objects.filter(person=person).values("contract_id"))

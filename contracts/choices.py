@@ -44,3 +44,18 @@ class ContractStatus(models.TextChoices):
     EXPIRED = "expired", _("Udløbet")
     TERMINATED = "terminated", _("Ophørt")
 
+
+# What the code means by groups of statuses. ContractQuerySet filters by them (running(),
+# in_force(), ended(), actionable()); the dashboard passes them to the contract list's
+# status filter, so a number and the list it opens agree.
+# Over: the contract has expired or ended after notice.
+ENDED_STATUSES = (ContractStatus.EXPIRED, ContractStatus.TERMINATED)
+# Not ended: it runs, in notice or not, or will start (it needs an owner).
+RUNNING_STATUSES = tuple(s for s in ContractStatus if s not in ENDED_STATUSES)
+# Binding today: started and not ended (it is paid for, and decides whether the systems it
+# is the main contract for are active).
+IN_FORCE_STATUSES = (ContractStatus.ACTIVE, ContractStatus.IN_NOTICE)
+# Running and no notice given: it goes on unless someone acts, so its notice, re-tender
+# and end dates call for an alert.
+ACTIONABLE_STATUSES = (ContractStatus.ACTIVE, ContractStatus.FUTURE)
+

@@ -50,6 +50,24 @@ DEADLINE_FIELDS = (
 
 
 class ContractQuerySet(scoped_queryset("organisation")):
+    """Contracts; the named groups of statuses are in contracts/choices.py."""
+
+    def running(self):
+        """Not ended: running, in notice or not started yet."""
+        return self.filter(status__in=choices.RUNNING_STATUSES)
+
+    def ended(self):
+        """Expired or terminated."""
+        return self.filter(status__in=choices.ENDED_STATUSES)
+
+    def in_force(self):
+        """Binding today: active or in notice."""
+        return self.filter(status__in=choices.IN_FORCE_STATUSES)
+
+    def actionable(self):
+        """Running with no notice given: their deadlines still call for a decision."""
+        return self.filter(status__in=choices.ACTIONABLE_STATUSES)
+
     def for_list(self):
         return self.select_related(
             "organisation", "supplier", "responsible_unit", "parent"

@@ -38,8 +38,6 @@ from .models import (
     SubProcessor,
 )
 
-# Contracts that still run (or will): an ended contract needs no owner any more.
-RUNNING_CONTRACT_STATUSES = ("future", "active", "in_notice")
 # Usages still in some use: a retired system needs no owner or agreement any more.
 LIVE_LIFECYCLES = tuple(value for value in Lifecycle.values if value != Lifecycle.RETIRED)
 PERSONAL_KINDS = tuple(
@@ -186,8 +184,9 @@ def usage_without_system_owner(usages: QuerySet, today: datetime.date) -> QueryS
 
 def contract_without_owner(contracts: QuerySet, today: datetime.date) -> QuerySet:
     """Running contracts with no current Kontraktejer (the list filter
-    `has_contract_owner=false` with the running statuses gives the same rows)."""
-    return contracts.filter(status__in=RUNNING_CONTRACT_STATUSES).exclude(
+    `has_contract_owner=false` with the running statuses gives the same rows): an ended
+    contract needs no owner any more."""
+    return contracts.running().exclude(
         Exists(_current_role(Contract, CONTRACT_OWNER_ROLE, today))
     )
 

@@ -16,12 +16,12 @@ from django.db.models import Count, Q, Sum
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
+from contracts.choices import IN_FORCE_STATUSES, RUNNING_STATUSES
 from contracts.filtersets import ContractFilterSet
 from contracts.models import Contract
 from gdpr.gaps import (
     LIVE_LIFECYCLES,
     RULES,
-    RUNNING_CONTRACT_STATUSES,
     breakdown,
     gap_counts,
 )
@@ -32,8 +32,6 @@ from portfolio.models import SystemUsage
 from roles.models import OrganisationUnit
 
 DEADLINE_WINDOWS = (30, 90, 180)
-# Contracts whose yearly cost is being paid now.
-PAYING_STATUSES = ("active", "in_notice")
 TOP_SUPPLIERS = 10
 # The deadlines table shows the nearest ones; the rest are one click away in the list.
 DEADLINE_ROWS = 12
@@ -259,22 +257,22 @@ class DashboardBuilder:
         gaps = [
             (rule, counts[rule.key], self.gap_rule_url(rule)) for rule in RULES
         ]
-        running = self.contracts.filter(status__in=RUNNING_CONTRACT_STATUSES).count()
+        running = self.contracts.running().count()
         without_owner = counts["usage-without-system-owner"]
         without_contract_owner = counts["contract-without-owner"]
         gap_total = sum(counts.values())
         tiles = [
             Tile(_("Systemer"), charts["lifecycle"].total, self.usage_url()),
             Tile(_("Løbende kontrakter"), running,
-                 self.contract_url(status=list(RUNNING_CONTRACT_STATUSES))),
+                 self.contract_url(status=list(RUNNING_STATUSES))),
             Tile(_("Årlige driftsudgifter"), paying_total,
-                 self.contract_url(status=list(PAYING_STATUSES)), money=True),
+                 self.contract_url(status=list(IN_FORCE_STATUSES)), money=True),
             Tile(_("Systemer uden systemejer"), without_owner,
                  self.usage_url(has_system_owner="false", lifecycle=list(LIVE_LIFECYCLES)),
                  warn=bool(without_owner)),
             Tile(_("Kontrakter uden kontraktejer"), without_contract_owner,
                  self.contract_url(has_contract_owner="false",
-                                   status=list(RUNNING_CONTRACT_STATUSES)),
+                                   status=list(RUNNING_STATUSES)),
                  warn=bool(without_contract_owner)),
             Tile(_("GDPR- og ejermangler"), gap_total, gap_url, warn=bool(gap_total)),
         ]
@@ -342,9 +340,9 @@ class DashboardBuilder:
     def cost_by_supplier(self) -> tuple[Chart, Decimal]:
         """The yearly cost of the contracts being paid, per supplier: the ten largest and
         the rest together (dependence on one vendor)."""
-        paying = list(PAYING_STATUSES)
+        paying = list(IN_FORCE_STATUSES)
         rows = list(
-            self.contracts.filter(status__in=paying, yearly_cost__gt=0)
+            self.contracts.in_force().filter(yearly_cost__gt=0)
             .values("supplier__uuid", "supplier__name")
             .annotate(total=Sum("yearly_cost"), n=Count("pk"))
             .order_by("-total", "supplier__name")
@@ -374,10 +372,10 @@ class DashboardBuilder:
         """The same yearly cost per unit right below the chosen one (with its subtree),
         the chosen unit's own contracts, and (for the whole organisation) those without
         a unit — the rows of the gap heat map."""
-        paying = list(PAYING_STATUSES)
+        paying = list(IN_FORCE_STATUSES)
         rows = {
             row["bucket"]: row
-            for row in self.contracts.filter(status__in=paying, yearly_cost__gt=0)
+            for row in self.contracts.in_force().filter(yearly_cost__gt=0)
             .annotate(bucket=self.breakdown.bucket("responsible_unit"))
             .values("bucket")
             .annotate(total=Sum("yearly_cost"), n=Count("pk"))

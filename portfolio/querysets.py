@@ -18,15 +18,14 @@ class SystemUsageQuerySet(ScopedQuerySet):
             Q(retirement_date__isnull=True) | Q(retirement_date__gte=today),
             lifecycle__in=ACTIVE_LIFECYCLES,
         )
-        # The coverage model lives in the contracts app (which depends on this one), so it
-        # is reached through the reverse relation instead of an import.
+        # The coverage and contract models live in the contracts app (which depends on
+        # this one), so they are reached through the relations instead of an import.
         coverage = self.model._meta.get_field("contract_links").related_model
-        # The contract's stored status is computed by contracts/deadlines.py.
+        contract = coverage._meta.get_field("contract").related_model
+        # A main contract that is not in force (not started, or ended): ContractQuerySet.
         main_contract_inactive = coverage.objects.filter(
-            usage=OuterRef("pk"),
-            is_main=True,
-            contract__status__in=("future", "expired", "terminated"),
-        )
+            usage=OuterRef("pk"), is_main=True
+        ).exclude(contract__in=contract.objects.in_force())
         return dated.exclude(Exists(main_contract_inactive))
 
     def with_is_active(self, today):

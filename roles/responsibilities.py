@@ -31,7 +31,18 @@ from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, Subquery, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
@@ -67,11 +78,13 @@ class TargetKind:
 
     ``unit_path``: the lookup to the path of the object's unit, for "this unit and its
     subtree" (None: the kind is not tied to a unit, e.g. the organisation itself).
-    ``live``: the objects that still need their roles (a retired system needs no owner).
+    ``live``: narrows a queryset of the kind on a day to the objects that still need
+    their roles (a retired system needs no owner). Rules the owning app keeps are reached
+    through the queryset's own methods: the apps above this one are not imported.
     """
 
     unit_path: str | None
-    live: Callable[[datetime.date], Q] | None = None
+    live: Callable[[QuerySet, datetime.date], QuerySet] | None = None
 
     @property
     def unit_relation(self) -> str | None:
@@ -94,11 +107,12 @@ class TargetKind:
 TARGET_KINDS = {
     "portfolio.SystemUsage": TargetKind(
         "responsible_unit__path",
-        lambda today: ~Q(lifecycle="retired"),
+        lambda usages, today: usages.filter(~Q(lifecycle="retired")),
     ),
     "contracts.Contract": TargetKind(
         "responsible_unit__path",
-        lambda today: ~Q(status__in=("expired", "terminated")),
+        # An ended contract needs no owner (contracts.models.ContractQuerySet.running).
+        lambda contracts, today: contracts.running(),
     ),
     "gdpr.ProcessingActivity": TargetKind(
         "responsible_unit__path",
@@ -107,7 +121,9 @@ TARGET_KINDS = {
     "gdpr.DataProcessingAgreement": TargetKind(
         # An agreement has no unit of its own; it belongs where its contract does.
         "contract__responsible_unit__path",
-        lambda today: Q(ended_on__isnull=True) | Q(ended_on__gte=today),
+        lambda agreements, today: agreements.filter(
+            Q(ended_on__isnull=True) | Q(ended_on__gte=today)
+        ),
     ),
     "roles.OrganisationUnit": TargetKind("path", None),
     "kitos.Organisation": TargetKind(None, None),
@@ -255,7 +271,7 @@ def _objects_in_scope(model, organisation, *, today, within: OrganisationUnit | 
     kind = target_kind_of(model)
     queryset = model.objects.in_organisation(organisation.pk)
     if kind.live is not None:
-        queryset = queryset.filter(kind.live(today))
+        queryset = kind.live(queryset, today)
     if within is not None:
         if kind.unit_path is None:
             return None

@@ -12,11 +12,27 @@ class AlertsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        # What this app shows on the pages of the apps below it (kitos.hooks).
+        from contracts.views import ContractDetailView
+        from gdpr.views import AgreementDetailView
         from kitos import hooks
+        from kitos.detail import tab_of
 
         from .views import alert_log_context, person_subscriptions_context, subscriptions_context
 
-        hooks.add_detail_context("contracts.Contract", "overview", alert_log_context)
-        hooks.add_detail_context("contracts.Contract", "overview", subscriptions_context)
-        hooks.add_detail_context("gdpr.DataProcessingAgreement", "overview", alert_log_context)
+        contract_overview = tab_of(ContractDetailView, "overview")
+        hooks.add_detail_panel(
+            "contracts.Contract", contract_overview,
+            template="alerts/_contract_subscribe.html", provider=subscriptions_context,
+            slot="actions",
+        )
+        hooks.add_detail_panel(
+            "contracts.Contract", contract_overview,
+            template="alerts/_contract_subscribers.html", provider=alert_log_context,
+            slot="end",
+        )
+        hooks.add_detail_panel(
+            "gdpr.DataProcessingAgreement", tab_of(AgreementDetailView, "overview"),
+            template="alerts/_alert_log.html", provider=alert_log_context, slot="end",
+        )
         hooks.add_detail_context("roles.Person", "responsibilities", person_subscriptions_context)

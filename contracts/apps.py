@@ -13,12 +13,23 @@ class ContractsConfig(AppConfig):
         # What this app tells the layers below it (kitos.hooks and the registries).
         from kitos import hooks
         from kitos.api.registry import register_routes
+        from kitos.detail import tab_of
         from kitos.excel.registry import register_entity
-        from portfolio.detail_views import UNIT_SYSTEMS_TAB
+        from portfolio.detail_views import (
+            UNIT_SYSTEMS_TAB,
+            IntegrationDetailView,
+            SystemUsageDetailView,
+        )
 
         from . import importers, tables
         from .api.views import routes
-        from .detail_views import unit_contracts_context
+        from .detail_views import (
+            USAGE_CONTRACTS_TAB,
+            integration_contracts_context,
+            unit_contracts_context,
+            usage_coverage_context,
+            usage_main_contract_context,
+        )
 
         register_routes(routes)
         register_entity(importers.CONTRACTS, order=70)
@@ -27,4 +38,18 @@ class ContractsConfig(AppConfig):
         hooks.add_detail_panel(
             "roles.OrganisationUnit", UNIT_SYSTEMS_TAB,
             template="contracts/_unit_contracts.html", provider=unit_contracts_context,
+        )
+        hooks.add_detail_panel(
+            "portfolio.SystemUsage", tab_of(SystemUsageDetailView, "overview"),
+            template="contracts/_usage_main_contract.html",
+            provider=usage_main_contract_context, slot="contract",
+        )
+        hooks.add_detail_panel(
+            "portfolio.SystemUsage", USAGE_CONTRACTS_TAB,
+            template="contracts/_usage_contracts.html", provider=usage_coverage_context,
+        )
+        hooks.add_detail_panel(
+            "portfolio.Integration", tab_of(IntegrationDetailView, "overview"),
+            template="contracts/_integration_contracts.html",
+            provider=integration_contracts_context, slot="contracts",
         )

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy
 from contracts.models import Contract, CostLine
 from kitos.detail import (
     HISTORY_TAB,
+    PANELS_TEMPLATE,
     ObjectCreateView,
     ObjectDeleteView,
     ObjectUpdateView,
@@ -135,7 +136,6 @@ class SupplierDetailView(TabbedDetailView):
                  "external_reference"),
             ),
             "systems": supplier.systems.visible_to(user).order_by("name"),
-            "agreements": supplier.data_processing_agreements.visible_to(user).order_by("name"),
         }
 
     def contracts_context(self):
@@ -182,6 +182,39 @@ def unit_contracts_context(user, unit) -> dict:
     """The contracts a unit is responsible for (a panel of the unit's systems tab)."""
     return {
         "contracts": unit.responsible_for_contracts.visible_to(user)
+        .select_related("supplier")
+        .order_by("name"),
+    }
+
+
+# The Kontrakter tab of a system usage.
+USAGE_CONTRACTS_TAB = Tab("kontrakter", gettext_lazy("Kontrakter"), "contracts", PANELS_TEMPLATE)
+
+
+def usage_main_contract_context(user, usage) -> dict:
+    """The usage's main contract, on the usage's overview."""
+    main_link = (
+        usage.contract_links.visible_to(user)
+        .filter(is_main=True)
+        .select_related("contract__supplier")
+        .first()
+    )
+    return {"main_contract": main_link.contract if main_link else None}
+
+
+def usage_coverage_context(user, usage) -> dict:
+    """The contracts that cover a usage."""
+    return {
+        "coverage": usage.contract_links.visible_to(user)
+        .select_related("contract__supplier")
+        .order_by("-is_main", "contract__name")
+    }
+
+
+def integration_contracts_context(user, integration) -> dict:
+    """The contracts that cover an integration."""
+    return {
+        "contracts": integration.contracts.visible_to(user)
         .select_related("supplier")
         .order_by("name"),
     }

@@ -103,10 +103,6 @@ class ContractDetailView(RolesTabMixin, TabbedDetailView):
             Deadline(_("Seneste start på genudbud"), contract.retender_start, today),
         ]
         context["coverage"] = self.coverage()
-        # The contract column too: the related manager sets it on every row.
-        context["agreements"] = contract.data_processing_agreements.visible_to(user).only(
-            "uuid", "name", "contract"
-        )
         return context
 
     def systems_context(self):
@@ -131,9 +127,6 @@ class ContractDetailView(RolesTabMixin, TabbedDetailView):
     def data_processing_context(self):
         user, contract = self.request.user, self.object
         return {
-            "agreements": contract.data_processing_agreements.visible_to(user)
-            .select_related("processor")
-            .order_by("name"),
             "integrations": contract.integrations.visible_to(user)
             .select_related("source__system", "target__system")
             .order_by("name"),

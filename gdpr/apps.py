@@ -14,12 +14,24 @@ class GdprConfig(AppConfig):
         # What this app tells the layers below it (kitos.hooks and the registries).
         from django.apps import apps
 
+        from contracts.detail_views import SupplierDetailView
+        from contracts.views import ContractDetailView
         from kitos import hooks
         from kitos.api.registry import register_routes
+        from kitos.detail import tab_of
         from kitos.excel.registry import register_entity, register_reference
+        from portfolio.detail_views import IntegrationDetailView
 
         from . import importers
         from .api.views import routes
+        from .detail_views import (
+            USAGE_DATA_TAB,
+            contract_agreements_context,
+            contract_agreements_row_context,
+            integration_data_assets_context,
+            supplier_agreements_context,
+            usage_data_context,
+        )
         from .gaps import object_gap_links
         from .reference import ensure_data_categories
 
@@ -30,3 +42,26 @@ class GdprConfig(AppConfig):
         register_reference(importers.DATA_CATEGORIES)
         hooks.add_reference_loader(lambda: ensure_data_categories(apps))
         hooks.add_object_gaps(object_gap_links)
+        hooks.add_detail_panel(
+            "portfolio.SystemUsage", USAGE_DATA_TAB,
+            template="gdpr/_usage_data.html", provider=usage_data_context,
+        )
+        hooks.add_detail_panel(
+            "portfolio.Integration", tab_of(IntegrationDetailView, "overview"),
+            template="gdpr/_integration_data_assets.html",
+            provider=integration_data_assets_context, slot="data",
+        )
+        hooks.add_detail_panel(
+            "contracts.Contract", tab_of(ContractDetailView, "overview"),
+            template="gdpr/_contract_agreements_row.html",
+            provider=contract_agreements_row_context, slot="facts",
+        )
+        hooks.add_detail_panel(
+            "contracts.Contract", tab_of(ContractDetailView, "data_processing"),
+            template="gdpr/_contract_agreements.html", provider=contract_agreements_context,
+        )
+        hooks.add_detail_panel(
+            "portfolio.Supplier", tab_of(SupplierDetailView, "overview"),
+            template="gdpr/_supplier_agreements.html", provider=supplier_agreements_context,
+            slot="end",
+        )

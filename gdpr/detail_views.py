@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy
 
 from kitos.detail import (
     HISTORY_TAB,
+    PANELS_TEMPLATE,
     ObjectCreateView,
     ObjectDeleteView,
     ObjectUpdateView,
@@ -165,3 +166,55 @@ class AgreementUpdateView(ObjectUpdateView):
 class AgreementDeleteView(ObjectDeleteView):
     model = DataProcessingAgreement
 
+
+# -- what this app shows on the pages of the apps below it -------------------------------
+
+# The Data og GDPR tab of a system usage.
+USAGE_DATA_TAB = Tab("data", gettext_lazy("Data og GDPR"), "data", PANELS_TEMPLATE)
+
+
+def usage_data_context(user, usage) -> dict:
+    """The data a usage holds, the processing activities and agreements it serves."""
+    return {
+        "asset_links": usage.data_asset_links.visible_to(user)
+        .select_related("asset__owning_unit")
+        .prefetch_related("asset__categories")
+        .order_by("asset__name", "use"),
+        "processing_activities": usage.processing_activities.visible_to(user)
+        .select_related("responsible_unit")
+        .order_by("name"),
+        "agreements": usage.data_processing_agreements.visible_to(user)
+        .select_related("processor")
+        .order_by("name"),
+    }
+
+
+def integration_data_assets_context(user, integration) -> dict:
+    """The data an integration transfers."""
+    return {"data_assets": integration.data_assets.visible_to(user).order_by("name")}
+
+
+def contract_agreements_row_context(user, contract) -> dict:
+    """The contract's agreements, one row of its overview's facts."""
+    # The contract column too: the related manager sets it on every row.
+    return {
+        "agreements": contract.data_processing_agreements.visible_to(user).only(
+            "uuid", "name", "contract"
+        )
+    }
+
+
+def contract_agreements_context(user, contract) -> dict:
+    """The contract's agreements, on its Databehandling tab."""
+    return {
+        "agreements": contract.data_processing_agreements.visible_to(user)
+        .select_related("processor")
+        .order_by("name"),
+    }
+
+
+def supplier_agreements_context(user, supplier) -> dict:
+    """The agreements the user's organisations have with a supplier."""
+    return {
+        "agreements": supplier.data_processing_agreements.visible_to(user).order_by("name"),
+    }

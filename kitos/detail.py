@@ -248,6 +248,11 @@ class Tab:
     template: str
 
 
+def tab_of(view_class, name: str) -> Tab:
+    """The tab `name` of a detail view, for another app to add panels to it."""
+    return next(tab for tab in view_class.tabs if tab.name == name)
+
+
 def overview_tab(template: str) -> Tab:
     return Tab("overblik", gettext_lazy("Overblik"), "overview", template)
 
@@ -284,10 +289,13 @@ class TabbedDetailView(VisibleObjectMixin, DetailView):
     @cached_property
     def all_tabs(self) -> tuple[Tab, ...]:
         """The view's tabs with those other apps add (kitos.hooks.add_detail_panel),
-        placed before the Roles and History tabs."""
+        placed before the Roles and History tabs. Panels added to one of the view's own
+        tabs are shown where that tab's template includes their slot."""
         tabs = list(self.tabs)
         for tab in hooks.added_tabs(self.model):
             slugs = [existing.slug for existing in tabs]
+            if tab.slug in slugs:  # panels on a tab of the view's own
+                continue
             at = next((slugs.index(s) for s in (ROLES_SLUG, HISTORY_TAB.slug) if s in slugs),
                       len(tabs))
             tabs.insert(at, tab)

@@ -34,35 +34,42 @@ def detail_context(user, obj, tab: str) -> dict:
     return context
 
 
-# Tabs that higher apps add to a lower app's detail page, each made of panels: model
-# label -> [(tab, [panel template, ...])]. E.g. a unit's "Systemer og kontrakter" tab:
-# the portfolio app adds the unit's systems, the contracts app its contracts.
-_detail_tabs: dict[str, list[tuple[object, list[str]]]] = defaultdict(list)
+# Panels that higher apps add to a lower app's detail page: model label ->
+# [(tab, {slot: [template, ...]})]. A panel goes on a tab the page has (at the place its
+# template names by slot) or on a tab of its own that the first panel brings along. E.g.
+# a unit's "Systemer og kontrakter" tab: portfolio adds the systems, contracts the
+# contracts; the alerts app adds the subscribe button and alert log to a contract.
+_detail_tabs: dict[str, list[tuple[object, dict[str, list[str]]]]] = defaultdict(list)
 
 
-def add_detail_panel(model_label: str, tab, *, template: str, provider: Callable) -> None:
-    """Show `template` on `tab` (a kitos.detail.Tab whose template is
-    ``kitos/_panels.html``) of `model_label`'s detail page, with the context of
-    `provider(user, obj)`. The tab appears as soon as one app adds a panel to it."""
+def add_detail_panel(
+    model_label: str, tab, *, template: str, provider: Callable, slot: str = "main"
+) -> None:
+    """Show `template` with the context of `provider(user, obj)` on `tab` of
+    `model_label`'s detail page, at `slot`: where the tab's template includes the
+    panels of that slot (``kitos/_panels.html`` shows slot "main" of a tab the page does
+    not declare itself)."""
     tabs = _detail_tabs[model_label]
-    templates = next((shown for existing, shown in tabs if existing.slug == tab.slug), None)
-    if templates is None:
-        templates = []
-        tabs.append((tab, templates))
+    slots = next((shown for existing, shown in tabs if existing.slug == tab.slug), None)
+    if slots is None:
+        slots = {}
+        tabs.append((tab, slots))
+    templates = slots.setdefault(slot, [])
     if template not in templates:
         templates.append(template)
     add_detail_context(model_label, tab.name, provider)
 
 
 def added_tabs(model) -> list:
-    return [tab for tab, _templates in _detail_tabs.get(model._meta.label, ())]
+    return [tab for tab, _slots in _detail_tabs.get(model._meta.label, ())]
 
 
-def panel_templates(obj, tab) -> list[str]:
-    for existing, templates in _detail_tabs.get(obj._meta.label, ()):
+def panel_templates(obj, tab) -> dict[str, list[str]]:
+    """Slot -> the templates other apps show there on `tab` of `obj`'s page."""
+    for existing, slots in _detail_tabs.get(obj._meta.label, ()):
         if existing.slug == tab.slug:
-            return list(templates)
-    return []
+            return {slot: list(templates) for slot, templates in slots.items()}
+    return {}
 
 
 def add_object_gaps(provider: Callable) -> None:

@@ -48,12 +48,10 @@ class SystemUsageDetailView(RolesTabMixin, TabbedDetailView):
     model = SystemUsage
     related = ("organisation", "system__rights_holder", "responsible_unit")
     prefetch = ("using_units",)
+    # The apps above add the Kontrakter and Data og GDPR tabs and the main contract on the
+    # overview (kitos.hooks).
     tabs = (
         overview_tab("portfolio/usage_overview.html"),
-        Tab(
-            "kontrakter", gettext_lazy("Kontrakter"), "contracts", "portfolio/usage_contracts.html"
-        ),
-        Tab("data", gettext_lazy("Data og GDPR"), "data", "portfolio/usage_data.html"),
         ROLES_TAB,
         Tab(
             "integrationer",
@@ -66,41 +64,11 @@ class SystemUsageDetailView(RolesTabMixin, TabbedDetailView):
 
     def overview_context(self):
         roles = self.roles_context()
-        main_link = (
-            self.object.contract_links.visible_to(self.request.user)
-            .filter(is_main=True)
-            .select_related("contract__supplier")
-            .first()
-        )
         return {
-            "main_contract": main_link.contract if main_link else None,
             "fact_groups": [
                 (title, field_facts(self.object, names)) for title, names in USAGE_FACT_GROUPS
             ],
             "current_roles": roles["current_roles"],
-        }
-
-    def contracts_context(self):
-        # The coverage rows live in the contracts app, reached by the reverse relation.
-        return {
-            "coverage": self.object.contract_links.visible_to(self.request.user)
-            .select_related("contract__supplier")
-            .order_by("-is_main", "contract__name")
-        }
-
-    def data_context(self):
-        user, usage = self.request.user, self.object
-        return {
-            "asset_links": usage.data_asset_links.visible_to(user)
-            .select_related("asset__owning_unit")
-            .prefetch_related("asset__categories")
-            .order_by("asset__name", "use"),
-            "processing_activities": usage.processing_activities.visible_to(user)
-            .select_related("responsible_unit")
-            .order_by("name"),
-            "agreements": usage.data_processing_agreements.visible_to(user)
-            .select_related("processor")
-            .order_by("name"),
         }
 
     def integrations_context(self):
@@ -227,14 +195,8 @@ class IntegrationDetailView(TabbedDetailView):
     tabs = (overview_tab("portfolio/integration_overview.html"), HISTORY_TAB)
 
     def overview_context(self):
-        user = self.request.user
-        return {
-            "facts": field_facts(self.object, INTEGRATION_FIELDS),
-            "data_assets": self.object.data_assets.visible_to(user).order_by("name"),
-            "contracts": self.object.contracts.visible_to(user)
-            .select_related("supplier")
-            .order_by("name"),
-        }
+        # The apps above add the data transferred and the contracts (kitos.hooks).
+        return {"facts": field_facts(self.object, INTEGRATION_FIELDS)}
 
 
 class IntegrationCreateView(ObjectCreateView):

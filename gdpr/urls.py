@@ -5,7 +5,7 @@ from django.urls import path
 
 from kitos.views import ActiveOrganisationRedirectView
 
-from . import detail_views, gap_views, register_views, views
+from . import detail_views, gap_views, kle_views, register_views, views
 
 urlpatterns = [
     path(
@@ -119,4 +119,7 @@ urlpatterns = [
         gap_views.GapRuleView.as_view(),
         name="gap_rule",
     ),
+    # KLE browsing: the catalog's and the processing activities' taxonomy.
+    path("kle/", kle_views.KleListView.as_view(), name="kle_list"),
+    path("kle/<str:number>/", kle_views.KleDetailView.as_view(), name="kle_detail"),
 ]

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import detail_views, kle_views, views
+from . import detail_views, views
 
 urlpatterns = [
     path("systemanvendelser/", views.SystemUsageListView.as_view(), name="usage_list"),
@@ -64,6 +64,4 @@ urlpatterns = [
         detail_views.IntegrationDeleteView.as_view(),
         name="integration_delete",
     ),
-    path("kle/", kle_views.KleListView.as_view(), name="kle_list"),
-    path("kle/<str:number>/", kle_views.KleDetailView.as_view(), name="kle_detail"),
 ]

@@ -1,4 +1,4 @@
-"""Browsing KLE (portfolio/kle_views.py): the national tree, and the activities and
+"""Browsing KLE (gdpr/kle_views.py): the national tree, and the activities and
 systems of the user's own organisation linked to each node."""
 
 from __future__ import annotations

@@ -1,8 +1,8 @@
 """Browsing KLE, the national taxonomy of municipal tasks: main groups → groups → topics,
 each with the processing activities and systems of the user's organisation that carry
 it. KLE is national; what is linked to it is scoped to the organisation the user works
-in. The activities are reached through KLE's reverse relation, so this app imports
-nothing from ``gdpr`` (dependencies point one way)."""
+in. The pages live here, above both the catalog (portfolio) and the processing
+activities they show."""
 
 from __future__ import annotations
 
@@ -16,8 +16,9 @@ from django.utils.functional import cached_property
 from django.views.generic import TemplateView
 
 from kitos.tenancy import active_organisation
+from portfolio.models import ItSystem, KleNumber, SystemUsage
 
-from .models import ItSystem, KleNumber, SystemUsage
+from .models import ProcessingActivity
 
 KLE_NUMBER = re.compile(r"^[0-9]{2}(\.[0-9]{2}){0,2}$")
 SEARCH_LIMIT = 200
@@ -41,9 +42,9 @@ class KleMixin(LoginRequiredMixin):
         if self.organisation is None:
             return activities, usages
         user = self.request.user
-        through = KleNumber.processing_activities.through
+        through = ProcessingActivity.kle_numbers.through
         activity_rows = through.objects.filter(
-            processingactivity__in=KleNumber.processing_activities.field.model.objects
+            processingactivity__in=ProcessingActivity.objects
             .visible_to(user).in_organisation(self.organisation)
         ).values_list("klenumber__number", "processingactivity_id")
         usage_rows = (
@@ -72,7 +73,7 @@ class KleMixin(LoginRequiredMixin):
 class KleListView(KleMixin, TemplateView):
     """The tree of main groups and groups, or the topics matching a search."""
 
-    template_name = "portfolio/kle_list.html"
+    template_name = "gdpr/kle_list.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -108,7 +109,7 @@ class KleDetailView(KleMixin, TemplateView):
     """One KLE node: where it sits, what is below it, and the organisation's processing
     activities and systems carrying it or a node below it."""
 
-    template_name = "portfolio/kle_detail.html"
+    template_name = "gdpr/kle_detail.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -139,9 +140,8 @@ class KleDetailView(KleMixin, TemplateView):
             ),
         )
         if self.organisation is not None:
-            activity_model = KleNumber.processing_activities.field.model
             context["activities"] = list(
-                activity_model.objects.visible_to(user)
+                ProcessingActivity.objects.visible_to(user)
                 .in_organisation(self.organisation)
                 .filter(kle_numbers__in=kle_subtree)
                 .distinct()

@@ -19,7 +19,6 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.functional import cached_property
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
@@ -33,6 +32,7 @@ from kitos.detail import VisibleObjectMixin
 from kitos.models import Organisation
 from kitos.services import create_object, delete_object, update_object
 from kitos.tenancy import ADMIN, READER, has_role
+from kitos.views import OrganisationFromUrlMixin
 from roles.models import Person, RoleAssignment
 from roles.services import person_rotate_calendar_token
 
@@ -172,23 +172,14 @@ class AlertRuleForm(forms.ModelForm):
         return cleaned
 
 
-class OrganisationRulesMixin(LoginRequiredMixin):
+class OrganisationRulesMixin(OrganisationFromUrlMixin):
     """The organisation from the URL among the user's own (others are 404); writes need
-    an admin of it."""
+    an admin of it (others: 403)."""
 
-    @cached_property
-    def organisation(self) -> Organisation:
-        return get_object_or_404(
-            Organisation.objects.visible_to(self.request.user), slug=self.kwargs["slug"]
-        )
-
-    @cached_property
-    def is_admin(self) -> bool:
-        return has_role(self.request.user, self.organisation.pk, at_least=ADMIN)
-
-    def require_admin(self) -> None:
-        if not self.is_admin:
-            raise PermissionDenied(_("Kun organisationens administratorer kan ændre reglerne."))
+    edit_role = ADMIN
+    permission_denied_message = gettext_lazy(
+        "Kun organisationens administratorer kan ændre reglerne."
+    )
 
     def rules(self):
         return AlertRule.objects.visible_to(self.request.user).in_organisation(self.organisation)
@@ -213,7 +204,7 @@ class AlertRuleListView(OrganisationRulesMixin, TemplateView):
         return self.render_to_response(self.get_context_data(form=self._form()))
 
     def post(self, request, *args, **kwargs):
-        self.require_admin()
+        self.require_edit()
         self._ensure_rules()
         form = self._form(data=request.POST)
         if form.is_valid():
@@ -231,12 +222,11 @@ class AlertRuleListView(OrganisationRulesMixin, TemplateView):
             alerts.ensure_default_rules()
 
     def _form(self, data=None):
-        return AlertRuleForm(data, organisation=self.organisation) if self.is_admin else None
+        return AlertRuleForm(data, organisation=self.organisation) if self.can_edit else None
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["organisation"] = self.organisation
-        context["is_admin"] = self.is_admin
+        context["is_admin"] = self.can_edit
         context["rules"] = self.rules().annotate(
             has_deliveries=Exists(AlertDelivery.objects.filter(rule=OuterRef("pk")))
         )
@@ -252,7 +242,7 @@ class AlertRuleChangeView(OrganisationRulesMixin, View):
 
     def post(self, request, *args, **kwargs):
         rule = get_object_or_404(self.rules(), pk=kwargs["pk"])
-        self.require_admin()
+        self.require_edit()
         if self.action == "toggle":
             update_object(actor=request.user, instance=rule, data={"is_active": not rule.is_active})
             if rule.is_active:

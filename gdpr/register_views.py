@@ -6,12 +6,11 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
@@ -19,8 +18,8 @@ from django.views.generic import DetailView, TemplateView
 
 from contracts.models import Contract
 from kitos.excel.writer import workbook_response
-from kitos.models import Organisation
-from kitos.tenancy import EDITOR, active_organisation, has_role
+from kitos.tenancy import active_organisation
+from kitos.views import OrganisationFromUrlMixin
 from portfolio.models import SystemUsage
 
 from . import chain as chains
@@ -28,22 +27,12 @@ from . import register
 from .models import ProcessingActivity
 
 
-class OrganisationPageMixin(LoginRequiredMixin):
-    """The organisation from the URL among the user's own (others are 404)."""
-
-    @cached_property
-    def organisation(self) -> Organisation:
-        return get_object_or_404(
-            Organisation.objects.visible_to(self.request.user), slug=self.kwargs["slug"]
-        )
-
-    @cached_property
-    def can_edit(self) -> bool:
-        return has_role(self.request.user, self.organisation.pk, at_least=EDITOR)
+class OrganisationPageMixin(OrganisationFromUrlMixin):
+    """The organisation from the URL among the user's own (others are 404); its editors
+    change the register."""
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["organisation"] = self.organisation
         context["can_edit"] = self.can_edit
         return context
 
@@ -95,6 +84,9 @@ class RegisterAdoptView(OrganisationPageMixin, TemplateView):
     which the organisation has adopted; editors adopt one or many at a time."""
 
     template_name = "gdpr/register_adopt.html"
+    permission_denied_message = gettext_lazy(
+        "Kun redaktører kan føje aktiviteter til fortegnelsen."
+    )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -113,8 +105,7 @@ class RegisterAdoptView(OrganisationPageMixin, TemplateView):
         return context
 
     def post(self, request, slug):
-        if not self.can_edit:
-            raise PermissionDenied(_("Kun redaktører kan føje aktiviteter til fortegnelsen."))
+        self.require_edit()
         try:
             result = register.adopt_standard_activities(
                 actor=request.user,

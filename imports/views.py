@@ -20,7 +20,6 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.decorators import method_decorator
-from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
@@ -31,8 +30,8 @@ from imports import services
 from imports.models import ImportRun, ImportStatus
 from kitos.excel import exporter, writer
 from kitos.excel.registry import SPECS_BY_KEY
-from kitos.models import Organisation
 from kitos.tenancy import EDITOR, has_role
+from kitos.views import OrganisationFromUrlMixin
 
 RECENT_RUNS = 25
 ROWS_PER_PAGE = 100
@@ -114,21 +113,14 @@ class ImportUploadForm(forms.Form):
             self.errors["file"] = self.error_class([self._too_big_error().message])
 
 
-class OrganisationImportMixin(LoginRequiredMixin):
+class OrganisationImportMixin(OrganisationFromUrlMixin):
     """The organisation from the URL among the user's own (others are 404); importing
-    needs an editor of it."""
+    needs an editor of it (readers: 403)."""
 
-    @cached_property
-    def organisation(self) -> Organisation:
-        return get_object_or_404(
-            Organisation.objects.visible_to(self.request.user), slug=self.kwargs["slug"]
-        )
-
-    def require_editor(self) -> None:
-        if not has_role(self.request.user, self.organisation.pk, at_least=EDITOR):
-            raise PermissionDenied(
-                _("Kun organisationens redaktører og administratorer kan importere.")
-            )
+    required_role = EDITOR
+    permission_denied_message = gettext_lazy(
+        "Kun organisationens redaktører og administratorer kan importere."
+    )
 
 
 @method_decorator(csrf_exempt, name="dispatch")
@@ -148,11 +140,9 @@ class ImportStartView(OrganisationImportMixin, TemplateView):
         return csrf_protect(super().dispatch)(request, *args, **kwargs)
 
     def get(self, request, *args, **kwargs):
-        self.require_editor()
         return self.render_to_response(self.get_context_data(form=ImportUploadForm()))
 
     def post(self, request, *args, **kwargs):
-        self.require_editor()
         form = ImportUploadForm(
             request.POST,
             request.FILES,
@@ -171,7 +161,6 @@ class ImportStartView(OrganisationImportMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["organisation"] = self.organisation
         context["entities"] = importable_entities()
         context["runs"] = (
             ImportRun.objects.visible_to(self.request.user)

@@ -1,15 +1,18 @@
-"""The core's views: the organisation switcher, the redirect to the page of the
-organisation the user works in, the health check and the 404 page."""
+"""The core's views: the organisation from the URL (the mixin of every page about one
+organisation), the organisation switcher, the redirect to the page of the organisation
+the user works in, the health check and the 404 page."""
 
 from __future__ import annotations
 
 import logging
 
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.views import View
@@ -20,11 +23,61 @@ from django.views.defaults import page_not_found
 from kitos.models import Organisation
 
 from .tasks import ping
-from .tenancy import active_organisation, set_active_organisation
+from .tenancy import EDITOR, READER, active_organisation, has_role, set_active_organisation
 
 WORKER_PING_TIMEOUT = 5
 logger = logging.getLogger(__name__)
 
+
+def visible_organisation_or_404(user, slug: str) -> Organisation:
+    """The organisation with `slug` among those `user` may see; any other is 404 (like
+    every object of another organisation: its existence is none of the user's business)."""
+    return get_object_or_404(Organisation.objects.visible_to(user), slug=slug)
+
+
+class OrganisationFromUrlMixin(LoginRequiredMixin):
+    """Pages about one organisation, named by its slug in the URL (``<slug:slug>``).
+
+    An organisation the user may not see is 404. ``required_role`` is what the whole page
+    needs and ``edit_role`` what its writes need (``can_edit`` for the template,
+    ``require_edit()`` in the handler); a member with less gets 403 with
+    ``permission_denied_message``.
+    """
+
+    organisation_url_kwarg = "slug"
+    required_role = READER
+    edit_role = EDITOR
+    permission_denied_message = _("Du har ikke rettigheder til at ændre dette.")
+
+    @cached_property
+    def organisation(self) -> Organisation:
+        return visible_organisation_or_404(
+            self.request.user, self.kwargs[self.organisation_url_kwarg]
+        )
+
+    def has_organisation_role(self, role: str) -> bool:
+        return has_role(self.request.user, self.organisation.pk, at_least=role)
+
+    @cached_property
+    def can_edit(self) -> bool:
+        return self.has_organisation_role(self.edit_role)
+
+    def require_edit(self) -> None:
+        if not self.can_edit:
+            raise PermissionDenied(self.get_permission_denied_message())
+
+    def dispatch(self, request, *args, **kwargs):
+        # Every member may see the organisation (readers included): only a stricter
+        # requirement costs a check before the page.
+        if request.user.is_authenticated and self.required_role != READER:
+            if not self.has_organisation_role(self.required_role):
+                raise PermissionDenied(self.get_permission_denied_message())
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["organisation"] = self.organisation
+        return context
 
 
 class ActiveOrganisationRedirectView(LoginRequiredMixin, View):
@@ -42,9 +95,6 @@ class ActiveOrganisationRedirectView(LoginRequiredMixin, View):
         return HttpResponseRedirect(f"{url}?{query}" if query else url)
 
 
-
-
-
 class SwitchOrganisationView(LoginRequiredMixin, View):
     """The header's organisation switcher (POST): work in another of the user's
     organisations. One the user may not see is 404."""
@@ -52,9 +102,8 @@ class SwitchOrganisationView(LoginRequiredMixin, View):
     http_method_names = ["post"]
 
     def post(self, request, *args, **kwargs):
-        organisation = get_object_or_404(
-            Organisation.objects.visible_to(request.user),
-            slug=request.POST.get("organisation", ""),
+        organisation = visible_organisation_or_404(
+            request.user, request.POST.get("organisation", "")
         )
         set_active_organisation(request, organisation)
         target = request.POST.get("next", "")

@@ -18,8 +18,8 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from kitos import hooks
-from kitos.models import Organisation
 from kitos.tenancy import EDITOR, active_organisation, has_role
+from kitos.views import OrganisationFromUrlMixin
 
 from . import responsibilities as queries
 from .choices import RoleTarget
@@ -88,16 +88,10 @@ def assign_url(role_type, obj, person=None) -> str | None:
     return url + query
 
 
-class ForvaltningScopeMixin(LoginRequiredMixin):
+class ForvaltningScopeMixin(OrganisationFromUrlMixin):
     """Pages about an organisation (``<slug>`` in the URL) or one of its units with its
     subtree (``?within=<unit uuid>``). An organisation the user may not see, or a unit
     that is not one of its units, is 404."""
-
-    @cached_property
-    def organisation(self):
-        return get_object_or_404(
-            Organisation.objects.visible_to(self.request.user), slug=self.kwargs["slug"]
-        )
 
     @cached_property
     def unit(self):
@@ -114,7 +108,6 @@ class ForvaltningScopeMixin(LoginRequiredMixin):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["organisation"] = self.organisation
         context["unit"] = self.unit
         context["unit_choices"] = (
             OrganisationUnit.objects.visible_to(self.request.user)

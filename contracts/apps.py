@@ -20,6 +20,7 @@ class ContractsConfig(AppConfig):
             IntegrationDetailView,
             SystemUsageDetailView,
         )
+        from portfolio.querysets import add_usage_out_of_use
 
         from . import importers, tables
         from .api.views import routes
@@ -30,11 +31,13 @@ class ContractsConfig(AppConfig):
             usage_coverage_context,
             usage_main_contract_context,
         )
+        from .models import main_contract_not_in_force
 
         register_routes(routes)
         register_entity(importers.CONTRACTS, order=70)
         register_entity(importers.COST_LINES, order=80)
         tables.add_columns_to_lower_lists()
+        add_usage_out_of_use(main_contract_not_in_force)
         hooks.add_detail_panel(
             "roles.OrganisationUnit", UNIT_SYSTEMS_TAB,
             template="contracts/_unit_contracts.html", provider=unit_contracts_context,

@@ -9,7 +9,7 @@ from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -415,3 +415,12 @@ class CostLine(PublicIdModel):
         ):
             raise ValidationError({"unit": _("Skal høre til samme organisation.")})
 
+
+def main_contract_not_in_force():
+    """A usage whose main contract is not in force (not started, or ended) is out of use
+    (DOMAIN.md); registered with portfolio.querysets.add_usage_out_of_use."""
+    return Exists(
+        ContractCoverage.objects.filter(usage=OuterRef("pk"), is_main=True).exclude(
+            contract__in=Contract.objects.in_force()
+        )
+    )

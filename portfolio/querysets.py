@@ -2,11 +2,24 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.db.models import Exists, OuterRef, Q
 
 from kitos.tenancy import ScopedQuerySet, SharedCatalogQuerySet
 
 from .choices import ACTIVE_LIFECYCLES
+
+# Conditions, added by higher apps, under which a usage is out of use although its own
+# dates and lifecycle say it is in use: each a function giving an expression over the
+# usage (OuterRef("pk") is the usage), e.g. Exists(...).
+_USAGE_OUT_OF_USE: list[Callable] = []
+
+
+def add_usage_out_of_use(condition: Callable) -> None:
+    """Take usages for which `condition()` holds out of ``SystemUsageQuerySet.active``."""
+    if condition not in _USAGE_OUT_OF_USE:
+        _USAGE_OUT_OF_USE.append(condition)
 
 
 class SystemUsageQuerySet(ScopedQuerySet):
@@ -18,15 +31,11 @@ class SystemUsageQuerySet(ScopedQuerySet):
             Q(retirement_date__isnull=True) | Q(retirement_date__gte=today),
             lifecycle__in=ACTIVE_LIFECYCLES,
         )
-        # The coverage and contract models live in the contracts app (which depends on
-        # this one), so they are reached through the relations instead of an import.
-        coverage = self.model._meta.get_field("contract_links").related_model
-        contract = coverage._meta.get_field("contract").related_model
-        # A main contract that is not in force (not started, or ended): ContractQuerySet.
-        main_contract_inactive = coverage.objects.filter(
-            usage=OuterRef("pk"), is_main=True
-        ).exclude(contract__in=contract.objects.in_force())
-        return dated.exclude(Exists(main_contract_inactive))
+        # What else takes a usage out of use is for the apps above to say (e.g. a main
+        # contract that is not in force: the contracts app), see add_usage_out_of_use.
+        for out_of_use in _USAGE_OUT_OF_USE:
+            dated = dated.exclude(out_of_use())
+        return dated
 
     def with_is_active(self, today):
         """Annotate `is_active` (see `active`) as one subquery, for lists."""

@@ -40,13 +40,18 @@ class AlertRule(TenantModel):
         verbose_name_plural = _("varslingsregler")
         constraints = [
             models.UniqueConstraint(
-                fields=["organisation", "kind", "days_before"], name="alertrule_unique"
+                fields=["organisation", "kind", "days_before"], name="alertrule_unique",
+                violation_error_message=_(
+                    "Der findes allerede en regel for denne frist med samme antal dage."
+                ),
             ),
             models.CheckConstraint(
-                condition=Q(kind__in=AlertKind.values), name="alertrule_kind_valid"
+                condition=Q(kind__in=AlertKind.values), name="alertrule_kind_valid",
+                violation_error_message=_("Fristen skal være en af de mulige."),
             ),
             models.CheckConstraint(
-                condition=Q(days_before__lte=730), name="alertrule_days_at_most_two_years"
+                condition=Q(days_before__lte=730), name="alertrule_days_at_most_two_years",
+                violation_error_message=_("Der kan højst varsles 730 dage (to år) før."),
             ),
         ]
 
@@ -78,7 +83,8 @@ class ContractSubscription(TenantModel):
         verbose_name_plural = _("abonnementer på kontrakter")
         constraints = [
             models.UniqueConstraint(
-                fields=["contract", "person"], name="subscription_unique_person_contract"
+                fields=["contract", "person"], name="subscription_unique_person_contract",
+                violation_error_message=_("Personen abonnerer allerede på kontrakten."),
             ),
         ]
 
@@ -118,7 +124,11 @@ class AlertDigest(models.Model):
         verbose_name = _("varslingsmail")
         verbose_name_plural = _("varslingsmails")
         constraints = [
-            models.UniqueConstraint(fields=["email", "sent_on"], name="digest_one_per_day"),
+            models.UniqueConstraint(
+                fields=["email", "sent_on"],
+                name="digest_one_per_day",
+                violation_error_message=_("Modtageren har allerede fået en varslingsmail den dag."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -195,6 +205,9 @@ class AlertDelivery(models.Model):
             models.UniqueConstraint(
                 fields=["rule", "content_type", "object_id", "deadline", "email"],
                 name="alert_delivery_exactly_once",
+                violation_error_message=_(
+                    "Varslet er allerede registreret for denne modtager og frist."
+                ),
             ),
         ]
 

@@ -213,42 +213,59 @@ class Contract(TenantModel):
                 fields=["organisation", "contract_number"],
                 condition=~Q(contract_number=""),
                 name="contract_unique_number_per_org",
+                violation_error_message=_(
+                    "Der findes allerede en kontrakt med det kontraktnummer i organisationen."
+                ),
             ),
             models.UniqueConstraint(
-                Lower("name"), "organisation", name="contract_unique_name_per_org"
+                Lower("name"), "organisation", name="contract_unique_name_per_org",
+                violation_error_message=_(
+                    "Der findes allerede en kontrakt med det navn i organisationen."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(expiry_date__isnull=True)
                 | Q(start_date__isnull=True)
                 | Q(expiry_date__gte=F("start_date")),
                 name="contract_expiry_after_start",
+                violation_error_message=_("Udløbsdatoen skal ligge efter startdatoen."),
             ),
             models.CheckConstraint(
                 condition=Q(irrevocable_until__isnull=True)
                 | Q(start_date__isnull=True)
                 | Q(irrevocable_until__gte=F("start_date")),
                 name="contract_irrevocable_after_start",
+                violation_error_message=_("»Uopsigelig til« skal ligge efter startdatoen."),
             ),
             models.CheckConstraint(
                 condition=Q(extensions_used__lte=F("extensions_total")),
                 name="contract_extensions_used_le_total",
+                violation_error_message=_("Der kan ikke være brugt flere optioner end der er."),
             ),
             models.CheckConstraint(
                 condition=Q(extensions_total=0) | Q(extension_months__isnull=False),
                 name="contract_extensions_need_length",
+                violation_error_message=_("Optioner kræver en forlængelse i måneder."),
             ),
             models.CheckConstraint(
                 condition=Q(acquisition_cost__isnull=True) | Q(acquisition_cost__gte=0),
                 name="contract_acquisition_cost_not_negative",
+                violation_error_message=_("Anskaffelsesprisen kan ikke være negativ."),
             ),
             models.CheckConstraint(
                 condition=Q(yearly_cost__isnull=True) | Q(yearly_cost__gte=0),
                 name="contract_yearly_cost_not_negative",
+                violation_error_message=_("Den årlige driftsudgift kan ikke være negativ."),
             ),
             models.CheckConstraint(
-                condition=~Q(parent=F("pk")), name="contract_not_own_parent"
+                condition=~Q(parent=F("pk")), name="contract_not_own_parent",
+                violation_error_message=_("En kontrakt kan ikke ligge under sig selv."),
             ),
-            models.UniqueConstraint(fields=["id", "organisation"], name="contract_id_org_unique"),
+            models.UniqueConstraint(
+                fields=["id", "organisation"],
+                name="contract_id_org_unique",
+                violation_error_message=_("Kontrakten findes allerede i organisationen."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -336,9 +353,15 @@ class ContractCoverage(models.Model):
         verbose_name = _("kontraktdækning")
         verbose_name_plural = _("kontraktdækninger")
         constraints = [
-            models.UniqueConstraint(fields=["contract", "usage"], name="coverage_unique"),
             models.UniqueConstraint(
-                fields=["usage"], condition=Q(is_main=True), name="coverage_one_main_per_usage"
+                fields=["contract", "usage"],
+                name="coverage_unique",
+                violation_error_message=_("Kontrakten dækker allerede systemanvendelsen."),
+            ),
+            models.UniqueConstraint(
+                fields=["usage"], condition=Q(is_main=True), name="coverage_one_main_per_usage",
+                violation_error_message=_("Systemanvendelsen har allerede en hovedkontrakt."),
+                violation_error_code="unique",
             ),
         ]
 
@@ -385,19 +408,30 @@ class CostLine(PublicIdModel):
         verbose_name = _("omkostningslinje")
         verbose_name_plural = _("omkostningslinjer")
         constraints = [
-            models.CheckConstraint(condition=Q(amount__gte=0), name="costline_amount_not_negative"),
             models.CheckConstraint(
-                condition=Q(year__gte=1990, year__lte=2100), name="costline_year_range"
+                condition=Q(amount__gte=0),
+                name="costline_amount_not_negative",
+                violation_error_message=_("Beløbet kan ikke være negativt."),
+            ),
+            models.CheckConstraint(
+                condition=Q(year__gte=1990, year__lte=2100), name="costline_year_range",
+                violation_error_message=_("Året skal ligge mellem 1990 og 2100."),
             ),
             models.UniqueConstraint(
                 fields=["contract", "unit", "year", "kind"],
                 name="costline_unique_per_unit_year_kind",
+                violation_error_message=_(
+                    "Kontrakten har allerede en omkostningslinje for den enhed, det år og den art."
+                ),
             ),
             # NULLs are distinct in a unique index, so "no unit" needs its own constraint.
             models.UniqueConstraint(
                 fields=["contract", "year", "kind"],
                 condition=Q(unit__isnull=True),
                 name="costline_unique_per_year_kind_no_unit",
+                violation_error_message=_(
+                    "Kontrakten har allerede en omkostningslinje uden enhed for det år og den art."
+                ),
             ),
         ]
 

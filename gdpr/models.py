@@ -64,16 +64,22 @@ class DataCategory(PublicIdModel):
         verbose_name_plural = _("datakategorier")
         constraints = [
             models.UniqueConstraint(
-                fields=["organisation", "code"], name="datacategory_unique_code"
+                fields=["organisation", "code"], name="datacategory_unique_code",
+                violation_error_message=_(
+                    "Der findes allerede en datakategori med den kode i organisationen."
+                ),
             ),
             models.UniqueConstraint(
                 fields=["code"],
                 condition=Q(organisation__isnull=True),
                 name="datacategory_unique_standard_code",
+                violation_error_message=_("Der findes allerede en standardkategori med den kode."),
+                violation_error_code="unique",
             ),
             models.CheckConstraint(
                 condition=Q(kind__in=choices.DataCategoryKind.values),
                 name="datacategory_kind_valid",
+                violation_error_message=_("Arten skal være en af de mulige."),
             ),
         ]
 
@@ -151,9 +157,16 @@ class DataAsset(TenantModel):
         verbose_name_plural = _("dataaktiver")
         constraints = [
             models.UniqueConstraint(
-                Lower("name"), "organisation", name="dataasset_unique_name_per_org"
+                Lower("name"), "organisation", name="dataasset_unique_name_per_org",
+                violation_error_message=_(
+                    "Der findes allerede et dataaktiv med det navn i organisationen."
+                ),
             ),
-            models.UniqueConstraint(fields=["id", "organisation"], name="dataasset_id_org_unique"),
+            models.UniqueConstraint(
+                fields=["id", "organisation"],
+                name="dataasset_id_org_unique",
+                violation_error_message=_("Dataaktivet findes allerede i organisationen."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -185,7 +198,11 @@ class DataAssetUsage(models.Model):
         verbose_name = _("dataaktiv i system")
         verbose_name_plural = _("dataaktiver i systemer")
         constraints = [
-            models.UniqueConstraint(fields=["asset", "usage", "use"], name="assetusage_unique"),
+            models.UniqueConstraint(
+                fields=["asset", "usage", "use"],
+                name="assetusage_unique",
+                violation_error_message=_("Systemet har allerede dataaktivet med den anvendelse."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -284,21 +301,33 @@ class ProcessingActivity(TenantModel):
         verbose_name_plural = _("behandlingsaktiviteter")
         constraints = [
             models.UniqueConstraint(
-                Lower("name"), "organisation", name="processing_unique_name_per_org"
+                Lower("name"), "organisation", name="processing_unique_name_per_org",
+                violation_error_message=_(
+                    "Der findes allerede en behandlingsaktivitet med det navn i organisationen."
+                ),
             ),
             # Adopting one of KL's standard activities twice must not give two records.
             models.UniqueConstraint(
                 fields=["organisation", "standard_number"],
                 condition=~Q(standard_number=""),
                 name="processing_unique_standard_number_per_org",
+                violation_error_message=_(
+                    "Organisationen har allerede en behandlingsaktivitet med det KL-nummer."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(dpia_done=False) | ~Q(dpia_needed="no"),
                 name="processing_dpia_done_implies_needed",
+                violation_error_message=_(
+                    "En konsekvensanalyse kan ikke være udført, når den ikke er nødvendig."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(dpia_date__isnull=True) | Q(dpia_done=True),
                 name="processing_dpia_date_needs_done",
+                violation_error_message=_(
+                    "En dato for konsekvensanalysen kræver, at den er udført."
+                ),
             ),
         ]
 
@@ -374,13 +403,17 @@ class DataProcessingAgreement(TenantModel):
         verbose_name_plural = _("databehandleraftaler")
         constraints = [
             models.UniqueConstraint(
-                Lower("name"), "organisation", name="dpa_unique_name_per_org"
+                Lower("name"), "organisation", name="dpa_unique_name_per_org",
+                violation_error_message=_(
+                    "Der findes allerede en databehandleraftale med det navn i organisationen."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(ended_on__isnull=True)
                 | Q(concluded_on__isnull=True)
                 | Q(ended_on__gte=F("concluded_on")),
                 name="dpa_ended_after_concluded",
+                violation_error_message=_("Ophørsdatoen skal ligge efter indgåelsesdatoen."),
             ),
         ]
 
@@ -434,10 +467,16 @@ class SubProcessor(PublicIdModel):
         verbose_name_plural = _("underdatabehandlere")
         constraints = [
             models.UniqueConstraint(
-                fields=["agreement", "supplier", "country"], name="subprocessor_unique"
+                fields=["agreement", "supplier", "country"], name="subprocessor_unique",
+                violation_error_message=_(
+                    "Underdatabehandleren står allerede på aftalen med det behandlingsland."
+                ),
             ),
             models.CheckConstraint(
-                condition=Q(country__regex=r"^[A-Z]{2}$"), name="subprocessor_country_iso2"
+                condition=Q(country__regex=r"^[A-Z]{2}$"), name="subprocessor_country_iso2",
+                violation_error_message=_(
+                    "Behandlingslandet skal angives med to store bogstaver, fx DK."
+                ),
             ),
         ]
 
@@ -498,7 +537,10 @@ class OversightRecord(PublicIdModel):
         verbose_name_plural = _("tilsyn")
         constraints = [
             models.UniqueConstraint(
-                fields=["agreement", "date", "method"], name="oversight_unique_per_day_method"
+                fields=["agreement", "date", "method"], name="oversight_unique_per_day_method",
+                violation_error_message=_(
+                    "Der er allerede registreret et tilsyn med den metode på den dato."
+                ),
             ),
         ]
 

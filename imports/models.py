@@ -89,13 +89,16 @@ class ImportRun(TenantModel):
         verbose_name_plural = _("importkørsler")
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(status__in=ImportStatus.values), name="importrun_status_valid"
+                condition=models.Q(status__in=ImportStatus.values), name="importrun_status_valid",
+                violation_error_message=_("Status skal være en af de mulige."),
             ),
             models.CheckConstraint(
-                condition=models.Q(mode__in=ImportMode.values), name="importrun_mode_valid"
+                condition=models.Q(mode__in=ImportMode.values), name="importrun_mode_valid",
+                violation_error_message=_("Typen skal være gennemsyn eller import."),
             ),
             models.CheckConstraint(
-                condition=models.Q(sha256__regex=r"^[0-9a-f]{64}$"), name="importrun_sha256_hex"
+                condition=models.Q(sha256__regex=r"^[0-9a-f]{64}$"), name="importrun_sha256_hex",
+                violation_error_message=_("SHA-256 skal være 64 hexadecimale tegn (0-9, a-f)."),
             ),
         ]
 

@@ -39,11 +39,16 @@ class Organisation(PublicIdModel):
         verbose_name_plural = _("organisationer")
         constraints = [
             models.UniqueConstraint(
-                fields=["cvr"], condition=~Q(cvr=""), name="organisation_cvr_unique"
+                fields=["cvr"], condition=~Q(cvr=""), name="organisation_cvr_unique",
+                violation_error_message=_(
+                    "Der findes allerede en organisation med det CVR-nummer."
+                ),
+                violation_error_code="unique",
             ),
             models.CheckConstraint(
                 condition=Q(cvr="") | Q(cvr__regex=r"^[0-9]{8}$"),
                 name="organisation_cvr_8_digits",
+                violation_error_message=_("CVR-nummeret skal have 8 cifre."),
             ),
         ]
 
@@ -88,10 +93,12 @@ class Membership(EditPolicy, models.Model):
         verbose_name_plural = _("medlemskaber")
         constraints = [
             models.UniqueConstraint(
-                fields=["user", "organisation"], name="membership_unique_user_org"
+                fields=["user", "organisation"], name="membership_unique_user_org",
+                violation_error_message=_("Brugeren er allerede medlem af organisationen."),
             ),
             models.CheckConstraint(
-                condition=Q(role__in=MembershipRole.values), name="membership_role_valid"
+                condition=Q(role__in=MembershipRole.values), name="membership_role_valid",
+                violation_error_message=_("Rettigheden skal være en af de mulige."),
             ),
         ]
 
@@ -181,7 +188,8 @@ class AuditEntry(models.Model):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(action__in=AuditAction.values), name="audit_action_valid"
+                condition=models.Q(action__in=AuditAction.values), name="audit_action_valid",
+                violation_error_message=_("Handlingen skal være oprettet, ændret eller slettet."),
             ),
         ]
 
@@ -230,12 +238,14 @@ class ApiToken(models.Model):
         verbose_name_plural = _("API-nøgler")
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(scope__in=ApiTokenScope.values), name="apitoken_scope_valid"
+                condition=models.Q(scope__in=ApiTokenScope.values), name="apitoken_scope_valid",
+                violation_error_message=_("Nøglens rettighed skal være en af de mulige."),
             ),
             models.UniqueConstraint(
                 fields=["user", "name"],
                 condition=models.Q(revoked_at__isnull=True),
                 name="apitoken_unique_active_name_per_user",
+                violation_error_message=_("Brugeren har allerede en aktiv API-nøgle med det navn."),
             ),
         ]
 
@@ -265,7 +275,8 @@ class ListPreference(models.Model):
         verbose_name_plural = _("listevalg")
         constraints = [
             models.UniqueConstraint(
-                fields=["user", "list_key"], name="listpreference_unique_per_user_and_list"
+                fields=["user", "list_key"], name="listpreference_unique_per_user_and_list",
+                violation_error_message=_("Brugeren har allerede et kolonnevalg for denne liste."),
             ),
         ]
 

@@ -16,6 +16,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .constraints import validate_constraints
+
 READER, EDITOR, ADMIN = "reader", "editor", "admin"
 # Which membership roles carry which right. An admin can do what an editor can, etc.
 ROLES_AT_LEAST = {
@@ -168,6 +170,11 @@ class PublicIdModel(EditPolicy, models.Model):
 
     class Meta:
         abstract = True
+
+    def validate_constraints(self, exclude=None):
+        # A broken check constraint's message goes on the field its rule is about (in
+        # forms, the API and full_clean), not on the object as a whole.
+        validate_constraints(self, exclude)
 
 
 class TenantModel(PublicIdModel):

@@ -63,25 +63,43 @@ class OrganisationUnit(TenantModel):
         verbose_name_plural = _("organisationsenheder")
         constraints = [
             models.UniqueConstraint(
-                fields=["organisation", "parent", "name"], name="unit_unique_name_per_parent"
+                fields=["organisation", "parent", "name"], name="unit_unique_name_per_parent",
+                violation_error_message=_(
+                    "Der findes allerede en enhed med det navn under samme overordnede enhed."
+                ),
             ),
             models.UniqueConstraint(
                 fields=["organisation", "name"],
                 condition=Q(parent__isnull=True),
                 name="unit_unique_name_at_top",
+                violation_error_message=_(
+                    "Der findes allerede en enhed med det navn øverst i organisationen."
+                ),
             ),
             models.UniqueConstraint(
                 fields=["organisation", "local_code"],
                 condition=~Q(local_code=""),
                 name="unit_unique_code_per_org",
+                violation_error_message=_(
+                    "Der findes allerede en enhed med den lokale kode i organisationen."
+                ),
             ),
             models.CheckConstraint(
-                condition=Q(ean="") | Q(ean__regex=r"^[0-9]{13}$"), name="unit_ean_13_digits"
+                condition=Q(ean="") | Q(ean__regex=r"^[0-9]{13}$"), name="unit_ean_13_digits",
+                violation_error_message=_("EAN-nummeret skal have 13 cifre."),
             ),
-            models.CheckConstraint(condition=~Q(parent=F("pk")), name="unit_not_own_parent"),
+            models.CheckConstraint(
+                condition=~Q(parent=F("pk")),
+                name="unit_not_own_parent",
+                violation_error_message=_("En enhed kan ikke ligge under sig selv."),
+            ),
             # Lets other tables reference (unit, organisation) together; PostgreSQL then
             # enforces "same organisation" with composite foreign keys (kitos.db).
-            models.UniqueConstraint(fields=["id", "organisation"], name="unit_id_org_unique"),
+            models.UniqueConstraint(
+                fields=["id", "organisation"],
+                name="unit_id_org_unique",
+                violation_error_message=_("Enheden findes allerede i organisationen."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -172,13 +190,23 @@ class Person(TenantModel):
                 "organisation",
                 condition=~Q(email=""),
                 name="person_unique_email_per_org",
+                violation_error_message=_(
+                    "Der findes allerede en person med den e-mailadresse i organisationen."
+                ),
             ),
             models.UniqueConstraint(
                 fields=["user", "organisation"],
                 condition=Q(user__isnull=False),
                 name="person_unique_user_per_org",
+                violation_error_message=_(
+                    "Login'et hører allerede til en anden person i organisationen."
+                ),
             ),
-            models.UniqueConstraint(fields=["id", "organisation"], name="person_id_org_unique"),
+            models.UniqueConstraint(
+                fields=["id", "organisation"],
+                name="person_id_org_unique",
+                violation_error_message=_("Personen findes allerede i organisationen."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -229,11 +257,19 @@ class Discipline(PublicIdModel):
         verbose_name = _("fagområde")
         verbose_name_plural = _("fagområder")
         constraints = [
-            models.UniqueConstraint(fields=["organisation", "code"], name="discipline_unique_code"),
+            models.UniqueConstraint(
+                fields=["organisation", "code"],
+                name="discipline_unique_code",
+                violation_error_message=_(
+                    "Der findes allerede et fagområde med den kode i organisationen."
+                ),
+            ),
             models.UniqueConstraint(
                 fields=["code"],
                 condition=Q(organisation__isnull=True),
                 name="discipline_unique_standard_code",
+                violation_error_message=_("Der findes allerede et standardfagområde med den kode."),
+                violation_error_code="unique",
             ),
         ]
 
@@ -292,15 +328,22 @@ class RoleType(PublicIdModel):
         verbose_name_plural = _("roller")
         constraints = [
             models.UniqueConstraint(
-                fields=["organisation", "applies_to", "code"], name="roletype_unique_code"
+                fields=["organisation", "applies_to", "code"], name="roletype_unique_code",
+                violation_error_message=_(
+                    "Der findes allerede en rolle med den kode for den type objekt."
+                ),
             ),
             models.UniqueConstraint(
                 fields=["applies_to", "code"],
                 condition=Q(organisation__isnull=True),
                 name="roletype_unique_standard_code",
+                violation_error_message=_(
+                    "Der findes allerede en standardrolle med den kode for den type objekt."
+                ),
             ),
             models.CheckConstraint(
-                condition=Q(applies_to__in=RoleTarget.values), name="roletype_applies_to_valid"
+                condition=Q(applies_to__in=RoleTarget.values), name="roletype_applies_to_valid",
+                violation_error_message=_("Rollen skal gælde for en af de mulige typer objekter."),
             ),
         ]
 
@@ -393,11 +436,15 @@ class RoleAssignment(TenantModel):
                 | Q(start_date__isnull=True)
                 | Q(end_date__gte=F("start_date")),
                 name="roleassignment_end_after_start",
+                violation_error_message=_("Slutdatoen skal ligge efter startdatoen."),
             ),
             models.UniqueConstraint(
                 fields=["person", "role_type", "content_type", "object_id"],
                 condition=Q(end_date__isnull=True),
                 name="roleassignment_unique_open",
+                violation_error_message=_(
+                    "Personen har allerede rollen på objektet (uden slutdato)."
+                ),
             ),
         ]
 
@@ -474,10 +521,12 @@ class Competency(TenantModel):
         verbose_name_plural = _("kompetencer")
         constraints = [
             models.UniqueConstraint(
-                fields=["person", "discipline"], name="competency_unique_person_discipline"
+                fields=["person", "discipline"], name="competency_unique_person_discipline",
+                violation_error_message=_("Personen har allerede en kompetence i dette fagområde."),
             ),
             models.CheckConstraint(
-                condition=Q(level__in=CompetencyLevel.values), name="competency_level_valid"
+                condition=Q(level__in=CompetencyLevel.values), name="competency_level_valid",
+                violation_error_message=_("Niveauet skal være et af de mulige."),
             ),
         ]
 

@@ -41,10 +41,10 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
 
 from kitos.audit import AuditAction, AuditSource, audit_context, build_entry
 from kitos.audit import snapshot as audit_snapshot
+from kitos.constraints import condition_field
 from kitos.models import AuditEntry
 from kitos.tenancy import ADMIN, has_role
 
@@ -78,37 +78,6 @@ HEADER_SEARCH_ROWS = 20
 PROGRESS_EVERY = 1000
 logger = logging.getLogger(__name__)
 BATCH_SIZE = 1000
-
-# Danish messages for the models' check constraints (the default names the constraint).
-CHECK_MESSAGES = {
-    "unit_ean_13_digits": _lazy("EAN-nummeret skal have 13 cifre."),
-    "unit_not_own_parent": _lazy("En enhed kan ikke ligge under sig selv."),
-    "supplier_cvr_8_digits": _lazy("CVR-nummeret skal have 8 cifre."),
-    "supplier_country_iso2": _lazy("Landet skal angives med to store bogstaver, fx DK."),
-    "usage_retirement_after_go_live": _lazy(
-        "Udfasningsdatoen skal ligge efter ibrugtagningsdatoen."
-    ),
-    "integration_source_not_target": _lazy("Afsender og modtager skal være forskellige systemer."),
-    "contract_expiry_after_start": _lazy("Udløbsdatoen skal ligge efter startdatoen."),
-    "contract_irrevocable_after_start": _lazy("»Uopsigelig til« skal ligge efter startdatoen."),
-    "contract_extensions_used_le_total": _lazy(
-        "Der kan ikke være brugt flere optioner end der er."
-    ),
-    "contract_extensions_need_length": _lazy("Optioner kræver en forlængelse i måneder."),
-    "contract_acquisition_cost_not_negative": _lazy("Anskaffelsesprisen kan ikke være negativ."),
-    "contract_yearly_cost_not_negative": _lazy("Den årlige driftsudgift kan ikke være negativ."),
-    "costline_amount_not_negative": _lazy("Beløbet kan ikke være negativt."),
-    "costline_year_range": _lazy("Året skal ligge mellem 1990 og 2100."),
-    "roleassignment_end_after_start": _lazy("Slutdatoen skal ligge efter startdatoen."),
-    "processing_dpia_done_implies_needed": _lazy(
-        "En konsekvensanalyse kan ikke være udført, når den ikke er nødvendig."
-    ),
-    "processing_dpia_date_needs_done": _lazy(
-        "En dato for konsekvensanalysen kræver, at den er udført."
-    ),
-    "dpa_ended_after_concluded": _lazy("Ophørsdatoen skal ligge efter indgåelsesdatoen."),
-}
-
 
 # --- lookups: references by natural key -------------------------------------------------
 
@@ -548,21 +517,10 @@ def _check_constraint_errors(obj) -> list[tuple[str | None, str]]:
             except ValidationError:
                 holds = False
         if holds is False:
-            message = CHECK_MESSAGES.get(constraint.name) or _(
-                "Rækken overholder ikke reglen »%(name)s«.") % {"name": constraint.name}
-            errors.append((_first_field(constraint.condition), str(message)))
+            # Each constraint carries its Danish message (kitos.constraints).
+            errors.append((condition_field(constraint.condition),
+                           str(constraint.get_violation_error_message())))
     return errors
-
-
-def _first_field(condition: Q) -> str | None:
-    for child in condition.children:
-        if isinstance(child, Q):
-            found = _first_field(child)
-            if found:
-                return found
-        else:
-            return child[0].split("__")[0]
-    return None
 
 
 def _unique_key(obj, constraint: models.UniqueConstraint, pending: dict):

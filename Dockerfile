@@ -17,6 +17,10 @@ COPY roles ./roles
 COPY portfolio ./portfolio
 COPY contracts ./contracts
 COPY gdpr ./gdpr
+COPY alerts ./alerts
+COPY imports ./imports
+COPY overview ./overview
+COPY demo ./demo
 RUN pip install --upgrade pip && pip install .
 
 COPY manage.py ./

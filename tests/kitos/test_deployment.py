@@ -55,3 +55,18 @@ def test_volumes_keep_the_data():
     data = compose()
     assert "postgres-data:/var/lib/postgresql/data" in data["services"]["postgres"]["volumes"]
     assert set(data["volumes"]) == {"postgres-data", "redis-data"}
+
+
+def test_the_image_holds_every_project_app():
+    """An app added to INSTALLED_APPS is copied into the image too (the feature apps of
+    the layers were once missing from it)."""
+    from django.apps import apps
+
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    project_apps = [
+        config.name for config in apps.get_app_configs()
+        if Path(config.path).resolve().parent == ROOT.resolve()
+    ]
+    assert {"kitos", "alerts", "imports", "overview", "demo"} <= set(project_apps)
+    for name in project_apps:
+        assert f"COPY {name} ./{name}" in dockerfile, name

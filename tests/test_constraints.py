@@ -96,7 +96,11 @@ class TestContracts:
             contract_create(actor=editor, organisation=org, name="B", contract_number="K-9")
         with pytest.raises(ValidationError) as error:
             contract_create(actor=editor, organisation=org, name="C", yearly_cost=Decimal("-3"))
-        assert "contract_yearly_cost_not_negative" in str(error.value)
+        # The constraint's own Danish message, on the field it is about (it used to be
+        # Django's default naming the constraint, "contract_yearly_cost_not_negative").
+        assert error.value.message_dict == {
+            "yearly_cost": ["Den årlige driftsudgift kan ikke være negativ."]
+        }
         assert Contract.objects.count() == 1
 
     def test_one_main_contract_per_usage(self, org, editor):

@@ -1,5 +1,6 @@
-"""The checks every list page (kitos/lists.py) must pass, run by each app's
-tests/<app>/test_lists.py over its own lists (``ListCase``)."""
+"""The checks every list page (kitos/lists.py) must pass, run over every model's list by
+tests/harness.py's ``ListViewTests`` (a ``ListCase`` per list), and helpers for the
+apps' own list tests."""
 
 from __future__ import annotations
 

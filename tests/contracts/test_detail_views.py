@@ -5,63 +5,20 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from tests.detail_helpers import DetailChecks, DetailSpec, add_history, tab_url
-from tests.factories import (
-    AgreementFactory,
-    ContractFactory,
-    CostLineFactory,
-    CoverageFactory,
-    IntegrationFactory,
-    ItSystemFactory,
-    RoleAssignmentFactory,
-    RoleTypeFactory,
-    SupplierFactory,
-    UnitFactory,
-)
+from tests.contracts.cases import CONTRACT, SUPPLIER
+from tests.detail_helpers import tab_url
+from tests.factories import ContractFactory, CostLineFactory, CoverageFactory, SupplierFactory
+from tests.harness import DetailViewTests
 
 pytestmark = pytest.mark.django_db
 
 
-def add_contract_rows(contract, count):
-    org = contract.organisation
-    role_type = RoleTypeFactory(applies_to="contract")
-    start = contract.cost_lines.count()
-    for i in range(count):
-        CoverageFactory(contract=contract)
-        unit = UnitFactory(organisation=org)
-        CostLineFactory(contract=contract, year=2000 + start + i, unit=unit)
-        RoleAssignmentFactory(target=contract, role_type=role_type)
-        AgreementFactory(organisation=org, contract=contract)
-        IntegrationFactory(organisation=org).contracts.add(contract)
-    add_history(contract, count)
+class TestContractTabs(DetailViewTests):
+    case = CONTRACT
 
 
-def add_supplier_rows(supplier, count):
-    org = supplier.owner_organisation
-    for _ in range(count):
-        ItSystemFactory(rights_holder=supplier)
-        ContractFactory(organisation=org, supplier=supplier)
-        AgreementFactory(organisation=org, processor=supplier)
-    add_history(supplier, count)
-
-
-class TestContractTabs(DetailChecks):
-    spec = DetailSpec(
-        "contract",
-        make=lambda org: ContractFactory(organisation=org),
-        add_rows=add_contract_rows,
-        tabs=("overblik", "systemer", "oekonomi", "roller", "databehandling", "historik"),
-    )
-
-
-class TestSupplierDetail(DetailChecks):
-    editor_fixture = "admin_user"
-    spec = DetailSpec(
-        "supplier",
-        make=lambda org: SupplierFactory(owner_organisation=org, is_local=True),
-        add_rows=add_supplier_rows,
-        tabs=("overblik", "kontrakter", "historik"),
-    )
+class TestSupplierDetail(DetailViewTests):
+    case = SUPPLIER
 
 
 def test_economy_tab_lists_cost_lines_with_totals(client, org, editor):

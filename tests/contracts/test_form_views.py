@@ -10,69 +10,26 @@ import pytest
 from django.urls import reverse
 
 from contracts.models import Contract, ContractCoverage, CostLine
-from portfolio.models import Supplier
-from tests.detail_helpers import FormChecks, FormSpec, audit_entries, form_data
+from tests.contracts.cases import CONTRACT, SUPPLIER, contract_data
+from tests.detail_helpers import audit_entries, form_data
 from tests.factories import (
     ContractFactory,
     CostLineFactory,
     CoverageFactory,
-    SupplierFactory,
     UnitFactory,
     UsageFactory,
 )
+from tests.harness import FormViewTests
 
 pytestmark = pytest.mark.django_db
 
 
-def contract_data(org):
-    usage = UsageFactory(organisation=org)
-    return {
-        "name": "Ny kontrakt",
-        "supplier": SupplierFactory().pk,
-        "start_date": "2025-01-01",
-        "expiry_date": "2028-12-31",
-        "notice_months": "3",
-        "extensions_total": "0",
-        "extensions_used": "0",
-        "lead_months": "6",
-        "yearly_cost": "125000,50",
-        "usages": [usage.pk],
-        "main_for": [usage.pk],
-    }
+class TestContractForms(FormViewTests):
+    case = CONTRACT
 
 
-class TestContractForms(FormChecks):
-    spec = FormSpec(
-        "contract",
-        model=Contract,
-        make=lambda org: ContractFactory(organisation=org),
-        create_url=lambda org: reverse("contract_create"),
-        valid=contract_data,
-        change={"notice_months": "6", "terminated_on": "2026-12-31"},
-        changed=lambda contract: contract.notice_months == 6
-        and contract.terminated_on == datetime.date(2026, 12, 31),
-        cross_field="responsible_unit",
-        cross_value=lambda other: UnitFactory(organisation=other).pk,
-        # A rule of the model (used options at most the options), checked by the service.
-        invalid={"extensions_total": "1", "extension_months": "12", "extensions_used": "2"},
-    )
-
-
-class TestSupplierForms(FormChecks):
-    editor_fixture = "admin_user"
-    spec = FormSpec(
-        "supplier",
-        model=Supplier,
-        make=lambda org: SupplierFactory(owner_organisation=org, is_local=True),
-        create_url=lambda org: reverse("supplier_create"),
-        valid=lambda org: {"name": "Lokal leverandør ApS", "cvr": "12345678", "country": "DK",
-                           "is_local": "on"},
-        change={"website": "https://leverandoer.example.dk"},
-        changed=lambda supplier: supplier.website == "https://leverandoer.example.dk",
-        cross_field=None,  # a supplier points at nothing of an organisation's
-        cross_value=None,
-        invalid={"country": "Danmark"},
-    )
+class TestSupplierForms(FormViewTests):
+    case = SUPPLIER
 
 
 class TestContractCoverage:

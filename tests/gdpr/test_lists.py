@@ -1,87 +1,29 @@
 """The data asset, processing activity and agreement lists (kitos/lists.py,
-gdpr/tables.py)."""
+gdpr/tables.py): the shared list tests (tests/harness.py) for each, then each list's
+own filters."""
 
 from __future__ import annotations
 
 import datetime
 
-import pytest
 from django.utils import timezone
 
-from gdpr import tables
-from gdpr.models import DataAssetUsage
 from tests import lists_support as support
-from tests.factories import (
-    AgreementFactory,
-    DataAssetFactory,
-    DataCategoryFactory,
-    ProcessingActivityFactory,
-    SubProcessorFactory,
-    UnitFactory,
-    UsageFactory,
-)
-from tests.lists_support import ListCase, hold_role
+from tests.factories import AgreementFactory, DataAssetFactory, ProcessingActivityFactory
+from tests.gdpr.cases import AGREEMENT, DATA_ASSET, PROCESSING_ACTIVITY
+from tests.harness import ListViewTests
 
 
-def make_asset(org, label):
-    asset = DataAssetFactory(organisation=org, name=label,
-                             owning_unit=UnitFactory(organisation=org))
-    asset.categories.add(DataCategoryFactory())
-    DataAssetUsage.objects.create(asset=asset, usage=UsageFactory(organisation=org),
-                                  organisation=org)
-    return asset
+class TestDataAssetList(ListViewTests):
+    case = DATA_ASSET
 
 
-def make_activity(org, label):
-    activity = ProcessingActivityFactory(organisation=org, name=label,
-                                         responsible_unit=UnitFactory(organisation=org))
-    activity.usages.add(UsageFactory(organisation=org))
-    activity.data_categories.add(DataCategoryFactory())
-    hold_role(activity, "behandlingsansvarlig")
-    return activity
+class TestProcessingActivityList(ListViewTests):
+    case = PROCESSING_ACTIVITY
 
 
-def make_agreement(org, label):
-    agreement = AgreementFactory(organisation=org, name=label)
-    agreement.usages.add(UsageFactory(organisation=org))
-    SubProcessorFactory(agreement=agreement)
-    hold_role(agreement, "dba-ansvarlig")
-    return agreement
-
-
-CASES = {
-    "data_assets": (ListCase("dataasset_list", make_asset), tables.DATA_ASSET_COLUMNS),
-    "activities": (
-        ListCase("processingactivity_list", make_activity), tables.PROCESSING_ACTIVITY_COLUMNS
-    ),
-    "agreements": (ListCase("agreement_list", make_agreement), tables.AGREEMENT_COLUMNS),
-}
-
-
-@pytest.fixture(params=list(CASES))
-def case(request):
-    return CASES[request.param]
-
-
-def test_anonymous_is_sent_to_login(client, db, case):
-    support.check_anonymous_redirected(client, case[0])
-
-
-def test_other_organisation_rows_never_appear(client, editor, org, other_org, case):
-    support.check_other_organisation_hidden(client, editor, org, other_org, case[0])
-
-
-def test_reader_sees_no_create_button(client, reader, editor, org, case):
-    support.check_create_button(client, reader, editor, org, case[0])
-
-
-def test_query_count_is_the_same_for_5_and_50_rows(client, editor, org, case):
-    list_case, columns = case
-    support.check_query_count_constant(client, editor, org, list_case, columns)
-
-
-def test_search_and_export_hold_exactly_the_filtered_rows(client, editor, org, case):
-    support.check_search_and_export(client, editor, org, case[0])
+class TestAgreementList(ListViewTests):
+    case = AGREEMENT
 
 
 def test_data_assets_filter_by_classification(client, editor, org):

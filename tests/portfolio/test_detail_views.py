@@ -9,92 +9,33 @@ import pytest
 from django.urls import reverse
 
 from gdpr.models import DataAssetUsage
-from portfolio.models import KleNumber
-from tests.detail_helpers import DetailChecks, DetailSpec, add_history, tab_url
+from tests.detail_helpers import add_history, tab_url
 from tests.factories import (
-    AgreementFactory,
     ContractFactory,
     CoverageFactory,
     DataAssetFactory,
-    DataCategoryFactory,
     IntegrationFactory,
-    ItSystemFactory,
-    ProcessingActivityFactory,
     RoleAssignmentFactory,
     UsageFactory,
 )
+from tests.harness import DetailViewTests
+from tests.portfolio.cases import INTEGRATION, SYSTEM, USAGE
 
 pytestmark = pytest.mark.django_db
 
 TODAY = datetime.date.today()
 
 
-def add_usage_rows(usage, count):
-    org = usage.organisation
-    category = DataCategoryFactory()
-    for i in range(count):
-        RoleAssignmentFactory(target=usage)
-        RoleAssignmentFactory(
-            target=usage,
-            start_date=TODAY - datetime.timedelta(days=400),
-            end_date=TODAY - datetime.timedelta(days=i + 1),
-        )
-        CoverageFactory(usage=usage, contract=ContractFactory(organisation=org))
-        asset = DataAssetFactory(organisation=org)
-        asset.categories.add(category)
-        DataAssetUsage.objects.create(asset=asset, usage=usage)
-        ProcessingActivityFactory(organisation=org).usages.add(usage)
-        AgreementFactory(organisation=org).usages.add(usage)
-        IntegrationFactory(organisation=org, source=usage).data_assets.add(asset)
-        IntegrationFactory(organisation=org, target=usage)
-    add_history(usage, count)
+class TestUsageDetail(DetailViewTests):
+    case = USAGE
 
 
-def add_system_rows(system, count):
-    start = KleNumber.objects.count()
-    for i in range(count):
-        ItSystemFactory(parent=system, owner_organisation=system.owner_organisation)
-        number = KleNumber.objects.create(
-            number=f"{(start + i) % 100:02d}.{i % 100:02d}", title="x"
-        )
-        system.kle_numbers.add(number)
-    add_history(system, count)
+class TestSystemDetail(DetailViewTests):
+    case = SYSTEM
 
 
-def add_integration_rows(integration, count):
-    org = integration.organisation
-    for _ in range(count):
-        DataAssetFactory(organisation=org).integrations.add(integration)
-        ContractFactory(organisation=org).integrations.add(integration)
-    add_history(integration, count)
-
-
-class TestUsageDetail(DetailChecks):
-    spec = DetailSpec(
-        "usage",
-        make=lambda org: UsageFactory(organisation=org, local_name="Opus Løn"),
-        add_rows=add_usage_rows,
-        tabs=("overblik", "kontrakter", "data", "roller", "integrationer", "historik"),
-    )
-
-
-class TestSystemDetail(DetailChecks):
-    editor_fixture = "admin_user"
-    spec = DetailSpec(
-        "system",
-        make=lambda org: ItSystemFactory(owner_organisation=org, is_local=True),
-        add_rows=add_system_rows,
-        tabs=("overblik", "anvendelser", "historik"),
-    )
-
-
-class TestIntegrationDetail(DetailChecks):
-    spec = DetailSpec(
-        "integration",
-        make=lambda org: IntegrationFactory(organisation=org),
-        add_rows=add_integration_rows,
-        tabs=("overblik", "historik"),
-    )
+class TestIntegrationDetail(DetailViewTests):
+    case = INTEGRATION
 
 
 class TestUsageTabs:

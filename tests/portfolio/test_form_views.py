@@ -5,87 +5,24 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from portfolio.models import Integration, ItSystem, SystemUsage
-from tests.detail_helpers import FormChecks, FormSpec
-from tests.factories import (
-    IntegrationFactory,
-    ItSystemFactory,
-    UnitFactory,
-    UsageFactory,
-)
+from portfolio.models import SystemUsage
+from tests.factories import IntegrationFactory, UnitFactory, UsageFactory
+from tests.harness import FormViewTests
+from tests.portfolio.cases import INTEGRATION, SYSTEM, USAGE, usage_data
 
 pytestmark = pytest.mark.django_db
 
 
-def usage_data(org):
-    return {
-        "system": ItSystemFactory().pk,
-        "local_name": "Ny anvendelse",
-        "lifecycle": "operational",
-        "contains_ai": "unknown",
-        "go_live_date": "2024-01-01",
-        "using_units": [UnitFactory(organisation=org).pk],
-    }
+class TestUsageForms(FormViewTests):
+    case = USAGE
 
 
-class TestUsageForms(FormChecks):
-    spec = FormSpec(
-        "usage",
-        model=SystemUsage,
-        make=lambda org: UsageFactory(organisation=org),
-        create_url=lambda org: reverse("usage_create"),
-        valid=usage_data,
-        change={"local_name": "Omdøbt", "lifecycle": "phasing_out"},
-        changed=lambda usage: usage.local_name == "Omdøbt" and usage.lifecycle == "phasing_out",
-        cross_field="responsible_unit",
-        cross_value=lambda other: UnitFactory(organisation=other).pk,
-        # The model's rule (retirement after go-live), checked by the service.
-        invalid={"retirement_date": "2023-01-01"},
-        lookup=lambda org: SystemUsage.objects.get(organisation=org, local_name="Ny anvendelse"),
-    )
+class TestSystemForms(FormViewTests):
+    case = SYSTEM
 
 
-class TestSystemForms(FormChecks):
-    editor_fixture = "admin_user"
-    spec = FormSpec(
-        "system",
-        model=ItSystem,
-        make=lambda org: ItSystemFactory(owner_organisation=org, is_local=True),
-        create_url=lambda org: reverse("system_create"),
-        valid=lambda org: {
-            "name": "Lokalt system", "licence_model": "proprietary", "is_local": "on"
-        },
-        change={"description": "Ny beskrivelse"},
-        changed=lambda system: system.description == "Ny beskrivelse",
-        cross_field="parent",
-        cross_value=lambda other: ItSystemFactory(owner_organisation=other, is_local=True).pk,
-        invalid={"url": "ikke en adresse"},
-    )
-
-
-def integration_data(org):
-    return {
-        "name": "Ny integration",
-        "source": UsageFactory(organisation=org).pk,
-        "target": UsageFactory(organisation=org).pk,
-        "direction": "one_way",
-        "interface_type": "rest",
-    }
-
-
-class TestIntegrationForms(FormChecks):
-    spec = FormSpec(
-        "integration",
-        model=Integration,
-        make=lambda org: IntegrationFactory(organisation=org),
-        create_url=lambda org: reverse("integration_create"),
-        valid=integration_data,
-        change={"frequency": "daily"},
-        changed=lambda integration: integration.frequency == "daily",
-        cross_field="target",
-        cross_value=lambda other: UsageFactory(organisation=other).pk,
-        invalid={"name": ""},
-    )
+class TestIntegrationForms(FormViewTests):
+    case = INTEGRATION
 
 
 class TestUsageRules:

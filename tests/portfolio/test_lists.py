@@ -1,74 +1,25 @@
-"""The catalog, usage and integration lists (kitos/lists.py, portfolio/tables.py)."""
+"""The catalog, usage and integration lists (kitos/lists.py, portfolio/tables.py): the
+shared list tests (tests/harness.py) for each, then each list's own filters."""
 
 from __future__ import annotations
 
-import pytest
-
-from portfolio import tables
 from tests import lists_support as support
-from tests.factories import (
-    CoverageFactory,
-    IntegrationFactory,
-    ItSystemFactory,
-    UnitFactory,
-    UsageFactory,
-)
-from tests.lists_support import ListCase, hold_role
+from tests.factories import IntegrationFactory, ItSystemFactory, UnitFactory, UsageFactory
+from tests.harness import ListViewTests
+from tests.lists_support import hold_role
+from tests.portfolio.cases import INTEGRATION, SYSTEM, USAGE
 
 
-def make_system(org, label):
-    system = ItSystemFactory(name=label, is_local=True, owner_organisation=org)
-    UsageFactory(organisation=org, system=system)
-    return system
+class TestSystemList(ListViewTests):
+    case = SYSTEM
 
 
-def make_usage(org, label):
-    usage = UsageFactory(organisation=org, local_name=label,
-                         responsible_unit=UnitFactory(organisation=org))
-    usage.using_units.add(usage.responsible_unit, through_defaults={"organisation": org})
-    hold_role(usage, "systemejer")
-    hold_role(usage, "systemansvarlig")
-    CoverageFactory(usage=usage, contract__organisation=org)
-    return usage
+class TestUsageList(ListViewTests):
+    case = USAGE
 
 
-def make_integration(org, label):
-    return IntegrationFactory(organisation=org, name=label)
-
-
-CASES = {
-    "systems": (
-        ListCase("system_list", make_system, shared_catalog=True), tables.SYSTEM_COLUMNS
-    ),
-    "usages": (ListCase("usage_list", make_usage), tables.USAGE_COLUMNS),
-    "integrations": (ListCase("integration_list", make_integration), tables.INTEGRATION_COLUMNS),
-}
-
-
-@pytest.fixture(params=list(CASES))
-def case(request):
-    return CASES[request.param]
-
-
-def test_anonymous_is_sent_to_login(client, db, case):
-    support.check_anonymous_redirected(client, case[0])
-
-
-def test_other_organisation_rows_never_appear(client, editor, org, other_org, case):
-    support.check_other_organisation_hidden(client, editor, org, other_org, case[0])
-
-
-def test_reader_sees_no_create_button(client, reader, editor, org, case):
-    support.check_create_button(client, reader, editor, org, case[0])
-
-
-def test_query_count_is_the_same_for_5_and_50_rows(client, editor, org, case):
-    list_case, columns = case
-    support.check_query_count_constant(client, editor, org, list_case, columns)
-
-
-def test_search_and_export_hold_exactly_the_filtered_rows(client, editor, org, case):
-    support.check_search_and_export(client, editor, org, case[0])
+class TestIntegrationList(ListViewTests):
+    case = INTEGRATION
 
 
 def test_systems_filter_by_business_type(client, editor, org):

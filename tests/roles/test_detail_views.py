@@ -6,73 +6,29 @@ import datetime
 
 import pytest
 
-from tests.detail_helpers import DetailChecks, DetailSpec, add_history, tab_url
+from tests.detail_helpers import tab_url
 from tests.factories import (
-    CompetencyFactory,
     ContractFactory,
     PersonFactory,
-    ProcessingActivityFactory,
     RoleAssignmentFactory,
     RoleTypeFactory,
     UnitFactory,
     UsageFactory,
 )
+from tests.harness import DetailViewTests
+from tests.roles.cases import PERSON, UNIT
 
 pytestmark = pytest.mark.django_db
 
 TODAY = datetime.date.today()
 
 
-def add_unit_rows(unit, count):
-    org = unit.organisation
-    for _ in range(count):
-        UnitFactory(organisation=org, parent=unit)
-        PersonFactory(organisation=org, unit=unit)
-        UsageFactory(organisation=org, responsible_unit=unit).using_units.add(
-            unit, through_defaults={"organisation": org}
-        )
-        ContractFactory(organisation=org, responsible_unit=unit)
-        RoleAssignmentFactory(
-            target=unit, role_type=RoleTypeFactory(applies_to="organisation_unit")
-        )
-    add_history(unit, count)
+class TestUnitDetail(DetailViewTests):
+    case = UNIT
 
 
-def add_person_rows(person, count):
-    org = person.organisation
-    for i in range(count):
-        CompetencyFactory(person=person, organisation=org)
-        RoleAssignmentFactory(person=person, target=UsageFactory(organisation=org))
-        RoleAssignmentFactory(
-            person=person,
-            target=ContractFactory(organisation=org),
-            role_type=RoleTypeFactory(applies_to="contract"),
-            end_date=TODAY - datetime.timedelta(days=i + 1),
-        )
-        RoleAssignmentFactory(
-            person=person,
-            target=ProcessingActivityFactory(organisation=org),
-            role_type=RoleTypeFactory(applies_to="processing_activity"),
-        )
-    add_history(person, count)
-
-
-class TestUnitDetail(DetailChecks):
-    spec = DetailSpec(
-        "unit",
-        make=lambda org: UnitFactory(organisation=org, name="Børn og Unge"),
-        add_rows=add_unit_rows,
-        tabs=("overblik", "systemer", "roller", "historik"),
-    )
-
-
-class TestPersonDetail(DetailChecks):
-    spec = DetailSpec(
-        "person",
-        make=lambda org: PersonFactory(organisation=org, name="Sara Systemejer"),
-        add_rows=add_person_rows,
-        tabs=("overblik", "ansvar", "historik"),
-    )
+class TestPersonDetail(DetailViewTests):
+    case = PERSON
 
 
 def test_person_page_says_who_holds_what(client, org, reader):

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from kitos.models import AuditEntry
 from roles.models import OrganisationUnit, Person, RoleAssignment, RoleType
-from tests.detail_helpers import FormChecks, FormSpec, audit_entries
+from tests.detail_helpers import audit_entries
 from tests.factories import (
     PersonFactory,
     RoleAssignmentFactory,
@@ -17,39 +17,18 @@ from tests.factories import (
     UnitFactory,
     UsageFactory,
 )
+from tests.harness import FormViewTests
+from tests.roles.cases import PERSON, UNIT
 
 pytestmark = pytest.mark.django_db
 
 
-class TestUnitForms(FormChecks):
-    spec = FormSpec(
-        "unit",
-        model=OrganisationUnit,
-        make=lambda org: UnitFactory(organisation=org),
-        create_url=lambda org: reverse("unit_create"),
-        valid=lambda org: {"name": "Ny enhed", "ean": "5798000000001"},
-        change={"local_code": "BU-1"},
-        changed=lambda unit: unit.local_code == "BU-1",
-        cross_field="parent",
-        cross_value=lambda other: UnitFactory(organisation=other).pk,
-        invalid={"ean": "123"},
-    )
+class TestUnitForms(FormViewTests):
+    case = UNIT
 
 
-class TestPersonForms(FormChecks):
-    spec = FormSpec(
-        "person",
-        model=Person,
-        make=lambda org: PersonFactory(organisation=org),
-        create_url=lambda org: reverse("person_create"),
-        valid=lambda org: {"name": "Ny Person", "email": "ny@example.dk"},
-        change={"title": "It-arkitekt", "left_on": "2026-06-30"},
-        changed=lambda person: person.title == "It-arkitekt"
-        and person.left_on == datetime.date(2026, 6, 30),
-        cross_field="unit",
-        cross_value=lambda other: UnitFactory(organisation=other).pk,
-        invalid={"email": "ikke-en-adresse"},
-    )
+class TestPersonForms(FormViewTests):
+    case = PERSON
 
 
 def test_unit_path_follows_the_parent(client, org, editor):

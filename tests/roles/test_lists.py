@@ -1,68 +1,25 @@
-"""The unit, person and role assignment lists (kitos/lists.py, roles/tables.py)."""
+"""The unit, person and role assignment lists (kitos/lists.py, roles/tables.py): the shared
+list tests (tests/harness.py) for each, then each list's own filters."""
 
 from __future__ import annotations
 
-import pytest
-
-from roles import tables
 from tests import lists_support as support
 from tests.factories import PersonFactory, UnitFactory, UsageFactory
-from tests.lists_support import ListCase, hold_role
+from tests.harness import ListViewTests
+from tests.lists_support import hold_role
+from tests.roles.cases import PERSON, ROLE_ASSIGNMENT, UNIT
 
 
-def make_unit(org, label):
-    unit = UnitFactory(organisation=org, name=label)
-    PersonFactory(organisation=org, unit=unit)
-    UsageFactory(organisation=org, responsible_unit=unit)
-    return unit
+class TestUnitList(ListViewTests):
+    case = UNIT
 
 
-def make_person(org, label):
-    person = PersonFactory(organisation=org, name=label, unit=UnitFactory(organisation=org))
-    hold_role(UsageFactory(organisation=org), "systemejer", person=person)
-    return person
+class TestPersonList(ListViewTests):
+    case = PERSON
 
 
-def make_assignment(org, label):
-    person = PersonFactory(organisation=org, name=label)
-    return hold_role(UsageFactory(organisation=org), "systemejer", person=person)
-
-
-CASES = {
-    "units": (ListCase("unit_list", make_unit), tables.UNIT_COLUMNS),
-    "persons": (ListCase("person_list", make_person), tables.PERSON_COLUMNS),
-    "role_assignments": (
-        ListCase("roleassignment_list", make_assignment,
-                 exported_as=lambda assignment: assignment.person.email),
-        tables.ROLE_ASSIGNMENT_COLUMNS,
-    ),
-}
-
-
-@pytest.fixture(params=list(CASES))
-def case(request):
-    return CASES[request.param]
-
-
-def test_anonymous_is_sent_to_login(client, db, case):
-    support.check_anonymous_redirected(client, case[0])
-
-
-def test_other_organisation_rows_never_appear(client, editor, org, other_org, case):
-    support.check_other_organisation_hidden(client, editor, org, other_org, case[0])
-
-
-def test_reader_sees_no_create_button(client, reader, editor, org, case):
-    support.check_create_button(client, reader, editor, org, case[0])
-
-
-def test_query_count_is_the_same_for_5_and_50_rows(client, editor, org, case):
-    list_case, columns = case
-    support.check_query_count_constant(client, editor, org, list_case, columns)
-
-
-def test_search_and_export_hold_exactly_the_filtered_rows(client, editor, org, case):
-    support.check_search_and_export(client, editor, org, case[0])
+class TestRoleAssignmentList(ListViewTests):
+    case = ROLE_ASSIGNMENT
 
 
 def test_units_filter_by_subtree(client, editor, org):

@@ -8,23 +8,22 @@ from kitos.admin_base import (
     LinkInline,
     LinkSetFormSet,
     LinkTableAdmin,
+    editable_values,
 )
 
 from .models import Contract, ContractCoverage, CostLine
-from .services import contract_set_coverage
+from .services import contract_create, contract_update
 
 RelatedOnly = admin.RelatedOnlyFieldListFilter
 
 
 class CoverageFormSet(LinkSetFormSet):
-    def save_links(self, rows):
-        # The coverage service also demotes another contract's main link to a usage.
-        contract_set_coverage(
-            actor=self.actor,
-            contract=self.instance,
-            usages=[row["usage"] for row in rows],
-            main_for=[row["usage"] for row in rows if row.get("is_main")],
-        )
+    def service_arguments(self, rows):
+        # contract_create/contract_update also demote another contract's main link.
+        return {
+            "usages": [row["usage"] for row in rows],
+            "main_for": [row["usage"] for row in rows if row.get("is_main")],
+        }
 
 
 class ContractCoverageInline(LinkInline):
@@ -66,6 +65,18 @@ class ContractAdmin(KitosModelAdmin):
     autocomplete_fields = ("supplier", "responsible_unit", "parent", "integrations")
     date_hierarchy = "expiry_date"
     inlines = (ContractCoverageInline, CostLineInline)
+
+    # The same services as the form and the API: the contract with its coverage.
+    def create(self, actor, obj, m2m, **coverage):
+        return contract_create(
+            actor=actor, **editable_values(obj), integrations=m2m.get("integrations"), **coverage
+        )
+
+    def update(self, actor, obj, data, m2m, **coverage):
+        return contract_update(
+            actor=actor, contract=obj, data=data or None,
+            integrations=m2m.get("integrations"), **coverage,
+        )
 
 
 @admin.register(ContractCoverage)

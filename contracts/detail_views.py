@@ -26,7 +26,6 @@ from .forms import ContractForm, CostLineForm, SupplierForm
 from .services import (
     contract_create,
     contract_delete,
-    contract_set_coverage,
     contract_update,
     cost_line_create,
     supplier_create,
@@ -38,33 +37,31 @@ class ContractFormMixin:
     model = Contract
     form_class = ContractForm
 
-    def save_coverage(self, form, contract):
-        """The covered systems are set by their own service (it demotes other main
-        contracts and audits the links), in the same transaction as the contract."""
-        return contract_set_coverage(
-            actor=self.request.user,
-            contract=contract,
-            usages=form.cleaned_data["usages"],
-            main_for=form.cleaned_data["main_for"],
-        )
+    def coverage(self, form) -> dict:
+        """The covered systems, which the contract services write with the contract."""
+        return {"usages": form.cleaned_data["usages"], "main_for": form.cleaned_data["main_for"]}
 
 
 class ContractCreateView(ContractFormMixin, ObjectCreateView):
     def save(self, form):
-        contract = contract_create(
-            actor=self.request.user, organisation=self.organisation, **form.field_data()
+        return contract_create(
+            actor=self.request.user,
+            organisation=self.organisation,
+            **form.field_data(),
+            **self.coverage(form),
         )
-        return self.save_coverage(form, contract)
 
 
 class ContractUpdateView(ContractFormMixin, ObjectUpdateView):
     prefetch = ("coverage",)
 
     def save(self, form):
-        contract = contract_update(
-            actor=self.request.user, contract=self.object, data=form.field_data()
+        return contract_update(
+            actor=self.request.user,
+            contract=self.object,
+            data=form.field_data(),
+            **self.coverage(form),
         )
-        return self.save_coverage(form, contract)
 
 
 class ContractDeleteView(ObjectDeleteView):

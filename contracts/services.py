@@ -15,7 +15,7 @@ from contracts.models import DEADLINE_FIELDS, TERM_FIELDS, Contract, ContractCov
 from kitos.audit import AuditAction, record_change
 from kitos.models import Organisation
 from kitos.services import create_object, delete_object, update_object
-from portfolio.models import Supplier, SystemUsage
+from portfolio.models import Integration, Supplier, SystemUsage
 
 
 def supplier_create(*, actor, name: str, **fields: Any) -> Supplier:
@@ -26,14 +26,59 @@ def supplier_update(*, actor, supplier: Supplier, data: dict[str, Any]) -> Suppl
     return update_object(actor=actor, instance=supplier, data=data)
 
 
-def contract_create(*, actor, organisation: Organisation, name: str, **fields: Any) -> Contract:
-    return create_object(
-        actor=actor, instance=Contract(organisation=organisation, name=name, **fields)
+@transaction.atomic
+def contract_create(
+    *,
+    actor,
+    organisation: Organisation,
+    name: str,
+    usages: Iterable[SystemUsage] | None = None,
+    main_for: Iterable[SystemUsage] = (),
+    integrations: Iterable[Integration] | None = None,
+    **fields: Any,
+) -> Contract:
+    """Create a contract with the systems it covers (`usages`; `main_for` those it is the
+    main contract of, see ``contract_set_coverage``) and the integrations it covers, in
+    one transaction: the form, the API, the admin and the demo data all create contracts
+    here. Audited as the creation plus, when it covers systems, the coverage."""
+    contract = create_object(
+        actor=actor,
+        instance=Contract(organisation=organisation, name=name, **fields),
+        m2m=_integrations(integrations),
     )
+    _cover(actor, contract, usages, main_for)
+    return contract
 
 
-def contract_update(*, actor, contract: Contract, data: dict[str, Any]) -> Contract:
-    return update_object(actor=actor, instance=contract, data=data)
+@transaction.atomic
+def contract_update(
+    *,
+    actor,
+    contract: Contract,
+    data: dict[str, Any] | None = None,
+    usages: Iterable[SystemUsage] | None = None,
+    main_for: Iterable[SystemUsage] = (),
+    integrations: Iterable[Integration] | None = None,
+) -> Contract:
+    """Change a contract's fields (`data`), the systems it covers and its integrations in
+    one transaction. What is None is left as it is: `usages=None` keeps the coverage,
+    `data=None` the contract's own fields (only the links change)."""
+    m2m = _integrations(integrations)
+    if data is not None or m2m is not None:
+        contract = update_object(actor=actor, instance=contract, data=data, m2m=m2m)
+    _cover(actor, contract, usages, main_for)
+    return contract
+
+
+def _integrations(integrations) -> dict | None:
+    return {"integrations": list(integrations)} if integrations is not None else None
+
+
+def _cover(actor, contract: Contract, usages, main_for) -> None:
+    if usages is not None:
+        contract_set_coverage(actor=actor, contract=contract, usages=usages, main_for=main_for)
+    elif main_for:
+        raise ValidationError({"main_for": _("En hovedkontrakt skal også dække systemet.")})
 
 
 def contract_delete(*, actor, contract: Contract) -> None:

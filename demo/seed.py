@@ -472,8 +472,10 @@ class OrgSeeder:
                     acquisition_cost=Decimal(rng.randint(0, 40) * 25000),
                     yearly_cost=yearly,
                     **self.contract_terms(number, rng),
+                    usages=usages,
+                    main_for=usages if len(usages) == 1 else [],
                 )
-            if contract.pk not in covered:
+            elif contract.pk not in covered:
                 contract_set_coverage(
                     actor=SYSTEM, contract=contract, usages=usages,
                     main_for=usages if len(usages) == 1 else [],

@@ -190,12 +190,18 @@ class ScopedAdminMixin:
             obj is None or may_edit(request, obj)
         )
 
-    # The writes. Admins override these to call an entity service with its own rules.
+    # The writes. Admins override these to call an entity service with its own rules;
+    # an admin with a link set inline (LinkSetFormSet) takes its rows as keyword
+    # arguments (``links``) for that service.
 
-    def create(self, actor, obj, m2m):
+    def create(self, actor, obj, m2m, **links):
+        if links:
+            raise NotImplementedError(f"{type(self).__name__}.create must write {set(links)}")
         return services.create_object(actor=actor, instance=obj, m2m=m2m or None)
 
-    def update(self, actor, obj, data, m2m):
+    def update(self, actor, obj, data, m2m, **links):
+        if links:
+            raise NotImplementedError(f"{type(self).__name__}.update must write {set(links)}")
         return services.update_object(actor=actor, instance=obj, data=data, m2m=m2m or None)
 
     def remove(self, actor, obj) -> None:
@@ -204,20 +210,21 @@ class ScopedAdminMixin:
             return
         services.delete_object(actor=actor, instance=obj)
 
-    def write(self, actor, obj, form, change: bool):
-        """Save a validated form's instance through the services. For a change, the
-        stored object is reloaded and given the changed values, so the audit entry has
-        the real before and after."""
+    def write(self, actor, obj, form, change: bool, links: dict | None = None):
+        """Save a validated form's instance through the services (with the rows of its
+        link sets, `links`, when it has any). For a change, the stored object is reloaded
+        and given the changed values, so the audit entry has the real before and after."""
         if not isinstance(obj, EditPolicy):
             return form.save()  # a link table, see remove()
+        links = links or {}
         if change:
             data, m2m = _form_changes(form)
-            if not data and not m2m:
+            if not data and not m2m and not links:
                 return obj
             stored = type(obj)._default_manager.get(pk=obj.pk)
-            saved = self.update(actor, stored, data, m2m)
+            saved = self.update(actor, stored, data, m2m, **links)
         else:
-            saved = self.create(actor, obj, _new_m2m(form))
+            saved = self.create(actor, obj, _new_m2m(form), **links)
         _adopt(obj, saved)
         return obj
 
@@ -235,13 +242,27 @@ class KitosModelAdmin(ScopedAdminMixin, admin.ModelAdmin):
         names = {f.name for f in self.model._meta.concrete_fields}
         return readonly + tuple(n for n in RECORD_FIELDS if n in names and n not in readonly)
 
+    def has_link_sets(self) -> bool:
+        """Whether an inline holds link rows that the object's own service writes."""
+        return any(issubclass(inline.formset, LinkSetFormSet) for inline in self.inlines)
+
     def save_model(self, request, obj, form, change):
+        if self.has_link_sets():
+            return  # written in save_related, together with its link sets
         with service_call():
             self.write(request.user, obj, form, change)
 
     def save_related(self, request, form, formsets, change):
-        # save_model already wrote the form's many-to-many fields through the service
-        # (audited), so unlike Django's default there is no form.save_m2m() here.
+        # save_model (or, with link sets, the write below) wrote the form's many-to-many
+        # fields through the service (audited), so unlike Django's default there is no
+        # form.save_m2m() here.
+        if self.has_link_sets():
+            links = {}
+            for formset in formsets:
+                if isinstance(formset, LinkSetFormSet):
+                    links.update(formset.links())
+            with service_call():
+                self.write(request.user, form.instance, form, change, links=links)
         for formset in formsets:
             self.save_formset(request, form, formset, change=change)
 
@@ -357,19 +378,29 @@ class KitosInlineFormSet(BaseInlineFormSet):
 
 
 class LinkSetFormSet(KitosInlineFormSet):
-    """An inline of link rows that the parent's service writes as one set (and audits
-    on the parent): subclasses implement ``save_links`` with the kept rows' data."""
+    """An inline of link rows that the parent's own create/update service writes as one
+    set, in the same call as the parent (and audits on the parent): subclasses implement
+    ``service_arguments``, the keyword arguments of that service for the kept rows
+    (``{"usages": [...], "main_for": [...]}``), which the parent's admin passes to its
+    ``create``/``update`` (KitosModelAdmin.save_related)."""
 
-    def save_links(self, rows: list[dict]) -> None:
+    def service_arguments(self, rows: list[dict]) -> dict:
         raise NotImplementedError
 
-    def save(self, commit=True):
+    def links(self) -> dict:
+        """The service arguments for the kept rows; none when the rows did not change."""
+        if not self.has_changed():
+            return {}
         kept = [
             form.cleaned_data
             for form in self.forms
             if form.cleaned_data and not self._should_delete_form(form)
         ]
-        # What the admin's change message (LogEntry) reads.
+        return self.service_arguments(kept)
+
+    def save(self, commit=True):
+        # The rows were written with the parent; this only tells the admin's change
+        # message (LogEntry) what changed.
         self.new_objects = [
             form.instance
             for form in self.extra_forms
@@ -381,8 +412,6 @@ class LinkSetFormSet(KitosInlineFormSet):
             if form.has_changed() and not self._should_delete_form(form)
         ]
         self.deleted_objects = [f.instance for f in self.deleted_forms if f.instance.pk]
-        if commit and self.has_changed():
-            self.save_links(kept)
         return self.new_objects + [obj for obj, _changed in self.changed_objects]
 
 

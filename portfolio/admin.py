@@ -9,10 +9,11 @@ from kitos.admin_base import (
     LinkSetFormSet,
     LinkTableAdmin,
     SystemWrittenAdmin,
+    editable_values,
 )
 
 from .models import Integration, ItSystem, KleNumber, Supplier, SystemUsage, SystemUsageUnit
-from .services import usage_update
+from .services import usage_create, usage_update
 
 RelatedOnly = admin.RelatedOnlyFieldListFilter
 
@@ -50,10 +51,8 @@ class ItSystemAdmin(KitosModelAdmin):
 
 
 class UsingUnitsFormSet(LinkSetFormSet):
-    def save_links(self, rows):
-        usage_update(
-            actor=self.actor, usage=self.instance, using_units=[row["unit"] for row in rows]
-        )
+    def service_arguments(self, rows):
+        return {"using_units": [row["unit"] for row in rows]}
 
 
 class SystemUsageUnitInline(LinkInline):
@@ -87,6 +86,13 @@ class SystemUsageAdmin(KitosModelAdmin):
     list_select_related = ("system", "organisation", "responsible_unit")
     autocomplete_fields = ("system", "responsible_unit")
     inlines = (SystemUsageUnitInline,)
+
+    # The same services as the form and the API: the usage with its using units.
+    def create(self, actor, obj, m2m, **units):
+        return usage_create(actor=actor, **editable_values(obj), **units)
+
+    def update(self, actor, obj, data, m2m, **units):
+        return usage_update(actor=actor, usage=obj, data=data, **units)
 
 
 @admin.register(SystemUsageUnit)

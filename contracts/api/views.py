@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from django.db import transaction
-
+from kitos.admin_base import editable_values
 from kitos.api.base import ScopedModelViewSet
-from kitos.services import create_object, update_object
 
 from ..filtersets import ContractFilterSet, CostLineFilterSet, SupplierFilterSet
-from ..services import contract_set_coverage
+from ..services import contract_create, contract_update
 from .serializers import ContractSerializer, CostLineSerializer, SupplierSerializer
 
 
@@ -27,30 +25,24 @@ class ContractViewSet(ScopedModelViewSet):
     m2m_fields = ("coverage",)
 
     @staticmethod
-    @transaction.atomic
     def create_service(*, actor, instance, m2m):
-        contract = create_object(actor=actor, instance=instance)
-        _set_coverage(actor, contract, m2m)
-        return contract
+        return contract_create(actor=actor, **editable_values(instance), **_coverage(m2m))
 
     @staticmethod
-    @transaction.atomic
     def update_service(*, actor, instance, data, m2m):
-        contract = update_object(actor=actor, instance=instance, data=data)
-        _set_coverage(actor, contract, m2m)
-        return contract
+        return contract_update(actor=actor, contract=instance, data=data, **_coverage(m2m))
 
 
-def _set_coverage(actor, contract, m2m) -> None:
+def _coverage(m2m) -> dict:
+    """The contract services' coverage arguments for the `coverage` list (not sent: the
+    coverage stays as it is)."""
     if "coverage" not in m2m:
-        return
+        return {}
     links = m2m["coverage"]
-    contract_set_coverage(
-        actor=actor,
-        contract=contract,
-        usages=[link["usage"] for link in links],
-        main_for=[link["usage"] for link in links if link.get("is_main")],
-    )
+    return {
+        "usages": [link["usage"] for link in links],
+        "main_for": [link["usage"] for link in links if link.get("is_main")],
+    }
 
 
 class CostLineViewSet(ScopedModelViewSet):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.utils import timezone
 from rest_framework import viewsets
 
+from kitos.admin_base import editable_values
 from kitos.api.base import ScopedModelViewSet
 from kitos.api.pagination import PageNumberPagination
 from kitos.api.permissions import TokenScopePermission
@@ -17,6 +18,7 @@ from ..filtersets import (
     SystemUsageFilterSet,
 )
 from ..models import KleNumber
+from ..services import usage_create, usage_update
 from .serializers import (
     IntegrationSerializer,
     ItSystemSerializer,
@@ -44,6 +46,15 @@ class SystemUsageViewSet(ScopedModelViewSet):
 
     def get_queryset(self):
         return super().get_queryset().with_is_active(timezone.localdate())
+
+    # The same services as the form and the admin: the usage with its using units.
+    @staticmethod
+    def create_service(*, actor, instance, m2m):
+        return usage_create(actor=actor, **editable_values(instance), **m2m)
+
+    @staticmethod
+    def update_service(*, actor, instance, data, m2m):
+        return usage_update(actor=actor, usage=instance, data=data, **m2m)
 
     def perform_update(self, serializer):
         # The annotation was read before the change; the serializer recomputes it.

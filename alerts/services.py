@@ -34,10 +34,9 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from contracts.choices import ContractStatus
 from contracts.models import Contract
 from gdpr.models import DataProcessingAgreement
-from kitos.links import route_name
+from kitos.links import has_route, route_name
 from kitos.models import Membership, Organisation
 from kitos.services import create_object, delete_object
 from roles.models import Person, RoleAssignment, still_working
@@ -49,7 +48,6 @@ logger = logging.getLogger(__name__)
 
 CONTRACT_ROLE_CODES = ("kontraktejer", "contract-manager")
 AGREEMENT_ROLE_CODES = ("dba-ansvarlig",)
-LIVE_CONTRACT = (ContractStatus.ACTIVE, ContractStatus.FUTURE)
 
 # Which date each kind of rule watches, on which objects.
 CONTRACT_KINDS = {
@@ -373,9 +371,9 @@ def detail_paths(deliveries, *, scope=None) -> dict[tuple, str]:
         ids_by_model[delivery.content_type.model_class()].add(delivery.object_id)
     paths = {}
     for model, ids in ids_by_model.items():
-        name = route_name(model, "detail")
-        if name is None:
+        if not has_route(model, "detail"):
             continue
+        name = route_name(model, "detail")
         queryset = scope(model) if scope else model.objects.all()
         for pk, uuid in queryset.filter(pk__in=ids).values_list("pk", "uuid"):
             paths[(model, pk)] = reverse(name, args=[uuid])

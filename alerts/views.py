@@ -337,7 +337,7 @@ def person_calendar_events(person: Person, *, today: datetime.date, stamp) -> li
                 uid=f"{agreement.uuid}-oversight@kitos",
                 day=agreement.next_oversight_date,
                 summary=_("Tilsyn med databehandler: %(name)s") % {"name": agreement.name},
-                url=alerts.absolute_url("agreement_detail", agreement.uuid),
+                url=alerts.absolute_url("dataprocessingagreement_detail", agreement.uuid),
                 stamp=stamp,
                 org=org,
             )

@@ -11,7 +11,7 @@ urlpatterns = [
     path(
         "databehandleraftaler/<uuid:uuid>/",
         views.AgreementDetailView.as_view(),
-        name="agreement_detail",
+        name="dataprocessingagreement_detail",
     ),
     # The record of processing activities (article 30) and KL's standard activities
     path("fortegnelse/", register_views.RegisterHomeView.as_view(), name="register_home"),
@@ -52,21 +52,25 @@ urlpatterns = [
         views.ProcessingActivityListView.as_view(),
         name="processingactivity_list",
     ),
-    path("databehandleraftaler/", views.AgreementListView.as_view(), name="agreement_list"),
+    path(
+        "databehandleraftaler/",
+        views.AgreementListView.as_view(),
+        name="dataprocessingagreement_list",
+    ),
     path(
         "databehandleraftaler/ny/",
         detail_views.AgreementCreateView.as_view(),
-        name="agreement_create",
+        name="dataprocessingagreement_create",
     ),
     path(
         "databehandleraftaler/<uuid:uuid>/rediger/",
         detail_views.AgreementUpdateView.as_view(),
-        name="agreement_update",
+        name="dataprocessingagreement_update",
     ),
     path(
         "databehandleraftaler/<uuid:uuid>/slet/",
         detail_views.AgreementDeleteView.as_view(),
-        name="agreement_delete",
+        name="dataprocessingagreement_delete",
     ),
     path("dataaktiver/ny/", detail_views.DataAssetCreateView.as_view(), name="dataasset_create"),
     path(

@@ -177,3 +177,21 @@ def rename_content_types(*, old_app: str, new_app: str, models: list[str]):
             )
 
     return migrations.RunPython(forwards, backwards, elidable=False)
+
+
+def rename_list_keys(renames: dict[str, str]):
+    """A migration operation for list pages whose route was renamed (route names follow
+    the model, kitos.links.route_name): the columns users chose for them
+    (``ListPreference.list_key``, the list's route name) move to the new name."""
+
+    def rename(apps, schema_editor, pairs):
+        preference = apps.get_model("kitos", "ListPreference")
+        db = schema_editor.connection.alias
+        for old, new in pairs:
+            preference.objects.using(db).filter(list_key=old).update(list_key=new)
+
+    return migrations.RunPython(
+        lambda apps, editor: rename(apps, editor, renames.items()),
+        lambda apps, editor: rename(apps, editor, [(n, o) for o, n in renames.items()]),
+        elidable=True,
+    )

@@ -236,7 +236,7 @@ class DashboardBuilder:
         return filterset.qs.order_by()
 
     def usage_url(self, **params):
-        return url_or_none("usage_list", query={**self.scope, **params})
+        return url_or_none("systemusage_list", query={**self.scope, **params})
 
     def contract_url(self, **params):
         return url_or_none("contract_list", query={**self.scope, **params})

@@ -165,6 +165,6 @@ def _deadlines(user, person, assignments, today) -> list[Due]:
     for agreement in agreements:
         due.append(Due(_("Næste tilsyn med databehandler"), agreement,
                        agreement.next_oversight_date, today,
-                       url_or_none("agreement_detail", agreement.uuid)))
+                       url_or_none("dataprocessingagreement_detail", agreement.uuid)))
     due.sort(key=lambda d: (d.date, str(d.obj)))
     return due

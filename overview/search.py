@@ -44,9 +44,9 @@ class Kind:
 
 
 KINDS = (
-    Kind("usages", _("Systemanvendelser"), SystemUsage, SystemUsageFilterSet, "usage_list",
+    Kind("usages", _("Systemanvendelser"), SystemUsage, SystemUsageFilterSet, "systemusage_list",
          ("system", "responsible_unit")),
-    Kind("systems", _("It-systemer (katalog)"), ItSystem, ItSystemFilterSet, "system_list",
+    Kind("systems", _("It-systemer (katalog)"), ItSystem, ItSystemFilterSet, "itsystem_list",
          ("rights_holder",), per_organisation=False),
     Kind("contracts", _("Kontrakter"), Contract, ContractFilterSet, "contract_list",
          ("supplier",)),
@@ -57,7 +57,7 @@ KINDS = (
     Kind("activities", _("Behandlingsaktiviteter"), ProcessingActivity,
          ProcessingActivityFilterSet, "processingactivity_list", ("responsible_unit",)),
     Kind("units", _("Organisationsenheder"), OrganisationUnit, OrganisationUnitFilterSet,
-         "unit_list", ("parent",)),
+         "organisationunit_list", ("parent",)),
 )
 
 

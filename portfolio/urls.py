@@ -5,44 +5,44 @@ from django.urls import path
 from . import detail_views, views
 
 urlpatterns = [
-    path("systemanvendelser/", views.SystemUsageListView.as_view(), name="usage_list"),
-    path("it-systemer/", views.ItSystemListView.as_view(), name="system_list"),
+    path("systemanvendelser/", views.SystemUsageListView.as_view(), name="systemusage_list"),
+    path("it-systemer/", views.ItSystemListView.as_view(), name="itsystem_list"),
     path("integrationer/", views.IntegrationListView.as_view(), name="integration_list"),
     path(
         "systemanvendelser/ny/",
         detail_views.SystemUsageCreateView.as_view(),
-        name="usage_create",
+        name="systemusage_create",
     ),
     path(
         "systemanvendelser/<uuid:uuid>/",
         detail_views.SystemUsageDetailView.as_view(),
-        name="usage_detail",
+        name="systemusage_detail",
     ),
     path(
         "systemanvendelser/<uuid:uuid>/rediger/",
         detail_views.SystemUsageUpdateView.as_view(),
-        name="usage_update",
+        name="systemusage_update",
     ),
     path(
         "systemanvendelser/<uuid:uuid>/slet/",
         detail_views.SystemUsageDeleteView.as_view(),
-        name="usage_delete",
+        name="systemusage_delete",
     ),
-    path("it-systemer/ny/", detail_views.ItSystemCreateView.as_view(), name="system_create"),
+    path("it-systemer/ny/", detail_views.ItSystemCreateView.as_view(), name="itsystem_create"),
     path(
         "it-systemer/<uuid:uuid>/",
         detail_views.ItSystemDetailView.as_view(),
-        name="system_detail",
+        name="itsystem_detail",
     ),
     path(
         "it-systemer/<uuid:uuid>/rediger/",
         detail_views.ItSystemUpdateView.as_view(),
-        name="system_update",
+        name="itsystem_update",
     ),
     path(
         "it-systemer/<uuid:uuid>/slet/",
         detail_views.ItSystemDeleteView.as_view(),
-        name="system_delete",
+        name="itsystem_delete",
     ),
     path(
         "integrationer/ny/",

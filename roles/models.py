@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kitos.choices import MembershipRole
+from kitos.db import name_related
 from kitos.models import Organisation
 from kitos.tenancy import (
     PublicIdModel,
@@ -365,10 +366,6 @@ class RoleType(PublicIdModel):
 
 
 class RoleAssignmentQuerySet(ScopedQuerySet):
-    # What the names (``__str__``) of the kinds of target need besides their own row.
-    # Those models live in apps that depend on this one, so they are named by label.
-    TARGET_NAME_RELATED = {"portfolio.SystemUsage": ("system",)}
-
     def current(self, today):
         """Assignments in force on `today` (an end date in the past stops counting)."""
         return self.filter(
@@ -385,7 +382,7 @@ class RoleAssignmentQuerySet(ScopedQuerySet):
     def for_list(self):
         """With the targets prefetched: one query per kind of target, whatever the count."""
         targets = [
-            model.objects.select_related(*self.TARGET_NAME_RELATED.get(model._meta.label, ()))
+            model.objects.select_related(*name_related(model))
             for model in role_target_models().values()
         ]
         return self.select_related(

@@ -4,6 +4,8 @@ import-linter checks the imports themselves (make lint, .ci/run)."""
 
 from __future__ import annotations
 
+import uuid
+
 import pytest
 from django.apps import apps
 from django.db.migrations.loader import MigrationLoader
@@ -87,3 +89,42 @@ def test_admin_pages_of_moved_models_redirect_to_their_new_app(client, superuser
     assert client.get(response["Location"]).status_code == 200
     response = client.get("/admin/contracts/supplier/7/change/")
     assert response["Location"] == "/admin/portfolio/supplier/7/change/"
+
+
+def test_model_names_are_unique_so_route_names_can_follow_them():
+    """Route names are ``<model_name>_<action>`` (kitos.links.route_name)."""
+    names = [model._meta.model_name for model in apps.get_models()
+             if model._meta.app_label in LEVEL]
+    assert len(names) == len(set(names))
+
+
+@pytest.mark.parametrize("label", [
+    "roles.OrganisationUnit", "roles.Person", "portfolio.ItSystem", "portfolio.SystemUsage",
+    "portfolio.Integration", "portfolio.Supplier", "contracts.Contract", "gdpr.DataAsset",
+    "gdpr.ProcessingActivity", "gdpr.DataProcessingAgreement",
+])
+def test_every_model_with_pages_follows_the_route_name_convention(label):
+    from django.urls import reverse
+
+    from kitos.links import route_name
+
+    model = apps.get_model(label)
+    for action in ("list", "create"):
+        assert reverse(route_name(model, action))
+    for action in ("detail", "update", "delete"):
+        assert reverse(route_name(model, action), kwargs={"uuid": uuid.UUID(int=1)})
+
+
+@pytest.mark.django_db(transaction=True)
+def test_chosen_columns_follow_a_renamed_list():
+    """The columns a user chose for a list keep applying when its route is renamed."""
+    from django.core.management import call_command
+
+    from kitos.models import ListPreference
+    from tests.factories import UserFactory
+
+    user = UserFactory()
+    call_command("migrate", "portfolio", "0003_constraint_messages", verbosity=0)
+    ListPreference.objects.create(user=user, list_key="usage_list", columns=["system"])
+    call_command("migrate", "portfolio", verbosity=0)
+    assert ListPreference.objects.get(user=user).list_key == "systemusage_list"

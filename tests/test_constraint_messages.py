@@ -159,7 +159,9 @@ class TestForms:
         parent = UnitFactory(organisation=org)
         UnitFactory(organisation=org, parent=parent, name="Skoler")
         client.force_login(editor)
-        response = client.post(reverse("unit_create"), {"name": "Skoler", "parent": parent.pk})
+        response = client.post(
+            reverse("organisationunit_create"), {"name": "Skoler", "parent": parent.pk}
+        )
         assert response.status_code == 200
         assert response.context["form"].non_field_errors() == [DUPLICATE_UNIT_MESSAGE]
         assert DUPLICATE_UNIT_MESSAGE in response.content.decode()
@@ -167,7 +169,9 @@ class TestForms:
 
     def test_unit_form_shows_a_wrong_ean_on_its_field(self, client, org, editor):
         client.force_login(editor)
-        response = client.post(reverse("unit_create"), {"name": "Ny enhed", "ean": "123"})
+        response = client.post(
+            reverse("organisationunit_create"), {"name": "Ny enhed", "ean": "123"}
+        )
         assert response.status_code == 200
         assert "EAN-nummeret skal have 13 cifre." in response.context["form"].errors["ean"]
 

@@ -111,6 +111,8 @@ def build_world(organisation, user) -> World:
         "costline": cost_line, "roleassignment": assignment, "dataasset": asset,
         "processingactivity": activity, "agreement": agreement,
     }
+    # Route prefixes are model names (kitos.links.route_name).
+    objects.update({obj._meta.model_name: obj for obj in list(objects.values())})
     return World(organisation, objects, role_type, run, rule)
 
 

@@ -134,12 +134,12 @@ class TestUserTextIsEscaped:
         urls = [
             reverse("contract_chain", args=[contract.uuid]),
             reverse("usage_chain", args=[usage.uuid]),
-            reverse("usage_detail", args=[usage.uuid]),
+            reverse("systemusage_detail", args=[usage.uuid]),
             reverse("contract_detail", args=[contract.uuid]),
             reverse("dashboard", args=[org.slug]),
             reverse("gap_overview", args=[org.slug]),
             reverse("search") + "?q=script",
-            reverse("usage_list"),
+            reverse("systemusage_list"),
             reverse("my_page"),
             reverse("register", args=[org.slug]),
         ]
@@ -219,7 +219,7 @@ def test_a_shared_systems_page_lists_only_the_sub_systems_the_user_may_see(
     ItSystemFactory(name="Naboens modul", parent=shared, is_local=True,
                     owner_organisation=other_org)
     client.force_login(editor)
-    content = client.get(reverse("system_detail", args=[shared.uuid])).content.decode()
+    content = client.get(reverse("itsystem_detail", args=[shared.uuid])).content.decode()
     assert "Vores modul" in content
     assert "Naboens modul" not in content
 

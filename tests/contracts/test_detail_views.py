@@ -35,7 +35,7 @@ def test_systems_tab_links_the_usages(client, org, reader):
     link = CoverageFactory(contract=ContractFactory(organisation=org), is_main=True)
     client.force_login(reader)
     html = client.get(tab_url(link.contract, "systemer")).content.decode()
-    assert reverse("usage_detail", args=[link.usage.uuid]) in html
+    assert reverse("systemusage_detail", args=[link.usage.uuid]) in html
     assert "Ja, hovedkontrakt" in html
 
 

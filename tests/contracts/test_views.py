@@ -164,7 +164,7 @@ class TestContent:
         agreement = AgreementFactory(organisation=contract.organisation, contract=contract)
         client.force_login(reader)
         html = client.get(detail_url(contract)).content.decode()
-        assert reverse("agreement_detail", args=[agreement.uuid]) in html
+        assert reverse("dataprocessingagreement_detail", args=[agreement.uuid]) in html
 
     def test_alert_log(self, client, contract, reader):
         digest = AlertDigest.objects.create(

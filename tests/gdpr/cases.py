@@ -154,7 +154,7 @@ def agreement_data(org):
 
 
 AGREEMENT = ModelCase(
-    "agreement",
+    "dataprocessingagreement",
     model=DataProcessingAgreement,
     make=lambda org: AgreementFactory(organisation=org),
     make_row=agreement_row,

@@ -187,7 +187,7 @@ class TestPages:
             assert "<svg" in html and 'class="data chain-table"' in html
             assert "Under 0" in html and "USA" in html
             assert "Kæden når et tredjeland" in html
-            assert reverse("agreement_detail", args=[agreement.uuid]) in html
+            assert reverse("dataprocessingagreement_detail", args=[agreement.uuid]) in html
             assert 'method="post"' not in html.split('<main id="main"')[1]
 
     def test_editor_sees_the_chain(self, client, org, editor):

@@ -31,7 +31,7 @@ class TestAgreementForms(FormViewTests):
 
 def test_new_agreement_gets_its_first_oversight_date(client, org, editor):
     client.force_login(editor)
-    response = client.post(reverse("agreement_create"), agreement_data(org))
+    response = client.post(reverse("dataprocessingagreement_create"), agreement_data(org))
     assert response.status_code == 302
     agreement = DataProcessingAgreement.objects.get(name="Databehandleraftale Hosting")
     assert agreement.next_oversight_date == datetime.date(2026, 3, 1)
@@ -43,7 +43,7 @@ def test_changed_interval_moves_the_next_oversight(client, org, editor):
         next_oversight_date=datetime.date(2026, 1, 1),
     )
     client.force_login(editor)
-    url = reverse("agreement_update", args=[agreement.uuid])
+    url = reverse("dataprocessingagreement_update", args=[agreement.uuid])
     data = {**form_data(client.get(url).context["form"]), "oversight_interval": "6"}
     assert client.post(url, data).status_code == 302
     agreement.refresh_from_db()

@@ -350,7 +350,7 @@ def test_rule_page_lists_offending_objects_with_fix_links(client, org, editor):
     items = response.context["items"]
     assert {item["object"] for item in items} == {bad, unitless}
     html = response.content.decode()
-    assert reverse("usage_detail", args=[bad.uuid]) in html
+    assert reverse("systemusage_detail", args=[bad.uuid]) in html
     assert "Udpeg en systemejer." in html
     within = client.get(rule_page(org, "usage-without-system-owner", f"within={skoler.uuid}"))
     assert [item["object"] for item in within.context["items"]] == [bad]

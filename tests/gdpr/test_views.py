@@ -26,7 +26,7 @@ DAY = datetime.timedelta(days=1)
 
 
 def detail_url(agreement):
-    return reverse("agreement_detail", args=[agreement.uuid])
+    return reverse("dataprocessingagreement_detail", args=[agreement.uuid])
 
 
 def agreement_role():

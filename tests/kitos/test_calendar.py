@@ -179,7 +179,8 @@ class TestEvents:
         event = found[f"{agreement.uuid}-oversight@kitos"]
         assert str(event["SUMMARY"]) == "Tilsyn med databehandler: DBA Hosting"
         assert event.decoded("DTSTART") == today + 15 * DAY
-        assert reverse("agreement_detail", args=[agreement.uuid]) in str(event["DESCRIPTION"])
+        url = reverse("dataprocessingagreement_detail", args=[agreement.uuid])
+        assert url in str(event["DESCRIPTION"])
 
 
 def test_query_count_does_not_grow_with_contracts(client, person):

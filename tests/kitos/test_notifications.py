@@ -58,7 +58,7 @@ class TestNotificationList:
         assert [d.pk for d in response.context["deliveries"]] == [newer.pk, older.pk]
         html = response.content.decode()
         assert f'href="{reverse("contract_detail", args=[contract.uuid])}"' in html
-        assert f'href="{reverse("agreement_detail", args=[agreement.uuid])}"' in html
+        assert f'href="{reverse("dataprocessingagreement_detail", args=[agreement.uuid])}"' in html
         assert "Andens kontrakt" not in html
         assert "Markér som læst" in html and "Markér alle som læst" in html
 

@@ -49,7 +49,7 @@ def add_system_rows(system, count):
 
 
 SYSTEM = ModelCase(
-    "system",
+    "itsystem",
     model=ItSystem,
     shared_catalog=True,
     make=lambda org: ItSystemFactory(owner_organisation=org, is_local=True),
@@ -114,7 +114,7 @@ def usage_data(org):
 
 
 USAGE = ModelCase(
-    "usage",
+    "systemusage",
     model=SystemUsage,
     make=lambda org: UsageFactory(organisation=org),
     make_row=usage_row,

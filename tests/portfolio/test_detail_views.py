@@ -103,7 +103,7 @@ def test_gaps_of_the_object_are_shown_above_the_tabs(client, org, editor):
     client.force_login(editor)
     html = client.get(tab_url(usage, "overblik")).content.decode()
     assert "System uden systemejer" in html
-    assert reverse("usage_update", args=[usage.uuid]) in html.split('id="detail-tabs"')[0]
+    assert reverse("systemusage_update", args=[usage.uuid]) in html.split('id="detail-tabs"')[0]
     owner = RoleType.objects.get(organisation=None, applies_to="system_usage", code="systemejer")
     RoleAssignmentFactory(target=usage, role_type=owner)
     assert "System uden systemejer" not in client.get(tab_url(usage, "overblik")).content.decode()

@@ -29,7 +29,7 @@ class TestUsageRules:
     def test_the_services_rule_is_shown_and_nothing_is_written(self, client, org, editor):
         client.force_login(editor)
         data = {**usage_data(org), "retirement_date": "2023-01-01"}
-        response = client.post(reverse("usage_create"), data)
+        response = client.post(reverse("systemusage_create"), data)
         html = response.content.decode()
         assert response.status_code == 200
         assert 'href="#id_' in html or "error-summary" in html
@@ -39,7 +39,7 @@ class TestUsageRules:
         existing = UsageFactory(organisation=org)
         client.force_login(editor)
         data = {**usage_data(org), "system": existing.system.pk}
-        response = client.post(reverse("usage_create"), data)
+        response = client.post(reverse("systemusage_create"), data)
         assert response.status_code == 200
         assert response.context["form"].errors
         assert SystemUsage.objects.filter(organisation=org).count() == 1
@@ -52,12 +52,12 @@ class TestUsageRules:
         MembershipFactory(user=editor, organisation=other_org, role="editor")
         other_unit = UnitFactory(organisation=other_org, name="Naboenhed")
         client.force_login(editor)
-        page = client.get(reverse("usage_create") + f"?organisation={other_org.slug}")
+        page = client.get(reverse("systemusage_create") + f"?organisation={other_org.slug}")
         html = page.content.decode()
         assert "Naboenhed" in html and 'name="organisation"' in html
         data = {**usage_data(other_org), "organisation": other_org.slug,
                 "responsible_unit": other_unit.pk}
-        response = client.post(reverse("usage_create"), data)
+        response = client.post(reverse("systemusage_create"), data)
         assert response.status_code == 302
         assert SystemUsage.objects.get(local_name="Ny anvendelse").organisation == other_org
 
@@ -69,7 +69,7 @@ class TestUsageRules:
         MembershipFactory(user=editor, organisation=other_org, role="reader")
         client.force_login(editor)
         data = {**usage_data(org), "organisation": other_org.slug}
-        client.post(reverse("usage_create"), data)
+        client.post(reverse("systemusage_create"), data)
         assert SystemUsage.objects.get(local_name="Ny anvendelse").organisation == org
 
     def test_deleting_a_usage_with_integrations_is_refused_with_a_message(
@@ -78,7 +78,7 @@ class TestUsageRules:
         usage = UsageFactory(organisation=org)
         IntegrationFactory(organisation=org, source=usage)
         client.force_login(editor)
-        url = reverse("usage_delete", args=[usage.uuid])
+        url = reverse("systemusage_delete", args=[usage.uuid])
         page = client.get(url).content.decode()
         assert "Bruges stadig af" in page
         response = client.post(url)

@@ -50,7 +50,7 @@ def add_unit_rows(unit, count):
 
 
 UNIT = ModelCase(
-    "unit",
+    "organisationunit",
     model=OrganisationUnit,
     make=lambda org: UnitFactory(organisation=org),
     make_row=unit_row,

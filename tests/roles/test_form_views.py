@@ -34,7 +34,9 @@ class TestPersonForms(FormViewTests):
 def test_unit_path_follows_the_parent(client, org, editor):
     parent = UnitFactory(organisation=org)
     client.force_login(editor)
-    response = client.post(reverse("unit_create"), {"name": "Afdeling", "parent": parent.pk})
+    response = client.post(
+        reverse("organisationunit_create"), {"name": "Afdeling", "parent": parent.pk}
+    )
     assert response.status_code == 302
     unit = OrganisationUnit.objects.get(name="Afdeling")
     assert unit.path == f"{parent.path}{unit.pk}/" and unit.depth == 1
@@ -45,7 +47,8 @@ def test_a_unit_cannot_move_below_itself(client, org, editor):
     child = UnitFactory(organisation=org, parent=unit)
     client.force_login(editor)
     response = client.post(
-        reverse("unit_update", args=[unit.uuid]), {"name": unit.name, "parent": child.pk}
+        reverse("organisationunit_update", args=[unit.uuid]),
+        {"name": unit.name, "parent": child.pk},
     )
     assert response.status_code == 200 and response.context["form"].errors.get("parent")
     unit.refresh_from_db()

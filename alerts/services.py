@@ -140,8 +140,8 @@ def _agreements_in_reach(rules_by_kind, today):
     window = _window(rules_by_kind, AlertKind.OVERSIGHT_DUE, today)
     if window is None:
         return DataProcessingAgreement.objects.none()
-    return DataProcessingAgreement.objects.filter(
-        Q(ended_on__isnull=True) | Q(ended_on__gte=today), next_oversight_date__range=window
+    return DataProcessingAgreement.objects.in_force(today).filter(
+        next_oversight_date__range=window
     )
 
 

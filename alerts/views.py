@@ -306,8 +306,8 @@ def person_calendar_events(person: Person, *, today: datetime.date, stamp) -> li
     )
     agreements = (
         DataProcessingAgreement.objects.in_organisation(person.organisation_id)
+        .in_force(today)
         .filter(
-            Q(ended_on__isnull=True) | Q(ended_on__gte=today),
             next_oversight_date__isnull=False,
             pk__in=roles.filter(content_type=agreement_type).values("object_id"),
         )

@@ -52,6 +52,10 @@ DEADLINE_FIELDS = (
 class ContractQuerySet(scoped_queryset("organisation")):
     """Contracts; the named groups of statuses are in contracts/choices.py."""
 
+    def needing_roles(self, today):
+        """The contracts whose roles still matter (roles.responsibilities): not ended."""
+        return self.running()
+
     def running(self):
         """Not ended: running, in notice or not started yet."""
         return self.filter(status__in=choices.RUNNING_STATUSES)
@@ -79,6 +83,7 @@ class Contract(TenantModel):
     options, money, and the system usages and integrations it covers."""
 
     role_target = RoleTarget.CONTRACT
+    role_unit_path = "responsible_unit__path"
     audit_exclude = ("deadlines_computed_on",)
 
     name = models.CharField(_("navn"), max_length=250)

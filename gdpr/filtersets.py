@@ -20,6 +20,7 @@ from .models import (
     OversightRecord,
     ProcessingActivity,
     SubProcessor,
+    agreement_in_force,
 )
 
 
@@ -106,9 +107,7 @@ class DataProcessingAgreementFilterSet(BaseFilterSet):
     def filter_oversight_overdue(self, queryset, name, value):
         today = timezone.localdate()
         # An ended agreement needs no more oversight (as on its page and in the alerts).
-        overdue = Q(next_oversight_date__lt=today) & (
-            Q(ended_on__isnull=True) | Q(ended_on__gte=today)
-        )
+        overdue = Q(next_oversight_date__lt=today) & agreement_in_force(today)
         return queryset.filter(overdue) if value else queryset.exclude(overdue)
 
 

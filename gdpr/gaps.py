@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from contracts.filtersets import CONTRACT_OWNER_ROLE
 from contracts.models import Contract
 from kitos.links import object_url
-from portfolio.choices import Lifecycle
+from portfolio.choices import LIVE_LIFECYCLES, Lifecycle
 from portfolio.filtersets import SYSTEM_OWNER_ROLE
 from portfolio.models import SystemUsage
 from roles.models import OrganisationUnit, RoleAssignment, still_working
@@ -36,10 +36,9 @@ from .models import (
     DataProcessingAgreement,
     ProcessingActivity,
     SubProcessor,
+    agreement_in_force,
 )
 
-# Usages still in some use: a retired system needs no owner or agreement any more.
-LIVE_LIFECYCLES = tuple(value for value in Lifecycle.values if value != Lifecycle.RETIRED)
 PERSONAL_KINDS = tuple(
     value for value in DataCategoryKind.values if value != DataCategoryKind.NON_PERSONAL
 )
@@ -98,7 +97,7 @@ def _current_role(model, code: str, today: datetime.date) -> QuerySet:
 
 def _current_agreements(today: datetime.date) -> QuerySet:
     return DataProcessingAgreement.objects.filter(
-        Q(ended_on__isnull=True) | Q(ended_on__gte=today), organisation=OuterRef("organisation")
+        agreement_in_force(today), organisation=OuterRef("organisation")
     )
 
 
@@ -149,7 +148,7 @@ def agreement_transfer_without_basis(agreements: QuerySet, today: datetime.date)
     unsafe_sub_processor = SubProcessor.objects.filter(
         agreement=OuterRef("pk"), transfer_basis__in=MISSING_BASIS
     ).exclude(country__in=NO_BASIS_NEEDED)
-    return agreements.filter(Q(ended_on__isnull=True) | Q(ended_on__gte=today)).filter(
+    return agreements.in_force(today).filter(
         Q(third_country_transfer=True, transfer_basis__in=MISSING_BASIS)
         | Q(Exists(unsafe_sub_processor))
     )
@@ -162,9 +161,7 @@ def activity_transfer_without_basis(activities: QuerySet, today: datetime.date) 
 def oversight_overdue(agreements: QuerySet, today: datetime.date) -> QuerySet:
     """The next oversight date has passed; an ended agreement needs no more oversight
     (as on its page, in the alerts and in the list filter `oversight_overdue`)."""
-    return agreements.filter(
-        Q(ended_on__isnull=True) | Q(ended_on__gte=today), next_oversight_date__lt=today
-    )
+    return agreements.in_force(today).filter(next_oversight_date__lt=today)
 
 
 def activity_uses_retired_system(activities: QuerySet, today: datetime.date) -> QuerySet:

@@ -224,6 +224,7 @@ class ProcessingActivity(TenantModel):
     """A record of processing activities entry (GDPR article 30)."""
 
     role_target = RoleTarget.PROCESSING_ACTIVITY
+    role_unit_path = "responsible_unit__path"
 
     name = models.CharField(_("navn"), max_length=300)
     standard_number = models.CharField(
@@ -339,7 +340,20 @@ class ProcessingActivity(TenantModel):
         self.require_same_organisation(responsible_unit=self.responsible_unit)
 
 
+def agreement_in_force(today) -> Q:
+    """An agreement binds on `today` until its end date has passed (an ended agreement
+    needs no more oversight, roles or alerts)."""
+    return Q(ended_on__isnull=True) | Q(ended_on__gte=today)
+
+
 class DataProcessingAgreementQuerySet(ScopedQuerySet):
+    def in_force(self, today):
+        return self.filter(agreement_in_force(today))
+
+    def needing_roles(self, today):
+        """The agreements whose roles still matter (roles.responsibilities)."""
+        return self.in_force(today)
+
     def for_list(self):
         return self.select_related("organisation", "processor", "contract").prefetch_related(
             "usages",
@@ -352,6 +366,8 @@ class DataProcessingAgreement(TenantModel):
     with its sub-processors and how and how often the processor is supervised."""
 
     role_target = RoleTarget.DATA_PROCESSING_AGREEMENT
+    # An agreement has no unit of its own; it belongs where its contract does.
+    role_unit_path = "contract__responsible_unit__path"
 
     name = models.CharField(_("navn"), max_length=250)
     processor = models.ForeignKey(

@@ -20,13 +20,12 @@ from contracts.choices import IN_FORCE_STATUSES, RUNNING_STATUSES
 from contracts.filtersets import ContractFilterSet
 from contracts.models import Contract
 from gdpr.gaps import (
-    LIVE_LIFECYCLES,
     RULES,
     breakdown,
     gap_counts,
 )
 from kitos.links import url_or_none
-from portfolio.choices import Criticality, Lifecycle, TimeAssessment
+from portfolio.choices import LIVE_LIFECYCLES, Criticality, Lifecycle, TimeAssessment
 from portfolio.filtersets import SystemUsageFilterSet
 from portfolio.models import SystemUsage
 from roles.models import OrganisationUnit

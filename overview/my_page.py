@@ -155,8 +155,8 @@ def _deadlines(user, person, assignments, today) -> list[Due]:
                            today, url))
     agreements = (
         DataProcessingAgreement.objects.visible_to(user)
+        .in_force(today)
         .filter(
-            Q(ended_on__isnull=True) | Q(ended_on__gte=today),
             pk__in=agreement_ids,
             next_oversight_date__lte=end,
         )

@@ -40,6 +40,8 @@ class Lifecycle(models.TextChoices):
 
 # Lifecycles in which a usage counts as in use ("operational-ish" in DOMAIN.md).
 ACTIVE_LIFECYCLES = (Lifecycle.PHASING_IN, Lifecycle.OPERATIONAL, Lifecycle.PHASING_OUT)
+# Usages still in some use: a retired system needs no owner or agreement any more.
+LIVE_LIFECYCLES = tuple(value for value in Lifecycle.values if value != Lifecycle.RETIRED)
 
 
 class Criticality(models.TextChoices):

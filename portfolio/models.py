@@ -211,6 +211,8 @@ class SystemUsage(TenantModel):
     """One organisation's use of a catalog system, with its local facts."""
 
     role_target = RoleTarget.SYSTEM_USAGE
+    # Where the usage sits in the unit tree, for "this unit and its subtree".
+    role_unit_path = "responsible_unit__path"
     # Named after its system (__str__): lists of names select it along (kitos.db).
     name_related = ("system",)
 

@@ -8,7 +8,7 @@ from django.db.models import Exists, OuterRef, Q
 
 from kitos.tenancy import ScopedQuerySet, SharedCatalogQuerySet
 
-from .choices import ACTIVE_LIFECYCLES
+from .choices import ACTIVE_LIFECYCLES, LIVE_LIFECYCLES
 
 # Conditions, added by higher apps, under which a usage is out of use although its own
 # dates and lifecycle say it is in use: each a function giving an expression over the
@@ -36,6 +36,10 @@ class SystemUsageQuerySet(ScopedQuerySet):
         for out_of_use in _USAGE_OUT_OF_USE:
             dated = dated.exclude(out_of_use())
         return dated
+
+    def needing_roles(self, today):
+        """The usages whose roles still matter (roles.responsibilities): not retired."""
+        return self.filter(lifecycle__in=LIVE_LIFECYCLES)
 
     def with_is_active(self, today):
         """Annotate `is_active` (see `active`) as one subquery, for lists."""

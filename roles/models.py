@@ -487,6 +487,7 @@ def role_target_models() -> dict[str, type[models.Model]]:
 
 
 OrganisationUnit.role_target = RoleTarget.ORGANISATION_UNIT
+OrganisationUnit.role_unit_path = "path"
 Organisation.role_target = RoleTarget.ORGANISATION
 
 

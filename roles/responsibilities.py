@@ -57,6 +57,7 @@ from roles.models import (
     RoleAssignment,
     RoleType,
     role_target_models,
+    still_working,
 )
 
 from .choices import CompetencyLevel, RoleTarget
@@ -79,8 +80,7 @@ class TargetKind:
     ``unit_path``: the lookup to the path of the object's unit, for "this unit and its
     subtree" (None: the kind is not tied to a unit, e.g. the organisation itself).
     ``live``: narrows a queryset of the kind on a day to the objects that still need
-    their roles (a retired system needs no owner). Rules the owning app keeps are reached
-    through the queryset's own methods: the apps above this one are not imported.
+    their roles (a retired system needs no owner): the queryset's ``needing_roles``.
     """
 
     unit_path: str | None
@@ -103,35 +103,15 @@ class TargetKind:
         return obj
 
 
-# Keyed by model label: those models live in apps that depend on this one.
-TARGET_KINDS = {
-    "portfolio.SystemUsage": TargetKind(
-        "responsible_unit__path",
-        lambda usages, today: usages.filter(~Q(lifecycle="retired")),
-    ),
-    "contracts.Contract": TargetKind(
-        "responsible_unit__path",
-        # An ended contract needs no owner (contracts.models.ContractQuerySet.running).
-        lambda contracts, today: contracts.running(),
-    ),
-    "gdpr.ProcessingActivity": TargetKind(
-        "responsible_unit__path",
-        None,
-    ),
-    "gdpr.DataProcessingAgreement": TargetKind(
-        # An agreement has no unit of its own; it belongs where its contract does.
-        "contract__responsible_unit__path",
-        lambda agreements, today: agreements.filter(
-            Q(ended_on__isnull=True) | Q(ended_on__gte=today)
-        ),
-    ),
-    "roles.OrganisationUnit": TargetKind("path", None),
-    "kitos.Organisation": TargetKind(None, None),
-}
-
-
 def target_kind_of(model) -> TargetKind:
-    return TARGET_KINDS.get(model._meta.label, TargetKind(None))
+    """What a role-target model says of itself: ``role_unit_path`` (class attribute)
+    and a ``needing_roles(today)`` queryset method; the apps above this one declare
+    them on their models, so this app names none of them."""
+    needing_roles = getattr(model._default_manager.get_queryset(), "needing_roles", None)
+    return TargetKind(
+        getattr(model, "role_unit_path", None),
+        (lambda queryset, today: queryset.needing_roles(today)) if needing_roles else None,
+    )
 
 
 def target_url(obj) -> str | None:
@@ -148,9 +128,7 @@ def person_url(person) -> str | None:
 def in_force(today: datetime.date):
     """Assignments that count on `today`: within their dates, held by someone who has
     not left (``left_on`` is the last working day)."""
-    return RoleAssignment.objects.current(today).filter(
-        Q(person__left_on__isnull=True) | Q(person__left_on__gte=today)
-    )
+    return RoleAssignment.objects.current(today).filter(still_working(today, "person__"))
 
 
 def load_subquery(today: datetime.date):

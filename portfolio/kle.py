@@ -1,5 +1,5 @@
 """KLE taxonomy and KL's standard processing activities, read from KL's list
-(gdpr/data/kl-behandlingsaktiviteter-kle.csv: number; activity; KLE main group; KLE
+(portfolio/data/kl-behandlingsaktiviteter-kle.csv: number; activity; KLE main group; KLE
 group; KLE level 3)."""
 
 from __future__ import annotations
@@ -13,9 +13,7 @@ from django.db import transaction
 
 from .models import KleNumber
 
-KL_ACTIVITIES_CSV = Path(__file__).resolve().parent.parent / "gdpr" / "data" / (
-    "kl-behandlingsaktiviteter-kle.csv"
-)
+KL_ACTIVITIES_CSV = Path(__file__).resolve().parent / "data" / "kl-behandlingsaktiviteter-kle.csv"
 
 # "15. 00. Organisering ..." or "15.00.05. Beskæftigelsesindsats ..." -> number, title
 _KLE_LABEL = re.compile(r"^\s*(\d{2})\.\s*(?:(\d{2})\.\s*)?(?:(\d{2})\.\s*)?(.*?)\s*$")

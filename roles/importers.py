@@ -10,6 +10,7 @@ from django.db.models.functions import Concat, Substr
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from kitos.excel.registry import ENTITY_SPECS
 from kitos.excel.spec import (
     CHOICE,
     DATE,
@@ -253,14 +254,14 @@ class DisciplineReference(Reference):
         return own[0] if len(own) == 1 else None
 
 
-# The entity whose lookup names the targets of each kind of role.
-TARGET_ENTITIES = {
-    RoleTarget.SYSTEM_USAGE: "usages",
-    RoleTarget.CONTRACT: "contracts",
-    RoleTarget.PROCESSING_ACTIVITY: "processing_activities",
-    RoleTarget.DATA_PROCESSING_AGREEMENT: "agreements",
-    RoleTarget.ORGANISATION_UNIT: "units",
-}
+def target_entity(kind: str) -> str:
+    """The importable entity whose lookup names the targets of `kind` of role: the one
+    whose model is that kind of role target (kitos.excel.registry; the apps above this
+    one register them)."""
+    for spec in ENTITY_SPECS:
+        if getattr(spec.model, "role_target", None) == kind:
+            return spec.key
+    raise KeyError(kind)
 
 
 class RoleAssignmentSpec(EntitySpec):
@@ -326,7 +327,7 @@ class RoleAssignmentSpec(EntitySpec):
                     errors.append(("target", _("Objektet skal være organisationens navn.")))
             else:
                 try:
-                    target = context.lookup(TARGET_ENTITIES[kind]).resolve(target_text)
+                    target = context.lookup(target_entity(kind)).resolve(target_text)
                 except Exception as error:  # CellError
                     errors.append(("target", getattr(error, "message", str(error))))
             if target is not None:
@@ -373,7 +374,7 @@ class RoleAssignmentSpec(EntitySpec):
             kind = getattr(model, "role_target", "")
             if kind == RoleTarget.ORGANISATION:
                 return context.organisation.name
-            return context.lookup(TARGET_ENTITIES[kind]).text_for_pk(obj.object_id)
+            return context.lookup(target_entity(kind)).text_for_pk(obj.object_id)
         return super().export_value(obj, column, context, links)
 
     def row_label(self, row, context):

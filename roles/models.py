@@ -1,5 +1,6 @@
-"""Tenancy and people: organisations, their unit trees, memberships, persons, roles and
-competencies. Every other app depends on this one; it depends on none of them."""
+"""People and responsibility: each organisation's unit tree, persons, role types and
+role assignments, competencies. The lowest domain app: it depends on the core (where
+the organisation and memberships live) and on no other app."""
 
 from __future__ import annotations
 

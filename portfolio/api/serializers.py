@@ -9,11 +9,7 @@ from kitos.api.base import BaseSerializer, OrganisationField, ScopedUUIDField
 from kitos.models import Organisation
 from roles.models import OrganisationUnit
 
-from ..models import Integration, ItSystem, KleNumber, SystemUsage
-
-# The supplier lives in the contracts app, which depends on this one: reach it through
-# the relation instead of an import.
-Supplier = ItSystem._meta.get_field("rights_holder").related_model
+from ..models import Integration, ItSystem, KleNumber, Supplier, SystemUsage
 
 
 class ItSystemSerializer(BaseSerializer):

@@ -6,8 +6,10 @@ from __future__ import annotations
 import os
 
 import pytest
-from django.db import connection
+from django.core.management import call_command
+from django.db import connection, transaction
 
+from kitos.models import Organisation
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
 
 
@@ -78,3 +80,13 @@ def _reference_data_in_transactional_tests(request):
 
     ensure_disciplines_and_role_types(apps)
     ensure_data_categories(apps)
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    """The demo organisation (seed_demo). Seeding takes a while: once per test module,
+    rolled back at the end of it."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        call_command("seed_demo", verbosity=0)
+        yield Organisation.objects.get(slug="demo")
+        transaction.set_rollback(True)

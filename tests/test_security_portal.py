@@ -67,7 +67,7 @@ class TestLeftOnIsTheLastWorkingDay:
         for person in people.values():
             person.left_on = person.left_on and person.left_on - timezone.localdate() + today
             person.save()
-        from tests.kitos.test_alerts import notice_contract
+        from tests.alerts.test_alerts import notice_contract
 
         contract = notice_contract(org, today + 100 * DAY)
         for person in people.values():

@@ -3,7 +3,8 @@ from django.utils.translation import gettext_lazy as _
 
 
 class KitosConfig(AppConfig):
-    """The project app: audit log, dashboards, shared templates and commands."""
+    """The core: organisations and memberships, the audit log, API tokens, list
+    preferences, and the machinery every app uses. Imports no app (README: Architecture)."""
 
     name = "kitos"
     verbose_name = _("Kitos")

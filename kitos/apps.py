@@ -7,5 +7,5 @@ class KitosConfig(AppConfig):
     preferences, and the machinery every app uses. Imports no app (README: Architecture)."""
 
     name = "kitos"
-    verbose_name = _("Kitos")
+    verbose_name = _("Organisationer, adgang og historik")
     default_auto_field = "django.db.models.BigAutoField"

@@ -20,8 +20,7 @@ LAYERS = [
     {"contracts"},
     {"gdpr"},
     {"alerts", "imports"},
-    {"overview"},
-    {"demo"},
+    {"overview", "demo"},
 ]
 LEVEL = {app: level for level, layer in enumerate(LAYERS) for app in layer}
 

@@ -7,8 +7,7 @@ How to add a model
 1. Declare it once, as a ``ModelCase`` in ``tests/<app>/cases.py``::
 
        WIDGET = ModelCase(
-           "widget",  # the route prefix: widget_list, widget_create (the URL names)
-           model=Widget,
+           model=Widget,  # its pages are widget_list, widget_create, ... (route names)
            make=lambda org: WidgetFactory(organisation=org),  # a new plain object of `org`
            # The list: a row of `org` whose text contains `label`, with the related rows
            # its columns show (holders, counts), and the list's columns.
@@ -78,7 +77,8 @@ from tests.lists_support import ListCase
 class ModelCase:
     """Everything the shared tests need to know about one model (see the module doc)."""
 
-    route: str  # URL name prefix: <route>_list, <route>_create
+    # The URL name prefix (<route>_list, <route>_create): the model's name, by the
+    # route-name convention (kitos.links.route_name).
     _: KW_ONLY
     model: type | None = None
     make: Callable | None = None  # organisation -> a plain object of it
@@ -99,6 +99,10 @@ class ModelCase:
     cross_value: Callable | None = None  # other organisation -> value naming one of its own
     invalid: dict = field(default_factory=dict)  # data the form or the service refuses
     lookup: Callable | None = None  # organisation -> the created object (default: by name)
+
+    @property
+    def route(self) -> str:
+        return self.model._meta.model_name
 
     def __str__(self) -> str:
         return self.route

@@ -68,7 +68,6 @@ def contract_data(org):
 
 
 CONTRACT = ModelCase(
-    "contract",
     model=Contract,
     make=lambda org: ContractFactory(organisation=org),
     make_row=contract_row,
@@ -105,7 +104,6 @@ def add_supplier_rows(supplier, count):
 
 
 SUPPLIER = ModelCase(
-    "supplier",
     model=Supplier,
     shared_catalog=True,
     make=lambda org: SupplierFactory(owner_organisation=org, is_local=True),

@@ -48,7 +48,6 @@ def add_asset_rows(asset, count):
 
 
 DATA_ASSET = ModelCase(
-    "dataasset",
     model=DataAsset,
     make=lambda org: DataAssetFactory(organisation=org),
     make_row=asset_row,
@@ -94,7 +93,6 @@ def add_activity_rows(activity, count):
 
 
 PROCESSING_ACTIVITY = ModelCase(
-    "processingactivity",
     model=ProcessingActivity,
     make=lambda org: ProcessingActivityFactory(organisation=org),
     make_row=activity_row,
@@ -154,7 +152,6 @@ def agreement_data(org):
 
 
 AGREEMENT = ModelCase(
-    "dataprocessingagreement",
     model=DataProcessingAgreement,
     make=lambda org: AgreementFactory(organisation=org),
     make_row=agreement_row,

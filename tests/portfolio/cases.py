@@ -49,7 +49,6 @@ def add_system_rows(system, count):
 
 
 SYSTEM = ModelCase(
-    "itsystem",
     model=ItSystem,
     shared_catalog=True,
     make=lambda org: ItSystemFactory(owner_organisation=org, is_local=True),
@@ -114,7 +113,6 @@ def usage_data(org):
 
 
 USAGE = ModelCase(
-    "systemusage",
     model=SystemUsage,
     make=lambda org: UsageFactory(organisation=org),
     make_row=usage_row,
@@ -158,7 +156,6 @@ def integration_data(org):
 
 
 INTEGRATION = ModelCase(
-    "integration",
     model=Integration,
     make=lambda org: IntegrationFactory(organisation=org),
     make_row=integration_row,

@@ -50,7 +50,6 @@ def add_unit_rows(unit, count):
 
 
 UNIT = ModelCase(
-    "organisationunit",
     model=OrganisationUnit,
     make=lambda org: UnitFactory(organisation=org),
     make_row=unit_row,
@@ -95,7 +94,6 @@ def add_person_rows(person, count):
 
 
 PERSON = ModelCase(
-    "person",
     model=Person,
     make=lambda org: PersonFactory(organisation=org),
     make_row=person_row,
@@ -122,7 +120,6 @@ def assignment_row(org, label):
 
 
 ROLE_ASSIGNMENT = ModelCase(
-    "roleassignment",
     model=RoleAssignment,
     make_row=assignment_row,
     columns=tables.ROLE_ASSIGNMENT_COLUMNS,

@@ -7,6 +7,7 @@ from kitos.admin_base import (
     KitosInline,
     KitosModelAdmin,
     LinkInline,
+    LinkSetFormSet,
     LinkTableAdmin,
     editable_values,
 )
@@ -23,6 +24,8 @@ from .models import (
 from .services import (
     agreement_create,
     agreement_update,
+    data_asset_create,
+    data_asset_update,
     oversight_record_create,
     oversight_record_delete,
     oversight_record_update,
@@ -40,14 +43,15 @@ class DataCategoryAdmin(KitosModelAdmin):
     prepopulated_fields = {"code": ("name",)}
 
 
-class DataAssetUsageInline(LinkInline):
-    """Saved by Django, not a service: no service writes these rows yet, and a
-    many-to-many set cannot carry the `use` column. Acceptable because the parent's edit
-    right is checked (inline permissions), the organisation is forced to the asset's by
-    the model's save(), and the formset refuses a usage of another organisation. The
-    rows are not in the audit log, though; see the report."""
+class DataAssetUsageFormSet(LinkSetFormSet):
+    def service_arguments(self, rows):
+        # data_asset_create/data_asset_update write and audit the links with the asset.
+        return {"usage_links": [(row["usage"], row.get("use")) for row in rows]}
 
+
+class DataAssetUsageInline(LinkInline):
     model = DataAssetUsage
+    formset = DataAssetUsageFormSet
     autocomplete_fields = ("usage",)
     list_select_related = ("asset", "usage__system")
 
@@ -60,6 +64,13 @@ class DataAssetAdmin(KitosModelAdmin):
     list_select_related = ("organisation", "owning_unit")
     autocomplete_fields = ("owning_unit", "categories", "integrations")
     inlines = (DataAssetUsageInline,)
+
+    # The same services as the form and the API: the asset with its usage links.
+    def create(self, actor, obj, m2m, **links):
+        return data_asset_create(actor=actor, asset=obj, m2m=m2m, **links)
+
+    def update(self, actor, obj, data, m2m, **links):
+        return data_asset_update(actor=actor, asset=obj, data=data, m2m=m2m, **links)
 
 
 @admin.register(DataAssetUsage)

@@ -21,7 +21,12 @@ from roles.tabs import ROLES_TAB, RolesTabMixin
 
 from .forms import AgreementForm, DataAssetForm, ProcessingActivityForm
 from .models import DataAsset, DataProcessingAgreement, ProcessingActivity
-from .services import agreement_create, agreement_update
+from .services import (
+    agreement_create,
+    agreement_update,
+    data_asset_create,
+    data_asset_update,
+)
 
 
 class DataAssetDetailView(TabbedDetailView):
@@ -60,11 +65,23 @@ class DataAssetCreateView(ObjectCreateView):
     model = DataAsset
     form_class = DataAssetForm
 
+    def save(self, form):
+        return data_asset_create(
+            actor=self.request.user,
+            asset=DataAsset(organisation=self.organisation, **form.field_data()),
+            m2m=form.m2m_data(),
+        )
 
 
 class DataAssetUpdateView(ObjectUpdateView):
     model = DataAsset
     form_class = DataAssetForm
+
+    def save(self, form):
+        return data_asset_update(
+            actor=self.request.user, asset=self.object, data=form.field_data(),
+            m2m=form.m2m_data(),
+        )
 
 
 class DataAssetDeleteView(ObjectDeleteView):

@@ -13,8 +13,9 @@ from django.utils.translation import gettext as _
 
 from kitos.audit import AuditAction, record_change
 from kitos.dates import add_months
-from kitos.services import create_object, delete_object, update_object
+from kitos.services import create_object, delete_link, delete_object, update_object
 
+from .choices import AssetUse
 from .models import DataAsset, DataAssetUsage, DataProcessingAgreement, OversightRecord
 
 
@@ -118,3 +119,44 @@ def data_asset_link_usage(*, actor, asset: DataAsset, usage, use: str) -> DataAs
         changes={"usages": [None, {"usage": usage.pk, "use": use}]},
     )
     return link
+
+
+@transaction.atomic
+def data_asset_create(*, actor, asset: DataAsset, m2m=None, usage_links=None) -> DataAsset:
+    """Create a data asset, with the system usages that store, use or expose it
+    (`usage_links`: (usage, use) pairs; None leaves them out). The form, the API and
+    the admin call it."""
+    asset = create_object(actor=actor, instance=asset, m2m=m2m or None)
+    data_asset_set_usage_links(actor=actor, asset=asset, links=usage_links)
+    return asset
+
+
+@transaction.atomic
+def data_asset_update(
+    *, actor, asset: DataAsset, data: dict, m2m=None, usage_links=None
+) -> DataAsset:
+    """Change a data asset and, unless `usage_links` is None, make its usage links
+    exactly those pairs."""
+    asset = update_object(actor=actor, instance=asset, data=data, m2m=m2m or None)
+    data_asset_set_usage_links(actor=actor, asset=asset, links=usage_links)
+    return asset
+
+
+@transaction.atomic
+def data_asset_set_usage_links(*, actor, asset: DataAsset, links) -> None:
+    """Make the asset's usage links the given (usage, use) pairs: new links through the
+    audited link service, links no longer wanted deleted as audited link rows."""
+    if links is None:
+        return
+    wanted = {(usage.pk, use or AssetUse.STORES): usage for usage, use in links}
+    existing = {(link.usage_id, link.use): link for link in asset.usage_links.all()}
+    for key, link in existing.items():
+        if key not in wanted:
+            delete_link(actor=actor, instance=link)
+    for (_usage_id, use), usage in wanted.items():
+        if (usage.pk, use) not in existing:
+            data_asset_link_usage(actor=actor, asset=asset, usage=usage, use=use)
+    # The links were written around the related manager: drop what a caller prefetched,
+    # and take the change time the link service stamped (the API's ETag uses it).
+    getattr(asset, "_prefetched_objects_cache", {}).pop("usage_links", None)
+    asset.refresh_from_db(fields=["updated_at"])

@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-from django.db import transaction
-
 from kitos.api.base import ScopedModelViewSet
-from kitos.services import create_object, delete_link, update_object
 
-from ..choices import AssetUse
 from ..filtersets import (
     DataAssetFilterSet,
     DataCategoryFilterSet,
@@ -19,7 +15,8 @@ from ..filtersets import (
 from ..services import (
     agreement_create,
     agreement_update,
-    data_asset_link_usage,
+    data_asset_create,
+    data_asset_update,
     oversight_record_create,
     oversight_record_delete,
     oversight_record_update,
@@ -49,43 +46,24 @@ class DataAssetViewSet(ScopedModelViewSet):
     filterset_class = DataAssetFilterSet
     m2m_fields = ("categories", "integrations", "usage_links")
 
+    # PATCH skips the serializer's defaults, nested ones too: a link without `use` stores.
     @staticmethod
-    @transaction.atomic
     def create_service(*, actor, instance, m2m):
         links = m2m.pop("usage_links", None)
-        asset = create_object(actor=actor, instance=instance, m2m=m2m or None)
-        _set_usage_links(actor, asset, links)
-        return asset
+        return data_asset_create(
+            actor=actor, asset=instance, m2m=m2m, usage_links=_pairs(links)
+        )
 
     @staticmethod
-    @transaction.atomic
     def update_service(*, actor, instance, data, m2m):
         links = m2m.pop("usage_links", None)
-        asset = update_object(actor=actor, instance=instance, data=data, m2m=m2m or None)
-        _set_usage_links(actor, asset, links)
-        return asset
+        return data_asset_update(
+            actor=actor, asset=instance, data=data, m2m=m2m, usage_links=_pairs(links)
+        )
 
 
-def _set_usage_links(actor, asset, links) -> None:
-    """Make the asset's usage links the given ones: new links through the audited
-    service, links no longer wanted deleted as audited link rows."""
-    if links is None:
-        return
-    # PATCH skips the serializer's defaults, nested ones too.
-    wanted = {
-        (link["usage"].pk, link.get("use", AssetUse.STORES)): link["usage"] for link in links
-    }
-    existing = {(link.usage_id, link.use): link for link in asset.usage_links.all()}
-    for key, link in existing.items():
-        if key not in wanted:
-            delete_link(actor=actor, instance=link)
-    for (_usage_id, use), usage in wanted.items():
-        if (usage.pk, use) not in existing:
-            data_asset_link_usage(actor=actor, asset=asset, usage=usage, use=use)
-    # The links were written around the related manager: drop what get_object prefetched,
-    # and take the change time the link service stamped (the response's ETag uses it).
-    getattr(asset, "_prefetched_objects_cache", {}).pop("usage_links", None)
-    asset.refresh_from_db(fields=["updated_at"])
+def _pairs(links):
+    return None if links is None else [(link["usage"], link.get("use")) for link in links]
 
 
 class ProcessingActivityViewSet(ScopedModelViewSet):

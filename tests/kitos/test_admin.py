@@ -551,3 +551,27 @@ def test_import_run_page_links_to_the_run_and_its_changes(client, staff_editor, 
     assert "PK\x03\x04" not in html  # the uploaded file is not shown
     changes = client.get(f"{admin_url(AuditEntry)}?group_id={run.uuid}")
     assert changes.status_code == 200 and list(changes.context["cl"].result_list) == []
+
+
+def test_data_asset_usage_inline_is_written_and_audited_by_the_service(
+    client, org, staff_editor, ours
+):
+    """The asset's usage links go through gdpr.services.data_asset_update, like the form
+    and the API: each added link is audited on the asset (they were saved by Django,
+    unaudited, before)."""
+    asset = ours[DataAsset]
+    added = UsageFactory(organisation=org)
+    client.force_login(staff_editor)
+    url = admin_url(DataAsset, "change", asset.pk)
+    data = form_data(client.get(url))
+    total = int(data["usage_links-TOTAL_FORMS"])
+    data.update({
+        "usage_links-TOTAL_FORMS": str(total + 1),
+        f"usage_links-{total}-usage": added.pk,
+        f"usage_links-{total}-use": "uses",
+    })
+    assert client.post(url, data).status_code == 302
+    assert DataAssetUsage.objects.filter(asset=asset, usage=added, use="uses").exists()
+    entries = AuditEntry.objects.filter(actor=staff_editor, object_id=asset.pk, source="admin")
+    assert {"usage": added.pk, "use": "uses"} in [e.changes.get("usages", [None, None])[1]
+                                                   for e in entries]

@@ -3,8 +3,8 @@
 Every tenant-owned model uses a ``ScopedQuerySet`` (or a subclass naming the path to its
 organisation), so views, the API, exports and tasks all start from
 ``Model.objects.visible_to(user)`` or ``editable_by(user)`` and never from ``all()``.
-Membership is looked up lazily through the app registry so that this module imports no
-app and every app may import it.
+The models here are bases, so ``kitos.models`` (Organisation, Membership) imports this
+module; Membership is looked up lazily through the app registry to keep that one-way.
 """
 
 from __future__ import annotations

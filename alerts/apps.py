@@ -26,10 +26,16 @@ class AlertsConfig(AppConfig):
             template="alerts/_contract_subscribe.html", provider=subscriptions_context,
             slot="actions",
         )
+        # Each panel with the context it shows (the subscribers and the subscribe button
+        # share theirs; a provider registered twice for a tab runs once).
         hooks.add_detail_panel(
             "contracts.Contract", contract_overview,
-            template="alerts/_contract_subscribers.html", provider=alert_log_context,
+            template="alerts/_contract_subscribers.html", provider=subscriptions_context,
             slot="end",
+        )
+        hooks.add_detail_panel(
+            "contracts.Contract", contract_overview,
+            template="alerts/_alert_log.html", provider=alert_log_context, slot="end",
         )
         hooks.add_detail_panel(
             "gdpr.DataProcessingAgreement", tab_of(AgreementDetailView, "overview"),

@@ -717,6 +717,12 @@ class OrgSeeder:
                     user=user,
                     unit=self.forvaltninger.get("BU") if username == "chef" else None,
                 )
+                # The chef leads Børn og Unge: their Min side shows the forvaltning's
+                # numbers, and unanswered deadlines there escalate to them.
+                if username == "chef" and self.forvaltninger.get("BU"):
+                    role_assign(actor=SYSTEM, person=person,
+                                role_type=role_types["enhedsleder"],
+                                target=self.forvaltninger["BU"])
                 # The system owner login owns a handful of systems, so "my page" has content.
                 if username == "systemejer":
                     owned = RoleAssignment.objects.filter(

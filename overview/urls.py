@@ -8,6 +8,7 @@ from . import views
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
+    path("start/", views.StartView.as_view(), name="start"),
     path(
         "oversigt/",
         ActiveOrganisationRedirectView.as_view(route="dashboard"),
@@ -15,6 +16,11 @@ urlpatterns = [
     ),
     path(
         "organisationer/<slug:slug>/oversigt/", views.DashboardView.as_view(), name="dashboard"
+    ),
+    path(
+        "organisationer/<slug:slug>/oversigt/vaelg/",
+        views.DashboardScopeView.as_view(),
+        name="dashboard_scope",
     ),
     path("min-side/", views.MyPageView.as_view(), name="my_page"),
     path("soeg/", views.SearchView.as_view(), name="search"),

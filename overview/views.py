@@ -4,9 +4,15 @@ my page and the global search."""
 from __future__ import annotations
 
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import ValidationError
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
+from django.views import View
 from django.views.generic import TemplateView
 
 from contracts.models import Contract
@@ -14,10 +20,10 @@ from gdpr.models import ProcessingActivity
 from kitos.models import Organisation
 from kitos.tenancy import active_organisation
 from portfolio.models import SystemUsage
-from roles.models import Person
+from roles.models import OrganisationUnit, Person
 from roles.views import ForvaltningScopeMixin
 
-from . import my_page, search
+from . import my_page, search, work_scope
 from .dashboard import build_dashboard
 
 # The headline numbers of each organisation on the home page.
@@ -59,13 +65,38 @@ class HomeView(LoginRequiredMixin, TemplateView):
         return context
 
 
+class StartView(LoginRequiredMixin, View):
+    """Where a login lands: *Min side* for someone registered as a person in the
+    organisation they work in (it starts from what they hold), the list of their
+    organisations otherwise."""
+
+    def get(self, request, *args, **kwargs):
+        if work_scope.own_person(request.user, active_organisation(request)) is None:
+            return redirect("home")
+        return redirect("my_page")
+
+
 class DashboardView(ForvaltningScopeMixin, TemplateView):
-    """The dashboard of an organisation or a forvaltning (a unit with its subtree)."""
+    """The dashboard of an organisation or a forvaltning (a unit with its subtree).
+    Without ``?within=`` it opens on the user's remembered choice or home forvaltning
+    (overview.work_scope)."""
 
     template_name = "overview/dashboard.html"
 
+    @cached_property
+    def person(self):
+        return work_scope.own_person(self.request.user, self.organisation)
+
+    @cached_property
+    def unit(self):
+        if "within" in self.request.GET:
+            return super().unit
+        return work_scope.dashboard_unit(self.request.user, self.organisation,
+                                         person=self.person)
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        context["home_unit"] = work_scope.home_forvaltning(self.person)
         context["dashboard"] = build_dashboard(
             request=self.request,
             organisation=self.organisation,
@@ -73,6 +104,29 @@ class DashboardView(ForvaltningScopeMixin, TemplateView):
             today=timezone.localdate(),
         )
         return context
+
+
+class DashboardScopeView(ForvaltningScopeMixin, View):
+    """The dashboard's picker (POST ``within``): show that forvaltning or unit, or the
+    whole organisation when empty, and open Oversigt on it from now on."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        within = request.POST.get("within", "").strip()
+        unit = None
+        if within:
+            try:
+                unit = OrganisationUnit.objects.visible_to(request.user).get(
+                    organisation=self.organisation, uuid=within
+                )
+            except (OrganisationUnit.DoesNotExist, ValueError, ValidationError) as error:
+                raise Http404 from error
+        work_scope.remember_unit(user=request.user, organisation=self.organisation, unit=unit)
+        url = reverse("dashboard", args=[self.organisation.slug])
+        # An explicit (possibly empty) ``within`` keeps the address meaning the same
+        # scope whoever opens it.
+        return HttpResponseRedirect(f"{url}?within={unit.uuid if unit else ''}")
 
 
 class MyPageView(LoginRequiredMixin, TemplateView):

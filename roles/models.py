@@ -120,6 +120,13 @@ class OrganisationUnit(TenantModel):
             organisation_id=self.organisation_id, path__startswith=self.path
         )
 
+    @property
+    def forvaltning_id(self) -> int:
+        """The id of the unit's top-level ancestor (its forvaltning; the unit itself at
+        the top), read from ``path`` without a query."""
+        top = self.path.strip("/").split("/", 1)[0]
+        return int(top) if top else self.pk
+
 
 def new_calendar_token() -> str:
     return secrets.token_urlsafe(32)

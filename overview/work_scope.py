@@ -1,0 +1,118 @@
+"""Who the user is at work: the forvaltning of their person's unit (their *home*), and
+the part of the organisation *Oversigt* opens on.
+
+Oversigt opens on the forvaltning the user last chose in its picker, else on their home
+forvaltning, else on the whole organisation. The choice is a personal view setting like
+a list's columns, so it lives in the same per-user ``ListPreference`` (one per
+organisation: a unit of one municipality means nothing in another) instead of a model
+of its own: ``columns`` holds the chosen unit's uuid, or nothing for the whole
+organisation.
+"""
+
+from __future__ import annotations
+
+from django.utils import timezone
+
+from kitos.models import ListPreference
+from roles.choices import RoleTarget
+from roles.models import OrganisationUnit, Person, RoleAssignment
+
+
+def _preference_key(organisation) -> str:
+    return f"dashboard:{organisation.pk}"
+
+
+def own_person(user, organisation) -> Person | None:
+    """The user's person in `organisation` (with its unit), if still working there."""
+    if not user.is_authenticated or organisation is None:
+        return None
+    return (
+        Person.objects.visible_to(user)
+        .still_working(timezone.localdate())
+        .filter(organisation=organisation, user=user)
+        .select_related("unit")
+        .first()
+    )
+
+
+def home_forvaltning(person: Person | None) -> OrganisationUnit | None:
+    """The top-level unit above (or at) the person's unit."""
+    if person is None or person.unit is None:
+        return None
+    if person.unit.forvaltning_id == person.unit.pk:
+        return person.unit
+    return OrganisationUnit.objects.filter(
+        organisation_id=person.organisation_id, pk=person.unit.forvaltning_id
+    ).first()
+
+
+def led_units(person: Person | None, *, today) -> list[OrganisationUnit]:
+    """The units the person holds a role on today (a chef's or leader's units), the
+    top-most first; a unit under another of them is left out (it is counted there)."""
+    if person is None:
+        return []
+    unit_ids = (
+        RoleAssignment.objects.current(today)
+        .filter(person=person, role_type__applies_to=RoleTarget.ORGANISATION_UNIT)
+        .values("object_id")
+    )
+    units = list(
+        OrganisationUnit.objects.filter(organisation_id=person.organisation_id,
+                                        pk__in=unit_ids).order_by("path")
+    )
+    kept: list[OrganisationUnit] = []
+    for unit in units:
+        if not any(unit.path.startswith(above.path) for above in kept):
+            kept.append(unit)
+    return kept
+
+
+class Unset:
+    """No choice remembered (as opposed to "the whole organisation", which is None)."""
+
+
+UNSET = Unset()
+
+
+def remembered_unit(user, organisation):
+    """The unit the user last chose for Oversigt in `organisation`: a unit, None for the
+    whole organisation, or UNSET. A unit that has gone since counts as no choice."""
+    columns = (
+        ListPreference.objects.filter(user=user, list_key=_preference_key(organisation))
+        .values_list("columns", flat=True)
+        .first()
+    )
+    if columns is None:
+        return UNSET
+    if not columns:
+        return None
+    unit = (
+        OrganisationUnit.objects.visible_to(user)
+        .filter(organisation=organisation, uuid=columns[0])
+        .first()
+    )
+    return UNSET if unit is None else unit
+
+
+def remember_unit(*, user, organisation, unit: OrganisationUnit | None) -> None:
+    """Keep the user's choice for Oversigt (their own view: any member may, unaudited
+    like a list's columns)."""
+    ListPreference.objects.update_or_create(
+        user=user,
+        list_key=_preference_key(organisation),
+        defaults={"columns": [str(unit.uuid)] if unit else []},
+    )
+
+
+def dashboard_unit(user, organisation, *, person=UNSET):
+    """The unit Oversigt opens on for the user: the remembered choice, else their home
+    forvaltning, else None (the whole organisation)."""
+    if not user.is_authenticated or organisation is None:
+        return None
+    chosen = remembered_unit(user, organisation)
+    if not isinstance(chosen, Unset):
+        return chosen
+    if isinstance(person, Unset):
+        person = own_person(user, organisation)
+    return home_forvaltning(person)
+

@@ -14,30 +14,30 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, gettext_noop
+from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import ListView, TemplateView
 from icalendar import Calendar, Event
 
 from contracts.models import Contract
-from gdpr.models import DataProcessingAgreement
 from kitos.detail import VisibleObjectMixin
 from kitos.models import Organisation
 from kitos.services import create_object, delete_object, update_object
 from kitos.tenancy import ADMIN, READER, has_role
 from kitos.views import OrganisationFromUrlMixin
-from roles.models import Person, RoleAssignment
+from roles.models import Person
 from roles.services import person_rotate_calendar_token
 
 from . import services as alerts
 from .models import AlertDelivery, AlertRule, ContractSubscription
+from .my_deadlines import calendar_url, person_deadlines, site_url
 from .services import contract_subscribe, contract_unsubscribe
 
 
@@ -81,7 +81,7 @@ class NotificationListView(LoginRequiredMixin, ListView):
         self._attach_urls(context["deliveries"])
         context["today"] = timezone.localdate()
         context["calendars"] = [
-            (person, alerts.absolute_url("person_calendar", person.calendar_token))
+            (person, calendar_url(person, request=self.request))
             for person in Person.objects.visible_to(user)
             .still_working(context["today"])
             .filter(user_id=user.pk)
@@ -267,82 +267,36 @@ class AlertRuleChangeView(OrganisationRulesMixin, View):
 # -- the personal calendar ------------------------------------------------------------
 
 # (field on Contract, UID suffix, summary) for each contract date in the feed.
-CONTRACT_EVENTS = (
-    ("notice_deadline", "notice-deadline", gettext_noop("Sidste frist for opsigelse: %(name)s")),
-    ("retender_start", "retender-start", gettext_noop("Seneste start på genudbud: %(name)s")),
-    ("next_end", "next-end", gettext_noop("Næste mulige ophør: %(name)s")),
-)
-
-
-def _event(*, uid: str, day: datetime.date, summary: str, url: str, stamp, org: str):
+def _event(*, uid: str, day: datetime.date, summary: str, url: str, why: str, stamp, org: str):
     event = Event()
     event.add("uid", uid)
     event.add("dtstamp", stamp)
     event.add("dtstart", day)  # a date, so VALUE=DATE: an all-day event
     event.add("dtend", day + datetime.timedelta(days=1))
     event.add("summary", summary)
-    event.add("description", f"{org}\n{url}")
+    event.add("description", f"{org}\n{why}\n{url}")
     event.add("url", url)
     event.add("transp", "TRANSPARENT")  # a deadline does not make anyone busy
     return event
 
 
-def person_calendar_events(person: Person, *, today: datetime.date, stamp) -> list[Event]:
-    """The deadlines of the contracts the person holds a role on or subscribes to, and
-    the oversight dates of the agreements they hold a role on. Three queries, however
-    many objects."""
-    contract_type = ContentType.objects.get_for_model(Contract)
-    agreement_type = ContentType.objects.get_for_model(DataProcessingAgreement)
-    roles = RoleAssignment.objects.current(today).filter(person=person)
-    contracts = (
-        Contract.objects.in_organisation(person.organisation_id)
-        .running()
-        .filter(
-            Q(pk__in=roles.filter(content_type=contract_type).values("object_id"))
-            | Q(pk__in=ContractSubscription.objects.filter(person=person).values("contract_id"))
-        )
-        .only("uuid", "name", *(field for field, _suffix, _summary in CONTRACT_EVENTS))
-        .order_by("name")
-    )
-    agreements = (
-        DataProcessingAgreement.objects.in_organisation(person.organisation_id)
-        .in_force(today)
-        .filter(
-            next_oversight_date__isnull=False,
-            pk__in=roles.filter(content_type=agreement_type).values("object_id"),
-        )
-        .only("uuid", "name", "next_oversight_date")
-        .order_by("name")
-    )
+def person_calendar_events(person: Person, *, today: datetime.date, stamp,
+                           request=None) -> list[Event]:
+    """The person's deadlines as all-day events: exactly those of their Min side
+    (alerts.my_deadlines), in a fixed number of queries."""
     org = person.organisation.name
-    events = []
-    for contract in contracts:
-        url = alerts.absolute_url("contract_detail", contract.uuid)
-        for field, suffix, summary in CONTRACT_EVENTS:
-            day = getattr(contract, field)
-            if day is not None:
-                events.append(
-                    _event(
-                        uid=f"{contract.uuid}-{suffix}@kitos",
-                        day=day,
-                        summary=_(summary) % {"name": contract.name},
-                        url=url,
-                        stamp=stamp,
-                        org=org,
-                    )
-                )
-    for agreement in agreements:
-        events.append(
-            _event(
-                uid=f"{agreement.uuid}-oversight@kitos",
-                day=agreement.next_oversight_date,
-                summary=_("Tilsyn med databehandler: %(name)s") % {"name": agreement.name},
-                url=alerts.absolute_url("dataprocessingagreement_detail", agreement.uuid),
-                stamp=stamp,
-                org=org,
-            )
+    return [
+        _event(
+            uid=due.uid,
+            day=due.date,
+            summary=f"{due.label}: {due.obj.name}",
+            url=site_url(due.path, request=request),
+            why=_("Din rolle: %(roles)s") % {"roles": "; ".join(map(str, due.reasons))},
+            stamp=stamp,
+            org=org,
         )
-    return events
+        for due in person_deadlines(person, today=today)
+    ]
 
 
 class PersonCalendarView(View):
@@ -380,7 +334,7 @@ class PersonCalendarView(View):
             calendar.add("x-wr-timezone", settings.TIME_ZONE)
             calendar.add("x-published-ttl", "PT6H")
             for event in person_calendar_events(
-                person, today=timezone.localdate(now), stamp=now
+                person, today=timezone.localdate(now), stamp=now, request=request
             ):
                 calendar.add_component(event)
         response = HttpResponse(

@@ -256,8 +256,10 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
 
-# Public base URL used in e-mails (links back to contracts etc.).
-KITOS_BASE_URL = os.environ.get("KITOS_BASE_URL", "http://127.0.0.1:8000")
+# Public base URL for links that leave the browser (e-mails, the calendar address). Set
+# it in production; unset, pages show the address the user opened kitos at
+# (alerts.my_deadlines.site_url) and only local settings fall back to the dev server.
+KITOS_BASE_URL = os.environ.get("KITOS_BASE_URL", "")
 
 # Excel import: hostile-file limits checked before any parsing (kitos/excel/safety.py).
 KITOS_IMPORT_MAX_BYTES = int(os.environ.get("KITOS_IMPORT_MAX_BYTES", 20 * 1024 * 1024))

@@ -59,3 +59,19 @@ IN_FORCE_STATUSES = (ContractStatus.ACTIVE, ContractStatus.IN_NOTICE)
 # and end dates call for an alert.
 ACTIONABLE_STATUSES = (ContractStatus.ACTIVE, ContractStatus.FUTURE)
 
+
+
+class DecisionKind(models.TextChoices):
+    """What the owner decided to do about a contract's deadline."""
+
+    RENEW = "renew", _("Forny / lad kontrakten løbe videre")
+    OPTION = "option", _("Udnyt en option")
+    TERMINATE = "terminate", _("Opsig kontrakten")
+    RETENDER = "retender", _("Genudbyd")
+    OTHER = "other", _("Andet")
+
+
+# Decisions after which the contract needs no re-tender at this deadline: it goes on
+# (renewed, an option used) or simply ends. A re-tender decision puts the contract on the
+# procurement plan; "other" leaves the question open, so the plan still shows it.
+NO_RETENDER_DECISIONS = (DecisionKind.RENEW, DecisionKind.OPTION, DecisionKind.TERMINATE)

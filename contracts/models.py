@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import datetime
 
+from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Exists, F, OuterRef, Q
-from django.db.models.functions import Lower
+from django.db.models import Exists, F, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce, Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -76,6 +77,30 @@ class ContractQuerySet(scoped_queryset("organisation")):
         return self.select_related(
             "organisation", "supplier", "responsible_unit", "parent"
         ).prefetch_related("coverage__usage")
+
+    def with_decision(self):
+        """Annotate each contract with the decision on its current deadline (see
+        ``Contract.current_deadline``): ``decision_kind`` (a ``DecisionKind`` value, None
+        when undecided) and ``decision_at``. Two subqueries, no extra query per row: for
+        lists such as the dashboard's "deadlines without a decision" and Min side."""
+        decision = DeadlineDecision.objects.filter(
+            contract=OuterRef("pk"), deadline=current_deadline_expression()
+        )
+        return self.annotate(
+            decision_kind=Subquery(decision.values("kind")[:1]),
+            decision_at=Subquery(decision.values("decided_at")[:1]),
+        )
+
+    def undecided(self):
+        """Contracts whose current deadline has no decision yet (the ones alerts and
+        escalations are still about)."""
+        return self.exclude(
+            Exists(
+                DeadlineDecision.objects.filter(
+                    contract=OuterRef("pk"), deadline=current_deadline_expression()
+                )
+            )
+        )
 
 
 class Contract(TenantModel):
@@ -276,6 +301,12 @@ class Contract(TenantModel):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def current_deadline(self) -> datetime.date | None:
+        """The date a decision about the contract is due: its notice deadline, or its
+        end when there is nothing to give notice on (a contract that simply expires)."""
+        return self.notice_deadline or self.next_end
+
     def terms(self) -> ContractTerms:
         """The contract's terms as the deadline engine takes them."""
         return ContractTerms(
@@ -463,3 +494,80 @@ def main_contract_not_in_force():
             contract__in=Contract.objects.in_force()
         )
     )
+
+
+def current_deadline_expression(prefix: str = "") -> Coalesce:
+    """``Contract.current_deadline`` in SQL (`prefix` reaches the contract from another
+    model, e.g. ``"contract__"``); inside a subquery, against the outer contract."""
+    if prefix:
+        return Coalesce(F(f"{prefix}notice_deadline"), F(f"{prefix}next_end"))
+    return Coalesce(OuterRef("notice_deadline"), OuterRef("next_end"))
+
+
+class DeadlineDecisionQuerySet(scoped_queryset("organisation")):
+    def for_list(self):
+        return self.select_related("organisation", "contract", "decided_by")
+
+    def for_current_deadlines(self):
+        """Decisions about the deadline their contract has now (not about a deadline
+        that has passed or moved): what the dashboard and Min side show as decided."""
+        return self.filter(deadline=current_deadline_expression("contract__"))
+
+
+class DeadlineDecision(TenantModel):
+    """What the owner decided about one deadline of a contract (renew, use an option,
+    terminate, re-tender, other), with a note, by whom and when. One decision per
+    contract and deadline: changing one updates it (audited). A decided deadline gets no
+    more alerts; a moved deadline (another date) needs a decision of its own."""
+
+    contract = models.ForeignKey(
+        Contract, on_delete=models.CASCADE, related_name="decisions",
+        verbose_name=_("kontrakt"),
+    )
+    deadline = models.DateField(
+        _("frist"), help_text=_("Den frist beslutningen gælder (normalt opsigelsesfristen).")
+    )
+    kind = models.CharField(_("beslutning"), max_length=12, choices=choices.DecisionKind)
+    note = models.TextField(_("begrundelse"), blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+", verbose_name=_("besluttet af"), editable=False,
+    )
+    decided_at = models.DateTimeField(_("besluttet"), editable=False)
+
+    objects = DeadlineDecisionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-deadline", "contract"]
+        verbose_name = _("beslutning om frist")
+        verbose_name_plural = _("beslutninger om frister")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["contract", "deadline"], name="deadlinedecision_one_per_deadline",
+                violation_error_message=_(
+                    "Der er allerede truffet en beslutning om denne frist for kontrakten."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=choices.DecisionKind.values),
+                name="deadlinedecision_kind_valid",
+                violation_error_message=_("Beslutningen skal være en af de mulige."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(note="") | ~Q(kind=choices.DecisionKind.OTHER),
+                name="deadlinedecision_other_needs_note",
+                violation_error_message=_("Beskriv beslutningen, når den er »Andet«."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.contract}: {self.get_kind_display()} ({self.deadline:%d-%m-%Y})"
+
+    def check_editable_by(self, user) -> None:
+        """Whoever may edit the contract decides about its deadlines."""
+        self.contract.check_editable_by(user)
+
+    def clean(self):
+        super().clean()
+        if self.contract_id:
+            self.require_same_organisation(contract=self.contract)

@@ -11,7 +11,14 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from contracts.models import DEADLINE_FIELDS, TERM_FIELDS, Contract, ContractCoverage, CostLine
+from contracts.models import (
+    DEADLINE_FIELDS,
+    TERM_FIELDS,
+    Contract,
+    ContractCoverage,
+    CostLine,
+    DeadlineDecision,
+)
 from kitos.audit import AuditAction, record_change
 from kitos.models import Organisation
 from kitos.services import create_object, delete_object, update_object
@@ -168,3 +175,80 @@ def refresh_deadlines(*, today: datetime.date | None = None, queryset=None,
 def _write_deadlines(contracts: list[Contract], batch_size: int) -> int:
     Contract.objects.bulk_update(contracts, DEADLINE_FIELDS, batch_size=batch_size)
     return len(contracts)
+
+
+# -- decisions on deadlines -------------------------------------------------------------
+
+
+@transaction.atomic
+def deadline_decision_record(
+    *,
+    actor,
+    contract: Contract,
+    kind: str,
+    note: str = "",
+    deadline: datetime.date | None = None,
+) -> DeadlineDecision:
+    """Record what `actor` decided about `contract`'s deadline (default: the one it has
+    now, ``Contract.current_deadline``). A deadline has one decision: recording again
+    updates it, with who and when, audited as a change; recording the same decision
+    again writes nothing. A new decision must be about the contract's current deadline
+    (a passed or moved one is history); an existing one can still be corrected. The
+    portal's form, the API, the Excel import and the admin all record decisions here."""
+    current = contract.current_deadline
+    deadline = deadline or current
+    if deadline is None:
+        raise ValidationError(
+            {"deadline": _("Kontrakten har ingen frist, der skal besluttes om.")}
+        )
+    decision = (
+        DeadlineDecision.objects.select_for_update()
+        .filter(contract=contract, deadline=deadline)
+        .first()
+    )
+    if decision is None:
+        if deadline != current:
+            raise ValidationError(
+                {
+                    "deadline": _(
+                        "Beslutningen skal gælde kontraktens aktuelle frist (%(date)s)."
+                    )
+                    % {"date": current.strftime("%d-%m-%Y") if current else "-"}
+                }
+            )
+        return create_object(
+            actor=actor,
+            instance=DeadlineDecision(
+                organisation_id=contract.organisation_id,
+                contract=contract,
+                deadline=deadline,
+                kind=kind,
+                note=note or "",
+                decided_by=_user_or_none(actor),
+                decided_at=timezone.now(),
+            ),
+        )
+    if decision.kind == kind and decision.note == (note or ""):
+        decision.check_editable_by(actor)
+        return decision
+    return update_object(
+        actor=actor,
+        instance=decision,
+        data={
+            "kind": kind,
+            "note": note or "",
+            "decided_by": _user_or_none(actor),
+            "decided_at": timezone.now(),
+        },
+    )
+
+
+def deadline_decision_delete(*, actor, decision: DeadlineDecision) -> None:
+    """Withdraw a decision (audited): its deadline is undecided again and alerts resume."""
+    delete_object(actor=actor, instance=decision)
+
+
+def _user_or_none(actor):
+    # The system actor (the demo, platform jobs) is nobody's login: no user to name.
+    is_login = getattr(actor, "pk", None) is not None and getattr(actor, "is_authenticated", False)
+    return actor if is_login else None

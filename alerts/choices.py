@@ -12,6 +12,9 @@ class AlertKind(models.TextChoices):
     RETENDER_START = "retender_start", _("Start på genudbud")
     CONTRACT_END = "contract_end", _("Kontraktens udløb (uden opsigelsesfrist)")
     OVERSIGHT_DUE = "oversight_due", _("Tilsyn med databehandler")
+    # No decision on a contract's deadline this close to it: the leader of the responsible
+    # unit (or the unit above) is told, once per deadline.
+    ESCALATION = "escalation", _("Eskalering: frist uden beslutning")
 
 
 # The default rules every organisation starts with: (kind, days before).
@@ -24,5 +27,6 @@ DEFAULT_ALERT_RULES = (
     (AlertKind.CONTRACT_END, 0),
     (AlertKind.OVERSIGHT_DUE, 30),
     (AlertKind.OVERSIGHT_DUE, 0),
+    (AlertKind.ESCALATION, 30),
 )
 

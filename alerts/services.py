@@ -5,8 +5,20 @@ processing agreement whose watched date is within reach of an active rule, resol
 recipients, and records one ``AlertDelivery`` per rule × object × deadline × recipient.
 The unique constraint on that key makes the scan safe to run twice (two beats, a retried
 task, a manual run): the second run records nothing new. A moved deadline is a new key, so
-it re-arms by itself. Catch-up is built in: every rule whose threshold has passed fires
-as long as the deadline itself is not past.
+it re-arms by itself.
+
+Catch-up (the first scan, a contract entered late, a scan that did not run for days):
+a recipient gets one alert per object × deadline on a day, for the most urgent threshold
+already reached (the smallest `days_before` whose day has come), and only when nothing
+as urgent was filed for that object × deadline × recipient before. A deadline 29 days
+ahead with rules 180/90/30 files the 30-day alert alone; one 100 days ahead files the
+180-day one, and the 90-day one fires on its own day. Day by day this is the same as
+firing each rule on its day.
+
+A contract whose current deadline has a decision (``contracts.DeadlineDecision``) gets
+no more alerts. One without a decision `N` days before its deadline (the escalation
+rule) is escalated to the holders of the leader role on its responsible unit, or on the
+nearest unit above that has one: once per deadline, like every alert.
 
 Recipients are resolved at scan time: the holders of the responsible roles (contracts:
 Kontraktejer and Contract manager; agreements: the agreement's responsible) plus people
@@ -39,7 +51,7 @@ from gdpr.models import DataProcessingAgreement
 from kitos.links import has_route, route_name
 from kitos.models import Membership, Organisation
 from kitos.services import create_object, delete_object
-from roles.models import Person, RoleAssignment, still_working
+from roles.models import OrganisationUnit, Person, RoleAssignment, still_working
 
 from .choices import DEFAULT_ALERT_RULES, AlertKind
 from .models import AlertDelivery, AlertDigest, AlertRule, ContractSubscription
@@ -48,13 +60,19 @@ logger = logging.getLogger(__name__)
 
 CONTRACT_ROLE_CODES = ("kontraktejer", "contract-manager")
 AGREEMENT_ROLE_CODES = ("dba-ansvarlig",)
+# The standard role type (roles/reference.py) of a unit's leader: who escalations reach.
+UNIT_LEADER_ROLE_CODE = "enhedsleder"
 
 # Which date each kind of rule watches, on which objects.
 CONTRACT_KINDS = {
     AlertKind.NOTICE_DEADLINE: "notice_deadline",
     AlertKind.RETENDER_START: "retender_start",
     AlertKind.CONTRACT_END: "next_end",
+    AlertKind.ESCALATION: "notice_deadline",
 }
+# When two alerts of the same urgency (days before) reach one person about the same date
+# on the same day, the one that says more is filed: an escalation before a reminder.
+KIND_PRECEDENCE = {AlertKind.ESCALATION: 0}
 
 
 # The DueAlert fields an AlertDelivery row stores (kind and days_before live on the rule).
@@ -85,6 +103,16 @@ class DueAlert:
     def key(self):
         return (self.rule_id, self.content_type_id, self.object_id, self.deadline, self.email)
 
+    @property
+    def group(self):
+        """Object × deadline × recipient: what gets at most one alert a day."""
+        return (self.content_type_id, self.object_id, self.deadline, self.email)
+
+    @property
+    def urgency(self):
+        """Smaller is more urgent (see KIND_PRECEDENCE for ties)."""
+        return (self.days_before, KIND_PRECEDENCE.get(self.kind, 1))
+
 
 @dataclass(frozen=True)
 class _Candidate:
@@ -94,6 +122,8 @@ class _Candidate:
     object_repr: str
     kind: str
     deadline: datetime.date
+    # The responsible unit's path, for escalations ("/12/57/").
+    unit_path: str = ""
 
 
 def _default_rules_for_organisations_without_rules() -> list[AlertRule]:
@@ -151,15 +181,17 @@ def _candidates(rules_by_kind, today):
     contract_type = ContentType.objects.get_for_model(Contract)
     agreement_type = ContentType.objects.get_for_model(DataProcessingAgreement)
     conditions = _contract_conditions(rules_by_kind, today)
-    # Contracts in notice or ended have nothing left to decide.
-    live = Contract.objects.actionable()
+    # Contracts in notice or ended have nothing left to decide; decided ones are settled.
+    live = Contract.objects.actionable().undecided()
     candidates = []
     for kind, condition in conditions.items():
         field = CONTRACT_KINDS[kind]
-        rows = live.filter(condition).values_list("pk", "organisation_id", "name", field)
+        rows = live.filter(condition).values_list(
+            "pk", "organisation_id", "name", field, "responsible_unit__path"
+        )
         candidates += [
-            _Candidate(organisation_id, contract_type.pk, pk, name, kind, deadline)
-            for pk, organisation_id, name, deadline in rows
+            _Candidate(organisation_id, contract_type.pk, pk, name, kind, deadline, path or "")
+            for pk, organisation_id, name, deadline, path in rows
         ]
     any_contract = Q(pk__in=[])
     for condition in conditions.values():
@@ -194,6 +226,32 @@ def _role_holders(content_type_id, object_ids_query, role_codes, today):
     for object_id, person_id, email, user_id in rows:
         holders[object_id].append((person_id, email, user_id))
     return holders
+
+
+def _unit_leaders(today):
+    """unit id -> [(person id, email, user id)] of the current holders of the leader
+    role on units. One query; bounded by the number of units, not of contracts."""
+    unit_type = ContentType.objects.get_for_model(OrganisationUnit)
+    leaders = defaultdict(list)
+    rows = (
+        RoleAssignment.objects.current(today)
+        .filter(content_type=unit_type, role_type__code=UNIT_LEADER_ROLE_CODE)
+        .filter(still_working(today, "person__"))
+        .exclude(person__email="")
+        .values_list("object_id", "person_id", "person__email", "person__user_id")
+    )
+    for unit_id, person_id, email, user_id in rows:
+        leaders[unit_id].append((person_id, email, user_id))
+    return leaders
+
+
+def escalation_recipients(unit_path: str, leaders) -> list[tuple]:
+    """The leaders of the unit at the end of `unit_path` ("/12/57/"), or of the nearest
+    unit above it that has any (walking up to the top); [] when none has."""
+    for unit_id in reversed([int(part) for part in unit_path.strip("/").split("/") if part]):
+        if leaders.get(unit_id):
+            return leaders[unit_id]
+    return []
 
 
 def _subscribers(contract_ids_query, today):
@@ -248,6 +306,7 @@ def collect_due(*, today: datetime.date, assume_defaults: bool = False) -> list[
     contract_type = ContentType.objects.get_for_model(Contract)
     agreement_type = ContentType.objects.get_for_model(DataProcessingAgreement)
     contract_holders = _role_holders(contract_type.pk, contract_ids, CONTRACT_ROLE_CODES, today)
+    leaders = _unit_leaders(today) if rules_by_kind.get(AlertKind.ESCALATION) else {}
     subscribers = _subscribers(contract_ids, today)
     agreement_holders = _role_holders(
         agreement_type.pk, agreement_ids, AGREEMENT_ROLE_CODES, today
@@ -257,40 +316,54 @@ def collect_due(*, today: datetime.date, assume_defaults: bool = False) -> list[
 
     due: dict[tuple, DueAlert] = {}
     for candidate in candidates:
+        # The most urgent threshold already reached; the others either fired on their
+        # day or were overtaken by it (catch-up: see the module's docstring).
+        reached = [
+            rule
+            for rule in rules_by_org_kind.get((candidate.organisation_id, candidate.kind), [])
+            if candidate.deadline - datetime.timedelta(days=rule.days_before)
+            <= today
+            <= candidate.deadline
+        ]
+        if not reached:
+            continue
+        rule = min(reached, key=lambda rule: rule.days_before)
         is_contract = candidate.content_type_id == contract_type.pk
-        holders = (contract_holders if is_contract else agreement_holders).get(
-            candidate.object_id, []
-        )
+        if candidate.kind == AlertKind.ESCALATION:
+            holders = escalation_recipients(candidate.unit_path, leaders)
+        else:
+            holders = (contract_holders if is_contract else agreement_holders).get(
+                candidate.object_id, []
+            )
         recipients = [(*holder, False) for holder in holders]
         if not holders:
             recipients = [(*admin, True) for admin in admins.get(candidate.organisation_id, [])]
-        if is_contract:
+        if is_contract and candidate.kind != AlertKind.ESCALATION:
             recipients += [(*s, False) for s in subscribers.get(candidate.object_id, [])]
-        for rule in rules_by_org_kind.get((candidate.organisation_id, candidate.kind), []):
-            threshold = candidate.deadline - datetime.timedelta(days=rule.days_before)
-            if not threshold <= today <= candidate.deadline:
-                continue
-            for person_id, email, user_id, without_owner in recipients:
-                alert = DueAlert(
-                    organisation_id=candidate.organisation_id,
-                    rule_id=rule.pk,
-                    kind=rule.kind,
-                    days_before=rule.days_before,
-                    content_type_id=candidate.content_type_id,
-                    object_id=candidate.object_id,
-                    object_repr=candidate.object_repr[:300],
-                    deadline=candidate.deadline,
-                    email=email.strip().lower(),
-                    person_id=person_id,
-                    # In-app only for logins that are still members; the e-mail goes to
-                    # the person regardless (people without a login get alerts too).
-                    user_id=user_id
-                    if (user_id, candidate.organisation_id) in members
-                    else None,
-                    without_owner=without_owner,
-                )
-                # A subscriber who also holds a role is alerted once.
-                due.setdefault(alert.key, alert)
+        for person_id, email, user_id, without_owner in recipients:
+            alert = DueAlert(
+                organisation_id=candidate.organisation_id,
+                rule_id=rule.pk,
+                kind=rule.kind,
+                days_before=rule.days_before,
+                content_type_id=candidate.content_type_id,
+                object_id=candidate.object_id,
+                object_repr=candidate.object_repr[:300],
+                deadline=candidate.deadline,
+                email=email.strip().lower(),
+                person_id=person_id,
+                # In-app only for logins that are still members; the e-mail goes to
+                # the person regardless (people without a login get alerts too).
+                user_id=user_id
+                if (user_id, candidate.organisation_id) in members
+                else None,
+                without_owner=without_owner,
+            )
+            # One alert per object × deadline × recipient: a subscriber who also holds a
+            # role, or a leader who also owns the contract, gets the most urgent one.
+            known = due.get(alert.group)
+            if known is None or alert.urgency < known.urgency:
+                due[alert.group] = alert
     return sorted(due.values(), key=lambda a: (a.email, a.deadline, a.object_repr))
 
 
@@ -310,15 +383,21 @@ def scan(*, today: datetime.date, dry_run: bool = False) -> ScanResult:
     due = collect_due(today=today, assume_defaults=dry_run)
     if dry_run:
         return ScanResult(due=due, recorded=0, recipients=sorted({a.email for a in due}))
-    # Deliveries already recorded (deadlines from today on: older ones cannot be due) are
-    # skipped up front, so a second run writes nothing; ignore_conflicts below still
-    # settles a race between two scans in the database.
-    recorded_keys = set(
-        AlertDelivery.objects.filter(deadline__gte=today).values_list(
-            "rule_id", "content_type_id", "object_id", "deadline", "email"
-        )
-    )
-    new = [a for a in due if a.key not in recorded_keys]
+    # What each object × deadline × recipient was already told (deadlines from today on:
+    # older ones cannot be due): an alert is new only when it is more urgent than that,
+    # so a second run writes nothing and a threshold overtaken by catch-up never fires
+    # late. ignore_conflicts below still settles a race between two scans.
+    told: dict[tuple, tuple] = {}
+    for *group, days_before, kind in AlertDelivery.objects.filter(
+        deadline__gte=today
+    ).values_list(
+        "content_type_id", "object_id", "deadline", "email", "rule__days_before", "rule__kind"
+    ):
+        urgency = (days_before, KIND_PRECEDENCE.get(kind, 1))
+        group = tuple(group)
+        if group not in told or urgency < told[group]:
+            told[group] = urgency
+    new = [a for a in due if a.group not in told or a.urgency < told[a.group]]
     # Counted among deadlines from today on (every new row is one): bounded by what is
     # upcoming, not by the whole history of the log.
     upcoming = AlertDelivery.objects.filter(deadline__gte=today)
@@ -354,6 +433,10 @@ DECISIONS = {
     AlertKind.OVERSIGHT_DUE: (
         "Gennemfør og registrér tilsynet med databehandleren (fx indhent revisorerklæring)."
     ),
+    AlertKind.ESCALATION: (
+        "Der er ikke registreret en beslutning om fristen. Sørg for at kontraktens ejer "
+        "beslutter og registrerer beslutningen på kontraktens side i kitos."
+    ),
 }
 
 
@@ -388,6 +471,9 @@ def _digest_items(deliveries, today):
     for delivery in deliveries:
         key = (delivery.content_type_id, delivery.object_id, delivery.deadline)
         item = items.get(key)
+        is_escalation = delivery.rule.kind == AlertKind.ESCALATION
+        if item is not None and is_escalation:
+            item["is_escalation"] = True
         if item is None or delivery.rule.days_before < item["days_before"]:
             items[key] = {
                 "title": delivery.object_repr,
@@ -400,6 +486,9 @@ def _digest_items(deliveries, today):
                 + paths.get((delivery.content_type.model_class(), delivery.object_id), "/"),
                 "without_owner": delivery.without_owner,
                 "days_before": delivery.rule.days_before,
+                # Escalated to this recipient as leader: the mail says so, whichever
+                # line of the object it shows.
+                "is_escalation": is_escalation or bool(item and item["is_escalation"]),
             }
     return sorted(items.values(), key=lambda item: (item["deadline"], item["title"]))
 
@@ -422,7 +511,10 @@ def send_digest(*, email: str, today: datetime.date) -> AlertDigest | None:
         if digest.sent_at is not None:
             return None  # today's mail has gone; the rest waits for tomorrow's digest
         items = _digest_items(pending, today)
-        context = {"items": items, "today": today, "count": len(items)}
+        context = {
+            "items": items, "today": today, "count": len(items),
+            "escalations": sum(1 for item in items if item["is_escalation"]),
+        }
         with translation.override("da"):
             subject = render_to_string("contracts/email/alert_digest_subject.txt", context)
             text = render_to_string("contracts/email/alert_digest.txt", context)

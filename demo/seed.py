@@ -20,7 +20,7 @@ from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 
-from alerts.services import ensure_default_rules
+from alerts.services import ensure_default_rules, scan
 from contracts.models import Contract, ContractCoverage, CostLine
 from contracts.services import (
     contract_create,
@@ -105,6 +105,10 @@ class Seeder:
             for plan in PLANS:
                 OrgSeeder(self, plan).run()
             ensure_default_rules()
+            # A lived-in demo: the notifications and alert logs show what the daily scan
+            # found (recorded only; the e-mails go out with the next beat's digests).
+            recorded = scan(today=self.today).recorded
+            self.log.append(f"Varsler registreret: {recorded}")
         return self.log
 
     def seed_suppliers(self) -> dict[str, Supplier]:

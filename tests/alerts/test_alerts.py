@@ -80,7 +80,7 @@ class TestScan:
         ) == sorted(
             [("notice_deadline", 180), ("notice_deadline", 90), ("notice_deadline", 30),
              ("retender_start", 0), ("contract_end", 30), ("contract_end", 0),
-             ("oversight_due", 30), ("oversight_due", 0)]
+             ("oversight_due", 30), ("oversight_due", 0), ("escalation", 30)]
         )
 
     def test_fires_when_the_threshold_is_reached_and_only_once(self, org):
@@ -95,12 +95,21 @@ class TestScan:
         assert alerts.scan(today=later).recorded == 1
 
     def test_catch_up_after_downtime(self, org):
-        """The scan did not run for months: every passed threshold still fires while the
-        deadline itself is ahead."""
+        """The scan did not run for months: the most urgent threshold already reached
+        fires, once; the ones it overtook do not follow later."""
         contract = notice_contract(org, TODAY + datetime.timedelta(days=20))
         owner(contract)
         alerts.scan(today=TODAY)
-        assert [d[1] for d in deliveries(contract)] == [30, 90, 180]
+        assert [d[1] for d in deliveries(contract)] == [30]
+        for day in range(1, 20):
+            alerts.scan(today=TODAY + datetime.timedelta(days=day))
+        assert [d[1] for d in deliveries(contract)] == [30]
+        # A later threshold still fires on its day (no lead time: the re-tender date is
+        # the notice deadline, and its rule is "on the day").
+        alerts.scan(today=TODAY + datetime.timedelta(days=20))
+        assert deliveries(contract) == [
+            ("notice_deadline", 30, "ejer@demo.dk"), ("retender_start", 0, "ejer@demo.dk")
+        ]
 
     def test_no_alert_after_the_deadline(self, org):
         contract = notice_contract(org, TODAY - datetime.timedelta(days=1))
@@ -271,7 +280,6 @@ class TestDigest:
         message = to_owner[0]
         assert "2 frister" in message.subject
         assert "ESDH" in message.body and "Løn" in message.body
-        # Three rules fired for ESDH (catch-up) but it is one line in the mail.
         assert message.body.count("ESDH (") == 1
         assert "om 20 dage" in message.body
         assert first.notice_deadline.strftime("%d-%m-%Y") in message.body
@@ -344,5 +352,5 @@ class TestCommandAndTask:
         owner(contract)
         with django_capture_on_commit_callbacks(execute=True):
             summary = scan_alerts.delay("2026-11-21").get()
-        assert summary == {"due": 3, "recorded": 3, "recipients": 1}
+        assert summary == {"due": 1, "recorded": 1, "recipients": 1}
         assert len(mail.outbox) == 1

@@ -29,6 +29,9 @@ from .services import (
     oversight_record_create,
     oversight_record_delete,
     oversight_record_update,
+    sub_processor_create,
+    sub_processor_delete,
+    sub_processor_update,
 )
 
 RelatedOnly = admin.RelatedOnlyFieldListFilter
@@ -126,7 +129,20 @@ class OversightRecordWrites:
         oversight_record_delete(actor=actor, record=obj)
 
 
-class SubProcessorInline(KitosInline):
+class SubProcessorWrites:
+    """The same services as the agreement page's sub-processor forms."""
+
+    def create(self, actor, obj, m2m):
+        return sub_processor_create(actor=actor, **editable_values(obj))
+
+    def update(self, actor, obj, data, m2m):
+        return sub_processor_update(actor=actor, sub_processor=obj, data=data)
+
+    def remove(self, actor, obj):
+        sub_processor_delete(actor=actor, sub_processor=obj)
+
+
+class SubProcessorInline(SubProcessorWrites, KitosInline):
     model = SubProcessor
     autocomplete_fields = ("supplier",)
     list_select_related = ("supplier",)
@@ -174,7 +190,7 @@ class DataProcessingAgreementAdmin(KitosModelAdmin):
 
 
 @admin.register(SubProcessor)
-class SubProcessorAdmin(KitosModelAdmin):
+class SubProcessorAdmin(SubProcessorWrites, KitosModelAdmin):
     list_display = ("supplier", "agreement", "service", "country", "transfer_basis")
     list_filter = ("country", "transfer_basis", ("agreement__organisation", RelatedOnly))
     search_fields = ("supplier__name", "agreement__name", "service")

@@ -4,6 +4,9 @@ is gdpr.views.AgreementDetailView."""
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from kitos.detail import (
@@ -15,17 +18,37 @@ from kitos.detail import (
     Tab,
     TabbedDetailView,
     field_facts,
+    object_url,
     overview_tab,
 )
+from roles.detail_views import ReturnToMixin
 from roles.tabs import ROLES_TAB, RolesTabMixin
 
-from .forms import AgreementForm, DataAssetForm, ProcessingActivityForm
-from .models import DataAsset, DataProcessingAgreement, ProcessingActivity
+from .forms import (
+    AgreementForm,
+    DataAssetForm,
+    OversightRecordForm,
+    ProcessingActivityForm,
+    SubProcessorForm,
+)
+from .models import (
+    DataAsset,
+    DataProcessingAgreement,
+    OversightRecord,
+    ProcessingActivity,
+    SubProcessor,
+)
 from .services import (
     agreement_create,
     agreement_update,
     data_asset_create,
     data_asset_update,
+    oversight_record_create,
+    oversight_record_delete,
+    oversight_record_update,
+    sub_processor_create,
+    sub_processor_delete,
+    sub_processor_update,
 )
 
 
@@ -146,7 +169,7 @@ class ProcessingActivityCreateView(ObjectCreateView):
 
 
 
-class ProcessingActivityUpdateView(ObjectUpdateView):
+class ProcessingActivityUpdateView(ReturnToMixin, ObjectUpdateView):
     model = ProcessingActivity
     form_class = ProcessingActivityForm
 
@@ -155,9 +178,42 @@ class ProcessingActivityDeleteView(ObjectDeleteView):
     model = ProcessingActivity
 
 
-class AgreementCreateView(ObjectCreateView):
+class AgreementCreateView(ReturnToMixin, ObjectCreateView):
     model = DataProcessingAgreement
     form_class = AgreementForm
+
+    def get_form(self, form_class=None):
+        form = super().get_form(form_class)
+        if not form.is_bound:
+            form.initial.update(self.prefilled(form))
+        return form
+
+    def prefilled(self, form) -> dict:
+        """Opened for a system usage (``?anvendelse=``, the gap "personal data without
+        an agreement"): the agreement covers that usage, with its system's supplier as
+        processor — among the form's own (scoped) choices only."""
+        uuid = self.request.GET.get("anvendelse")
+        if not uuid:
+            return {}
+        try:
+            usage = (
+                form.fields["usages"].queryset.select_related("system__rights_holder")
+                .filter(uuid=uuid).first()
+            )
+        except (ValueError, ValidationError):
+            return {}
+        if usage is None:
+            return {}
+        initial = {"usages": [usage.pk]}
+        supplier = usage.system.rights_holder
+        if supplier is not None and form.fields["processor"].queryset.filter(
+            pk=supplier.pk
+        ).exists():
+            initial["processor"] = supplier.pk
+            initial["name"] = _("Databehandleraftale med %(supplier)s") % {
+                "supplier": supplier.name
+            }
+        return initial
 
     def save(self, form):
         return agreement_create(
@@ -169,7 +225,7 @@ class AgreementCreateView(ObjectCreateView):
         )
 
 
-class AgreementUpdateView(ObjectUpdateView):
+class AgreementUpdateView(ReturnToMixin, ObjectUpdateView):
     model = DataProcessingAgreement
     form_class = AgreementForm
 
@@ -182,6 +238,119 @@ class AgreementUpdateView(ObjectUpdateView):
 
 class AgreementDeleteView(ObjectDeleteView):
     model = DataProcessingAgreement
+
+
+# -- an agreement's sub-processors and oversight records, from its tabs --------------------
+
+SUB_PROCESSORS_SLUG = "underdatabehandlere"
+OVERSIGHT_SLUG = "tilsyn"
+
+
+def agreement_tab_url(agreement, slug: str) -> str:
+    return f"{object_url(agreement)}?tab={slug}"
+
+
+class AgreementPartCreateView(ReturnToMixin, ObjectCreateView):
+    """A row created from a tab of its agreement: editors of the agreement's
+    organisation (readers 403, other organisations 404); back to that tab."""
+
+    parent_model = DataProcessingAgreement
+    tab_slug = ""
+
+    def success_url_for(self, obj) -> str:
+        return agreement_tab_url(self.parent, self.tab_slug)
+
+    def get_context_data(self, **kwargs):
+        return {
+            **super().get_context_data(**kwargs),
+            "cancel_url": agreement_tab_url(self.parent, self.tab_slug),
+        }
+
+
+class AgreementPartUpdateView(ReturnToMixin, ObjectUpdateView):
+    related = ("agreement",)
+    tab_slug = ""
+
+    def success_url_for(self, obj) -> str:
+        return agreement_tab_url(self.object.agreement, self.tab_slug)
+
+
+class AgreementPartDeleteView(ObjectDeleteView):
+    tab_slug = ""
+
+    def after_delete_url(self, obj) -> str:
+        return agreement_tab_url(obj.agreement, self.tab_slug)
+
+
+class SubProcessorCreateView(AgreementPartCreateView):
+    model = SubProcessor
+    form_class = SubProcessorForm
+    tab_slug = SUB_PROCESSORS_SLUG
+
+    def save(self, form):
+        return sub_processor_create(
+            actor=self.request.user, agreement=self.parent, **form.field_data()
+        )
+
+
+class SubProcessorUpdateView(AgreementPartUpdateView):
+    model = SubProcessor
+    form_class = SubProcessorForm
+    tab_slug = SUB_PROCESSORS_SLUG
+
+    def save(self, form):
+        return sub_processor_update(
+            actor=self.request.user, sub_processor=self.object, data=form.field_data()
+        )
+
+
+class SubProcessorDeleteView(AgreementPartDeleteView):
+    model = SubProcessor
+    tab_slug = SUB_PROCESSORS_SLUG
+
+    def delete(self, obj):
+        sub_processor_delete(actor=self.request.user, sub_processor=obj)
+
+
+class OversightRecordCreateView(AgreementPartCreateView):
+    """Record a performed supervision (the gap "oversight overdue" links here): the
+    service moves the agreement's next oversight date."""
+
+    model = OversightRecord
+    form_class = OversightRecordForm
+    tab_slug = OVERSIGHT_SLUG
+
+    def get_initial(self):
+        # Usually recorded when it is done, by the method the agreement prescribes.
+        return {
+            **super().get_initial(),
+            "date": timezone.localdate(),
+            "method": self.parent.oversight_method,
+        }
+
+    def save(self, form):
+        return oversight_record_create(
+            actor=self.request.user, agreement=self.parent, **form.field_data()
+        )
+
+
+class OversightRecordUpdateView(AgreementPartUpdateView):
+    model = OversightRecord
+    form_class = OversightRecordForm
+    tab_slug = OVERSIGHT_SLUG
+
+    def save(self, form):
+        return oversight_record_update(
+            actor=self.request.user, record=self.object, data=form.field_data()
+        )
+
+
+class OversightRecordDeleteView(AgreementPartDeleteView):
+    model = OversightRecord
+    tab_slug = OVERSIGHT_SLUG
+
+    def delete(self, obj):
+        oversight_record_delete(actor=self.request.user, record=obj)
 
 
 # -- what this app shows on the pages of the apps below it -------------------------------

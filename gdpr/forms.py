@@ -4,9 +4,19 @@ gdpr.services."""
 
 from __future__ import annotations
 
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
 from kitos.detail import ScopedModelForm
 
-from .models import DataAsset, DataProcessingAgreement, ProcessingActivity
+from . import countries
+from .models import (
+    DataAsset,
+    DataProcessingAgreement,
+    OversightRecord,
+    ProcessingActivity,
+    SubProcessor,
+)
 
 
 class DataAssetForm(ScopedModelForm):
@@ -73,3 +83,38 @@ class AgreementForm(ScopedModelForm):
             "notes",
             "external_reference",
         ]
+
+
+class SubProcessorForm(ScopedModelForm):
+    """A sub-processor on an agreement (the agreement is the page it is opened from)."""
+
+    country = forms.ChoiceField(label=_("Behandlingsland"))
+
+    class Meta:
+        model = SubProcessor
+        fields = ["supplier", "service", "country", "transfer_basis"]
+        help_texts = {
+            "transfer_basis": _(
+                "Skal angives, når underdatabehandleren behandler oplysningerne uden for "
+                "EU/EØS i et land uden tilstrækkelighedsafgørelse."
+            ),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = countries.country_choices()
+        # A country stored before the list knew it stays selectable.
+        current = self.instance.country if self.instance.pk else ""
+        if current and current not in dict(choices):
+            choices.append((current, countries.country_name(current)))
+        self.fields["country"].choices = choices
+        self.fields["country"].initial = self.fields["country"].initial or "DK"
+
+
+class OversightRecordForm(ScopedModelForm):
+    """One performed supervision of the processor (from the agreement's Tilsyn tab);
+    saving it moves the agreement's next oversight date."""
+
+    class Meta:
+        model = OversightRecord
+        fields = ["date", "method", "result", "report_url", "notes"]

@@ -83,7 +83,8 @@ def _heat_map_columns(breakdown) -> list[tuple[str, object, str]]:
 
 
 class GapRuleView(ForvaltningScopeMixin, TemplateView):
-    """The objects with one gap, each with a link to its page and to where to fix it.
+    """The objects with one gap, each with a link to its page and, for editors, to the
+    form that fixes it.
     One cell of the heat map: ``direct=1`` narrows to the chosen unit itself (without
     its subtree), ``without_unit=1`` (whole organisation) to objects without a unit."""
 
@@ -100,7 +101,7 @@ class GapRuleView(ForvaltningScopeMixin, TemplateView):
             organisation=self.organisation,
             unit=self.unit,
             today=timezone.localdate(),
-        ).select_related(*rule.related)
+        ).select_related(*rule.related).prefetch_related(*rule.prefetch)
         direct = self.unit is not None and self.request.GET.get("direct") == "1"
         without_unit = self.unit is None and self.request.GET.get("without_unit") == "1"
         if direct:
@@ -108,8 +109,12 @@ class GapRuleView(ForvaltningScopeMixin, TemplateView):
         if without_unit:
             objects = objects.filter(**{f"{rule.unit_field}__isnull": True})
         page = Paginator(objects, GAP_PAGE_SIZE).get_page(self.request.GET.get("side"))
+        # The fix forms come back to this page (where the fixed object is then gone);
+        # a reader could not save them, so is shown none.
+        here = self.request.get_full_path()
         context.update(
             rule=rule,
+            can_edit=self.can_edit,
             direct=direct,
             without_unit=without_unit,
             page=page,
@@ -118,7 +123,7 @@ class GapRuleView(ForvaltningScopeMixin, TemplateView):
                     "object": obj,
                     "unit": rule.unit_of(obj),
                     "detail_url": rule.detail_url(obj),
-                    "fix_url": rule.fix_url(obj),
+                    "fix_url": rule.fix_url(obj, next_url=here) if self.can_edit else None,
                 }
                 for obj in page.object_list
             ],

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
@@ -22,7 +23,7 @@ from django.utils.translation import gettext_lazy as _
 
 from contracts.filtersets import CONTRACT_OWNER_ROLE
 from contracts.models import Contract
-from kitos.links import object_url
+from kitos.links import object_url, url_or_none
 from portfolio.choices import LIVE_LIFECYCLES, Lifecycle
 from portfolio.filtersets import SYSTEM_OWNER_ROLE
 from portfolio.models import SystemUsage
@@ -53,8 +54,9 @@ NO_BASIS_NEEDED = tuple(sorted(countries.EU_EEA | countries.ADEQUATE))
 class Rule:
     """One gap rule. `offending(queryset, today)` narrows a queryset of `model` to the
     objects with the gap; `unit_field` leads from the object to its responsible unit
-    (for "per forvaltning"); its page and where to fix it come from the object's routes
-    (kitos.links)."""
+    (for "per forvaltning"); `fix_link(obj)` is the portal form that closes exactly this
+    gap, prefilled (the role to give, the oversight to record, the field to fill in);
+    `related` / `prefetch` are what the gap list loads for the objects and their links."""
 
     key: str
     title: Promise
@@ -63,7 +65,9 @@ class Rule:
     model: type
     unit_field: str
     offending: Callable[[QuerySet, datetime.date], QuerySet]
+    fix_link: Callable[[object], str | None]
     related: tuple[str, ...] = ()
+    prefetch: tuple[str, ...] = ()
 
     @property
     def kind(self) -> str:
@@ -72,9 +76,13 @@ class Rule:
     def detail_url(self, obj) -> str | None:
         return object_url(obj)
 
-    def fix_url(self, obj) -> str | None:
-        """Where the gap is fixed: the object's edit form (its page when it has none)."""
-        return object_url(obj, "update") or object_url(obj)
+    def fix_url(self, obj, *, next_url: str = "") -> str | None:
+        """Where the gap is fixed; the form returns to `next_url` (the page the link is
+        on) after saving, where the object then no longer has the gap."""
+        url = self.fix_link(obj)
+        if url and next_url:
+            url = with_query(url, next=next_url)
+        return url
 
     def unit_of(self, obj):
         for name in self.unit_field.split("__"):
@@ -82,6 +90,61 @@ class Rule:
             if obj is None:
                 return None
         return obj
+
+
+def with_query(url: str, **params) -> str:
+    """`url` with `params` added to its query string (before any #fragment)."""
+    parts = urlsplit(url)
+    query = [*parse_qsl(parts.query), *((k, str(v)) for k, v in params.items())]
+    return urlunsplit(parts._replace(query=urlencode(query)))
+
+
+# -- where each gap is fixed ---------------------------------------------------------------
+
+
+def _assign_role(code: str) -> Callable[[object], str | None]:
+    """The role form on the object, with the role (by code) chosen."""
+
+    def link(obj) -> str | None:
+        url = url_or_none("roleassignment_create", obj.role_target, obj.uuid)
+        return url and with_query(url, rolle=code)
+
+    return link
+
+
+def _edit_field(*names: str) -> Callable[[object], str | None]:
+    """The object's edit form with the cursor in the field the gap is about; with
+    several, the first one that is empty (a gap may be one of a few missing values)."""
+
+    def link(obj) -> str | None:
+        url = object_url(obj, "update")
+        if url is None:
+            return None
+        field = next((n for n in names if getattr(obj, n, None) in ("", None)), names[0])
+        return f"{with_query(url, felt=field)}#id_{field}"
+
+    return link
+
+
+def _new_agreement(usage) -> str | None:
+    """A new agreement for the usage, with its system's supplier as processor."""
+    url = url_or_none("dataprocessingagreement_create")
+    return url and with_query(url, anvendelse=usage.uuid)
+
+
+def _record_oversight(agreement) -> str | None:
+    return url_or_none("oversightrecord_create", agreement.uuid)
+
+
+def _transfer_basis(agreement) -> str | None:
+    """The agreement's own basis when it transfers without one, otherwise the first
+    sub-processor that needs one (prefetched by the gap list)."""
+    if agreement.third_country_transfer and agreement.transfer_basis in MISSING_BASIS:
+        return _edit_field("transfer_basis")(agreement)
+    for sub in agreement.sub_processors.all():
+        if sub.country not in NO_BASIS_NEEDED and sub.transfer_basis in MISSING_BASIS:
+            return _edit_field("transfer_basis")(sub)
+    return _edit_field("transfer_basis")(agreement)
 
 
 def _current_role(model, code: str, today: datetime.date) -> QuerySet:
@@ -232,6 +295,7 @@ RULES: tuple[Rule, ...] = (
         ),
         fix=_("Indgå eller registrér databehandleraftalen og knyt den til systemet."),
         offending=personal_data_without_agreement,
+        fix_link=_new_agreement,
         **_USAGE,
     ),
     Rule(
@@ -244,6 +308,7 @@ RULES: tuple[Rule, ...] = (
         ),
         fix=_("Udfør konsekvensanalysen, eller registrér vurderingen af, at den ikke kræves."),
         offending=sensitive_without_dpia,
+        fix_link=_edit_field("dpia_needed"),
         **_ACTIVITY,
     ),
     Rule(
@@ -256,6 +321,8 @@ RULES: tuple[Rule, ...] = (
         ),
         fix=_("Angiv overførselsgrundlaget på aftalen og dens underdatabehandlere."),
         offending=agreement_transfer_without_basis,
+        fix_link=_transfer_basis,
+        prefetch=("sub_processors",),
         **_AGREEMENT,
     ),
     Rule(
@@ -267,6 +334,7 @@ RULES: tuple[Rule, ...] = (
         ),
         fix=_("Angiv overførselsgrundlaget på behandlingsaktiviteten."),
         offending=activity_transfer_without_basis,
+        fix_link=_edit_field("transfer_basis"),
         **_ACTIVITY,
     ),
     Rule(
@@ -278,6 +346,7 @@ RULES: tuple[Rule, ...] = (
         ),
         fix=_("Gennemfør tilsynet og registrér det på aftalen."),
         offending=oversight_overdue,
+        fix_link=_record_oversight,
         **_AGREEMENT,
     ),
     Rule(
@@ -289,6 +358,7 @@ RULES: tuple[Rule, ...] = (
         ),
         fix=_("Opdatér hvilke systemer behandlingen bruger."),
         offending=activity_uses_retired_system,
+        fix_link=_edit_field("usages"),
         **_ACTIVITY,
     ),
     Rule(
@@ -299,6 +369,7 @@ RULES: tuple[Rule, ...] = (
         ),
         fix=_("Udpeg en systemejer."),
         offending=usage_without_system_owner,
+        fix_link=_assign_role(SYSTEM_OWNER_ROLE),
         **_USAGE,
     ),
     Rule(
@@ -310,6 +381,7 @@ RULES: tuple[Rule, ...] = (
         ),
         fix=_("Udpeg en kontraktejer."),
         offending=contract_without_owner,
+        fix_link=_assign_role(CONTRACT_OWNER_ROLE),
         **_CONTRACT,
     ),
     Rule(
@@ -321,6 +393,7 @@ RULES: tuple[Rule, ...] = (
         ),
         fix=_("Udfyld retsgrundlag og regler for opbevaring og sletning."),
         offending=activity_without_basis_or_retention,
+        fix_link=_edit_field("legal_basis_art6", "retention", "legal_basis_art9"),
         **_ACTIVITY,
     ),
 )
@@ -464,5 +537,9 @@ def gaps_for_object(obj, *, today=None) -> list[Rule]:
 
 def object_gap_links(obj) -> list[tuple[Rule, str | None]]:
     """The gaps of `obj` with where to fix each, for the gaps above an object's tabs
-    (registered in kitos.hooks by GdprConfig.ready)."""
-    return [(rule, rule.fix_url(obj)) for rule in gaps_for_object(obj)]
+    (registered in kitos.hooks by GdprConfig.ready): the form returns to the object's
+    page, where the gap is then gone."""
+    return [
+        (rule, rule.fix_url(obj, next_url=object_url(obj) or ""))
+        for rule in gaps_for_object(obj)
+    ]

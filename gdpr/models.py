@@ -508,6 +508,10 @@ class SubProcessor(PublicIdModel):
         return countries.is_third_country(self.country)
 
     @property
+    def needs_transfer_basis(self) -> bool:
+        return countries.needs_transfer_basis(self.country)
+
+    @property
     def owning_organisation_id(self):
         return self.agreement.organisation_id if self.agreement_id else None
 

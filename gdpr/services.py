@@ -16,7 +16,13 @@ from kitos.dates import add_months
 from kitos.services import create_object, delete_link, delete_object, update_object
 
 from .choices import AssetUse
-from .models import DataAsset, DataAssetUsage, DataProcessingAgreement, OversightRecord
+from .models import (
+    DataAsset,
+    DataAssetUsage,
+    DataProcessingAgreement,
+    OversightRecord,
+    SubProcessor,
+)
 
 
 def next_oversight_date(
@@ -75,6 +81,26 @@ def _move_next_oversight(*, actor, agreement: DataProcessingAgreement) -> None:
             )
         },
     )
+
+
+@transaction.atomic
+def sub_processor_create(
+    *, actor, agreement: DataProcessingAgreement, supplier, **fields: Any
+) -> SubProcessor:
+    """Add a sub-processor to an agreement (its page's form, the admin)."""
+    return create_object(
+        actor=actor, instance=SubProcessor(agreement=agreement, supplier=supplier, **fields)
+    )
+
+
+@transaction.atomic
+def sub_processor_update(*, actor, sub_processor: SubProcessor, data: dict) -> SubProcessor:
+    return update_object(actor=actor, instance=sub_processor, data=data)
+
+
+@transaction.atomic
+def sub_processor_delete(*, actor, sub_processor: SubProcessor) -> None:
+    delete_object(actor=actor, instance=sub_processor)
 
 
 def agreement_create(*, actor, agreement: DataProcessingAgreement, m2m=None):

@@ -72,6 +72,36 @@ urlpatterns = [
         detail_views.AgreementDeleteView.as_view(),
         name="dataprocessingagreement_delete",
     ),
+    path(
+        "databehandleraftaler/<uuid:uuid>/underdatabehandlere/ny/",
+        detail_views.SubProcessorCreateView.as_view(),
+        name="subprocessor_create",
+    ),
+    path(
+        "underdatabehandlere/<uuid:uuid>/rediger/",
+        detail_views.SubProcessorUpdateView.as_view(),
+        name="subprocessor_update",
+    ),
+    path(
+        "underdatabehandlere/<uuid:uuid>/slet/",
+        detail_views.SubProcessorDeleteView.as_view(),
+        name="subprocessor_delete",
+    ),
+    path(
+        "databehandleraftaler/<uuid:uuid>/tilsyn/ny/",
+        detail_views.OversightRecordCreateView.as_view(),
+        name="oversightrecord_create",
+    ),
+    path(
+        "tilsyn/<uuid:uuid>/rediger/",
+        detail_views.OversightRecordUpdateView.as_view(),
+        name="oversightrecord_update",
+    ),
+    path(
+        "tilsyn/<uuid:uuid>/slet/",
+        detail_views.OversightRecordDeleteView.as_view(),
+        name="oversightrecord_delete",
+    ),
     path("dataaktiver/ny/", detail_views.DataAssetCreateView.as_view(), name="dataasset_create"),
     path(
         "dataaktiver/<uuid:uuid>/",

@@ -10,45 +10,65 @@ from django.utils.translation import gettext_lazy
 from contracts.views import Deadline, role_holders_context
 from kitos.detail import (
     HISTORY_TAB,
+    Tab,
     TabbedDetailView,
     overview_tab,
 )
+from kitos.links import url_or_none
 from roles.tabs import ROLES_TAB, RolesTabMixin
 
+from .detail_views import OVERSIGHT_SLUG, SUB_PROCESSORS_SLUG
 from .models import DataProcessingAgreement, OversightRecord, ProcessingActivity, SubProcessor
 
 
 class AgreementDetailView(RolesTabMixin, TabbedDetailView):
-    """A data processing agreement: overview (terms, sub-processors, oversight, role
-    holders, alert log), roles and history."""
+    """A data processing agreement: overview (terms, next oversight, role holders, alert
+    log), its sub-processors, its oversight records, roles and history. Sub-processors
+    and oversight records are added, changed and removed from their tabs."""
 
     model = DataProcessingAgreement
     context_object_name = "agreement"
     related = ("organisation", "processor", "contract")
     tabs = (
         overview_tab("gdpr/agreement_overview.html"),
+        Tab(SUB_PROCESSORS_SLUG, gettext_lazy("Underdatabehandlere"), "sub_processors",
+            "gdpr/agreement_sub_processors.html"),
+        Tab(OVERSIGHT_SLUG, gettext_lazy("Tilsyn"), "oversight", "gdpr/agreement_oversight.html"),
         ROLES_TAB,
         HISTORY_TAB,
     )
 
+    def next_oversight(self):
+        """The next oversight as a deadline; an ended agreement needs no more oversight,
+        so its date is not overdue (None)."""
+        agreement, today = self.object, timezone.localdate()
+        if agreement.ended_on is not None and agreement.ended_on < today:
+            return None
+        return Deadline(_("Næste tilsyn"), agreement.next_oversight_date, today)
+
     def overview_context(self):
-        user, agreement, today = self.request.user, self.object, timezone.localdate()
+        user, agreement = self.request.user, self.object
         context = role_holders_context(user, agreement)
-        ended = agreement.ended_on is not None and agreement.ended_on < today
-        # An ended agreement needs no more oversight, so its date is not overdue.
-        context["oversight"] = (
-            None if ended else Deadline(_("Næste tilsyn"), agreement.next_oversight_date, today)
-        )
-        context["sub_processors"] = (
-            SubProcessor.objects.visible_to(user)
-            .filter(agreement=agreement)
-            .select_related("supplier")
-        )
-        context["oversight_records"] = OversightRecord.objects.visible_to(user).filter(
-            agreement=agreement
-        )
+        context["oversight"] = self.next_oversight()
         context["usages"] = agreement.usages.visible_to(user).select_related("system")
         return context
+
+    def sub_processors_context(self):
+        return {
+            "sub_processors": SubProcessor.objects.visible_to(self.request.user)
+            .filter(agreement=self.object)
+            .select_related("supplier"),
+            "sub_processor_create_url": url_or_none("subprocessor_create", self.object.uuid),
+        }
+
+    def oversight_context(self):
+        return {
+            "oversight": self.next_oversight(),
+            "oversight_records": OversightRecord.objects.visible_to(self.request.user).filter(
+                agreement=self.object
+            ),
+            "oversight_create_url": url_or_none("oversightrecord_create", self.object.uuid),
+        }
 
 
 # -- lists (kitos/lists.py) --------------------------------------------------------------

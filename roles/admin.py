@@ -7,7 +7,13 @@ from django.contrib.contenttypes.models import ContentType
 from kitos.admin_base import KitosModelAdmin, editable_values
 from roles.models import Competency, Discipline, OrganisationUnit, Person, RoleAssignment, RoleType
 
-from .services import unit_create, unit_update
+from .services import (
+    competency_create,
+    competency_delete,
+    competency_update,
+    unit_create,
+    unit_update,
+)
 
 RelatedOnly = admin.RelatedOnlyFieldListFilter
 
@@ -112,3 +118,16 @@ class CompetencyAdmin(KitosModelAdmin):
     search_fields = ("person__name", "discipline__name", "note")
     list_select_related = ("person", "discipline", "organisation")
     autocomplete_fields = ("person",)
+
+    # The same services as the person page's forms.
+    def create(self, actor, obj, m2m):
+        return competency_create(
+            actor=actor, person=obj.person, discipline=obj.discipline, level=obj.level,
+            note=obj.note,
+        )
+
+    def update(self, actor, obj, data, m2m):
+        return competency_update(actor=actor, competency=obj, data=data)
+
+    def remove(self, actor, obj):
+        competency_delete(actor=actor, competency=obj)

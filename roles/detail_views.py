@@ -5,8 +5,11 @@ stays about one thing."""
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
+from django.db.models import F
 from django.http import Http404
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy
 
 from kitos.detail import (
@@ -23,8 +26,9 @@ from kitos.detail import (
 )
 from kitos.links import url_or_none
 
-from .forms import OrganisationUnitForm, PersonForm, RoleAssignmentForm
+from .forms import CompetencyForm, OrganisationUnitForm, PersonForm, RoleAssignmentForm
 from .models import (
+    Competency,
     OrganisationUnit,
     Person,
     RoleAssignment,
@@ -32,6 +36,9 @@ from .models import (
     target_kind,
 )
 from .services import (
+    competency_create,
+    competency_delete,
+    competency_update,
     person_create,
     person_update,
     role_assign,
@@ -40,6 +47,42 @@ from .services import (
     unit_update,
 )
 from .tabs import ROLES_TAB, RolesTabMixin
+
+# A form opened from another page (a gap's *Ret* link, the vacancy report's *Tildel
+# rollen*) returns there after saving, with the cursor in the field the link is about.
+NEXT_PARAMETER = "next"
+FOCUS_PARAMETER = "felt"
+
+
+class ReturnToMixin:
+    """For the create / edit views (kitos.detail.ServiceFormView) that fix a gap: after
+    saving, and on *Annuller*, back to the page given as ``?next=`` — only a path on this
+    site, since an open redirect would let a crafted link send users anywhere — and
+    ``?felt=`` focuses that field. The form posts to its own URL, so both parameters are
+    there on POST too. (Put it first among the bases: it wraps their success URL.)"""
+
+    def next_url(self) -> str | None:
+        target = self.request.GET.get(NEXT_PARAMETER, "")
+        if target and url_has_allowed_host_and_scheme(
+            target, allowed_hosts={self.request.get_host()},
+            require_https=self.request.is_secure(),
+        ):
+            return target
+        return None
+
+    def success_url_for(self, obj) -> str:
+        return self.next_url() or super().success_url_for(obj)
+
+    def get_form(self, form_class=None):
+        form = super().get_form(form_class)
+        focus = self.request.GET.get(FOCUS_PARAMETER)
+        if focus in form.fields:
+            form.fields[focus].widget.attrs["autofocus"] = True
+        return form
+
+    def render_to_response(self, context, **response_kwargs):
+        context["cancel_url"] = self.next_url() or context.get("cancel_url")
+        return super().render_to_response(context, **response_kwargs)
 
 
 class OrganisationUnitDetailView(RolesTabMixin, TabbedDetailView):
@@ -88,12 +131,17 @@ class OrganisationUnitDeleteView(ObjectDeleteView):
         unit_delete(actor=self.request.user, unit=obj)
 
 
+COMPETENCIES_SLUG = "kompetencer"
+
+
 class PersonDetailView(TabbedDetailView):
     model = Person
     related = ("organisation", "unit")
     tabs = (
         overview_tab("roles/person_overview.html"),
         Tab("ansvar", gettext_lazy("Roller"), "responsibilities", "roles/person_roles.html"),
+        Tab(COMPETENCIES_SLUG, gettext_lazy("Kompetencer"), "competencies",
+            "roles/person_competencies.html"),
         HISTORY_TAB,
     )
 
@@ -103,9 +151,14 @@ class PersonDetailView(TabbedDetailView):
                 self.object,
                 ("name", "title", "email", "phone", "unit", "left_on", "external_reference"),
             ),
+        }
+
+    def competencies_context(self):
+        return {
             "competencies": self.object.competencies.visible_to(self.request.user)
             .select_related("discipline")
             .order_by("discipline__name"),
+            "competency_create_url": url_or_none("competency_create", self.object.uuid),
         }
 
     def responsibilities_context(self):
@@ -155,6 +208,52 @@ class PersonDeleteView(ObjectDeleteView):
     model = Person
 
 
+def _competencies_tab(person) -> str:
+    return f"{object_url(person)}?tab={COMPETENCIES_SLUG}"
+
+
+class CompetencyCreateView(ObjectCreateView):
+    """Record a competency from the person's Kompetencer tab (editors of the person's
+    organisation; others 403, other organisations' persons 404)."""
+
+    model = Competency
+    form_class = CompetencyForm
+    parent_model = Person
+
+    def save(self, form):
+        return competency_create(actor=self.request.user, person=self.parent, **form.field_data())
+
+    def success_url_for(self, obj) -> str:
+        return _competencies_tab(self.parent)
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "cancel_url": _competencies_tab(self.parent)}
+
+
+class CompetencyUpdateView(ObjectUpdateView):
+    model = Competency
+    form_class = CompetencyForm
+    related = ("person", "discipline")
+
+    def save(self, form):
+        return competency_update(
+            actor=self.request.user, competency=self.object, data=form.field_data()
+        )
+
+    def success_url_for(self, obj) -> str:
+        return _competencies_tab(self.object.person)
+
+
+class CompetencyDeleteView(ObjectDeleteView):
+    model = Competency
+
+    def delete(self, obj):
+        competency_delete(actor=self.request.user, competency=obj)
+
+    def after_delete_url(self, obj) -> str:
+        return _competencies_tab(obj.person)
+
+
 def _role_target(kind: str, user, uuid):
     model = role_target_models().get(kind)
     if model is None or not hasattr(model, "uuid"):
@@ -177,13 +276,51 @@ class RoleAssignmentFormMixin:
         return {**super().get_context_data(**kwargs), "cancel_url": self.success_url_for(None)}
 
 
-class RoleAssignmentCreateView(RoleAssignmentFormMixin, ObjectCreateView):
+class RoleAssignmentCreateView(ReturnToMixin, RoleAssignmentFormMixin, ObjectCreateView):
     """Give a person a role on an object (from the object's Roller tab)."""
 
     def get_parent(self):
         self.kind = self.kwargs["kind"]
         self.target = _role_target(self.kind, self.request.user, self.kwargs["uuid"])
         return self.target
+
+    def get_form(self, form_class=None):
+        form = super().get_form(form_class)
+        if not form.is_bound:
+            form.initial.update(self.prefilled(form))
+        return form
+
+    def prefilled(self, form) -> dict:
+        """The choices the link that opened the form made (a gap's or the vacancy
+        report's *Tildel rollen*): ``role_type`` by public id or ``rolle`` by code, and
+        ``person`` by public id — only among the form's own (scoped) choices."""
+        initial = {}
+        role_types = form.fields["role_type"].queryset
+        person_uuid = self.request.GET.get("person")
+        try:
+            if uuid := self.request.GET.get("role_type"):
+                role_type = role_types.filter(uuid=uuid).first()
+            elif code := self.request.GET.get("rolle"):
+                # The organisation's own role with that code before the standard one.
+                role_type = (
+                    role_types.filter(code=code)
+                    .order_by(F("organisation").asc(nulls_last=True))
+                    .first()
+                )
+            else:
+                role_type = None
+            person = (
+                form.fields["person"].queryset.filter(uuid=person_uuid).first()
+                if person_uuid
+                else None
+            )
+        except (ValueError, ValidationError):  # not a UUID: nothing prefilled
+            return initial
+        if role_type is not None:
+            initial["role_type"] = role_type.pk
+        if person is not None:
+            initial["person"] = person.pk
+        return initial
 
     def save(self, form):
         return role_assign(actor=self.request.user, target=self.target, **form.field_data())

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from kitos.detail import ScopedModelForm
 
-from .models import OrganisationUnit, Person, RoleAssignment
+from .models import Competency, OrganisationUnit, Person, RoleAssignment
 
 
 class OrganisationUnitForm(ScopedModelForm):
@@ -50,3 +50,12 @@ class RoleAssignmentForm(ScopedModelForm):
         if self.instance.pk is None:
             persons = persons.filter(left_on__isnull=True)
         self.fields["person"].queryset = persons
+
+
+class CompetencyForm(ScopedModelForm):
+    """What a person can do in one discipline (standard disciplines and the
+    organisation's own); the person is the page the form is opened from."""
+
+    class Meta:
+        model = Competency
+        fields = ["discipline", "level", "note"]

@@ -145,20 +145,42 @@ def role_assignment_end(
     return update_object(actor=actor, instance=assignment, data={"end_date": end_date})
 
 
+@transaction.atomic
+def competency_create(
+    *, actor, person: Person, discipline, level: str, note: str = ""
+) -> Competency:
+    """Record what `person` can do in `discipline` (the person page's form, the admin)."""
+    return create_object(
+        actor=actor,
+        instance=Competency(
+            organisation_id=person.organisation_id,
+            person=person,
+            discipline=discipline,
+            level=level,
+            note=note,
+        ),
+    )
+
+
+@transaction.atomic
+def competency_update(*, actor, competency: Competency, data: dict[str, Any]) -> Competency:
+    return update_object(actor=actor, instance=competency, data=data)
+
+
+@transaction.atomic
+def competency_delete(*, actor, competency: Competency) -> None:
+    delete_object(actor=actor, instance=competency)
+
+
 def competency_set(*, actor, person: Person, discipline, level: str, note: str = "") -> Competency:
+    """Create or change the person's competency in `discipline` (one per discipline):
+    for imports, which do not know whether it is there already."""
     existing = Competency.objects.filter(person=person, discipline=discipline).first()
     if existing is None:
-        return create_object(
-            actor=actor,
-            instance=Competency(
-                organisation_id=person.organisation_id,
-                person=person,
-                discipline=discipline,
-                level=level,
-                note=note,
-            ),
+        return competency_create(
+            actor=actor, person=person, discipline=discipline, level=level, note=note
         )
-    return update_object(actor=actor, instance=existing, data={"level": level, "note": note})
+    return competency_update(actor=actor, competency=existing, data={"level": level, "note": note})
 
 
 @transaction.atomic

@@ -67,6 +67,21 @@ urlpatterns = [
         name="person_delete",
     ),
     path(
+        "personer/<uuid:uuid>/kompetencer/ny/",
+        detail_views.CompetencyCreateView.as_view(),
+        name="competency_create",
+    ),
+    path(
+        "kompetencer/<uuid:uuid>/rediger/",
+        detail_views.CompetencyUpdateView.as_view(),
+        name="competency_update",
+    ),
+    path(
+        "kompetencer/<uuid:uuid>/slet/",
+        detail_views.CompetencyDeleteView.as_view(),
+        name="competency_delete",
+    ),
+    path(
         "rolletildelinger/ny/<slug:kind>/<uuid:uuid>/",
         detail_views.RoleAssignmentCreateView.as_view(),
         name="roleassignment_create",

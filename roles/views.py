@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -68,24 +70,35 @@ class ActiveOrganisationMixin(LoginRequiredMixin):
             raise Http404
         return unit
 
+    @cached_property
+    def can_assign(self) -> bool:
+        """Whether the user may give roles here: readers are shown no *Tildel* links
+        (they would end in 403)."""
+        return has_role(self.request.user, self.organisation.pk, at_least=EDITOR)
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context.update(organisation=self.organisation, today=self.today)
+        context.update(
+            organisation=self.organisation, today=self.today, can_assign=self.can_assign
+        )
         return context
 
 
-def assign_url(role_type, obj, person=None) -> str | None:
-    """The form that gives someone `role_type` on `obj`, when that form exists."""
+def assign_url(role_type, obj, person=None, *, next_url: str = "") -> str | None:
+    """The form that gives someone `role_type` on `obj` (prefilled with the role, and
+    the person when given), returning to `next_url` after saving."""
     try:
         url = reverse(
             "roleassignment_create", kwargs={"kind": role_type.applies_to, "uuid": obj.uuid}
         )
     except NoReverseMatch:
         return None
-    query = f"?role_type={role_type.uuid}"
+    query = {"role_type": role_type.uuid}
     if person is not None:
-        query += f"&person={person.uuid}"
-    return url + query
+        query["person"] = person.uuid
+    if next_url:
+        query["next"] = next_url
+    return f"{url}?{urlencode(query)}"
 
 
 class ForvaltningScopeMixin(OrganisationFromUrlMixin):
@@ -189,7 +202,11 @@ class VacancyReportView(ActiveOrganisationMixin, TemplateView):
         )
         for group in groups:
             for obj in group.objects:
-                obj.assign_url = assign_url(group.role_type, obj)
+                obj.assign_url = (
+                    assign_url(group.role_type, obj, next_url=self.request.get_full_path())
+                    if self.can_assign
+                    else None
+                )
         context.update(
             form=form,
             within=within,
@@ -242,7 +259,11 @@ class RoleCandidatesView(ActiveOrganisationMixin, TemplateView):
         )
         for person in persons:
             person.url = queries.person_url(person)
-            person.assign_url = assign_url(role_type, target, person) if target else None
+            person.assign_url = (
+                assign_url(role_type, target, person, next_url=self.request.get_full_path())
+                if target and self.can_assign
+                else None
+            )
         context.update(
             form=form,
             within=within,

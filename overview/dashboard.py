@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 
 from django.db.models import Count, Q, Sum
 from django.utils.formats import number_format
@@ -32,7 +33,7 @@ from roles.models import OrganisationUnit
 
 DEADLINE_WINDOWS = (30, 90, 180)
 TOP_SUPPLIERS = 10
-# The deadlines table shows the nearest ones; the rest are one click away in the list.
+# The deadlines table shows the nearest days; the rest are one click away in the list.
 DEADLINE_ROWS = 12
 
 # Colours of the chart segments (contrast ≥ 3:1 against white; the tables carry the
@@ -135,6 +136,7 @@ class Event:
     date: datetime.date
     days_left: int
     url: str | None
+    decision: object = None  # the contract's DeadlineDecision, once the dashboard shows it
 
     @property
     def label(self) -> str:
@@ -148,6 +150,53 @@ class Event:
     @property
     def is_soon(self) -> bool:
         return self.days_left <= DEADLINE_WINDOWS[0]
+
+
+@dataclass
+class Marker:
+    """The deadlines of one kind on one day: one marker on the timeline (with their
+    count, and every contract in its tooltip) and one row in the table under it, so that
+    six notice deadlines on the same day are not one anonymous dot."""
+
+    kind: str
+    date: datetime.date
+    events: list[Event]
+
+    @property
+    def count(self) -> int:
+        return len(self.events)
+
+    @property
+    def label(self) -> str:
+        return self.events[0].label
+
+    @property
+    def days_left(self) -> int:
+        return self.events[0].days_left
+
+    @property
+    def position(self) -> str:
+        return self.events[0].position
+
+    @property
+    def is_soon(self) -> bool:
+        return self.events[0].is_soon
+
+    @property
+    def near_end(self) -> bool:
+        """Far right on the timeline: its tooltip opens to the left."""
+        return self.days_left > DEADLINE_WINDOWS[-1] * 0.7
+
+
+def markers_of(events: list[Event]) -> list[Marker]:
+    """`events` (sorted by date) grouped by day and kind, notice before re-tender."""
+    by_day: dict[tuple, Marker] = {}
+    for event in events:
+        key = (event.date, event.kind != "notice")
+        if key not in by_day:
+            by_day[key] = Marker(event.kind, event.date, [])
+        by_day[key].events.append(event)
+    return [by_day[key] for key in sorted(by_day)]
 
 
 @dataclass
@@ -196,16 +245,32 @@ class Dashboard:
     charts: dict[str, Chart]
     deadline_rows: list[DeadlineRow]
     events: list[Event]
-    more_events: int
     gaps: list[tuple]  # (rule, count, url)
     gap_total: int
     gap_url: str | None
     horizon: int = DEADLINE_WINDOWS[-1]
     ticks: list[Tick] = field(default_factory=timeline_ticks)
 
+    @cached_property
+    def markers(self) -> list[Marker]:
+        return markers_of(self.events)
+
     @property
-    def shown_events(self) -> list[Event]:
-        return self.events[:DEADLINE_ROWS]
+    def notice_markers(self) -> list[Marker]:
+        return [marker for marker in self.markers if marker.kind == "notice"]
+
+    @property
+    def retender_markers(self) -> list[Marker]:
+        return [marker for marker in self.markers if marker.kind == "retender"]
+
+    @property
+    def shown_markers(self) -> list[Marker]:
+        """The table's rows: the nearest days, each with all its contracts."""
+        return self.markers[:DEADLINE_ROWS]
+
+    @property
+    def more_events(self) -> int:
+        return sum(marker.count for marker in self.markers[DEADLINE_ROWS:])
 
 
 class DashboardBuilder:
@@ -245,7 +310,7 @@ class DashboardBuilder:
         cost_by_supplier, paying_total = self.cost_by_supplier()
         charts["supplier"] = cost_by_supplier
         charts["unit"] = self.cost_by_unit()
-        events, more_events = self.events()
+        events = self.events()
         counts = gap_counts(
             user=self.user, organisation=self.organisation, unit=self.unit, today=self.today
         )
@@ -283,7 +348,6 @@ class DashboardBuilder:
             charts=charts,
             deadline_rows=self.deadline_rows(),
             events=events,
-            more_events=more_events,
             gaps=gaps,
             gap_total=gap_total,
             gap_url=gap_url,
@@ -447,9 +511,9 @@ class DashboardBuilder:
         ))
         return rows
 
-    def events(self) -> tuple[list[Event], int]:
+    def events(self) -> list[Event]:
         """Every notice deadline and re-tender start in the horizon (one query), nearest
-        first; the timeline shows them all, the table the first DEADLINE_ROWS."""
+        first; the timeline shows them all, the table the first DEADLINE_ROWS days."""
         today, horizon = self.today, DEADLINE_WINDOWS[-1]
         end = today + datetime.timedelta(days=horizon)
         contracts = (
@@ -468,7 +532,7 @@ class DashboardBuilder:
                 if date is not None and today <= date <= end:
                     events.append(Event(contract, kind, date, (date - today).days, url))
         events.sort(key=lambda e: (e.date, e.contract.name, e.kind))
-        return events, max(0, len(events) - DEADLINE_ROWS)
+        return events
 
 
 def build_dashboard(*, request, organisation, unit=None, today: datetime.date) -> Dashboard:

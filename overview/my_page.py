@@ -1,9 +1,11 @@
-"""My page: what the logged-in user's person holds a role on in an organisation, their
-deadlines in the coming half year and the gaps in their objects.
+"""My page, from what the logged-in user's person holds in an organisation: their roles,
+the deadlines of what they hold (alerts.my_deadlines, the same list as their calendar
+feed), the gaps in their objects, and for a chef (a role on a unit) that unit's numbers,
+deadline counts and gaps from its dashboard.
 
-A fixed number of queries however many roles: the assignments with their targets (one
-query per kind of target), the contracts and agreements with dates, one query per gap
-rule.
+A fixed number of queries however many roles and objects: the assignments with their
+targets (one query per kind of target), the deadlines, one query per gap rule, and the
+dashboard's aggregates per led unit.
 """
 
 from __future__ import annotations
@@ -11,19 +13,14 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from django.contrib.contenttypes.models import ContentType
-from django.db.models import Q
-from django.utils.translation import gettext as _
-
-from alerts.models import ContractSubscription
-from contracts.models import Contract
+from alerts.my_deadlines import HORIZON_DAYS, Due, calendar_url, person_deadlines
 from gdpr.gaps import gaps_for_objects
-from gdpr.models import DataProcessingAgreement
 from kitos.links import object_url, url_or_none
 from roles.choices import RoleTarget
 from roles.models import Person, RoleAssignment, target_kind
 
-HORIZON_DAYS = 180
+from .dashboard import Dashboard, build_dashboard
+from .work_scope import led_units
 
 
 @dataclass
@@ -41,32 +38,14 @@ class Group:
 
 
 @dataclass
-class Due:
-    label: str
-    obj: object
-    date: datetime.date
-    today: datetime.date
-    url: str | None
-
-    @property
-    def days_left(self) -> int:
-        return (self.date - self.today).days
-
-    @property
-    def is_overdue(self) -> bool:
-        return self.date < self.today
-
-    @property
-    def days_overdue(self) -> int:
-        return max(0, -self.days_left)
-
-
-@dataclass
 class MyPage:
     person: Person | None
     groups: list[Group]
     deadlines: list[Due]
     gap_items: list[Responsibility]
+    # The dashboards of the units the person leads (a chef's forvaltning).
+    led: list[Dashboard] = field(default_factory=list)
+    calendar_url: str = ""
     horizon: int = HORIZON_DAYS
 
     @property
@@ -80,7 +59,8 @@ def _target_url(kind: str, target) -> str | None:
     return object_url(target)
 
 
-def build(*, user, organisation, today: datetime.date) -> MyPage:
+def build(*, request, organisation, today: datetime.date) -> MyPage:
+    user = request.user
     person = (
         Person.objects.visible_to(user)
         .filter(organisation=organisation, user=user)
@@ -116,55 +96,11 @@ def build(*, user, organisation, today: datetime.date) -> MyPage:
     return MyPage(
         person=person,
         groups=groups,
-        deadlines=_deadlines(user, person, assignments, today),
+        deadlines=person_deadlines(person, today=today),
         gap_items=gap_items,
+        led=[
+            build_dashboard(request=request, organisation=organisation, unit=unit, today=today)
+            for unit in led_units(person, today=today)
+        ],
+        calendar_url=calendar_url(person, request=request),
     )
-
-
-def _deadlines(user, person, assignments, today) -> list[Due]:
-    """Notice deadlines and re-tender starts of the contracts the person holds a role on
-    or subscribes to, and the next oversight of their agreements, within the horizon;
-    a re-tender or an oversight that is already late stays on the list."""
-    end = today + datetime.timedelta(days=HORIZON_DAYS)
-    contract_type = ContentType.objects.get_for_model(Contract)
-    agreement_type = ContentType.objects.get_for_model(DataProcessingAgreement)
-    contract_ids = [a.object_id for a in assignments if a.content_type_id == contract_type.pk]
-    agreement_ids = [a.object_id for a in assignments if a.content_type_id == agreement_type.pk]
-    subscribed = ContractSubscription.objects.visible_to(user).filter(person=person)
-    contracts = (
-        Contract.objects.visible_to(user)
-        .filter(Q(pk__in=contract_ids) | Q(pk__in=subscribed.values("contract_id")))
-        .filter(
-            Q(notice_deadline__range=(today, end))
-            | Q(retender_start__lte=end, notice_deadline__gte=today)
-            | Q(retender_start__range=(today, end))
-        )
-        .only("uuid", "name", "notice_deadline", "retender_start")
-    )
-    due = []
-    for contract in contracts:
-        url = url_or_none("contract_detail", contract.uuid)
-        if contract.notice_deadline and today <= contract.notice_deadline <= end:
-            due.append(Due(_("Sidste frist for opsigelse"), contract, contract.notice_deadline,
-                           today, url))
-        if contract.retender_start and contract.retender_start <= end and (
-            contract.retender_start >= today
-            or (contract.notice_deadline and contract.notice_deadline >= today)
-        ):
-            due.append(Due(_("Seneste start på genudbud"), contract, contract.retender_start,
-                           today, url))
-    agreements = (
-        DataProcessingAgreement.objects.visible_to(user)
-        .in_force(today)
-        .filter(
-            pk__in=agreement_ids,
-            next_oversight_date__lte=end,
-        )
-        .only("uuid", "name", "next_oversight_date")
-    )
-    for agreement in agreements:
-        due.append(Due(_("Næste tilsyn med databehandler"), agreement,
-                       agreement.next_oversight_date, today,
-                       url_or_none("dataprocessingagreement_detail", agreement.uuid)))
-    due.sort(key=lambda d: (d.date, str(d.obj)))
-    return due

@@ -142,7 +142,7 @@ class MyPageView(LoginRequiredMixin, TemplateView):
             None
             if organisation is None
             else my_page.build(
-                user=self.request.user, organisation=organisation, today=timezone.localdate()
+                request=self.request, organisation=organisation, today=timezone.localdate()
             )
         )
         return context

@@ -36,14 +36,10 @@ def own_person(user, organisation) -> Person | None:
 
 
 def home_forvaltning(person: Person | None) -> OrganisationUnit | None:
-    """The top-level unit above (or at) the person's unit."""
+    """The forvaltning of the person's unit (OrganisationUnit.forvaltning)."""
     if person is None or person.unit is None:
         return None
-    if person.unit.forvaltning_id == person.unit.pk:
-        return person.unit
-    return OrganisationUnit.objects.filter(
-        organisation_id=person.organisation_id, pk=person.unit.forvaltning_id
-    ).first()
+    return person.unit.forvaltning()
 
 
 def led_units(person: Person | None, *, today) -> list[OrganisationUnit]:

@@ -121,11 +121,30 @@ class OrganisationUnit(TenantModel):
         )
 
     @property
-    def forvaltning_id(self) -> int:
-        """The id of the unit's top-level ancestor (its forvaltning; the unit itself at
-        the top), read from ``path`` without a query."""
-        top = self.path.strip("/").split("/", 1)[0]
-        return int(top) if top else self.pk
+    def ancestor_ids(self) -> list[int]:
+        """The ids from the top of the tree down to this unit, read from ``path``."""
+        return [int(part) for part in self.path.strip("/").split("/") if part] or [self.pk]
+
+    def forvaltning(self) -> OrganisationUnit | None:
+        """The forvaltning the unit belongs to: its top-level ancestor, or, when the
+        organisation's tree has a single root standing for the organisation itself (as
+        KITOS exports and the demo have it), the ancestor right below that root. None
+        for that root. Two small queries at most."""
+        ancestors = self.ancestor_ids
+        roots = list(
+            OrganisationUnit.objects.filter(organisation_id=self.organisation_id,
+                                            parent__isnull=True).values_list("pk", flat=True)[:2]
+        )
+        if roots == [ancestors[0]]:
+            if len(ancestors) == 1:
+                return None
+            top = ancestors[1]
+        else:
+            top = ancestors[0]
+        if top == self.pk:
+            return self
+        return OrganisationUnit.objects.filter(organisation_id=self.organisation_id,
+                                               pk=top).first()
 
 
 def new_calendar_token() -> str:

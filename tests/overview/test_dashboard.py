@@ -217,3 +217,29 @@ def test_query_count_is_the_same_for_5_and_50_rows(client, org, other_org, edito
     many = count_queries(client, url(org))
     assert few == many
     assert many <= 30
+
+
+def test_deadlines_on_the_same_day_are_one_marker_with_all_contracts(client, org, editor):
+    """Six notice deadlines on one day: one marker saying 6, naming every contract on
+    hover and keyboard focus, and one table row listing them all."""
+    same_day = [
+        ContractFactory(organisation=org, name=f"Samme dag {n}", **due_in(60))
+        for n in range(6)
+    ]
+    other = ContractFactory(organisation=org, name="En anden dag", **due_in(120))
+    client.force_login(editor)
+    response = client.get(url(org))
+    dashboard = response.context["dashboard"]
+    notice = dashboard.notice_markers
+    assert [marker.count for marker in notice] == [6, 1]
+    assert {event.contract for event in notice[0].events} == set(same_day)
+    assert notice[1].events[0].contract == other
+    html = response.content.decode()
+    day = notice[0].date.isoformat()
+    # Focusable (a button), described by its tooltip, with the count as text.
+    assert f'aria-describedby="tip-notice-{day}"' in html
+    assert '<span class="timeline-count">6</span>' in html
+    tip = html.split(f'id="tip-notice-{day}"', 1)[1].split("</span>\n</li>", 1)[0]
+    assert all(contract.name in tip for contract in same_day)
+    row = html.split('<table class="data events">', 1)[1].split("</tr>", 2)[1]
+    assert all(contract.name in row for contract in same_day)

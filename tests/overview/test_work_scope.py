@@ -27,8 +27,18 @@ def dashboard(org):
 
 
 def test_forvaltning_of_a_unit_is_its_top_ancestor(tree):
-    assert tree["team"].forvaltning_id == tree["born"].pk
-    assert tree["born"].forvaltning_id == tree["born"].pk
+    assert tree["team"].forvaltning() == tree["born"]
+    assert tree["born"].forvaltning() == tree["born"]
+
+
+def test_below_a_single_root_the_forvaltning_is_the_second_level(org):
+    """KITOS exports (and the demo) put the municipality itself at the top."""
+    root = UnitFactory(organisation=org, name="Demo Testkommune")
+    born = UnitFactory(organisation=org, parent=root, name="Børn og Unge")
+    team = UnitFactory(organisation=org, parent=UnitFactory(organisation=org, parent=born))
+    assert team.forvaltning() == born
+    assert born.forvaltning() == born
+    assert root.forvaltning() is None
 
 
 def test_oversigt_opens_on_the_home_forvaltning(client, org, editor, tree):

@@ -1,6 +1,8 @@
 """Admin for contracts, the usages they cover and their cost lines."""
 
 from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 from kitos.admin_base import (
     KitosInline,
@@ -11,8 +13,13 @@ from kitos.admin_base import (
     editable_values,
 )
 
-from .models import Contract, ContractCoverage, CostLine
-from .services import contract_create, contract_update
+from .models import Contract, ContractCoverage, CostLine, DeadlineDecision
+from .services import (
+    contract_create,
+    contract_update,
+    deadline_decision_delete,
+    deadline_decision_record,
+)
 
 RelatedOnly = admin.RelatedOnlyFieldListFilter
 
@@ -94,3 +101,37 @@ class CostLineAdmin(KitosModelAdmin):
     search_fields = ("contract__name", "contract__contract_number", "note")
     list_select_related = ("contract", "unit")
     autocomplete_fields = ("contract", "unit")
+
+
+@admin.register(DeadlineDecision)
+class DeadlineDecisionAdmin(KitosModelAdmin):
+    """Decisions on contract deadlines, written by the same service as the contract page
+    (who decided and when are set by it)."""
+
+    list_display = ("contract", "deadline", "kind", "decided_by", "decided_at", "organisation")
+    list_filter = ("kind", ("organisation", RelatedOnly))
+    search_fields = ("contract__name", "contract__contract_number", "note")
+    list_select_related = ("contract", "decided_by", "organisation")
+    autocomplete_fields = ("contract",)
+    fields = ("contract", "deadline", "kind", "note", "decided_by", "decided_at")
+    readonly_fields = ("decided_by", "decided_at")
+    date_hierarchy = "deadline"
+
+    def create(self, actor, obj, m2m, **links):
+        return deadline_decision_record(
+            actor=actor, contract=obj.contract, deadline=obj.deadline, kind=obj.kind,
+            note=obj.note,
+        )
+
+    def update(self, actor, obj, data, m2m, **links):
+        if {"contract", "deadline"} & set(data):
+            raise ValidationError(
+                _("Kontrakt og frist kan ikke ændres; registrér en ny beslutning i stedet.")
+            )
+        return deadline_decision_record(
+            actor=actor, contract=obj.contract, deadline=obj.deadline,
+            kind=data.get("kind", obj.kind), note=data.get("note", obj.note),
+        )
+
+    def remove(self, actor, obj) -> None:
+        deadline_decision_delete(actor=actor, decision=obj)

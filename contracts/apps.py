@@ -36,6 +36,8 @@ class ContractsConfig(AppConfig):
         register_routes(routes)
         register_entity(importers.CONTRACTS, order=70)
         register_entity(importers.COST_LINES, order=80)
+        # After the contracts they are about (a file may create both).
+        register_entity(importers.DEADLINE_DECISIONS, order=85)
         tables.add_columns_to_lower_lists()
         add_usage_out_of_use(main_contract_not_in_force)
         hooks.add_detail_panel(

@@ -5,9 +5,10 @@ contracts.views.ContractDetailView."""
 from __future__ import annotations
 
 from django.db.models import Sum
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from contracts.models import Contract, CostLine
+from contracts.models import Contract, CostLine, DeadlineDecision
 from kitos.detail import (
     HISTORY_TAB,
     PANELS_TEMPLATE,
@@ -22,12 +23,13 @@ from kitos.detail import (
 )
 from portfolio.models import Supplier
 
-from .forms import ContractForm, CostLineForm, SupplierForm
+from .forms import ContractForm, CostLineForm, DeadlineDecisionForm, SupplierForm
 from .services import (
     contract_create,
     contract_delete,
     contract_update,
     cost_line_create,
+    deadline_decision_record,
     supplier_create,
     supplier_update,
 )
@@ -105,6 +107,58 @@ class CostLineDeleteView(ObjectDeleteView):
 
     def after_delete_url(self, obj) -> str:
         return f"{object_url(obj.contract)}?tab=oekonomi"
+
+
+class DeadlineDecisionCreateView(ObjectCreateView):
+    """Record, or change, the decision on a contract's current deadline (from the
+    contract page). Whoever may edit the contract decides; readers get 403, other
+    organisations 404."""
+
+    model = DeadlineDecision
+    form_class = DeadlineDecisionForm
+    parent_model = Contract
+    template_name = "contracts/deadlinedecision_form.html"
+
+    def current(self) -> DeadlineDecision | None:
+        deadline = self.parent.current_deadline
+        if deadline is None:
+            return None
+        return (
+            DeadlineDecision.objects.filter(contract=self.parent, deadline=deadline)
+            .select_related("decided_by")
+            .first()
+        )
+
+    def get_initial(self):
+        decision = self.current()
+        return {"kind": decision.kind, "note": decision.note} if decision else {}
+
+    def save(self, form):
+        return deadline_decision_record(
+            actor=self.request.user,
+            contract=self.parent,
+            deadline=self.parent.current_deadline,
+            **form.field_data(),
+        )
+
+    def success_url_for(self, obj) -> str:
+        return object_url(self.parent)
+
+    def success_message(self, obj) -> str:
+        return _("Beslutningen om fristen %(date)s er gemt: %(kind)s.") % {
+            "date": obj.deadline.strftime("%d-%m-%Y"),
+            "kind": obj.get_kind_display(),
+        }
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(
+            contract=self.parent,
+            deadline=self.parent.current_deadline,
+            decision=self.current(),
+            cancel_url=object_url(self.parent),
+        )
+        return context
 
 
 class SupplierDetailView(TabbedDetailView):

@@ -9,7 +9,7 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from contracts.models import Contract, CostLine
+from contracts.models import Contract, CostLine, DeadlineDecision
 from kitos.filtersets import BaseFilterSet, UUIDInFilter
 from portfolio.models import Supplier
 from roles.filtersets import SubtreeFilter
@@ -82,3 +82,23 @@ class CostLineFilterSet(BaseFilterSet):
     class Meta:
         model = CostLine
         fields = ["year", "kind"]
+
+
+class DeadlineDecisionFilterSet(BaseFilterSet):
+    search_fields = ("contract__name", "note")
+
+    contract = UUIDInFilter(field_name="contract__uuid", label=_("kontrakt"))
+    kind = django_filters.MultipleChoiceFilter(choices=choices.DecisionKind.choices,
+                                               label=_("beslutning"))
+    deadline = django_filters.DateFromToRangeFilter(label=_("frist"))
+    current = django_filters.BooleanFilter(
+        method="filter_current", label=_("gælder kontraktens aktuelle frist")
+    )
+
+    class Meta:
+        model = DeadlineDecision
+        fields = []
+
+    def filter_current(self, queryset, name, value):
+        current = queryset.for_current_deadlines()
+        return current if value else queryset.exclude(pk__in=current.values("pk"))

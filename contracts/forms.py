@@ -7,7 +7,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from contracts.models import Contract, CostLine
+from contracts.models import Contract, CostLine, DeadlineDecision
 from kitos.detail import ScopedModelForm, scope_choices
 from portfolio.models import Supplier, SystemUsage
 
@@ -119,3 +119,16 @@ class SupplierForm(ScopedModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk is None:
             self.initial.setdefault("is_local", True)
+
+
+class DeadlineDecisionForm(ScopedModelForm):
+    """What was decided about a contract's current deadline; the deadline itself comes
+    from the contract (contracts.services.deadline_decision_record)."""
+
+    class Meta:
+        model = DeadlineDecision
+        fields = ["kind", "note"]
+        widgets = {"kind": forms.RadioSelect}
+        help_texts = {
+            "note": _("Hvorfor, og hvad sker der nu? Skal udfyldes, når beslutningen er »Andet«."),
+        }

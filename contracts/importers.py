@@ -9,10 +9,17 @@ without a fixed set of years."""
 from __future__ import annotations
 
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from contracts.models import DEADLINE_FIELDS, Contract, ContractCoverage, CostLine
+from contracts.models import (
+    DEADLINE_FIELDS,
+    Contract,
+    ContractCoverage,
+    CostLine,
+    DeadlineDecision,
+)
 from kitos.db import new_instance
 from kitos.excel.spec import (
     CHOICE,
@@ -198,5 +205,82 @@ class CostLineSpec(EntitySpec):
         return []
 
 
+class DeadlineDecisionSpec(EntitySpec):
+    """One row per contract × deadline: what was decided. An empty Frist means the
+    contract's current deadline; a row for a deadline already decided updates the
+    decision. Who decided and when are set by the import (the importing user, now) and
+    only written by export."""
+
+    key = "deadline_decisions"
+    label = gettext_lazy("Beslutninger om frister")
+    model = DeadlineDecision
+    sheet_names = ("Beslutninger", "Deadline decisions", "Decisions")
+    duplicate_label = gettext_lazy("samme kontrakt og frist")
+    columns = (
+        Column("contract", "Kontrakt", ("Kontraktnavn", "Contract"), kind=REF, ref="contracts",
+               required=True),
+        Column("deadline", "Frist", ("Deadline", "Dato for frist"), kind=DATE,
+               help=gettext_lazy("Tom: kontraktens aktuelle frist.")),
+        Column("kind", "Beslutning", ("Decision", "Kind"), kind=CHOICE,
+               choices=choices.DecisionKind, required_on_create=True),
+        Column("note", "Begrundelse", ("Note", "Bemærkning", "Kommentar")),
+        Column("decided_by", "Besluttet af", ("Decided by",), field=None),
+        Column("decided_at", "Besluttet", ("Decided at",), field=None),
+    )
+    key_columns = ("contract", "deadline")
+
+    def existing(self, organisation):
+        return DeadlineDecision.objects.filter(organisation=organisation).select_related(
+            "contract", "decided_by"
+        )
+
+    def export_queryset(self, queryset):
+        return queryset.select_related("decided_by")
+
+    def adjust(self, values, context):
+        contract = values.get("contract")
+        if contract is None:
+            return []
+        current = contract.current_deadline
+        if values.get("deadline") is None:
+            if current is None:
+                return [("deadline", _("Kontrakten har ingen frist, der skal besluttes om."))]
+            values["deadline"] = current
+        if values["deadline"] != current and (
+            contract.pk,
+            values["deadline"],
+        ) not in self._decided(context):
+            # The same rule as contracts.services.deadline_decision_record.
+            return [("deadline", _("Beslutningen skal gælde kontraktens aktuelle frist "
+                                   "(%(date)s).") % {
+                "date": current.strftime("%d-%m-%Y") if current else "-"})]
+        return []
+
+    def _decided(self, context) -> set:
+        if "decided_deadlines" not in context.cache:
+            context.cache["decided_deadlines"] = set(
+                DeadlineDecision.objects.filter(organisation=context.organisation)
+                .values_list("contract_id", "deadline")
+            )
+        return context.cache["decided_deadlines"]
+
+    def prepare(self, obj, row, context):
+        # Who and when: the importing user, now (the system for platform imports).
+        actor = context.actor
+        obj.decided_by = actor if getattr(actor, "pk", None) is not None else None
+        obj.decided_at = timezone.now()
+
+    def extra_update_fields(self):
+        return {"decided_by", "decided_at"}
+
+    def export_value(self, obj, column, context, links):
+        if column.key == "decided_by":
+            return str(obj.decided_by) if obj.decided_by else ""
+        if column.key == "decided_at":
+            return timezone.localtime(obj.decided_at).strftime("%d-%m-%Y %H:%M")
+        return super().export_value(obj, column, context, links)
+
+
 CONTRACTS = ContractSpec()
 COST_LINES = CostLineSpec()
+DEADLINE_DECISIONS = DeadlineDecisionSpec()

@@ -570,4 +570,7 @@ class DeadlineDecision(TenantModel):
     def clean(self):
         super().clean()
         if self.contract_id:
+            # The decision belongs where its contract does (forms leave it to us).
+            if self.organisation_id is None:
+                self.organisation_id = self.contract.organisation_id
             self.require_same_organisation(contract=self.contract)

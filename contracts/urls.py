@@ -7,6 +7,7 @@ from . import detail_views, views
 urlpatterns = [
     path("kontrakter/", views.ContractListView.as_view(), name="contract_list"),
     path("leverandoerer/", views.SupplierListView.as_view(), name="supplier_list"),
+    path("kontrakter/udbudsplan/", views.ProcurementPlanView.as_view(), name="procurement_plan"),
     path(
         "kontrakter/<uuid:uuid>/", views.ContractDetailView.as_view(), name="contract_detail"
     ),
@@ -25,6 +26,11 @@ urlpatterns = [
         "kontrakter/<uuid:uuid>/omkostninger/ny/",
         detail_views.CostLineCreateView.as_view(),
         name="costline_create",
+    ),
+    path(
+        "kontrakter/<uuid:uuid>/beslutning/",
+        detail_views.DeadlineDecisionCreateView.as_view(),
+        name="deadlinedecision_create",
     ),
     path(
         "omkostningslinjer/<uuid:uuid>/rediger/",

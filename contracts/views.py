@@ -11,18 +11,22 @@ import datetime
 import decimal
 from dataclasses import dataclass
 
+from django.contrib.auth.mixins import LoginRequiredMixin
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.generic import TemplateView
 
-from contracts.models import Contract, ContractCoverage, CostLine
+from contracts.models import Contract, ContractCoverage, CostLine, DeadlineDecision
 from kitos.detail import (
     HISTORY_TAB,
     Tab,
     TabbedDetailView,
+    can_edit,
     overview_tab,
 )
+from kitos.excel.writer import SheetData, build_workbook, workbook_response
 from kitos.lists import ListView
 from portfolio.models import Supplier
 from portfolio.tables import supplier_options
@@ -30,7 +34,7 @@ from roles.models import RoleAssignment
 from roles.tables import unit_options
 from roles.tabs import ROLES_TAB, RolesTabMixin
 
-from . import tables
+from . import procurement, tables
 from .filtersets import ContractFilterSet, SupplierFilterSet
 
 
@@ -63,6 +67,25 @@ def role_holders_context(user, obj) -> dict:
         .on(obj)
         .current(timezone.localdate())
         .select_related("person", "role_type"),
+    }
+
+
+def decision_context(user, contract) -> dict:
+    """The decision on the contract's current deadline (one query), and whether the user
+    may record one (those who may edit the contract)."""
+    deadline = contract.current_deadline
+    decision = None
+    if deadline is not None:
+        decision = (
+            DeadlineDecision.objects.visible_to(user)
+            .filter(contract=contract, deadline=deadline)
+            .select_related("decided_by")
+            .first()
+        )
+    return {
+        "decision_deadline": deadline,
+        "decision": decision,
+        "can_decide": can_edit(user, contract),
     }
 
 
@@ -103,6 +126,7 @@ class ContractDetailView(RolesTabMixin, TabbedDetailView):
             Deadline(_("Seneste start på genudbud"), contract.retender_start, today),
         ]
         context["coverage"] = self.coverage()
+        context.update(decision_context(user, contract))
         return context
 
     def systems_context(self):
@@ -159,3 +183,77 @@ class SupplierListView(ListView):
     create_label = gettext_lazy("Ny leverandør")
     export_entity = "suppliers"
 
+
+class ProcurementPlanView(LoginRequiredMixin, TemplateView):
+    """Re-tenders by quarter for one forvaltning (default: the user's own, when the user
+    is registered in a unit; otherwise all), as a page or, with ``?format=xlsx``, an
+    Excel workbook of the same rows. A constant number of queries."""
+
+    template_name = "contracts/procurement_plan.html"
+    title = gettext_lazy("Udbudsplan")
+
+    def chosen(self, tops: dict) -> int | None:
+        wanted = self.request.GET.get("forvaltning")
+        if wanted == procurement.ALL:
+            return None
+        if wanted and wanted.isdigit() and int(wanted) in tops:
+            return int(wanted)
+        if wanted is None:
+            home = procurement.home_forvaltning_id(self.request.user)
+            return home if home in tops else None
+        return None
+
+    def get(self, request, *args, **kwargs):
+        today = timezone.localdate()
+        tops = {unit.pk: unit for unit in procurement.forvaltninger(request.user)}
+        chosen = self.chosen(tops)
+        contracts = procurement.plan_queryset(request.user)
+        if chosen is not None:
+            contracts = contracts.filter(
+                responsible_unit__path__startswith=tops[chosen].path
+            )
+        quarters = procurement.build_plan(contracts, today=today, tops=tops)
+        if request.GET.get("format") == "xlsx":
+            return self.workbook(quarters, tops.get(chosen), today)
+        return self.render_to_response(
+            self.get_context_data(
+                quarters=quarters,
+                forvaltninger=list(tops.values()),
+                forvaltninger_orgs=len({unit.organisation_id for unit in tops.values()}),
+                chosen=chosen,
+                chosen_unit=tops.get(chosen),
+                all_value=procurement.ALL,
+                today=today,
+                row_count=sum(len(quarter.rows) for quarter in quarters),
+                title=self.title,
+            )
+        )
+
+    def workbook(self, quarters, unit, today):
+        headers = [
+            _("Kvartal"), _("Kontrakt"), _("Organisation"), _("Forvaltning"),
+            _("Ansvarlig enhed"), _("Leverandør"), _("Seneste start på genudbud"),
+            _("Sidste frist for opsigelse"), _("Næste mulige ophør"), _("Beslutning"),
+            _("For sent"), _("Årlig driftsudgift"),
+        ]
+        rows = [
+            [
+                quarter.label,
+                row.contract.name,
+                row.contract.organisation.name,
+                row.forvaltning.name if row.forvaltning else "",
+                row.contract.responsible_unit.name if row.contract.responsible_unit else "",
+                row.contract.supplier.name if row.contract.supplier else "",
+                row.start,
+                row.contract.notice_deadline,
+                row.contract.next_end,
+                row.decision_label,
+                _("Ja") if row.is_late else _("Nej"),
+                row.contract.yearly_cost,
+            ]
+            for quarter in quarters
+            for row in quarter.rows
+        ]
+        content = build_workbook([SheetData(title=str(self.title), headers=headers, rows=rows)])
+        suffix = f"-{unit.pk}" if unit else ""
+        return workbook_response(content, f"udbudsplan{suffix}-{today.isoformat()}.xlsx")

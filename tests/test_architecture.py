@@ -73,7 +73,8 @@ def test_migrations_reference_no_model_of_a_higher_app(app):
 def test_every_importable_entity_is_registered_in_dependency_order():
     assert ENTITY_KEYS == [
         "units", "persons", "suppliers", "systems", "usages", "integrations", "contracts",
-        "cost_lines", "competencies", "data_assets", "processing_activities", "agreements",
+        "cost_lines", "deadline_decisions", "competencies", "data_assets",
+        "processing_activities", "agreements",
         "role_assignments",
     ]
     assert {source.key for source in REFERENCE_SOURCES} >= {"kle"}

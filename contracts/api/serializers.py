@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from contracts.models import Contract, CostLine
+from contracts.models import Contract, CostLine, DeadlineDecision
 from kitos.api.base import BaseSerializer, OrganisationField, ScopedUUIDField
 from kitos.models import Organisation
 from portfolio.models import Supplier, SystemUsage
@@ -70,3 +70,22 @@ class CostLineSerializer(BaseSerializer):
         model = CostLine
         fields = ["id", "contract", "unit", "year", "kind", "amount", "note",
                   "created_at", "updated_at"]
+
+
+class DeadlineDecisionSerializer(BaseSerializer):
+    contract = ScopedUUIDField(Contract)
+    deadline = serializers.DateField(
+        required=False,
+        help_text="The deadline decided on. Default: the contract's current deadline (its "
+        "notice deadline, or its end when it has none). A new decision must be about the "
+        "current deadline; posting again for the same deadline updates the decision.",
+    )
+    decided_by = serializers.StringRelatedField(
+        read_only=True, help_text="The user who recorded the decision (null: the system)."
+    )
+
+    class Meta:
+        model = DeadlineDecision
+        fields = ["id", "contract", "deadline", "kind", "note", "decided_by", "decided_at",
+                  "created_at", "updated_at"]
+        read_only_fields = ["decided_at"]

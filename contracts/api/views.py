@@ -2,12 +2,30 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
 from kitos.admin_base import editable_values
 from kitos.api.base import ScopedModelViewSet
 
-from ..filtersets import ContractFilterSet, CostLineFilterSet, SupplierFilterSet
-from ..services import contract_create, contract_update
-from .serializers import ContractSerializer, CostLineSerializer, SupplierSerializer
+from ..filtersets import (
+    ContractFilterSet,
+    CostLineFilterSet,
+    DeadlineDecisionFilterSet,
+    SupplierFilterSet,
+)
+from ..services import (
+    contract_create,
+    contract_update,
+    deadline_decision_delete,
+    deadline_decision_record,
+)
+from .serializers import (
+    ContractSerializer,
+    CostLineSerializer,
+    DeadlineDecisionSerializer,
+    SupplierSerializer,
+)
 
 
 class SupplierViewSet(ScopedModelViewSet):
@@ -52,8 +70,42 @@ class CostLineViewSet(ScopedModelViewSet):
     filterset_class = CostLineFilterSet
 
 
+class DeadlineDecisionViewSet(ScopedModelViewSet):
+    """What the owner decided about a contract's deadline (renew, option, terminate,
+    re-tender, other). One decision per contract and deadline: POST for a deadline that
+    is decided already updates it. A decided deadline gets no more alerts."""
+
+    serializer_class = DeadlineDecisionSerializer
+    filterset_class = DeadlineDecisionFilterSet
+
+    @staticmethod
+    def create_service(*, actor, instance, m2m):
+        return deadline_decision_record(
+            actor=actor, contract=instance.contract, deadline=instance.deadline,
+            kind=instance.kind, note=instance.note,
+        )
+
+    @staticmethod
+    def update_service(*, actor, instance, data, m2m):
+        # A decision belongs to its contract and deadline; another one is a new decision.
+        for name in ("contract", "deadline"):
+            if name in data and data[name] != getattr(instance, name):
+                raise ValidationError(
+                    {name: _("Kan ikke ændres; registrér en ny beslutning i stedet.")}
+                )
+        return deadline_decision_record(
+            actor=actor, contract=instance.contract, deadline=instance.deadline,
+            kind=data.get("kind", instance.kind), note=data.get("note", instance.note),
+        )
+
+    @staticmethod
+    def delete_service(*, actor, instance):
+        deadline_decision_delete(actor=actor, decision=instance)
+
+
 routes = [
     ("suppliers", SupplierViewSet, "supplier"),
     ("contracts", ContractViewSet, "contract"),
     ("cost-lines", CostLineViewSet, "costline"),
+    ("deadline-decisions", DeadlineDecisionViewSet, "deadlinedecision"),
 ]

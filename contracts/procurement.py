@@ -12,6 +12,7 @@ deadline itself when no lead time gives one); a start already passed is marked l
 from __future__ import annotations
 
 import datetime
+from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db.models import Q
@@ -75,31 +76,45 @@ def plan_queryset(user):
     )
 
 
-def forvaltninger(user):
-    """The top-level units of the user's organisations (one query)."""
-    return (
+def forvaltninger(user) -> dict[int, OrganisationUnit]:
+    """The forvaltninger of the user's organisations, by id (one query): the top-level
+    units, or, in an organisation whose tree has a single root standing for the
+    organisation itself (KITOS exports, the demo), the units right below that root (the
+    rule of ``OrganisationUnit.forvaltning``)."""
+    units = list(
         OrganisationUnit.objects.visible_to(user)
-        .filter(parent__isnull=True)
+        .filter(Q(parent__isnull=True) | Q(parent__parent__isnull=True))
         .select_related("organisation")
         .order_by("organisation__name", "name")
     )
+    roots = defaultdict(list)
+    for unit in units:
+        if unit.parent_id is None:
+            roots[unit.organisation_id].append(unit.pk)
+    single_roots = {ids[0] for ids in roots.values() if len(ids) == 1}
+    return {
+        unit.pk: unit
+        for unit in units
+        if (unit.parent_id in single_roots)
+        or (unit.parent_id is None and unit.pk not in single_roots)
+    }
 
 
-def home_forvaltning_id(user) -> int | None:
-    """The top-level unit above the unit of the user's own person, if any (one query)."""
+def forvaltning_id(unit_path: str, tops: dict) -> int | None:
+    """The forvaltning (among `tops`) a unit with `unit_path` ("/1/12/57/") belongs to."""
+    ancestors = [int(part) for part in unit_path.split("/") if part]
+    return next((unit_id for unit_id in ancestors[:2] if unit_id in tops), None)
+
+
+def home_forvaltning_id(user, tops: dict) -> int | None:
+    """The forvaltning of the unit of the user's own person, if any (one query)."""
     path = (
         Person.objects.visible_to(user)
         .filter(user_id=user.pk, unit__isnull=False)
         .values_list("unit__path", flat=True)
         .first()
     )
-    parts = [part for part in (path or "").split("/") if part]
-    return int(parts[0]) if parts else None
-
-
-def _top_id(unit_path: str) -> int | None:
-    parts = [part for part in unit_path.split("/") if part]
-    return int(parts[0]) if parts else None
+    return forvaltning_id(path or "", tops)
 
 
 def build_plan(contracts, *, today: datetime.date, tops: dict) -> list[Quarter]:
@@ -114,7 +129,7 @@ def build_plan(contracts, *, today: datetime.date, tops: dict) -> list[Quarter]:
             contract=contract,
             start=start,
             is_late=start < today,
-            forvaltning=tops.get(_top_id(unit.path)) if unit else None,
+            forvaltning=tops.get(forvaltning_id(unit.path, tops)) if unit else None,
         )
         year, number = row.quarter
         quarters.setdefault((year, number), Quarter(year, number, [])).rows.append(row)

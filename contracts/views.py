@@ -199,13 +199,12 @@ class ProcurementPlanView(LoginRequiredMixin, TemplateView):
         if wanted and wanted.isdigit() and int(wanted) in tops:
             return int(wanted)
         if wanted is None:
-            home = procurement.home_forvaltning_id(self.request.user)
-            return home if home in tops else None
+            return procurement.home_forvaltning_id(self.request.user, tops)
         return None
 
     def get(self, request, *args, **kwargs):
         today = timezone.localdate()
-        tops = {unit.pk: unit for unit in procurement.forvaltninger(request.user)}
+        tops = procurement.forvaltninger(request.user)
         chosen = self.chosen(tops)
         contracts = procurement.plan_queryset(request.user)
         if chosen is not None:

@@ -140,3 +140,22 @@ def test_query_count_does_not_grow_with_contracts(client, org, editor, units):
         return len(context.captured_queries)
 
     assert queries(5) == queries(50)
+
+
+def test_below_a_single_root_the_forvaltninger_are_the_second_level(client, org, editor):
+    """KITOS exports and the demo have one root unit standing for the municipality."""
+    root = UnitFactory(organisation=org, name="Kommunen")
+    social = UnitFactory(organisation=org, name="Social og Sundhed", parent=root)
+    school = UnitFactory(organisation=org, name="Børn og Unge", parent=root)
+    team = UnitFactory(organisation=org, name="Visitation", parent=social)
+    year = timezone.localdate().year + 3
+    retender_contract(org, "Social", expiry=datetime.date(year, 6, 30), unit=team)
+    retender_contract(org, "Skole", expiry=datetime.date(year, 6, 30), unit=school)
+    PersonFactory(organisation=org, user=editor, unit=team)
+    client.force_login(editor)
+    response = client.get(URL)
+    assert [unit.name for unit in response.context["forvaltninger"]] == [
+        "Børn og Unge", "Social og Sundhed"
+    ]
+    assert plan_names(response) == ["Social"]
+    assert response.context["quarters"][0].rows[0].forvaltning == social

@@ -10,7 +10,14 @@ after start"), so the error can be shown next to that field instead — by the m
 
 from __future__ import annotations
 
-from django.core.exceptions import FieldDoesNotExist, ValidationError
+import copy
+
+from django.core.exceptions import (
+    NON_FIELD_ERRORS,
+    FieldDoesNotExist,
+    ObjectDoesNotExist,
+    ValidationError,
+)
 from django.db import models, router
 from django.db.models import Q
 
@@ -68,3 +75,44 @@ def validate_constraints(instance: models.Model, exclude=None) -> None:
                     errors = error.update_error_dict(errors)
     if errors:
         raise ValidationError(errors)
+
+
+def errors_beside(
+    instance: models.Model, values: dict, *, failed, organisation=None, exclude_missing=True,
+) -> dict:
+    """The model's own errors (constraints, ``clean``) for the values that passed their
+    field checks, when other values did not: so a form or an API call shows every error
+    on the first submit, not the model's only on the second.
+
+    ``instance`` is not changed (a copy gets ``values``); fields in ``failed`` and (with
+    ``exclude_missing``, as Django's model forms do) fields not in ``values`` are
+    excluded, so a rule about a field the user got wrong (or cannot set) waits for that
+    field. Without ``exclude_missing`` (an API call: what is not sent keeps its default
+    or stored value) the rules see the whole object. Returns {field or
+    NON_FIELD_ERRORS: [messages]} about the given fields only."""
+    candidate = copy.copy(instance)
+    candidate._state = copy.copy(instance._state)
+    for name, value in values.items():
+        setattr(candidate, name, value)
+    if (
+        organisation is not None
+        and any(f.name == "organisation" for f in candidate._meta.concrete_fields)
+        and candidate.organisation_id is None
+    ):
+        candidate.organisation = organisation
+    names = {field.name for field in candidate._meta.get_fields()}
+    exclude = ((names - set(values)) if exclude_missing else set()) | set(failed)
+    try:
+        candidate.full_clean(exclude=exclude)
+    except ValidationError as error:
+        if not hasattr(error, "error_dict"):
+            return {NON_FIELD_ERRORS: error.messages}
+        return {
+            name: messages for name, messages in error.message_dict.items()
+            if name not in failed and (name in values or name == NON_FIELD_ERRORS)
+        }
+    except (ObjectDoesNotExist, ValueError, TypeError):
+        # A rule that needs what the failed fields would have given (a parent object,
+        # a date to compare with) waits for the second submit.
+        return {}
+    return {}

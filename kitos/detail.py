@@ -23,7 +23,12 @@ from django import forms
 from django.contrib import messages
 from django.contrib.admin.utils import NestedObjects
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
+from django.core.exceptions import (
+    NON_FIELD_ERRORS,
+    FieldDoesNotExist,
+    PermissionDenied,
+    ValidationError,
+)
 from django.core.paginator import Paginator
 from django.db import IntegrityError, models, router, transaction
 from django.db.models import Q
@@ -40,6 +45,7 @@ from django.views.generic import DetailView, FormView, TemplateView
 from django.views.generic.detail import SingleObjectMixin
 
 from . import hooks
+from .constraints import errors_beside
 from .db import name_related
 from .links import model_url, object_url
 from .models import AuditEntry
@@ -461,9 +467,25 @@ class ScopedModelForm(forms.ModelForm):
         return [(legend, [self[name] for name in names]) for legend, names in self.fieldsets]
 
     def _post_clean(self):
-        # No construct_instance / full_clean here: the service validates (the same rules
-        # for the API and the import) and the object is changed only by the service.
-        pass
+        # No construct_instance / full_clean on the form's instance: the service validates
+        # (the same rules for the API and the import) and the object is changed only by
+        # the service. But when some fields are wrong the service is never called, so the
+        # model's rules about the other fields are checked here, on a copy: every error
+        # shows on the first submit.
+        if not self._errors:
+            return
+        values = {
+            name: value for name, value in self.field_data().items() if name not in self._errors
+        }
+        errors = errors_beside(
+            self.instance, values, failed=set(self._errors),
+            organisation=getattr(self, "organisation", None),
+        )
+        for name, field_errors in errors.items():
+            target = name if name in self.fields else None
+            for message in field_errors:
+                if message not in self.errors.get(target or NON_FIELD_ERRORS, ()):
+                    self.add_error(target, message)
 
     def model_field_names(self) -> list[str]:
         names = []

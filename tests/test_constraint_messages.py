@@ -155,6 +155,53 @@ class TestForms:
         assert "contract_expiry_after_start" not in response.content.decode()
         assert not Contract.objects.exists()
 
+    def test_every_error_shows_on_the_first_submit(self, client, org, editor):
+        """A missing name and a wrong notice period (field errors) do not hide the
+        model's own rules about the other fields until a second submit."""
+        client.force_login(editor)
+        response = client.post(reverse("contract_create"), {
+            "name": "", "start_date": "2026-01-01", "expiry_date": "2025-12-31",
+            "notice_months": "-3", "extensions_total": "0", "extensions_used": "0",
+            "lead_months": "0", "yearly_cost": "-5", "acquisition_cost": "-1.000,50",
+        })
+        errors = response.context["form"].errors
+        assert set(errors) == {
+            "name", "notice_months", "expiry_date", "yearly_cost", "acquisition_cost",
+        }
+        assert errors["expiry_date"] == [EXPIRY_MESSAGE]
+        assert errors["yearly_cost"] == ["Den årlige driftsudgift kan ikke være negativ."]
+        page = response.content.decode()
+        assert "Anskaffelsesprisen kan ikke være negativ." in page
+        assert "constraint" not in page and "_not_negative" not in page
+        assert not Contract.objects.exists()
+
+    def test_a_rule_about_a_field_the_user_got_wrong_waits_for_it(self, client, org, editor):
+        client.force_login(editor)
+        response = client.post(reverse("contract_create"), {
+            "name": "Ny", "start_date": "i morgen", "expiry_date": "2025-12-31",
+            "notice_months": "3", "extensions_total": "0", "extensions_used": "0",
+            "lead_months": "0",
+        })
+        errors = response.context["form"].errors
+        assert set(errors) == {"start_date"}
+        assert not Contract.objects.exists()
+
+    def test_editing_shows_every_error_at_once(self, client, org, editor):
+        contract = ContractFactory(
+            organisation=org, start_date=datetime.date(2026, 1, 1), expiry_date=None
+        )
+        client.force_login(editor)
+        response = client.post(reverse("contract_update", args=[contract.uuid]), {
+            "name": "", "start_date": "2026-01-01", "expiry_date": "2025-06-30",
+            "notice_months": "3", "extensions_total": "0", "extensions_used": "0",
+            "lead_months": "0", "yearly_cost": "-1",
+        })
+        assert response.status_code == 200
+        errors = response.context["form"].errors
+        assert {"name", "expiry_date", "yearly_cost"} <= set(errors)
+        contract.refresh_from_db()
+        assert contract.expiry_date is None and contract.name
+
     def test_unit_form_shows_a_duplicate_name(self, client, org, editor):
         parent = UnitFactory(organisation=org)
         UnitFactory(organisation=org, parent=parent, name="Skoler")
@@ -194,6 +241,31 @@ class TestApi:
         }, format="json")
         assert response.status_code == 400
         assert response.json() == {"expiry_date": [EXPIRY_MESSAGE]}
+
+    def test_every_error_in_one_answer(self, org, editor):
+        response = api(editor).post("/api/v1/contracts/", {
+            "organisation": str(org.uuid), "name": "", "start_date": "2026-01-01",
+            "expiry_date": "2025-01-01", "yearly_cost": "-4", "extensions_used": 3,
+        }, format="json")
+        assert response.status_code == 400
+        body = response.json()
+        assert body["expiry_date"] == [EXPIRY_MESSAGE]
+        assert body["yearly_cost"] == ["Den årlige driftsudgift kan ikke være negativ."]
+        assert body["extensions_used"] == ["Der kan ikke være brugt flere optioner end der er."]
+        assert "name" in body
+        assert "constraint" not in response.content.decode()
+        assert not Contract.objects.exists()
+
+    def test_a_patch_with_a_wrong_field_reports_the_rest_against_the_stored_object(
+        self, org, editor
+    ):
+        contract = ContractFactory(organisation=org, start_date=datetime.date(2026, 1, 1))
+        response = api(editor).patch(f"/api/v1/contracts/{contract.uuid}/", {
+            "notice_months": -1, "expiry_date": "2025-01-01",
+        }, format="json")
+        assert response.status_code == 400
+        assert response.json()["expiry_date"] == [EXPIRY_MESSAGE]
+        assert "notice_months" in response.json()
 
     def test_duplicate_unit_name(self, org, editor):
         parent = UnitFactory(organisation=org)

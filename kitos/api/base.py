@@ -10,14 +10,17 @@ from __future__ import annotations
 import hashlib
 import uuid
 
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import exceptions, serializers, status, viewsets
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 
 from kitos import services
+from kitos.constraints import errors_beside
 
 from .pagination import HybridPagination
 from .permissions import TokenScopePermission
@@ -88,6 +91,49 @@ class BaseSerializer(serializers.ModelSerializer):
         # required; the services' full_clean checks the same constraints correctly
         # (partial ones included) and their errors come back as 400s.
         return []
+
+    def to_internal_value(self, data):
+        try:
+            return super().to_internal_value(data)
+        except serializers.ValidationError as error:
+            if not isinstance(error.detail, dict):
+                raise
+            raise serializers.ValidationError(
+                {**self._model_errors_beside(data, set(error.detail)), **error.detail}
+            ) from error
+
+    def _model_errors_beside(self, data, failed: set) -> dict:
+        """The model's rules (constraints, ``clean``) about the fields that passed, when
+        others did not: the service that would check them is never reached, and a client
+        should see every error in one answer, as the portal's forms do."""
+        model = self.Meta.model
+        by_source, values = {}, {}
+        for field in self._writable_fields:
+            if field.field_name in failed or "." in field.source or field.source == "*":
+                continue
+            primitive = field.get_value(data)
+            if primitive is serializers.empty:
+                continue
+            try:
+                value = field.run_validation(primitive)
+            except (serializers.ValidationError, DjangoValidationError):
+                continue
+            by_source[field.source] = field.field_name
+            values[field.source] = value
+        concrete = {f.name for f in model._meta.concrete_fields}
+        values = {name: value for name, value in values.items() if name in concrete}
+        failed_sources = {
+            self.fields[name].source for name in failed if name in self.fields
+        }
+        instance = self.instance if isinstance(self.instance, model) else model()
+        errors = errors_beside(
+            instance, values, failed=failed_sources, exclude_missing=False
+        )
+        non_field = api_settings.NON_FIELD_ERRORS_KEY
+        return {
+            by_source.get(name, non_field) if name != NON_FIELD_ERRORS else non_field: messages
+            for name, messages in errors.items()
+        }
 
 
 # -- viewsets --------------------------------------------------------------------------

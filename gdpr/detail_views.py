@@ -250,29 +250,33 @@ def agreement_tab_url(agreement, slug: str) -> str:
     return f"{object_url(agreement)}?tab={slug}"
 
 
-class AgreementPartCreateView(ReturnToMixin, ObjectCreateView):
-    """A row created from a tab of its agreement: editors of the agreement's
-    organisation (readers 403, other organisations 404); back to that tab."""
+class AgreementPartMixin:
+    """A row of one of an agreement's tabs (sub-processors, oversight): saving or
+    cancelling goes back to that tab, unless the form was opened from elsewhere
+    (ReturnToMixin, before this one among the bases)."""
 
-    parent_model = DataProcessingAgreement
     tab_slug = ""
 
+    def agreement(self):
+        parent = getattr(self, "parent", None)
+        return parent if parent is not None else self.object.agreement
+
     def success_url_for(self, obj) -> str:
-        return agreement_tab_url(self.parent, self.tab_slug)
+        return agreement_tab_url(self.agreement(), self.tab_slug)
 
     def get_context_data(self, **kwargs):
-        return {
-            **super().get_context_data(**kwargs),
-            "cancel_url": agreement_tab_url(self.parent, self.tab_slug),
-        }
+        return {**super().get_context_data(**kwargs), "cancel_url": self.success_url_for(None)}
 
 
-class AgreementPartUpdateView(ReturnToMixin, ObjectUpdateView):
+class AgreementPartCreateView(ReturnToMixin, AgreementPartMixin, ObjectCreateView):
+    """Created from a tab of its agreement: editors of the agreement's organisation
+    (readers 403, other organisations 404)."""
+
+    parent_model = DataProcessingAgreement
+
+
+class AgreementPartUpdateView(ReturnToMixin, AgreementPartMixin, ObjectUpdateView):
     related = ("agreement",)
-    tab_slug = ""
-
-    def success_url_for(self, obj) -> str:
-        return agreement_tab_url(self.object.agreement, self.tab_slug)
 
 
 class AgreementPartDeleteView(ObjectDeleteView):

@@ -162,6 +162,7 @@ def urls_for(world: World, name: str, params: tuple[str, ...]) -> list[str]:
         "contract_subscribe": objects["contract"],
         "contract_unsubscribe": objects["contract"],
         "costline_create": objects["contract"],
+        "deadlinedecision_create": objects["contract"],
         "contract_chain": objects["contract"],
         "usage_chain": objects["usage"],
         "activity_chain": objects["processingactivity"],

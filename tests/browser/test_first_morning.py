@@ -81,3 +81,7 @@ def test_chef_first_morning(live_server, page, demo):
     assert tip.is_visible()
     assert tip.inner_text().strip()
     page.screenshot(path="/tmp/kitos-first-morning-chef-oversigt.png", full_page=True)
+    # Escape hides it again, and focus stays on the marker.
+    page.keyboard.press("Escape")
+    assert not page.locator(".timeline-marker:focus-within .timeline-tip").is_visible()
+    assert page.evaluate("document.activeElement.classList.contains('timeline-dot')")

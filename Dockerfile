@@ -30,6 +30,7 @@ COPY locale ./locale
 
 # collectstatic needs settings that import; the real secrets arrive at run time.
 RUN DJANGO_SECRET_KEY=build-only DATABASE_URL=sqlite:////tmp/build.sqlite3 \
+    KITOS_BASE_URL=http://build.invalid \
     python manage.py collectstatic --noinput \
     && chown -R kitos:kitos /app
 

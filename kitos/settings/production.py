@@ -12,6 +12,12 @@ if not SECRET_KEY:  # noqa: F405
     raise ImproperlyConfigured("DJANGO_SECRET_KEY must be set in production.")
 if not os.environ.get("DATABASE_URL"):
     raise ImproperlyConfigured("DATABASE_URL must be set in production (PostgreSQL).")
+if not KITOS_BASE_URL:  # noqa: F405
+    # Mails and calendar feeds are read outside the portal: their links need its address.
+    raise ImproperlyConfigured(
+        "KITOS_BASE_URL must be set in production (e.g. https://kitos.kommune.dk): "
+        "alert mails and calendar feeds link to it."
+    )
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

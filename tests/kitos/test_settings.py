@@ -39,17 +39,19 @@ def test_production_settings_pass_check_deploy():
         DJANGO_SECRET_KEY="x" * 20 + "a-long-random-production-secret-key-0123456789",
         DJANGO_ALLOWED_HOSTS="kitos.example.dk",
         DATABASE_URL=os.environ.get("DATABASE_URL") or "postgres://kitos@db:5432/kitos",
+        KITOS_BASE_URL="https://kitos.example.dk",
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "0 silenced" in result.stdout or "no issues" in result.stdout
 
 
-@pytest.mark.parametrize("missing", ["DJANGO_SECRET_KEY", "DATABASE_URL"])
+@pytest.mark.parametrize("missing", ["DJANGO_SECRET_KEY", "DATABASE_URL", "KITOS_BASE_URL"])
 def test_production_refuses_to_start_without_secrets(missing):
     env = {
         "DJANGO_SETTINGS_MODULE": "kitos.settings.production",
         "DJANGO_SECRET_KEY": "y" * 60,
         "DATABASE_URL": "postgres://kitos@db:5432/kitos",
+        "KITOS_BASE_URL": "https://kitos.example.dk",
     }
     env.pop(missing)
     result = run_manage("check", **env)

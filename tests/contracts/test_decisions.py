@@ -277,3 +277,24 @@ class TestAdmin:
         decision = DeadlineDecision.objects.get()
         assert (decision.decided_by, decision.organisation_id) == (superuser, org.pk)
         assert AuditEntry.objects.filter(object_id=decision.pk, action="create").exists()
+
+
+def test_api_list_query_count_does_not_grow_with_rows(org, editor):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries(count):
+        DeadlineDecision.objects.all().delete()
+        for index in range(count):
+            contract = ContractFactory(
+                organisation=org, start_date=D(2020, 1, 1), expiry_date=D(2040 + index % 5, 6, 30),
+                notice_months=3, extension_months=12, extensions_total=1,
+            )
+            deadline_decision_record(actor=editor, contract=contract, kind=DecisionKind.RENEW)
+        with CaptureQueriesContext(connection) as context:
+            response = api(editor).get("/api/v1/deadline-decisions/?page_size=100")
+            assert response.status_code == 200
+        assert len(response.json()["results"]) == count
+        return len(context.captured_queries)
+
+    assert queries(5) == queries(30)

@@ -14,7 +14,9 @@ contracts, and the next oversight of agreements in force, within HORIZON_DAYS; a
 re-tender that should have started while notice can still be given, and an overdue
 oversight, stay on the list. A fixed number of queries, however many objects.
 
-(A contract's ``DeadlineDecision`` is not shown yet; ``Due.decision`` is where it goes.)
+A contract deadline carries the decision already recorded on the contract's current
+deadline (``Due.decision``, the kind's label), so a decided deadline says so wherever it
+is listed.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from contracts.choices import decision_label
 from contracts.models import Contract
 from gdpr.models import DataProcessingAgreement
 from portfolio.models import SystemUsage
@@ -68,7 +71,7 @@ class Due:
     date: datetime.date
     today: datetime.date
     reasons: list[Reason] = field(default_factory=list)
-    decision: object = None  # the contract's DeadlineDecision, once it is shown
+    decision: str | None = None  # the decision on the contract's current deadline
 
     @property
     def label(self) -> str:
@@ -187,6 +190,7 @@ def person_deadlines(person: Person, *, today: datetime.date,
             | Q(pk__in=Contract.objects.filter(usages__in=usage_ids).values("pk"))
             | held.within_units("responsible_unit__path")
         )
+        .with_decision()
         .select_related("responsible_unit")
         .prefetch_related(Prefetch("usages", queryset=held_usages, to_attr="held_usages"))
     )
@@ -201,7 +205,8 @@ def person_deadlines(person: Person, *, today: datetime.date,
                 continue
             notice_open = contract.notice_deadline and contract.notice_deadline >= today
             if date >= today or (kind == RETENDER and notice_open):
-                due.append(Due(kind, contract, date, today, reasons))
+                due.append(Due(kind, contract, date, today, reasons,
+                               decision_label(contract.decision_kind)))
     agreements = (
         DataProcessingAgreement.objects.in_organisation(person.organisation_id)
         .in_force(today)

@@ -289,7 +289,9 @@ def person_calendar_events(person: Person, *, today: datetime.date, stamp,
         _event(
             uid=due.uid,
             day=due.date,
-            summary=f"{due.label}: {due.obj.name}",
+            summary=f"{due.label}: {due.obj.name}" + (
+                f" ({_('besluttet')}: {due.decision})" if due.decision else ""
+            ),
             url=site_url(due.path, request=request),
             why=_("Din rolle: %(roles)s") % {"roles": "; ".join(map(str, due.reasons))},
             stamp=stamp,

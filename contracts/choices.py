@@ -71,6 +71,12 @@ class DecisionKind(models.TextChoices):
     OTHER = "other", _("Andet")
 
 
+def decision_label(kind: str | None) -> str | None:
+    """A decision kind's label as lists show it (None: nothing decided yet; an annotated
+    ``decision_kind`` of ``Contract.objects.with_decision()`` goes straight in)."""
+    return DecisionKind(kind).label if kind in DecisionKind.values else None
+
+
 # Decisions after which the contract needs no re-tender at this deadline: it goes on
 # (renewed, an option used) or simply ends. A re-tender decision puts the contract on the
 # procurement plan; "other" leaves the question open, so the plan still shows it.

@@ -17,7 +17,7 @@ from django.db.models import Count, Q, Sum
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
-from contracts.choices import IN_FORCE_STATUSES, RUNNING_STATUSES
+from contracts.choices import IN_FORCE_STATUSES, RUNNING_STATUSES, decision_label
 from contracts.filtersets import ContractFilterSet
 from contracts.models import Contract
 from gdpr.gaps import (
@@ -136,7 +136,7 @@ class Event:
     date: datetime.date
     days_left: int
     url: str | None
-    decision: object = None  # the contract's DeadlineDecision, once the dashboard shows it
+    decision: str | None = None  # the decision on the contract's current deadline
 
     @property
     def label(self) -> str:
@@ -521,8 +521,9 @@ class DashboardBuilder:
                 Q(notice_deadline__range=(today, end)) | Q(retender_start__range=(today, end))
             )
             .select_related("supplier", "responsible_unit")
-            .only("uuid", "name", "notice_deadline", "retender_start", "supplier__name",
-                  "responsible_unit__name")
+            .only("uuid", "name", "notice_deadline", "retender_start", "next_end",
+                  "supplier__name", "responsible_unit__name")
+            .with_decision()
         )
         events = []
         for contract in contracts:
@@ -530,7 +531,8 @@ class DashboardBuilder:
             for kind, date in (("notice", contract.notice_deadline),
                                ("retender", contract.retender_start)):
                 if date is not None and today <= date <= end:
-                    events.append(Event(contract, kind, date, (date - today).days, url))
+                    events.append(Event(contract, kind, date, (date - today).days, url,
+                                        decision_label(contract.decision_kind)))
         events.sort(key=lambda e: (e.date, e.contract.name, e.kind))
         return events
 

@@ -223,3 +223,37 @@ def test_demo_chef_sees_the_forvaltning(client, demo):
     assert any(tile.value for tile in page.led[0].tiles)
     response = client.get(reverse("dashboard", args=[demo.slug]))
     assert response.context["unit"].name == "Børn og Unge"
+
+
+def test_a_decided_deadline_shows_its_decision_on_min_side_the_calendar_and_oversigt(
+    client, org, editor, owner
+):
+    from contracts.services import deadline_decision_record
+
+    usage = UsageFactory(organisation=org, local_name="Netprøver.dk")
+    own(owner, usage)
+    decided = ContractFactory(organisation=org, name="Besluttet kontrakt", **notice_in(20))
+    open_one = ContractFactory(organisation=org, name="Åben kontrakt", **notice_in(25))
+    for contract in (decided, open_one):
+        CoverageFactory(contract=contract, usage=usage)
+    deadline_decision_record(actor=editor, contract=decided, kind="retender", note="")
+
+    page = page_of(client, editor)
+    by_contract = {due.obj.name: due for due in page.deadlines if due.kind == "notice"}
+    assert by_contract["Besluttet kontrakt"].decision == "Genudbyd"
+    assert by_contract["Åben kontrakt"].decision is None
+    html = client.get(URL).content.decode()
+    assert "Genudbyd" in html and "Ikke truffet" in html
+
+    response = client.get(reverse("person_calendar", args=[owner.calendar_token]))
+    summaries = [str(event["SUMMARY"])
+                 for event in Calendar.from_ical(response.content).walk("VEVENT")]
+    assert any("Besluttet kontrakt" in s and "Genudbyd" in s for s in summaries)
+    assert not any("Åben kontrakt" in s and "besluttet" in s for s in summaries)
+
+    dashboard = client.get(reverse("dashboard", args=[org.slug]) + "?within=")
+    events = {(e.contract.name, e.kind): e for marker in dashboard.context["dashboard"].markers
+              for e in marker.events}
+    assert events[("Besluttet kontrakt", "notice")].decision == "Genudbyd"
+    assert events[("Åben kontrakt", "notice")].decision is None
+    assert "Besluttet: Genudbyd" in dashboard.content.decode()

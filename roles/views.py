@@ -59,7 +59,7 @@ class ActiveOrganisationMixin(LoginRequiredMixin):
     def units(self):
         return (
             OrganisationUnit.objects.visible_to(self.request.user)
-            .in_organisation(self.organisation)
+            .in_organisation(self.organisation.pk)
             .order_by("path")
         )
 
@@ -240,7 +240,7 @@ class RoleCandidatesView(ActiveOrganisationMixin, TemplateView):
             raise Http404
         try:
             return get_object_or_404(
-                model.objects.visible_to(self.request.user).in_organisation(self.organisation),
+                model.objects.visible_to(self.request.user).in_organisation(self.organisation.pk),
                 uuid=uuid,
             )
         except ValidationError as error:  # not a UUID at all

@@ -18,6 +18,7 @@ from kitos.excel.engine import ImportReport
 from kitos.lists import ListView
 from tests.factories import (
     AgreementFactory,
+    CompetencyFactory,
     ContractFactory,
     CostLineFactory,
     CoverageFactory,
@@ -95,8 +96,9 @@ def build_world(organisation, user) -> World:
     activity.usages.add(usage)
     agreement = AgreementFactory(organisation=organisation, processor=supplier)
     agreement.usages.add(usage)
-    SubProcessorFactory(agreement=agreement, country="US")
-    OversightRecordFactory(agreement=agreement)
+    sub_processor = SubProcessorFactory(agreement=agreement, country="US")
+    oversight = OversightRecordFactory(agreement=agreement)
+    competency = CompetencyFactory(person=person)
     content = exporter.template_workbook("suppliers")
     run = ImportRun.objects.create(
         organisation=organisation, created_by=user, filename="<b>=1+1.xlsx", size=len(content),
@@ -110,6 +112,7 @@ def build_world(organisation, user) -> World:
         "usage": usage, "integration": integration, "contract": contract,
         "costline": cost_line, "roleassignment": assignment, "dataasset": asset,
         "processingactivity": activity, "agreement": agreement,
+        "subprocessor": sub_processor, "oversightrecord": oversight, "competency": competency,
     }
     # Route prefixes are model names (kitos.links.route_name).
     objects.update({obj._meta.model_name: obj for obj in list(objects.values())})
@@ -162,6 +165,9 @@ def urls_for(world: World, name: str, params: tuple[str, ...]) -> list[str]:
         "contract_subscribe": objects["contract"],
         "contract_unsubscribe": objects["contract"],
         "costline_create": objects["contract"],
+        "competency_create": objects["person"],
+        "subprocessor_create": objects["agreement"],
+        "oversightrecord_create": objects["agreement"],
         "deadlinedecision_create": objects["contract"],
         "contract_chain": objects["contract"],
         "usage_chain": objects["usage"],

@@ -20,6 +20,9 @@ from ..services import (
     oversight_record_create,
     oversight_record_delete,
     oversight_record_update,
+    sub_processor_create,
+    sub_processor_delete,
+    sub_processor_update,
 )
 from .serializers import (
     DataAssetSerializer,
@@ -96,6 +99,26 @@ class SubProcessorViewSet(ScopedModelViewSet):
 
     serializer_class = SubProcessorSerializer
     filterset_class = SubProcessorFilterSet
+
+    # The same services as the agreement page's forms and the admin.
+    @staticmethod
+    def create_service(*, actor, instance, m2m):
+        return sub_processor_create(
+            actor=actor,
+            agreement=instance.agreement,
+            supplier=instance.supplier,
+            service=instance.service,
+            country=instance.country,
+            transfer_basis=instance.transfer_basis,
+        )
+
+    @staticmethod
+    def update_service(*, actor, instance, data, m2m):
+        return sub_processor_update(actor=actor, sub_processor=instance, data=data)
+
+    @staticmethod
+    def delete_service(*, actor, instance):
+        sub_processor_delete(actor=actor, sub_processor=instance)
 
 
 class OversightRecordViewSet(ScopedModelViewSet):

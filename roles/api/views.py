@@ -21,7 +21,15 @@ from ..filtersets import (
     RoleAssignmentFilterSet,
     RoleTypeFilterSet,
 )
-from ..services import organisation_create, role_assign, unit_create, unit_update
+from ..services import (
+    competency_create,
+    competency_delete,
+    competency_update,
+    organisation_create,
+    role_assign,
+    unit_create,
+    unit_update,
+)
 from .serializers import (
     CompetencySerializer,
     DisciplineSerializer,
@@ -148,6 +156,25 @@ class CompetencyViewSet(ScopedModelViewSet):
 
     serializer_class = CompetencySerializer
     filterset_class = CompetencyFilterSet
+
+    # The same services as the person page's forms and the admin.
+    @staticmethod
+    def create_service(*, actor, instance, m2m):
+        return competency_create(
+            actor=actor,
+            person=instance.person,
+            discipline=instance.discipline,
+            level=instance.level,
+            note=instance.note,
+        )
+
+    @staticmethod
+    def update_service(*, actor, instance, data, m2m):
+        return competency_update(actor=actor, competency=instance, data=data)
+
+    @staticmethod
+    def delete_service(*, actor, instance):
+        competency_delete(actor=actor, competency=instance)
 
 
 routes = [

@@ -102,6 +102,15 @@ class TestCompetencies:
         assert count_queries(client, tab(person)) == few
 
 
+def test_the_matrix_leads_editors_to_the_competency_forms(client, person, reader, editor):
+    CompetencyFactory(person=person, discipline=discipline())
+    link = f"{tab(person)}"
+    client.force_login(editor)
+    assert link in client.get(reverse("competency_matrix")).content.decode()
+    client.force_login(reader)
+    assert link not in client.get(reverse("competency_matrix")).content.decode()
+
+
 class TestReadersAreOfferedNoAssignment:
     def test_vacancy_report(self, client, org, reader, editor):
         UsageFactory(organisation=org, system__name="Uden ejer")

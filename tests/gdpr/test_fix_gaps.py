@@ -212,3 +212,14 @@ def test_another_organisations_fix_forms_are_404(client, demo):
             assert "usages" not in response.context["form"].initial
         else:
             assert response.status_code == 404, rule.key
+
+
+def test_an_edit_link_puts_the_cursor_in_the_missing_field(client, demo, chef):
+    rule = next(r for r in RULES if r.key == "activity-without-basis-or-retention")
+    activity = offending(rule, user=chef, organisation=demo).first()
+    url = rule.fix_url(activity)
+    field = parse_qs(urlsplit(url).query)["felt"][0]
+    assert url.endswith(f"#id_{field}") and getattr(activity, field) == ""
+    client.force_login(chef)
+    form = client.get(url).context["form"]
+    assert form.fields[field].widget.attrs.get("autofocus")

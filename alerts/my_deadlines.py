@@ -25,7 +25,6 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Prefetch, Q
 from django.urls import reverse
@@ -35,6 +34,7 @@ from django.utils.translation import gettext_noop
 from contracts.choices import decision_label
 from contracts.models import Contract
 from gdpr.models import DataProcessingAgreement
+from kitos.links import site_url
 from portfolio.models import SystemUsage
 from roles.models import OrganisationUnit, Person, RoleAssignment
 
@@ -98,16 +98,6 @@ class Due:
     @property
     def days_overdue(self) -> int:
         return max(0, -self.days_left)
-
-
-def site_url(path: str, *, request=None) -> str:
-    """An absolute link for outside the page (a calendar address): KITOS_BASE_URL when
-    it is set, otherwise the address the user opened kitos at."""
-    if settings.KITOS_BASE_URL:
-        return settings.KITOS_BASE_URL.rstrip("/") + path
-    if request is not None:
-        return request.build_absolute_uri(path)
-    return path
 
 
 def calendar_url(person: Person, *, request=None) -> str:

@@ -48,7 +48,7 @@ from django.utils.translation import gettext as _
 
 from contracts.models import Contract
 from gdpr.models import DataProcessingAgreement
-from kitos.links import has_route, route_name
+from kitos.links import has_route, route_name, site_url
 from kitos.models import Membership, Organisation
 from kitos.services import create_object, delete_object
 from roles.models import OrganisationUnit, Person, RoleAssignment, still_working
@@ -441,8 +441,8 @@ DECISIONS = {
 
 
 def absolute_url(name: str, *args) -> str:
-    """A link for outside the browser session (calendar, e-mail): KITOS_BASE_URL."""
-    return settings.KITOS_BASE_URL.rstrip("/") + reverse(name, args=args)
+    """A link for outside the browser session (calendar, e-mail)."""
+    return site_url(reverse(name, args=args))
 
 
 def detail_paths(deliveries, *, scope=None) -> dict[tuple, str]:
@@ -466,7 +466,6 @@ def detail_paths(deliveries, *, scope=None) -> dict[tuple, str]:
 def _digest_items(deliveries, today):
     """One line per object and deadline (several rules may have fired at once)."""
     paths = detail_paths(deliveries)
-    base_url = settings.KITOS_BASE_URL.rstrip("/")
     items = {}
     for delivery in deliveries:
         key = (delivery.content_type_id, delivery.object_id, delivery.deadline)
@@ -482,8 +481,9 @@ def _digest_items(deliveries, today):
                 "deadline": delivery.deadline,
                 "days_left": (delivery.deadline - today).days,
                 "decision": DECISIONS[delivery.rule.kind],
-                "url": base_url
-                + paths.get((delivery.content_type.model_class(), delivery.object_id), "/"),
+                "url": site_url(
+                    paths.get((delivery.content_type.model_class(), delivery.object_id), "/")
+                ),
                 "without_owner": delivery.without_owner,
                 "days_before": delivery.rule.days_before,
                 # Escalated to this recipient as leader: the mail says so, whichever

@@ -28,6 +28,7 @@ from icalendar import Calendar, Event
 
 from contracts.models import Contract
 from kitos.detail import VisibleObjectMixin
+from kitos.links import site_url
 from kitos.models import Organisation
 from kitos.services import create_object, delete_object, update_object
 from kitos.tenancy import ADMIN, READER, has_role
@@ -37,7 +38,7 @@ from roles.services import person_rotate_calendar_token
 
 from . import services as alerts
 from .models import AlertDelivery, AlertRule, ContractSubscription
-from .my_deadlines import calendar_url, person_deadlines, site_url
+from .my_deadlines import calendar_url, person_deadlines
 from .services import contract_subscribe, contract_unsubscribe
 
 

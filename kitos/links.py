@@ -8,7 +8,12 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.urls import NoReverseMatch, get_resolver, reverse
+
+# Where `make run` serves: the address of links in mails sent on a developer's machine,
+# where neither KITOS_BASE_URL nor a request says better. Production requires the setting.
+LOCAL_BASE_URL = "http://127.0.0.1:8000"
 
 
 def url_or_none(name: str, *args, query: dict | None = None) -> str | None:
@@ -56,3 +61,14 @@ def model_url(model, action: str = "list") -> str | None:
         return reverse(route_name(model, action))
     except NoReverseMatch:
         return None
+
+
+def site_url(path: str, *, request=None) -> str:
+    """An absolute link to a portal path, for reading outside the page (mails, calendar
+    feeds): KITOS_BASE_URL when it is set; otherwise the address the user opened kitos at
+    (`request`); with neither, the local development address."""
+    if settings.KITOS_BASE_URL:
+        return settings.KITOS_BASE_URL.rstrip("/") + path
+    if request is not None:
+        return request.build_absolute_uri(path)
+    return LOCAL_BASE_URL + path

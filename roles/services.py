@@ -27,6 +27,7 @@ from kitos.audit import (
     record_changes,
     snapshot,
 )
+from kitos.links import site_url
 from kitos.models import Membership, Organisation
 from kitos.services import create_object, delete_object, update_object
 from roles.models import (
@@ -314,7 +315,6 @@ def responsibility_notice(*, person: Person, assignments, previous: Person | Non
     a link. Returns whether a mail was sent (nobody to send to: no address)."""
     if not person.email:
         return False
-    base_url = settings.KITOS_BASE_URL.rstrip("/")
     items = []
     for assignment in assignments:
         url = target_url(assignment.target)
@@ -324,7 +324,7 @@ def responsibility_notice(*, person: Person, assignments, previous: Person | Non
                 "target": str(assignment.target or ""),
                 "start": assignment.start_date,
                 "end": assignment.end_date,
-                "url": base_url + url if url else "",
+                "url": site_url(url) if url else "",
             }
         )
     context = {"person": person, "previous": previous, "items": items}

@@ -6,8 +6,6 @@ from .base import *  # noqa: F403
 
 DEBUG = env_bool("DJANGO_DEBUG", True)  # noqa: F405
 SECRET_KEY = SECRET_KEY or "kitos-local-development-key-not-for-production"  # noqa: F405
-# E-mails need an absolute address even without a request; `make run` serves here.
-KITOS_BASE_URL = KITOS_BASE_URL or "http://127.0.0.1:8000"  # noqa: F405
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 # Serve static files straight from the finders; there is no collectstatic here.
 WHITENOISE_AUTOREFRESH = True

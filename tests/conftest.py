@@ -65,6 +65,19 @@ def superuser(db):
 
 
 @pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the portal's default language: a request with another
+    Accept-Language leaves its language active in the thread, and a later test reading
+    messages outside a request would otherwise depend on which test ran before it."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def _reference_data_in_transactional_tests(request):
     """Transactional tests (live server, real worker) flush the database afterwards, which
     also removes what the data migrations created (standard role types, disciplines, data

@@ -17,9 +17,10 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from alerts.models import AlertDelivery, AlertRule, ContractSubscription
-from contracts.models import Contract, ContractCoverage, CostLine
+from contracts.models import Contract, ContractCoverage, CostLine, DeadlineDecision
 from gdpr.models import (
     DataAsset,
     DataAssetUsage,
@@ -180,6 +181,10 @@ def populate(organisation):
         Contract: contract,
         ContractCoverage: CoverageFactory(contract=contract, usage=usage, is_main=True),
         CostLine: CostLineFactory(contract=contract, unit=unit),
+        DeadlineDecision: DeadlineDecision.objects.create(
+            organisation=organisation, contract=contract, deadline=datetime.date(2027, 3, 31),
+            kind="renew", decided_by=membership.user, decided_at=timezone.now(),
+        ),
         DataCategory: DataCategoryFactory(organisation=organisation),
         DataAsset: asset,
         DataAssetUsage: DataAssetUsage.objects.create(asset=asset, usage=usage),
@@ -480,19 +485,20 @@ def test_refused_delete_is_rolled_back(client, staff_editor, ours, monkeypatch, 
         real_delete(**kwargs)  # really deleted and audited: the rollback must undo it
         raise ValidationError("nej tak")
 
+    # A model the admin deletes with the generic service (competencies have their own).
     real_delete = services.delete_object
     monkeypatch.setattr(services, "delete_object", delete_then_refuse)
-    victim = ours[Competency]
+    victim = ours[Integration]
     client.force_login(staff_editor)
     if how == "delete_view":
-        url = admin_url(Competency, "delete", victim.pk)
+        url = admin_url(Integration, "delete", victim.pk)
         response = client.post(url, {"post": "yes"})
     else:
-        url = admin_url(Competency)
-        response = bulk_delete(client, Competency, victim)
+        url = admin_url(Integration)
+        response = bulk_delete(client, Integration, victim)
     assert response.status_code == 302 and response.url == url
     assert messages_of(response) == ["nej tak"]
-    assert Competency.objects.filter(pk=victim.pk).exists()
+    assert Integration.objects.filter(pk=victim.pk).exists()
     assert not AuditEntry.objects.filter(actor=staff_editor).exists()
     assert not LogEntry.objects.exists()
 

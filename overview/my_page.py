@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from alerts.my_deadlines import HORIZON_DAYS, Due, calendar_url, person_deadlines
 from gdpr.gaps import gaps_for_objects
 from kitos.links import object_url, url_or_none
+from kitos.tenancy import EDITOR, has_role
 from roles.choices import RoleTarget
 from roles.models import Person, RoleAssignment, target_kind
 
@@ -29,6 +30,8 @@ class Responsibility:
     target: object
     url: str | None
     gaps: list = field(default_factory=list)
+    # (rule, where to fix it) per gap; no links for someone who cannot edit.
+    fixes: list = field(default_factory=list)
 
 
 @dataclass
@@ -79,13 +82,17 @@ def build(*, request, organisation, today: datetime.date) -> MyPage:
         if assignment.target is not None
     ]
     gaps = gaps_for_objects([a.target for a in assignments], today=today)
+    can_fix = has_role(user, organisation.pk, at_least=EDITOR)
+    here = request.get_full_path()
     by_kind: dict[str, list[Responsibility]] = {}
     for assignment in assignments:
         target = assignment.target
         kind = target_kind(target)
+        target_gaps = gaps.get((type(target), target.pk), [])
         by_kind.setdefault(kind, []).append(Responsibility(
-            assignment, target, _target_url(kind, target),
-            gaps.get((type(target), target.pk), []),
+            assignment, target, _target_url(kind, target), target_gaps,
+            [(rule, rule.fix_url(target, next_url=here) if can_fix else None)
+             for rule in target_gaps],
         ))
     groups = [
         Group(str(label), sorted(by_kind[value], key=lambda r: str(r.target).lower()))

@@ -108,3 +108,27 @@ def test_query_count_is_the_same_for_5_and_50_roles(client, org, editor):
     few = count_queries(client, URL)
     _roles(me, 45)
     assert count_queries(client, URL) == few
+
+
+def test_my_gaps_link_to_the_form_that_fixes_them_and_back(client, org, editor, reader):
+    me = PersonFactory(organisation=org, user=editor)
+    agreement = AgreementFactory(organisation=org,
+                                 next_oversight_date=timezone.localdate() - 5 * DAY)
+    RoleAssignmentFactory(target=agreement, person=me,
+                          role_type=role("dba-ansvarlig", "data_processing_agreement"))
+    client.force_login(editor)
+    page = client.get(URL).context["page"]
+    (item,) = page.gap_items
+    (rule, fix_url), = item.fixes
+    assert rule.key == "oversight-overdue"
+    assert fix_url.startswith(reverse("oversightrecord_create", args=[agreement.uuid]))
+    assert "next=%2Fmin-side%2F" in fix_url
+    assert fix_url.replace("&", "&amp;") in client.get(URL).content.decode()
+
+    # A reader holding the same role sees the gap but no link to a form they cannot use.
+    reading = PersonFactory(organisation=org, user=reader)
+    RoleAssignmentFactory(target=agreement, person=reading,
+                          role_type=role("dba-ansvarlig", "data_processing_agreement"))
+    client.force_login(reader)
+    (item,) = client.get(URL).context["page"].gap_items
+    assert [url for _rule, url in item.fixes] == [None]

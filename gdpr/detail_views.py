@@ -15,13 +15,13 @@ from kitos.detail import (
     ObjectCreateView,
     ObjectDeleteView,
     ObjectUpdateView,
+    ReturnToMixin,
     Tab,
     TabbedDetailView,
     field_facts,
     object_url,
     overview_tab,
 )
-from roles.detail_views import ReturnToMixin
 from roles.tabs import ROLES_TAB, RolesTabMixin
 
 from .forms import (

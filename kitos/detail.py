@@ -38,6 +38,7 @@ from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.functional import cached_property
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -567,6 +568,43 @@ class ServiceFormView(LoginRequiredMixin, FormView):
             organisation=self.organisation,
         )
         return context
+
+
+# A form opened from another page (a gap's *Ret* link, the vacancy report's *Tildel
+# rollen*) returns there after saving, with the cursor in the field the link is about.
+NEXT_PARAMETER = "next"
+FOCUS_PARAMETER = "felt"
+
+
+class ReturnToMixin:
+    """For the create / edit views (ServiceFormView) that fix a gap: after
+    saving, and on *Annuller*, back to the page given as ``?next=`` — only a path on this
+    site, since an open redirect would let a crafted link send users anywhere — and
+    ``?felt=`` focuses that field. The form posts to its own URL, so both parameters are
+    there on POST too. (Put it first among the bases: it wraps their success URL.)"""
+
+    def next_url(self) -> str | None:
+        target = self.request.GET.get(NEXT_PARAMETER, "")
+        if target and url_has_allowed_host_and_scheme(
+            target, allowed_hosts={self.request.get_host()},
+            require_https=self.request.is_secure(),
+        ):
+            return target
+        return None
+
+    def success_url_for(self, obj) -> str:
+        return self.next_url() or super().success_url_for(obj)
+
+    def get_form(self, form_class=None):
+        form = super().get_form(form_class)
+        focus = self.request.GET.get(FOCUS_PARAMETER)
+        if focus in form.fields:
+            form.fields[focus].widget.attrs["autofocus"] = True
+        return form
+
+    def render_to_response(self, context, **response_kwargs):
+        context["cancel_url"] = self.next_url() or context.get("cancel_url")
+        return super().render_to_response(context, **response_kwargs)
 
 
 class ObjectCreateView(ServiceFormView):

@@ -9,7 +9,6 @@ from django.core.exceptions import ValidationError
 from django.db.models import F
 from django.http import Http404
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy
 
 from kitos.detail import (
@@ -17,6 +16,7 @@ from kitos.detail import (
     ObjectCreateView,
     ObjectDeleteView,
     ObjectUpdateView,
+    ReturnToMixin,
     Tab,
     TabbedDetailView,
     field_facts,
@@ -47,42 +47,6 @@ from .services import (
     unit_update,
 )
 from .tabs import ROLES_TAB, RolesTabMixin
-
-# A form opened from another page (a gap's *Ret* link, the vacancy report's *Tildel
-# rollen*) returns there after saving, with the cursor in the field the link is about.
-NEXT_PARAMETER = "next"
-FOCUS_PARAMETER = "felt"
-
-
-class ReturnToMixin:
-    """For the create / edit views (kitos.detail.ServiceFormView) that fix a gap: after
-    saving, and on *Annuller*, back to the page given as ``?next=`` — only a path on this
-    site, since an open redirect would let a crafted link send users anywhere — and
-    ``?felt=`` focuses that field. The form posts to its own URL, so both parameters are
-    there on POST too. (Put it first among the bases: it wraps their success URL.)"""
-
-    def next_url(self) -> str | None:
-        target = self.request.GET.get(NEXT_PARAMETER, "")
-        if target and url_has_allowed_host_and_scheme(
-            target, allowed_hosts={self.request.get_host()},
-            require_https=self.request.is_secure(),
-        ):
-            return target
-        return None
-
-    def success_url_for(self, obj) -> str:
-        return self.next_url() or super().success_url_for(obj)
-
-    def get_form(self, form_class=None):
-        form = super().get_form(form_class)
-        focus = self.request.GET.get(FOCUS_PARAMETER)
-        if focus in form.fields:
-            form.fields[focus].widget.attrs["autofocus"] = True
-        return form
-
-    def render_to_response(self, context, **response_kwargs):
-        context["cancel_url"] = self.next_url() or context.get("cancel_url")
-        return super().render_to_response(context, **response_kwargs)
 
 
 class OrganisationUnitDetailView(RolesTabMixin, TabbedDetailView):

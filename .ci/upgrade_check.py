@@ -27,6 +27,7 @@ MAY_GROW = {
     "django_migrations": "new and squashed migrations recorded as applied",
     "django_content_type": "content types of new models",
     "auth_permission": "permissions of new models",
+    "contracts_alertrule": "the escalation rule (alerts 0003) for organisations with rules",
 }
 DEMO_USER = "admin"  # kitos.demo.LOGINS: It-chef, admin of the demo organisation
 DEMO_ORG = "demo"
@@ -337,6 +338,9 @@ def take_snapshot(extras: dict) -> dict:
         "auth_permission": sorted(map(list, q(
             "SELECT id, content_type_id, codename FROM auth_permission ORDER BY id"))),
         "django_migrations": sorted(map(list, q("SELECT app, name FROM django_migrations"))),
+        "contracts_alertrule": sorted(map(list, q(
+            "SELECT id, organisation_id, kind, days_before, is_active FROM contracts_alertrule"
+        ))),
     }
 
     history = {}
@@ -442,7 +446,7 @@ def compare_tables(before, after, renames, checks: Checks) -> None:
         if differ:
             changed.append(f"{new}: values differ in {len(differ)} of {len(columns)} "
                            f"column(s): {', '.join(differ)}")
-    for table in ("auth_permission", "django_migrations"):
+    for table in before["kept_rows"]:
         old_rows = {tuple(r) for r in before["kept_rows"][table]}
         new_rows = {tuple(r) for r in after["kept_rows"][table]}
         lost = sorted(old_rows - new_rows)

@@ -12,7 +12,6 @@ deadline itself when no lead time gives one); a start already passed is marked l
 from __future__ import annotations
 
 import datetime
-from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db.models import Q
@@ -77,26 +76,11 @@ def plan_queryset(user):
 
 
 def forvaltninger(user) -> dict[int, OrganisationUnit]:
-    """The forvaltninger of the user's organisations, by id (one query): the top-level
-    units, or, in an organisation whose tree has a single root standing for the
-    organisation itself (KITOS exports, the demo), the units right below that root (the
-    rule of ``OrganisationUnit.forvaltning``)."""
-    units = list(
-        OrganisationUnit.objects.visible_to(user)
-        .filter(Q(parent__isnull=True) | Q(parent__parent__isnull=True))
-        .select_related("organisation")
-        .order_by("organisation__name", "name")
-    )
-    roots = defaultdict(list)
-    for unit in units:
-        if unit.parent_id is None:
-            roots[unit.organisation_id].append(unit.pk)
-    single_roots = {ids[0] for ids in roots.values() if len(ids) == 1}
+    """The forvaltninger of the user's organisations, by id (one query)."""
     return {
         unit.pk: unit
-        for unit in units
-        if (unit.parent_id in single_roots)
-        or (unit.parent_id is None and unit.pk not in single_roots)
+        for unit in OrganisationUnit.objects.visible_to(user)
+        .select_related("organisation").forvaltninger()
     }
 
 

@@ -5,6 +5,7 @@ the organisation and memberships live) and on no other app."""
 from __future__ import annotations
 
 import secrets
+from collections import defaultdict
 
 from django.apps import apps
 from django.conf import settings
@@ -34,6 +35,25 @@ from roles.choices import CompetencyLevel, RoleTarget
 class OrganisationUnitQuerySet(ScopedQuerySet):
     def for_list(self):
         return self.select_related("organisation", "parent")
+
+    def forvaltninger(self) -> list[OrganisationUnit]:
+        """The forvaltninger among these units (one query): the top-level units, or, in an
+        organisation whose tree has a single root standing for the organisation itself (as
+        KITOS exports and the demo have it), the units right below that root."""
+        units = list(
+            self.filter(Q(parent__isnull=True) | Q(parent__parent__isnull=True))
+            .order_by("organisation__name", "name")
+        )
+        roots = defaultdict(list)
+        for unit in units:
+            if unit.parent_id is None:
+                roots[unit.organisation_id].append(unit.pk)
+        single_roots = {ids[0] for ids in roots.values() if len(ids) == 1}
+        return [
+            unit for unit in units
+            if unit.parent_id in single_roots
+            or (unit.parent_id is None and unit.pk not in single_roots)
+        ]
 
 
 class OrganisationUnit(TenantModel):
@@ -126,25 +146,16 @@ class OrganisationUnit(TenantModel):
         return [int(part) for part in self.path.strip("/").split("/") if part] or [self.pk]
 
     def forvaltning(self) -> OrganisationUnit | None:
-        """The forvaltning the unit belongs to: its top-level ancestor, or, when the
-        organisation's tree has a single root standing for the organisation itself (as
-        KITOS exports and the demo have it), the ancestor right below that root. None
-        for that root. Two small queries at most."""
-        ancestors = self.ancestor_ids
-        roots = list(
-            OrganisationUnit.objects.filter(organisation_id=self.organisation_id,
-                                            parent__isnull=True).values_list("pk", flat=True)[:2]
+        """The forvaltning the unit belongs to (see ``OrganisationUnitQuerySet.
+        forvaltninger``); None for a single root standing for the organisation. One
+        query."""
+        ancestors = set(self.ancestor_ids)
+        return next(
+            (unit for unit in OrganisationUnit.objects.filter(
+                organisation_id=self.organisation_id).forvaltninger()
+             if unit.pk in ancestors),
+            None,
         )
-        if roots == [ancestors[0]]:
-            if len(ancestors) == 1:
-                return None
-            top = ancestors[1]
-        else:
-            top = ancestors[0]
-        if top == self.pk:
-            return self
-        return OrganisationUnit.objects.filter(organisation_id=self.organisation_id,
-                                               pk=top).first()
 
 
 def new_calendar_token() -> str:

@@ -15,15 +15,12 @@ from django.utils.translation import gettext_lazy as _
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 
-def env_bool(name: str, default: bool = False) -> bool:
-    value = os.environ.get(name)
-    if value is None or value == "":
-        return default
-    return value.strip().lower() in {"1", "true", "yes", "on", "ja"}
-
-
-def env_list(name: str, default: str = "") -> list[str]:
-    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+from .env import env_bool, env_list  # noqa: F401 - production and the areas use them
+# Each security area keeps its settings in its own module; the lists below take its
+# apps, middleware and backends in the order Django needs them.
+from .headers import *  # noqa: E402,F403 - Content-Security-Policy, health endpoints
+from .login import *  # noqa: E402,F403 - lockout (django-axes), two-factor, sessions
+from .sso import *  # noqa: E402,F403 - municipal single sign-on (OIDC, SAML 2.0)
 
 
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
@@ -45,6 +42,9 @@ INSTALLED_APPS = [
     # The layers, bottom to top (README: Architecture; import-linter checks them):
     # the core (tenancy, audit, base views, API base, Excel framework), the domain apps,
     # then the feature apps that look across them.
+    *HEADER_APPS,  # noqa: F405
+    *LOGIN_APPS,  # noqa: F405
+    *SSO_APPS,  # noqa: F405
     "kitos",
     "roles",
     "portfolio",
@@ -58,16 +58,29 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    *HEADER_MIDDLEWARE,  # noqa: F405
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    *SSO_SESSION_MIDDLEWARE,  # noqa: F405
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "kitos.middleware.RejectNulCharactersMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    *LOGIN_AUTH_MIDDLEWARE,  # noqa: F405
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "kitos.audit.AuditContextMiddleware",
+    # Last, as django-axes asks: it turns a lockout into its response.
+    *LOGIN_LAST_MIDDLEWARE,  # noqa: F405
+]
+
+# The lockout backend first (it refuses before a password is checked), then single
+# sign-on when configured, then local accounts (the break-glass login).
+AUTHENTICATION_BACKENDS = [
+    *LOGIN_FIRST_BACKENDS,  # noqa: F405
+    *SSO_BACKENDS,  # noqa: F405
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 ROOT_URLCONF = "kitos.urls"

@@ -15,17 +15,21 @@ from __future__ import annotations
 
 import datetime
 import io
-import posixpath
 import re
 import zipfile
 from dataclasses import dataclass, field
 
 import python_calamine
-from defusedxml import ElementTree
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from kitos.excel.safety import WorkbookRejected, check_workbook
+from kitos.excel.safety import (
+    WorkbookRejected,
+    check_workbook,
+    column_number,
+    sheet_parts,
+    unreadable_message,
+)
 
 
 @dataclass
@@ -66,12 +70,7 @@ def read_workbook(data: bytes, *, max_rows: int | None = None) -> list[RawSheet]
     except WorkbookRejected:
         raise
     except Exception:  # noqa: BLE001 - any parser failure is bad input, never a 500
-        raise WorkbookRejected(
-            _(
-                "Filen kunne ikke læses som en Excel-projektmappe. Åbn den i Excel, gem den "
-                "som Excel-projektmappe (.xlsx), og prøv igen."
-            )
-        ) from None
+        raise WorkbookRejected(unreadable_message()) from None
     return sheets
 
 
@@ -142,7 +141,7 @@ def _error_cells(data: bytes) -> dict[str, dict[int, dict[int, str]]]:
     """``{sheet name: {row: {column: "#N/A"}}}`` for every error cell of the workbook."""
     found: dict[str, dict[int, dict[int, str]]] = {}
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        for name, path in _sheet_parts(archive).items():
+        for name, path in sheet_parts(archive).items():
             if path not in archive.namelist() or not _has_error_marker(archive, path):
                 continue
             xml = archive.read(path)
@@ -151,7 +150,7 @@ def _error_cells(data: bytes) -> dict[str, dict[int, dict[int, str]]]:
                 end = xml.find(b"</c>", match.end())
                 value = _CELL_VALUE.search(xml, match.end(), end if end >= 0 else len(xml))
                 if reference and value:
-                    row, column = int(reference[2]), _column_number(reference[1])
+                    row, column = int(reference[2]), column_number(reference[1])
                     found.setdefault(name, {}).setdefault(row, {})[column] = value[1].decode()
     return found
 
@@ -166,29 +165,3 @@ def _has_error_marker(archive: zipfile.ZipFile, path: str) -> bool:
                 return True
             tail = window[-8:]
     return False
-
-
-def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
-    """Sheet name -> path of its XML part, from workbook.xml and its relationships."""
-    targets = {
-        relation.get("Id"): relation.get("Target", "")
-        for relation in ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
-    }
-    parts = {}
-    for element in ElementTree.fromstring(archive.read("xl/workbook.xml")).iter():
-        if not element.tag.endswith("}sheet"):
-            continue
-        relation_id = next(
-            (value for key, value in element.attrib.items() if key.endswith("}id")), None
-        )
-        target = targets.get(relation_id, "")
-        path = target.lstrip("/") if target.startswith("/") else posixpath.join("xl", target)
-        parts[element.get("name")] = posixpath.normpath(path)
-    return parts
-
-
-def _column_number(letters: bytes) -> int:
-    number = 0
-    for letter in letters:
-        number = number * 26 + letter - 64
-    return number

@@ -283,3 +283,5 @@ KITOS_IMPORT_MAX_SHARED_STRINGS_BYTES = int(
     os.environ.get("KITOS_IMPORT_MAX_SHARED_STRINGS_BYTES", 200 * 1024 * 1024)
 )
 KITOS_IMPORT_MAX_ROWS = int(os.environ.get("KITOS_IMPORT_MAX_ROWS", 200_000))
+# A1 to a sheet's last used cell; the reader allocates that rectangle (~32 bytes a cell).
+KITOS_IMPORT_MAX_CELLS = int(os.environ.get("KITOS_IMPORT_MAX_CELLS", 10_000_000))

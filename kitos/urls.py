@@ -86,6 +86,7 @@ urlpatterns += [
     path("", include("gdpr.urls")),
     path("", include("alerts.urls")),
     path("", include("imports.urls")),
+    path("", include("sso.urls")),
 ]
 
 handler404 = "kitos.views.handler404"

@@ -13,6 +13,7 @@ import uuid
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import exceptions, serializers, status, viewsets
@@ -195,19 +196,39 @@ class ScopedModelViewSet(viewsets.ModelViewSet):
         return response
 
     def _check_if_match(self, instance) -> None:
+        """Compare If-Match with the row as it is *now*, locked until the write commits.
+
+        The check and the write share one transaction and the row lock (``SELECT … FOR
+        UPDATE``): of several writers holding the same ETag, the first writes and the
+        others, waiting on the lock, then see the new ``updated_at`` and get 412. Without
+        the lock all of them passed the check and the last write silently won.
+        """
         expected = self.request.headers.get("If-Match")
-        if expected and expected.strip() not in ("*", etag_for(instance)):
+        if not expected:
+            return
+        locked = (
+            type(instance)._default_manager.select_for_update()
+            .filter(pk=instance.pk).values_list("pk", flat=True)
+        )
+        if not list(locked):  # SQLite has no row locks; its writes are serialised anyway
+            raise exceptions.NotFound()
+        # Under the lock: the row as the last committed writer left it, so the write
+        # below builds on it and the ETag compared is the current one.
+        instance.refresh_from_db()
+        if expected.strip() not in ("*", etag_for(instance)):
             raise PreconditionFailed()
 
     def update(self, request, *args, **kwargs):
-        response = super().update(request, *args, **kwargs)
+        with transaction.atomic():
+            response = super().update(request, *args, **kwargs)
         response["ETag"] = etag_for(self._saved)
         return response
 
     def destroy(self, request, *args, **kwargs):
-        instance = self.get_object()
-        self._check_if_match(instance)
-        _call_service(self.delete_service, actor=request.user, instance=instance)
+        with transaction.atomic():
+            instance = self.get_object()
+            self._check_if_match(instance)
+            _call_service(self.delete_service, actor=request.user, instance=instance)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     # Writes through the services --------------------------------------------------------

@@ -1,4 +1,6 @@
 # One image for web, worker and beat (docker-compose.yml picks the command).
+# The whole project folder is copied; .dockerignore keeps out what is not the app, so a
+# new app cannot be left out of the image by forgetting a COPY line.
 FROM python:3.11-slim-bookworm
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -11,27 +13,21 @@ WORKDIR /app
 
 RUN groupadd --system kitos && useradd --system --gid kitos --home /app kitos
 
-COPY pyproject.toml README.md ./
-COPY kitos ./kitos
-COPY roles ./roles
-COPY portfolio ./portfolio
-COPY contracts ./contracts
-COPY gdpr ./gdpr
-COPY alerts ./alerts
-COPY imports ./imports
-COPY overview ./overview
-COPY demo ./demo
-RUN pip install --upgrade pip && pip install .
+# The dependencies alone first (read from pyproject.toml): this layer is reused until
+# they change, not rebuilt on every code change.
+COPY pyproject.toml ./
+RUN pip install --upgrade pip \
+    && python -c "import tomllib; print('\n'.join(tomllib.load(open('pyproject.toml', 'rb'))['project']['dependencies']))" > /tmp/requirements.txt \
+    && pip install -r /tmp/requirements.txt
 
-COPY manage.py ./
-COPY templates ./templates
-COPY static ./static
-COPY locale ./locale
-
+COPY . .
+# .ci/image-check repeats these steps (without Docker) in CI: keep the two in step.
 # collectstatic needs settings that import; the real secrets arrive at run time.
-RUN DJANGO_SECRET_KEY=build-only DATABASE_URL=sqlite:////tmp/build.sqlite3 \
-    KITOS_BASE_URL=http://build.invalid \
-    python manage.py collectstatic --noinput \
+RUN pip install --no-deps . \
+    && DJANGO_SECRET_KEY=build-only DATABASE_URL=sqlite:////tmp/build.sqlite3 \
+       KITOS_BASE_URL=http://build.invalid \
+       python manage.py collectstatic --noinput \
+    && rm -rf build /tmp/build.sqlite3 \
     && chown -R kitos:kitos /app
 
 USER kitos

@@ -38,11 +38,11 @@ def mapping(**overrides) -> dict:
     return options
 
 
-def backends_with(backend: str) -> list[str]:
-    """The configured backends with `backend` before the local ModelBackend, as
-    kitos/settings/sso.py adds it."""
+def backends_with(*sso_backends: str) -> list[str]:
+    """The configured backends with the SSO ones before the local ModelBackend, where
+    kitos/settings/sso.py puts them."""
     backends = [b for b in settings.AUTHENTICATION_BACKENDS if b != MODEL_BACKEND]
-    return [*backends, backend, MODEL_BACKEND]
+    return [*backends, *sso_backends, MODEL_BACKEND]
 
 
 @pytest.fixture

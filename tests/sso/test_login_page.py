@@ -44,8 +44,9 @@ def test_login_page_shows_a_button_per_configured_idp(client):
 
 
 @override_settings(
-    AUTHENTICATION_BACKENDS=backends_with("sso.oidc.KitosOIDCBackend")[:-1]
-    + ["sso.saml.KitosSaml2Backend", "django.contrib.auth.backends.ModelBackend"],
+    AUTHENTICATION_BACKENDS=backends_with(
+        "sso.oidc.KitosOIDCBackend", "sso.saml.KitosSaml2Backend"
+    ),
     OIDC_RP_CLIENT_ID="kitos", OIDC_RP_CLIENT_SECRET="x",  # noqa: S106
     OIDC_OP_TOKEN_ENDPOINT="http://127.0.0.1:8129/token",
     OIDC_OP_USER_ENDPOINT="http://127.0.0.1:8129/userinfo",

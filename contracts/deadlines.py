@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from kitos.dates import add_months
+from kitos.dates import add_months, is_sane
 
 FUTURE, ACTIVE, IN_NOTICE, EXPIRED, TERMINATED = (
     "future",
@@ -117,6 +117,12 @@ def _renewal_end(terms: ContractTerms, today: datetime.date) -> datetime.date:
 
 def compute_deadlines(terms: ContractTerms, *, today: datetime.date) -> Deadlines:
     """The deadlines of a contract on `today` (DEADLINES.md, rules 1–5)."""
+    # Dates outside kitos's range cannot be entered any more, but a row stored before
+    # the check may hold one: it gets no deadlines rather than an overflow (year 10000)
+    # that would stop the nightly refresh for every contract.
+    for day in (terms.start, terms.expiry, terms.irrevocable_until, terms.terminated_on):
+        if day is not None and not is_sane(day):
+            return Deadlines(None, None, None, ACTIVE)
     # 1. Terminated: notice has been given; nothing left to decide.
     if terms.terminated_on is not None:
         status = IN_NOTICE if today <= terms.terminated_on else TERMINATED

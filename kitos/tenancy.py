@@ -17,6 +17,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from .constraints import validate_constraints
+from .dates import check_date_ranges
 
 READER, EDITOR, ADMIN = "reader", "editor", "admin"
 # Which membership roles carry which right. An admin can do what an editor can, etc.
@@ -175,6 +176,15 @@ class PublicIdModel(EditPolicy, models.Model):
         # A broken check constraint's message goes on the field its rule is about (in
         # forms, the API and full_clean), not on the object as a whole.
         validate_constraints(self, exclude)
+
+    def full_clean(self, exclude=None, validate_unique=True, validate_constraints=True):
+        # Dates first: the models' clean() computes deadlines from them, and a year-9999
+        # date would overflow there instead of being reported on its field.
+        check_date_ranges(self, exclude)
+        super().full_clean(
+            exclude=exclude, validate_unique=validate_unique,
+            validate_constraints=validate_constraints,
+        )
 
 
 class TenantModel(PublicIdModel):

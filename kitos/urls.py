@@ -9,6 +9,7 @@ from django.views.generic import RedirectView
 
 from kitos import views
 from kitos.api import token_views
+from kitos.login import views as login_views
 
 # Admin pages of models that moved to another app with the layers (README: Architecture):
 # old bookmarks lead to the new place. (old app, model) -> new app.
@@ -35,10 +36,23 @@ urlpatterns += [
         "organisation/skift/", views.SwitchOrganisationView.as_view(), name="switch_organisation"
     ),
     path("healthz", views.healthz, name="healthz"),
+    path("konto/log-ind/", login_views.LoginView.as_view(), name="login"),
+    path("konto/log-ind/kode/", login_views.LoginCodeView.as_view(), name="login_code"),
+    path("konto/to-faktor/", login_views.TwoFactorView.as_view(), name="two_factor"),
     path(
-        "konto/log-ind/",
-        auth_views.LoginView.as_view(redirect_authenticated_user=True),
-        name="login",
+        "konto/to-faktor/opsaet/",
+        login_views.TwoFactorSetupView.as_view(),
+        name="two_factor_setup",
+    ),
+    path(
+        "konto/to-faktor/reservekoder/",
+        login_views.TwoFactorBackupCodesView.as_view(),
+        name="two_factor_backup_codes",
+    ),
+    path(
+        "konto/to-faktor/slaa-fra/",
+        login_views.TwoFactorDisableView.as_view(),
+        name="two_factor_disable",
     ),
     path("konto/log-ud/", auth_views.LogoutView.as_view(), name="logout"),
     path(
@@ -53,7 +67,7 @@ urlpatterns += [
     ),
     path(
         "konto/glemt-adgangskode/",
-        auth_views.PasswordResetView.as_view(),
+        login_views.PasswordResetView.as_view(),
         name="password_reset",
     ),
     path(
@@ -72,6 +86,7 @@ urlpatterns += [
         name="password_reset_complete",
     ),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/login/", login_views.admin_login, name="admin_login_redirect"),
     path("admin/", admin.site.urls),
     path("api/", include("kitos.api_urls")),
     path("konto/api-noegler/", token_views.ApiTokenListView.as_view(), name="api_token_list"),

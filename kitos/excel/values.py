@@ -33,6 +33,8 @@ from django.core.validators import URLValidator, validate_email
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from kitos.dates import date_range_message, is_sane
+
 
 class CellError(ValueError):
     """A cell value that cannot be used; ``message`` is Danish and shown to the user."""
@@ -176,7 +178,18 @@ def _date_error(value) -> CellError:
 
 
 def parse_date(value) -> datetime.date | None:
-    """A date from a date cell, an Excel serial number or Danish/ISO text (see module doc)."""
+    """A date from a date cell, an Excel serial number or Danish/ISO text (see module doc),
+    within the range every kitos date keeps (``kitos.dates``)."""
+    day = _parse_date(value)
+    if day is not None and not is_sane(day):
+        raise CellError(
+            _("Datoen »%(value)s« er ikke mulig her. %(range)s")
+            % {"value": _shown(value), "range": date_range_message()}
+        )
+    return day
+
+
+def _parse_date(value) -> datetime.date | None:
     if _is_empty(value):
         return None
     refuse_excel_error(value)

@@ -17,11 +17,13 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import exceptions, serializers, status, viewsets
+from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
 from kitos import services
 from kitos.constraints import errors_beside
+from kitos.tenancy import EDITOR, EditPolicy, organisation_ids
 
 from .pagination import HybridPagination
 from .permissions import TokenScopePermission
@@ -179,6 +181,31 @@ class ScopedModelViewSet(viewsets.ModelViewSet):
     ordering_fields = ("updated_at", "created_at")
     # Many-to-many fields set through the service (audited) rather than by DRF.
     m2m_fields: tuple[str, ...] = ()
+
+    # Who may write, before the body is read: a reader sending an invalid body learns
+    # that they may not write (403), not what is wrong with the body (400). The services
+    # check the same rule (check_editable_by) again when they write.
+
+    def check_permissions(self, request):
+        super().check_permissions(request)
+        if request.method in SAFE_METHODS or self.action != "create":
+            return
+        user = request.user
+        model = self.serializer_class.Meta.model
+        role = getattr(model, "edit_role", EDITOR)
+        if not user.is_superuser and not organisation_ids(user, at_least=role).exists():
+            raise exceptions.PermissionDenied(
+                _("Du har ikke rettigheder til at oprette objekter af denne type.")
+            )
+
+    def check_object_permissions(self, request, obj):
+        super().check_object_permissions(request, obj)
+        if request.method in SAFE_METHODS or not isinstance(obj, EditPolicy):
+            return
+        try:
+            obj.check_editable_by(request.user)
+        except DjangoPermissionDenied as error:
+            raise exceptions.PermissionDenied(str(error) or None) from error
 
     def get_queryset(self):
         model = self.serializer_class.Meta.model

@@ -195,3 +195,29 @@ def rename_list_keys(renames: dict[str, str]):
         lambda apps, editor: rename(apps, editor, [(n, o) for o, n in renames.items()]),
         elidable=True,
     )
+
+
+# -- request-time statement timeout -----------------------------------------------------
+
+
+def limit_request_statements(timeout_ms: int | None = None) -> None:
+    """Give every database connection of this process a statement timeout (PostgreSQL).
+
+    Called by the WSGI entry point only: a page or API call has no business running a
+    query for minutes (a hostile search did), while imports, the nightly scans and
+    migrations in the worker and ``manage.py`` keep no limit. A cancelled query becomes
+    a 503 with a Danish message (``kitos.middleware.QueryTimeoutMiddleware``).
+    """
+    from django.conf import settings
+    from django.db.backends.signals import connection_created
+
+    timeout_ms = settings.KITOS_REQUEST_STATEMENT_TIMEOUT_MS if timeout_ms is None else timeout_ms
+    if timeout_ms <= 0:
+        return
+
+    def set_timeout(sender, connection, **kwargs):
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET statement_timeout = %s", [int(timeout_ms)])
+
+    connection_created.connect(set_timeout, weak=False, dispatch_uid="kitos-request-timeout")

@@ -29,6 +29,28 @@ class UtcDateTimeFilter(django_filters.IsoDateTimeFilter):
     field_class = UtcDateTimeField
 
 
+# A search is a handful of words. Each word is one more condition over every search
+# field: 3,000 words kept a PostgreSQL backend busy for minutes.
+SEARCH_MAX_LENGTH = 200
+SEARCH_MAX_TERMS = 8
+
+
+def search_terms(value: str) -> list[str]:
+    """The distinct words of a search, at most ``SEARCH_MAX_TERMS`` (the one rule every
+    free-text search of lists, the API and the global search uses)."""
+    terms: dict[str, str] = {}
+    for term in value[:SEARCH_MAX_LENGTH].split():
+        terms.setdefault(term.casefold(), term)
+    return list(terms.values())[:SEARCH_MAX_TERMS]
+
+
+def validate_search_terms(value: str) -> None:
+    if len({term.casefold() for term in value.split()}) > SEARCH_MAX_TERMS:
+        raise forms.ValidationError(
+            _("Søg efter højst %(count)s ord ad gangen.") % {"count": SEARCH_MAX_TERMS}
+        )
+
+
 class BaseFilterSet(django_filters.FilterSet):
     """`changed_since` on every list (objects created or changed at or after a moment),
     so that a client can mirror kitos incrementally with the deletions feed; `q` is the
@@ -39,11 +61,13 @@ class BaseFilterSet(django_filters.FilterSet):
     changed_since = UtcDateTimeFilter(
         field_name="updated_at", lookup_expr="gte", label=_("Ændret siden")
     )
-    q = django_filters.CharFilter(method="filter_q", label=_("Søg"))
+    q = django_filters.CharFilter(
+        method="filter_q", label=_("Søg"), max_length=SEARCH_MAX_LENGTH,
+        validators=[validate_search_terms],
+    )
 
     def filter_q(self, queryset, name, value):
-        terms = value.split()
-        for term in terms:
+        for term in search_terms(value):
             condition = Q()
             for field in self.search_fields:
                 for variant in _case_variants(term):

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from django.db import OperationalError
 from django.http import HttpResponseBadRequest, JsonResponse
+from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 
 NUL = "\x00"
@@ -44,3 +46,38 @@ class RejectNulCharactersMiddleware:
             return any(NUL in key or any(NUL in value for value in values)
                        for key, values in request.POST.lists())
         return False
+
+
+class QueryTimeoutMiddleware:
+    """A query cancelled by the request statement timeout (``kitos.db``) answers 503
+    with a message the user can act on, instead of a 500."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not is_query_timeout(exception):
+            return None
+        message = _(
+            "Forespørgslen tog for lang tid og blev afbrudt. Gør søgningen eller "
+            "filtreringen mere præcis, og prøv igen."
+        )
+        if request.path.startswith("/api/"):
+            response = JsonResponse({"detail": message}, status=503)
+        else:
+            response = TemplateResponse(
+                request, "503.html", {"message": message}, status=503
+            )
+        response["Retry-After"] = "30"
+        return response
+
+
+def is_query_timeout(exception: BaseException) -> bool:
+    """PostgreSQL's "canceling statement due to statement timeout" (SQLSTATE 57014)."""
+    if not isinstance(exception, OperationalError):
+        return False
+    cause = exception.__cause__
+    return getattr(cause, "pgcode", None) == "57014"

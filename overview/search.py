@@ -19,6 +19,7 @@ from contracts.filtersets import ContractFilterSet, SupplierFilterSet
 from contracts.models import Contract
 from gdpr.filtersets import ProcessingActivityFilterSet
 from gdpr.models import ProcessingActivity
+from kitos.filtersets import SEARCH_MAX_LENGTH, search_terms
 from kitos.links import object_url, url_or_none
 from portfolio.filtersets import ItSystemFilterSet, SystemUsageFilterSet
 from portfolio.models import ItSystem, Supplier, SystemUsage
@@ -26,7 +27,7 @@ from roles.filtersets import OrganisationUnitFilterSet, PersonFilterSet
 from roles.models import OrganisationUnit, Person
 
 MIN_LENGTH = 2
-MAX_LENGTH = 200
+MAX_LENGTH = SEARCH_MAX_LENGTH
 ROWS_PER_KIND = 8
 
 
@@ -80,7 +81,8 @@ class Group:
 
 
 def normalise(query: str) -> str:
-    return " ".join(query.split())[:MAX_LENGTH]
+    # The words every list's search would use (bounded in number and length).
+    return " ".join(search_terms(query))
 
 
 def search(*, request, query: str, organisation) -> list[Group]:

@@ -9,7 +9,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from kitos.filtersets import BaseFilterSet, UUIDInFilter
+from kitos.filtersets import BaseFilterSet, UUIDInFilter, search_terms
 from roles.models import OrganisationUnit, RoleAssignment, still_working
 
 from . import choices
@@ -140,6 +140,6 @@ class KleNumberFilterSet(django_filters.FilterSet):
         return queryset.filter(_kle_prefix("number", value))
 
     def filter_q(self, queryset, name, value):
-        for term in value.split():
+        for term in search_terms(value):
             queryset = queryset.filter(Q(number__startswith=term) | Q(title__icontains=term))
         return queryset

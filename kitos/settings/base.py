@@ -12,16 +12,15 @@ import dj_database_url
 from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
-BASE_DIR = Path(__file__).resolve().parent.parent.parent
-
-
 from .env import env_bool, env_list  # noqa: F401 - production and the areas use them
+
 # Each security area keeps its settings in its own module; the lists below take its
 # apps, middleware and backends in the order Django needs them.
-from .headers import *  # noqa: E402,F403 - Content-Security-Policy, health endpoints
-from .login import *  # noqa: E402,F403 - lockout (django-axes), two-factor, sessions
-from .sso import *  # noqa: E402,F403 - municipal single sign-on (OIDC, SAML 2.0)
+from .headers import *  # noqa: F403 - Content-Security-Policy, health endpoints
+from .login import *  # noqa: F403 - lockout (django-axes), two-factor, sessions
+from .sso import *  # noqa: F403 - municipal single sign-on (OIDC, SAML 2.0)
 
+BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
 DEBUG = env_bool("DJANGO_DEBUG", False)
@@ -65,6 +64,7 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "kitos.middleware.RejectNulCharactersMiddleware",
+    "kitos.middleware.QueryTimeoutMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     *LOGIN_AUTH_MIDDLEWARE,  # noqa: F405
@@ -115,6 +115,11 @@ DATABASES = {
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# Longest a query of a page or API call may run (PostgreSQL, web processes only; 0 = no
+# limit). The worker and manage.py are not limited: imports and scans run long.
+KITOS_REQUEST_STATEMENT_TIMEOUT_MS = int(
+    os.environ.get("KITOS_REQUEST_STATEMENT_TIMEOUT_MS", "30000")
+)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -212,6 +217,12 @@ REST_FRAMEWORK = {
         "rest_framework.filters.OrderingFilter",
     ],
     "DEFAULT_PAGINATION_CLASS": "kitos.api.pagination.HybridPagination",
+    # JSON bodies bounded in depth (a 1,000-deep body hit the recursion limit: 500).
+    "DEFAULT_PARSER_CLASSES": [
+        "kitos.api.parsers.BoundedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "PAGE_SIZE": 100,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_THROTTLE_CLASSES": [

@@ -1,12 +1,14 @@
-"""Celery tasks of the core: the worker ping, and the retry policy every task that sends
-mail uses. Tasks are thin wrappers that take plain values, reload and call a service;
-all are idempotent (safe to run twice or retry)."""
+"""Celery tasks of the core: the worker ping, the heartbeat, and the retry policy every
+task that sends mail uses. Tasks are thin wrappers that take plain values, reload and
+call a service; all are idempotent (safe to run twice or retry)."""
 
 from __future__ import annotations
 
 import smtplib
 
 from celery import shared_task
+
+from . import health
 
 # Errors worth retrying: the mail server or the network hiccupped.
 TRANSIENT = (smtplib.SMTPException, ConnectionError, TimeoutError, OSError)
@@ -23,5 +25,12 @@ MAIL_RETRY = {
 
 @shared_task(name="kitos.ping", acks_late=True, ignore_result=False)
 def ping() -> str:
-    """Answered by any live worker: `/healthz?worker=1` uses it to prove the queue works."""
+    """Answered by any live worker: proves a task goes through the queue and back."""
     return "pong"
+
+
+@shared_task(name="kitos.heartbeat", ignore_result=True)
+def heartbeat() -> None:
+    """Scheduled by beat (settings HEADER_BEAT_SCHEDULE), run by a worker: the time it ran,
+    stored in Redis, tells /readyz that both are alive. Running it twice is harmless."""
+    health.record_heartbeat()

@@ -7,7 +7,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path, re_path
 from django.views.generic import RedirectView
 
-from kitos import views
+from kitos import health, views
 from kitos.api import token_views
 from kitos.login import views as login_views
 
@@ -35,7 +35,10 @@ urlpatterns += [
     path(
         "organisation/skift/", views.SwitchOrganisationView.as_view(), name="switch_organisation"
     ),
-    path("healthz", views.healthz, name="healthz"),
+    # Answered by kitos.health.HealthEndpointsMiddleware before the Host header is checked;
+    # the routes name them for reverse() and the crawl of public pages.
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
     path("konto/log-ind/", login_views.LoginView.as_view(), name="login"),
     path("konto/log-ind/kode/", login_views.LoginCodeView.as_view(), name="login_code"),
     path("konto/to-faktor/", login_views.TwoFactorView.as_view(), name="two_factor"),

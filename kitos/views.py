@@ -1,14 +1,11 @@
 """The core's views: the organisation from the URL (the mixin of every page about one
 organisation), the organisation switcher, the redirect to the page of the organisation
-the user works in, the health check and the 404 page."""
+the user works in and the 404 page (the health endpoints: kitos/health.py)."""
 
 from __future__ import annotations
 
-import logging
-
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.db import connection
 from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -16,17 +13,11 @@ from django.utils.functional import cached_property
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.views import View
-from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
 from django.views.defaults import page_not_found
 
 from kitos.models import Organisation
 
-from .tasks import ping
 from .tenancy import EDITOR, READER, active_organisation, has_role, set_active_organisation
-
-WORKER_PING_TIMEOUT = 5
-logger = logging.getLogger(__name__)
 
 
 def visible_organisation_or_404(user, slug: str) -> Organisation:
@@ -126,34 +117,6 @@ def _after_switch(target: str, organisation) -> str:
         return target
     path = rest[1].split("?", 1)[0]
     return f"{prefix}{organisation.slug}/{path}"
-
-
-@never_cache
-@require_GET
-def healthz(request):
-    """Liveness and readiness for the orchestrator: 200 when the database answers.
-    With ``?worker=1`` a Celery worker must also answer a ping within a few seconds
-    (used by the worker's own health check in docker compose)."""
-    report, status = {"status": "ok"}, 200
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-            cursor.fetchone()
-        report["database"] = "ok"
-    except Exception:  # noqa: BLE001 - any DB failure means "not ready"
-        # The details (host, database) go to the log, not to anonymous callers.
-        logger.exception("health check: database unavailable")
-        report.update(status="error", database="unavailable")
-        status = 503
-    if request.GET.get("worker") == "1":
-        try:
-            answer = ping.apply_async(expires=10).get(timeout=WORKER_PING_TIMEOUT)
-            report["worker"] = "ok" if answer == "pong" else "unexpected answer"
-        except Exception:  # noqa: BLE001 - broker down, no worker, timeout
-            logger.exception("health check: no worker answered")
-            report.update(status="error", worker="unavailable")
-            status = 503
-    return JsonResponse(report, status=status)
 
 
 def handler404(request, exception):

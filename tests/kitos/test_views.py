@@ -1,4 +1,4 @@
-"""Login, home page and health check."""
+"""Login and home page (the health endpoints: test_health.py)."""
 
 from __future__ import annotations
 
@@ -82,19 +82,6 @@ def test_home_query_count_does_not_grow_with_organisations(
         MembershipFactory(user=editor, organisation=organisation)
         UsageFactory(organisation=organisation)
     assert count_queries() == few
-
-
-def test_healthz_checks_the_database(client):
-    response = client.get("/healthz")
-    assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "ok"}
-
-
-def test_healthz_worker_check_runs_the_ping_task(client):
-    # In the test settings tasks run eagerly, so the task itself is exercised here;
-    # tests/kitos/test_celery.py runs it through a real Redis broker and worker.
-    response = client.get("/healthz?worker=1")
-    assert response.json()["worker"] == "ok"
 
 
 def test_english_catalogue_is_complete(client):

@@ -9,3 +9,7 @@ class KitosConfig(AppConfig):
     name = "kitos"
     verbose_name = _("Organisationer, adgang og historik")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        # The lockout's audit entry is written by a receiver of django-axes' signal.
+        from kitos.login import lockout  # noqa: F401

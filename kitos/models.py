@@ -114,6 +114,8 @@ class AuditAction(models.TextChoices):
     CREATE = "create", _("Oprettet")
     UPDATE = "update", _("Ændret")
     DELETE = "delete", _("Slettet")
+    # Not a change of the object: a security event on a user (kitos.login.lockout).
+    LOCKOUT = "lockout", _("Log ind spærret")
 
 
 class AuditSource(models.TextChoices):
@@ -189,7 +191,9 @@ class AuditEntry(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(action__in=AuditAction.values), name="audit_action_valid",
-                violation_error_message=_("Handlingen skal være oprettet, ændret eller slettet."),
+                violation_error_message=_(
+                    "Handlingen skal være oprettet, ændret, slettet eller spærret."
+                ),
             ),
         ]
 

@@ -78,6 +78,17 @@ def _default_language():
 
 
 @pytest.fixture(autouse=True)
+def _fresh_login_counters():
+    """Failed API authentications and password reset requests are counted per client in
+    the cache (kitos.login.throttles), and every test client is 127.0.0.1: without a
+    fresh cache, one test's deliberate failures would throttle the next test. (Lockout
+    counts live in the database and roll back with each test.)"""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _reference_data_in_transactional_tests(request):
     """Transactional tests (live server, real worker) flush the database afterwards, which
     also removes what the data migrations created (standard role types, disciplines, data

@@ -13,6 +13,8 @@ from django.utils.translation import gettext as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 
+from kitos.login.lockout import cool_off_minutes
+from kitos.login.throttles import ApiAuthFailureThrottle
 from kitos.models import ApiToken, ApiTokenScope
 
 KEY_PREFIX = "kitos_"
@@ -51,13 +53,37 @@ def api_token_revoke(*, actor, token: ApiToken) -> ApiToken:
     return token
 
 
-class ApiTokenAuthentication(authentication.BaseAuthentication):
+class AuthFailuresCounted:
+    """Failed authentications count per client address (ApiAuthFailureThrottle): once
+    the rate is used up, the client gets 429 before its credentials are even looked at,
+    so keys and passwords cannot be guessed at speed."""
+
+    def authenticate(self, request):
+        throttle = ApiAuthFailureThrottle()
+        ident = throttle.ident(request)
+        if self.has_credentials(request) and throttle.blocked(ident):
+            raise exceptions.Throttled(
+                wait=throttle.wait_seconds(),
+                detail=_("For mange mislykkede forsøg på at logge ind fra denne adresse."),
+            )
+        try:
+            return self.check_credentials(request)
+        except exceptions.AuthenticationFailed:
+            throttle.record(ident)
+            raise
+
+    def has_credentials(self, request) -> bool:
+        header = authentication.get_authorization_header(request).split()
+        return bool(header) and header[0].lower().decode(errors="replace") in self.keywords
+
+
+class ApiTokenAuthentication(AuthFailuresCounted, authentication.BaseAuthentication):
     """`Authorization: Bearer <key>` (or `Token <key>`). The request then acts as the
     token's user; ``request.auth`` is the token, which carries its scope."""
 
     keywords = ("bearer", "token")
 
-    def authenticate(self, request):
+    def check_credentials(self, request):
         header = authentication.get_authorization_header(request).split()
         if not header or header[0].lower().decode() not in self.keywords:
             return None
@@ -82,6 +108,34 @@ class ApiTokenAuthentication(authentication.BaseAuthentication):
         return 'Bearer realm="kitos"'
 
 
+class LockoutBasicAuthentication(AuthFailuresCounted, authentication.BasicAuthentication):
+    """HTTP Basic (username and password) through the same lockout as the login page:
+    django-axes sees the underlying Django request, so failures count towards the
+    username/address lockout, and a locked pair is refused with 429 even with the right
+    password. Failures also count in the API's per-address throttle."""
+
+    keywords = ("basic",)
+
+    def check_credentials(self, request):
+        return authentication.BasicAuthentication.authenticate(self, request)
+
+    def authenticate_credentials(self, userid, password, request=None):
+        django_request = getattr(request, "_request", request)
+        try:
+            return super().authenticate_credentials(userid, password, django_request)
+        except exceptions.AuthenticationFailed:
+            if getattr(django_request, "axes_locked_out", False):
+                minutes = cool_off_minutes(django_request)
+                raise exceptions.Throttled(
+                    wait=minutes * 60,
+                    detail=_(
+                        "For mange mislykkede forsøg på at logge ind. Kontoen er spærret "
+                        "fra denne adresse i %(minutes)s minutter."
+                    ) % {"minutes": minutes},
+                ) from None
+            raise
+
+
 class ApiTokenScheme(OpenApiAuthenticationExtension):
     """How the schema describes token authentication (drf-spectacular)."""
 
@@ -93,4 +147,23 @@ class ApiTokenScheme(OpenApiAuthenticationExtension):
             "type": "http",
             "scheme": "bearer",
             "description": "An API key created under *API-nøgler* in kitos.",
+        }
+
+
+class LockoutBasicScheme(OpenApiAuthenticationExtension):
+    """HTTP Basic on /api/v1/tokens/ only, to create a key with a password."""
+
+    target_class = LockoutBasicAuthentication
+    name = "basicAuth"
+
+    def get_security_definition(self, auto_schema):
+        return {
+            "type": "http",
+            "scheme": "basic",
+            "description": (
+                "Username and password, only to create a key at /api/v1/tokens/. Wrong "
+                "passwords count: 30 for one username from one address lock that pair "
+                "out for 15 minutes (429, configurable), and repeated failed "
+                "authentications from one address get 429 until Retry-After."
+            ),
         }

@@ -8,13 +8,18 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, generics, mixins, pagination, serializers, viewsets
-from rest_framework.authentication import BasicAuthentication, SessionAuthentication
+from rest_framework.authentication import SessionAuthentication
 
 from kitos.filtersets import UtcDateTimeFilter
 from kitos.models import ApiToken, ApiTokenScope, AuditEntry
 from kitos.tenancy import shared_catalog_models, standard_reference_models
 
-from .tokens import ApiTokenAuthentication, api_token_create, api_token_revoke
+from .tokens import (
+    ApiTokenAuthentication,
+    LockoutBasicAuthentication,
+    api_token_create,
+    api_token_revoke,
+)
 
 
 class DeletionSerializer(serializers.ModelSerializer):
@@ -106,12 +111,16 @@ class ApiTokenViewSet(
 ):
     """The requesting user's own API keys. Create one with your username and password
     (HTTP Basic) or a session; the key is in the response once and never again. DELETE
-    revokes. A read-only key cannot create keys."""
+    revokes. A read-only key cannot create keys.
+
+    Failed logins count: repeated wrong passwords for one username from one address lock
+    that pair out (429, as on the login page), and repeated failed authentications from
+    one address get 429 for a while, whatever the username or key."""
 
     serializer_class = ApiTokenSerializer
     queryset = ApiToken.objects.none()  # for the schema; get_queryset scopes to the user
     authentication_classes = [
-        ApiTokenAuthentication, SessionAuthentication, BasicAuthentication,
+        ApiTokenAuthentication, SessionAuthentication, LockoutBasicAuthentication,
     ]
     pagination_class = None
     throttle_scope = "sync"

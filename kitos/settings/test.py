@@ -15,3 +15,5 @@ CELERY_TASK_ALWAYS_EAGER = True
 # Serve static files straight from the finders; there is no collectstatic here.
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+# Client.login() authenticates without a request; the lockout lets it pass (kitos.login).
+KITOS_LOGIN_ALLOW_REQUESTLESS = True

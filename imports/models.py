@@ -50,6 +50,9 @@ class ImportRun(TenantModel):
     )
     started_at = models.DateTimeField(_("startet"), null=True, blank=True)
     finished_at = models.DateTimeField(_("afsluttet"), null=True, blank=True)
+    # Written every few seconds by the process running the import: a run whose heartbeat
+    # stopped (the worker was killed) is failed by the reaper, and can be run again.
+    heartbeat_at = models.DateTimeField(_("senest i live"), null=True, blank=True)
     filename = models.CharField(_("filnavn"), max_length=255)
     size = models.PositiveBigIntegerField(_("størrelse (bytes)"), default=0)
     sha256 = models.CharField(_("SHA-256"), max_length=64)

@@ -11,9 +11,12 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import threading
+from datetime import timedelta
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import DatabaseError, connections, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -33,9 +36,43 @@ def _check_may_import(actor, organisation) -> None:
 
 
 def _enqueue(run: ImportRun) -> None:
-    from imports.tasks import run_import
+    """Queue the run once the transaction that created it commits.
 
-    run_import.delay_on_commit(run.pk)
+    A broker that is down must not turn the upload into a 500 with an orphan "queued"
+    run: the run is failed at once with a message saying to try again (nothing was
+    imported), and the page shows it.
+    """
+    run_id = run.pk
+
+    def publish():
+        from imports.tasks import run_import
+
+        try:
+            run_import.delay(run_id)
+        except Exception:  # noqa: BLE001 - broker down, timeout, refused connection
+            if getattr(settings, "CELERY_TASK_ALWAYS_EAGER", False):
+                raise  # eager: the task itself failed, and import_execute handled it
+            logger.exception("Import run %s could not be queued", run_id)
+            ImportRun.objects.filter(pk=run_id, status=ImportStatus.QUEUED).update(
+                status=ImportStatus.FAILED, finished_at=timezone.now(),
+                message=_not_queued_message(),
+            )
+
+    transaction.on_commit(publish)
+
+
+def _not_queued_message() -> str:
+    return _(
+        "Importen kunne ikke sættes i gang, fordi baggrundstjenesten ikke svarer lige nu. "
+        "Intet er gemt. Prøv igen om lidt."
+    )
+
+
+def _stale_message() -> str:
+    return _(
+        "Importen blev afbrudt, fordi den proces, der kørte den, stoppede. Intet er gemt. "
+        "Prøv igen."
+    )
 
 
 @transaction.atomic
@@ -86,11 +123,64 @@ def import_report(run: ImportRun) -> ImportReport:
 
 def _claim(run_id: int) -> bool:
     """Move a queued run to running; False when another execution got there first."""
+    now = timezone.now()
     return bool(
         ImportRun.objects.filter(pk=run_id, status=ImportStatus.QUEUED).update(
-            status=ImportStatus.RUNNING, started_at=timezone.now()
+            status=ImportStatus.RUNNING, started_at=now, heartbeat_at=now
         )
     )
+
+
+def import_reap_stale(*, now=None, run_id: int | None = None) -> int:
+    """Fail the runs whose process died: running without a heartbeat for
+    ``KITOS_IMPORT_STALE_SECONDS``. A commit writes all-or-nothing in one transaction, so
+    a killed worker left nothing behind; the preview can be committed again (a failed
+    commit does not count as sent) and a preview can be uploaded again. Returns how many
+    runs were failed. Called by the beat every few minutes and by the run's page."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(seconds=settings.KITOS_IMPORT_STALE_SECONDS)
+    reaped = ImportRun.objects.filter(status=ImportStatus.RUNNING, heartbeat_at__lt=cutoff)
+    if run_id is not None:
+        reaped = reaped.filter(pk=run_id)
+    count = reaped.update(status=ImportStatus.FAILED, finished_at=now, message=_stale_message())
+    if count:
+        logger.warning("Failed %s import run(s) whose worker stopped", count)
+    return count
+
+
+class _Heartbeat:
+    """Stamps ``heartbeat_at`` every ``KITOS_IMPORT_HEARTBEAT_SECONDS`` on a thread (and
+    connection) of its own, so it is seen while the commit's transaction is open."""
+
+    def __init__(self, run_id: int):
+        self.run_id = run_id
+        self.stopped = threading.Event()
+        self.thread = threading.Thread(target=self._beat, name="kitos-import-heartbeat",
+                                       daemon=True)
+
+    def __enter__(self):
+        # SQLite (the laptop default, eager tasks) has one writer at a time: a second
+        # connection would only wait for the import's own lock.
+        if connections["default"].vendor != "sqlite":
+            self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.stopped.set()
+        if self.thread.is_alive():
+            self.thread.join()
+
+    def _beat(self):
+        try:
+            while not self.stopped.wait(settings.KITOS_IMPORT_HEARTBEAT_SECONDS):
+                try:
+                    ImportRun.objects.filter(
+                        pk=self.run_id, status=ImportStatus.RUNNING
+                    ).update(heartbeat_at=timezone.now())
+                except DatabaseError:
+                    logger.exception("Import run %s: heartbeat not recorded", self.run_id)
+        finally:
+            connections.close_all()
 
 
 def _summary(report: ImportReport, *, commit: bool) -> str:
@@ -124,22 +214,25 @@ def import_execute(*, run_id: int, actor=None) -> ImportRun | None:
     commit = run.mode == ImportMode.COMMIT
 
     def progress(done: int, total: int) -> None:
-        ImportRun.objects.filter(pk=run.pk).update(progress_done=done, progress_total=total)
+        ImportRun.objects.filter(pk=run.pk).update(
+            progress_done=done, progress_total=total, heartbeat_at=timezone.now()
+        )
 
     fields = {"finished_at": None}
     try:
         if actor is None:
             raise PermissionDenied(_("Brugeren der startede importen findes ikke længere."))
         _check_may_import(actor, run.organisation)
-        report = run_import_file(
-            actor=actor,
-            organisation=run.organisation,
-            content=bytes(run.content),
-            filename=run.filename,
-            commit=commit,
-            import_id=run.uuid,
-            progress=progress,
-        )
+        with _Heartbeat(run.pk):
+            report = run_import_file(
+                actor=actor,
+                organisation=run.organisation,
+                content=bytes(run.content),
+                filename=run.filename,
+                commit=commit,
+                import_id=run.uuid,
+                progress=progress,
+            )
     except WorkbookRejected as rejected:
         fields.update(status=ImportStatus.REJECTED, message=str(rejected.message))
     except PermissionDenied as denied:
@@ -163,12 +256,46 @@ def import_execute(*, run_id: int, actor=None) -> ImportRun | None:
             counts=report.counts,
         )
     fields["finished_at"] = timezone.now()
-    ImportRun.objects.filter(pk=run.pk).update(**fields)
+    _finish(run.pk, fields)
     if fields.get("status") == ImportStatus.INVALID:
         # After the report is out: the page shows the errors while this runs.
         _store_marked_workbook(run.pk, report)
     run.refresh_from_db()
     return run
+
+
+def _finish(run_id: int, fields: dict) -> None:
+    """Store the outcome. A report the database cannot store (text PostgreSQL refuses,
+    such as a NUL character from a cell) is stored cleaned; if even that fails, the run
+    is failed with a message, never left "running"."""
+    try:
+        with transaction.atomic():
+            ImportRun.objects.filter(pk=run_id).update(**fields)
+        return
+    except (DatabaseError, ValueError, TypeError):
+        logger.exception("Import run %s: the outcome could not be stored as is", run_id)
+    try:
+        with transaction.atomic():
+            ImportRun.objects.filter(pk=run_id).update(**_without_nul(fields))
+        return
+    except (DatabaseError, ValueError, TypeError):
+        logger.exception("Import run %s: the cleaned outcome could not be stored", run_id)
+    ImportRun.objects.filter(pk=run_id).update(
+        status=ImportStatus.FAILED, finished_at=fields["finished_at"], report={}, counts={},
+        message=_("Importens resultat kunne ikke gemmes. Intet er importeret. Prøv igen, "
+                  "eller kontakt en administrator."),
+    )
+
+
+def _without_nul(value):
+    """``value`` with every NUL character replaced (PostgreSQL stores none in text/JSON)."""
+    if isinstance(value, str):
+        return value.replace("\x00", "\ufffd")
+    if isinstance(value, dict):
+        return {_without_nul(key): _without_nul(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_without_nul(item) for item in value]
+    return value
 
 
 def marked_workbook(run: ImportRun, report: ImportReport) -> bytes:

@@ -14,3 +14,11 @@ def run_import(run_id: int) -> str | None:
 
     run = import_execute(run_id=run_id)
     return run.status if run else None
+
+
+@shared_task(name="imports.reap_stale_runs")
+def reap_stale_runs() -> int:
+    """Fail import runs whose worker died (no heartbeat); see import_reap_stale."""
+    from imports.services import import_reap_stale
+
+    return import_reap_stale()

@@ -275,7 +275,10 @@ class ImportRunStatusView(ImportRunMixin, View):
     retargeted to replace the page's body."""
 
     def get(self, request, uuid):
-        context = run_context(request, self.get_run())
+        run = self.get_run()
+        if run.status == ImportStatus.RUNNING and services.import_reap_stale(run_id=run.pk):
+            run = self.get_run()  # its worker died: the page says so, and offers retry
+        context = run_context(request, run)
         if context["pending"]:
             return render(request, "imports/_import_status.html", context)
         response = render(request, "imports/_import_done.html", context)

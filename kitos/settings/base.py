@@ -204,6 +204,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "kitos.scan_alerts",
         "schedule": crontab(hour=6, minute=0),
     },
+    # Import runs whose worker was killed are failed (and can be retried) within minutes.
+    "reap-stale-imports": {
+        "task": "imports.reap_stale_runs",
+        "schedule": 120.0,
+    },
+    **HEADER_BEAT_SCHEDULE,  # noqa: F405 - the worker/beat heartbeat /readyz reads
 }
 
 REST_FRAMEWORK = {
@@ -294,5 +300,9 @@ KITOS_IMPORT_MAX_SHARED_STRINGS_BYTES = int(
     os.environ.get("KITOS_IMPORT_MAX_SHARED_STRINGS_BYTES", 200 * 1024 * 1024)
 )
 KITOS_IMPORT_MAX_ROWS = int(os.environ.get("KITOS_IMPORT_MAX_ROWS", 200_000))
+# A running import stamps a heartbeat this often; one silent for the stale limit had its
+# worker die (kill -9, out of memory) and is failed so that it can be run again.
+KITOS_IMPORT_HEARTBEAT_SECONDS = int(os.environ.get("KITOS_IMPORT_HEARTBEAT_SECONDS", 15))
+KITOS_IMPORT_STALE_SECONDS = int(os.environ.get("KITOS_IMPORT_STALE_SECONDS", 300))
 # A1 to a sheet's last used cell; the reader allocates that rectangle (~32 bytes a cell).
 KITOS_IMPORT_MAX_CELLS = int(os.environ.get("KITOS_IMPORT_MAX_CELLS", 10_000_000))

@@ -6,7 +6,7 @@ import datetime
 import hashlib
 import secrets
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,6 +18,9 @@ from kitos.login.throttles import ApiAuthFailureThrottle
 from kitos.models import ApiToken, ApiTokenScope
 
 KEY_PREFIX = "kitos_"
+# The longest a key with an expiry may live (the portal offers up to a year); a key
+# that should never expire says so with no expiry at all.
+MAX_TOKEN_LIFETIME = datetime.timedelta(days=3 * 365)
 
 
 def hash_key(key: str) -> str:
@@ -32,6 +35,7 @@ def api_token_create(
     """Create a token for `actor` and return it with its key (shown this once only)."""
     if not actor.is_authenticated:
         raise PermissionDenied
+    check_expiry(expires_at)
     key = KEY_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken(
         user=actor, name=name, scope=scope, expires_at=expires_at,
@@ -40,6 +44,21 @@ def api_token_create(
     token.full_clean()
     token.save()
     return token, key
+
+
+def check_expiry(expires_at: datetime.datetime | None) -> None:
+    """A key's expiry lies ahead, and not beyond ``MAX_TOKEN_LIFETIME`` (a key that
+    expired when it was made is a mistake, not a key)."""
+    if expires_at is None:
+        return
+    now = timezone.now()
+    if expires_at <= now:
+        raise ValidationError({"expires_at": _("Udløbstidspunktet skal ligge i fremtiden.")})
+    if expires_at > now + MAX_TOKEN_LIFETIME:
+        raise ValidationError({"expires_at": _(
+            "En nøgle kan højst gælde i %(days)s dage. Vælg et tidligere udløb, eller "
+            "ingen udløb."
+        ) % {"days": MAX_TOKEN_LIFETIME.days}})
 
 
 @transaction.atomic

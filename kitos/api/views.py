@@ -143,6 +143,10 @@ class ApiTokenViewSet(
                 scope=data.get("scope", ApiTokenScope.READ), expires_at=data.get("expires_at"),
             )
         except DjangoValidationError as error:
+            if "expires_at" in getattr(error, "error_dict", {}):
+                raise exceptions.ValidationError(
+                    {"expires_at": error.message_dict["expires_at"]}
+                ) from error
             raise exceptions.ValidationError(
                 {"name": [_("Du har allerede en aktiv nøgle med det navn.")]}
             ) from error

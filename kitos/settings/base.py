@@ -43,7 +43,6 @@ INSTALLED_APPS = [
     # then the feature apps that look across them.
     *HEADER_APPS,  # noqa: F405
     *LOGIN_APPS,  # noqa: F405
-    *SSO_APPS,  # noqa: F405
     "kitos",
     "roles",
     "portfolio",
@@ -53,6 +52,8 @@ INSTALLED_APPS = [
     "imports",
     "overview",
     "demo",
+    # The sso feature app (top layer) and, when SAML is configured, djangosaml2.
+    *SSO_APPS,  # noqa: F405
 ]
 
 MIDDLEWARE = [

@@ -19,3 +19,10 @@ def env_list(name: str, default: str = "") -> list[str]:
 def env_int(name: str, default: int) -> int:
     value = os.environ.get(name)
     return default if value is None or value.strip() == "" else int(value)
+
+
+def env_str(name: str, default: str | None = "") -> str | None:
+    """The variable's text; ``default`` when it is unset *or empty*, so that compose can
+    pass ``${NAME:-}`` for every setting without overriding the code's default."""
+    value = os.environ.get(name)
+    return default if value is None or value.strip() == "" else value

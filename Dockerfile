@@ -13,6 +13,11 @@ WORKDIR /app
 
 RUN groupadd --system kitos && useradd --system --gid kitos --home /app kitos
 
+# xmlsec1: pysaml2 signs and verifies SAML messages with it (single sign-on).
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends xmlsec1 \
+    && rm -rf /var/lib/apt/lists/*
+
 # The dependencies alone first (read from pyproject.toml): this layer is reused until
 # they change, not rebuilt on every code change.
 COPY pyproject.toml ./

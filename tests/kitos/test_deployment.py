@@ -296,3 +296,11 @@ def test_compose_environment_loads_production_and_passes_the_healthcheck(extra):
     assert probe["email_timeout"] == 20
     assert probe["form_action"] == ["'self'"]
     assert probe["readyz_token"] == "compose-readyz-token"
+
+
+def test_the_image_has_xmlsec1_for_saml():
+    """pysaml2 shells out to xmlsec1; without it a configured SAML login fails at the
+    first response, not at start-up."""
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    assert "djangosaml2" in (ROOT / "pyproject.toml").read_text()
+    assert re.search(r"apt-get install[^\n]*xmlsec1", dockerfile)

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 
+from kitos.login import two_factor
 from kitos.login.lockout import cool_off_minutes
 from kitos.login.throttles import ApiAuthFailureThrottle
 from kitos.models import ApiToken, ApiTokenScope
@@ -141,7 +142,7 @@ class LockoutBasicAuthentication(AuthFailuresCounted, authentication.BasicAuthen
     def authenticate_credentials(self, userid, password, request=None):
         django_request = getattr(request, "_request", request)
         try:
-            return super().authenticate_credentials(userid, password, django_request)
+            user, auth = super().authenticate_credentials(userid, password, django_request)
         except exceptions.AuthenticationFailed:
             if getattr(django_request, "axes_locked_out", False):
                 minutes = cool_off_minutes(django_request)
@@ -153,6 +154,12 @@ class LockoutBasicAuthentication(AuthFailuresCounted, authentication.BasicAuthen
                     ) % {"minutes": minutes},
                 ) from None
             raise
+        if not two_factor.password_alone_suffices(user):
+            raise exceptions.PermissionDenied(_(
+                "Du bruger to-faktor-login, så en adgangskode alene kan ikke oprette "
+                "API-nøgler. Opret nøglen under API-nøgler i kitos."
+            ))
+        return user, auth
 
 
 class ApiTokenScheme(OpenApiAuthenticationExtension):

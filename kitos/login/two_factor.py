@@ -39,6 +39,20 @@ def must_enrol(user, session) -> bool:
     return user.is_superuser or user.memberships.filter(role=MembershipRole.ADMIN).exists()
 
 
+def password_alone_suffices(user) -> bool:
+    """Whether a password without a code may authenticate ``user`` (HTTP Basic on the
+    token endpoint): not for a user with an authenticator, nor for an administrator who
+    must have one. Otherwise the password alone could mint an API key and skip the
+    second factor the login page asks for."""
+    if has_device(user):
+        return False
+    if settings.KITOS_REQUIRE_2FA_FOR_ADMINS and (
+        user.is_superuser or user.memberships.filter(role=MembershipRole.ADMIN).exists()
+    ):
+        return False
+    return True
+
+
 def pending_device(user) -> TOTPDevice:
     """The unconfirmed authenticator being set up (a fresh secret when there is none)."""
     device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("-pk").first()

@@ -162,3 +162,36 @@ def test_disabling_asks_for_a_code(client, enrolled):
     device.save()
     client.post(reverse("two_factor_disable"), {"otp_token": _code(device)})
     assert not two_factor.has_device(user)
+
+
+def _basic_token_request(username: str):
+    import base64
+
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    credentials = base64.b64encode(f"{username}:{PASSWORD}".encode()).decode()
+    client.credentials(HTTP_AUTHORIZATION=f"Basic {credentials}")
+    return client.post("/api/v1/tokens/", {"name": "cli", "scope": "read_write"}, format="json")
+
+
+def test_the_password_alone_cannot_mint_an_api_key_for_an_enrolled_user(enrolled):
+    """HTTP Basic on /api/v1/tokens/ would otherwise skip the second factor."""
+    from kitos.models import ApiToken
+
+    response = _basic_token_request("bodil")
+    assert response.status_code == 403
+    assert "to-faktor" in response.json()["detail"]
+    assert not ApiToken.objects.exists()
+
+
+def test_nor_for_an_admin_who_must_enrol(admin_user, settings):
+    from kitos.models import ApiToken
+
+    admin_user.set_password(PASSWORD)
+    admin_user.save()
+    settings.KITOS_REQUIRE_2FA_FOR_ADMINS = True
+    assert _basic_token_request(admin_user.username).status_code == 403
+    settings.KITOS_REQUIRE_2FA_FOR_ADMINS = False
+    assert _basic_token_request(admin_user.username).status_code == 201
+    assert ApiToken.objects.count() == 1

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from contracts.models import Contract
 from tests.factories import (
@@ -57,17 +58,13 @@ def test_editor_creates_reads_and_edits_a_contract(live_server, page):
     overview.focus()
     page.keyboard.press("ArrowRight")
     systems = page.get_by_role("tab", name="Systemer")
-    page.wait_for_function(
-        "document.querySelector('#tab-systemer').getAttribute('aria-selected') === 'true'"
-    )
+    expect(page.locator("#tab-systemer")).to_have_attribute("aria-selected", "true")
     assert "tab=systemer" in page.url
     assert "Opus Løn" in page.get_by_role("tabpanel").inner_text()
-    page.wait_for_function("document.activeElement && document.activeElement.id === 'tab-systemer'")
+    expect(page.locator("#tab-systemer")).to_be_focused()
     assert systems.evaluate("el => el === document.activeElement")
     page.keyboard.press("End")
-    page.wait_for_function(
-        "document.querySelector('#tab-historik').getAttribute('aria-selected') === 'true'"
-    )
+    expect(page.locator("#tab-historik")).to_have_attribute("aria-selected", "true")
     assert "Oprettet" in page.get_by_role("tabpanel").inner_text()
     page.screenshot(path="/tmp/kitos-contract-tabs.png", full_page=True)
 
@@ -77,9 +74,7 @@ def test_editor_creates_reads_and_edits_a_contract(live_server, page):
     page.get_by_role("heading", name="Lønsystem drift", exact=True).wait_for()
     assert "er gemt" in page.get_by_role("status").inner_text()
     page.get_by_role("tab", name="Økonomi").click()
-    page.wait_for_function(
-        "document.querySelector('#tab-oekonomi').getAttribute('aria-selected') === 'true'"
-    )
+    expect(page.locator("#tab-oekonomi")).to_have_attribute("aria-selected", "true")
     assert "250.000,50" in page.get_by_role("tabpanel").inner_text()
 
 
@@ -94,9 +89,7 @@ def test_reader_sees_no_edit_controls(live_server, page):
     assert page.get_by_role("link", name="Rediger").count() == 0
     assert page.get_by_role("link", name="Slet").count() == 0
     page.get_by_role("tab", name="Roller").click()
-    page.wait_for_function(
-        "document.querySelector('#tab-roller').getAttribute('aria-selected') === 'true'"
-    )
+    expect(page.locator("#tab-roller")).to_have_attribute("aria-selected", "true")
     assert page.get_by_role("link", name="Tildel rolle").count() == 0
     response = page.goto(f"{live_server.url}{path}rediger/")
     assert response.status == 403

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from django.db import OperationalError
-from django.http import HttpResponseBadRequest, JsonResponse
+from django.http import HttpResponseBadRequest
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
+
+from kitos.api.problems import problem_response
 
 NUL = "\x00"
 
@@ -28,8 +30,8 @@ class RejectNulCharactersMiddleware:
         if self._has_nul(request):
             message = _("Forespørgslen indeholder et ugyldigt tegn (NUL).")
             if request.path.startswith("/api/"):
-                # API clients get the JSON error shape the schema documents.
-                return JsonResponse({"detail": message}, status=400)
+                # API clients get the error shape the schema documents (Problem).
+                return problem_response(400, message, code="invalid_character")
             return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
         return self.get_response(request)
 
@@ -66,7 +68,7 @@ class QueryTimeoutMiddleware:
             "filtreringen mere præcis, og prøv igen."
         )
         if request.path.startswith("/api/"):
-            response = JsonResponse({"detail": message}, status=503)
+            response = problem_response(503, message, code="query_timeout")
         else:
             response = TemplateResponse(
                 request, "503.html", {"message": message}, status=503

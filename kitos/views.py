@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponseRedirect, JsonResponse
+from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.functional import cached_property
@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.defaults import page_not_found
 
+from kitos.api.problems import problem_response
 from kitos.models import Organisation
 
 from .tenancy import EDITOR, READER, active_organisation, has_role, set_active_organisation
@@ -122,5 +123,5 @@ def _after_switch(target: str, organisation) -> str:
 def handler404(request, exception):
     """API clients get JSON, people get the page."""
     if request.path.startswith("/api/"):
-        return JsonResponse({"detail": str(_("Ikke fundet."))}, status=404)
+        return problem_response(404, _("Ikke fundet."), code="not_found")
     return page_not_found(request, exception)

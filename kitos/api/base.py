@@ -160,13 +160,27 @@ def _call_service(function, **kwargs):
 
 IF_MATCH = OpenApiParameter(
     name="If-Match", location=OpenApiParameter.HEADER, required=False,
-    description="ETag from a GET of the object; a stale value gives 412.",
+    description=(
+        "The ETag of the object as you last read it (from a GET, a create or an update). "
+        "If the object has changed since, nothing is written and the answer is 412 "
+        "Precondition Failed; `*` matches any version. Without If-Match the write is "
+        "unconditional."
+    ),
 )
 
 
+def etag_header(status_code: int) -> OpenApiParameter:
+    return OpenApiParameter(
+        name="ETag", location=OpenApiParameter.HEADER, response=[status_code],
+        description="The object's version; send it back as If-Match when you write it.",
+    )
+
+
 @extend_schema_view(
-    update=extend_schema(parameters=[IF_MATCH]),
-    partial_update=extend_schema(parameters=[IF_MATCH]),
+    create=extend_schema(parameters=[etag_header(201)]),
+    retrieve=extend_schema(parameters=[etag_header(200)]),
+    update=extend_schema(parameters=[IF_MATCH, etag_header(200)]),
+    partial_update=extend_schema(parameters=[IF_MATCH, etag_header(200)]),
     destroy=extend_schema(parameters=[IF_MATCH]),
 )
 class ScopedModelViewSet(viewsets.ModelViewSet):
@@ -245,6 +259,12 @@ class ScopedModelViewSet(viewsets.ModelViewSet):
         if expected.strip() not in ("*", etag_for(instance)):
             raise PreconditionFailed()
 
+    def create(self, request, *args, **kwargs):
+        # The new object's ETag, so that a client can update it without another GET.
+        response = super().create(request, *args, **kwargs)
+        response["ETag"] = etag_for(self._saved)
+        return response
+
     def update(self, request, *args, **kwargs):
         with transaction.atomic():
             response = super().update(request, *args, **kwargs)
@@ -271,7 +291,7 @@ class ScopedModelViewSet(viewsets.ModelViewSet):
         instance = _call_service(
             self.create_service, actor=self.request.user, instance=model(**data), m2m=m2m
         )
-        serializer.instance = instance
+        serializer.instance = self._saved = instance
 
     def perform_update(self, serializer):
         instance = serializer.instance

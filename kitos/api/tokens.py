@@ -172,7 +172,14 @@ class ApiTokenScheme(OpenApiAuthenticationExtension):
         return {
             "type": "http",
             "scheme": "bearer",
-            "description": "An API key created under *API-nøgler* in kitos.",
+            "description": (
+                "An API key (`kitos_…`) created under *API-nøgler* in kitos or with "
+                "`POST /api/v1/tokens/`, sent as `Authorization: Bearer <key>`. A key "
+                "has one of two scopes: `read` (GET only; any write is 403) or "
+                "`read_write` (reads and writes, within the rights of the key's user "
+                "in each organisation). A key acts as its user: other organisations' "
+                "objects are 404."
+            ),
         }
 
 

@@ -103,6 +103,12 @@ class ApiTokenSerializer(serializers.ModelSerializer):
         fields = ["id", "name", "prefix", "scope", "created_at", "expires_at",
                   "last_used_at", "key"]
         read_only_fields = ["id", "prefix", "created_at", "last_used_at"]
+        extra_kwargs = {
+            "scope": {"help_text": (
+                "`read`: GET only (writes are 403). `read_write`: reads and writes, "
+                "within the rights of your user. Default `read`."
+            )},
+        }
 
 
 class ApiTokenViewSet(
@@ -111,7 +117,11 @@ class ApiTokenViewSet(
 ):
     """The requesting user's own API keys. Create one with your username and password
     (HTTP Basic) or a session; the key is in the response once and never again. DELETE
-    revokes. A read-only key cannot create keys.
+    revokes. A key cannot create keys (a session or a password can).
+
+    Scopes: `read` lets a key GET; `read_write` also lets it POST, PUT, PATCH and
+    DELETE, within the rights its user has in each organisation (a reader's key cannot
+    write, whatever its scope).
 
     Failed logins count: repeated wrong passwords for one username from one address lock
     that pair out (429, as on the login page), and repeated failed authentications from

@@ -11,10 +11,10 @@ from axes.signals import user_locked_out
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.dispatch import receiver
-from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from kitos.api.problems import problem_response
 from kitos.audit import record_change
 from kitos.models import AuditAction
 
@@ -45,7 +45,7 @@ def wants_json(request) -> bool:
 def too_many_attempts_response(request, *, message: str, minutes: int):
     """429 in the form the client reads: JSON for the API, else the Danish page."""
     if wants_json(request):
-        response = JsonResponse({"detail": message}, status=429)
+        response = problem_response(429, message, code="locked_out")
     else:
         response = render(
             request, "registration/locked_out.html",

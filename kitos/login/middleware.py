@@ -6,10 +6,12 @@ from __future__ import annotations
 from functools import cached_property
 
 from django.conf import settings
-from django.http import HttpResponseRedirect, JsonResponse
+from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+
+from kitos.api.problems import problem_response
 
 from . import two_factor
 
@@ -40,20 +42,20 @@ class TwoFactorMiddleware:
             and not request.path.startswith(self.open_paths)
         ):
             if two_factor.has_device(user):
-                return self._refuse(request, "login_code", _(
+                return self._refuse(request, "login_code", "two_factor_required", _(
                     "Giv koden fra din godkendelses-app først."
                 ))
             if two_factor.must_enrol(user, request.session) and not request.path.startswith(
                 self.enrolment_paths
             ):
-                return self._refuse(request, "two_factor_setup", _(
+                return self._refuse(request, "two_factor_setup", "two_factor_setup_required", _(
                     "Administratorer skal slå to-faktor-login til først."
                 ))
         return self.get_response(request)
 
     @staticmethod
-    def _refuse(request, url_name: str, message: str):
+    def _refuse(request, url_name: str, code: str, message: str):
         if request.path.startswith("/api/"):
-            return JsonResponse({"detail": message}, status=403)
+            return problem_response(403, message, code=code)
         target = request.get_full_path() if request.method == "GET" else reverse("start")
         return HttpResponseRedirect(f"{reverse(url_name)}?{urlencode({'next': target})}")

@@ -224,12 +224,13 @@ REST_FRAMEWORK = {
         "rest_framework.filters.OrderingFilter",
     ],
     "DEFAULT_PAGINATION_CLASS": "kitos.api.pagination.HybridPagination",
-    # JSON bodies bounded in depth (a 1,000-deep body hit the recursion limit: 500).
-    "DEFAULT_PARSER_CLASSES": [
-        "kitos.api.parsers.BoundedJSONParser",
-        "rest_framework.parsers.FormParser",
-        "rest_framework.parsers.MultiPartParser",
-    ],
+    # JSON bodies only, bounded in depth (a 1,000-deep body hit the recursion limit:
+    # 500). Offering form and multipart too put three media types on every request body
+    # in the schema, and generated clients then sent multipart ("None" for null). No
+    # API endpoint takes files; the browsable API posts raw JSON.
+    "DEFAULT_PARSER_CLASSES": ["kitos.api.parsers.BoundedJSONParser"],
+    # Every error is a problem details object (RFC 9457), the schema's `Problem`.
+    "EXCEPTION_HANDLER": "kitos.api.problems.exception_handler",
     "PAGE_SIZE": 100,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_THROTTLE_CLASSES": [
@@ -267,8 +268,13 @@ SPECTACULAR_SETTINGS = {
         "OversightMethodEnum": "gdpr.choices.OversightMethod",
         "DataClassificationEnum": "portfolio.choices.DataClassification",
     },
+    # The schema is generated in English whatever the request's language: component
+    # and enum names (enum names hash the choices' labels) and descriptions must not
+    # change with Accept-Language, or generated clients change with them.
+    "DEFAULT_GENERATOR_CLASS": "kitos.api.schema.EnglishSchemaGenerator",
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
+        "kitos.api.schema.strip_partial_update_defaults",
         "kitos.api.schema.add_error_responses",
         "kitos.api.schema.add_examples",
     ],

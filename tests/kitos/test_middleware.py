@@ -38,5 +38,7 @@ def test_api_clients_get_json(client, editor):
     client.force_login(editor)
     response = client.get("/api/v1/contracts/?q=a%00")
     assert response.status_code == 400
-    assert response["Content-Type"] == "application/json"
-    assert "NUL" in response.json()["detail"]
+    assert response["Content-Type"] == "application/problem+json"
+    body = response.json()
+    assert body["status"] == 400 and body["code"] == "invalid_character"
+    assert "NUL" in body["detail"]

@@ -81,7 +81,8 @@ class DeadlineDecisionSerializer(BaseSerializer):
         "current deadline; posting again for the same deadline updates the decision.",
     )
     decided_by = serializers.StringRelatedField(
-        read_only=True, help_text="The user who recorded the decision (null: the system)."
+        read_only=True, allow_null=True,
+        help_text="The user who recorded the decision (null: the system).",
     )
 
     class Meta:

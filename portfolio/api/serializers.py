@@ -80,7 +80,10 @@ class IntegrationSerializer(BaseSerializer):
 
 
 class KleNumberSerializer(serializers.ModelSerializer):
-    parent = serializers.SlugRelatedField(slug_field="number", read_only=True)
+    parent = serializers.SlugRelatedField(
+        slug_field="number", read_only=True, allow_null=True,
+        help_text="The number of the group or main group above; null for a main group.",
+    )
 
     class Meta:
         model = KleNumber

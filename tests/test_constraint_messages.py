@@ -240,7 +240,7 @@ class TestApi:
             "expiry_date": "2025-01-01",
         }, format="json")
         assert response.status_code == 400
-        assert response.json() == {"expiry_date": [EXPIRY_MESSAGE]}
+        assert response.json()["errors"] == {"expiry_date": [EXPIRY_MESSAGE]}
 
     def test_every_error_in_one_answer(self, org, editor):
         response = api(editor).post("/api/v1/contracts/", {
@@ -248,7 +248,7 @@ class TestApi:
             "expiry_date": "2025-01-01", "yearly_cost": "-4", "extensions_used": 3,
         }, format="json")
         assert response.status_code == 400
-        body = response.json()
+        body = response.json()["errors"]
         assert body["expiry_date"] == [EXPIRY_MESSAGE]
         assert body["yearly_cost"] == ["Den årlige driftsudgift kan ikke være negativ."]
         assert body["extensions_used"] == ["Der kan ikke være brugt flere optioner end der er."]
@@ -264,8 +264,8 @@ class TestApi:
             "notice_months": -1, "expiry_date": "2025-01-01",
         }, format="json")
         assert response.status_code == 400
-        assert response.json()["expiry_date"] == [EXPIRY_MESSAGE]
-        assert "notice_months" in response.json()
+        assert response.json()["errors"]["expiry_date"] == [EXPIRY_MESSAGE]
+        assert "notice_months" in response.json()["errors"]
 
     def test_duplicate_unit_name(self, org, editor):
         parent = UnitFactory(organisation=org)

@@ -33,7 +33,8 @@ def test_api_answers_400_on_the_field(org, editor, field, value):
         f"/api/v1/contracts/{contract.uuid}/", {field: value}, format="json"
     )
     assert response.status_code == 400, response.content
-    assert "1900" in response.json()[field][0] and "2199" in response.json()[field][0]
+    message = response.json()["errors"][field][0]
+    assert "1900" in message and "2199" in message
     assert getattr(Contract.objects.get(pk=contract.pk), field) != value
 
 

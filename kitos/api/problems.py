@@ -109,8 +109,11 @@ def exception_handler(exc, context):
         detail = response.data.get("detail", "") if isinstance(response.data, dict) else ""
         if isinstance(exc, exceptions.APIException):
             code = _code_of(exc)
-        else:  # Django's Http404 / PermissionDenied, converted by DRF's handler
-            code = "not_found" if response.status_code == 404 else "permission_denied"
+        elif response.status_code == 404:  # Django's Http404, converted by DRF's handler
+            # Its message names the model in English ("No Contract matches …").
+            code, detail = "not_found", exceptions.NotFound.default_detail
+        else:  # Django's PermissionDenied
+            code = "permission_denied"
         if not detail:
             detail = HTTPStatus(response.status_code).phrase
     response.data = problem_body(response.status_code, detail, code=code, errors=errors)

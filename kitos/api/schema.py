@@ -61,7 +61,7 @@ PROBLEM_SCHEMA = {
         "status": 400,
         "code": "invalid",
         "detail": "Et eller flere felter er ikke gyldige.",
-        "errors": {"contract_number": ["Der findes allerede en kontrakt med dette nummer."]},
+        "errors": {"expiry_date": ["Udløbsdatoen skal ligge efter startdatoen."]},
     },
 }
 PROBLEM_REF = {"$ref": "#/components/schemas/Problem"}

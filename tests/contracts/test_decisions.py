@@ -184,18 +184,18 @@ class TestApi:
             "/api/v1/deadline-decisions/",
             {"contract": str(contract.uuid), "kind": "other"}, format="json",
         )
-        assert response.status_code == 400 and "note" in response.json()
+        assert response.status_code == 400 and "note" in response.json()["errors"]
         response = client.post(
             "/api/v1/deadline-decisions/",
             {"contract": str(contract.uuid), "kind": "maybe"}, format="json",
         )
-        assert response.status_code == 400 and "kind" in response.json()
+        assert response.status_code == 400 and "kind" in response.json()["errors"]
         response = client.post(
             "/api/v1/deadline-decisions/",
             {"contract": str(contract.uuid), "kind": "renew", "deadline": "2030-01-01"},
             format="json",
         )
-        assert response.status_code == 400 and "deadline" in response.json()
+        assert response.status_code == 400 and "deadline" in response.json()["errors"]
 
     def test_scoped_to_the_organisation(self, contract, editor, outsider, reader):
         decision = deadline_decision_record(
@@ -207,7 +207,7 @@ class TestApi:
             "/api/v1/deadline-decisions/",
             {"contract": str(contract.uuid), "kind": "renew"}, format="json",
         )
-        assert response.status_code == 400 and "contract" in response.json()
+        assert response.status_code == 400 and "contract" in response.json()["errors"]
         assert api(reader).get(f"/api/v1/deadline-decisions/{decision.uuid}/").status_code == 200
         response = api(reader).patch(
             f"/api/v1/deadline-decisions/{decision.uuid}/", {"kind": "option"}, format="json"

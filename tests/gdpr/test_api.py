@@ -373,7 +373,8 @@ class TestOtherOrganisationsObjects:
             "organisation": str(org.uuid), "name": "Løn", field: [str(foreign.uuid)],
         })
         assert response.status_code == 400
-        assert field in response.json()
+        errors = response.json()["errors"]
+        assert any(key.split(".")[0] == field for key in errors), errors
         assert not ProcessingActivity.objects.exists()
 
     def test_data_asset(self, api, org, other_org, user):

@@ -4,6 +4,8 @@ independent of the request's language, and one error shape (problem details)."""
 
 from __future__ import annotations
 
+import uuid
+
 import pytest
 from django.core.cache import cache
 from rest_framework.test import APIClient
@@ -177,8 +179,9 @@ class TestProblems:
 
     def test_not_found_in_a_view_and_outside_any_route(self, editor):
         client = bearer(editor)
-        assert_problem(client.get(f"{CONTRACTS}not-a-uuid/"), 404, "not_found")
-        assert_problem(client.get("/api/v1/no-such-resource/"), 404, "not_found")
+        in_view = assert_problem(client.get(f"{CONTRACTS}{uuid.uuid4()}/"), 404, "not_found")
+        no_route = assert_problem(client.get("/api/v1/no-such-resource/"), 404, "not_found")
+        assert in_view["detail"] == no_route["detail"] == "Ikke fundet."
 
     def test_method_not_allowed(self, editor):
         response = bearer(editor).delete(CONTRACTS)

@@ -194,7 +194,7 @@ def test_using_units_of_another_organisation_are_refused(
     client = client_for(editor)
     response = client.patch(f"{API}/usages/{usage.uuid}/", {"using_units": [str(theirs.uuid)]})
     assert response.status_code == 400, response.content
-    assert "using_units" in response.json()
+    assert "using_units" in response.json()["errors"]
     response = client.post(f"{API}/usages/", {
         "organisation": str(org.uuid), "system": str(ItSystemFactory().uuid),
         "using_units": [str(theirs.uuid)],

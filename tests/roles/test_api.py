@@ -250,9 +250,9 @@ class TestUnits:
         foreign = UnitFactory(organisation=other_org)
         client = api(editor)
         moved = client.patch(url("units", unit), {"organisation": str(other_org.uuid)})
-        assert moved.status_code == 400 and "organisation" in moved.json()
+        assert moved.status_code == 400 and "organisation" in moved.json()["errors"]
         adopted = client.patch(url("units", unit), {"parent": str(foreign.uuid)})
-        assert adopted.status_code == 400 and "parent" in adopted.json()
+        assert adopted.status_code == 400 and "parent" in adopted.json()["errors"]
 
 
 # -- persons ---------------------------------------------------------------------------
@@ -281,7 +281,7 @@ class TestPersons:
             "organisation": str(org.uuid), "name": "X",
             "unit": str(UnitFactory(organisation=other_org).uuid),
         })
-        assert response.status_code == 400 and "unit" in response.json()
+        assert response.status_code == 400 and "unit" in response.json()["errors"]
         assert not Person.objects.exists()
 
 
@@ -332,24 +332,24 @@ class TestRoleAssignments:
         # Not visible to the editor at all ...
         response = api(editor).post(url("role-assignments"), {**payload,
                                                                "target": str(foreign.uuid)})
-        assert response.status_code == 400 and "target" in response.json()
+        assert response.status_code == 400 and "target" in response.json()["errors"]
         # ... or visible (a member of both), but not the person's organisation.
         MembershipFactory(user=editor, organisation=other_org, role="editor")
         response = api(editor).post(url("role-assignments"), {**payload,
                                                                "target": str(foreign.uuid)})
-        assert response.status_code == 400 and "target" in response.json()
+        assert response.status_code == 400 and "target" in response.json()["errors"]
         assert not RoleAssignment.objects.exists()
 
     def test_role_type_must_fit_the_target(self, org, editor):
         payload = {**_assignment_payload(org), "target_type": "system_usage",
                    "target": str(UsageFactory(organisation=org).uuid)}
         response = api(editor).post(url("role-assignments"), payload)
-        assert response.status_code == 400 and "role_type" in response.json()
+        assert response.status_code == 400 and "role_type" in response.json()["errors"]
 
     def test_wrong_kind_for_the_id_is_400(self, org, editor):
         payload = {**_assignment_payload(org), "target_type": "system_usage"}
         response = api(editor).post(url("role-assignments"), payload)
-        assert response.status_code == 400 and "target" in response.json()
+        assert response.status_code == 400 and "target" in response.json()["errors"]
 
     def test_moving_to_another_target(self, org, editor):
         first = ContractFactory(organisation=org)
@@ -404,7 +404,7 @@ def test_competency_filters_and_foreign_discipline(org, other_org, editor):
     response = client.post(url("competencies"), {"person": str(person.uuid),
                                                  "discipline": str(foreign.uuid),
                                                  "level": "skill"})
-    assert response.status_code == 400 and "discipline" in response.json()
+    assert response.status_code == 400 and "discipline" in response.json()["errors"]
 
 
 # -- query counts ----------------------------------------------------------------------

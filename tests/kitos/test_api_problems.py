@@ -4,6 +4,7 @@ independent of the request's language, and one error shape (problem details)."""
 
 from __future__ import annotations
 
+import json
 import uuid
 
 import pytest
@@ -47,7 +48,7 @@ def operations(schema):
 def assert_problem(response, status, code=None):
     assert response.status_code == status, response.content
     assert response["Content-Type"].startswith("application/problem+json")
-    body = response.json()
+    body = json.loads(response.content)
     assert PROBLEM_KEYS <= set(body), body
     assert body["status"] == status and body["type"] == "about:blank"
     if code:
@@ -217,3 +218,39 @@ class TestProblems:
 )
 def test_field_errors_are_flat(detail, expected):
     assert field_errors(detail) == expected
+
+
+class TestOutsideDrf:
+    """The middleware and the lockout answer /api/ with the same body (problem_response)."""
+
+    def test_query_timeout_is_a_503_problem(self, rf):
+        from django.db import OperationalError
+
+        from kitos.middleware import QueryTimeoutMiddleware
+
+        class Cancelled(Exception):
+            pgcode = "57014"
+
+        error = OperationalError("canceling statement due to statement timeout")
+        error.__cause__ = Cancelled()
+        response = QueryTimeoutMiddleware(lambda request: None).process_exception(
+            rf.get(CONTRACTS), error
+        )
+        assert_problem(response, 503, "query_timeout")
+        assert response["Retry-After"] == "30"
+
+    def test_lockout_is_a_429_problem(self, rf):
+        from kitos.login.lockout import too_many_attempts_response
+
+        response = too_many_attempts_response(rf.post("/api/v1/tokens/"), message="Spærret",
+                                              minutes=5)
+        body = assert_problem(response, 429, "locked_out")
+        assert body["detail"] == "Spærret" and response["Retry-After"] == "300"
+
+    def test_two_factor_refusal_is_a_403_problem(self, rf):
+        from kitos.login.middleware import TwoFactorMiddleware
+
+        response = TwoFactorMiddleware._refuse(
+            rf.get(CONTRACTS), "login_code", "two_factor_required", "Giv koden"
+        )
+        assert_problem(response, 403, "two_factor_required")

@@ -248,8 +248,10 @@ class ScopedModelViewSet(viewsets.ModelViewSet):
         if not expected:
             return
         locked = (
+            # No ordering: a default ordering over a nullable relation (cost lines by
+            # unit) joins it, and PostgreSQL refuses FOR UPDATE on an outer join.
             type(instance)._default_manager.select_for_update()
-            .filter(pk=instance.pk).values_list("pk", flat=True)
+            .filter(pk=instance.pk).order_by().values_list("pk", flat=True)
         )
         if not list(locked):  # SQLite has no row locks; its writes are serialised anyway
             raise exceptions.NotFound()

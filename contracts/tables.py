@@ -22,7 +22,7 @@ CONTRACT_COLUMNS = (
     Column("notice_deadline", _("Opsigelsesfrist"), "notice_deadline", sort="notice_deadline",
            kind="deadline"),
     Column("yearly_cost", _("Årlig udgift (kr.)"), "yearly_cost", sort="yearly_cost",
-           kind="money"),
+           kind="money", total="sum"),
     role_holders(key="contract_owner", label=_("Kontraktejer"), role_code="kontraktejer"),
     Column("contract_number", _("Kontraktnummer"), "contract_number", sort="contract_number",
            default=False),
@@ -43,7 +43,7 @@ CONTRACT_COLUMNS = (
     Column("procurement_form", _("Udbudsform"), "get_procurement_form_display",
            sort="procurement_form", default=False),
     Column("acquisition_cost", _("Anskaffelsespris (kr.)"), "acquisition_cost",
-           sort="acquisition_cost", kind="money", default=False),
+           sort="acquisition_cost", kind="money", total="sum", default=False),
     ORGANISATION_COLUMN,
     UPDATED_COLUMN,
 )
@@ -53,7 +53,7 @@ SUPPLIER_COLUMNS = (
     Column("cvr", _("CVR-nummer"), "cvr", sort="cvr"),
     Column("country", _("Land"), "country", sort="country"),
     Column("contract_count", _("Kontrakter"), "contract_count", sort="contract_count",
-           kind="number",
+           kind="number", total="sum",
            annotate=lambda context: {
                "contract_count": count_of(_visible_contracts(context), "supplier")
            }),
@@ -79,6 +79,6 @@ def add_columns_to_lower_lists() -> None:
     add_column(
         "portfolio.SystemUsage",
         Column("contract_count", _("Kontrakter"), "contract_count", sort="contract_count",
-               kind="number", annotate=_contract_count),
+               kind="number", total="sum", annotate=_contract_count),
         after="system_owner",
     )

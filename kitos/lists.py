@@ -17,16 +17,16 @@ import django_filters
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.paginator import Paginator
-from django.db.models import Count, F, OuterRef, Subquery
+from django.db.models import Count, F, OuterRef, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.functional import cached_property
-from django.utils.text import capfirst
+from django.utils.text import capfirst, slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
@@ -39,6 +39,8 @@ PAGE_SIZES = (25, 50, 100)
 SOON_DAYS = 90
 # Query parameters of the list itself; everything else belongs to the FilterSet.
 LIST_PARAMETERS = ("sort", "page", "page_size", "format")
+# ?format= of the report export "as shown" (ListView.report_export).
+REPORT_FORMATS = ("report", "csv")
 # Filters a person never sets in the panel (sync clients use them through the API).
 NOT_IN_PANEL = ("changed_since",)
 
@@ -60,6 +62,9 @@ class Column:
     sortable); ``kind`` how the value is shown (text, date, deadline, money, number, bool,
     list); ``annotate`` and ``prefetch`` are what the rows need for this column, applied
     only while it is shown (or sorted by), so that hidden columns cost nothing.
+    ``total="sum"`` adds the column's sum over all filtered rows (not just the page) to
+    the list's footer; it sums the ``sort`` expression (a field or the column's
+    annotation), so a totalled column must be sortable.
     """
 
     key: str
@@ -70,6 +75,13 @@ class Column:
     default: bool = True
     annotate: Callable[[ListContext], dict] | None = None
     prefetch: Callable[[ListContext], list] | None = None
+    total: str | None = None
+
+    def __post_init__(self):
+        if self.total not in (None, "sum"):
+            raise ValueError(f"Column {self.key}: unknown total {self.total!r}")
+        if self.total and not self.sort:
+            raise ValueError(f"Column {self.key}: a totalled column needs a sort expression")
 
     @property
     def numeric(self) -> bool:
@@ -266,6 +278,10 @@ class ListView(LoginRequiredMixin, View):
         queryset = self.rows_queryset(filterset, shown, sort, descending)
         if not valid:
             queryset = queryset.none()
+        if request.GET.get("format") in REPORT_FORMATS:
+            if valid:
+                return self.report_export(filterset, queryset, shown, request.GET["format"])
+            messages.error(request, _("Listen kan ikke eksporteres, før filtrene er rettet."))
         if request.GET.get("format") == "xlsx" and self.export_entity:
             if valid:
                 return self.export(queryset)
@@ -313,6 +329,84 @@ class ListView(LoginRequiredMixin, View):
         filename = f"{self.export_entity}-{timezone.localdate().isoformat()}.xlsx"
         return workbook_response(content, filename)
 
+    # Rows fetched per query by the report export (with their prefetches per chunk).
+    report_chunk_size = 2000
+
+    def report_export(self, filterset, queryset, shown: list[Column], kind: str):
+        """The filtered rows "as shown" (``?format=report``: .xlsx; ``?format=csv``): the
+        chosen columns in their order with the list's values, the active filters above
+        the table and a totals row; streamed (kitos/excel/as_shown.py)."""
+        from django.http import FileResponse, StreamingHttpResponse
+
+        from kitos.excel import as_shown
+
+        today = timezone.localdate()
+        columns = [
+            as_shown.ReportColumn(label=str(column.label), kind=column.kind,
+                                  value=column.value)
+            for column in shown
+        ]
+
+        def rows():
+            for row in queryset.iterator(chunk_size=self.report_chunk_size):
+                yield [
+                    as_shown.shown_value(
+                        column.kind,
+                        column.value(row) if callable(column.value)
+                        else _resolve(row, column.value),
+                    )
+                    for column in shown
+                ]
+
+        report = as_shown.Report(
+            title=str(self.title),
+            filters=as_shown.filters_text(self.active_filters(filterset)),
+            columns=columns,
+            rows=rows(),
+        )
+        stem = f"{slugify(str(self.title)) or 'liste'}-{today.isoformat()}"
+        if kind == "csv":
+            response = StreamingHttpResponse(
+                as_shown.csv_lines(report), content_type=as_shown.CSV_CONTENT_TYPE
+            )
+            response["Content-Disposition"] = f'attachment; filename="{stem}.csv"'
+        else:
+            from kitos.excel.writer import XLSX_CONTENT_TYPE
+
+            response = FileResponse(
+                as_shown.xlsx_file(report), as_attachment=True, filename=f"{stem}.xlsx",
+                content_type=XLSX_CONTENT_TYPE,
+            )
+        response["Cache-Control"] = "private, no-store"
+        return response
+
+    def active_filters(self, filterset) -> list[tuple[str, str]]:
+        """The filters in effect as (label, shown value) pairs, labels of options
+        instead of their ids: what the report writes above its table."""
+        active = []
+        query = self.request.GET.get("q", "").strip()
+        if query:
+            active.append((_("Søgning"), query))
+        panel = self.panel(filterset)
+        for entry in panel:
+            if entry.widget == "daterange":
+                if entry.after:
+                    active.append((entry.label, _("fra %(date)s") % {"date": entry.after}))
+                if entry.before:
+                    active.append((entry.label, _("til %(date)s") % {"date": entry.before}))
+                continue
+            selected = [value for value in entry.selected if value]
+            if not selected:
+                continue
+            if entry.widget == "boolean":
+                labels = {"true": _("Ja"), "false": _("Nej")}
+            else:
+                labels = dict(entry.options)
+            active.append((entry.label, ", ".join(labels.get(v, v) for v in selected)))
+        for kept in self.kept_filters(filterset, exclude={entry.name for entry in panel}):
+            active.append((kept["label"], ", ".join(kept["values"])))
+        return active
+
     # -- context -----------------------------------------------------------------------
 
     def row_url(self, row) -> str:
@@ -326,9 +420,38 @@ class ListView(LoginRequiredMixin, View):
             return PAGE_SIZES[0]
         return size if size in PAGE_SIZES else PAGE_SIZES[0]
 
+    def totals(self, queryset, shown: list[Column]) -> dict:
+        """The row count and the sums of the shown totalled columns over all filtered
+        rows, in one aggregate query (the annotations the columns need are already on
+        `queryset`; Django leaves out those the aggregate does not use)."""
+        sums = {
+            f"total_{column.key}": Sum(column.sort) for column in shown if column.total
+        }
+        return queryset.aggregate(row_count=Count("pk"), **sums)
+
+    def footer(self, totals: dict, shown: list[Column]) -> dict:
+        """The footer row: a label with the row count and one cell per shown column
+        (the totals formatted as the column's cells are)."""
+        count = totals["row_count"]
+        meta = self.model._meta
+        noun = meta.verbose_name if count == 1 else meta.verbose_name_plural
+        return {
+            "label": _("I alt (%(count)s %(noun)s)") % {
+                "count": formats.number_format(count, force_grouping=True), "noun": noun,
+            },
+            "cells": [
+                Cell(value=totals[f"total_{column.key}"], kind=column.kind)
+                if column.total else None
+                for column in shown
+            ],
+        }
+
     def get_context_data(self, *, filterset, queryset, shown, sort, descending) -> dict:
         request, today = self.request, timezone.localdate()
         paginator = Paginator(queryset, self.page_size())
+        # The count the paginator needs comes with the totals: one query for both.
+        totals = self.totals(queryset, shown)
+        paginator.count = totals["row_count"]
         page = paginator.get_page(request.GET.get("page"))
         rows = [
             {
@@ -345,6 +468,7 @@ class ListView(LoginRequiredMixin, View):
             "list_key": self.list_key,
             "results_id": self.results_id,
             "rows": rows,
+            "footer": self.footer(totals, shown),
             "page": page,
             "paginator": paginator,
             "page_range": paginator.get_elided_page_range(page.number, on_each_side=2),

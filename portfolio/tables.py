@@ -21,7 +21,7 @@ SYSTEM_COLUMNS = (
     Column("business_type", _("Forretningstype"), "get_business_type_display",
            sort="business_type"),
     Column("own_usage_count", _("Anvendes af jer"), "own_usage_count", sort="own_usage_count",
-           kind="number", annotate=_own_usages),
+           kind="number", total="sum", annotate=_own_usages),
     Column("kle_numbers", _("KLE-numre"), lambda row: [k.number for k in row.kle_numbers.all()],
            kind="list", default=False),
     Column("licence_model", _("Licensmodel"), "get_licence_model_display",
@@ -104,6 +104,6 @@ def add_columns_to_lower_lists() -> None:
     add_column(
         "roles.OrganisationUnit",
         Column("usage_count", _("Ansvarlig for systemer"), "usage_count", sort="usage_count",
-               kind="number", annotate=_usage_counts),
+               kind="number", total="sum", annotate=_usage_counts),
         after="person_count",
     )

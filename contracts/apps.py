@@ -26,12 +26,14 @@ class ContractsConfig(AppConfig):
         from .api.views import routes
         from .detail_views import (
             USAGE_CONTRACTS_TAB,
+            SupplierDetailView,
             integration_contracts_context,
             unit_contracts_context,
             usage_coverage_context,
             usage_main_contract_context,
         )
         from .models import main_contract_not_in_force
+        from .spend import supplier_spend_context
 
         register_routes(routes)
         register_entity(importers.CONTRACTS, order=70)
@@ -57,4 +59,10 @@ class ContractsConfig(AppConfig):
             "portfolio.Integration", tab_of(IntegrationDetailView, "overview"),
             template="contracts/_integration_contracts.html",
             provider=integration_contracts_context, slot="contracts",
+        )
+        # The supplier (portfolio) page: what the user's organisations pay it a year.
+        hooks.add_detail_panel(
+            "portfolio.Supplier", tab_of(SupplierDetailView, "overview"),
+            template="contracts/_supplier_spend.html", provider=supplier_spend_context,
+            slot="end",
         )

@@ -60,4 +60,5 @@ bench: install
 	$(PY) benchmarks/bench_alert_scan.py
 	$(PY) benchmarks/bench_api_page.py
 	$(PY) benchmarks/bench_excel_read.py
+	$(PY) benchmarks/bench_report_export.py
 	$(PY) benchmarks/bench_import.py  # PostgreSQL: createdb -h 127.0.0.1 -U postgres kitos_bench_import

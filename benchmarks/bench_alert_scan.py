@@ -22,22 +22,10 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kitos.settings.local")
 os.environ.setdefault("DATABASE_URL", "sqlite:////tmp/kitos-bench.sqlite3")
 os.environ.setdefault("DJANGO_LOG_LEVEL", "WARNING")
 
+from _database import fresh_database  # noqa: E402 - after the environment is set
+
 CONTRACTS = int(os.environ.get("BENCH_CONTRACTS", "150000"))
 TODAY = datetime.date(2026, 11, 21)
-
-
-def setup_database():
-    import django
-    from django.core.management import call_command
-    from django.db import connection
-
-    django.setup()
-    if connection.vendor == "sqlite":
-        Path(connection.settings_dict["NAME"]).unlink(missing_ok=True)
-        connection.close()
-    else:
-        call_command("flush", interactive=False, verbosity=0)
-    call_command("migrate", verbosity=0)
 
 
 def populate():
@@ -115,7 +103,7 @@ def timed(label, function):
 
 
 def main():
-    setup_database()
+    fresh_database()
     started = time.perf_counter()
     populate()
     print(f"populated {CONTRACTS:,} contracts in {time.perf_counter() - started:.1f} s")

@@ -19,24 +19,17 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kitos.settings.local")
 os.environ.setdefault("DATABASE_URL", "sqlite:////tmp/kitos-bench-api.sqlite3")
 os.environ.setdefault("DJANGO_LOG_LEVEL", "WARNING")
 
+from _database import fresh_database  # noqa: E402 - after the environment is set
+
 ROWS = 250
 REPEAT = int(os.environ.get("BENCH_REPEAT", "20"))
 
 
 def main():
-    import django
-
-    django.setup()
+    fresh_database()
     from django.conf import settings
-    from django.core.management import call_command
     from django.db import connection
 
-    if connection.vendor == "sqlite":
-        Path(connection.settings_dict["NAME"]).unlink(missing_ok=True)
-        connection.close()
-    else:
-        call_command("flush", interactive=False, verbosity=0)
-    call_command("migrate", verbosity=0)
     settings.ALLOWED_HOSTS = ["*"]
     settings.REST_FRAMEWORK["DEFAULT_THROTTLE_CLASSES"] = []
 

@@ -25,6 +25,8 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kitos.settings.local")
 os.environ.setdefault("DATABASE_URL", "sqlite:////tmp/kitos-bench-report.sqlite3")
 os.environ.setdefault("DJANGO_LOG_LEVEL", "WARNING")
 
+from _database import fresh_database  # noqa: E402 - after the environment is set
+
 ROWS = int(os.environ.get("BENCH_REPORT_ROWS", "100000"))
 
 
@@ -91,20 +93,11 @@ def minimal(rows) -> int:
 
 
 def main():
-    import django
-
-    django.setup()
+    fresh_database()
     from django.conf import settings
-    from django.core.management import call_command
     from django.db import connection
     from django.test import Client
 
-    if connection.vendor == "sqlite":
-        Path(connection.settings_dict["NAME"]).unlink(missing_ok=True)
-        connection.close()
-    else:
-        call_command("flush", interactive=False, verbosity=0)
-    call_command("migrate", verbosity=0)
     settings.ALLOWED_HOSTS = ["*"]
     started = time.perf_counter()
     user = populate()

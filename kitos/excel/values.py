@@ -33,7 +33,7 @@ from django.core.validators import URLValidator, validate_email
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from kitos.dates import date_range_message, is_sane
+from kitos.dates import EARLIEST_DATE, LATEST_DATE, date_range_message, is_sane
 
 
 class CellError(ValueError):
@@ -227,13 +227,17 @@ def _time_start(pattern: re.Pattern, text: str) -> int:
     return len(text)
 
 
+def _as_yyyymmdd(day: datetime.date) -> int:
+    return day.year * 10000 + day.month * 100 + day.day
+
+
 def _date_from_number(number) -> datetime.date:
     if isinstance(number, float) and not math.isfinite(number):
         raise _date_error(number)
     whole = int(number)
     if _SERIAL_MIN <= whole <= _SERIAL_MAX:
         return _EXCEL_EPOCH + datetime.timedelta(days=whole)
-    if whole == number and 19000101 <= whole <= 21991231:
+    if whole == number and _as_yyyymmdd(EARLIEST_DATE) <= whole <= _as_yyyymmdd(LATEST_DATE):
         try:
             return datetime.date(whole // 10000, whole // 100 % 100, whole % 100)
         except ValueError:

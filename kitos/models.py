@@ -287,3 +287,64 @@ class ListPreference(models.Model):
     def __str__(self) -> str:
         return f"{self.user} · {self.list_key}"
 
+
+
+class SavedViewQuerySet(ScopedQuerySet):
+    def visible_to(self, user):
+        """Views of the user's organisations that are the user's own or shared there."""
+        return super().visible_to(user).filter(Q(owner_id=user.pk) | Q(shared=True))
+
+
+class SavedView(PublicIdModel):
+    """A list as someone arranged it: its filters, sort and page size (``query``, the
+    list URL's query string without page, format and empty parameters) and its columns,
+    under a name. Private to its owner, or shared with the organisation it was saved in,
+    whose admins may make one shared view per list the organisation's default."""
+
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("organisation"), on_delete=models.CASCADE,
+        related_name="+",
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("ejer"), on_delete=models.CASCADE,
+        related_name="saved_views",
+    )
+    list_key = models.CharField(_("liste"), max_length=60)
+    name = models.CharField(_("navn"), max_length=100)
+    query = models.CharField(_("filtre"), max_length=2000, blank=True)
+    columns = models.JSONField(_("kolonner"), default=list, blank=True)
+    shared = models.BooleanField(_("delt med organisationen"), default=False)
+    is_default = models.BooleanField(_("organisationens standard"), default=False)
+
+    objects = SavedViewQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name", "pk"]
+        verbose_name = _("gemt visning")
+        verbose_name_plural = _("gemte visninger")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["owner", "organisation", "list_key", "name"],
+                name="savedview_unique_name_per_owner_and_list",
+                violation_error_message=_("Du har allerede en visning med det navn."),
+            ),
+            models.UniqueConstraint(
+                fields=["organisation", "list_key"], condition=Q(is_default=True),
+                name="savedview_one_default_per_list",
+                violation_error_message=_("Listen har allerede en standardvisning."),
+            ),
+            models.CheckConstraint(
+                condition=Q(is_default=False) | Q(shared=True),
+                name="savedview_default_is_shared",
+                violation_error_message=_(
+                    "En standardvisning skal være delt med organisationen."
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.list_key})"
+
+    @property
+    def owning_organisation_id(self):
+        return self.organisation_id

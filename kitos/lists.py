@@ -32,13 +32,14 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 
 from .models import ListPreference
+from .saved_views import ListViews, plain_url
 from .tenancy import active_organisation, has_role, user_organisations
 
 PAGE_SIZES = (25, 50, 100)
 # Deadlines this close are marked "soon" in lists (the alert rules' middle threshold).
 SOON_DAYS = 90
 # Query parameters of the list itself; everything else belongs to the FilterSet.
-LIST_PARAMETERS = ("sort", "page", "page_size", "format")
+LIST_PARAMETERS = ("sort", "page", "page_size", "format", "visning")
 # ?format= of the report export "as shown" (ListView.report_export).
 REPORT_FORMATS = ("report", "csv")
 # Filters a person never sets in the panel (sync clients use them through the API).
@@ -228,9 +229,15 @@ class ListView(LoginRequiredMixin, View):
     def all_columns(self) -> tuple[Column, ...]:
         return columns_of(self.model, self.columns)
 
+    @cached_property
+    def saved_views(self) -> ListViews:
+        return ListViews(self.request, self.list_key)
+
     def chosen_columns(self) -> list[Column]:
         by_key = {column.key: column for column in self.all_columns}
-        preference = (
+        # An open saved view (?visning=) brings its columns; else the user's choice.
+        open_view = self.saved_views.current
+        preference = open_view.columns if open_view else (
             ListPreference.objects.filter(user=self.request.user, list_key=self.list_key)
             .values_list("columns", flat=True)
             .first()
@@ -271,6 +278,9 @@ class ListView(LoginRequiredMixin, View):
     # -- requests ----------------------------------------------------------------------
 
     def get(self, request, *args, **kwargs):
+        default_view_url = self.saved_views.default_redirect()
+        if default_view_url:
+            return redirect(default_view_url)
         filterset = self.get_filterset()
         valid = filterset.is_valid()
         shown = self.chosen_columns()
@@ -302,7 +312,12 @@ class ListView(LoginRequiredMixin, View):
         return response
 
     def post(self, request, *args, **kwargs):
-        """Save the columns the user ticked (any member may: it is their own view)."""
+        """Save the columns the user ticked (any member may: it is their own view), or
+        carry out an action of the saved views' menu (kitos/saved_views.py)."""
+        if "view_action" in request.POST:
+            return self.saved_views.handle_post(
+                columns=[column.key for column in self.chosen_columns()]
+            )
         if request.POST.get("action") == "reset":
             ListPreference.objects.filter(user=request.user, list_key=self.list_key).delete()
         else:
@@ -314,6 +329,9 @@ class ListView(LoginRequiredMixin, View):
                 )
             else:
                 messages.error(request, _("Vælg mindst én kolonne."))
+        if request.GET.get("visning"):
+            # The chosen columns replace the open view's: the list is no longer the view.
+            return redirect(plain_url(request.path, request.GET))
         # The form posts to the list's own URL, so its query string keeps the filters.
         return redirect(request.get_full_path())
 
@@ -489,6 +507,7 @@ class ListView(LoginRequiredMixin, View):
             "create_url": self.create_url(),
             "create_label": self.create_label,
             "can_export": bool(self.export_entity),
+            "saved_views": self.saved_views,
         }
 
     def headers(self, shown, sort, descending) -> list[dict]:

@@ -95,6 +95,8 @@ def test_a_shared_view_shows_a_colleague_the_same_list(live_server, page):
     page.get_by_text("Visninger", exact=True).click()
     page.get_by_role("button", name="Gør til standard").click()
     expect(page.locator(".open-view")).to_contain_text("Standard")
+    page.get_by_text("Visninger", exact=True).click()
+    page.screenshot(path="/tmp/kitos-saved-views.png")
 
     # The colleague's plain list is now the default; "Nulstil" leads out of it for good.
     log_in(page, live_server.url, "kollega")

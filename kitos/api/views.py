@@ -11,7 +11,7 @@ from rest_framework import exceptions, generics, mixins, pagination, serializers
 from rest_framework.authentication import SessionAuthentication
 
 from kitos.filtersets import UtcDateTimeFilter
-from kitos.models import ApiToken, ApiTokenScope, AuditEntry
+from kitos.models import ApiToken, ApiTokenScope, AuditEntry, SavedView
 from kitos.tenancy import shared_catalog_models, standard_reference_models
 
 from .tokens import (
@@ -87,9 +87,10 @@ class DeletionListView(generics.ListAPIView):
                 | Q(content_type__in=reference, organisation__isnull=True)
                 | Q(content_type__in=catalog, changes__is_local__0=False)
             )
-        return scoped.filter(action="delete", object_uuid__isnull=False).select_related(
-            "content_type", "organisation"
-        )
+        # Saved views are no API resource, and a private one's name is its owner's own.
+        return scoped.filter(action="delete", object_uuid__isnull=False).exclude(
+            content_type=ContentType.objects.get_for_model(SavedView)
+        ).select_related("content_type", "organisation")
 
 
 class ApiTokenSerializer(serializers.ModelSerializer):

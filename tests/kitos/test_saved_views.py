@@ -318,3 +318,15 @@ def test_query_count_is_the_same_for_1_and_1000_rows_with_saved_views(
     for i in range(20):
         make_view(other, org, name=f"Delt {i}", shared=True)
     assert [count_queries(client, url) for url in urls] == before
+
+
+def test_deleted_views_stay_out_of_the_api_deletions_feed(editor, reader, org):
+    from django.utils import timezone
+    from rest_framework.test import APIClient
+
+    before = timezone.now()
+    saved_view_delete(actor=editor, view=make_view(editor, org, name="Hemmelig"))
+    client = APIClient()
+    client.force_authenticate(reader)
+    body = client.get("/api/v1/deletions/", {"since": before.isoformat()}).json()
+    assert body["results"] == []

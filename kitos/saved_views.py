@@ -15,7 +15,7 @@ from collections.abc import Iterable
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.http import Http404, QueryDict
 from django.shortcuts import redirect
@@ -373,4 +373,7 @@ class ListViews:
         except ValidationError as error:
             for message in error.messages:
                 messages.error(request, message)
+        except IntegrityError:
+            # Two requests at once (the same name twice): the constraint had the last word.
+            messages.error(request, _("Visningen blev ændret samtidig et andet sted. Prøv igen."))
         return redirect(request.get_full_path())

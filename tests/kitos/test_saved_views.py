@@ -330,3 +330,34 @@ def test_deleted_views_stay_out_of_the_api_deletions_feed(editor, reader, org):
     client.force_authenticate(reader)
     body = client.get("/api/v1/deletions/", {"since": before.isoformat()}).json()
     assert body["results"] == []
+
+
+def test_a_race_to_the_same_name_is_a_message_not_an_error(client, editor, org, monkeypatch):
+    from django.db import IntegrityError
+
+    def racing(**kwargs):
+        raise IntegrityError("savedview_unique_name_per_owner_and_list")
+
+    monkeypatch.setattr("kitos.saved_views.saved_view_create", racing)
+    client.force_login(editor)
+    response = client.post(URL, {"view_action": "save", "name": "X"}, follow=True)
+    assert response.status_code == 200
+    assert "Visningen blev ændret samtidig et andet sted." in response.content.decode()
+
+
+def test_a_reader_saves_a_private_view_from_the_list_but_cannot_share(client, reader, org):
+    client.force_login(reader)
+    response = client.post(URL + "?sort=name", {"view_action": "save", "name": "Min"})
+    assert response.status_code == 302
+    assert SavedView.objects.get().owner == reader
+    response = client.post(URL, {"view_action": "save", "name": "Delt", "shared": "on"})
+    assert response.status_code == 403
+    assert SavedView.objects.count() == 1
+
+
+def test_anonymous_visitors_are_sent_to_log_in(client, editor, org):
+    view = make_view(editor, org)
+    assert client.get(f"{URL}?visning={view.uuid}").status_code == 302
+    response = client.post(URL, {"view_action": "delete", "view": str(view.uuid)})
+    assert response.status_code == 302 and "log-ind" in response.url
+    assert SavedView.objects.exists()

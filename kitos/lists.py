@@ -31,6 +31,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
+from . import bulk
 from .models import ListPreference
 from .tenancy import active_organisation, has_role, user_organisations
 
@@ -302,7 +303,10 @@ class ListView(LoginRequiredMixin, View):
         return response
 
     def post(self, request, *args, **kwargs):
-        """Save the columns the user ticked (any member may: it is their own view)."""
+        """Save the columns the user ticked (any member may: it is their own view), or
+        run a bulk action on ticked rows (kitos/bulk.py checks the rights)."""
+        if "bulk_action" in request.POST:
+            return bulk.handle(self, request)
         if request.POST.get("action") == "reset":
             ListPreference.objects.filter(user=request.user, list_key=self.list_key).delete()
         else:
@@ -453,8 +457,10 @@ class ListView(LoginRequiredMixin, View):
         totals = self.totals(queryset, shown)
         paginator.count = totals["row_count"]
         page = paginator.get_page(request.GET.get("page"))
+        bulk_bar = bulk.list_context(self)
         rows = [
             {
+                "uuid": row.uuid if bulk_bar else None,
                 "url": self.row_url(row),
                 "cells": [column.cell(row, today) for column in shown],
             }
@@ -489,6 +495,7 @@ class ListView(LoginRequiredMixin, View):
             "create_url": self.create_url(),
             "create_label": self.create_label,
             "can_export": bool(self.export_entity),
+            "bulk": bulk_bar,
         }
 
     def headers(self, shown, sort, descending) -> list[dict]:

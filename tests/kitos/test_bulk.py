@@ -251,3 +251,33 @@ class TestHostile:
             confirm(client, shown)
         assert not SystemUsage.objects.filter(lifecycle="retired").exists()
         assert not AuditEntry.objects.filter(action="update").exists()
+
+
+@pytest.mark.parametrize("action,values", [
+    ("responsible_unit", {}), ("lifecycle", {"value": "retired"}), ("role_holder", {}),
+])
+def test_preview_queries_do_not_grow_with_rows(client, editor, org, action, values):
+    from roles.models import RoleType
+    from tests.factories import PersonFactory, RoleAssignmentFactory
+
+    unit = UnitFactory(organisation=org)
+    person = PersonFactory(organisation=org)
+    owner = RoleType.objects.get(organisation=None, applies_to="system_usage",
+                                 code="systemejer")
+    values = {**values, "role_type": owner.pk, "person": person.pk, "mode": "replace"}
+    values.setdefault("value", unit.pk)
+    client.force_login(editor)
+
+    def count(rows):
+        with CaptureQueriesContext(connection) as queries:
+            response = preview(client, rows, action=action, **values)
+        assert response.status_code == 200 and response.context["preview"]
+        return len(queries)
+
+    few = UsageFactory.create_batch(2, organisation=org, responsible_unit=unit)
+    count(few)
+    baseline = count(few)
+    many = [*few, *UsageFactory.create_batch(8, organisation=org, responsible_unit=unit)]
+    for usage in many:
+        RoleAssignmentFactory(target=usage, role_type=owner)
+    assert count(many) == baseline

@@ -3,14 +3,9 @@
 from django.utils.translation import gettext_lazy as _
 
 from kitos.bulk import delete_action, field_action, register_bulk_action
-from roles.models import OrganisationUnit
 
 from .models import Contract
 from .services import contract_delete, contract_update
-
-
-def _units(organisation):
-    return OrganisationUnit.objects.in_organisation(organisation).order_by("path")
 
 
 def _update(*, actor, row, data):
@@ -26,7 +21,7 @@ def register() -> None:
     ))
     register_bulk_action(label, field_action(
         key="responsible_unit", label=_("Skift ansvarlig enhed"), model=Contract,
-        field_name="responsible_unit", update=_update, choices=_units,
+        field_name="responsible_unit", update=_update,
     ))
     register_bulk_action(label, delete_action(
         delete=lambda *, actor, row: contract_delete(actor=actor, contract=row),

@@ -112,8 +112,8 @@ def field_action(
     min_role: str = EDITOR,
 ) -> BulkAction:
     """Set one field of every row to one value. `update(actor=, row=, data=)` is the
-    app's update service; `choices(organisation)` the queryset of a foreign key's
-    options (the active organisation's only)."""
+    app's update service; a foreign key's options are the active organisation's rows of
+    the related model, or `choices(organisation)` when given."""
     model_field = model._meta.get_field(field_name)
 
     def form(organisation, data=None):
@@ -121,6 +121,10 @@ def field_action(
         value_field.label = model_field.verbose_name.capitalize()
         if choices is not None:
             value_field.queryset = choices(organisation)
+        elif model_field.is_relation:
+            value_field.queryset = model_field.related_model.objects.in_organisation(
+                organisation
+            )
         return _ValueForm(data, value_field=value_field)
 
     def new_value(values):

@@ -22,7 +22,7 @@ class ContractsConfig(AppConfig):
         )
         from portfolio.querysets import add_usage_out_of_use
 
-        from . import importers, tables
+        from . import bulk_actions, importers, tables
         from .api.views import routes
         from .detail_views import (
             USAGE_CONTRACTS_TAB,
@@ -41,6 +41,7 @@ class ContractsConfig(AppConfig):
         # After the contracts they are about (a file may create both).
         register_entity(importers.DEADLINE_DECISIONS, order=85)
         tables.add_columns_to_lower_lists()
+        bulk_actions.register()
         add_usage_out_of_use(main_contract_not_in_force)
         hooks.add_detail_panel(
             "roles.OrganisationUnit", UNIT_SYSTEMS_TAB,

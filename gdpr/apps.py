@@ -22,7 +22,7 @@ class GdprConfig(AppConfig):
         from kitos.excel.registry import register_entity, register_reference
         from portfolio.detail_views import IntegrationDetailView
 
-        from . import importers
+        from . import bulk_actions, importers
         from .api.views import routes
         from .detail_views import (
             USAGE_DATA_TAB,
@@ -40,6 +40,7 @@ class GdprConfig(AppConfig):
         register_entity(importers.PROCESSING_ACTIVITIES, order=110)
         register_entity(importers.AGREEMENTS, order=120)
         register_reference(importers.DATA_CATEGORIES)
+        bulk_actions.register()
         hooks.add_reference_loader(lambda: ensure_data_categories(apps))
         hooks.add_object_gaps(object_gap_links)
         hooks.add_detail_panel(

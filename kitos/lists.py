@@ -31,6 +31,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
+from . import bulk
 from .models import ListPreference
 from .saved_views import ListViews, plain_url
 from .tenancy import active_organisation, has_role, user_organisations
@@ -313,11 +314,14 @@ class ListView(LoginRequiredMixin, View):
 
     def post(self, request, *args, **kwargs):
         """Save the columns the user ticked (any member may: it is their own view), or
-        carry out an action of the saved views' menu (kitos/saved_views.py)."""
+        carry out an action of the saved views' menu (kitos/saved_views.py), or run a bulk
+        action on ticked rows (kitos/bulk.py checks the rights)."""
         if "view_action" in request.POST:
             return self.saved_views.handle_post(
                 columns=[column.key for column in self.chosen_columns()]
             )
+        if "bulk_action" in request.POST:
+            return bulk.handle(self, request)
         if request.POST.get("action") == "reset":
             ListPreference.objects.filter(user=request.user, list_key=self.list_key).delete()
         else:
@@ -471,8 +475,10 @@ class ListView(LoginRequiredMixin, View):
         totals = self.totals(queryset, shown)
         paginator.count = totals["row_count"]
         page = paginator.get_page(request.GET.get("page"))
+        bulk_bar = bulk.list_context(self)
         rows = [
             {
+                "uuid": row.uuid if bulk_bar else None,
                 "url": self.row_url(row),
                 "cells": [column.cell(row, today) for column in shown],
             }
@@ -508,6 +514,7 @@ class ListView(LoginRequiredMixin, View):
             "create_label": self.create_label,
             "can_export": bool(self.export_entity),
             "saved_views": self.saved_views,
+            "bulk": bulk_bar,
         }
 
     def headers(self, shown, sort, descending) -> list[dict]:

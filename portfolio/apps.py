@@ -15,7 +15,7 @@ class PortfolioConfig(AppConfig):
         from kitos.api.registry import register_routes
         from kitos.excel.registry import register_entity, register_reference
 
-        from . import importers, tables
+        from . import bulk_actions, importers, tables
         from .api.views import routes
         from .detail_views import UNIT_SYSTEMS_TAB, unit_usages_context
         from .kle import load_kle
@@ -27,6 +27,7 @@ class PortfolioConfig(AppConfig):
         register_entity(importers.INTEGRATIONS, order=60)
         register_reference(importers.KLE)
         tables.add_columns_to_lower_lists()
+        bulk_actions.register()
         hooks.add_reference_loader(lambda: _("%(count)s nye KLE-numre") % {"count": load_kle()})
         hooks.add_detail_panel(
             "roles.OrganisationUnit", UNIT_SYSTEMS_TAB,

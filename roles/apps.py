@@ -17,7 +17,7 @@ class RolesConfig(AppConfig):
         from kitos.api.registry import register_routes
         from kitos.excel.registry import register_entity, register_reference
 
-        from . import importers
+        from . import bulk_actions, importers
         from .api.views import routes
         from .reference import ensure_disciplines_and_role_types
 
@@ -29,4 +29,5 @@ class RolesConfig(AppConfig):
         register_entity(importers.ROLE_ASSIGNMENTS, order=1000)
         register_reference(importers.ROLE_TYPES)
         register_reference(importers.DISCIPLINES)
+        bulk_actions.register()
         hooks.add_reference_loader(lambda: ensure_disciplines_and_role_types(apps))

@@ -147,6 +147,18 @@ class VacancyFilterForm(UnitScopeForm):
         return list(self.role_types.values())
 
 
+class VacancyAssignForm(forms.Form):
+    """The person the ticked vacancies of *Ledige roller* go to (roles/vacancy_assign.py)."""
+
+    person = forms.ModelChoiceField(label=_("Giv de valgte roller til"), queryset=None)
+
+    def __init__(self, data=None, *, organisation, **kwargs):
+        super().__init__(data, **kwargs)
+        self.fields["person"].queryset = Person.objects.in_organisation(organisation).filter(
+            left_on__isnull=True
+        ).order_by("name")
+
+
 class CompetencyMatrixFilterForm(UnitScopeForm):
     discipline = forms.MultipleChoiceField(
         label=_("Fagområder"),

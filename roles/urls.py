@@ -3,11 +3,15 @@ vacancies, candidates, the competency matrix and a person's hand-over."""
 
 from django.urls import path
 
-from . import detail_views, views
+from . import detail_views, vacancy_assign, views
 
 urlpatterns = [
     path("roller/oversigt/", views.RoleOverviewView.as_view(), name="role_overview"),
     path("roller/ledige/", views.VacancyReportView.as_view(), name="vacancy_report"),
+    path(
+        "roller/ledige/tildel/", vacancy_assign.VacancyAssignView.as_view(),
+        name="vacancy_assign",
+    ),
     path(
         "roller/<uuid:uuid>/kandidater/",
         views.RoleCandidatesView.as_view(),

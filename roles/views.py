@@ -31,6 +31,7 @@ from .responsibility_forms import (
     CompetencyMatrixFilterForm,
     HandoverForm,
     UnitScopeForm,
+    VacancyAssignForm,
     VacancyFilterForm,
 )
 from .services import person_handover
@@ -213,6 +214,10 @@ class VacancyReportView(ActiveOrganisationMixin, TemplateView):
             vacant=[group for group in groups if group.count],
             filled=[group for group in groups if not group.count],
             vacancy_count=sum(group.count for group in groups),
+            # Ticking vacancies and giving them to one person (roles/vacancy_assign.py).
+            assign_form=(
+                VacancyAssignForm(organisation=self.organisation) if self.can_assign else None
+            ),
         )
         return context
 

@@ -48,3 +48,32 @@ document.addEventListener("DOMContentLoaded", function () {
     }
   });
 });
+
+// Bulk actions (kitos/bulk.py, the vacancies report): the header checkbox ticks the rows
+// of its table, and the bar says how many are ticked. Rows name their bar's form with a
+// form attribute; lists are replaced by htmx, so the handler delegates.
+document.addEventListener("change", function (event) {
+  var target = event.target;
+  if (!target.matches("[data-bulk-page], [data-bulk-row], [data-bulk-scope]")) { return; }
+  var form = target.form;
+  if (!form) { return; }
+  var table = target.closest("table");
+  if (table && target.matches("[data-bulk-page]")) {
+    table.querySelectorAll("[data-bulk-row]").forEach(function (row) { row.checked = target.checked; });
+  }
+  if (table) {
+    var rows = table.querySelectorAll("[data-bulk-row]");
+    var onPage = table.querySelectorAll("[data-bulk-row]:checked").length;
+    var page = table.querySelector("[data-bulk-page]");
+    if (page) {
+      page.checked = onPage > 0 && onPage === rows.length;
+      page.indeterminate = onPage > 0 && onPage < rows.length;
+    }
+  }
+  var ticked = document.querySelectorAll('[data-bulk-row][form="' + form.id + '"]:checked').length;
+  var count = form.querySelector("[data-bulk-count]");
+  var scope = form.querySelector("[data-bulk-scope]");
+  if (count) {
+    count.textContent = scope && scope.checked ? "" : (count.dataset.template || "%s").replace("%s", ticked);
+  }
+});

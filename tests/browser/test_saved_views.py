@@ -27,8 +27,10 @@ def log_in(page, base_url: str, username: str) -> None:
 
 
 def headers(page) -> list[str]:
+    # The column headers, without the bulk selection box only editors see.
     return [text.strip().rstrip("▲▼↕").strip()
-            for text in page.locator("table.list-table thead th").all_inner_texts()]
+            for text in page.locator("table.list-table thead th:not(.bulk-select)")
+            .all_inner_texts()]
 
 
 def names(page) -> list[str]:

@@ -252,7 +252,7 @@ class ChainBuilder:
 
     def _category(self, category: DataCategory) -> Node:
         return self.chain.add(
-            CATEGORY, category.pk, category.name, detail=category.get_kind_display()
+            CATEGORY, category.pk, category.name, detail=category.kind_label
         )
 
     def _agreements(self, usage_ids) -> None:

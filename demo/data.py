@@ -1115,7 +1115,8 @@ ACTIVITY_SYSTEMS = {
     "65": (("Byg og Miljø", "BBR", "Plandata.dk", "SBSYS"), ("Byggesager",)),
     "66": (("EG Bolig",), ()),
     "68": (("SBSYS",), ()),
-    "69": (("SBSYS", "Acadre"), ()),
+    # KMD Sag is retired but still holds old cases: a gap the dashboard shows.
+    "69": (("SBSYS", "Acadre", "KMD Sag"), ()),
     "70": (("Umbraco CMS", "Siteimprove"), ()),
     "71": (("SBSYS",), ()),
     "72": (("KMD Nexus",), ("Handicap- og psykiatrisager",)),
@@ -1186,6 +1187,11 @@ USER_BANDS = {
     "Emply Hire": "100-500", "Plan2Learn": "gt500", "Cicero": "50-100",
 }
 LOCAL_USER_BANDS = {"Kommunens intranet": "gt500", "Flextrafik-bestilling": "10-50"}
+
+
+# Systems a municipality has taken out of operation but still has registered (KMD Sag
+# is only used to look up old cases; SkoleIntra was replaced by Aula).
+RETIRED_SYSTEMS = ("KMD Sag", "SkoleIntra")
 
 
 def user_band(system_name: str, business_type: str, *, is_local: bool = False) -> str:

@@ -307,10 +307,14 @@ class OrgSeeder:
                 rng = self.rng_for("usage", system.name)
                 owner = self.forvaltning_code(system.business_type or "other")
                 afdelinger = self.afdelinger(owner)
-                # The systems the register relies on are in operation.
-                lifecycle = "operational" if system.name in core_names else rng.choice(
-                    lifecycles
-                )
+                # The systems the register relies on are in operation; the ones known to
+                # be replaced are retired.
+                if system.name in data.RETIRED_SYSTEMS:
+                    lifecycle = "retired"
+                elif system.name in core_names:
+                    lifecycle = "operational"
+                else:
+                    lifecycle = rng.choice(lifecycles)
                 go_live = self.today - datetime.timedelta(days=rng.randint(90, 365 * 12))
                 retirement = None
                 if lifecycle == "retired":

@@ -5,6 +5,7 @@ contracts.views.ContractDetailView."""
 from __future__ import annotations
 
 from django.db.models import Sum
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -146,7 +147,7 @@ class DeadlineDecisionCreateView(ObjectCreateView):
 
     def success_message(self, obj) -> str:
         return _("Beslutningen om fristen %(date)s er gemt: %(kind)s.") % {
-            "date": obj.deadline.strftime("%d-%m-%Y"),
+            "date": date_format(obj.deadline),
             "kind": obj.get_kind_display(),
         }
 

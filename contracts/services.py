@@ -9,6 +9,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from contracts.models import (
@@ -213,7 +214,7 @@ def deadline_decision_record(
                     "deadline": _(
                         "Beslutningen skal gælde kontraktens aktuelle frist (%(date)s)."
                     )
-                    % {"date": current.strftime("%d-%m-%Y") if current else "-"}
+                    % {"date": date_format(current) if current else "-"}
                 }
             )
         return create_object(

@@ -34,7 +34,7 @@ CONTRACT_COLUMNS = (
            kind="deadline", default=False),
     Column("expiry_date", _("Udløbsdato"), "expiry_date", sort="expiry_date", kind="date",
            default=False),
-    role_holders(key="contract_manager", label=_("Contract manager"),
+    role_holders(key="contract_manager", label=_("Kontraktansvarlig"),
                  role_code="contract-manager", default=False),
     Column("usages", _("Systemer"), lambda row: [link.usage for link in row.coverage.all()],
            kind="list", default=False, prefetch=lambda context: ["coverage__usage__system"]),

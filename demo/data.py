@@ -1012,3 +1012,199 @@ LOCAL_SYSTEMS = (
     ("Jobcentrets kursuskatalog", "employment", "Kurser og aktiveringstilbud."),
     ("Indberetning af tilskud", "economy", "Ansøgning om puljemidler og tilskud."),
 )
+
+
+# ---------------------------------------------------------------------------
+# Sammenhæng: hvilke systemer rummer hvilke dataaktiver, og hvilke systemer og
+# dataaktiver bruger KL's standardbehandlingsaktiviteter (nummer i KL's liste,
+# /work/shared/fixtures/kle). En it-chef skal kunne genkende koblingerne: CPR-
+# og følsomme data ligger i fagsystemerne, og hvert af dem indgår i mindst én
+# behandlingsaktivitet inden for sit eget fagområde (tests/demo håndhæver det).
+# ---------------------------------------------------------------------------
+ASSET_SYSTEMS = {
+    "Elevdata": ("IST Elevadministration (TEA)", "KMD Educa Elev", "Aula"),
+    "Sagsakter børn og unge": ("DUBU",),
+    "Pladsanvisning og venteliste": ("KMD Institution",),
+    "Sundhedsplejejournaler": ("KMD Nexus",),
+    "Tandplejejournaler": ("Opus Dental",),
+    "PPR-udredninger": ("SBSYS",),
+    "Borgerjournaler hjemmepleje": ("KMD Nexus", "Cura"),
+    "Medicinoplysninger": ("Fælles Medicinkort (FMK)", "KMD Nexus"),
+    "Handicap- og psykiatrisager": ("EG Sensum Bosted", "KMD Nexus"),
+    "Hjælpemiddelregister": ("KMD Nexus",),
+    "Visitationsafgørelser": ("KMD Nexus", "Cura"),
+    "Byggesager": ("Byg og Miljø", "SBSYS"),
+    "Vejdata": ("Vejman.dk",),
+    "Miljøtilsyn og påbud": ("Digital MiljøAdministration (DMA)",),
+    "Ledningsoplysninger": ("Ledningsejerregistret (LER 2.0)",),
+    "Kommunale ejendomsdata": ("Dalux FM",),
+    "Jobcentersager": ("KMD Momentum",),
+    "Ydelsesudbetalinger": ("Kommunernes Ydelsessystem (KY)",),
+    "Sygedagpengesager": ("Kommunernes Sygedagpengesystem (KSD)", "KMD Momentum"),
+    "Integrationsforløb": ("KMD Momentum",),
+    "Låneroplysninger": ("Cicero",),
+    "Musikskoleelever": ("SpeedAdmin",),
+    "Foreningsregister og lokalebooking": ("KMD Aktiv Kommune",),
+    "Lønsedler": ("KMD Opus Løn", "SD Løn"),
+    "Personalesager": ("SBSYS", "KMD Opus Løn"),
+    "Regnskabsdata": ("KMD Opus Økonomi", "Prisme"),
+    "Kontrakter og leverandøraftaler": ("OS2kitos", "SBSYS"),
+    "Kreditor- og debitoroplysninger": ("KMD Opus Debitor", "KMD Opus Økonomi"),
+    "Folkeregisteroplysninger": ("CPR",),
+    "Valglister": ("KMD Valg",),
+    "Brugerkonti og adgangsrettigheder": ("Active Directory", "OS2rollekatalog"),
+    "Logdata og sikkerhedshændelser": ("Microsoft Defender for Endpoint", "Palo Alto NGFW"),
+    "Henvendelser i Borgerservice": ("Qmatic Orchestra", "SBSYS"),
+}
+
+# KL-nummer -> (systemer, dataaktiver). Kategorierne af personoplysninger følger af
+# dataaktiverne; uden dataaktiver er det almindelige personoplysninger.
+ACTIVITY_SYSTEMS = {
+    "01": (("KMD Momentum", "Jobnet", "Det Fælles Datagrundlag (DFDG)"), ("Jobcentersager",)),
+    "02": (("KMD Momentum", "Fasit"), ("Jobcentersager",)),
+    "03": (("KMD Momentum", "Kommunernes Sygedagpengesystem (KSD)"), ("Sygedagpengesager",)),
+    "04": (("Kommunernes Ydelsessystem (KY)", "KMD Momentum"), ("Ydelsesudbetalinger",)),
+    "05": (("KMD Momentum",), ("Jobcentersager",)),
+    "06": (("Sygesikringsregistret", "CPR"), ("Folkeregisteroplysninger",)),
+    "07": (("SBSYS", "CPR"), ("Folkeregisteroplysninger",)),
+    "08": (("KMD Valg", "CPR"), ("Valglister",)),
+    "09": (("SBSYS",), ()),
+    "10": (("CPR", "SBSYS"), ("Folkeregisteroplysninger",)),
+    "11": (("Qmatic Orchestra", "Digital Post"), ("Henvendelser i Borgerservice",)),
+    "12": (("SBSYS", "CPR"), ("Folkeregisteroplysninger",)),
+    "13": (("KMD Institution", "Aula", "Famly", "Hjernen&Hjertet"),
+           ("Pladsanvisning og venteliste",)),
+    "14": (("IST Elevadministration (TEA)", "KMD Educa Elev", "Aula", "Min Uddannelse"),
+           ("Elevdata",)),
+    "15": (("IST Elevadministration (TEA)", "KMD Educa Elev"), ("Elevdata",)),
+    "16": (("KMD Institution", "IST Elevadministration (TEA)"),
+           ("Pladsanvisning og venteliste",)),
+    "17": (("SBSYS", "IST Elevadministration (TEA)"), ("PPR-udredninger", "Elevdata")),
+    "18": (("Aula", "IST Elevadministration (TEA)"), ("Elevdata",)),
+    "19": (("Opus Dental",), ("Tandplejejournaler",)),
+    "20": (("KMD Nexus",), ("Sundhedsplejejournaler",)),
+    "21": (("DUBU",), ("Sagsakter børn og unge",)),
+    "23": (("KMD Momentum", "EG Bolig"), ("Integrationsforløb",)),
+    "24": (("KMD Momentum",), ("Integrationsforløb",)),
+    "28": (("Vejman.dk",), ("Vejdata",)),
+    "36": (("PULS",), ()),
+    "39": (("SpeedAdmin",), ("Musikskoleelever",)),
+    "40": (("SBSYS",), ()),
+    "41": (("KMD Aktiv Kommune",), ("Foreningsregister og lokalebooking",)),
+    "42": (("Cicero", "bibliotek.dk"), ("Låneroplysninger",)),
+    "43": (("Emply Hire",), ("Personalesager",)),
+    "44": (("KMD Opus Løn", "SD Løn", "OS2mo", "SBSYS"), ("Personalesager",)),
+    "45": (("KMD Opus Løn", "Emply Hire"), ("Personalesager",)),
+    "47": (("Plan2Learn",), ()),
+    "48": (("SD Tjenestetid", "KMD Planner"), ()),
+    "49": (("KMD Opus Løn", "SD Løn"), ("Lønsedler",)),
+    "50": (("EASY Arbejdsskade",), ("Personalesager",)),
+    "54": (("EASY Arbejdsskade",), ("Personalesager",)),
+    "55": (("Digital MiljøAdministration (DMA)", "Danmarks Arealinformation"),
+           ("Miljøtilsyn og påbud",)),
+    "56": (("KMD Nexus", "Hjælpemiddelbasen"), ("Hjælpemiddelregister",)),
+    "57": (("EG Sensum Bosted", "KMD Nexus"), ("Handicap- og psykiatrisager",)),
+    "58": (("KMD Nexus", "Cura"), ("Visitationsafgørelser", "Borgerjournaler hjemmepleje")),
+    "59": (("KMD Nexus", "Cura", "Tunstall PNC"),
+           ("Borgerjournaler hjemmepleje", "Medicinoplysninger")),
+    "60": (("KMD Nexus",), ("Borgerjournaler hjemmepleje",)),
+    "61": (("KMD Nexus", "Cura", "Fælles Medicinkort (FMK)"),
+           ("Borgerjournaler hjemmepleje", "Medicinoplysninger")),
+    "62": (("KMD Nexus", "Tunstall PNC"), ("Borgerjournaler hjemmepleje",)),
+    "63": (("Flextrafik-bestilling", "KMD Nexus"), ()),
+    "65": (("Byg og Miljø", "BBR", "Plandata.dk", "SBSYS"), ("Byggesager",)),
+    "66": (("EG Bolig",), ()),
+    "68": (("SBSYS",), ()),
+    # KMD Sag is retired but still holds old cases: a gap the dashboard shows.
+    "69": (("SBSYS", "Acadre", "KMD Sag"), ()),
+    "70": (("Umbraco CMS", "Siteimprove"), ()),
+    "71": (("SBSYS",), ()),
+    "72": (("KMD Nexus",), ("Handicap- og psykiatrisager",)),
+    "73": (("DUBU",), ("Sagsakter børn og unge",)),
+    "74": (("DUBU",), ("Sagsakter børn og unge",)),
+    "76": (("EG Sensum Bosted", "KMD Nexus"), ("Handicap- og psykiatrisager",)),
+    "77": (("EG Sensum Bosted",), ("Handicap- og psykiatrisager",)),
+    "83": (("Kommunernes Ydelsessystem (KY)", "KMD Opus Debitor"), ("Ydelsesudbetalinger",)),
+    "84": (("KMD Nexus", "Kommunernes Ydelsessystem (KY)"), ("Visitationsafgørelser",)),
+    "85": (("KMD Social Pension", "Kommunernes Pensionssystem (KP)"), ()),
+    "86": (("KMD Opus Debitor", "Kommunernes Ydelsessystem (KY)"),
+           ("Kreditor- og debitoroplysninger",)),
+    "88": (("KMD Ejendomsskat", "KMD Opus Debitor", "KMD Opus Økonomi"),
+           ("Kreditor- og debitoroplysninger",)),
+    "89": (("Beredskabsplan-portal",), ()),
+    "A": (("FLIS", "Power BI"), ()),
+    "B": (("OS2kitos", "OS2datascanner", "OS2compliance"), ()),
+    "C": (("Active Directory", "OS2rollekatalog", "Microsoft Defender for Endpoint",
+           "Palo Alto NGFW", "SBSYS"),
+          ("Brugerkonti og adgangsrettigheder", "Logdata og sikkerhedshændelser")),
+    "D": (("SBSYS",), ()),
+    "E": (("SBSYS",), ()),
+}
+
+# KLE-hovedgruppe -> de forretningstyper, hvis systemer hører til opgaverne. ESDH
+# hører til alle (sager journaliseres i ESDH på tværs af fagområder).
+KLE_DOMAINS = {
+    "00": ("collaboration", "bi", "other", "identity", "infrastructure"),
+    **{group: ("technical", "gis") for group in (
+        "01", "02", "03", "04", "05", "06", "07", "08", "09", "13", "22", "24", "82")},
+    "14": ("technical", "infrastructure"),
+    "15": ("employment",),
+    "17": ("school", "children"),
+    "18": ("school", "culture", "children"),
+    "19": ("culture",), "20": ("culture",), "21": ("culture",),
+    "23": ("citizen_service",), "30": ("citizen_service",), "84": ("citizen_service",),
+    "25": ("economy",), "88": ("economy",),
+    "27": ("social", "children"),
+    "28": ("children", "school"),
+    "29": ("social", "children", "citizen_service"),
+    "32": ("employment", "social", "economy"),
+    "34": ("children",),
+    "54": ("school", "employment"),
+    "81": ("payroll_hr",), "87": ("payroll_hr",),
+    "85": ("infrastructure", "identity", "other"),
+}
+CROSS_CUTTING_TYPES = ("esdh",)
+
+# Antal brugere: forretningstypens typiske størrelse, med de kendte undtagelser.
+USER_BANDS_BY_TYPE = {
+    "esdh": "gt500", "economy": "100-500", "payroll_hr": "50-100",
+    "citizen_service": "10-50", "social": "100-500", "children": "100-500",
+    "school": "gt500", "employment": "100-500", "technical": "10-50", "gis": "10-50",
+    "infrastructure": "10-50", "collaboration": "gt500", "self_service": "50-100",
+    "identity": "10-50", "bi": "50-100", "culture": "10-50", "other": "10-50",
+}
+USER_BANDS = {
+    "KMD Nexus": "gt500", "Cura": "gt500", "Fælles Medicinkort (FMK)": "gt500",
+    "Microsoft 365": "gt500", "Exchange Online": "gt500", "Microsoft Teams": "gt500",
+    "SharePoint Online": "gt500", "Windows 11 Enterprise": "gt500",
+    "Active Directory": "gt500", "Microsoft Entra ID": "gt500", "MitID Erhverv": "gt500",
+    "Digital Post": "100-500", "CPR": "50-100", "KMD Valg": "10-50",
+    "Opus Dental": "50-100", "Kommunernes Ydelsessystem (KY)": "50-100",
+    "Kommunernes Sygedagpengesystem (KSD)": "10-50", "Fasit": "50-100",
+    "KMD Institution": "10-50", "Qmatic Orchestra": "10-50", "Tunstall PNC": "10-50",
+    "KMD Sag": "10-50", "SkoleIntra": "10-50", "KMD Social Pension": "10-50",
+    "Kommunernes Pensionssystem (KP)": "10-50", "EG Sensum Bosted": "100-500",
+    "Emply Hire": "100-500", "Plan2Learn": "gt500", "Cicero": "50-100",
+}
+LOCAL_USER_BANDS = {"Kommunens intranet": "gt500", "Flextrafik-bestilling": "10-50"}
+
+
+# Systems a municipality has taken out of operation but still has registered (KMD Sag
+# is only used to look up old cases; SkoleIntra was replaced by Aula).
+RETIRED_SYSTEMS = ("KMD Sag", "SkoleIntra")
+
+
+def user_band(system_name: str, business_type: str, *, is_local: bool = False) -> str:
+    """The plausible number of users (UserCount value) of a system in a municipality."""
+    if is_local:
+        return LOCAL_USER_BANDS.get(system_name, "lt10")
+    return USER_BANDS.get(system_name) or USER_BANDS_BY_TYPE.get(business_type, "10-50")
+
+
+def core_systems() -> set[str]:
+    """The systems every demo municipality uses: those that hold the data and carry the
+    processing activities above (the rest are drawn at random)."""
+    names = {name for systems in ASSET_SYSTEMS.values() for name in systems}
+    for systems, _assets in ACTIVITY_SYSTEMS.values():
+        names.update(systems)
+    return names

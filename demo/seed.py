@@ -70,14 +70,13 @@ class OrgPlan:
     shared_systems: int
     local_systems: int
     contracts_min: int
-    activities: int
     agreements: int
     afdelinger_per_forvaltning: int
 
 
 PLANS = (
-    OrgPlan("demo", "Demo Kommune", "29189900", "demo.dk", 120, 172, 35, 160, 60, 24, 6),
-    OrgPlan("nabo", "Nabo Kommune", "29189919", "nabo.dk", 40, 70, 4, 50, 20, 8, 3),
+    OrgPlan("demo", "Demo Kommune", "29189900", "demo.dk", 120, 172, 35, 160, 24, 6),
+    OrgPlan("nabo", "Nabo Kommune", "29189919", "nabo.dk", 40, 70, 4, 50, 8, 3),
 )
 
 # Demo logins: username -> (organisation slug, membership role, person title, staff)
@@ -278,7 +277,14 @@ class OrgSeeder:
             u.system_id: u for u in SystemUsage.objects.filter(organisation=self.organisation)
         }
         shared = sorted(self.parent.systems.values(), key=lambda s: s.name)
-        chosen = self.rng.sample(shared, min(self.plan.shared_systems, len(shared)))
+        # The systems that hold the data and carry the processing activities are always
+        # there (a jobcentre without KMD Momentum is no municipality); the rest at random.
+        core_names = data.core_systems()
+        chosen = [s for s in shared if s.name in core_names]
+        others = [s for s in shared if s.name not in core_names]
+        chosen += self.rng.sample(
+            others, max(0, min(self.plan.shared_systems - len(chosen), len(others)))
+        )
         local_existing = {
             s.name: s for s in ItSystem.objects.filter(owner_organisation=self.organisation)
         }
@@ -301,7 +307,14 @@ class OrgSeeder:
                 rng = self.rng_for("usage", system.name)
                 owner = self.forvaltning_code(system.business_type or "other")
                 afdelinger = self.afdelinger(owner)
-                lifecycle = rng.choice(lifecycles)
+                # The systems the register relies on are in operation; the ones known to
+                # be replaced are retired.
+                if system.name in data.RETIRED_SYSTEMS:
+                    lifecycle = "retired"
+                elif system.name in core_names:
+                    lifecycle = "operational"
+                else:
+                    lifecycle = rng.choice(lifecycles)
                 go_live = self.today - datetime.timedelta(days=rng.randint(90, 365 * 12))
                 retirement = None
                 if lifecycle == "retired":
@@ -328,7 +341,9 @@ class OrgSeeder:
                         ["public", "internal", "internal", "confidential", "confidential"]
                     ),
                     hosting=rng.choice(["on_premise", "external", "saas", "saas", "hybrid"]),
-                    user_count=rng.choice(["lt10", "10-50", "50-100", "100-500", "gt500"]),
+                    user_count=data.user_band(
+                        system.name, system.business_type, is_local=system.is_local
+                    ),
                     contains_ai=rng.choice(["no", "no", "no", "yes", "unknown"]),
                     archive_duty=rng.choice(["B", "K", "K", "none", "undecided"]),
                     time_assessment=rng.choice(
@@ -509,6 +524,7 @@ class OrgSeeder:
                 "asset_id", flat=True
             )
         )
+        by_name = {u.system.name: u for u in self.usages}
         assets = []
         for name, description, kinds, forvaltning in data.DATA_ASSETS:
             if forvaltning not in self.forvaltninger:
@@ -528,35 +544,48 @@ class OrgSeeder:
                 m2m={"categories": [categories[k] for k in kinds]},
             )
             if asset.pk not in linked:
-                candidates = [
-                    u for u in self.usages
-                    if u.responsible_unit and u.responsible_unit.path.startswith(
-                        self.forvaltninger[forvaltning].path
-                    )
-                ] or self.usages
-                for usage in rng.sample(candidates, min(2, len(candidates))):
+                # The systems that really hold such data; the first one stores it.
+                holders = [by_name[n] for n in data.ASSET_SYSTEMS.get(name, ()) if n in by_name]
+                for index, usage in enumerate(holders):
                     data_asset_link_usage(
                         actor=SYSTEM, asset=asset, usage=usage,
-                        use=rng.choice(["stores", "uses"]),
+                        use="stores" if index == 0 else rng.choice(["stores", "uses"]),
                     )
             assets.append(asset)
         return assets
 
     def seed_processing_activities(self) -> list[ProcessingActivity]:
+        """KL's standard activities that the municipality's systems carry (demo.data's
+        ACTIVITY_SYSTEMS): the activity's systems, data assets and categories of personal
+        data agree with each other, and its KLE numbers are KL's."""
         _, standard = read_kl_list()
         kle = {k.number: k for k in KleNumber.objects.all()}
         existing = {
             a.name: a for a in ProcessingActivity.objects.filter(organisation=self.organisation)
         }
-        personal = list(DataCategory.objects.filter(organisation=None).exclude(
-            kind="non_personal"))
+        top_categories = {
+            c.kind: c for c in DataCategory.objects.filter(organisation=None, parent=None)
+        }
+        usages = {u.system.name: u for u in self.usages}
+        assets = {a.name: a for a in self.assets}
         activities = []
-        for item in standard[: self.plan.activities]:
+        for item in standard:
+            if item.number not in data.ACTIVITY_SYSTEMS:
+                continue
+            system_names, asset_names = data.ACTIVITY_SYSTEMS[item.number]
+            activity_usages = [usages[n] for n in system_names if n in usages]
+            if not activity_usages:
+                continue
+            activity_assets = [assets[n] for n in asset_names if n in assets]
+            kinds = {
+                kind for n in asset_names for asset in data.DATA_ASSETS if asset[0] == n
+                for kind in asset[2] if kind != "non_personal"
+            } or {"ordinary"}
+            sensitive = bool(kinds & {"sensitive", "criminal"})
             name = item.name[:300]
             activity = existing.get(name)
             if activity is None:
                 rng = self.rng_for("activity", name)
-                sensitive = rng.random() < 0.45
                 dpia_needed = "yes" if sensitive else rng.choice(["no", "unknown"])
                 dpia_done = dpia_needed == "yes" and rng.random() < 0.6
                 activity = create_object(
@@ -567,24 +596,25 @@ class OrgSeeder:
                         standard_number=item.number,
                         purpose=f"Løsning af kommunens opgaver: {item.name[0].lower()}"
                         f"{item.name[1:]}",
-                        legal_basis_art6=rng.choice(["6.1.c", "6.1.e", "6.1.e", ""]),
-                        legal_basis_art9="9.2.b" if sensitive else "",
+                        legal_basis_art6=rng.choice(["6.1.c", "6.1.e", "6.1.e"]),
+                        legal_basis_art9="9.2.b" if "sensitive" in kinds else "",
                         data_subjects="Borgere, pårørende og medarbejdere",
                         recipients="Andre offentlige myndigheder efter lovgivningen",
                         retention=rng.choice(["", "5 år efter sagens afslutning",
                                                    "Slettes efter arkivlovens regler"]),
                         security_measures="Adgangsstyring, logning og kryptering",
-                        responsible_unit=rng.choice(list(self.forvaltninger.values())),
+                        responsible_unit=activity_usages[0].responsible_unit
+                        or rng.choice(list(self.forvaltninger.values())),
                         dpia_needed=dpia_needed,
                         dpia_done=dpia_done,
                         dpia_date=self.today - datetime.timedelta(days=200) if dpia_done else None,
-                        risk_level=rng.choice(["low", "medium", "high"]),
+                        risk_level="high" if sensitive else rng.choice(["low", "medium"]),
                     ),
                     m2m={
                         "kle_numbers": [kle[n] for n in item.kle_numbers if n in kle][:15],
-                        "usages": rng.sample(self.usages, 2),
-                        "data_categories": rng.sample(personal, 3 if sensitive else 1),
-                        "data_assets": rng.sample(self.assets, min(1, len(self.assets))),
+                        "usages": activity_usages,
+                        "data_categories": [top_categories[k] for k in sorted(kinds)],
+                        "data_assets": activity_assets,
                     },
                 )
             activities.append(activity)

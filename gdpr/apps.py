@@ -1,5 +1,13 @@
 from django.apps import AppConfig
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+
+CHAIN_LINK_LABEL = _("Se kæden: data, behandlingsaktiviteter og databehandlere")
+
+
+def chain_url(route: str):
+    """The chain page of an object; the chain view itself checks what the user sees."""
+    return lambda user, obj: reverse(route, kwargs={"uuid": obj.uuid})
 
 
 class GdprConfig(AppConfig):
@@ -43,6 +51,13 @@ class GdprConfig(AppConfig):
         bulk_actions.register()
         hooks.add_reference_loader(lambda: ensure_data_categories(apps))
         hooks.add_object_gaps(object_gap_links)
+        # The chain diagram is reachable from every object it can start from.
+        for model_label, route in (
+            ("contracts.Contract", "contract_chain"),
+            ("portfolio.SystemUsage", "usage_chain"),
+            ("gdpr.ProcessingActivity", "activity_chain"),
+        ):
+            hooks.add_object_link(model_label, CHAIN_LINK_LABEL, chain_url(route))
         hooks.add_detail_panel(
             "portfolio.SystemUsage", USAGE_DATA_TAB,
             template="gdpr/_usage_data.html", provider=usage_data_context,

@@ -9,6 +9,7 @@ page shows the same nodes as a table beside it)."""
 
 from __future__ import annotations
 
+import textwrap
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -65,17 +66,44 @@ class Node:
         return f"n{self.level}-{self.key}"
 
     @property
-    def short_label(self) -> str:
-        return _shorten(self.label, 19)
+    def label_lines(self) -> list[str]:
+        return wrap_text(self.label, LABEL_CHARACTERS)
 
     @property
-    def short_detail(self) -> str:
-        return _shorten(self.detail, 24)
+    def detail_lines(self) -> list[str]:
+        return wrap_text(self.detail, DETAIL_CHARACTERS) if self.detail else []
+
+    @property
+    def lines(self) -> list[tuple[str, str, int]]:
+        """(css class, text, y) of each line of the box: the label, then the detail, each
+        wrapped at word boundaries so that nothing is cut off."""
+        rows, y = [], self.y + PADDING_TOP
+        for text in self.label_lines:
+            rows.append(("chain-label", text, y))
+            y += LABEL_LINE_HEIGHT
+        for text in self.detail_lines:
+            rows.append(("chain-detail", text, y + 1))
+            y += DETAIL_LINE_HEIGHT
+        return rows
+
+    @property
+    def height(self) -> int:
+        return max(
+            BOX_HEIGHT,
+            PADDING_TOP + LABEL_LINE_HEIGHT * len(self.label_lines)
+            + DETAIL_LINE_HEIGHT * len(self.detail_lines),
+        )
 
 
-def _shorten(text: str, length: int) -> str:
-    text = str(text)
-    return text if len(text) <= length else text[: length - 1].rstrip() + "…"
+# What fits on a line of a box (152 px wide, 8 px padding) at the diagram's font sizes.
+LABEL_CHARACTERS, DETAIL_CHARACTERS = 19, 24
+PADDING_TOP, LABEL_LINE_HEIGHT, DETAIL_LINE_HEIGHT = 18, 16, 15
+
+
+def wrap_text(text, width: int) -> list[str]:
+    """Lines of at most `width` characters, broken between words (a word longer than a
+    line is broken inside it); every character of the text is on some line."""
+    return textwrap.wrap(str(text), width, break_long_words=True, break_on_hyphens=True) or [""]
 
 
 @dataclass
@@ -252,7 +280,7 @@ class ChainBuilder:
 
     def _category(self, category: DataCategory) -> Node:
         return self.chain.add(
-            CATEGORY, category.pk, category.name, detail=category.get_kind_display()
+            CATEGORY, category.pk, category.name, detail=category.kind_label
         )
 
     def _agreements(self, usage_ids) -> None:
@@ -329,7 +357,6 @@ class Diagram:
     nodes: list[Node]
     paths: list[tuple[str, bool]]  # SVG path, whether it leads to a third country
     box_width: int = BOX_WIDTH
-    box_height: int = BOX_HEIGHT
 
 
 def layout(chain: Chain) -> Diagram:
@@ -342,6 +369,7 @@ def layout(chain: Chain) -> Diagram:
     by_level = defaultdict(list)
     for key, node in chain.nodes.items():
         by_level[node.level].append(key)
+    column_bottoms = []
     for level in range(len(LEVEL_TITLES)):
         keys = by_level[level]
 
@@ -350,21 +378,23 @@ def layout(chain: Chain) -> Diagram:
             middle = sum(rows) / len(rows) if rows else float("inf")
             return (middle, chain.nodes[key].label.lower())
 
+        y = HEADER_HEIGHT + MARGIN
         for row, key in enumerate(sorted(keys, key=position)):
             node = chain.nodes[key]
             node.row = row
             node.x = MARGIN + level * (BOX_WIDTH + COLUMN_GAP)
-            node.y = HEADER_HEIGHT + MARGIN + row * (BOX_HEIGHT + ROW_GAP)
-    tallest = max((len(keys) for keys in by_level.values()), default=0)
+            node.y = y
+            y += node.height + ROW_GAP
+        column_bottoms.append(y)
     width = MARGIN * 2 + len(LEVEL_TITLES) * (BOX_WIDTH + COLUMN_GAP) - COLUMN_GAP
-    height = HEADER_HEIGHT + MARGIN * 2 + max(tallest, 1) * (BOX_HEIGHT + ROW_GAP)
+    height = max(max(column_bottoms), HEADER_HEIGHT + MARGIN + BOX_HEIGHT + ROW_GAP) + MARGIN
     paths = []
     for source_key, target_key in sorted(chain.edges):
         source, target = chain.nodes[source_key], chain.nodes[target_key]
         if source.level > target.level:
             source, target = target, source
-        x1, y1 = source.x + BOX_WIDTH, source.y + BOX_HEIGHT // 2
-        x2, y2 = target.x, target.y + BOX_HEIGHT // 2
+        x1, y1 = source.x + BOX_WIDTH, source.y + source.height // 2
+        x2, y2 = target.x, target.y + target.height // 2
         bend = max((x2 - x1) // 2, 20)
         paths.append(
             (f"M{x1} {y1} C{x1 + bend} {y1} {x2 - bend} {y2} {x2} {y2}", target.third_country)

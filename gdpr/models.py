@@ -103,6 +103,14 @@ class DataCategory(PublicIdModel):
     def is_personal(self) -> bool:
         return self.kind != choices.DataCategoryKind.NON_PERSONAL
 
+    @property
+    def kind_label(self) -> str:
+        """The GDPR kind to show beside the name, or "" when the name already says it:
+        "CPR-nummer" is its own kind, so it is shown once, not "CPR-nummer [CPR-nummer]";
+        "Helbredsoplysninger" gets "Følsomme personoplysninger (art. 9)"."""
+        kind = str(self.get_kind_display())
+        return "" if kind.casefold().startswith(self.name.casefold()) else kind
+
 
 class DataAssetQuerySet(ScopedQuerySet):
     def for_list(self):

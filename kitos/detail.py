@@ -97,7 +97,7 @@ class VisibleObjectMixin(LoginRequiredMixin, SingleObjectMixin):
 
 
 def _display_date(value) -> str:
-    return formats.date_format(value, "j. F Y")
+    return formats.date_format(value)
 
 
 def _display_money(value) -> str:
@@ -342,6 +342,7 @@ class TabbedDetailView(VisibleObjectMixin, DetailView):
             verbose_name_plural=obj._meta.verbose_name_plural,
             # The gaps sit above the tabs, so a tab swap does not need them.
             gaps=[] if is_tab_request(self.request) else self.get_gaps(),
+            object_links=[] if is_tab_request(self.request) else hooks.object_links(user, obj),
         )
         tab_context = getattr(self, f"{self.tab.name}_context", None)
         if tab_context is not None:

@@ -72,6 +72,27 @@ def panel_templates(obj, tab) -> dict[str, list[str]]:
     return {}
 
 
+# Links to other views of an object that higher apps add to its detail page's head:
+# model label -> [(label, url_of)], url_of(user, obj) -> url or "" (no link). E.g. the
+# gdpr app links a contract, a system usage and a processing activity to their chain.
+_object_links: dict[str, list[tuple[object, Callable]]] = defaultdict(list)
+
+
+def add_object_link(model_label: str, label, url_of: Callable) -> None:
+    if all(existing is not url_of for _label, existing in _object_links[model_label]):
+        _object_links[model_label].append((label, url_of))
+
+
+def object_links(user, obj) -> list[tuple[str, str]]:
+    """(label, url) of the links other apps add to `obj`'s page."""
+    links = []
+    for label, url_of in _object_links.get(obj._meta.label, ()):
+        url = url_of(user, obj)
+        if url:
+            links.append((label, url))
+    return links
+
+
 def add_object_gaps(provider: Callable) -> None:
     if provider not in _object_gaps:
         _object_gaps.append(provider)

@@ -155,10 +155,20 @@ class ItSystemDetailView(TabbedDetailView):
         }
 
     def usages_context(self):
-        return {
-            "usages": self.object.usages.visible_to(self.request.user)
+        usages = list(
+            self.object.usages.visible_to(self.request.user)
             .select_related("organisation", "system", "responsible_unit")
             .order_by("organisation__name")
+        )
+        # The catalog is shared, so how many use an entry is installation-wide; names are
+        # shown only of the organisations the user belongs to (their usages above), as
+        # organisations have no setting to share their portfolio with others.
+        counts = SystemUsage.objects.organisation_counts(self.object)
+        shown = len({usage.organisation_id for usage in usages})
+        return {
+            "usages": usages,
+            "organisation_counts": counts,
+            "hidden_organisations": max(counts["registered"] - shown, 0),
         }
 
 

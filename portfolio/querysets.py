@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q
 
 from kitos.tenancy import ScopedQuerySet, SharedCatalogQuerySet
 
@@ -51,6 +51,17 @@ class SystemUsageQuerySet(ScopedQuerySet):
         return self.select_related(
             "organisation", "system", "system__rights_holder", "responsible_unit"
         ).prefetch_related("using_units")
+
+    def organisation_counts(self, system) -> dict[str, int]:
+        """How many organisations have a usage of `system`, and how many of them have one
+        in an operational-ish lifecycle: one aggregate query over the whole installation
+        (numbers only; which organisations they are is for ``visible_to`` to say)."""
+        return self.filter(system=system).aggregate(
+            registered=Count("organisation", distinct=True),
+            in_use=Count(
+                "organisation", distinct=True, filter=Q(lifecycle__in=ACTIVE_LIFECYCLES)
+            ),
+        )
 
 
 class ItSystemQuerySet(SharedCatalogQuerySet):

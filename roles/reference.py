@@ -20,6 +20,8 @@ DISCIPLINES = (
 )
 
 # (code, name, applies_to, is_specialist, is_required, discipline code, sort order)
+# Names are Danish: they are shown as they are in the Danish UI (the role the strategy
+# papers call "contract manager" is the Kontraktansvarlig).
 ROLE_TYPES = (
     ("systemejer", "Systemejer", "system_usage", False, True, "", 10),
     ("systemansvarlig", "Systemansvarlig", "system_usage", False, False, "", 20),
@@ -37,7 +39,7 @@ ROLE_TYPES = (
         70,
     ),
     ("kontraktejer", "Kontraktejer", "contract", False, True, "", 10),
-    ("contract-manager", "Contract manager", "contract", True, False, "kontraktstyring", 20),
+    ("contract-manager", "Kontraktansvarlig", "contract", True, False, "kontraktstyring", 20),
     ("budgetansvarlig", "Budgetansvarlig", "contract", False, False, "oekonomi", 30),
     ("udbudskonsulent", "Udbudskonsulent", "contract", True, False, "it-udbud", 40),
     ("oekonomikonsulent", "Økonomikonsulent", "contract", True, False, "oekonomi", 50),

@@ -44,6 +44,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from kitos.db import name_related
@@ -548,7 +549,7 @@ def handover_plan(
         if assignment.end_date is not None and assignment.end_date < on:
             errors.append(
                 _("“%(role)s” ophører før %(day)s og kan ikke overdrages fra den dato.")
-                % {"role": assignment, "day": on.strftime("%d-%m-%Y")}
+                % {"role": assignment, "day": date_format(on)}
             )
             continue
         new_by_assignment[assignment.pk] = new_person

@@ -13,6 +13,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -440,7 +441,7 @@ class PersonHandoverView(PersonResponsibilitiesMixin, TemplateView):
         if plan.left_on:
             parts.append(
                 _("%(person)s er registreret som fratrådt med %(day)s som sidste arbejdsdag.")
-                % {"person": plan.person.name, "day": plan.left_on.strftime("%d-%m-%Y")}
+                % {"person": plan.person.name, "day": date_format(plan.left_on)}
             )
         if plan.ended:
             count = len(plan.ended)

@@ -222,3 +222,121 @@ def test_a_sync_client_mirrors_the_demo_through_changed_since_and_deletions(seed
     assert {prefix: fetch(prefix) for prefix in prefixes} == mirror
     assert mirror["contracts"][contract_id]["notes"] == "Genforhandles"
     assert cost_line_id not in mirror["cost-lines"]
+
+
+# -- the demo must be trustworthy: systems, KLE, activities, data and users agree -------
+
+SENSITIVE = ("sensitive", "cpr", "criminal")
+
+
+def demo_usages():
+    return SystemUsage.objects.filter(organisation__slug="demo").select_related("system")
+
+
+def test_every_system_with_cpr_or_sensitive_data_is_in_a_processing_activity(seeded):
+    from gdpr.models import DataAssetUsage
+
+    holding = DataAssetUsage.objects.filter(
+        asset__categories__kind__in=SENSITIVE
+    ).values_list("usage_id", flat=True)
+    uncovered = SystemUsage.objects.filter(pk__in=holding, processing_activities=None)
+    assert list(uncovered.values_list("system__name", flat=True)) == []
+    momentum = demo_usages().get(system__name="KMD Momentum")
+    assert momentum.processing_activities.filter(standard_number="01").exists()
+
+
+def test_activities_use_systems_of_their_kle_domain_and_kls_kle_numbers(seeded):
+    from demo import data
+    from portfolio.kle import read_kl_list
+
+    _, standard = read_kl_list()
+    kl_groups = {a.number: {n.split(".")[0] for n in a.kle_numbers} for a in standard}
+    activities = ProcessingActivity.objects.exclude(standard_number="").prefetch_related(
+        "usages__system", "kle_numbers"
+    )
+    assert activities.count() >= 50
+    for activity in activities:
+        groups = {k.number.split(".")[0] for k in activity.kle_numbers.all()}
+        assert groups <= kl_groups[activity.standard_number], activity
+        allowed = set(data.CROSS_CUTTING_TYPES)
+        for group in kl_groups[activity.standard_number]:
+            allowed.update(data.KLE_DOMAINS.get(group, ()))
+        types = {u.system.business_type for u in activity.usages.all()}
+        assert activity.usages.exists() and types <= allowed, (activity, types - allowed)
+    # KL's 01 (jobafklaring, KLE 15 Arbejdsmarked og beskæftigelsesindsats): the jobcentre.
+    first = ProcessingActivity.objects.get(organisation__slug="demo", standard_number="01")
+    names = set(first.usages.values_list("system__name", flat=True))
+    assert "KMD Momentum" in names
+    assert not names & {"Flextrafik-bestilling", "KMD Opus Budget"}
+
+
+def test_activity_categories_follow_its_data_assets(seeded):
+    for activity in ProcessingActivity.objects.prefetch_related(
+        "data_categories", "data_assets__categories"
+    ):
+        kinds = {c.kind for c in activity.data_categories.all()}
+        asset_kinds = {
+            c.kind for asset in activity.data_assets.all() for c in asset.categories.all()
+        } - {"non_personal"}
+        assert asset_kinds <= kinds, activity
+        if kinds & {"sensitive"}:
+            assert activity.legal_basis_art9, activity
+
+
+def test_user_counts_fit_the_systems(seeded):
+    from demo import data
+
+    for usage in demo_usages():
+        assert usage.user_count == data.user_band(
+            usage.system.name, usage.system.business_type, is_local=usage.system.is_local
+        ), usage
+    counts = dict(demo_usages().values_list("system__name", "user_count"))
+    assert counts["KMD Momentum"] == "100-500"
+    assert counts["Microsoft 365"] == "gt500"
+    from gdpr.models import DataAssetUsage
+
+    holding = DataAssetUsage.objects.filter(asset__categories__kind__in=SENSITIVE)
+    assert not SystemUsage.objects.filter(
+        pk__in=holding.values("usage_id"), user_count="lt10"
+    ).exists()
+
+
+def test_category_labels_are_shown_once(seeded, client):
+    from gdpr.detail_views import USAGE_DATA_TAB
+    from kitos.links import object_url
+
+    client.force_login(get_user_model().objects.get(username="chef"))
+    momentum = demo_usages().get(system__name="KMD Momentum")
+    response = client.get(f"{object_url(momentum)}?tab={USAGE_DATA_TAB.slug}")
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert "CPR-nummer" in text
+    assert 'CPR-nummer <span class="tag">CPR-nummer' not in text
+
+
+ENGLISH_ROLE_NAMES = ("Contract manager", "System owner", "Business owner", "Data owner")
+
+
+def test_role_names_are_danish_in_the_danish_ui(seeded, client):
+    from kitos.detail import ROLES_SLUG
+    from kitos.links import object_url
+    from roles.models import RoleType
+
+    names = set(RoleType.objects.values_list("name", flat=True))
+    assert "Kontraktansvarlig" in names and not names & set(ENGLISH_ROLE_NAMES)
+    client.force_login(get_user_model().objects.get(username="chef"))
+    assignment = RoleAssignment.objects.filter(
+        organisation__slug="demo", role_type__code="contract-manager"
+    ).first()
+    pages = [
+        f"{object_url(assignment.target)}?tab={ROLES_SLUG}",
+        "/roller/oversigt/",
+        "/kontrakter/?columns=name,contract_manager",
+    ]
+    for url in pages:
+        response = client.get(url, follow=True, HTTP_ACCEPT_LANGUAGE="da")
+        assert response.status_code == 200, url
+        text = response.content.decode()
+        for english in ENGLISH_ROLE_NAMES:
+            assert english not in text, (url, english)
+    assert "Kontraktansvarlig" in client.get(pages[0]).content.decode()

@@ -199,3 +199,50 @@ class TestPages:
         contract, usages, activities, _ = build(org)
         client.force_login(editor)
         assert client.post(chain_urls(contract, usages, activities)[0]).status_code == 405
+
+
+class TestReach:
+    """The chain is reached from the pages of the objects it starts from, and a long
+    name is wrapped in its box, never cut off."""
+
+    def test_contract_usage_and_activity_pages_link_to_their_chain(self, client, org, reader):
+        from kitos.links import object_url
+
+        contract, usages, activities, _ = build(org)
+        client.force_login(reader)
+        for obj, url in zip(
+            (contract, usages[0], activities[0]), chain_urls(contract, usages, activities),
+            strict=True,
+        ):
+            html = client.get(object_url(obj)).content.decode()
+            assert f'href="{url}"' in html, obj
+            assert client.get(url).status_code == 200
+
+    def test_a_tab_swap_does_not_repeat_the_link(self, client, org, reader):
+        from kitos.links import object_url
+
+        contract, usages, activities, _ = build(org)
+        client.force_login(reader)
+        response = client.get(f"{object_url(contract)}?tab=oversigt", HTTP_HX_REQUEST="true")
+        assert reverse("contract_chain", args=[contract.uuid]) not in response.content.decode()
+
+    def test_long_names_wrap_instead_of_being_cut(self, client, org, reader):
+        long_name = "Fælles Sammenhængende Borgeroverblik for Socialområdet og Beskæftigelse"
+        contract, usages, activities, _ = build(org)
+        usages[0].local_name = long_name
+        usages[0].save()
+        chain = usage_chain(reader, usages[0])
+        node = next(n for n in chain.nodes.values() if n.level == USAGE)
+        assert len(node.label_lines) > 1
+        assert " ".join(node.label_lines) == long_name
+        assert all(len(line) <= 19 for line in node.label_lines)
+        diagram = layout(chain)
+        assert node.height > 44 and diagram.height >= node.y + node.height
+        below = [n for n in chain.nodes.values() if n.level == USAGE and n.row > node.row]
+        assert all(n.y >= node.y + node.height for n in below)
+        client.force_login(reader)
+        html = client.get(reverse("usage_chain", args=[usages[0].uuid])).content.decode()
+        svg = html.split("<svg")[1].split("</svg>")[0]
+        assert "…" not in svg
+        for line in node.label_lines:
+            assert f">{line}</text>" in svg

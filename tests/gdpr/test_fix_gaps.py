@@ -147,7 +147,9 @@ def test_following_ret_and_saving_closes_the_gap(client, demo, chef, rule):
             break
         html = client.get(gap_page).content.decode()
     assert rule not in gaps_for_object(obj)
-    assert offending(rule, user=chef, organisation=demo).count() == before - 1
+    # One fix may close the gap on more objects than this one (an agreement with a
+    # supplier covers all of that supplier's systems), never on fewer.
+    assert offending(rule, user=chef, organisation=demo).count() <= before - 1
     detail_url = rule.detail_url(obj)
     assert f'href="{detail_url}"' not in client.get(gap_page).content.decode()
 

@@ -130,7 +130,7 @@ class TestContent:
         html = client.get(f"{detail_url(agreement)}?tab=tilsyn").content.decode()
         assert "Mindre bemærkninger" in html
         assert 'href="https://example.org/rapport.pdf"' in html
-        assert "15. januar 2026" in html
+        assert "15-01-2026" in html
 
     def test_role_holders_usages_and_alert_log(self, client, agreement, reader):
         RoleAssignmentFactory(

@@ -107,3 +107,51 @@ def test_gaps_of_the_object_are_shown_above_the_tabs(client, org, editor):
     owner = RoleType.objects.get(organisation=None, applies_to="system_usage", code="systemejer")
     RoleAssignmentFactory(target=usage, role_type=owner)
     assert "System uden systemejer" not in client.get(tab_url(usage, "overblik")).content.decode()
+
+
+class TestCatalogUsageCount:
+    """The catalog entry's Anvendelser tab counts the organisations on the whole
+    installation that use the system, and names only the user's own."""
+
+    def test_counts_every_organisation_and_names_only_the_users(self, client, org, reader):
+        from tests.factories import ItSystemFactory, OrganisationFactory
+
+        system = ItSystemFactory(name="Fælles fagsystem")
+        UsageFactory(organisation=org, system=system, local_name="Vores fagsystem")
+        hidden = [OrganisationFactory(name=f"Skjult Kommune {n}") for n in range(3)]
+        for other in hidden[:2]:
+            UsageFactory(organisation=other, system=system)
+        UsageFactory(organisation=hidden[2], system=system, lifecycle="retired")
+        UsageFactory(organisation=hidden[0])  # another system: not counted
+        client.force_login(reader)
+        response = client.get(tab_url(system, "anvendelser"))
+        assert response.status_code == 200
+        text = response.content.decode()
+        assert "4 organisationer på installationen har registreret" in text
+        assert "heraf 3 med systemet i drift" in text
+        assert "Navnene på 3 organisationer, du ikke er medlem af, vises ikke." in text
+        assert "Vores fagsystem" in text and org.name in text
+        assert "Skjult Kommune" not in text
+
+    def test_a_system_nobody_uses(self, client, org, reader):
+        from tests.factories import ItSystemFactory
+
+        system = ItSystemFactory()
+        client.force_login(reader)
+        text = client.get(tab_url(system, "anvendelser")).content.decode()
+        assert "0 organisationer på installationen har registreret" in text
+        assert "vises ikke" not in text
+
+    def test_one_aggregate_query_however_many_organisations(self, client, org, reader):
+        from tests.factories import ItSystemFactory, OrganisationFactory
+        from tests.helpers import count_queries
+
+        system = ItSystemFactory()
+        UsageFactory(organisation=org, system=system)
+        client.force_login(reader)
+        url = tab_url(system, "anvendelser")
+        count_queries(client, url)
+        few = count_queries(client, url)
+        for n in range(20):
+            UsageFactory(organisation=OrganisationFactory(name=f"K{n}"), system=system)
+        assert count_queries(client, url) == few

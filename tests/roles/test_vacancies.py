@@ -171,7 +171,7 @@ class TestReportPage:
         response = client.get(OVERVIEW)
         assert response.status_code == 200
         text = response.text
-        assert "Contract manager" in text and "Kontrakt- og leverandørstyring" in text
+        assert "Kontraktansvarlig" in text and "Kontrakt- og leverandørstyring" in text
         assert f"{REPORT}?role_type={role('systemejer').uuid}" in text
 
     @pytest.mark.parametrize("url", [REPORT, OVERVIEW])

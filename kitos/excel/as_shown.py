@@ -107,9 +107,11 @@ class Report:
             for index in sums:
                 value = row[index]
                 if isinstance(value, Decimal):
-                    self.sums[index] += value
+                    if value.is_finite():
+                        self.sums[index] += value
                 elif isinstance(value, int | float) and not isinstance(value, bool):
-                    self.sums[index] += Decimal(str(value))
+                    if math.isfinite(value):
+                        self.sums[index] += Decimal(str(value))
             yield row
 
     def filter_range(self) -> str:
@@ -233,6 +235,11 @@ _SLOW_FIRST = frozenset(FORMULA_PREFIXES) | {" "}
 _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 
 
+def danish_date(value: datetime.date) -> str:
+    """dd-mm-yyyy, four-digit years also before year 1000 (strftime gives "1")."""
+    return f"{value.day:02d}-{value.month:02d}-{value.year:04d}"
+
+
 def cell_text(value: str) -> str:
     """``value`` as a cell can hold it: NFC, no XML-illegal characters, CR as LF, at
     most Excel's 32,767 characters."""
@@ -298,13 +305,13 @@ def _cell(ref: str, value, number_style: int, text_style: int = _PLAIN) -> str:
             f'<c r="{ref}"><v>{text}</v></c>')
     if kind is datetime.date:
         if value < _FIRST_EXCEL_DATE:
-            return _text_cell(ref, value.strftime("%d-%m-%Y"), text_style)
+            return _text_cell(ref, danish_date(value), text_style)
         return f'<c r="{ref}" s="{_DATE}"><v>{value.toordinal() - _EXCEL_EPOCH_ORDINAL}</v></c>'
     if isinstance(value, datetime.datetime):
         if timezone.is_aware(value):
             value = timezone.make_naive(value)
         if value.date() < _FIRST_EXCEL_DATE:
-            return _text_cell(ref, value.strftime("%d-%m-%Y %H:%M"), text_style)
+            return _text_cell(ref, f"{danish_date(value)} {value:%H:%M}", text_style)
         seconds = (value - datetime.datetime.combine(value.date(), datetime.time())).seconds
         serial = value.toordinal() - _EXCEL_EPOCH_ORDINAL + seconds / 86400
         return f'<c r="{ref}" s="{_DATETIME}"><v>{serial!r}</v></c>'
@@ -521,7 +528,7 @@ def _csv_value(kind: str, value) -> str:
     if value is None:
         return ""
     if isinstance(value, datetime.date):
-        return value.strftime("%d-%m-%Y")
+        return danish_date(value)
     if isinstance(value, Decimal | float):
         text = f"{value:.2f}" if kind == "money" else str(value)
         return text.replace(".", ",")

@@ -450,7 +450,9 @@ def xlsx_chunks(report: Report) -> Iterator[bytes]:
         archive.writestr("_rels/.rels", _ROOT_RELS)
         archive.writestr("xl/_rels/workbook.xml.rels", _WORKBOOK_RELS)
         archive.writestr("xl/styles.xml", _STYLES)
-        with archive.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as sheet:
+        # No Zip64 (Excel refuses Zip64 entries it does not need): the sheet XML may
+        # reach 2 GB, far beyond Excel's 1,048,576 rows of any list's columns.
+        with archive.open("xl/worksheets/sheet1.xml", "w") as sheet:
             for text in _sheet_xml(report):
                 sheet.write(text.encode("utf-8"))
                 if sink.size >= _CHUNK_BYTES:

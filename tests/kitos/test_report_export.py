@@ -187,3 +187,29 @@ def test_export_rows_equal_the_lists_values_in_every_column(reader, org, other_o
         fast, page = _both_ways(view_class, reader)
         assert fast == page, view_class.__name__
         assert fast, view_class.__name__
+
+
+@pytest.mark.parametrize("fmt", ["report", "csv"])
+def test_a_distinct_filter_sorted_by_a_hidden_column(client, reader, org, fmt):
+    """The usage filter makes the rows DISTINCT; sorting by a column not shown still
+    gives each contract once, in order (PostgreSQL wants the sort in the select)."""
+    from tests.factories import CoverageFactory
+
+    kmd = SupplierFactory(name="KMD A/S")
+    cheap, dear = _contracts(org, 2, kmd)
+    dear.yearly_cost = Decimal("5000")
+    dear.save()
+    coverage = CoverageFactory(contract=cheap)
+    CoverageFactory(contract=dear, usage=coverage.usage)
+    client.force_login(reader)
+    client.post("/kontrakter/", {"columns": ["name", "supplier"]})
+    response = client.get("/kontrakter/", {"format": fmt, "usage": str(coverage.usage.uuid),
+                                           "sort": "-yearly_cost"})
+    assert response.status_code == 200
+    content = b"".join(response.streaming_content)
+    if fmt == "csv":
+        rows = list(csv.reader(io.StringIO(content.decode("utf-8-sig")), delimiter=";"))
+    else:
+        sheet = openpyxl.load_workbook(io.BytesIO(content)).active
+        rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
+    assert [row[0] for row in rows[3:-1]] == [dear.name, cheap.name]

@@ -66,7 +66,10 @@ class Column:
     only while it is shown (or sorted by), so that hidden columns cost nothing.
     ``total="sum"`` adds the column's sum over all filtered rows (not just the page) to
     the list's footer; it sums the ``sort`` expression (a field or the column's
-    annotation), so a totalled column must be sortable.
+    annotation), so a totalled column must be sortable. ``bulk`` (optional) gives the
+    values of many rows at once, ``bulk(context, model, pks) -> {pk: value}`` in one
+    query: the report export reads rows as plain values, not instances, and uses it for
+    a column whose ``value`` is a function (kitos/report_rows.py).
     """
 
     key: str
@@ -78,6 +81,7 @@ class Column:
     annotate: Callable[[ListContext], dict] | None = None
     prefetch: Callable[[ListContext], list] | None = None
     total: str | None = None
+    bulk: Callable[[ListContext, type, list], dict] | None = None
 
     def __post_init__(self):
         if self.total not in (None, "sum"):
@@ -357,34 +361,29 @@ class ListView(LoginRequiredMixin, View):
     def report_export(self, filterset, queryset, shown: list[Column], kind: str):
         """The filtered rows "as shown" (``?format=report``: .xlsx; ``?format=csv``): the
         chosen columns in their order with the list's values, the active filters above
-        the table and a totals row; streamed (kitos/excel/as_shown.py)."""
-        from django.http import FileResponse, StreamingHttpResponse
+        the table and a totals row; streamed (rows read by kitos/report_rows.py, written
+        by kitos/excel/as_shown.py)."""
+        from django.http import StreamingHttpResponse
 
         from kitos.excel import as_shown
+        from kitos.report_rows import report_rows
 
         today = timezone.localdate()
         columns = [
             as_shown.ReportColumn(label=str(column.label), kind=column.kind,
-                                  value=column.value)
+                                  total=column.total == "sum")
             for column in shown
         ]
-
-        def rows():
-            for row in queryset.iterator(chunk_size=self.report_chunk_size):
-                yield [
-                    as_shown.shown_value(
-                        column.kind,
-                        column.value(row) if callable(column.value)
-                        else _resolve(row, column.value),
-                    )
-                    for column in shown
-                ]
-
+        rows = report_rows(
+            queryset, shown, context=ListContext(user=self.request.user, today=today),
+            convert=as_shown.shown_value, resolve=_resolve,
+            chunk_size=self.report_chunk_size,
+        )
         report = as_shown.Report(
             title=str(self.title),
             filters=as_shown.filters_text(self.active_filters(filterset)),
             columns=columns,
-            rows=rows(),
+            rows=rows,
         )
         stem = f"{slugify(str(self.title)) or 'liste'}-{today.isoformat()}"
         if kind == "csv":
@@ -395,10 +394,10 @@ class ListView(LoginRequiredMixin, View):
         else:
             from kitos.excel.writer import XLSX_CONTENT_TYPE
 
-            response = FileResponse(
-                as_shown.xlsx_file(report), as_attachment=True, filename=f"{stem}.xlsx",
-                content_type=XLSX_CONTENT_TYPE,
+            response = StreamingHttpResponse(
+                as_shown.xlsx_chunks(report), content_type=XLSX_CONTENT_TYPE
             )
+            response["Content-Disposition"] = f'attachment; filename="{stem}.xlsx"'
         response["Cache-Control"] = "private, no-store"
         return response
 

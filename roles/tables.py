@@ -85,6 +85,22 @@ def role_holders(*, key: str, label: str, role_code: str, default: bool = True) 
         )
         return [Prefetch("role_assignments", queryset=assignments, to_attr=attribute)]
 
+    def bulk(context: ListContext, model, pks: list) -> dict:
+        """The holders' names of many rows in one query (the report export)."""
+        from django.contrib.contenttypes.models import ContentType
+
+        holders: dict = {}
+        assignments = (
+            RoleAssignment.objects.current(context.today)
+            .filter(role_type__code=role_code, object_id__in=pks,
+                    content_type=ContentType.objects.get_for_model(model))
+            .order_by("person__name", "pk")
+            .values_list("object_id", "person__name")
+        )
+        for object_id, name in assignments:
+            holders.setdefault(object_id, []).append(name)
+        return holders
+
     return Column(
         key=key,
         label=label,
@@ -92,6 +108,7 @@ def role_holders(*, key: str, label: str, role_code: str, default: bool = True) 
         kind="list",
         default=default,
         prefetch=prefetch,
+        bulk=bulk,
     )
 
 

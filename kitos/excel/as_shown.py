@@ -3,8 +3,9 @@ with the values the list shows (computed deadlines, status labels, role holders,
 the active filters in a header row, Danish formats and a totals row; as .xlsx or CSV.
 
 Unlike the import-format export (:mod:`kitos.excel.exporter`) nothing here is meant to be
-imported again. Rows are streamed: the .xlsx is written by openpyxl's write-only mode into
-a temporary file, the CSV is produced line by line; neither keeps the rows in memory.
+imported again. Rows are streamed: the .xlsx is written as sheet XML straight into a zip
+stream and handed out in pieces as it grows, the CSV line by line; neither keeps the rows
+in memory.
 """
 
 from __future__ import annotations
@@ -12,37 +13,33 @@ from __future__ import annotations
 import csv
 import datetime
 import itertools
+import math
+import re
 import tempfile
+import unicodedata
+import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 
-import openpyxl
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from kitos.excel.writer import (
     DATE_FORMAT,
     FORMULA_PREFIXES,
     HEADER_FILL,
-    HEADER_FONT,
     MAX_WIDTH,
     MIN_WIDTH,
     WIDTH_SAMPLE_ROWS,
-    LiteralText,
     _display_length,
-    make_cell,
     safe_value,
 )
 
 MONEY_FORMAT = "#,##0.00"  # Danish Excel shows it as #.##0,00
 NUMBER_FORMAT = "#,##0"
-TITLE_FONT = Font(bold=True, size=14)
-TOTAL_FONT = Font(bold=True)
 # Rows above the table: the title and the filters; the header row follows.
 HEADER_ROW = 3
 CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
@@ -55,17 +52,24 @@ class ReportColumn:
 
     label: str
     kind: str
-    value: object  # function(row) -> shown value
+    value: object = None  # function(row) -> shown value (unused by the writers)
+    total: bool = False  # summed in the totals row (money columns always are)
 
     @property
     def money(self) -> bool:
         return self.kind == "money"
 
+    @property
+    def summed(self) -> bool:
+        return self.total or self.money
+
 
 def shown_value(kind: str, value):
     """A column's raw value as the list shows it, as a plain cell value: dates as dates
     (local), lists joined, booleans Ja/Nej, objects by their names."""
-    if value is None or value == "" or value == []:
+    if type(value) is str:  # most values: only the empty text becomes nothing
+        return value or None
+    if value is None or value == []:
         return None
     if kind in ("date", "deadline"):
         if isinstance(value, datetime.datetime):
@@ -94,18 +98,26 @@ class Report:
     rows: Iterable[list]
 
     def counted(self) -> Iterator[list]:
-        """The rows, counting them and summing the money columns on the way."""
+        """The rows, counting them and summing the totalled columns on the way."""
         self.count = 0
-        self.sums = {i: Decimal(0) for i, column in enumerate(self.columns) if column.money}
+        self.sums = {i: Decimal(0) for i, column in enumerate(self.columns) if column.summed}
         sums = list(self.sums)
         for row in self.rows:
             self.count += 1
             for index in sums:
                 value = row[index]
-                if value is not None:
-                    self.sums[index] += value if isinstance(value, Decimal) else Decimal(
-                        str(value))
+                if isinstance(value, Decimal):
+                    if value.is_finite():
+                        self.sums[index] += value
+                elif isinstance(value, int | float) and not isinstance(value, bool):
+                    if math.isfinite(value):
+                        self.sums[index] += Decimal(str(value))
             yield row
+
+    def filter_range(self) -> str:
+        """The auto filter's cells: the header row and the rows (after ``counted``)."""
+        last_column = get_column_letter(max(len(self.columns), 1))
+        return f"A{HEADER_ROW}:{last_column}{HEADER_ROW + self.count}"
 
     def total_label(self) -> str:
         return ngettext("I alt: %(count)s række", "I alt: %(count)s rækker", self.count) % {
@@ -123,73 +135,340 @@ def filters_text(filters: list[tuple[str, str]]) -> str:
 
 
 # -- xlsx ------------------------------------------------------------------------------
+#
+# The sheet is written as SpreadsheetML text straight into a zip stream: one style id
+# per kind of cell (fixed, below), text as inline strings, nothing per cell but a short
+# string. openpyxl's write-only mode builds an object per cell; this is several times
+# faster and the output is what openpyxl, Excel and LibreOffice read.
+
+# Excel's limit on the characters of one cell.
+MAX_CELL_TEXT = 32_767
+# Excel's serial numbers count days from 1899-12-30 and are only right (and only shown
+# as dates) from 1900-03-01 on; an earlier date is written as dd-mm-yyyy text.
+_EXCEL_EPOCH_ORDINAL = datetime.date(1899, 12, 30).toordinal()
+_FIRST_EXCEL_DATE = datetime.date(1900, 3, 1)
+# Bytes collected before they are handed to the response.
+_CHUNK_BYTES = 256 * 1024
+_ROWS_PER_WRITE = 500
+# zlib's fastest level: the sheet XML is repetitive, level 1 already shrinks it ~8x.
+_COMPRESS_LEVEL = 1
+
+# Style ids (cellXfs of _STYLES, in order).
+_PLAIN, _TITLE, _HEADER, _DATE, _DATETIME, _MONEY, _NUMBER, _LITERAL = range(8)
+_TOTAL, _TOTAL_MONEY, _TOTAL_NUMBER = range(8, 11)
+
+_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_XML = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+
+_CONTENT_TYPES = (
+    _XML + '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+    '<Default Extension="rels" '
+    'ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+    '<Default Extension="xml" ContentType="application/xml"/>'
+    '<Override PartName="/xl/workbook.xml" ContentType="application/'
+    'vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+    '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/'
+    'vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+    '<Override PartName="/xl/styles.xml" ContentType="application/'
+    'vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>'
+    '</Types>'
+)
+_ROOT_RELS = (
+    _XML + '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/'
+    'relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/'
+    'officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/>'
+    '</Relationships>'
+)
+_WORKBOOK_RELS = (
+    _XML + '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/'
+    'relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/'
+    'officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/>'
+    '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+    'relationships/styles" Target="styles.xml"/></Relationships>'
+)
+
+
+def _xf(number_format=0, font=0, fill=0, extra=""):
+    applied = (' applyNumberFormat="1"' if number_format else "") + (
+        ' applyFont="1"' if font else "") + (' applyFill="1"' if fill else "")
+    return (f'<xf numFmtId="{number_format}" fontId="{font}" fillId="{fill}" borderId="0" '
+            f'xfId="0"{applied}{extra}/>')
+
+
+_FONT = '<sz val="11"/><name val="Calibri"/><family val="2"/>'
+# Built-in number formats 3 (#,##0) and 4 (#,##0.00); 164 and 165 are the dates'.
+_STYLES = (
+    _XML + f'<styleSheet xmlns="{_NS}">'
+    f'<numFmts count="2"><numFmt numFmtId="164" formatCode="{DATE_FORMAT}"/>'
+    '<numFmt numFmtId="165" formatCode="dd-mm-yyyy hh:mm"/></numFmts>'
+    f'<fonts count="3"><font>{_FONT}</font>'
+    '<font><b/><sz val="14"/><name val="Calibri"/><family val="2"/></font>'
+    f'<font><b/>{_FONT}</font></fonts>'
+    '<fills count="3"><fill><patternFill patternType="none"/></fill>'
+    '<fill><patternFill patternType="gray125"/></fill>'
+    f'<fill><patternFill patternType="solid"><fgColor rgb="FF{HEADER_FILL.fgColor.rgb[-6:]}"/>'
+    '<bgColor indexed="64"/></patternFill></fill></fills>'
+    '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'
+    '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/>'
+    '</cellStyleXfs><cellXfs count="11">'
+    + _xf()  # _PLAIN
+    + _xf(font=1)  # _TITLE
+    + _xf(font=2, fill=2)  # _HEADER
+    + _xf(164)  # _DATE
+    + _xf(165)  # _DATETIME
+    + _xf(4)  # _MONEY
+    + _xf(3)  # _NUMBER
+    + _xf(extra=' quotePrefix="1"')  # _LITERAL
+    + _xf(font=2)  # _TOTAL
+    + _xf(4, font=2)  # _TOTAL_MONEY
+    + _xf(3, font=2)  # _TOTAL_NUMBER
+    + '</cellXfs><cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/>'
+    '</cellStyles></styleSheet>'
+)
+
+# What XML 1.0 cannot hold (openpyxl's illegal characters, U+FFFE/U+FFFF, lone
+# surrogates), and CR (XML reads it back as LF).
+_CLEAN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\r\ufffe\uffff\ud800-\udfff]")
+# First characters that send a text through cell_text: formula-like or leading space.
+_SLOW_FIRST = frozenset(FORMULA_PREFIXES) | {" "}
+_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
+def danish_date(value: datetime.date) -> str:
+    """dd-mm-yyyy, four-digit years also before year 1000 (strftime gives "1")."""
+    return f"{value.day:02d}-{value.month:02d}-{value.year:04d}"
+
+
+def cell_text(value: str) -> str:
+    """``value`` as a cell can hold it: NFC, no XML-illegal characters, CR as LF, at
+    most Excel's 32,767 characters."""
+    if not value.isascii() and not unicodedata.is_normalized("NFC", value):
+        value = unicodedata.normalize("NFC", value)
+    if _CLEAN.search(value):
+        value = _ILLEGAL.sub("", value).replace("\r\n", "\n").replace("\r", "\n")
+    if len(value) > MAX_CELL_TEXT:
+        value = value[:MAX_CELL_TEXT]
+    return value
+
+
+def _escape(text: str) -> str:
+    if "&" in text:
+        text = text.replace("&", "&amp;")
+    if "<" in text:
+        text = text.replace("<", "&lt;")
+    if ">" in text:
+        text = text.replace(">", "&gt;")
+    return text
+
+
+def _attribute(text: str) -> str:
+    return _escape(text).replace('"', "&quot;")
+
+
+def _text_cell(ref: str, value: str, style: int) -> str:
+    """An inline-string cell: never a formula, whatever the text starts with (and
+    formula-like text gets Excel's quote prefix style, so editing it keeps it text)."""
+    value = cell_text(value)
+    if not value:
+        return ""
+    if value.startswith(FORMULA_PREFIXES) and style == _PLAIN:
+        style = _LITERAL
+    space = ' xml:space="preserve"' if value[0] in " \t\n" or value[-1] in " \t\n" else ""
+    styled = f' s="{style}"' if style else ""
+    return f'<c r="{ref}"{styled} t="inlineStr"><is><t{space}>{_escape(value)}</t></is></c>'
+
+
+def _cell(ref: str, value, number_style: int, text_style: int = _PLAIN) -> str:
+    """One cell's XML ("" for no value). Numbers get ``number_style``, dates the date
+    format, everything else is text."""
+    kind = type(value)
+    if kind is str:
+        return _text_cell(ref, value, text_style)
+    if value is None:
+        return ""
+    if kind is int or kind is Decimal or kind is float:
+        if kind is int:
+            text = str(value)
+        elif kind is float:
+            if not math.isfinite(value):
+                return _text_cell(ref, str(value), text_style)
+            text = repr(value)
+        else:
+            if not value.is_finite():
+                return _text_cell(ref, str(value), text_style)
+            text = format(value, "f")
+        style = number_style
+        if style in (_NUMBER, _TOTAL_NUMBER) and kind is not int and value != int(value):
+            style = _PLAIN if style == _NUMBER else _TOTAL
+        return f'<c r="{ref}" s="{style}"><v>{text}</v></c>' if style else (
+            f'<c r="{ref}"><v>{text}</v></c>')
+    if kind is datetime.date:
+        if value < _FIRST_EXCEL_DATE:
+            return _text_cell(ref, danish_date(value), text_style)
+        return f'<c r="{ref}" s="{_DATE}"><v>{value.toordinal() - _EXCEL_EPOCH_ORDINAL}</v></c>'
+    if isinstance(value, datetime.datetime):
+        if timezone.is_aware(value):
+            value = timezone.make_naive(value)
+        if value.date() < _FIRST_EXCEL_DATE:
+            return _text_cell(ref, f"{danish_date(value)} {value:%H:%M}", text_style)
+        seconds = (value - datetime.datetime.combine(value.date(), datetime.time())).seconds
+        serial = value.toordinal() - _EXCEL_EPOCH_ORDINAL + seconds / 86400
+        return f'<c r="{ref}" s="{_DATETIME}"><v>{serial!r}</v></c>'
+    if isinstance(value, datetime.date):  # a subclass
+        return _cell(ref, datetime.date(value.year, value.month, value.day), number_style)
+    if isinstance(value, bool):
+        return _text_cell(ref, _("Ja") if value else _("Nej"), text_style)
+    if isinstance(value, int | float | Decimal):
+        return _cell(ref, (int if isinstance(value, int) else float)(value), number_style)
+    return _text_cell(ref, str(value), text_style)
+
+
+def _number_style(column: ReportColumn) -> int:
+    return _MONEY if column.money else _NUMBER if column.kind == "number" else _PLAIN
+
+
+def _sheet_xml(report: Report) -> Iterator[str]:
+    """The worksheet's XML in pieces, rows streamed from ``report``."""
+    columns = report.columns
+    letters = [get_column_letter(index + 1) for index in range(max(len(columns), 1))]
+    rows = report.counted()
+    sample = list(itertools.islice(rows, WIDTH_SAMPLE_ROWS))
+    widths = "".join(
+        f'<col min="{index}" max="{index}" width="{width}" customWidth="1"/>'
+        for index, width in enumerate(_widths(columns, sample), start=1)
+    )
+    first = HEADER_ROW + 1
+    yield (
+        f'{_XML}<worksheet xmlns="{_NS}" xmlns:r="{_REL_NS}">'
+        '<sheetViews><sheetView workbookViewId="0">'
+        f'<pane ySplit="{HEADER_ROW}" topLeftCell="A{first}" activePane="bottomLeft" '
+        'state="frozen"/>'
+        f'<selection pane="bottomLeft" activeCell="A{first}" sqref="A{first}"/>'
+        '</sheetView></sheetViews><sheetFormatPr defaultRowHeight="15"/>'
+        + (f"<cols>{widths}</cols>" if widths else "")
+        + "<sheetData>"
+        f'<row r="1">{_text_cell("A1", report.title, _TITLE)}</row>'
+        f'<row r="2">{_text_cell("A2", report.filters, _PLAIN)}</row>'
+        f'<row r="{HEADER_ROW}">'
+        + "".join(_text_cell(f"{letter}{HEADER_ROW}", column.label, _HEADER)
+                  for letter, column in zip(letters, columns, strict=False))
+        + "</row>"
+    )
+    number_styles = [_number_style(column) for column in columns]
+    # Most cells are plain text, a date or a number: those are written here without a
+    # call; anything else goes through _cell.
+    plan = list(zip(letters, number_styles, strict=False))
+    pieces = []
+    number = HEADER_ROW
+    cell = _cell
+    for row in itertools.chain(sample, rows):
+        number += 1
+        at = str(number)
+        pieces.append(f'<row r="{at}">')
+        for (letter, number_style), value in zip(plan, row, strict=True):
+            if value is None:
+                continue
+            kind = type(value)
+            if kind is str and value and value[0] not in _SLOW_FIRST and (
+                value[-1] not in " \t\n" and len(value) <= MAX_CELL_TEXT
+                and (value.isascii() or unicodedata.is_normalized("NFC", value))
+                and not _CLEAN.search(value)
+            ):
+                pieces.append(f'<c r="{letter}{at}" t="inlineStr"><is><t>{_escape(value)}'
+                              "</t></is></c>")
+            elif kind is datetime.date and value >= _FIRST_EXCEL_DATE:
+                pieces.append(f'<c r="{letter}{at}" s="{_DATE}"><v>'
+                              f"{value.toordinal() - _EXCEL_EPOCH_ORDINAL}</v></c>")
+            else:
+                pieces.append(cell(letter + at, value, number_style))
+        pieces.append("</row>")
+        if len(pieces) > _ROWS_PER_WRITE * 8:
+            yield "".join(pieces)
+            pieces.clear()
+    number += 1
+    at = str(number)
+    totals = []
+    for index, (letter, column) in enumerate(zip(letters, columns, strict=False)):
+        if index in report.sums:
+            totals.append(_cell(letter + at, report.sums[index],
+                                _TOTAL_MONEY if column.money else _TOTAL_NUMBER))
+        elif index == 0:
+            totals.append(_text_cell(letter + at, report.total_label(), _TOTAL))
+    if 0 in report.sums:  # the first column is totalled: the count goes after the table
+        totals.append(_text_cell(get_column_letter(len(columns) + 1) + at,
+                                 report.total_label(), _TOTAL))
+    pieces.append(f'<row r="{at}">{"".join(totals)}</row>')
+    pieces.append(f'</sheetData><autoFilter ref="{report.filter_range()}"/></worksheet>')
+    yield "".join(pieces)
+
+
+def _workbook_xml(report: Report) -> str:
+    title = _sheet_title(report.title)
+    quoted = "'" + title.replace("'", "''") + "'"
+    start, end = report.filter_range().split(":")
+    absolute = "$" + re.sub(r"(\d+)", r"$\1", start) + ":$" + re.sub(r"(\d+)", r"$\1", end)
+    return (
+        f'{_XML}<workbook xmlns="{_NS}" xmlns:r="{_REL_NS}">'
+        '<bookViews><workbookView/></bookViews>'
+        f'<sheets><sheet name="{_attribute(title)}" sheetId="1" r:id="rId1"/></sheets>'
+        '<definedNames><definedName name="_xlnm._FilterDatabase" localSheetId="0" '
+        f'hidden="1">{_escape(quoted)}!{absolute}</definedName></definedNames>'
+        "</workbook>"
+    )
+
+
+class _Sink:
+    """A write-only, non-seekable file for zipfile that collects the bytes written."""
+
+    def __init__(self):
+        self.chunks: list[bytes] = []
+        self.size = 0
+
+    def write(self, data) -> int:
+        self.chunks.append(bytes(data))
+        self.size += len(data)
+        return len(data)
+
+    def flush(self) -> None:
+        pass
+
+    def take(self) -> bytes:
+        data = b"".join(self.chunks)
+        self.chunks.clear()
+        self.size = 0
+        return data
+
+
+def xlsx_chunks(report: Report) -> Iterator[bytes]:
+    """The report as an .xlsx, in pieces as it is written (for a streaming response):
+    memory stays bounded whatever the number of rows."""
+    sink = _Sink()
+    with zipfile.ZipFile(sink, "w", compression=zipfile.ZIP_DEFLATED,
+                         compresslevel=_COMPRESS_LEVEL) as archive:
+        archive.writestr("[Content_Types].xml", _CONTENT_TYPES)
+        archive.writestr("_rels/.rels", _ROOT_RELS)
+        archive.writestr("xl/_rels/workbook.xml.rels", _WORKBOOK_RELS)
+        archive.writestr("xl/styles.xml", _STYLES)
+        # No Zip64 (Excel refuses Zip64 entries it does not need): the sheet XML may
+        # reach 2 GB, far beyond Excel's 1,048,576 rows of any list's columns.
+        with archive.open("xl/worksheets/sheet1.xml", "w") as sheet:
+            for text in _sheet_xml(report):
+                sheet.write(text.encode("utf-8"))
+                if sink.size >= _CHUNK_BYTES:
+                    yield sink.take()
+        archive.writestr("xl/workbook.xml", _workbook_xml(report))
+    yield sink.take()
 
 
 def write_xlsx(report: Report, target) -> None:
     """Write ``report`` as an .xlsx into the binary file ``target``."""
-    workbook = openpyxl.Workbook(write_only=True)
-    sheet = workbook.create_sheet(_sheet_title(report.title))
-    rows = report.counted()
-    sample = list(itertools.islice(rows, WIDTH_SAMPLE_ROWS))
-    for index, width in enumerate(_widths(report.columns, sample)):
-        sheet.column_dimensions[get_column_letter(index + 1)].width = width
-    sheet.freeze_panes = f"A{HEADER_ROW + 1}"
-    sheet.append([make_cell(sheet, report.title, font=TITLE_FONT)])
-    sheet.append([make_cell(sheet, report.filters)])
-    sheet.append([
-        make_cell(sheet, column.label, font=HEADER_FONT, fill=HEADER_FILL)
-        for column in report.columns
-    ])
-    # One formatted cell per date or money column, reused row after row: the write-only
-    # sheet writes each appended row at once (openpyxl reuses its own cell the same way).
-    formats = {
-        index: (DATE_FORMAT if column.kind in ("date", "deadline")
-                else MONEY_FORMAT if column.money else None)
-        for index, column in enumerate(report.columns)
-    }
-    styled = {}
-    for index, number_format in formats.items():
-        if number_format:
-            cell = WriteOnlyCell(sheet)
-            cell.number_format = number_format
-            styled[index] = cell
-    append = sheet.append
-    for row in itertools.chain(sample, rows):
-        values = []
-        for index, value in enumerate(row):
-            if value is None:
-                values.append(None)
-            elif index in styled:
-                cell = styled[index]
-                cell.value = value
-                values.append(cell)
-            elif isinstance(value, str):
-                value = safe_value(value)
-                values.append(make_cell(sheet, value) if isinstance(value, LiteralText)
-                              else value)
-            else:
-                values.append(value)
-        append(values)
-    last_column = get_column_letter(max(len(report.columns), 1))
-    sheet.auto_filter.ref = f"A{HEADER_ROW}:{last_column}{HEADER_ROW + report.count}"
-    totals = []
-    for index in range(len(report.columns)):
-        if index in report.sums:
-            cell = make_cell(sheet, report.sums[index], font=TOTAL_FONT)
-            cell.number_format = MONEY_FORMAT
-        elif index == 0:
-            cell = make_cell(sheet, report.total_label(), font=TOTAL_FONT)
-        else:
-            cell = None
-        totals.append(cell)
-    if 0 in report.sums:  # the first column is money: the count goes after the table
-        totals.append(make_cell(sheet, report.total_label(), font=TOTAL_FONT))
-    append(totals)
-    workbook.save(target)
+    for chunk in xlsx_chunks(report):
+        target.write(chunk)
 
 
 def xlsx_file(report: Report):
-    """The report as an .xlsx in a temporary file (rewound), for a FileResponse."""
+    """The report as an .xlsx in a temporary file (rewound)."""
     target = tempfile.TemporaryFile()
     write_xlsx(report, target)
     target.seek(0)
@@ -237,8 +516,8 @@ def csv_lines(report: Report) -> Iterator[str]:
         yield writer.writerow([_csv_value(kind, value) for kind, value in zip(kinds, row,
                                                                               strict=True)])
     totals = [
-        _csv_value("money", report.sums[index]) if index in report.sums else ""
-        for index in range(len(report.columns))
+        _csv_value(column.kind, report.sums[index]) if index in report.sums else ""
+        for index, column in enumerate(report.columns)
     ]
     if 0 in report.sums:
         totals.append(report.total_label())
@@ -251,7 +530,7 @@ def _csv_value(kind: str, value) -> str:
     if value is None:
         return ""
     if isinstance(value, datetime.date):
-        return value.strftime("%d-%m-%Y")
+        return danish_date(value)
     if isinstance(value, Decimal | float):
         text = f"{value:.2f}" if kind == "money" else str(value)
         return text.replace(".", ",")

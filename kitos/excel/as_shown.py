@@ -15,7 +15,6 @@ import datetime
 import itertools
 import math
 import re
-import tempfile
 import unicodedata
 import zipfile
 from collections.abc import Iterable, Iterator
@@ -459,20 +458,6 @@ def xlsx_chunks(report: Report) -> Iterator[bytes]:
                     yield sink.take()
         archive.writestr("xl/workbook.xml", _workbook_xml(report))
     yield sink.take()
-
-
-def write_xlsx(report: Report, target) -> None:
-    """Write ``report`` as an .xlsx into the binary file ``target``."""
-    for chunk in xlsx_chunks(report):
-        target.write(chunk)
-
-
-def xlsx_file(report: Report):
-    """The report as an .xlsx in a temporary file (rewound)."""
-    target = tempfile.TemporaryFile()
-    write_xlsx(report, target)
-    target.seek(0)
-    return target
 
 
 def _sheet_title(title: str) -> str:

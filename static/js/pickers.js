@@ -29,8 +29,16 @@
       plugins: select.multiple ? { remove_button: { title: words.remove } } : [],
       allowEmptyOption: true,
       maxOptions: null,
-      hidePlaceholder: true,
+      // The search box keeps its place when the picker loses focus: a click on the next
+      // control must not land where the picker shrank from.
+      hidePlaceholder: false,
       closeAfterSelect: !select.multiple,
+      // The typed words go once a value is chosen: the next search starts afresh, and
+      // the box does not shrink under the pointer when it loses focus.
+      onItemAdd: function () {
+        this.setTextboxValue("");
+        this.refreshOptions(false);
+      },
       render: {
         no_results: function () {
           var item = document.createElement("div");

@@ -131,6 +131,19 @@ def _values(query, key: str) -> list[str]:
     return [part for raw in query.getlist(key) for part in raw.split(",") if part]
 
 
+def _grouped(chips: list[dict]) -> list[tuple[str, str]]:
+    """(label, values) of the chips, the values of one parameter together."""
+    grouped: list[tuple[str, str]] = []
+    previous = None
+    for chip in chips:
+        if chip["key"] == previous:
+            grouped[-1] = (chip["label"], f"{grouped[-1][1]}, {chip['value']}")
+        else:
+            grouped.append((chip["label"], chip["value"]))
+        previous = chip["key"]
+    return grouped
+
+
 def _deadline_state(kind: str, value, today: datetime.date) -> str | None:
     if kind != "deadline" or not isinstance(value, datetime.date):
         return None
@@ -329,13 +342,12 @@ class ListView(LoginRequiredMixin, View):
         """The URL without its empty parameters ("Alle", an empty search) when it has
         any: a submitted panel leaves one for every control it did not set."""
         query = self.request.GET
-        if all(value for _key, value in query.lists() for value in value):
+        if all(value for _key, values in query.lists() for value in values):
             return None
         kept = query.copy()
-        for key in query:
-            values = [value for value in query.getlist(key) if value]
-            if values:
-                kept.setlist(key, values)
+        for key, values in query.lists():
+            if any(values):
+                kept.setlist(key, [value for value in values if value])
             else:
                 del kept[key]
         return f"{self.request.path}?{kept.urlencode()}" if kept else self.request.path
@@ -422,15 +434,7 @@ class ListView(LoginRequiredMixin, View):
     def active_filters(self, filterset) -> list[tuple[str, str]]:
         """The filters in effect as (label, shown values) pairs, labels of options
         instead of their ids: what the report writes above its table."""
-        active: list[tuple[str, str]] = []
-        previous = None
-        for chip in self.chips(filterset):
-            if chip["key"] == previous:
-                active[-1] = (chip["label"], f"{active[-1][1]}, {chip['value']}")
-            else:
-                active.append((chip["label"], chip["value"]))
-            previous = chip["key"]
-        return active
+        return _grouped(self.chips(filterset))
 
     def chips(self, filterset) -> list[dict]:
         """One chip per value of a filter in effect: its label, the value as shown (the
@@ -469,10 +473,15 @@ class ListView(LoginRequiredMixin, View):
     def _chip(self, key: str, value: str, label: str, shown: str) -> dict:
         """`value` of the parameter `key` as a chip; an empty `value`: the whole key."""
         without = self.request.GET.copy()
-        remaining = [
-            part for raw in without.getlist(key) for part in raw.split(",")
-            if value and part and part != value
-        ]
+        remaining = []
+        for raw in without.getlist(key) if value else ():
+            parts = raw.split(",")
+            if raw == value:
+                continue
+            if value in parts:  # one of "?a=x,y"
+                remaining.extend(part for part in parts if part and part != value)
+            else:
+                remaining.append(raw)
         if remaining:
             without.setlist(key, remaining)
         else:
@@ -492,13 +501,6 @@ class ListView(LoginRequiredMixin, View):
                 if str(value) in values
             }
         return {}
-
-    def heading(self, filterset) -> str:
-        """What the list shows: "Systemer · Livscyklus: I drift · Enhed: Børn og Unge"."""
-        return " · ".join(
-            [str(self.title), *(f"{label}: {value}" for label, value
-                                in self.active_filters(filterset))]
-        )
 
     # -- context -----------------------------------------------------------------------
 
@@ -560,7 +562,7 @@ class ListView(LoginRequiredMixin, View):
             "view": self,
             "title": self.title,
             "chips": chips,
-            "heading_filters": self.active_filters(filterset),
+            "heading_filters": _grouped(chips),
             "clear_url": self.clear_url(),
             "list_key": self.list_key,
             "results_id": self.results_id,

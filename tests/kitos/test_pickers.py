@@ -77,3 +77,18 @@ def test_object_forms_mark_their_choices_as_pickers(client, editor, url):
     client.force_login(editor)
     content = client.get(url).content.decode()
     assert "data-picker" in content
+
+
+def test_the_plain_multiple_select_keeps_its_help_for_use_without_javascript(editor, org):
+    from contracts.forms import ContractForm
+    from tests.factories import UsageFactory
+
+    usage = UsageFactory(organisation=org)
+    form = ContractForm(user=editor, organisation=org)
+    usages = form["usages"]
+    assert usages.field.widget.attrs["data-picker"] == ""
+    # The picker hides exactly this help text: the id names the <p> the template renders.
+    assert usages.field.widget.attrs["data-picker-help"] == "id_usages_helptext"
+    assert "Ctrl" in str(usages.help_text)
+    # Submitted as without JavaScript: the values are the options' own.
+    assert f'<option value="{usage.pk}">' in str(usages)

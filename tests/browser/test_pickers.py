@@ -61,6 +61,9 @@ def test_pick_a_supplier_by_keyboard_then_remove_its_chip(live_server, page):
     expect(chips).to_contain_text("Leverandør: Acme Skole A/S")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Leverandør: Acme Skole A/S")
     expect(page).to_have_title(re.compile("Kontrakter · Leverandør: Acme Skole A/S"))
+    if os.environ.get("KITOS_SCREENSHOT_DIR"):
+        page.get_by_role("heading", level=1).scroll_into_view_if_needed()
+        page.screenshot(path=os.path.join(os.environ["KITOS_SCREENSHOT_DIR"], "chips.png"))
 
     page.get_by_role("link", name="Fjern filteret Leverandør: Acme Skole A/S").click()
     page.wait_for_url(f"{live_server.url}/kontrakter/")

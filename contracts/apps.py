@@ -67,3 +67,12 @@ class ContractsConfig(AppConfig):
             template="contracts/_supplier_spend.html", provider=supplier_spend_context,
             slot="end",
         )
+        from kitos.pickers import add_picker
+
+        from .models import Contract
+
+        add_picker(
+            "kontrakter",
+            queryset=lambda user: Contract.objects.visible_to(user).order_by("name", "pk"),
+            search_fields=("name", "contract_number"),
+        )

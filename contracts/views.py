@@ -173,6 +173,8 @@ class ContractListView(ListView):
         "within": unit_options,
     }
     panel_first = ("status", "within", "supplier", "notice_deadline", "next_end")
+    panel_hidden = ("responsible_unit",)
+    filter_pickers = {"usage": "systemer"}
 
 
 class SupplierListView(ListView):

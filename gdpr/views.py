@@ -113,6 +113,8 @@ class ProcessingActivityListView(ListView):
         "data_category": _category_options,
     }
     panel_first = ("within", "has_legal_basis", "dpia_needed", "risk_level")
+    panel_hidden = ("responsible_unit",)
+    filter_pickers = {"usage": "systemer"}
 
 
 class AgreementListView(ListView):

@@ -439,11 +439,15 @@ class ScopedModelForm(forms.ModelForm):
             for name in amounts:
                 if isinstance(self.data.get(name), str):
                     self.data[name] = normalise_amount(self.data[name])
-        for form_field in self.fields.values():
+        for name, form_field in self.fields.items():
             if isinstance(form_field, forms.ModelChoiceField):
                 form_field.queryset = scope_choices(
                     form_field.queryset, user=user, organisation=organisation
                 )
+                if isinstance(form_field.widget, forms.Select):
+                    # Searchable as the user types (static/js/pickers.js); the plain
+                    # select with every option stays the form without JavaScript.
+                    form_field.widget.attrs["data-picker"] = ""
             if isinstance(form_field, forms.DateField):
                 form_field.widget = DateInput()
             if isinstance(form_field, forms.DecimalField):
@@ -453,9 +457,13 @@ class ScopedModelForm(forms.ModelForm):
                 form_field.widget.is_localized = True
             if isinstance(form_field, forms.ModelMultipleChoiceField):
                 form_field.widget.attrs.setdefault("size", 8)
-                form_field.help_text = form_field.help_text or _(
-                    "Hold Ctrl (Cmd på Mac) nede for at vælge flere."
-                )
+                if not form_field.help_text:
+                    form_field.help_text = _("Hold Ctrl (Cmd på Mac) nede for at vælge flere.")
+                    if self.auto_id:
+                        # The picker hides this help: there one types and picks instead.
+                        form_field.widget.attrs["data-picker-help"] = (
+                            f"{self.auto_id % self.add_prefix(name)}_helptext"
+                        )
             if isinstance(form_field.widget, forms.Textarea):
                 form_field.widget.attrs["rows"] = 4
 

@@ -67,13 +67,18 @@ class BaseFilterSet(django_filters.FilterSet):
     )
 
     def filter_q(self, queryset, name, value):
-        for term in search_terms(value):
-            condition = Q()
-            for field in self.search_fields:
-                for variant in _case_variants(term):
-                    condition |= Q(**{f"{field}__icontains": variant})
-            queryset = queryset.filter(condition)
-        return queryset
+        return search(queryset, self.search_fields, value)
+
+
+def search(queryset, fields, value: str):
+    """The rows of `queryset` where every word of `value` is in one of `fields`."""
+    for term in search_terms(value):
+        condition = Q()
+        for field in fields:
+            for variant in _case_variants(term):
+                condition |= Q(**{f"{field}__icontains": variant})
+        queryset = queryset.filter(condition)
+    return queryset
 
 
 def _case_variants(term: str) -> set[str]:
@@ -85,5 +90,19 @@ def _case_variants(term: str) -> set[str]:
     return {term, term.lower(), term.upper(), term.capitalize()}
 
 
+class CommaOrRepeatedWidget(django_filters.widgets.CSVWidget):
+    """Several values as ``?a=x,y`` (the API's form) or ``?a=x&a=y`` (what a multiple
+    ``<select>`` of the list's filter panel submits)."""
+
+    def value_from_datadict(self, data, files, name):
+        if not hasattr(data, "getlist") or name not in data:
+            return super().value_from_datadict(data, files, name)
+        return [part for raw in data.getlist(name) for part in raw.split(",") if part]
+
+
 class UUIDInFilter(django_filters.BaseInFilter, django_filters.UUIDFilter):
     """`?supplier=<uuid>,<uuid>`: any of several referenced objects by public id."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", CommaOrRepeatedWidget)
+        super().__init__(*args, **kwargs)

@@ -26,6 +26,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import formats, timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.functional import cached_property
+from django.utils.http import urlencode
 from django.utils.text import capfirst, slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -33,6 +34,7 @@ from django.views import View
 
 from . import bulk
 from .models import ListPreference
+from .pickers import picked, picker_url
 from .saved_views import ListViews, plain_url
 from .tenancy import active_organisation, has_role, user_organisations
 
@@ -45,6 +47,8 @@ LIST_PARAMETERS = ("sort", "page", "page_size", "format", "visning")
 REPORT_FORMATS = ("report", "csv")
 # Filters a person never sets in the panel (sync clients use them through the API).
 NOT_IN_PANEL = ("changed_since",)
+# A panel select with more options than this is a searchable picker (static/js/pickers.js).
+PICKER_MIN_OPTIONS = 8
 
 
 @dataclass(frozen=True)
@@ -128,6 +132,24 @@ def _resolve(row, path: str):
     return value
 
 
+def _values(query, key: str) -> list[str]:
+    """The values of `key` in a query string, "?a=x,y" and "?a=x&a=y" alike."""
+    return [part for raw in query.getlist(key) for part in raw.split(",") if part]
+
+
+def _grouped(chips: list[dict]) -> list[tuple[str, str]]:
+    """(label, values) of the chips, the values of one parameter together."""
+    grouped: list[tuple[str, str]] = []
+    previous = None
+    for chip in chips:
+        if chip["key"] == previous:
+            grouped[-1] = (chip["label"], f"{grouped[-1][1]}, {chip['value']}")
+        else:
+            grouped.append((chip["label"], chip["value"]))
+        previous = chip["key"]
+    return grouped
+
+
 def _deadline_state(kind: str, value, today: datetime.date) -> str | None:
     if kind != "deadline" or not isinstance(value, datetime.date):
         return None
@@ -187,6 +209,9 @@ class PanelFilter:
     selected: tuple = ()
     after: str = ""
     before: str = ""
+    multiple: bool = False  # several values (?name=a&name=b)
+    picker: bool = False  # searchable (static/js/pickers.js)
+    picker_url: str = ""  # the options are searched there (kitos/pickers.py)
 
 
 class ListView(LoginRequiredMixin, View):
@@ -206,6 +231,12 @@ class ListView(LoginRequiredMixin, View):
     panel_first: tuple[str, ...] = ()
     # The column sorted by when the URL names none (default: the first sortable one).
     default_sort: str | None = None
+    # Filters the panel leaves out (links and the API still use them), e.g. the exact
+    # unit where the panel offers "the unit or one below it": one unit filter a list.
+    panel_hidden: tuple[str, ...] = ()
+    # Filters whose options are searched as the user types instead of all rendered:
+    # filter name -> picker kind (kitos/pickers.py); the panel renders the chosen ones.
+    filter_pickers: dict[str, str] = {}
     template_name = "kitos/list.html"
     partial_template_name = "kitos/_list_results.html"
     # The htmx target the partial replaces.
@@ -286,6 +317,9 @@ class ListView(LoginRequiredMixin, View):
         default_view_url = self.saved_views.default_redirect()
         if default_view_url:
             return redirect(default_view_url)
+        cleaned_url = self.cleaned_url()
+        if cleaned_url and not request.headers.get("HX-Request"):
+            return redirect(cleaned_url)
         filterset = self.get_filterset()
         valid = filterset.is_valid()
         shown = self.chosen_columns()
@@ -313,8 +347,25 @@ class ListView(LoginRequiredMixin, View):
         response = TemplateResponse(
             request, template, context, status=200 if valid else 400
         )
+        if cleaned_url:
+            # The panel pushes its URL into the history: the one without "a=&b=".
+            response["HX-Push-Url"] = cleaned_url
         patch_vary_headers(response, ("HX-Request",))
         return response
+
+    def cleaned_url(self) -> str | None:
+        """The URL without its empty parameters ("Alle", an empty search) when it has
+        any: a submitted panel leaves one for every control it did not set."""
+        query = self.request.GET
+        if all(value for _key, values in query.lists() for value in values):
+            return None
+        kept = query.copy()
+        for key, values in query.lists():
+            if any(values):
+                kept.setlist(key, [value for value in values if value])
+            else:
+                del kept[key]
+        return f"{self.request.path}?{kept.urlencode()}" if kept else self.request.path
 
     def post(self, request, *args, **kwargs):
         """Save the columns the user ticked (any member may: it is their own view), or
@@ -402,31 +453,75 @@ class ListView(LoginRequiredMixin, View):
         return response
 
     def active_filters(self, filterset) -> list[tuple[str, str]]:
-        """The filters in effect as (label, shown value) pairs, labels of options
+        """The filters in effect as (label, shown values) pairs, labels of options
         instead of their ids: what the report writes above its table."""
-        active = []
+        return _grouped(self.chips(filterset))
+
+    def chips(self, filterset) -> list[dict]:
+        """One chip per value of a filter in effect: its label, the value as shown (the
+        option's label, not its id) and the URL of the list without that value. The one
+        place that names the active filters: chips, page title and report header."""
+        chips = []
         query = self.request.GET.get("q", "").strip()
         if query:
-            active.append((_("Søgning"), query))
+            chips.append(self._chip("q", "", _("Søgning"), query))
         panel = self.panel(filterset)
         for entry in panel:
             if entry.widget == "daterange":
                 if entry.after:
-                    active.append((entry.label, _("fra %(date)s") % {"date": entry.after}))
+                    chips.append(self._chip(f"{entry.name}_after", entry.after, entry.label,
+                                            _("fra %(date)s") % {"date": entry.after}))
                 if entry.before:
-                    active.append((entry.label, _("til %(date)s") % {"date": entry.before}))
-                continue
-            selected = [value for value in entry.selected if value]
-            if not selected:
+                    chips.append(self._chip(f"{entry.name}_before", entry.before, entry.label,
+                                            _("til %(date)s") % {"date": entry.before}))
                 continue
             if entry.widget == "boolean":
                 labels = {"true": _("Ja"), "false": _("Nej")}
             else:
-                labels = dict(entry.options)
-            active.append((entry.label, ", ".join(labels.get(v, v) for v in selected)))
+                labels = {value: label.strip() for value, label in entry.options}
+            for value in entry.selected:
+                if value:
+                    chips.append(self._chip(entry.name, value, entry.label,
+                                            labels.get(value, value)))
         for kept in self.kept_filters(filterset, exclude={entry.name for entry in panel}):
-            active.append((kept["label"], ", ".join(kept["values"])))
-        return active
+            name = kept["name"]
+            labels = self.option_labels(name, kept["values"])
+            for value in kept["values"]:
+                chips.append(self._chip(kept["key"], value, kept["label"],
+                                        labels.get(value, value)))
+        return chips
+
+    def _chip(self, key: str, value: str, label: str, shown: str) -> dict:
+        """`value` of the parameter `key` as a chip; an empty `value`: the whole key."""
+        without = self.request.GET.copy()
+        remaining = []
+        for raw in without.getlist(key) if value else ():
+            parts = raw.split(",")
+            if raw == value:
+                continue
+            if value in parts:  # one of "?a=x,y"
+                remaining.extend(part for part in parts if part and part != value)
+            else:
+                remaining.append(raw)
+        if remaining:
+            without.setlist(key, remaining)
+        else:
+            without.pop(key, None)
+        without.pop("page", None)
+        url = f"{self.request.path}?{without.urlencode()}" if without else self.request.path
+        return {"key": key, "label": label, "value": str(shown), "remove_url": url}
+
+    def option_labels(self, name: str, values: list[str]) -> dict[str, str]:
+        """The shown labels of `values` of a filter outside the panel (value -> label)."""
+        if name in self.filter_pickers:
+            return dict(picked(self.filter_pickers[name], self.request.user, values))
+        if name in self.filter_options:
+            return {
+                str(value): str(label).strip()
+                for value, label in self.filter_options[name](self.request)
+                if str(value) in values
+            }
+        return {}
 
     # -- context -----------------------------------------------------------------------
 
@@ -485,9 +580,13 @@ class ListView(LoginRequiredMixin, View):
         ]
         panel = self.panel(filterset)
         in_panel = {entry.name for entry in panel}
+        chips = self.chips(filterset)
         return {
             "view": self,
             "title": self.title,
+            "chips": chips,
+            "heading_filters": _grouped(chips),
+            "clear_url": self.clear_url(),
             "list_key": self.list_key,
             "results_id": self.results_id,
             "rows": rows,
@@ -515,6 +614,12 @@ class ListView(LoginRequiredMixin, View):
             "saved_views": self.saved_views,
             "bulk": bulk_bar,
         }
+
+    def clear_url(self) -> str:
+        """The list without filters (its sorting and page size kept)."""
+        kept = {key: self.request.GET[key] for key in ("sort", "page_size")
+                if self.request.GET.get(key)}
+        return f"{self.request.path}?{urlencode(kept)}" if kept else self.request.path
 
     def headers(self, shown, sort, descending) -> list[dict]:
         headers = []
@@ -546,31 +651,51 @@ class ListView(LoginRequiredMixin, View):
 
     def panel(self, filterset) -> list[PanelFilter]:
         """The FilterSet's own filters as form controls (the names and values are the
-        FilterSet's, so the panel, the API and the dashboards' links agree)."""
+        FilterSet's, so the panel, the API and the dashboards' links agree). Built once
+        a request: the chips, the title and the report read it too."""
+        cached = getattr(self, "_panel", None)
+        if cached is not None and cached[0] is filterset:
+            return cached[1]
+        entries = self._panel_entries(filterset)
+        self._panel = (filterset, entries)
+        return entries
+
+    def _panel_entries(self, filterset) -> list[PanelFilter]:
         entries = []
         form = filterset.form
         data = self.request.GET
         names = [*self.panel_first, *(n for n in filterset.filters if n not in self.panel_first)]
         for name in names:
             filter_ = filterset.filters[name]
-            if name in NOT_IN_PANEL or name == "q":
+            if name in NOT_IN_PANEL or name == "q" or name in self.panel_hidden:
                 continue
             widget, options = self.widget_for(name, filter_)
             if widget is None:
                 continue
+            options = tuple((str(value), str(label)) for value, label in options)
+            multiple = widget == "select" and isinstance(filter_, django_filters.BaseInFilter)
+            kind = self.filter_pickers.get(name)
             entries.append(PanelFilter(
                 name=name,
                 label=capfirst(str(filter_.label or name)),
                 widget=widget,
                 field=form[name],
-                options=tuple((str(value), str(label)) for value, label in options),
-                selected=tuple(data.getlist(name)),
+                options=options,
+                selected=tuple(_values(data, name) if multiple else data.getlist(name)),
                 after=data.get(f"{name}_after", ""),
                 before=data.get(f"{name}_before", ""),
+                multiple=multiple,
+                picker=widget == "select" and (
+                    bool(kind) or multiple or len(options) > PICKER_MIN_OPTIONS),
+                picker_url=(picker_url(kind) or "") if kind else "",
             ))
         return entries
 
     def widget_for(self, name: str, filter_) -> tuple[str | None, Iterable]:
+        if name in self.filter_pickers:
+            # Only the chosen options: the rest are searched (kitos/pickers.py).
+            values = _values(self.request.GET, name)
+            return "select", picked(self.filter_pickers[name], self.request.user, values)
         if name in self.filter_options:
             return "select", self.filter_options[name](self.request)
         if name == "organisation":
@@ -620,7 +745,12 @@ class ListView(LoginRequiredMixin, View):
             without.pop("page", None)
             kept.append({
                 "key": key,
-                "values": self.request.GET.getlist(key),
+                "name": name,
+                "values": (
+                    _values(self.request.GET, key)
+                    if isinstance(filterset.filters[name], django_filters.BaseInFilter)
+                    else self.request.GET.getlist(key)
+                ),
                 "label": capfirst(str(filterset.filters[name].label or name)),
                 "remove_url": f"{self.request.path}?{without.urlencode()}",
             })

@@ -33,3 +33,29 @@ class PortfolioConfig(AppConfig):
             "roles.OrganisationUnit", UNIT_SYSTEMS_TAB,
             template="portfolio/_unit_usages.html", provider=unit_usages_context,
         )
+        register_pickers()
+
+
+def register_pickers() -> None:
+    """The searchable pickers of suppliers, catalog systems and system usages
+    (kitos/pickers.py)."""
+    from kitos.pickers import add_picker
+
+    from .models import ItSystem, Supplier, SystemUsage
+
+    add_picker(
+        "leverandoerer",
+        queryset=lambda user: Supplier.objects.visible_to(user).order_by("name", "pk"),
+        search_fields=("name", "cvr"),
+    )
+    add_picker(
+        "it-systemer",
+        queryset=lambda user: ItSystem.objects.visible_to(user).order_by("name", "pk"),
+        search_fields=("name", "previous_names"),
+    )
+    add_picker(
+        "systemer",
+        queryset=lambda user: SystemUsage.objects.visible_to(user)
+        .select_related("system").order_by("system__name", "pk"),
+        search_fields=("local_name", "system__name"),
+    )

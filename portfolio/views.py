@@ -35,6 +35,8 @@ class SystemUsageListView(ListView):
     export_entity = "usages"
     filter_options = {"responsible_unit": unit_options, "within": unit_options}
     panel_first = ("within", "lifecycle", "criticality", "has_system_owner")
+    panel_hidden = ("responsible_unit",)
+    filter_pickers = {"system": "it-systemer"}
 
 
 class IntegrationListView(ListView):

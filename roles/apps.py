@@ -31,3 +31,23 @@ class RolesConfig(AppConfig):
         register_reference(importers.DISCIPLINES)
         bulk_actions.register()
         hooks.add_reference_loader(lambda: ensure_disciplines_and_role_types(apps))
+        register_pickers()
+
+
+def register_pickers() -> None:
+    """The searchable pickers of units and persons (kitos/pickers.py)."""
+    from kitos.pickers import add_picker
+
+    from .models import OrganisationUnit, Person
+
+    add_picker(
+        "enheder",
+        queryset=lambda user: OrganisationUnit.objects.visible_to(user).order_by(
+            "organisation", "path"),
+        search_fields=("name", "local_code"),
+    )
+    add_picker(
+        "personer",
+        queryset=lambda user: Person.objects.visible_to(user).order_by("name", "pk"),
+        search_fields=("name", "email", "title"),
+    )

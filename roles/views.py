@@ -481,6 +481,7 @@ class OrganisationUnitListView(ListView):
     export_entity = "units"
     filter_options = {"within": unit_options, "parent": unit_options}
     panel_first = ("within",)
+    panel_hidden = ("parent",)
 
 
 class PersonListView(ListView):
@@ -505,6 +506,7 @@ class RoleAssignmentListView(ListView):
     export_entity = "role_assignments"
     filter_options = {"role_type": _role_type_options}
     panel_first = ("role_type", "target_type", "current")
+    filter_pickers = {"person": "personer"}
 
     def row_url(self, row):
         # An assignment has no page of its own; its person's page lists it.

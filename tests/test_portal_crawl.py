@@ -158,6 +158,8 @@ def urls_for(world: World, name: str, params: tuple[str, ...]) -> list[str]:
         return [reverse(name, args=["suppliers"]), reverse(name, args=["nope"])]
     if params == ("pk",):
         return [reverse(name, args=[987654])]
+    if params == ("kind",):  # the pickers' search (kitos/pickers.py)
+        return [reverse(name, args=[kind]) for kind in ("enheder", "personer", "findes-ikke")]
     if params == ("kind", "uuid"):
         return [reverse(name, args=["system_usage", objects["usage"].uuid]),
                 reverse(name, args=["contract", objects["contract"].uuid]),

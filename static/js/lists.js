@@ -1,5 +1,20 @@
 // The main navigation and the list pages. Everything works without JavaScript; this
 // only folds things away on small screens and closes open menus.
+// The filter panel sends only the filters that are set: no "?a=&b=" in the URL (the
+// server redirects such a URL to the clean one when JavaScript is off).
+document.addEventListener("htmx:configRequest", function (event) {
+  var form = event.detail.elt.closest && event.detail.elt.closest("#list-filter-form");
+  var data = event.detail.formData;
+  if (!form || !data) { return; }
+  var keys = [];
+  data.forEach(function (value, key) { if (keys.indexOf(key) < 0) { keys.push(key); } });
+  keys.forEach(function (key) {
+    var kept = data.getAll(key).filter(function (value) { return value !== ""; });
+    data.delete(key);
+    kept.forEach(function (value) { data.append(key, value); });
+  });
+});
+
 document.addEventListener("DOMContentLoaded", function () {
   var narrow = window.matchMedia("(max-width: 50rem)");
 

@@ -49,10 +49,12 @@ def test_chef_fixes_a_contract_without_owner_from_the_gap_page(live_server, page
     first_row.get_by_role("link", name=re.compile(r"^Ret")).click()
     page.wait_for_url(re.compile(r"/rolletildelinger/ny/contract/"))
     # The role is chosen already: the link said which gap it fixes.
-    role = page.get_by_label("Rolle")
+    role = page.locator("select[name=role_type]")
     assert role.locator("option:checked").inner_text() == "Kontraktejer"
-    person = page.get_by_label("Person")
-    person.select_option(index=1)
+    # The person is chosen in the searchable picker (static/js/pickers.js).
+    page.get_by_role("combobox", name=re.compile(r"^Person")).click()
+    page.get_by_role("listbox", name=re.compile(r"^Person")).get_by_role("option").filter(
+        has_not_text="---").first.click()
     page.get_by_role("button", name="Opret").click()
 
     page.wait_for_url(gap_page)

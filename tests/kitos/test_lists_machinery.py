@@ -145,16 +145,20 @@ def test_htmx_requests_get_the_results_partial(client, editor, contracts):
 
 def test_filters_from_a_dashboard_link_are_named_and_kept(client, editor, org):
     top = UnitFactory(organisation=org, name="Børn og Unge")
-    usage = UsageFactory(organisation=org, responsible_unit=top)
+    UsageFactory(organisation=org, responsible_unit=top)
     UsageFactory(organisation=org)
     client.force_login(editor)
-    response = client.get("/systemanvendelser/", {"system": str(usage.system.uuid)})
+    # The exact unit: the panel offers "the unit or one below it" instead.
+    response = client.get("/systemanvendelser/", {"responsible_unit": str(top.uuid)})
     assert response.context["paginator"].count == 1
     kept = response.context["kept_filters"]
-    assert [k["key"] for k in kept] == ["system"]
+    assert [k["key"] for k in kept] == ["responsible_unit"]
     assert kept[0]["remove_url"] == "/systemanvendelser/?"
     content = response.content.decode()
-    assert f'type="hidden" name="system" value="{usage.system.uuid}"' in content
+    assert f'type="hidden" name="responsible_unit" value="{top.uuid}"' in content
+    # Named by the unit's name, not its id.
+    assert [(c["label"], c["value"]) for c in response.context["chips"]] == [
+        ("Ansvarlig enhed", "Børn og Unge")]
 
 
 def test_the_filter_panel_is_the_filtersets(client, editor, contracts):

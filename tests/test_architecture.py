@@ -22,6 +22,7 @@ LAYERS = [
     {"contracts"},
     {"gdpr"},
     {"alerts", "imports"},
+    {"governance"},
     {"overview", "demo", "sso"},
 ]
 LEVEL = {app: level for level, layer in enumerate(LAYERS) for app in layer}

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "gdpr",
     "alerts",
     "imports",
+    "governance",
     "overview",
     "demo",
     # The sso feature app (top layer) and, when SAML is configured, djangosaml2.

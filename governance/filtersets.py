@@ -69,7 +69,8 @@ class ProjectFilterSet(BaseFilterSet):
         """Projects whose latest report's worst light is one of those chosen."""
         if not value:
             return queryset
-        queryset = queryset.with_latest_status()
+        if "latest_time" not in queryset.query.annotations:
+            queryset = queryset.with_latest_status()
         lights = ("latest_time", "latest_cost", "latest_scope", "latest_benefits")
         red = _any_light(lights, choices.TrafficLight.RED)
         yellow = _any_light(lights, choices.TrafficLight.YELLOW)
@@ -94,6 +95,7 @@ def _any_light(fields, light):
 class ProjectStatusReportFilterSet(BaseFilterSet):
     search_fields = ("project__name", "text")
 
+    organisation = UUIDInFilter(field_name="organisation__uuid", label=_("organisation"))
     project = UUIDInFilter(field_name="project__uuid", label=_("projekt"))
     period = django_filters.DateFromToRangeFilter(label=_("periode"))
     time = django_filters.MultipleChoiceFilter(choices=choices.TrafficLight.choices,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from contracts.models import Contract
@@ -10,7 +11,7 @@ from kitos.models import Organisation
 from portfolio.models import SystemUsage
 from roles.models import OrganisationUnit, Person
 
-from ..choices import ContractEffect, SystemEffect
+from ..choices import ContractEffect, SystemEffect, TrafficLight
 from ..models import Project, ProjectStatusReport, StrategicGoal
 
 
@@ -40,10 +41,10 @@ class ProjectContractSerializer(serializers.Serializer):
 
 class LatestStatusSerializer(serializers.Serializer):
     period = serializers.DateField()
-    time = serializers.CharField()
-    cost = serializers.CharField()
-    scope = serializers.CharField()
-    benefits = serializers.CharField()
+    time = serializers.ChoiceField(choices=TrafficLight.choices)
+    cost = serializers.ChoiceField(choices=TrafficLight.choices)
+    scope = serializers.ChoiceField(choices=TrafficLight.choices)
+    benefits = serializers.ChoiceField(choices=TrafficLight.choices)
 
 
 class ProjectSerializer(BaseSerializer):
@@ -88,7 +89,8 @@ class ProjectSerializer(BaseSerializer):
         ]
         return data
 
-    def get_latest_status(self, instance) -> LatestStatusSerializer(allow_null=True):
+    @extend_schema_field(LatestStatusSerializer(allow_null=True))
+    def get_latest_status(self, instance):
         period = getattr(instance, "latest_period", None)
         if period is None:
             return None

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from contracts.models import Contract
@@ -11,7 +10,7 @@ from kitos.models import Organisation
 from portfolio.models import SystemUsage
 from roles.models import OrganisationUnit, Person
 
-from ..choices import ContractEffect, SystemEffect, TrafficLight
+from ..choices import ContractEffect, SystemEffect
 from ..models import Project, ProjectStatusReport, StrategicGoal
 
 
@@ -39,12 +38,12 @@ class ProjectContractSerializer(serializers.Serializer):
     effect = serializers.ChoiceField(choices=ContractEffect.choices)
 
 
-class LatestStatusSerializer(serializers.Serializer):
-    period = serializers.DateField()
-    time = serializers.ChoiceField(choices=TrafficLight.choices)
-    cost = serializers.ChoiceField(choices=TrafficLight.choices)
-    scope = serializers.ChoiceField(choices=TrafficLight.choices)
-    benefits = serializers.ChoiceField(choices=TrafficLight.choices)
+def _latest(label: str) -> serializers.CharField:
+    return serializers.CharField(
+        read_only=True, allow_null=True,
+        help_text=f"The {label} light of the project's latest status report: green, yellow "
+        "or red (null: no report yet).",
+    )
 
 
 class ProjectSerializer(BaseSerializer):
@@ -64,16 +63,22 @@ class ProjectSerializer(BaseSerializer):
         help_text="The contracts the project creates, changes or ends. Replaces the whole "
         "list when sent.",
     )
-    latest_status = serializers.SerializerMethodField(
-        help_text="The traffic lights of the project's latest status report (null: none)."
+    latest_period = serializers.DateField(
+        read_only=True, allow_null=True,
+        help_text="The period of the project's latest status report (null: no report yet).",
     )
+    latest_time = _latest("time")
+    latest_cost = _latest("cost")
+    latest_scope = _latest("scope")
+    latest_benefits = _latest("benefits")
 
     class Meta:
         model = Project
         fields = [
             "id", "organisation", "name", "purpose", "phase", "responsible_unit", "units",
             "owner", "manager", "investment", "yearly_operating_cost", "financing",
-            "start_date", "end_date", "goals", "systems", "contracts", "latest_status",
+            "start_date", "end_date", "goals", "systems", "contracts", "latest_period",
+            "latest_time", "latest_cost", "latest_scope", "latest_benefits",
             "created_at", "updated_at",
         ]
 
@@ -88,17 +93,6 @@ class ProjectSerializer(BaseSerializer):
             for link in instance.projectcontract_set.all()
         ]
         return data
-
-    @extend_schema_field(LatestStatusSerializer(allow_null=True))
-    def get_latest_status(self, instance):
-        period = getattr(instance, "latest_period", None)
-        if period is None:
-            return None
-        return {
-            "period": period.isoformat() if hasattr(period, "isoformat") else period,
-            **{name: getattr(instance, f"latest_{name}") for name in
-               ("time", "cost", "scope", "benefits")},
-        }
 
 
 class ProjectStatusReportSerializer(BaseSerializer):

@@ -75,8 +75,14 @@ def project_update(
     return project
 
 
+@transaction.atomic
 def project_delete(*, actor, project: Project) -> None:
-    """Delete a project; its status reports and links go with it (audited as one)."""
+    """Delete a project with its status reports. The reports are deleted one by one
+    first, each audited, so that the API's deletions feed names them for sync clients;
+    the link rows go with the project (they are part of it)."""
+    project.check_editable_by(actor)
+    for report in ProjectStatusReport.objects.filter(project=project):
+        delete_object(actor=actor, instance=report)
     delete_object(actor=actor, instance=project)
 
 

@@ -101,5 +101,10 @@ def test_deleting_a_project_takes_its_reports_and_is_audited(org, editor):
     project = ProjectFactory(organisation=org)
     status_report_create(actor=editor, project=project, period="2025-01-01", time="green",
                          cost="green", scope="red", benefits="yellow")
+    report_pk = project.status_reports.get().pk
     project_delete(actor=editor, project=project)
     assert AuditEntry.objects.filter(object_id=project.pk, action="delete").exists()
+    # The report's own deletion is audited too: the deletions feed names it.
+    assert AuditEntry.objects.filter(
+        object_id=report_pk, action="delete",
+        content_type__model="projectstatusreport").exists()

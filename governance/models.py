@@ -4,6 +4,7 @@ system usages and contracts they introduce, change or end."""
 
 from __future__ import annotations
 
+from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -12,6 +13,7 @@ from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 from kitos.tenancy import TenantModel, scoped_queryset
+from roles.choices import RoleTarget
 
 from . import choices
 from .querysets import ProjectQuerySet, ProjectStatusReportQuerySet, StrategicGoalQuerySet
@@ -117,7 +119,11 @@ class StrategicGoal(TenantModel):
 
 class Project(TenantModel):
     """An IT project or investment: its phase, owner and manager, budget, period, the
-    goals it supports and the system usages and contracts it affects."""
+    goals it supports and the system usages and contracts it affects. Roles (the
+    specialists: it-arkitekt, udbudskonsulent ...) are held on it through the roles app."""
+
+    role_target = RoleTarget.PROJECT
+    role_unit_path = "responsible_unit__path"
 
     name = models.CharField(_("navn"), max_length=250)
     purpose = models.TextField(_("formål"), blank=True)
@@ -159,6 +165,9 @@ class Project(TenantModel):
         "contracts.Contract", verbose_name=_("kontrakter"), through="ProjectContract",
         blank=True, related_name="projects",
     )
+
+    # Role assignments held on the project go with it.
+    role_assignments = GenericRelation("roles.RoleAssignment")
 
     objects = ProjectQuerySet.as_manager()
 

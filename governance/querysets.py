@@ -7,6 +7,8 @@ from django.db.models import OuterRef, Subquery
 
 from kitos.tenancy import ScopedQuerySet
 
+from .choices import ACTIVE_PHASES
+
 # The fields of a status report shown with its project (latest_<name> on each row).
 LATEST_STATUS_FIELDS = ("period", "time", "cost", "scope", "benefits")
 
@@ -17,6 +19,10 @@ class StrategicGoalQuerySet(ScopedQuerySet):
 
 
 class ProjectQuerySet(ScopedQuerySet):
+    def needing_roles(self, today):
+        """The projects whose roles still matter (roles.responsibilities): not ended."""
+        return self.filter(phase__in=ACTIVE_PHASES)
+
     def for_list(self):
         return self.select_related(
             "organisation", "responsible_unit", "owner", "manager"

@@ -19,6 +19,7 @@ from kitos.detail import (
 )
 from kitos.lists import ListView
 from roles.tables import unit_options
+from roles.tabs import ROLES_TAB, RolesTabMixin
 
 from . import tables
 from .filtersets import ProjectFilterSet, ProjectStatusReportFilterSet, StrategicGoalFilterSet
@@ -105,9 +106,9 @@ class StrategicGoalDetailView(TabbedDetailView):
         }
 
 
-class ProjectDetailView(TabbedDetailView):
+class ProjectDetailView(RolesTabMixin, TabbedDetailView):
     """A project: overview (purpose, phase, people, budget, goals), the systems and
-    contracts it affects, its status reports and its history."""
+    contracts it affects, its status reports, the roles held on it and its history."""
 
     model = Project
     related = ("organisation", "responsible_unit", "owner", "manager")
@@ -117,6 +118,7 @@ class ProjectDetailView(TabbedDetailView):
         Tab("systemer", gettext_lazy("Systemer og kontrakter"), "links",
             "governance/project_links.html"),
         Tab("status", gettext_lazy("Status"), "status", "governance/project_status.html"),
+        ROLES_TAB,
         HISTORY_TAB,
     )
 

@@ -29,6 +29,7 @@ from contracts.services import (
     supplier_create,
 )
 from demo import data
+from demo.governance_data import seed_governance
 from gdpr.models import (
     DataAsset,
     DataAssetUsage,
@@ -170,6 +171,7 @@ class OrgSeeder:
         self.assets = self.seed_data_assets()
         self.activities = self.seed_processing_activities()
         self.agreements = self.seed_agreements()
+        seed_governance(self)
         self.seed_roles()
         self.seed_logins()
         self.parent.log.append(self.summary())

@@ -105,6 +105,7 @@ urlpatterns += [
     path("", include("gdpr.urls")),
     path("", include("alerts.urls")),
     path("", include("imports.urls")),
+    path("", include("governance.urls")),
     path("", include("sso.urls")),
 ]
 

@@ -13,6 +13,7 @@ class RoleTarget(models.TextChoices):
     DATA_PROCESSING_AGREEMENT = "data_processing_agreement", _("Databehandleraftale")
     ORGANISATION_UNIT = "organisation_unit", _("Organisationsenhed")
     ORGANISATION = "organisation", _("Organisation")
+    PROJECT = "project", _("Projekt")
 
 
 class CompetencyLevel(models.TextChoices):

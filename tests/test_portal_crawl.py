@@ -105,6 +105,7 @@ def build_world(organisation, user) -> World:
     sub_processor = SubProcessorFactory(agreement=agreement, country="US")
     oversight = OversightRecordFactory(agreement=agreement)
     competency = CompetencyFactory(person=person)
+    goal, project, status_report = _governance(organisation, unit, person, usage, contract)
     content = exporter.template_workbook("suppliers")
     run = ImportRun.objects.create(
         organisation=organisation, created_by=user, filename="<b>=1+1.xlsx", size=len(content),
@@ -119,10 +120,25 @@ def build_world(organisation, user) -> World:
         "costline": cost_line, "roleassignment": assignment, "dataasset": asset,
         "processingactivity": activity, "agreement": agreement,
         "subprocessor": sub_processor, "oversightrecord": oversight, "competency": competency,
+        "strategicgoal": goal, "project": project, "projectstatusreport": status_report,
     }
     # Route prefixes are model names (kitos.links.route_name).
     objects.update({obj._meta.model_name: obj for obj in list(objects.values())})
     return World(organisation, objects, role_type, run, rule)
+
+
+def _governance(organisation, unit, person, usage, contract):
+    """A goal, a project supporting it that retires the usage and ends the contract, and
+    a status report of the project."""
+    from governance.models import ProjectContract, ProjectSystem
+    from tests.governance.cases import GoalFactory, ProjectFactory, StatusReportFactory
+
+    goal = GoalFactory(organisation=organisation, unit=unit, owner=person)
+    project = ProjectFactory(organisation=organisation, responsible_unit=unit, manager=person)
+    project.goals.add(goal)
+    ProjectSystem.objects.create(project=project, usage=usage, effect="retires")
+    ProjectContract.objects.create(project=project, contract=contract, effect="ends")
+    return goal, project, StatusReportFactory(project=project, reported_by=person)
 
 
 def portal_routes():
@@ -177,6 +193,7 @@ def urls_for(world: World, name: str, params: tuple[str, ...]) -> list[str]:
         "subprocessor_create": objects["agreement"],
         "oversightrecord_create": objects["agreement"],
         "deadlinedecision_create": objects["contract"],
+        "projectstatusreport_create": objects["project"],
         "contract_chain": objects["contract"],
         "usage_chain": objects["usage"],
         "activity_chain": objects["processingactivity"],

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "gdpr",
     "alerts",
     "imports",
+    "governance",
     "overview",
     "demo",
     # The sso feature app (top layer) and, when SAML is configured, djangosaml2.
@@ -269,6 +270,7 @@ SPECTACULAR_SETTINGS = {
         "RoleTargetEnum": "roles.choices.RoleTarget",
         "OversightMethodEnum": "gdpr.choices.OversightMethod",
         "DataClassificationEnum": "portfolio.choices.DataClassification",
+        "TrafficLightEnum": "governance.choices.TrafficLight",
     },
     # The schema is generated in English whatever the request's language: component
     # and enum names (enum names hash the choices' labels) and descriptions must not

@@ -227,6 +227,42 @@ def _oversight_record(org):
                                   notes="Bemærkninger")
 
 
+def _goal(org):
+    from tests.governance.cases import GoalFactory
+
+    return GoalFactory(organisation=org, description="Beskrivelse", start_year=2024,
+                       end_year=2028, owner=PersonFactory(organisation=org),
+                       unit=UnitFactory(organisation=org),
+                       parent=GoalFactory(organisation=org))
+
+
+def _project(org):
+    from governance.models import ProjectContract, ProjectSystem
+    from tests.governance.cases import GoalFactory, ProjectFactory
+
+    project = ProjectFactory(
+        organisation=org, purpose="Formål", phase="in_progress",
+        responsible_unit=UnitFactory(organisation=org), owner=PersonFactory(organisation=org),
+        manager=PersonFactory(organisation=org), investment=Decimal("1000000.00"),
+        yearly_operating_cost=Decimal("50000.00"), financing="Anlægsbudget",
+        start_date=D(2024, 1, 1), end_date=D(2026, 12, 31),
+    )
+    project.units.set([UnitFactory(organisation=org)])
+    project.goals.set([GoalFactory(organisation=org)])
+    ProjectSystem.objects.create(project=project, usage=UsageFactory(organisation=org),
+                                 effect="introduces")
+    ProjectContract.objects.create(project=project, contract=ContractFactory(organisation=org),
+                                   effect="ends")
+    return project
+
+
+def _status_report(org):
+    from tests.governance.cases import ProjectFactory, StatusReportFactory
+
+    return StatusReportFactory(project=ProjectFactory(organisation=org), text="Status",
+                               reported_by=PersonFactory(organisation=org))
+
+
 BUILDERS = {
     "organisations": _organisation,
     "units": _unit,
@@ -248,6 +284,9 @@ BUILDERS = {
     "data-processing-agreements": _agreement,
     "sub-processors": _sub_processor,
     "oversight-records": _oversight_record,
+    "goals": _goal,
+    "projects": _project,
+    "project-status-reports": _status_report,
 }
 
 # (resource, field, new value): a free-text field everywhere, and for most resources a
@@ -293,6 +332,13 @@ CASES = [
     ("sub-processors", "transfer_basis", "scc"),
     ("oversight-records", "notes", "Nye bemærkninger"),
     ("oversight-records", "result", "no_remarks"),
+    ("goals", "description", "Ny beskrivelse"),
+    ("goals", "end_year", 2030),
+    ("projects", "purpose", "Nyt formål"),
+    ("projects", "phase", "implemented"),
+    ("projects", "investment", "2000000.00"),
+    ("project-status-reports", "text", "Ny status"),
+    ("project-status-reports", "cost", "red"),
 ]
 
 # Model fields a PATCH may change besides the one sent: bookkeeping only, read-only in
@@ -315,6 +361,8 @@ def test_every_writable_resource_is_covered():
 
 
 WRITTEN_LINKS = {("contracts.Contract", "coverage"), ("gdpr.DataAsset", "usage_links")}
+# (The project's system and contract links are many-to-many fields with their own
+# through models: _state reads them with their effect.)
 
 
 def _state(obj) -> dict:

@@ -297,7 +297,14 @@ def _targets(org):
         "data_processing_agreement": AgreementFactory(organisation=org),
         "organisation_unit": UnitFactory(organisation=org),
         "organisation": org,
+        "project": _project(org),
     }
+
+
+def _project(org):
+    from tests.governance.cases import ProjectFactory
+
+    return ProjectFactory(organisation=org)
 
 
 def _assign(org, kind, target, **kwargs):

@@ -1,0 +1,269 @@
+"""The demo's governance: strategic goals and a portfolio of IT projects with status
+reports for Demo Kommune and Nabo Kommune, tied to the demo's units, people, system
+usages and contracts. Called once per organisation from demo/seed.py; created through
+the governance services and looked up by title/name first, so a re-run creates nothing.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from contracts.models import ContractCoverage
+from governance.choices import ProjectPhase
+from governance.models import Project, ProjectStatusReport, StrategicGoal
+from governance.services import goal_create, project_create, status_report_create
+from kitos.dates import add_months
+from kitos.tenancy import SYSTEM
+
+# (key, title, description, forvaltning code or None for the whole municipality,
+#  parent key, start year offset, length in years)
+GOALS = (
+    ("digital", "Digitalisering med borgeren i centrum",
+     "Borgere og virksomheder møder én sammenhængende, digital kommune, der er let at bruge "
+     "og tilgængelig for alle.", None, None, 0, 4),
+    ("selvbetjening", "80 % af henvendelserne løses digitalt",
+     "Flere henvendelser løses ved selvbetjening, så medarbejdernes tid går til dem, der har "
+     "brug for personlig betjening.", "BD", "digital", 0, 3),
+    ("faerre", "Færre og bedre fagsystemer",
+     "Vi konsoliderer systemporteføljen: ét system pr. opgave, fælles løsninger før "
+     "lokale, og ingen dobbeltindkøb.", None, None, 0, 4),
+    ("kontraktstyring", "Styr på kontrakter og leverandører",
+     "Alle it-kontrakter har en kontraktejer, og ingen kontrakt fornyes uden en aktiv "
+     "beslutning.", "OP", "faerre", 0, 2),
+    ("data", "Data som fælles ressource",
+     "Data genbruges på tværs af forvaltningerne via fælleskommunal infrastruktur og "
+     "dokumenterede snitflader.", None, None, 1, 4),
+    ("sikkerhed", "Informationssikkerhed og databeskyttelse i top",
+     "Kommunen efterlever ISO 27001-principperne og har overblik over behandlinger, "
+     "databehandleraftaler og tilsyn.", "BD", None, 0, 3),
+    ("velfaerd", "Velfærdsteknologi frigør tid til borgernær omsorg",
+     "Velfærdsteknologi og digitale arbejdsgange i hjemmeplejen og på plejecentrene "
+     "frigør tid til omsorg.", "SS", "digital", 0, 4),
+    ("skole", "Digital læring i folkeskolen",
+     "Alle elever og lærere har adgang til tidssvarende læringsplatforme og sikker "
+     "elevdata.", "BU", "digital", 1, 3),
+    ("groen", "Grøn it og bæredygtig drift",
+     "It-driften halverer sit energiforbrug, og udtjent udstyr genbruges.", "BD", None, 1, 4),
+    ("beskaeftigelse", "Hurtigere vej til job",
+     "Digital sagsbehandling og bedre data forkorter ledighedsforløbene.", "BE", None, 0, 3),
+)
+
+# (name, purpose, phase, forvaltning code, investment, yearly operating cost, financing,
+#  start offset in months from today, length in months, goal keys,
+#  system business type the project affects and how (effect) or None)
+PROJECTS = (
+    ("Ny ESDH-løsning", "Udskiftning af kommunens ESDH-system efter endt kontraktperiode; "
+     "fælles journalisering for alle forvaltninger.", ProjectPhase.IN_PROGRESS, "BD",
+     "6800000", "1450000", "Anlægsbudget 2025-2027 og effektiviseringspulje", -14, 30,
+     ("faerre", "digital"), ("esdh", "introduces")),
+    ("Udbud af økonomisystem", "Genudbud af økonomisystemet via SKI-aftale med fokus på "
+     "automatisering af bogføring og bedre ledelsesinformation.", ProjectPhase.ANALYSIS,
+     "OP", "4200000", "950000", "Økonomi og Personales driftsbudget", 2, 24,
+     ("faerre", "kontraktstyring"), ("economy", "changes")),
+    ("Digital pladsanvisning", "Forældre søger, får tilbud om og opsiger pladser i dagtilbud "
+     "digitalt; automatisk venteliste.", ProjectPhase.DECIDED, "BU", "1200000", "240000",
+     "Børn og Unges digitaliseringspulje", 1, 12, ("selvbetjening", "digital"),
+     ("children", "introduces")),
+    ("Mobil omsorgsjournal i hjemmeplejen", "Medarbejderne dokumenterer hos borgeren på "
+     "tablet og ser kørelister i realtid.", ProjectPhase.IMPLEMENTED, "SS", "2100000",
+     "380000", "Velfærdsteknologipuljen", -26, 18, ("velfaerd",), ("social", "changes")),
+    ("Udfasning af gammelt lønsystem", "Migrering af løn og fravær til den fælles "
+     "løsning og lukning af det gamle system.", ProjectPhase.CLOSED, "OP", "900000", "0",
+     "Løn og Personale", -30, 14, ("faerre",), ("payroll_hr", "retires")),
+    ("Chatbot i Borgerservice", "En chatbot besvarer de hyppigste spørgsmål om pas, "
+     "kørekort og flytning døgnet rundt.", ProjectPhase.STOPPED, "BD", "650000", "120000",
+     "Borgerservice", -10, 8, ("selvbetjening",), ("citizen_service", "introduces")),
+    ("Kontraktstyringsmodul og kontraktejere", "Alle it-kontrakter registreres med "
+     "kontraktejer, frister og beslutninger; varsler før opsigelsesfrister.",
+     ProjectPhase.IN_PROGRESS, "OP", "450000", "60000", "Indkøb og Udbud", -6, 12,
+     ("kontraktstyring",), None),
+    ("Fælles datavarehus", "Et fælles datavarehus samler nøgletal fra fagsystemerne til "
+     "ledelsesinformation.", ProjectPhase.ANALYSIS, "BD", "2600000", "520000",
+     "Digitaliseringspuljen", 3, 24, ("data",), ("bi", "introduces")),
+    ("Overgang til Fælleskommunal Rammearkitektur", "Integrationer flyttes til "
+     "Serviceplatformen og fælleskommunale snitflader.", ProjectPhase.IDEA, "BD", "1500000",
+     "200000", "Ikke afklaret", 8, 30, ("data", "faerre"), ("infrastructure", "changes")),
+    ("ISO 27001-implementering", "Ledelsessystem for informationssikkerhed, risikovurdering "
+     "af kritiske systemer og awareness-træning.", ProjectPhase.IN_PROGRESS, "BD", "800000",
+     "250000", "Informationssikkerhed og GDPR", -9, 18, ("sikkerhed",), None),
+    ("Ny læringsplatform", "Fælles læringsplatform for alle skoler med integration til "
+     "elevadministration.", ProjectPhase.DECIDED, "BU", "1900000", "610000",
+     "Skoleområdets it-budget", 2, 15, ("skole",), ("school", "introduces")),
+    ("Digital ansøgning om hjælpemidler", "Borgerne søger hjælpemidler digitalt, og "
+     "visitationen får ansøgningerne struktureret.", ProjectPhase.IDEA, "SS", "500000",
+     "90000", "Ikke afklaret", 10, 12, ("selvbetjening", "velfaerd"), ("self_service",
+                                                                      "introduces")),
+    ("Sagsbehandling i Jobcentret", "Ny arbejdsgang og bedre systemunderstøttelse af "
+     "samtaler og opfølgning for ledige.", ProjectPhase.IN_PROGRESS, "BE", "1300000",
+     "300000", "Beskæftigelsesområdets budget", -5, 14, ("beskaeftigelse",),
+     ("employment", "changes")),
+    ("GIS-platform i skyen", "Kommunens GIS flyttes til en SaaS-løsning med fælles "
+     "kortdata for plan, vej og miljø.", ProjectPhase.ANALYSIS, "TM", "700000", "280000",
+     "Teknik og Miljø", 4, 10, ("data", "groen"), ("gis", "changes")),
+    ("Byggesag digitalt fra ansøgning til afgørelse", "Byg og Miljø-ansøgninger behandles "
+     "uden papir med automatisk partshøring.", ProjectPhase.IMPLEMENTED, "TM", "950000",
+     "150000", "Teknik og Miljø", -20, 12, ("selvbetjening",), ("technical", "changes")),
+    ("Microsoft 365 og samarbejde", "Overgang til fælles samarbejdsplatform med Teams, "
+     "SharePoint og politikker for deling.", ProjectPhase.CLOSED, "BD", "3200000",
+     "2100000", "It-drift og Support", -36, 18, ("digital",), ("collaboration", "introduces")),
+    ("Grøn it-drift", "Virtualisering, strømstyring af klienter og genbrug af udstyr.",
+     ProjectPhase.IDEA, "BD", "350000", "0", "Klimapuljen", 6, 18, ("groen",),
+     ("infrastructure", "changes")),
+    ("Selvbetjening på biblioteket", "Automater og app til lån, reservering og "
+     "betaling på alle biblioteker.", ProjectPhase.DECIDED, "KF", "600000", "110000",
+     "Kultur og Fritid", 1, 9, ("selvbetjening",), ("culture", "changes")),
+    ("Robotter til ydelsesudbetaling", "Softwarerobotter håndterer standardtilfælde i "
+     "Ydelsescentret.", ProjectPhase.STOPPED, "BE", "400000", "80000",
+     "Effektiviseringspuljen", -15, 6, ("beskaeftigelse",), None),
+    ("Identitets- og adgangsstyring", "Fælles brugerstyring med MitID Erhverv, "
+     "rollebaseret adgang og automatisk fratrædelse.", ProjectPhase.IN_PROGRESS, "BD",
+     "1100000", "210000", "Informationssikkerhed og GDPR", -8, 16, ("sikkerhed",),
+     ("identity", "introduces")),
+    ("Ny telefoniplatform", "Softphone og kø-styring i Borgerservice og på tværs af "
+     "forvaltningerne.", ProjectPhase.IMPLEMENTED, "BD", "850000", "330000",
+     "It-drift og Support", -18, 10, ("digital",), ("collaboration", "changes")),
+    ("Elevdata og databeskyttelse", "Kortlægning af elevdata, databehandleraftaler og "
+     "sletning i skolens systemer.", ProjectPhase.CLOSED, "BU", "300000", "0",
+     "Skoleområdets it-budget", -24, 9, ("sikkerhed", "skole"), ("school", "changes")),
+    ("Velfærdsteknologi på plejecentrene", "Sensorer og skærmbesøg på to plejecentre som "
+     "pilot for hele kommunen.", ProjectPhase.ANALYSIS, "SS", "1400000", "260000",
+     "Velfærdsteknologipuljen", 3, 18, ("velfaerd",), None),
+    ("Digital post og fjernprint", "Al udgående post via Digital Post og fjernprint; "
+     "papirbreve kun undtagelsesvis.", ProjectPhase.IMPLEMENTED, "BD", "200000", "40000",
+     "Borgerservice", -16, 6, ("selvbetjening",), ("citizen_service", "changes")),
+    ("Konsolidering af sagssystemer på børneområdet", "To sagssystemer på børne- og "
+     "familieområdet samles i ét.", ProjectPhase.IDEA, "BU", "2300000", "400000",
+     "Ikke afklaret", 12, 24, ("faerre",), ("children", "retires")),
+    ("Ledelsesinformation på beskæftigelsesområdet", "Dashboards for ledighed, "
+     "forløbstider og indsatser.", ProjectPhase.DECIDED, "BE", "400000", "90000",
+     "Beskæftigelsesområdets budget", 1, 8, ("data", "beskaeftigelse"), ("bi", "changes")),
+    ("Udbud af driftsaftale for datacenter", "Genudbud af drift og hosting med krav om "
+     "grøn strøm og exit-plan.", ProjectPhase.ANALYSIS, "BD", "0", "3400000",
+     "It-driftsbudgettet", 2, 20, ("kontraktstyring", "groen"), ("infrastructure", "changes")),
+    ("Digital vagtplan i ældreplejen", "Vagtplanlægning og fravær i ét system med app "
+     "til medarbejderne.", ProjectPhase.IN_PROGRESS, "SS", "750000", "190000",
+     "Social og Sundhed", -4, 10, ("velfaerd",), ("payroll_hr", "changes")),
+)
+
+# Nabo Kommune is smaller: the first goals and every third project.
+NABO_GOALS = 6
+NABO_PROJECT_STEP = 3
+
+STATUS_TEXTS = {
+    "green": "Projektet følger planen. Næste milepæl er aftalt med leverandøren.",
+    "yellow": "Leverandøren er forsinket med en delleverance; vi har aftalt en ny plan.",
+    "red": "Budgettet er overskredet, og styregruppen skal tage stilling til omfanget.",
+}
+# Phases with status reports, and how many months of them.
+REPORT_MONTHS = {
+    ProjectPhase.DECIDED: 1, ProjectPhase.IN_PROGRESS: 4, ProjectPhase.IMPLEMENTED: 3,
+    ProjectPhase.CLOSED: 2, ProjectPhase.STOPPED: 2,
+}
+LIGHTS = ("green", "green", "green", "yellow", "yellow", "red")
+
+
+def seed_governance(seeder) -> None:
+    """Goals, projects and status reports for the organisation `seeder` (demo/seed.py's
+    OrgSeeder) has built: its forvaltninger, persons, usages and contracts."""
+    organisation, today = seeder.organisation, seeder.today
+    small = seeder.plan.slug != "demo"
+    goals = _seed_goals(seeder, GOALS[:NABO_GOALS] if small else GOALS)
+    projects = PROJECTS[::NABO_PROJECT_STEP] if small else PROJECTS
+    existing = {p.name: p for p in Project.objects.filter(organisation=organisation)}
+    usages_by_type = {}
+    for usage in seeder.usages:
+        usages_by_type.setdefault(usage.system.business_type, []).append(usage)
+    main_contracts = dict(
+        ContractCoverage.objects.filter(organisation=organisation, is_main=True)
+        .values_list("usage_id", "contract_id")
+    )
+    contracts = {contract.pk: contract for contract in seeder.contracts}
+    for index, row in enumerate(projects):
+        (name, purpose, phase, unit_code, investment, operating, financing, start, months,
+         goal_keys, system) = row
+        project = existing.get(name)
+        if project is None:
+            project = _create_project(
+                seeder, index, name=name, purpose=purpose, phase=phase,
+                unit_code=unit_code, investment=investment, operating=operating,
+                financing=financing, start=add_months(today, start), months=months,
+                goals=[goals[key] for key in goal_keys if key in goals], system=system,
+                usages_by_type=usages_by_type, main_contracts=main_contracts,
+                contracts=contracts,
+            )
+        _seed_reports(seeder, project, index)
+
+
+def _seed_goals(seeder, rows) -> dict[str, StrategicGoal]:
+    organisation = seeder.organisation
+    existing = {g.title: g for g in StrategicGoal.objects.filter(organisation=organisation)}
+    goals = {}
+    for key, title, description, unit_code, parent, offset, years in rows:
+        goal = existing.get(title)
+        if goal is None:
+            year = seeder.today.year + offset - 1
+            goal = goal_create(
+                actor=SYSTEM, organisation=organisation, title=title,
+                description=description, start_year=year, end_year=year + years - 1,
+                unit=seeder.forvaltninger.get(unit_code) if unit_code else None,
+                parent=goals.get(parent), owner=_person(seeder, ("goal", key)),
+            )
+        goals[key] = goal
+    return goals
+
+
+def _person(seeder, key):
+    return seeder.rng_for("governance", *key).choice(seeder.persons)
+
+
+def _create_project(seeder, index, *, name, unit_code, investment, operating, start, months,
+                    system, usages_by_type, main_contracts, contracts, **fields) -> Project:
+    systems, project_contracts = [], []
+    if system is not None:
+        business_type, effect = system
+        candidates = usages_by_type.get(business_type, [])
+        if candidates:
+            usage = seeder.rng_for("governance", "usage", name).choice(candidates)
+            systems.append((usage, effect))
+            contract = contracts.get(main_contracts.get(usage.pk))
+            if contract is not None:
+                contract_effect = {"retires": "ends", "introduces": "creates"}.get(
+                    effect, "changes")
+                project_contracts.append((contract, contract_effect))
+    unit = seeder.forvaltninger.get(unit_code)
+    return project_create(
+        actor=SYSTEM, organisation=seeder.organisation, name=name,
+        responsible_unit=unit, units=[unit] if unit else [],
+        owner=_person(seeder, ("owner", index)), manager=_person(seeder, ("manager", index)),
+        investment=Decimal(investment), yearly_operating_cost=Decimal(operating),
+        start_date=start, end_date=add_months(start, months), systems=systems,
+        contracts=project_contracts, **fields,
+    )
+
+
+def _seed_reports(seeder, project: Project, index: int) -> None:
+    months = REPORT_MONTHS.get(project.phase, 0)
+    if not months:
+        return
+    have = set(ProjectStatusReport.objects.filter(project=project)
+               .values_list("period", flat=True))
+    rng = seeder.rng_for("governance", "reports", project.name)
+    first_of_month = seeder.today.replace(day=1)
+    # Ended projects reported until they ended; running ones until this month.
+    last = min(first_of_month, project.end_date.replace(day=1)) if project.end_date and \
+        project.phase in (ProjectPhase.CLOSED, ProjectPhase.STOPPED, ProjectPhase.IMPLEMENTED) \
+        else first_of_month
+    for back in range(months - 1, -1, -1):
+        period = add_months(last, -back)
+        if period in have:
+            continue
+        lights = {name: rng.choice(LIGHTS) for name in ("time", "cost", "scope", "benefits")}
+        worst = "red" if "red" in lights.values() else (
+            "yellow" if "yellow" in lights.values() else "green")
+        status_report_create(
+            actor=SYSTEM, project=project, period=period, text=STATUS_TEXTS[worst],
+            reported_by=project.manager, **lights,
+        )
+
+
+

@@ -1,0 +1,106 @@
+"""Admin for goals, projects (with the systems and contracts they affect) and status
+reports, writing through the same services as the portal and the API."""
+
+from django.contrib import admin
+
+from kitos.admin_base import KitosModelAdmin, LinkInline, LinkSetFormSet, editable_values
+
+from .models import Project, ProjectContract, ProjectStatusReport, ProjectSystem, StrategicGoal
+from .services import (
+    goal_create,
+    goal_delete,
+    goal_update,
+    project_create,
+    project_delete,
+    project_update,
+    status_report_create,
+    status_report_delete,
+    status_report_update,
+)
+
+RelatedOnly = admin.RelatedOnlyFieldListFilter
+
+
+@admin.register(StrategicGoal)
+class StrategicGoalAdmin(KitosModelAdmin):
+    list_display = ("title", "organisation", "unit", "start_year", "end_year", "owner")
+    list_filter = (("organisation", RelatedOnly),)
+    search_fields = ("title", "description")
+    list_select_related = ("organisation", "unit", "owner")
+    autocomplete_fields = ("owner", "unit", "parent")
+
+    def create(self, actor, obj, m2m, **links):
+        return goal_create(actor=actor, **editable_values(obj))
+
+    def update(self, actor, obj, data, m2m, **links):
+        return goal_update(actor=actor, goal=obj, data=data)
+
+    def remove(self, actor, obj):
+        goal_delete(actor=actor, goal=obj)
+
+
+class ProjectSystemFormSet(LinkSetFormSet):
+    def service_arguments(self, rows):
+        return {"systems": [(row["usage"], row["effect"]) for row in rows]}
+
+
+class ProjectContractFormSet(LinkSetFormSet):
+    def service_arguments(self, rows):
+        return {"contracts": [(row["contract"], row["effect"]) for row in rows]}
+
+
+class ProjectSystemInline(LinkInline):
+    model = ProjectSystem
+    formset = ProjectSystemFormSet
+    autocomplete_fields = ("usage",)
+    list_select_related = ("project", "usage__system")
+
+
+class ProjectContractInline(LinkInline):
+    model = ProjectContract
+    formset = ProjectContractFormSet
+    autocomplete_fields = ("contract",)
+    list_select_related = ("project", "contract")
+
+
+@admin.register(Project)
+class ProjectAdmin(KitosModelAdmin):
+    list_display = ("name", "organisation", "phase", "responsible_unit", "investment")
+    list_filter = ("phase", ("organisation", RelatedOnly))
+    search_fields = ("name", "purpose")
+    list_select_related = ("organisation", "responsible_unit")
+    autocomplete_fields = ("responsible_unit", "units", "owner", "manager", "goals")
+    inlines = (ProjectSystemInline, ProjectContractInline)
+
+    def create(self, actor, obj, m2m, **links):
+        return project_create(actor=actor, **editable_values(obj), **m2m, **links)
+
+    def update(self, actor, obj, data, m2m, **links):
+        return project_update(actor=actor, project=obj, data=data or None, **m2m, **links)
+
+    def remove(self, actor, obj):
+        project_delete(actor=actor, project=obj)
+
+
+@admin.register(ProjectStatusReport)
+class ProjectStatusReportAdmin(KitosModelAdmin):
+    list_display = ("project", "period", "time", "cost", "scope", "benefits")
+    list_filter = ("time", "cost", ("organisation", RelatedOnly))
+    search_fields = ("project__name", "text")
+    list_select_related = ("project", "organisation")
+    autocomplete_fields = ("project", "reported_by")
+    exclude = ("organisation",)
+
+    def create(self, actor, obj, m2m, **links):
+        values = editable_values(obj) if obj.organisation_id else {
+            field.name: getattr(obj, field.name) for field in obj._meta.concrete_fields
+            if field.editable and not field.primary_key and field.name != "organisation"
+        }
+        values.pop("organisation", None)
+        return status_report_create(actor=actor, **values)
+
+    def update(self, actor, obj, data, m2m, **links):
+        return status_report_update(actor=actor, report=obj, data=data)
+
+    def remove(self, actor, obj):
+        status_report_delete(actor=actor, report=obj)

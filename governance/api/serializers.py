@@ -1,0 +1,107 @@
+"""API representations of strategic goals, projects and status reports."""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from contracts.models import Contract
+from kitos.api.base import BaseSerializer, OrganisationField, ScopedUUIDField
+from kitos.models import Organisation
+from portfolio.models import SystemUsage
+from roles.models import OrganisationUnit, Person
+
+from ..choices import ContractEffect, SystemEffect
+from ..models import Project, ProjectStatusReport, StrategicGoal
+
+
+class StrategicGoalSerializer(BaseSerializer):
+    organisation = OrganisationField(Organisation)
+    owner = ScopedUUIDField(Person, required=False, allow_null=True)
+    unit = ScopedUUIDField(OrganisationUnit, required=False, allow_null=True)
+    parent = ScopedUUIDField(StrategicGoal, required=False, allow_null=True)
+
+    class Meta:
+        model = StrategicGoal
+        fields = [
+            "id", "organisation", "title", "description", "start_year", "end_year", "owner",
+            "unit", "parent", "created_at", "updated_at",
+        ]
+
+
+class ProjectSystemSerializer(serializers.Serializer):
+    usage = ScopedUUIDField(SystemUsage)
+    effect = serializers.ChoiceField(choices=SystemEffect.choices)
+
+
+class ProjectContractSerializer(serializers.Serializer):
+    contract = ScopedUUIDField(Contract)
+    effect = serializers.ChoiceField(choices=ContractEffect.choices)
+
+
+def _latest(label: str) -> serializers.CharField:
+    return serializers.CharField(
+        read_only=True, allow_null=True,
+        help_text=f"The {label} light of the project's latest status report: green, yellow "
+        "or red (null: no report yet).",
+    )
+
+
+class ProjectSerializer(BaseSerializer):
+    organisation = OrganisationField(Organisation)
+    responsible_unit = ScopedUUIDField(OrganisationUnit, required=False, allow_null=True)
+    units = ScopedUUIDField(OrganisationUnit, many=True, required=False)
+    owner = ScopedUUIDField(Person, required=False, allow_null=True)
+    manager = ScopedUUIDField(Person, required=False, allow_null=True)
+    goals = ScopedUUIDField(StrategicGoal, many=True, required=False)
+    systems = ProjectSystemSerializer(
+        many=True, required=False, source="system_links",
+        help_text="The system usages the project introduces, changes or retires. Replaces "
+        "the whole list when sent.",
+    )
+    contracts = ProjectContractSerializer(
+        many=True, required=False, source="contract_links",
+        help_text="The contracts the project creates, changes or ends. Replaces the whole "
+        "list when sent.",
+    )
+    latest_period = serializers.DateField(
+        read_only=True, allow_null=True,
+        help_text="The period of the project's latest status report (null: no report yet).",
+    )
+    latest_time = _latest("time")
+    latest_cost = _latest("cost")
+    latest_scope = _latest("scope")
+    latest_benefits = _latest("benefits")
+
+    class Meta:
+        model = Project
+        fields = [
+            "id", "organisation", "name", "purpose", "phase", "responsible_unit", "units",
+            "owner", "manager", "investment", "yearly_operating_cost", "financing",
+            "start_date", "end_date", "goals", "systems", "contracts", "latest_period",
+            "latest_time", "latest_cost", "latest_scope", "latest_benefits",
+            "created_at", "updated_at",
+        ]
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        data["systems"] = [
+            {"usage": str(link.usage.uuid), "effect": link.effect}
+            for link in instance.projectsystem_set.all()
+        ]
+        data["contracts"] = [
+            {"contract": str(link.contract.uuid), "effect": link.effect}
+            for link in instance.projectcontract_set.all()
+        ]
+        return data
+
+
+class ProjectStatusReportSerializer(BaseSerializer):
+    project = ScopedUUIDField(Project)
+    reported_by = ScopedUUIDField(Person, required=False, allow_null=True)
+
+    class Meta:
+        model = ProjectStatusReport
+        fields = [
+            "id", "project", "period", "time", "cost", "scope", "benefits", "text",
+            "reported_by", "created_at", "updated_at",
+        ]

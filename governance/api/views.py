@@ -1,0 +1,116 @@
+"""API resources of the governance app."""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch
+
+from kitos.admin_base import editable_values
+from kitos.api.base import ScopedModelViewSet
+
+from ..filtersets import ProjectFilterSet, ProjectStatusReportFilterSet, StrategicGoalFilterSet
+from ..models import Project, ProjectContract, ProjectSystem
+from ..services import (
+    goal_create,
+    project_create,
+    project_delete,
+    project_update,
+    status_report_create,
+    status_report_delete,
+    status_report_update,
+)
+from .serializers import (
+    ProjectSerializer,
+    ProjectStatusReportSerializer,
+    StrategicGoalSerializer,
+)
+
+
+class StrategicGoalViewSet(ScopedModelViewSet):
+    """Strategic goals of an organisation or a forvaltning, for a period."""
+
+    serializer_class = StrategicGoalSerializer
+    filterset_class = StrategicGoalFilterSet
+
+    @staticmethod
+    def create_service(*, actor, instance, m2m):
+        return goal_create(actor=actor, **editable_values(instance))
+
+
+class ProjectViewSet(ScopedModelViewSet):
+    """IT projects and investments (the portfolio) with the goals they support, the
+    system usages and contracts they affect and their latest status (read-only)."""
+
+    serializer_class = ProjectSerializer
+    filterset_class = ProjectFilterSet
+    m2m_fields = ("units", "goals", "system_links", "contract_links")
+
+    def get_queryset(self):
+        return super().get_queryset().prefetch_related(
+            "units", "goals",
+            Prefetch("projectsystem_set", ProjectSystem.objects.select_related("usage")),
+            Prefetch("projectcontract_set", ProjectContract.objects.select_related("contract")),
+        )
+
+    @staticmethod
+    def create_service(*, actor, instance, m2m):
+        return _reloaded(project_create(actor=actor, **editable_values(instance), **_links(m2m)))
+
+    @staticmethod
+    def update_service(*, actor, instance, data, m2m):
+        return _reloaded(project_update(actor=actor, project=instance, data=data, **_links(m2m)))
+
+    @staticmethod
+    def delete_service(*, actor, instance):
+        project_delete(actor=actor, project=instance)
+
+
+def _links(m2m) -> dict:
+    """The project services' link arguments from the API's lists (left out: unchanged)."""
+    arguments = {name: m2m[name] for name in ("units", "goals") if name in m2m}
+    if "system_links" in m2m:
+        arguments["systems"] = [(link["usage"], link["effect"]) for link in m2m["system_links"]]
+    if "contract_links" in m2m:
+        arguments["contracts"] = [
+            (link["contract"], link["effect"]) for link in m2m["contract_links"]
+        ]
+    return arguments
+
+
+def _reloaded(project: Project) -> Project:
+    """The project as the list reads it (latest status, links), for the answer."""
+    return Project.objects.for_list().prefetch_related(
+        "units", "goals", "projectsystem_set__usage", "projectcontract_set__contract"
+    ).get(pk=project.pk)
+
+
+class ProjectStatusReportViewSet(ScopedModelViewSet):
+    """Status reports of projects: traffic lights on time, cost, scope and benefits per
+    period; one per project and period."""
+
+    serializer_class = ProjectStatusReportSerializer
+    filterset_class = ProjectStatusReportFilterSet
+
+    @staticmethod
+    def create_service(*, actor, instance, m2m):
+        # The report belongs to its project's organisation (not sent by the client).
+        values = {
+            field.name: getattr(instance, field.name)
+            for field in instance._meta.concrete_fields
+            if field.editable and not field.primary_key and field.name != "organisation"
+        }
+        return status_report_create(actor=actor, **values)
+
+    @staticmethod
+    def update_service(*, actor, instance, data, m2m):
+        return status_report_update(actor=actor, report=instance, data=data)
+
+    @staticmethod
+    def delete_service(*, actor, instance):
+        status_report_delete(actor=actor, report=instance)
+
+
+routes = [
+    ("goals", StrategicGoalViewSet, "strategicgoal"),
+    ("projects", ProjectViewSet, "project"),
+    ("project-status-reports", ProjectStatusReportViewSet, "projectstatusreport"),
+]

@@ -1,0 +1,25 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class GovernanceConfig(AppConfig):
+    """Strategic goals and the IT project portfolio with its status reports."""
+
+    name = "governance"
+    verbose_name = _("Styring")
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        # What this app tells the layers below it (the API and Excel registries).
+        from kitos.api.registry import register_routes
+        from kitos.excel.registry import register_entity
+
+        from . import importers
+        from .api.views import routes
+
+        register_routes(routes)
+        # After the units, persons, systems and contracts they point at; before the role
+        # assignments (1000), which may be held on any of them.
+        register_entity(importers.GOALS, order=200)
+        register_entity(importers.PROJECTS, order=210)
+        register_entity(importers.STATUS_REPORTS, order=220)

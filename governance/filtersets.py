@@ -1,0 +1,112 @@
+"""FilterSets of the governance app: the same filters for the HTML lists, the API and
+the exports."""
+
+from __future__ import annotations
+
+import django_filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from kitos.filtersets import BaseFilterSet, UUIDInFilter
+from roles.filtersets import SubtreeFilter
+
+from . import choices
+from .models import Project, ProjectStatusReport, StrategicGoal
+
+
+class StrategicGoalFilterSet(BaseFilterSet):
+    search_fields = ("title", "description")
+
+    organisation = UUIDInFilter(field_name="organisation__uuid", label=_("organisation"))
+    unit = UUIDInFilter(field_name="unit__uuid", label=_("enhed"))
+    owner = UUIDInFilter(field_name="owner__uuid", label=_("ejer"))
+    parent = UUIDInFilter(field_name="parent__uuid", label=_("overordnet mål"))
+    top_level = django_filters.BooleanFilter(
+        field_name="parent", lookup_expr="isnull", label=_("kun øverste mål")
+    )
+    active_in = django_filters.NumberFilter(
+        method="filter_active_in", label=_("gælder i år"), min_value=1990, max_value=2100
+    )
+
+    class Meta:
+        model = StrategicGoal
+        fields = []
+
+    def filter_active_in(self, queryset, name, value):
+        year = int(value)
+        return queryset.exclude(start_year__gt=year).exclude(end_year__lt=year)
+
+
+class ProjectFilterSet(BaseFilterSet):
+    search_fields = ("name", "purpose")
+
+    organisation = UUIDInFilter(field_name="organisation__uuid", label=_("organisation"))
+    phase = django_filters.MultipleChoiceFilter(
+        choices=choices.ProjectPhase.choices, label=_("fase")
+    )
+    responsible_unit = UUIDInFilter(field_name="responsible_unit__uuid",
+                                    label=_("ansvarlig enhed"))
+    within = SubtreeFilter(path_field="responsible_unit__path",
+                           label=_("ansvarlig enhed eller en enhed under den"))
+    owner = UUIDInFilter(field_name="owner__uuid", label=_("projektejer"))
+    manager = UUIDInFilter(field_name="manager__uuid", label=_("projektleder"))
+    goal = UUIDInFilter(field_name="goals__uuid", label=_("mål"), distinct=True)
+    usage = UUIDInFilter(field_name="systems__uuid", label=_("systemanvendelse"),
+                         distinct=True)
+    contract = UUIDInFilter(field_name="contracts__uuid", label=_("kontrakt"), distinct=True)
+    start_date = django_filters.DateFromToRangeFilter(label=_("startdato"))
+    end_date = django_filters.DateFromToRangeFilter(label=_("slutdato"))
+    latest_status = django_filters.MultipleChoiceFilter(
+        choices=choices.TrafficLight.choices, method="filter_latest_status",
+        label=_("seneste status (værste lys)"),
+    )
+
+    class Meta:
+        model = Project
+        fields = []
+
+    def filter_latest_status(self, queryset, name, value):
+        """Projects whose latest report's worst light is one of those chosen."""
+        if not value:
+            return queryset
+        if "latest_time" not in queryset.query.annotations:
+            queryset = queryset.with_latest_status()
+        lights = ("latest_time", "latest_cost", "latest_scope", "latest_benefits")
+        red = _any_light(lights, choices.TrafficLight.RED)
+        yellow = _any_light(lights, choices.TrafficLight.YELLOW)
+        wanted = Q(pk__in=[])
+        if choices.TrafficLight.RED in value:
+            wanted |= red
+        if choices.TrafficLight.YELLOW in value:
+            wanted |= yellow & ~red
+        if choices.TrafficLight.GREEN in value:
+            wanted |= Q(latest_time=choices.TrafficLight.GREEN) & ~red \
+                & ~yellow
+        return queryset.filter(wanted)
+
+
+def _any_light(fields, light):
+    condition = Q(pk__in=[])
+    for field in fields:
+        condition |= Q(**{field: light})
+    return condition
+
+
+class ProjectStatusReportFilterSet(BaseFilterSet):
+    search_fields = ("project__name", "text")
+
+    organisation = UUIDInFilter(field_name="organisation__uuid", label=_("organisation"))
+    project = UUIDInFilter(field_name="project__uuid", label=_("projekt"))
+    period = django_filters.DateFromToRangeFilter(label=_("periode"))
+    time = django_filters.MultipleChoiceFilter(choices=choices.TrafficLight.choices,
+                                               label=_("tid"))
+    cost = django_filters.MultipleChoiceFilter(choices=choices.TrafficLight.choices,
+                                               label=_("økonomi"))
+    scope = django_filters.MultipleChoiceFilter(choices=choices.TrafficLight.choices,
+                                                label=_("omfang"))
+    benefits = django_filters.MultipleChoiceFilter(choices=choices.TrafficLight.choices,
+                                                   label=_("gevinster"))
+
+    class Meta:
+        model = ProjectStatusReport
+        fields = []

@@ -1,0 +1,339 @@
+"""Governance: the organisation's strategic goals and its IT projects and investments
+(the portfolio) with their periodic status reports. Projects tie the goals to the
+system usages and contracts they introduce, change or end."""
+
+from __future__ import annotations
+
+from django.contrib.contenttypes.fields import GenericRelation
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy as _
+
+from kitos.tenancy import TenantModel, scoped_queryset
+from roles.choices import RoleTarget
+
+from . import choices
+from .querysets import ProjectQuerySet, ProjectStatusReportQuerySet, StrategicGoalQuerySet
+
+MONEY = {"max_digits": 14, "decimal_places": 2}
+YEAR_VALIDATORS = [MinValueValidator(1990), MaxValueValidator(2100)]
+# A goal tree deeper than this is a data error, not a strategy.
+MAX_GOAL_DEPTH = 20
+
+
+class StrategicGoal(TenantModel):
+    """A strategic goal of the organisation, or of one forvaltning, for a period; goals
+    may refine a parent goal of the same organisation. Projects say which goals they
+    support."""
+
+    title = models.CharField(_("titel"), max_length=250)
+    description = models.TextField(_("beskrivelse"), blank=True)
+    start_year = models.PositiveSmallIntegerField(
+        _("fra år"), null=True, blank=True, validators=YEAR_VALIDATORS
+    )
+    end_year = models.PositiveSmallIntegerField(
+        _("til år"), null=True, blank=True, validators=YEAR_VALIDATORS
+    )
+    owner = models.ForeignKey(
+        "roles.Person", verbose_name=_("ejer"), on_delete=models.SET_NULL, null=True,
+        blank=True, related_name="owned_goals",
+    )
+    unit = models.ForeignKey(
+        "roles.OrganisationUnit", verbose_name=_("enhed"), on_delete=models.PROTECT,
+        null=True, blank=True, related_name="goals",
+        help_text=_("Forvaltningen målet gælder for. Tom: hele organisationen."),
+    )
+    parent = models.ForeignKey(
+        "self", verbose_name=_("overordnet mål"), on_delete=models.PROTECT, null=True,
+        blank=True, related_name="children",
+    )
+
+    objects = StrategicGoalQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["title"]
+        verbose_name = _("strategisk mål")
+        verbose_name_plural = _("strategiske mål")
+        constraints = [
+            models.UniqueConstraint(
+                Lower("title"), "organisation", name="strategicgoal_unique_title_per_org",
+                violation_error_message=_(
+                    "Der findes allerede et mål med den titel i organisationen."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(start_year__isnull=True) | Q(end_year__isnull=True)
+                | Q(end_year__gte=F("start_year")),
+                name="strategicgoal_end_after_start",
+                violation_error_message=_("Slutåret skal ligge efter startåret."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(parent=F("pk")), name="strategicgoal_not_own_parent",
+                violation_error_message=_("Et mål kan ikke ligge under sig selv."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def period_label(self) -> str:
+        if self.start_year and self.end_year:
+            return f"{self.start_year}–{self.end_year}"
+        if self.start_year:
+            return _("fra %(year)s") % {"year": self.start_year}
+        if self.end_year:
+            return _("til %(year)s") % {"year": self.end_year}
+        return ""
+
+    def clean(self):
+        super().clean()
+        self.require_same_organisation(owner=self.owner, unit=self.unit, parent=self.parent)
+        self._check_no_cycle()
+
+    def _check_no_cycle(self) -> None:
+        """The parent chain must not lead back to this goal (one query per level, at most
+        MAX_GOAL_DEPTH)."""
+        if not self.parent_id or self.pk is None:
+            return
+        seen, current = set(), self.parent_id
+        for _level in range(MAX_GOAL_DEPTH):
+            if current is None:
+                return
+            if current == self.pk or current in seen:
+                break
+            seen.add(current)
+            current = (
+                StrategicGoal.objects.filter(pk=current)
+                .values_list("parent_id", flat=True).first()
+            )
+        else:
+            raise ValidationError({"parent": _("Målhierarkiet er for dybt.")})
+        raise ValidationError(
+            {"parent": _("Et mål kan ikke ligge under et af sine egne delmål.")}
+        )
+
+
+class Project(TenantModel):
+    """An IT project or investment: its phase, owner and manager, budget, period, the
+    goals it supports and the system usages and contracts it affects. Roles (the
+    specialists: it-arkitekt, udbudskonsulent ...) are held on it through the roles app."""
+
+    role_target = RoleTarget.PROJECT
+    role_unit_path = "responsible_unit__path"
+
+    name = models.CharField(_("navn"), max_length=250)
+    purpose = models.TextField(_("formål"), blank=True)
+    phase = models.CharField(
+        _("fase"), max_length=20, choices=choices.ProjectPhase,
+        default=choices.ProjectPhase.IDEA, db_index=True,
+    )
+    responsible_unit = models.ForeignKey(
+        "roles.OrganisationUnit", verbose_name=_("ansvarlig enhed"), on_delete=models.PROTECT,
+        null=True, blank=True, related_name="responsible_for_projects",
+    )
+    units = models.ManyToManyField(
+        "roles.OrganisationUnit", verbose_name=_("berørte enheder"), blank=True,
+        related_name="projects",
+    )
+    owner = models.ForeignKey(
+        "roles.Person", verbose_name=_("projektejer"), on_delete=models.SET_NULL, null=True,
+        blank=True, related_name="owned_projects",
+    )
+    manager = models.ForeignKey(
+        "roles.Person", verbose_name=_("projektleder"), on_delete=models.SET_NULL, null=True,
+        blank=True, related_name="managed_projects",
+    )
+    investment = models.DecimalField(_("investering (kr.)"), **MONEY, null=True, blank=True)
+    yearly_operating_cost = models.DecimalField(
+        _("årlig driftsudgift (kr.)"), **MONEY, null=True, blank=True
+    )
+    financing = models.CharField(_("finansiering"), max_length=500, blank=True)
+    start_date = models.DateField(_("startdato"), null=True, blank=True)
+    end_date = models.DateField(_("slutdato"), null=True, blank=True)
+    goals = models.ManyToManyField(
+        StrategicGoal, verbose_name=_("understøttede mål"), blank=True, related_name="projects"
+    )
+    systems = models.ManyToManyField(
+        "portfolio.SystemUsage", verbose_name=_("systemer"), through="ProjectSystem",
+        blank=True, related_name="projects",
+    )
+    contracts = models.ManyToManyField(
+        "contracts.Contract", verbose_name=_("kontrakter"), through="ProjectContract",
+        blank=True, related_name="projects",
+    )
+
+    # Role assignments held on the project go with it.
+    role_assignments = GenericRelation("roles.RoleAssignment")
+
+    objects = ProjectQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("projekt")
+        verbose_name_plural = _("projekter")
+        constraints = [
+            models.UniqueConstraint(
+                Lower("name"), "organisation", name="project_unique_name_per_org",
+                violation_error_message=_(
+                    "Der findes allerede et projekt med det navn i organisationen."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(phase__in=choices.ProjectPhase.values), name="project_phase_valid",
+                violation_error_message=_("Fasen skal være en af de mulige."),
+            ),
+            models.CheckConstraint(
+                condition=Q(start_date__isnull=True) | Q(end_date__isnull=True)
+                | Q(end_date__gte=F("start_date")),
+                name="project_end_after_start",
+                violation_error_message=_("Slutdatoen skal ligge efter startdatoen."),
+            ),
+            models.CheckConstraint(
+                condition=Q(investment__isnull=True) | Q(investment__gte=0),
+                name="project_investment_not_negative",
+                violation_error_message=_("Investeringen kan ikke være negativ."),
+            ),
+            models.CheckConstraint(
+                condition=Q(yearly_operating_cost__isnull=True)
+                | Q(yearly_operating_cost__gte=0),
+                name="project_operating_cost_not_negative",
+                violation_error_message=_("Den årlige driftsudgift kan ikke være negativ."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self):
+        super().clean()
+        self.require_same_organisation(
+            responsible_unit=self.responsible_unit, owner=self.owner, manager=self.manager
+        )
+
+
+class ProjectLink(models.Model):
+    """A row of a project's link tables; it carries the organisation so that scoping and
+    the audited link deletion work as for the other apps' link tables."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, verbose_name=_("projekt"))
+    organisation = models.ForeignKey(
+        "kitos.Organisation", on_delete=models.CASCADE, related_name="+"
+    )
+
+    objects = scoped_queryset("organisation").as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        self.organisation_id = self.project.organisation_id
+        super().save(*args, **kwargs)
+
+
+class ProjectSystem(ProjectLink):
+    """A system usage a project introduces, changes or retires (a usage the project
+    introduces is registered as planned, as DOMAIN.md's lifecycle has it)."""
+
+    usage = models.ForeignKey(
+        "portfolio.SystemUsage", on_delete=models.CASCADE, related_name="project_links",
+        verbose_name=_("systemanvendelse"),
+    )
+    effect = models.CharField(_("virkning"), max_length=12, choices=choices.SystemEffect)
+
+    class Meta:
+        ordering = ["project", "usage"]
+        verbose_name = _("projektets system")
+        verbose_name_plural = _("projekternes systemer")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "usage"], name="projectsystem_unique",
+                violation_error_message=_("Projektet er allerede knyttet til systemet."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project} → {self.usage} ({self.get_effect_display()})"
+
+
+class ProjectContract(ProjectLink):
+    """A contract a project creates, changes or ends."""
+
+    contract = models.ForeignKey(
+        "contracts.Contract", on_delete=models.CASCADE, related_name="project_links",
+        verbose_name=_("kontrakt"),
+    )
+    effect = models.CharField(_("virkning"), max_length=12, choices=choices.ContractEffect)
+
+    class Meta:
+        ordering = ["project", "contract"]
+        verbose_name = _("projektets kontrakt")
+        verbose_name_plural = _("projekternes kontrakter")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "contract"], name="projectcontract_unique",
+                violation_error_message=_("Projektet er allerede knyttet til kontrakten."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project} → {self.contract} ({self.get_effect_display()})"
+
+
+class ProjectStatusReport(TenantModel):
+    """A project's status for one period: a traffic light on time, cost, scope and
+    benefits with a text. One report per project and period."""
+
+    project = models.ForeignKey(
+        Project, on_delete=models.CASCADE, related_name="status_reports",
+        verbose_name=_("projekt"),
+    )
+    period = models.DateField(
+        _("periode"), help_text=_("Den dato statusrapporten gælder (fx månedens første dag).")
+    )
+    time = models.CharField(_("tid"), max_length=6, choices=choices.TrafficLight)
+    cost = models.CharField(_("økonomi"), max_length=6, choices=choices.TrafficLight)
+    scope = models.CharField(_("omfang"), max_length=6, choices=choices.TrafficLight)
+    benefits = models.CharField(_("gevinster"), max_length=6, choices=choices.TrafficLight)
+    text = models.TextField(_("status"), blank=True)
+    reported_by = models.ForeignKey(
+        "roles.Person", verbose_name=_("rapporteret af"), on_delete=models.SET_NULL,
+        null=True, blank=True, related_name="project_status_reports",
+    )
+
+    objects = ProjectStatusReportQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["project", "-period"]
+        verbose_name = _("statusrapport")
+        verbose_name_plural = _("statusrapporter")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "period"], name="projectstatusreport_one_per_period",
+                violation_error_message=_(
+                    "Projektet har allerede en statusrapport for den periode."
+                ),
+            ),
+            *[
+                models.CheckConstraint(
+                    condition=Q(**{f"{name}__in": choices.TrafficLight.values}),
+                    name=f"projectstatusreport_{name}_valid",
+                    violation_error_message=_("Vælg grøn, gul eller rød."),
+                )
+                for name in ("time", "cost", "scope", "benefits")
+            ],
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project}: {self.period:%d-%m-%Y}"
+
+    def clean(self):
+        super().clean()
+        if self.project_id:
+            # The report belongs where its project does (forms and the API leave it out).
+            if self.organisation_id is None:
+                self.organisation_id = self.project.organisation_id
+            self.require_same_organisation(project=self.project, reported_by=self.reported_by)

@@ -1,0 +1,181 @@
+"""Writes for strategic goals, projects with their system and contract links, and
+status reports: keyword-only, atomic, validated, permission-checked and audited (the
+portal's forms, the API, the admin and the demo data all call these)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kitos.audit import AuditAction, record_change
+from kitos.services import create_object, delete_object, update_object
+
+from .models import (
+    Project,
+    ProjectContract,
+    ProjectStatusReport,
+    ProjectSystem,
+    StrategicGoal,
+)
+
+# -- goals -------------------------------------------------------------------------------
+
+
+def goal_create(*, actor, organisation, title: str, **fields: Any) -> StrategicGoal:
+    return create_object(
+        actor=actor, instance=StrategicGoal(organisation=organisation, title=title, **fields)
+    )
+
+
+def goal_update(*, actor, goal: StrategicGoal, data: dict[str, Any]) -> StrategicGoal:
+    return update_object(actor=actor, instance=goal, data=data)
+
+
+def goal_delete(*, actor, goal: StrategicGoal) -> None:
+    delete_object(actor=actor, instance=goal)
+
+
+# -- projects ----------------------------------------------------------------------------
+
+# (usage or contract, effect) pairs; None leaves a project's links as they are.
+Links = Iterable[tuple[Any, str]] | None
+
+
+@transaction.atomic
+def project_create(
+    *, actor, organisation, name: str, goals=None, units=None,
+    systems: Links = None, contracts: Links = None, **fields: Any,
+) -> Project:
+    """Create a project with the goals it supports, the units it touches and the system
+    usages and contracts it affects, in one transaction."""
+    project = create_object(
+        actor=actor,
+        instance=Project(organisation=organisation, name=name, **fields),
+        m2m=_m2m(goals=goals, units=units),
+    )
+    _set_links(actor, project, systems=systems, contracts=contracts)
+    return project
+
+
+@transaction.atomic
+def project_update(
+    *, actor, project: Project, data: dict[str, Any] | None = None, goals=None, units=None,
+    systems: Links = None, contracts: Links = None,
+) -> Project:
+    """Change a project's fields (`data`) and links; what is None stays as it is."""
+    m2m = _m2m(goals=goals, units=units)
+    if data is not None or m2m is not None:
+        project = update_object(actor=actor, instance=project, data=data, m2m=m2m)
+    _set_links(actor, project, systems=systems, contracts=contracts)
+    return project
+
+
+@transaction.atomic
+def project_delete(*, actor, project: Project) -> None:
+    """Delete a project with its status reports. The reports are deleted one by one
+    first, each audited, so that the API's deletions feed names them for sync clients;
+    the link rows go with the project (they are part of it)."""
+    project.check_editable_by(actor)
+    for report in ProjectStatusReport.objects.filter(project=project):
+        delete_object(actor=actor, instance=report)
+    delete_object(actor=actor, instance=project)
+
+
+def _m2m(**lists) -> dict | None:
+    m2m = {name: list(objects) for name, objects in lists.items() if objects is not None}
+    return m2m or None
+
+
+def _set_links(actor, project: Project, *, systems: Links, contracts: Links) -> None:
+    if systems is not None:
+        project_set_links(
+            actor=actor, project=project, model=ProjectSystem, target="usage", links=systems
+        )
+    if contracts is not None:
+        project_set_links(
+            actor=actor, project=project, model=ProjectContract, target="contract",
+            links=contracts,
+        )
+
+
+@transaction.atomic
+def project_set_links(*, actor, project: Project, model, target: str, links) -> None:
+    """Make the project's links of one kind (`model`: ProjectSystem or ProjectContract;
+    `target`: its field naming the usage or contract) exactly the (object, effect) pairs
+    given. Audited on the project as one change of the link list."""
+    project.check_editable_by(actor)
+    wanted: dict[int, tuple[Any, str]] = {}
+    for obj, effect in links:
+        if obj.pk in wanted:
+            raise ValidationError({_field(model): _("Det samme er valgt to gange.")})
+        if obj.organisation_id != project.organisation_id:
+            raise ValidationError({_field(model): _("Skal høre til samme organisation.")})
+        wanted[obj.pk] = (obj, effect)
+    existing = {
+        getattr(link, f"{target}_id"): link
+        for link in model.objects.filter(project=project).select_related(target)
+    }
+    before = sorted(_describe(getattr(link, target), link.effect, model) for link in
+                    existing.values())
+    for pk, link in existing.items():
+        if pk not in wanted or wanted[pk][1] != link.effect:
+            link.delete()
+    for pk, (obj, effect) in wanted.items():
+        if pk in existing and existing[pk].effect == effect:
+            continue
+        link = model(project=project, organisation_id=project.organisation_id,
+                     **{target: obj, "effect": effect})
+        link.full_clean(exclude=["organisation", "project"])
+        link.save()
+    after = sorted(_describe(obj, effect, model) for obj, effect in wanted.values())
+    if before != after:
+        # Sync clients must see the project as changed (its links are part of it).
+        Project.objects.filter(pk=project.pk).update(updated_at=timezone.now())
+        project.refresh_from_db(fields=["updated_at"])
+        record_change(
+            actor=actor, action=AuditAction.UPDATE, instance=project,
+            changes={_field(model): [before, after]},
+        )
+
+
+def _field(model) -> str:
+    return "systems" if model is ProjectSystem else "contracts"
+
+
+def _describe(obj, effect: str, model) -> str:
+    label = model._meta.get_field("effect").choices
+    return f"{obj}: {dict(label).get(effect, effect)}"
+
+
+# -- status reports ----------------------------------------------------------------------
+
+
+def status_report_create(
+    *, actor, project: Project, period, **fields: Any
+) -> ProjectStatusReport:
+    """Report a project's status for a period (one per project and period)."""
+    return create_object(
+        actor=actor,
+        instance=ProjectStatusReport(
+            organisation_id=project.organisation_id, project=project, period=period, **fields
+        ),
+    )
+
+
+def status_report_update(
+    *, actor, report: ProjectStatusReport, data: dict[str, Any]
+) -> ProjectStatusReport:
+    if "project" in data and data["project"] != report.project:
+        raise ValidationError(
+            {"project": _("Kan ikke flyttes til et andet projekt; opret en ny rapport.")}
+        )
+    return update_object(actor=actor, instance=report, data=data)
+
+
+def status_report_delete(*, actor, report: ProjectStatusReport) -> None:
+    delete_object(actor=actor, instance=report)

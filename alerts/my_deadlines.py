@@ -2,7 +2,7 @@
 person's calendar feed, so the two always list the same dates.
 
 A deadline is the person's when they hold a role today on
-- the contract itself (Kontraktejer, Contract manager, …) or follow it (subscription);
+- the contract itself (Kontraktejer, Kontraktansvarlig, …) or follow it (subscription);
 - a system usage the contract covers (the system owner of Adobe Acrobat Pro must know
   when its contract has to be given notice);
 - a unit at or above the contract's responsible unit (a chef's forvaltning);

@@ -21,7 +21,7 @@ rule) is escalated to the holders of the leader role on its responsible unit, or
 nearest unit above that has one: once per deadline, like every alert.
 
 Recipients are resolved at scan time: the holders of the responsible roles (contracts:
-Kontraktejer and Contract manager; agreements: the agreement's responsible) plus people
+Kontraktejer and Kontraktansvarlig; agreements: the agreement's responsible) plus people
 who subscribed; when nobody holds a role the organisation's admins get the alert, marked
 ``without_owner`` so the mail also says the object has no owner.
 

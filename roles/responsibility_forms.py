@@ -150,7 +150,11 @@ class VacancyFilterForm(UnitScopeForm):
 class VacancyAssignForm(forms.Form):
     """The person the ticked vacancies of *Ledige roller* go to (roles/vacancy_assign.py)."""
 
-    person = forms.ModelChoiceField(label=_("Giv de valgte roller til"), queryset=None)
+    # data-picker: static/js/pickers.js makes the long list of persons searchable.
+    person = forms.ModelChoiceField(
+        label=_("Giv de valgte roller til"), queryset=None,
+        widget=forms.Select(attrs={"data-picker": ""}),
+    )
 
     def __init__(self, data=None, *, organisation, **kwargs):
         super().__init__(data, **kwargs)

@@ -10,8 +10,14 @@ from decimal import Decimal
 
 from contracts.models import ContractCoverage
 from governance.choices import ProjectPhase
-from governance.models import Project, ProjectStatusReport, StrategicGoal
-from governance.services import goal_create, project_create, status_report_create
+from governance.models import Benefit, Project, ProjectStatusReport, StrategicGoal
+from governance.services import (
+    benefit_create,
+    goal_create,
+    measurement_create,
+    project_create,
+    status_report_create,
+)
 from kitos.dates import add_months
 from kitos.tenancy import SYSTEM
 
@@ -192,6 +198,7 @@ def seed_governance(seeder) -> None:
                 contracts=contracts,
             )
         _seed_reports(seeder, project, index)
+        _seed_benefits(seeder, project, index, goals)
 
 
 def _seed_goals(seeder, rows) -> dict[str, StrategicGoal]:
@@ -266,4 +273,71 @@ def _seed_reports(seeder, project: Project, index: int) -> None:
         )
 
 
+# -- benefits ------------------------------------------------------------------------------
 
+# (title, kind, measure, unit of measure, baseline, target, goal key or None)
+BENEFITS = (
+    ("Sparet licens og drift", "economic", "Årlige udgifter til licenser og drift ifølge "
+     "økonomisystemet", "kr.", "0", "450000", "faerre"),
+    ("Færre manuelle sagsskridt", "time", "Medarbejdertimer pr. måned brugt på manuel "
+     "journalisering og opfølgning", "timer/md.", "620", "380", "digital"),
+    ("Flere digitale henvendelser", "quality", "Andel af henvendelserne, der løses ved "
+     "selvbetjening", "%", "42", "80", "selvbetjening"),
+    ("Kortere sagsbehandlingstid", "time", "Gennemsnitlig sagsbehandlingstid fra "
+     "ansøgning til afgørelse", "dage", "28", "14", "beskaeftigelse"),
+    ("Lavere udgifter til porto og print", "economic", "Udgifter til porto og print pr. "
+     "år", "kr.", "0", "180000", "groen"),
+    ("Højere brugertilfredshed", "quality", "Tilfredshed i den årlige brugerundersøgelse",
+     "point", "3.4", "4.2", "digital"),
+    ("Frigjort tid til omsorg", "time", "Timer pr. uge frigjort til borgernær omsorg",
+     "timer/uge", "0", "120", "velfaerd"),
+    ("Færre sikkerhedshændelser", "other", "Registrerede sikkerhedshændelser pr. kvartal",
+     "hændelser", "14", "4", "sikkerhed"),
+)
+# How a benefit progresses towards its target (share of the way reached by its due date).
+PACES = (1.1, 1.0, 1.0, 0.8, 0.55, 0.3)
+# Phases whose benefits are measured (before a decision there is nothing to measure).
+MEASURED_PHASES = (ProjectPhase.IN_PROGRESS, ProjectPhase.IMPLEMENTED, ProjectPhase.CLOSED)
+
+
+def _seed_benefits(seeder, project: Project, index: int, goals) -> None:
+    """Two or three benefits per project, due after the project ends; measured quarterly
+    from the project's start, some realised, some behind, and some past their due date
+    without any measurement (stopped projects, and every seventh benefit)."""
+    rng = seeder.rng_for("governance", "benefits", project.name)
+    existing = set(Benefit.objects.filter(project=project).values_list("title", flat=True))
+    count = 2 + index % 2
+    for number in range(count):
+        title, kind, measure, unit, baseline, target, goal = BENEFITS[
+            (index * 3 + number) % len(BENEFITS)]
+        if title in existing:
+            continue
+        end = project.end_date or add_months(seeder.today, 12)
+        due = add_months(end, 6 + 6 * number)
+        if (index + number) % 7 == 0:
+            due = add_months(seeder.today, -2 - number)  # overdue, never measured
+        benefit = benefit_create(
+            actor=SYSTEM, project=project, title=title, kind=kind, measure=measure,
+            unit_of_measure=unit, baseline=Decimal(baseline), target=Decimal(target),
+            owner=project.owner or _person(seeder, ("benefit", index, number)),
+            due_date=due, goals=[goals[goal]] if goal in goals else [],
+        )
+        if project.phase not in MEASURED_PHASES or (index + number) % 7 == 0:
+            continue
+        _seed_measurements(seeder, project, benefit, rng.choice(PACES))
+
+
+def _seed_measurements(seeder, project: Project, benefit, pace: float) -> None:
+    start = project.start_date or add_months(seeder.today, -12)
+    span = max((benefit.due_date - start).days, 1)
+    baseline = benefit.baseline or Decimal(0)
+    day = add_months(start, 3)
+    while day <= seeder.today:
+        progress = min((day - start).days / span, 1.0) * pace
+        value = baseline + (benefit.target - baseline) * Decimal(str(round(progress, 3)))
+        measurement_create(
+            actor=SYSTEM, benefit=benefit, measured_on=day, value=value.quantize(
+                Decimal("0.01")), measured_by=benefit.owner,
+            note="Kvartalsvis opgørelse",
+        )
+        day = add_months(day, 3)

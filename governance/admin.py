@@ -5,11 +5,25 @@ from django.contrib import admin
 
 from kitos.admin_base import KitosModelAdmin, LinkInline, LinkSetFormSet, editable_values
 
-from .models import Project, ProjectContract, ProjectStatusReport, ProjectSystem, StrategicGoal
+from .models import (
+    Benefit,
+    BenefitMeasurement,
+    Project,
+    ProjectContract,
+    ProjectStatusReport,
+    ProjectSystem,
+    StrategicGoal,
+)
 from .services import (
+    benefit_create,
+    benefit_delete,
+    benefit_update,
     goal_create,
     goal_delete,
     goal_update,
+    measurement_create,
+    measurement_delete,
+    measurement_update,
     project_create,
     project_delete,
     project_update,
@@ -104,3 +118,53 @@ class ProjectStatusReportAdmin(KitosModelAdmin):
 
     def remove(self, actor, obj):
         status_report_delete(actor=actor, report=obj)
+
+
+# -- benefits ------------------------------------------------------------------------------
+
+
+def _own_values(obj) -> dict:
+    """A new object's editable fields without its organisation (it belongs where its
+    parent object does)."""
+    return {
+        field.name: getattr(obj, field.name) for field in obj._meta.concrete_fields
+        if field.editable and not field.primary_key and field.name != "organisation"
+    }
+
+
+@admin.register(Benefit)
+class BenefitAdmin(KitosModelAdmin):
+    list_display = ("title", "project", "kind", "target", "due_date", "owner")
+    list_filter = ("kind", ("organisation", RelatedOnly))
+    search_fields = ("title", "measure", "project__name")
+    list_select_related = ("project", "owner", "organisation")
+    autocomplete_fields = ("project", "owner", "goals")
+    exclude = ("organisation",)
+
+    def create(self, actor, obj, m2m, **links):
+        return benefit_create(actor=actor, **_own_values(obj), **m2m)
+
+    def update(self, actor, obj, data, m2m, **links):
+        return benefit_update(actor=actor, benefit=obj, data=data, **m2m)
+
+    def remove(self, actor, obj):
+        benefit_delete(actor=actor, benefit=obj)
+
+
+@admin.register(BenefitMeasurement)
+class BenefitMeasurementAdmin(KitosModelAdmin):
+    list_display = ("benefit", "measured_on", "value", "measured_by")
+    list_filter = (("organisation", RelatedOnly),)
+    search_fields = ("benefit__title", "note")
+    list_select_related = ("benefit", "measured_by", "organisation")
+    autocomplete_fields = ("benefit", "measured_by")
+    exclude = ("organisation",)
+
+    def create(self, actor, obj, m2m, **links):
+        return measurement_create(actor=actor, **_own_values(obj))
+
+    def update(self, actor, obj, data, m2m, **links):
+        return measurement_update(actor=actor, measurement=obj, data=data)
+
+    def remove(self, actor, obj):
+        measurement_delete(actor=actor, measurement=obj)

@@ -23,3 +23,4 @@ class GovernanceConfig(AppConfig):
         register_entity(importers.GOALS, order=200)
         register_entity(importers.PROJECTS, order=210)
         register_entity(importers.STATUS_REPORTS, order=220)
+        register_entity(importers.BENEFITS, order=230)

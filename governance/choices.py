@@ -41,3 +41,15 @@ class TrafficLight(models.TextChoices):
     GREEN = "green", _("Grøn")
     YELLOW = "yellow", _("Gul")
     RED = "red", _("Rød")
+
+
+# -- benefits ------------------------------------------------------------------------------
+
+
+class BenefitKind(models.TextChoices):
+    """What kind of gain a benefit is (gevinsttype)."""
+
+    ECONOMIC = "economic", _("Økonomisk")
+    QUALITY = "quality", _("Kvalitet")
+    TIME = "time", _("Tid")
+    OTHER = "other", _("Andet")

@@ -5,13 +5,20 @@ from __future__ import annotations
 
 import django_filters
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kitos.filtersets import BaseFilterSet, UUIDInFilter
 from roles.filtersets import SubtreeFilter
 
 from . import choices
-from .models import Project, ProjectStatusReport, StrategicGoal
+from .models import (
+    Benefit,
+    BenefitMeasurement,
+    Project,
+    ProjectStatusReport,
+    StrategicGoal,
+)
 
 
 class StrategicGoalFilterSet(BaseFilterSet):
@@ -109,4 +116,49 @@ class ProjectStatusReportFilterSet(BaseFilterSet):
 
     class Meta:
         model = ProjectStatusReport
+        fields = []
+
+
+# -- benefits ------------------------------------------------------------------------------
+
+
+class BenefitFilterSet(BaseFilterSet):
+    search_fields = ("title", "measure", "notes", "project__name")
+
+    organisation = UUIDInFilter(field_name="organisation__uuid", label=_("organisation"))
+    project = UUIDInFilter(field_name="project__uuid", label=_("projekt"))
+    kind = django_filters.MultipleChoiceFilter(
+        choices=choices.BenefitKind.choices, label=_("type")
+    )
+    owner = UUIDInFilter(field_name="owner__uuid", label=_("gevinstejer"))
+    goal = UUIDInFilter(field_name="goals__uuid", label=_("mål"), distinct=True)
+    within = SubtreeFilter(path_field="project__responsible_unit__path",
+                           label=_("projektets ansvarlige enhed eller en enhed under den"))
+    due_date = django_filters.DateFromToRangeFilter(label=_("forfaldsdato"))
+    overdue = django_filters.BooleanFilter(
+        method="filter_overdue", label=_("forfalden uden måling")
+    )
+
+    class Meta:
+        model = Benefit
+        fields = []
+
+    def filter_overdue(self, queryset, name, value):
+        if value is None:
+            return queryset
+        overdue = Q(due_date__lt=timezone.localdate(), measurements__isnull=True)
+        ids = queryset.model.objects.filter(overdue).values("pk")
+        return queryset.filter(pk__in=ids) if value else queryset.exclude(pk__in=ids)
+
+
+class BenefitMeasurementFilterSet(BaseFilterSet):
+    search_fields = ("benefit__title", "note")
+
+    organisation = UUIDInFilter(field_name="organisation__uuid", label=_("organisation"))
+    benefit = UUIDInFilter(field_name="benefit__uuid", label=_("gevinst"))
+    project = UUIDInFilter(field_name="benefit__project__uuid", label=_("projekt"))
+    measured_on = django_filters.DateFromToRangeFilter(label=_("målt den"))
+
+    class Meta:
+        model = BenefitMeasurement
         fields = []

@@ -12,7 +12,7 @@ from kitos.detail import ScopedModelForm, scope_choices
 from portfolio.models import SystemUsage
 
 from .choices import ContractEffect, SystemEffect
-from .models import Project, ProjectStatusReport, StrategicGoal
+from .models import Benefit, BenefitMeasurement, Project, ProjectStatusReport, StrategicGoal
 
 
 class StrategicGoalForm(ScopedModelForm):
@@ -121,3 +121,27 @@ class ProjectStatusReportForm(ScopedModelForm):
     class Meta:
         model = ProjectStatusReport
         fields = ["period", "time", "cost", "scope", "benefits", "text", "reported_by"]
+
+
+# -- benefits ------------------------------------------------------------------------------
+
+
+class BenefitForm(ScopedModelForm):
+    fieldsets = (
+        (_("Gevinsten"), ["project", "title", "kind", "owner", "due_date", "goals"]),
+        (_("Måling"), ["measure", "unit_of_measure", "baseline", "target"]),
+        (_("Noter"), ["notes"]),
+    )
+
+    class Meta:
+        model = Benefit
+        fields = [
+            "project", "title", "kind", "owner", "due_date", "goals", "measure",
+            "unit_of_measure", "baseline", "target", "notes",
+        ]
+
+
+class BenefitMeasurementForm(ScopedModelForm):
+    class Meta:
+        model = BenefitMeasurement
+        fields = ["measured_on", "value", "note", "measured_by"]

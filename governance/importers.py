@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy
 from kitos.excel.spec import CHOICE, DATE, DECIMAL, INT, REF, REFS, Column, EntitySpec
 
 from . import choices
-from .models import Project, ProjectStatusReport, StrategicGoal
+from .models import Benefit, Project, ProjectStatusReport, StrategicGoal
 
 
 class StrategicGoalSpec(EntitySpec):
@@ -106,3 +106,43 @@ class ProjectStatusReportSpec(EntitySpec):
 GOALS = StrategicGoalSpec()
 PROJECTS = ProjectSpec()
 STATUS_REPORTS = ProjectStatusReportSpec()
+
+
+class BenefitSpec(EntitySpec):
+    """Benefits of projects, matched by project and title."""
+
+    key = "benefits"
+    label = gettext_lazy("Gevinster")
+    model = Benefit
+    sheet_names = ("Benefits", "Gevinstrealisering")
+    reference_label = gettext_lazy("Gevinsten")
+    key_columns = ("project", "title")
+    duplicate_label = gettext_lazy("projektet og titlen")
+    columns = (
+        Column("project", "Projekt", ("Project",), kind=REF, ref="projects", required=True),
+        Column("title", "Titel", ("Gevinst", "Title", "Benefit"), required=True),
+        Column("kind", "Type", ("Gevinsttype", "Kind"), kind=CHOICE,
+               choices=choices.BenefitKind),
+        Column("measure", "Måling", ("Målemetode", "Measure")),
+        Column("unit_of_measure", "Måleenhed", ("Enhed", "Unit of measure")),
+        Column("baseline", "Udgangspunkt", ("Baseline",), kind=DECIMAL),
+        Column("target", "Mål", ("Målværdi", "Target"), kind=DECIMAL, required=True),
+        Column("owner", "Gevinstejer", ("Ejer", "Owner"), kind=REF, ref="persons"),
+        Column("due_date", "Forfaldsdato", ("Frist", "Due date"), kind=DATE),
+        Column("goals", "Understøttede mål", ("Goals",), kind=REFS, ref="goals"),
+        Column("notes", "Noter", ("Notes",)),
+    )
+
+    def reference_texts(self, obj, lookup):
+        return []
+
+    def existing(self, organisation):
+        return Benefit.objects.filter(organisation=organisation).select_related(
+            "project", "owner"
+        )
+
+    def export_queryset(self, queryset):
+        return queryset.prefetch_related("goals")
+
+
+BENEFITS = BenefitSpec()

@@ -16,7 +16,13 @@ from kitos.tenancy import TenantModel, scoped_queryset
 from roles.choices import RoleTarget
 
 from . import choices
-from .querysets import ProjectQuerySet, ProjectStatusReportQuerySet, StrategicGoalQuerySet
+from .querysets import (
+    BenefitMeasurementQuerySet,
+    BenefitQuerySet,
+    ProjectQuerySet,
+    ProjectStatusReportQuerySet,
+    StrategicGoalQuerySet,
+)
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
 YEAR_VALIDATORS = [MinValueValidator(1990), MaxValueValidator(2100)]
@@ -337,3 +343,110 @@ class ProjectStatusReport(TenantModel):
             if self.organisation_id is None:
                 self.organisation_id = self.project.organisation_id
             self.require_same_organisation(project=self.project, reported_by=self.reported_by)
+
+
+# -- benefits (gevinster) ------------------------------------------------------------------
+
+MEASURE = {"max_digits": 16, "decimal_places": 2}
+
+
+class Benefit(TenantModel):
+    """A benefit a project is to realise (gevinst): what kind, how it is measured, from
+    which baseline to which target by when, who owns it and which goals it serves. Its
+    measurements over time say how much is realised (BenefitQuerySet.with_realisation)."""
+
+    project = models.ForeignKey(
+        Project, on_delete=models.CASCADE, related_name="benefits", verbose_name=_("projekt")
+    )
+    title = models.CharField(_("titel"), max_length=250)
+    kind = models.CharField(
+        _("type"), max_length=12, choices=choices.BenefitKind,
+        default=choices.BenefitKind.ECONOMIC, db_index=True,
+    )
+    measure = models.TextField(_("måling"), blank=True,
+                               help_text=_("Hvordan gevinsten måles."))
+    unit_of_measure = models.CharField(
+        _("måleenhed"), max_length=50, blank=True, help_text=_("Fx kr., timer, procent.")
+    )
+    baseline = models.DecimalField(_("udgangspunkt"), **MEASURE, null=True, blank=True)
+    target = models.DecimalField(_("mål"), **MEASURE)
+    owner = models.ForeignKey(
+        "roles.Person", verbose_name=_("gevinstejer"), on_delete=models.SET_NULL, null=True,
+        blank=True, related_name="owned_benefits",
+    )
+    due_date = models.DateField(_("forfaldsdato"), null=True, blank=True, db_index=True,
+                                help_text=_("Hvornår gevinsten skal være realiseret."))
+    goals = models.ManyToManyField(
+        StrategicGoal, verbose_name=_("understøttede mål"), blank=True,
+        related_name="benefits",
+    )
+    notes = models.TextField(_("noter"), blank=True)
+
+    objects = BenefitQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["project", "title"]
+        verbose_name = _("gevinst")
+        verbose_name_plural = _("gevinster")
+        constraints = [
+            models.UniqueConstraint(
+                Lower("title"), "project", name="benefit_unique_title_per_project",
+                violation_error_message=_(
+                    "Projektet har allerede en gevinst med den titel."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=choices.BenefitKind.values), name="benefit_kind_valid",
+                violation_error_message=_("Typen skal være en af de mulige."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def clean(self):
+        super().clean()
+        if self.project_id:
+            # The benefit belongs where its project does (forms and the API leave it out).
+            if self.organisation_id is None:
+                self.organisation_id = self.project.organisation_id
+            self.require_same_organisation(project=self.project, owner=self.owner)
+
+
+class BenefitMeasurement(TenantModel):
+    """One measurement of a benefit: the value on a date (one per benefit and date)."""
+
+    benefit = models.ForeignKey(
+        Benefit, on_delete=models.CASCADE, related_name="measurements",
+        verbose_name=_("gevinst"),
+    )
+    measured_on = models.DateField(_("målt den"))
+    value = models.DecimalField(_("værdi"), **MEASURE)
+    note = models.TextField(_("note"), blank=True)
+    measured_by = models.ForeignKey(
+        "roles.Person", verbose_name=_("målt af"), on_delete=models.SET_NULL, null=True,
+        blank=True, related_name="benefit_measurements",
+    )
+
+    objects = BenefitMeasurementQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["benefit", "-measured_on"]
+        verbose_name = _("gevinstmåling")
+        verbose_name_plural = _("gevinstmålinger")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["benefit", "measured_on"], name="benefitmeasurement_one_per_date",
+                violation_error_message=_("Gevinsten er allerede målt den dato."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.benefit}: {self.measured_on:%d-%m-%Y}"
+
+    def clean(self):
+        super().clean()
+        if self.benefit_id:
+            if self.organisation_id is None:
+                self.organisation_id = self.benefit.organisation_id
+            self.require_same_organisation(benefit=self.benefit, measured_by=self.measured_by)

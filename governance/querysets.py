@@ -7,7 +7,9 @@ from django.db.models import OuterRef, Subquery
 
 from kitos.tenancy import ScopedQuerySet
 
-from .choices import ACTIVE_PHASES
+from .choices import ACTIVE_PHASES, BenefitKind
+
+ECONOMIC = BenefitKind.ECONOMIC
 
 # The fields of a status report shown with its project (latest_<name> on each row).
 LATEST_STATUS_FIELDS = ("period", "time", "cost", "scope", "benefits")
@@ -45,3 +47,65 @@ class ProjectQuerySet(ScopedQuerySet):
 class ProjectStatusReportQuerySet(ScopedQuerySet):
     def for_list(self):
         return self.select_related("organisation", "project", "reported_by")
+
+
+# -- benefits ------------------------------------------------------------------------------
+
+
+class BenefitQuerySet(ScopedQuerySet):
+    """Benefits with their realisation computed in one place (``with_realisation``): the
+    list, the detail page, the API and the portfolio view all read these annotations."""
+
+    def for_list(self):
+        return self.select_related(
+            "organisation", "project", "project__responsible_unit", "owner"
+        ).with_realisation()
+
+    def with_realisation(self):
+        """Annotate ``realised`` (the latest measurement's value), ``realised_on`` (its
+        date) and ``realised_share`` ((realised − baseline) / (target − baseline); null
+        without a measurement, a baseline or when target equals baseline — never a
+        division by zero)."""
+        from django.db.models import Case, DecimalField, F, FloatField, Q, Value, When
+        from django.db.models.functions import Cast
+
+        from .models import BenefitMeasurement
+
+        latest = BenefitMeasurement.objects.filter(benefit=OuterRef("pk")).order_by(
+            "-measured_on"
+        )
+        money = DecimalField(max_digits=16, decimal_places=2)
+        return self.annotate(
+            realised=Subquery(latest.values("value")[:1]),
+            realised_on=Subquery(latest.values("measured_on")[:1]),
+        ).annotate(
+            realised_share=Case(
+                When(
+                    Q(realised__isnull=False) & Q(baseline__isnull=False)
+                    & ~Q(target=F("baseline")),
+                    # As floats: SQLite divides whole-numbered decimals as integers.
+                    then=Cast(F("realised") - F("baseline"), FloatField())
+                    / Cast(F("target") - F("baseline"), FloatField()),
+                ),
+                default=Value(None),
+                output_field=FloatField(),
+            ),
+            # Economic benefits' kroner, for the totals of expected vs realised.
+            economic_target=Case(
+                When(kind=ECONOMIC, then=F("target")), default=Value(None),
+                output_field=money,
+            ),
+            economic_realised=Case(
+                When(kind=ECONOMIC, then=F("realised")), default=Value(None),
+                output_field=money,
+            ),
+        )
+
+    def overdue_without_measurement(self, today):
+        """Benefits whose due date has passed without any measurement."""
+        return self.filter(due_date__lt=today, measurements__isnull=True)
+
+
+class BenefitMeasurementQuerySet(ScopedQuerySet):
+    def for_list(self):
+        return self.select_related("organisation", "benefit", "measured_by")

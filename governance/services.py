@@ -16,6 +16,8 @@ from kitos.audit import AuditAction, record_change
 from kitos.services import create_object, delete_object, update_object
 
 from .models import (
+    Benefit,
+    BenefitMeasurement,
     Project,
     ProjectContract,
     ProjectStatusReport,
@@ -83,6 +85,8 @@ def project_delete(*, actor, project: Project) -> None:
     project.check_editable_by(actor)
     for report in ProjectStatusReport.objects.filter(project=project):
         delete_object(actor=actor, instance=report)
+    for benefit in Benefit.objects.filter(project=project):
+        benefit_delete(actor=actor, benefit=benefit)
     delete_object(actor=actor, instance=project)
 
 
@@ -179,3 +183,65 @@ def status_report_update(
 
 def status_report_delete(*, actor, report: ProjectStatusReport) -> None:
     delete_object(actor=actor, instance=report)
+
+
+# -- benefits ------------------------------------------------------------------------------
+
+
+def benefit_create(*, actor, project: Project, title: str, goals=None, **fields: Any) -> Benefit:
+    """A benefit of a project (it belongs to the project's organisation), with the goals
+    it serves."""
+    return create_object(
+        actor=actor,
+        instance=Benefit(
+            organisation_id=project.organisation_id, project=project, title=title, **fields
+        ),
+        m2m=_m2m(goals=goals),
+    )
+
+
+def benefit_update(
+    *, actor, benefit: Benefit, data: dict[str, Any] | None = None, goals=None
+) -> Benefit:
+    data = dict(data or {})
+    if "project" in data and data["project"] != benefit.project:
+        if data["project"].organisation_id != benefit.organisation_id:
+            raise ValidationError({"project": _("Skal høre til samme organisation.")})
+    return update_object(actor=actor, instance=benefit, data=data, m2m=_m2m(goals=goals))
+
+
+@transaction.atomic
+def benefit_delete(*, actor, benefit: Benefit) -> None:
+    """Delete a benefit with its measurements, each audited (the deletions feed names
+    them for sync clients)."""
+    benefit.check_editable_by(actor)
+    for measurement in BenefitMeasurement.objects.filter(benefit=benefit):
+        delete_object(actor=actor, instance=measurement)
+    delete_object(actor=actor, instance=benefit)
+
+
+def measurement_create(
+    *, actor, benefit: Benefit, measured_on, value, **fields: Any
+) -> BenefitMeasurement:
+    """Record a measurement of a benefit (one per benefit and date)."""
+    return create_object(
+        actor=actor,
+        instance=BenefitMeasurement(
+            organisation_id=benefit.organisation_id, benefit=benefit,
+            measured_on=measured_on, value=value, **fields,
+        ),
+    )
+
+
+def measurement_update(
+    *, actor, measurement: BenefitMeasurement, data: dict[str, Any]
+) -> BenefitMeasurement:
+    if "benefit" in data and data["benefit"] != measurement.benefit:
+        raise ValidationError(
+            {"benefit": _("Kan ikke flyttes til en anden gevinst; opret en ny måling.")}
+        )
+    return update_object(actor=actor, instance=measurement, data=data)
+
+
+def measurement_delete(*, actor, measurement: BenefitMeasurement) -> None:
+    delete_object(actor=actor, instance=measurement)

@@ -79,3 +79,39 @@ STATUS_REPORT_COLUMNS = (
     ORGANISATION_COLUMN,
     UPDATED_COLUMN,
 )
+
+
+# -- benefits ------------------------------------------------------------------------------
+
+
+def _share(row):
+    """The realised share as a whole percentage (None: cannot be computed)."""
+    share = getattr(row, "realised_share", None)
+    return None if share is None else round(share * 100)
+
+
+BENEFIT_COLUMNS = (
+    Column("title", _("Titel"), "title", sort="title"),
+    Column("project", _("Projekt"), "project.name", sort="project__name"),
+    Column("kind", _("Type"), "get_kind_display", sort="kind"),
+    Column("owner", _("Gevinstejer"), "owner.name", sort="owner__name"),
+    Column("due_date", _("Forfaldsdato"), "due_date", sort="due_date", kind="deadline"),
+    Column("unit_of_measure", _("Måleenhed"), "unit_of_measure", sort="unit_of_measure"),
+    Column("baseline", _("Udgangspunkt"), "baseline", sort="baseline", kind="number"),
+    Column("target", _("Mål"), "target", sort="target", kind="number"),
+    Column("realised", _("Realiseret"), "realised", sort="realised", kind="number"),
+    Column("realised_share", _("Realiseret (%)"), _share, sort="realised_share",
+           kind="number"),
+    Column("economic_target", _("Forventet (kr.)"), "economic_target", sort="economic_target",
+           kind="money", total="sum"),
+    Column("economic_realised", _("Realiseret (kr.)"), "economic_realised",
+           sort="economic_realised", kind="money", total="sum"),
+    Column("realised_on", _("Senest målt"), "realised_on", sort="realised_on", kind="date",
+           default=False),
+    Column("responsible_unit", _("Ansvarlig enhed"), "project.responsible_unit.name",
+           sort="project__responsible_unit__name", default=False),
+    Column("goals", _("Understøttede mål"), lambda row: list(row.goals.all()), kind="list",
+           default=False, prefetch=lambda context: ["goals"]),
+    ORGANISATION_COLUMN,
+    UPDATED_COLUMN,
+)

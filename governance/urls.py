@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import benefit_views, views
 
 
 def _crud(prefix: str, name: str, list_view, detail, create, update, delete):
@@ -31,4 +31,25 @@ urlpatterns = [
          views.ProjectStatusReportUpdateView.as_view(), name="projectstatusreport_update"),
     path("statusrapporter/<uuid:uuid>/slet/", views.ProjectStatusReportDeleteView.as_view(),
          name="projectstatusreport_delete"),
+]
+
+# -- benefits ------------------------------------------------------------------------------
+
+urlpatterns += [
+    *_crud("gevinster", "benefit", benefit_views.BenefitListView,
+           benefit_views.BenefitDetailView, benefit_views.BenefitCreateView,
+           benefit_views.BenefitUpdateView, benefit_views.BenefitDeleteView),
+    path("gevinster/<uuid:uuid>/maalinger/ny/",
+         benefit_views.BenefitMeasurementCreateView.as_view(),
+         name="benefitmeasurement_create"),
+    path("gevinstmaalinger/<uuid:uuid>/rediger/",
+         benefit_views.BenefitMeasurementUpdateView.as_view(),
+         name="benefitmeasurement_update"),
+    path("gevinstmaalinger/<uuid:uuid>/slet/",
+         benefit_views.BenefitMeasurementDeleteView.as_view(),
+         name="benefitmeasurement_delete"),
+    path("portefoelje/gevinster/", benefit_views.BenefitPortfolioView.as_view(),
+         name="benefit_portfolio"),
+    path("projekter/<uuid:uuid>/gevinstdiagram/", benefit_views.BenefitDiagramView.as_view(),
+         name="benefit_diagram"),
 ]

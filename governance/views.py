@@ -22,6 +22,7 @@ from roles.tables import unit_options
 from roles.tabs import ROLES_TAB, RolesTabMixin
 
 from . import tables
+from .benefit_views import BENEFITS_TAB, ProjectBenefitsTabMixin
 from .filtersets import ProjectFilterSet, ProjectStatusReportFilterSet, StrategicGoalFilterSet
 from .forms import ProjectForm, ProjectStatusReportForm, StrategicGoalForm
 from .models import Project, ProjectStatusReport, StrategicGoal
@@ -106,7 +107,7 @@ class StrategicGoalDetailView(TabbedDetailView):
         }
 
 
-class ProjectDetailView(RolesTabMixin, TabbedDetailView):
+class ProjectDetailView(ProjectBenefitsTabMixin, RolesTabMixin, TabbedDetailView):
     """A project: overview (purpose, phase, people, budget, goals), the systems and
     contracts it affects, its status reports, the roles held on it and its history."""
 
@@ -118,6 +119,7 @@ class ProjectDetailView(RolesTabMixin, TabbedDetailView):
         Tab("systemer", gettext_lazy("Systemer og kontrakter"), "links",
             "governance/project_links.html"),
         Tab("status", gettext_lazy("Status"), "status", "governance/project_status.html"),
+        BENEFITS_TAB,
         ROLES_TAB,
         HISTORY_TAB,
     )

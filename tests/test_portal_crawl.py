@@ -5,6 +5,7 @@ for every URL naming the first organisation's objects, read or write."""
 
 from __future__ import annotations
 
+import datetime
 import uuid
 from dataclasses import dataclass
 
@@ -106,6 +107,7 @@ def build_world(organisation, user) -> World:
     oversight = OversightRecordFactory(agreement=agreement)
     competency = CompetencyFactory(person=person)
     goal, project, status_report = _governance(organisation, unit, person, usage, contract)
+    benefit, measurement = _benefits(project, goal, person)
     content = exporter.template_workbook("suppliers")
     run = ImportRun.objects.create(
         organisation=organisation, created_by=user, filename="<b>=1+1.xlsx", size=len(content),
@@ -121,6 +123,7 @@ def build_world(organisation, user) -> World:
         "processingactivity": activity, "agreement": agreement,
         "subprocessor": sub_processor, "oversightrecord": oversight, "competency": competency,
         "strategicgoal": goal, "project": project, "projectstatusreport": status_report,
+        "benefit": benefit, "benefitmeasurement": measurement,
     }
     # Route prefixes are model names (kitos.links.route_name).
     objects.update({obj._meta.model_name: obj for obj in list(objects.values())})
@@ -139,6 +142,16 @@ def _governance(organisation, unit, person, usage, contract):
     ProjectSystem.objects.create(project=project, usage=usage, effect="retires")
     ProjectContract.objects.create(project=project, contract=contract, effect="ends")
     return goal, project, StatusReportFactory(project=project, reported_by=person)
+
+
+def _benefits(project, goal, person):
+    """A benefit of the project serving the goal, with a measurement."""
+    from tests.governance.cases import BenefitFactory, MeasurementFactory
+
+    benefit = BenefitFactory(project=project, owner=person, measure="<b>Sager pr. dag</b>",
+                             due_date=datetime.date(2026, 12, 31))
+    benefit.goals.add(goal)
+    return benefit, MeasurementFactory(benefit=benefit, measured_by=person)
 
 
 def portal_routes():
@@ -194,6 +207,8 @@ def urls_for(world: World, name: str, params: tuple[str, ...]) -> list[str]:
         "oversightrecord_create": objects["agreement"],
         "deadlinedecision_create": objects["contract"],
         "projectstatusreport_create": objects["project"],
+        "benefitmeasurement_create": objects["benefit"],
+        "benefit_diagram": objects["project"],
         "contract_chain": objects["contract"],
         "usage_chain": objects["usage"],
         "activity_chain": objects["processingactivity"],

@@ -11,7 +11,7 @@ from portfolio.models import SystemUsage
 from roles.models import OrganisationUnit, Person
 
 from ..choices import ContractEffect, SystemEffect
-from ..models import Project, ProjectStatusReport, StrategicGoal
+from ..models import Benefit, BenefitMeasurement, Project, ProjectStatusReport, StrategicGoal
 
 
 class StrategicGoalSerializer(BaseSerializer):
@@ -104,4 +104,45 @@ class ProjectStatusReportSerializer(BaseSerializer):
         fields = [
             "id", "project", "period", "time", "cost", "scope", "benefits", "text",
             "reported_by", "created_at", "updated_at",
+        ]
+
+
+# -- benefits ------------------------------------------------------------------------------
+
+
+class BenefitSerializer(BaseSerializer):
+    project = ScopedUUIDField(Project)
+    owner = ScopedUUIDField(Person, required=False, allow_null=True)
+    goals = ScopedUUIDField(StrategicGoal, many=True, required=False)
+    realised = serializers.DecimalField(
+        max_digits=16, decimal_places=2, read_only=True, allow_null=True,
+        help_text="The value of the benefit's latest measurement (null: not measured yet).",
+    )
+    realised_on = serializers.DateField(
+        read_only=True, allow_null=True, help_text="The date of the latest measurement.",
+    )
+    realised_share = serializers.FloatField(
+        read_only=True, allow_null=True,
+        help_text="(realised - baseline) / (target - baseline): 1 is fully realised; null "
+        "without a measurement or baseline, or when target equals baseline.",
+    )
+
+    class Meta:
+        model = Benefit
+        fields = [
+            "id", "project", "title", "kind", "measure", "unit_of_measure", "baseline",
+            "target", "owner", "due_date", "goals", "notes", "realised", "realised_on",
+            "realised_share", "created_at", "updated_at",
+        ]
+
+
+class BenefitMeasurementSerializer(BaseSerializer):
+    benefit = ScopedUUIDField(Benefit)
+    measured_by = ScopedUUIDField(Person, required=False, allow_null=True)
+
+    class Meta:
+        model = BenefitMeasurement
+        fields = [
+            "id", "benefit", "measured_on", "value", "note", "measured_by", "created_at",
+            "updated_at",
         ]

@@ -7,10 +7,22 @@ from django.db.models import Prefetch
 from kitos.admin_base import editable_values
 from kitos.api.base import ScopedModelViewSet
 
-from ..filtersets import ProjectFilterSet, ProjectStatusReportFilterSet, StrategicGoalFilterSet
-from ..models import Project, ProjectContract, ProjectSystem
+from ..filtersets import (
+    BenefitFilterSet,
+    BenefitMeasurementFilterSet,
+    ProjectFilterSet,
+    ProjectStatusReportFilterSet,
+    StrategicGoalFilterSet,
+)
+from ..models import Benefit, Project, ProjectContract, ProjectSystem
 from ..services import (
+    benefit_create,
+    benefit_delete,
+    benefit_update,
     goal_create,
+    measurement_create,
+    measurement_delete,
+    measurement_update,
     project_create,
     project_delete,
     project_update,
@@ -19,6 +31,8 @@ from ..services import (
     status_report_update,
 )
 from .serializers import (
+    BenefitMeasurementSerializer,
+    BenefitSerializer,
     ProjectSerializer,
     ProjectStatusReportSerializer,
     StrategicGoalSerializer,
@@ -109,8 +123,72 @@ class ProjectStatusReportViewSet(ScopedModelViewSet):
         status_report_delete(actor=actor, report=instance)
 
 
+# -- benefits ------------------------------------------------------------------------------
+
+
+def _own_values(instance) -> dict:
+    """The editable fields of a new object made by the API, without its organisation
+    (it belongs where its parent object does)."""
+    return {
+        field.name: getattr(instance, field.name)
+        for field in instance._meta.concrete_fields
+        if field.editable and not field.primary_key and field.name != "organisation"
+    }
+
+
+class BenefitViewSet(ScopedModelViewSet):
+    """Benefits of projects (gevinster) with their realisation: the latest measurement
+    and the share of the way from baseline to target (read-only)."""
+
+    serializer_class = BenefitSerializer
+    filterset_class = BenefitFilterSet
+    m2m_fields = ("goals",)
+
+    def get_queryset(self):
+        return super().get_queryset().prefetch_related("goals")
+
+    @staticmethod
+    def create_service(*, actor, instance, m2m):
+        benefit = benefit_create(actor=actor, **_own_values(instance), **m2m)
+        return _reloaded_benefit(benefit)
+
+    @staticmethod
+    def update_service(*, actor, instance, data, m2m):
+        benefit = benefit_update(actor=actor, benefit=instance, data=data, **m2m)
+        return _reloaded_benefit(benefit)
+
+    @staticmethod
+    def delete_service(*, actor, instance):
+        benefit_delete(actor=actor, benefit=instance)
+
+
+def _reloaded_benefit(benefit: Benefit) -> Benefit:
+    return Benefit.objects.for_list().prefetch_related("goals").get(pk=benefit.pk)
+
+
+class BenefitMeasurementViewSet(ScopedModelViewSet):
+    """Measurements of benefits over time: one value per benefit and date."""
+
+    serializer_class = BenefitMeasurementSerializer
+    filterset_class = BenefitMeasurementFilterSet
+
+    @staticmethod
+    def create_service(*, actor, instance, m2m):
+        return measurement_create(actor=actor, **_own_values(instance))
+
+    @staticmethod
+    def update_service(*, actor, instance, data, m2m):
+        return measurement_update(actor=actor, measurement=instance, data=data)
+
+    @staticmethod
+    def delete_service(*, actor, instance):
+        measurement_delete(actor=actor, measurement=instance)
+
+
 routes = [
     ("goals", StrategicGoalViewSet, "strategicgoal"),
     ("projects", ProjectViewSet, "project"),
     ("project-status-reports", ProjectStatusReportViewSet, "projectstatusreport"),
+    ("benefits", BenefitViewSet, "benefit"),
+    ("benefit-measurements", BenefitMeasurementViewSet, "benefitmeasurement"),
 ]

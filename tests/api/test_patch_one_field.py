@@ -263,6 +263,27 @@ def _status_report(org):
                                reported_by=PersonFactory(organisation=org))
 
 
+def _benefit(org):
+    from tests.governance.cases import BenefitFactory, GoalFactory, ProjectFactory
+
+    benefit = BenefitFactory(
+        project=ProjectFactory(organisation=org), measure="Porto pr. år",
+        unit_of_measure="kr.", baseline=Decimal("100000.00"), target=Decimal("500000.00"),
+        owner=PersonFactory(organisation=org), due_date=D(2026, 12, 31), notes="Noter",
+    )
+    benefit.goals.set([GoalFactory(organisation=org)])
+    return benefit
+
+
+def _benefit_measurement(org):
+    from tests.governance.cases import BenefitFactory, MeasurementFactory, ProjectFactory
+
+    return MeasurementFactory(
+        benefit=BenefitFactory(project=ProjectFactory(organisation=org)), note="Note",
+        measured_by=PersonFactory(organisation=org),
+    )
+
+
 BUILDERS = {
     "organisations": _organisation,
     "units": _unit,
@@ -287,6 +308,8 @@ BUILDERS = {
     "goals": _goal,
     "projects": _project,
     "project-status-reports": _status_report,
+    "benefits": _benefit,
+    "benefit-measurements": _benefit_measurement,
 }
 
 # (resource, field, new value): a free-text field everywhere, and for most resources a
@@ -339,6 +362,11 @@ CASES = [
     ("projects", "investment", "2000000.00"),
     ("project-status-reports", "text", "Ny status"),
     ("project-status-reports", "cost", "red"),
+    ("benefits", "notes", "Nye noter"),
+    ("benefits", "kind", "quality"),
+    ("benefits", "target", "750000.00"),
+    ("benefit-measurements", "note", "Ny note"),
+    ("benefit-measurements", "value", "1234.50"),
 ]
 
 # Model fields a PATCH may change besides the one sent: bookkeeping only, read-only in

@@ -10,6 +10,8 @@ import factory
 
 from governance import tables
 from governance.models import (
+    Benefit,
+    BenefitMeasurement,
     Project,
     ProjectContract,
     ProjectStatusReport,
@@ -128,7 +130,7 @@ PROJECT = ModelCase(
     make=lambda org: ProjectFactory(organisation=org),
     make_row=project_row,
     columns=tables.PROJECT_COLUMNS,
-    tabs=("overblik", "systemer", "status", "roller", "historik"),
+    tabs=("overblik", "systemer", "status", "gevinster", "roller", "historik"),
     add_rows=add_project_rows,
     form_data=lambda org: {
         "name": "Ny ESDH-løsning",
@@ -162,4 +164,77 @@ STATUS_REPORT = ModelCase(
     exported_as=lambda report: report.project.name,
     tabs=("overblik", "historik"),
     add_rows=lambda report, count: add_history(report, count),
+)
+
+
+# -- benefits ----------------------------------------------------------------------------
+
+_days = itertools.count()
+
+
+class BenefitFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Benefit
+
+    project = factory.SubFactory(ProjectFactory)
+    organisation = factory.LazyAttribute(lambda benefit: benefit.project.organisation)
+    title = factory.Sequence(lambda n: f"Gevinst {n}")
+    kind = "economic"
+    baseline = 0
+    target = 100_000
+
+
+class MeasurementFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = BenefitMeasurement
+
+    benefit = factory.SubFactory(BenefitFactory)
+    organisation = factory.LazyAttribute(lambda measurement: measurement.benefit.organisation)
+    measured_on = factory.LazyFunction(
+        lambda: datetime.date(2024, 1, 1) + datetime.timedelta(days=next(_days))
+    )
+    value = 50_000
+
+
+def benefit_row(org, label):
+    project = ProjectFactory(organisation=org, responsible_unit=UnitFactory(organisation=org))
+    benefit = BenefitFactory(project=project, title=label,
+                             owner=PersonFactory(organisation=org),
+                             due_date=datetime.date(2027, 6, 30))
+    benefit.goals.add(GoalFactory(organisation=org))
+    MeasurementFactory(benefit=benefit, value=20_000)
+    MeasurementFactory(benefit=benefit, value=60_000)
+    return benefit
+
+
+def add_benefit_rows(benefit, count):
+    org = benefit.organisation
+    for _ in range(count):
+        MeasurementFactory(benefit=benefit, measured_by=PersonFactory(organisation=org))
+        benefit.goals.add(GoalFactory(organisation=org))
+    add_history(benefit, count)
+
+
+BENEFIT = ModelCase(
+    model=Benefit,
+    make=lambda org: BenefitFactory(project=ProjectFactory(organisation=org)),
+    make_row=benefit_row,
+    columns=tables.BENEFIT_COLUMNS,
+    tabs=("overblik", "maalinger", "historik"),
+    add_rows=add_benefit_rows,
+    form_data=lambda org: {
+        "project": ProjectFactory(organisation=org).pk,
+        "title": "Færre manuelle sagsskridt",
+        "kind": "time",
+        "target": "1.200,5",
+        "baseline": "300",
+        "goals": [GoalFactory(organisation=org).pk],
+    },
+    change={"notes": "Målt i ESDH'ens statistik."},
+    changed=lambda benefit: benefit.notes == "Målt i ESDH'ens statistik.",
+    cross_field="project",
+    cross_value=lambda other: ProjectFactory(organisation=other).pk,
+    invalid={"kind": "magic"},
+    lookup=lambda org: Benefit.objects.get(organisation=org,
+                                           title="Færre manuelle sagsskridt"),
 )

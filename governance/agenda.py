@@ -3,9 +3,10 @@
 One function, ``meeting_agenda``, answers it in a fixed number of queries:
 - projects in the group's scope in phase *Analyse* (waiting for a go decision);
 - the group's decisions whose follow-up date has passed and whose follow-up is not done;
-- contracts in the group's scope whose notice deadline (*Opsigelsesfrist*, kept on the
-  contract by contracts.deadlines) falls between today and the next meeting + 30 days
-  and on which no steering group has decided anything yet.
+- contracts in the group's scope whose current deadline (``Contract.current_deadline``:
+  the notice deadline, *Opsigelsesfrist*, kept on the contract by contracts.deadlines, or
+  the end of a contract that simply expires) falls between today and the next meeting
+  + 30 days and on which no steering group has decided anything yet.
 The scope is the whole organisation, or the group's unit and the units under it.
 """
 
@@ -14,7 +15,8 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, F, OuterRef
+from django.db.models.functions import Coalesce
 
 from contracts.models import Contract
 
@@ -64,9 +66,10 @@ def meeting_agenda(group: SteeringGroup, *, today: datetime.date) -> Agenda:
     )
     contracts = list(
         _in_scope(Contract.objects.all(), group)
-        .filter(notice_deadline__gte=today, notice_deadline__lte=horizon)
+        .annotate(deadline=Coalesce(F("notice_deadline"), F("next_end")))
+        .filter(deadline__gte=today, deadline__lte=horizon)
         .exclude(Exists(Decision.objects.filter(contract=OuterRef("pk"))))
         .select_related("supplier", "responsible_unit")
-        .order_by("notice_deadline", "name")
+        .order_by("deadline", "name")
     )
     return Agenda(next_meeting, horizon, projects, follow_ups, contracts)

@@ -7,20 +7,45 @@ from django.db.models import Prefetch
 from kitos.admin_base import editable_values
 from kitos.api.base import ScopedModelViewSet
 
-from ..filtersets import ProjectFilterSet, ProjectStatusReportFilterSet, StrategicGoalFilterSet
-from ..models import Project, ProjectContract, ProjectSystem
+from ..filtersets import (
+    DecisionFilterSet,
+    MeetingFilterSet,
+    ProjectFilterSet,
+    ProjectStatusReportFilterSet,
+    SteeringGroupFilterSet,
+    StrategicGoalFilterSet,
+)
+from ..models import (
+    Project,
+    ProjectContract,
+    ProjectSystem,
+    SteeringGroup,
+    SteeringGroupMember,
+)
 from ..services import (
+    decision_create,
+    decision_delete,
+    decision_update,
     goal_create,
+    meeting_create,
+    meeting_delete,
+    meeting_update,
     project_create,
     project_delete,
     project_update,
     status_report_create,
     status_report_delete,
     status_report_update,
+    steering_group_create,
+    steering_group_delete,
+    steering_group_update,
 )
 from .serializers import (
+    DecisionSerializer,
+    MeetingSerializer,
     ProjectSerializer,
     ProjectStatusReportSerializer,
+    SteeringGroupSerializer,
     StrategicGoalSerializer,
 )
 
@@ -109,8 +134,102 @@ class ProjectStatusReportViewSet(ScopedModelViewSet):
         status_report_delete(actor=actor, report=instance)
 
 
+# -- steering groups, meetings and decisions ------------------------------------------------
+
+
+def _group_values(instance) -> dict:
+    """The editable values of a new meeting or decision; it takes its group's
+    organisation (not sent by the client)."""
+    return {
+        field.name: getattr(instance, field.name)
+        for field in instance._meta.concrete_fields
+        if field.editable and not field.primary_key and field.name != "organisation"
+    }
+
+
+def _members(m2m) -> dict:
+    if "member_rows" not in m2m:
+        return {}
+    return {"members": [(row["person"], row["role"]) for row in m2m["member_rows"]]}
+
+
+class SteeringGroupViewSet(ScopedModelViewSet):
+    """Steering groups: mandate, scope (the whole organisation or a unit) and members
+    with their role."""
+
+    serializer_class = SteeringGroupSerializer
+    filterset_class = SteeringGroupFilterSet
+    m2m_fields = ("member_rows",)
+
+    def get_queryset(self):
+        return super().get_queryset().prefetch_related(
+            Prefetch("memberships", SteeringGroupMember.objects.select_related("person"))
+        )
+
+    @staticmethod
+    def create_service(*, actor, instance, m2m):
+        group = steering_group_create(actor=actor, **editable_values(instance), **_members(m2m))
+        return SteeringGroup.objects.prefetch_related("memberships__person").get(pk=group.pk)
+
+    @staticmethod
+    def update_service(*, actor, instance, data, m2m):
+        group = steering_group_update(actor=actor, group=instance, data=data,
+                                      **_members(m2m))
+        return SteeringGroup.objects.prefetch_related("memberships__person").get(pk=group.pk)
+
+    @staticmethod
+    def delete_service(*, actor, instance):
+        steering_group_delete(actor=actor, group=instance)
+
+
+class MeetingViewSet(ScopedModelViewSet):
+    """Meetings of steering groups."""
+
+    serializer_class = MeetingSerializer
+    filterset_class = MeetingFilterSet
+
+    @staticmethod
+    def create_service(*, actor, instance, m2m):
+        return meeting_create(actor=actor, **_group_values(instance))
+
+    @staticmethod
+    def update_service(*, actor, instance, data, m2m):
+        return meeting_update(actor=actor, meeting=instance, data=data)
+
+    @staticmethod
+    def delete_service(*, actor, instance):
+        meeting_delete(actor=actor, meeting=instance)
+
+
+class DecisionViewSet(ScopedModelViewSet):
+    """Decisions of steering groups: on a project, a contract or free text; outcome,
+    rationale, the units bound by it and the follow-up."""
+
+    serializer_class = DecisionSerializer
+    filterset_class = DecisionFilterSet
+    m2m_fields = ("binding_units",)
+
+    def get_queryset(self):
+        return super().get_queryset().prefetch_related("binding_units")
+
+    @staticmethod
+    def create_service(*, actor, instance, m2m):
+        return decision_create(actor=actor, **_group_values(instance), **m2m)
+
+    @staticmethod
+    def update_service(*, actor, instance, data, m2m):
+        return decision_update(actor=actor, decision=instance, data=data, **m2m)
+
+    @staticmethod
+    def delete_service(*, actor, instance):
+        decision_delete(actor=actor, decision=instance)
+
+
 routes = [
     ("goals", StrategicGoalViewSet, "strategicgoal"),
     ("projects", ProjectViewSet, "project"),
     ("project-status-reports", ProjectStatusReportViewSet, "projectstatusreport"),
+    ("steering-groups", SteeringGroupViewSet, "steeringgroup"),
+    ("meetings", MeetingViewSet, "meeting"),
+    ("decisions", DecisionViewSet, "decision"),
 ]

@@ -32,3 +32,22 @@ urlpatterns = [
     path("statusrapporter/<uuid:uuid>/slet/", views.ProjectStatusReportDeleteView.as_view(),
          name="projectstatusreport_delete"),
 ]
+
+# -- steering groups, meetings and decisions ------------------------------------------------
+
+from . import decision_views  # noqa: E402
+
+urlpatterns += [
+    *_crud("styregrupper", "steeringgroup", decision_views.SteeringGroupListView,
+           decision_views.SteeringGroupDetailView, decision_views.SteeringGroupCreateView,
+           decision_views.SteeringGroupUpdateView, decision_views.SteeringGroupDeleteView),
+    *_crud("beslutninger", "decision", decision_views.DecisionListView,
+           decision_views.DecisionDetailView, decision_views.DecisionCreateView,
+           decision_views.DecisionUpdateView, decision_views.DecisionDeleteView),
+    path("styregrupper/<uuid:uuid>/moeder/ny/", decision_views.MeetingCreateView.as_view(),
+         name="meeting_create"),
+    path("moeder/<uuid:uuid>/rediger/", decision_views.MeetingUpdateView.as_view(),
+         name="meeting_update"),
+    path("moeder/<uuid:uuid>/slet/", decision_views.MeetingDeleteView.as_view(),
+         name="meeting_delete"),
+]

@@ -106,6 +106,7 @@ def build_world(organisation, user) -> World:
     oversight = OversightRecordFactory(agreement=agreement)
     competency = CompetencyFactory(person=person)
     goal, project, status_report = _governance(organisation, unit, person, usage, contract)
+    group, meeting, decision = _steering(organisation, unit, person, project)
     content = exporter.template_workbook("suppliers")
     run = ImportRun.objects.create(
         organisation=organisation, created_by=user, filename="<b>=1+1.xlsx", size=len(content),
@@ -121,6 +122,7 @@ def build_world(organisation, user) -> World:
         "processingactivity": activity, "agreement": agreement,
         "subprocessor": sub_processor, "oversightrecord": oversight, "competency": competency,
         "strategicgoal": goal, "project": project, "projectstatusreport": status_report,
+        "steeringgroup": group, "meeting": meeting, "decision": decision,
     }
     # Route prefixes are model names (kitos.links.route_name).
     objects.update({obj._meta.model_name: obj for obj in list(objects.values())})
@@ -139,6 +141,27 @@ def _governance(organisation, unit, person, usage, contract):
     ProjectSystem.objects.create(project=project, usage=usage, effect="retires")
     ProjectContract.objects.create(project=project, contract=contract, effect="ends")
     return goal, project, StatusReportFactory(project=project, reported_by=person)
+
+
+def _steering(organisation, unit, person, project):
+    """A steering group of the unit with the person as chair, a meeting and a decision
+    on the project, binding for the unit."""
+    import datetime
+
+    from governance.models import Decision, Meeting, SteeringGroup, SteeringGroupMember
+
+    group = SteeringGroup.objects.create(organisation=organisation, name="<b>Styregruppe",
+                                         mandate="<i>Bindende</i>", unit=unit)
+    SteeringGroupMember.objects.create(group=group, person=person, role="chair")
+    meeting = Meeting.objects.create(organisation=organisation, group=group,
+                                     date=datetime.date(2025, 3, 1), place="<b>Rådhus")
+    decision = Decision.objects.create(
+        organisation=organisation, group=group, meeting=meeting, project=project,
+        title="<b>Go", outcome="approved", decided_on=datetime.date(2025, 3, 1),
+        follow_up_date=datetime.date(2025, 4, 1),
+    )
+    decision.binding_units.add(unit)
+    return group, meeting, decision
 
 
 def portal_routes():
@@ -194,6 +217,7 @@ def urls_for(world: World, name: str, params: tuple[str, ...]) -> list[str]:
         "oversightrecord_create": objects["agreement"],
         "deadlinedecision_create": objects["contract"],
         "projectstatusreport_create": objects["project"],
+        "meeting_create": objects["steeringgroup"],
         "contract_chain": objects["contract"],
         "usage_chain": objects["usage"],
         "activity_chain": objects["processingactivity"],

@@ -1,11 +1,13 @@
-"""The demo's governance: strategic goals and a portfolio of IT projects with status
-reports for Demo Kommune and Nabo Kommune, tied to the demo's units, people, system
-usages and contracts. Called once per organisation from demo/seed.py; created through
-the governance services and looked up by title/name first, so a re-run creates nothing.
+"""The demo's governance: strategic goals, a portfolio of IT projects with status
+reports and steering groups with meetings and decisions, for Demo Kommune and Nabo
+Kommune, tied to the demo's units, people, system usages and contracts. Called once per
+organisation from demo/seed.py; created through the governance services and looked up
+by title/name first, so a re-run creates nothing.
 """
 
 from __future__ import annotations
 
+import datetime
 from decimal import Decimal
 
 from contracts.models import ContractCoverage
@@ -13,10 +15,13 @@ from governance.choices import ProjectPhase
 from governance.models import Benefit, Project, ProjectStatusReport, StrategicGoal
 from governance.services import (
     benefit_create,
+    decision_create,
     goal_create,
     measurement_create,
+    meeting_create,
     project_create,
     status_report_create,
+    steering_group_create,
 )
 from kitos.dates import add_months
 from kitos.tenancy import SYSTEM
@@ -199,6 +204,7 @@ def seed_governance(seeder) -> None:
             )
         _seed_reports(seeder, project, index)
         _seed_benefits(seeder, project, index, goals)
+    seed_steering_groups(seeder)
 
 
 def _seed_goals(seeder, rows) -> dict[str, StrategicGoal]:
@@ -341,3 +347,123 @@ def _seed_measurements(seeder, project: Project, benefit, pace: float) -> None:
             note="Kvartalsvis opgørelse",
         )
         day = add_months(day, 3)
+
+
+# -- steering groups, meetings and decisions ------------------------------------------------
+
+DIGITAL_GROUP = "Den Digitale Styregruppe"
+DIGITAL_MANDATE = (
+    "Den Digitale Styregruppe beslutter igangsættelse, prioritering og afslutning af "
+    "it-projekter og -investeringer på tværs af kommunen. Styregruppens beslutninger er "
+    "bindende for forvaltningerne. Styregruppen følger op på gevinsterne og tager stilling "
+    "til kontrakter, før fristen for opsigelse udløber."
+)
+UNIT_MANDATE = (
+    "It-styregruppen prioriterer forvaltningens it-projekter og systemer inden for "
+    "rammerne fra Den Digitale Styregruppe og indstiller større investeringer til den."
+)
+# What the group decides on a project in each phase (outcome, title, rationale).
+PROJECT_DECISIONS = {
+    ProjectPhase.IDEA: ("noted", "Idéen tages til efterretning",
+                        "Projektforslaget beskrives nærmere med business case."),
+    ProjectPhase.ANALYSIS: ("postponed", "Beslutning om igangsættelse udsat",
+                            "Analysen skal først belyse gevinster og driftsudgifter."),
+    ProjectPhase.DECIDED: ("approved", "Projektet igangsættes",
+                           "Business casen er positiv, og projektet understøtter målene."),
+    ProjectPhase.IN_PROGRESS: ("approved", "Projektet igangsættes",
+                               "Business casen er positiv, og finansieringen er på plads."),
+    ProjectPhase.IMPLEMENTED: ("approved", "Projektet godkendt til drift",
+                               "Løsningen er leveret og overdraget til driften."),
+    ProjectPhase.CLOSED: ("approved", "Projektet afsluttes",
+                          "Afslutningsrapporten er godkendt; gevinsterne følges i driften."),
+    ProjectPhase.STOPPED: ("rejected", "Projektet stoppes",
+                           "Gevinsterne står ikke mål med udgifterne."),
+}
+CONTRACT_DECISIONS = (
+    ("approved", "Kontrakten forlænges med en option",
+     "Løsningen fungerer, og et genudbud nu ville ikke give en bedre pris."),
+    ("approved", "Genudbud igangsættes", "Kontrakten udløber; markedet er modent."),
+    ("postponed", "Beslutning om opsigelse udsat", "Afventer analyse af alternativer."),
+)
+FREE_DECISIONS = (
+    ("approved", "Principper for it-arkitektur vedtaget",
+     "Nye systemer skal følge Fælleskommunal Rammearkitektur."),
+    ("approved", "Alle it-kontrakter skal have en kontraktejer",
+     "Kontraktejeren følger frister og leverandørens leverancer."),
+    ("noted", "Orientering om informationssikkerhed taget til efterretning",
+     "Kvartalsrapporten om sikkerhedshændelser."),
+)
+MEETINGS = 9  # past meetings, six weeks apart; one more is planned two weeks ahead
+
+
+def seed_steering_groups(seeder) -> None:
+    """Den Digitale Styregruppe (the whole municipality, binding for the forvaltninger)
+    and one forvaltning's it-styregruppe, with members, meetings and decisions on the
+    demo's projects and contracts and a few free-text ones; some follow-ups overdue."""
+    from governance.models import SteeringGroup
+
+    organisation = seeder.organisation
+    if SteeringGroup.objects.filter(organisation=organisation).exists():
+        return
+    forvaltninger = list(seeder.forvaltninger.values())
+    unit = forvaltninger[0] if forvaltninger else None
+    digital = _seed_group(seeder, DIGITAL_GROUP, DIGITAL_MANDATE, None)
+    groups = [digital]
+    if unit is not None:
+        groups.append(_seed_group(seeder, f"It-styregruppen i {unit.name}", UNIT_MANDATE,
+                                  unit))
+    meetings = {group.pk: _seed_meetings(seeder, group) for group in groups}
+    projects = list(Project.objects.filter(organisation=organisation).order_by("name"))
+    counter = 0
+
+    def decide(group, outcome, title, rationale, **subject):
+        nonlocal counter
+        past = meetings[group.pk]
+        meeting = past[counter % len(past)]
+        follow_up = None
+        if counter % 3 == 0:
+            follow_up = add_months(meeting.date, 3)
+        done = follow_up is not None and follow_up < seeder.today and counter % 2 == 0
+        binding = (forvaltninger if group.unit_id is None else [group.unit]) \
+            if outcome == "approved" else []
+        decision_create(
+            actor=SYSTEM, group=group, meeting=meeting, title=title, outcome=outcome,
+            rationale=rationale, decided_on=meeting.date, follow_up_date=follow_up,
+            follow_up_done=done, binding_units=binding, **subject,
+        )
+        counter += 1
+
+    for project in projects:
+        group = groups[-1] if unit is not None and project.responsible_unit_id == unit.pk \
+            else digital
+        outcome, title, rationale = PROJECT_DECISIONS[project.phase]
+        decide(group, outcome, f"{project.name}: {title.lower()}", rationale, project=project)
+    for index, contract in enumerate(seeder.contracts[:6]):
+        outcome, title, rationale = CONTRACT_DECISIONS[index % len(CONTRACT_DECISIONS)]
+        decide(digital, outcome, f"{contract.name}: {title.lower()}", rationale,
+               contract=contract)
+    for outcome, title, rationale in FREE_DECISIONS:
+        decide(digital, outcome, title, rationale)
+
+
+def _seed_group(seeder, name, mandate, unit):
+    rng = seeder.rng_for("governance", "steering", name)
+    people = rng.sample(seeder.persons, min(5, len(seeder.persons)))
+    roles = ["chair", "secretary"] + ["member"] * (len(people) - 2)
+    return steering_group_create(
+        actor=SYSTEM, organisation=seeder.organisation, name=name, mandate=mandate,
+        unit=unit, members=list(zip(people, roles, strict=False)),
+    )
+
+
+def _seed_meetings(seeder, group) -> list:
+    """The group's meetings; returns the past ones (decisions are made there)."""
+    places = ("Rådhuset, mødelokale 1", "Byrådssalen", "Teams")
+    past = []
+    for back in range(MEETINGS, -1, -1):
+        date = seeder.today + datetime.timedelta(days=14 - 42 * back)
+        meeting = meeting_create(actor=SYSTEM, group=group, date=date,
+                                 place=places[back % len(places)])
+        if date < seeder.today:
+            past.append(meeting)
+    return past

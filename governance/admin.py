@@ -8,28 +8,41 @@ from kitos.admin_base import KitosModelAdmin, LinkInline, LinkSetFormSet, editab
 from .models import (
     Benefit,
     BenefitMeasurement,
+    Decision,
+    Meeting,
     Project,
     ProjectContract,
     ProjectStatusReport,
     ProjectSystem,
+    SteeringGroup,
+    SteeringGroupMember,
     StrategicGoal,
 )
 from .services import (
     benefit_create,
     benefit_delete,
     benefit_update,
+    decision_create,
+    decision_delete,
+    decision_update,
     goal_create,
     goal_delete,
     goal_update,
     measurement_create,
     measurement_delete,
     measurement_update,
+    meeting_create,
+    meeting_delete,
+    meeting_update,
     project_create,
     project_delete,
     project_update,
     status_report_create,
     status_report_delete,
     status_report_update,
+    steering_group_create,
+    steering_group_delete,
+    steering_group_update,
 )
 
 RelatedOnly = admin.RelatedOnlyFieldListFilter
@@ -168,3 +181,76 @@ class BenefitMeasurementAdmin(KitosModelAdmin):
 
     def remove(self, actor, obj):
         measurement_delete(actor=actor, measurement=obj)
+
+
+# -- steering groups, meetings and decisions ------------------------------------------------
+
+
+class SteeringGroupMemberFormSet(LinkSetFormSet):
+    def service_arguments(self, rows):
+        return {"members": [(row["person"], row["role"]) for row in rows]}
+
+
+class SteeringGroupMemberInline(LinkInline):
+    model = SteeringGroupMember
+    formset = SteeringGroupMemberFormSet
+    autocomplete_fields = ("person",)
+    list_select_related = ("group", "person")
+
+
+@admin.register(SteeringGroup)
+class SteeringGroupAdmin(KitosModelAdmin):
+    list_display = ("name", "organisation", "unit", "active")
+    list_filter = ("active", ("organisation", RelatedOnly))
+    search_fields = ("name", "mandate")
+    list_select_related = ("organisation", "unit")
+    autocomplete_fields = ("unit",)
+    inlines = (SteeringGroupMemberInline,)
+
+    def create(self, actor, obj, m2m, **links):
+        return steering_group_create(actor=actor, **editable_values(obj), **links)
+
+    def update(self, actor, obj, data, m2m, **links):
+        return steering_group_update(actor=actor, group=obj, data=data or None, **links)
+
+    def remove(self, actor, obj):
+        steering_group_delete(actor=actor, group=obj)
+
+
+@admin.register(Meeting)
+class MeetingAdmin(KitosModelAdmin):
+    list_display = ("group", "date", "place")
+    list_filter = (("organisation", RelatedOnly),)
+    search_fields = ("group__name", "place", "notes")
+    list_select_related = ("group", "organisation")
+    autocomplete_fields = ("group",)
+    exclude = ("organisation",)
+
+    def create(self, actor, obj, m2m, **links):
+        return meeting_create(actor=actor, **_own_values(obj))
+
+    def update(self, actor, obj, data, m2m, **links):
+        return meeting_update(actor=actor, meeting=obj, data=data)
+
+    def remove(self, actor, obj):
+        meeting_delete(actor=actor, meeting=obj)
+
+
+@admin.register(Decision)
+class DecisionAdmin(KitosModelAdmin):
+    list_display = ("title", "group", "outcome", "decided_on", "follow_up_date",
+                    "follow_up_done")
+    list_filter = ("outcome", "follow_up_done", ("organisation", RelatedOnly))
+    search_fields = ("title", "rationale")
+    list_select_related = ("group", "organisation")
+    autocomplete_fields = ("group", "meeting", "project", "contract", "binding_units")
+    exclude = ("organisation",)
+
+    def create(self, actor, obj, m2m, **links):
+        return decision_create(actor=actor, **_own_values(obj), **m2m)
+
+    def update(self, actor, obj, data, m2m, **links):
+        return decision_update(actor=actor, decision=obj, data=data or None, **m2m)
+
+    def remove(self, actor, obj):
+        decision_delete(actor=actor, decision=obj)

@@ -53,3 +53,29 @@ class BenefitKind(models.TextChoices):
     QUALITY = "quality", _("Kvalitet")
     TIME = "time", _("Tid")
     OTHER = "other", _("Andet")
+
+
+# -- steering groups and decisions ---------------------------------------------------------
+
+
+class MemberRole(models.TextChoices):
+    """A member's role in a steering group."""
+
+    CHAIR = "chair", _("Formand")
+    MEMBER = "member", _("Medlem")
+    SECRETARY = "secretary", _("Sekretær")
+
+
+class DecisionOutcome(models.TextChoices):
+    APPROVED = "approved", _("Godkendt")
+    REJECTED = "rejected", _("Afvist")
+    POSTPONED = "postponed", _("Udsat")
+    NOTED = "noted", _("Taget til efterretning")
+
+
+class DecisionSubject(models.TextChoices):
+    """What a decision is about (which of its optional subject links is set)."""
+
+    PROJECT = "project", _("Projekt")
+    CONTRACT = "contract", _("Kontraktfrist")
+    FREE = "free", _("Fritekst")

@@ -15,8 +15,11 @@ from . import choices
 from .models import (
     Benefit,
     BenefitMeasurement,
+    Decision,
+    Meeting,
     Project,
     ProjectStatusReport,
+    SteeringGroup,
     StrategicGoal,
 )
 
@@ -162,3 +165,87 @@ class BenefitMeasurementFilterSet(BaseFilterSet):
     class Meta:
         model = BenefitMeasurement
         fields = []
+
+
+# -- steering groups, meetings and decisions ------------------------------------------------
+
+
+class SteeringGroupFilterSet(BaseFilterSet):
+    search_fields = ("name", "mandate")
+
+    organisation = UUIDInFilter(field_name="organisation__uuid", label=_("organisation"))
+    unit = UUIDInFilter(field_name="unit__uuid", label=_("enhed"))
+    member = UUIDInFilter(field_name="members__uuid", label=_("medlem"), distinct=True)
+    active = django_filters.BooleanFilter(label=_("aktiv"))
+
+    class Meta:
+        model = SteeringGroup
+        fields = []
+
+
+class MeetingFilterSet(BaseFilterSet):
+    search_fields = ("place", "notes", "group__name")
+
+    organisation = UUIDInFilter(field_name="organisation__uuid", label=_("organisation"))
+    group = UUIDInFilter(field_name="group__uuid", label=_("styregruppe"))
+    date = django_filters.DateFromToRangeFilter(label=_("dato"))
+
+    class Meta:
+        model = Meeting
+        fields = []
+
+
+FOLLOW_UP_CHOICES = (
+    ("due", _("opfølgning venter")),
+    ("overdue", _("opfølgning overskredet")),
+    ("done", _("opfølgning udført")),
+)
+
+
+class DecisionFilterSet(BaseFilterSet):
+    search_fields = ("title", "rationale")
+
+    organisation = UUIDInFilter(field_name="organisation__uuid", label=_("organisation"))
+    group = UUIDInFilter(field_name="group__uuid", label=_("styregruppe"))
+    meeting = UUIDInFilter(field_name="meeting__uuid", label=_("møde"))
+    project = UUIDInFilter(field_name="project__uuid", label=_("projekt"))
+    contract = UUIDInFilter(field_name="contract__uuid", label=_("kontrakt"))
+    binding_unit = UUIDInFilter(field_name="binding_units__uuid", label=_("bindende for"),
+                                distinct=True)
+    outcome = django_filters.MultipleChoiceFilter(
+        choices=choices.DecisionOutcome.choices, label=_("udfald")
+    )
+    subject = django_filters.MultipleChoiceFilter(
+        choices=choices.DecisionSubject.choices, method="filter_subject", label=_("emne")
+    )
+    follow_up = django_filters.ChoiceFilter(
+        choices=FOLLOW_UP_CHOICES, method="filter_follow_up", label=_("opfølgning")
+    )
+    decided_on = django_filters.DateFromToRangeFilter(label=_("besluttet den"))
+    follow_up_date = django_filters.DateFromToRangeFilter(label=_("opfølgningsdato"))
+
+    class Meta:
+        model = Decision
+        fields = []
+
+    def filter_subject(self, queryset, name, value):
+        if not value:
+            return queryset
+        kinds = {
+            choices.DecisionSubject.PROJECT: Q(project__isnull=False),
+            choices.DecisionSubject.CONTRACT: Q(contract__isnull=False),
+            choices.DecisionSubject.FREE: Q(project__isnull=True, contract__isnull=True),
+        }
+        wanted = Q(pk__in=[])
+        for kind in value:
+            wanted |= kinds[kind]
+        return queryset.filter(wanted)
+
+    def filter_follow_up(self, queryset, name, value):
+        today = timezone.localdate()
+        if value == "done":
+            return queryset.filter(follow_up_done=True)
+        pending = queryset.filter(follow_up_date__isnull=False, follow_up_done=False)
+        if value == "overdue":
+            return pending.filter(follow_up_date__lt=today)
+        return pending.filter(follow_up_date__gte=today)

@@ -19,8 +19,11 @@ from . import choices
 from .querysets import (
     BenefitMeasurementQuerySet,
     BenefitQuerySet,
+    DecisionQuerySet,
+    MeetingQuerySet,
     ProjectQuerySet,
     ProjectStatusReportQuerySet,
+    SteeringGroupQuerySet,
     StrategicGoalQuerySet,
 )
 
@@ -450,3 +453,214 @@ class BenefitMeasurement(TenantModel):
             if self.organisation_id is None:
                 self.organisation_id = self.benefit.organisation_id
             self.require_same_organisation(benefit=self.benefit, measured_by=self.measured_by)
+
+
+# -- steering groups, meetings and decisions ------------------------------------------------
+
+
+class SteeringGroup(TenantModel):
+    """A steering group (fx *Den Digitale Styregruppe*): its mandate, its scope (the whole
+    organisation or one forvaltning and the units under it) and its members."""
+
+    name = models.CharField(_("navn"), max_length=250)
+    mandate = models.TextField(_("mandat"), blank=True)
+    unit = models.ForeignKey(
+        "roles.OrganisationUnit", verbose_name=_("enhed"), on_delete=models.PROTECT,
+        null=True, blank=True, related_name="steering_groups",
+        help_text=_("Forvaltningen styregruppen dækker. Tom: hele organisationen."),
+    )
+    active = models.BooleanField(_("aktiv"), default=True)
+    members = models.ManyToManyField(
+        "roles.Person", verbose_name=_("medlemmer"), through="SteeringGroupMember",
+        blank=True, related_name="steering_groups",
+    )
+
+    objects = SteeringGroupQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("styregruppe")
+        verbose_name_plural = _("styregrupper")
+        constraints = [
+            models.UniqueConstraint(
+                Lower("name"), "organisation", name="steeringgroup_unique_name_per_org",
+                violation_error_message=_(
+                    "Der findes allerede en styregruppe med det navn i organisationen."
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self):
+        super().clean()
+        self.require_same_organisation(unit=self.unit)
+
+
+class SteeringGroupMember(models.Model):
+    """A person's seat in a steering group with the role held there."""
+
+    group = models.ForeignKey(
+        SteeringGroup, on_delete=models.CASCADE, verbose_name=_("styregruppe"),
+        related_name="memberships",
+    )
+    person = models.ForeignKey(
+        "roles.Person", on_delete=models.CASCADE, verbose_name=_("person"),
+        related_name="steering_memberships",
+    )
+    role = models.CharField(
+        _("rolle"), max_length=10, choices=choices.MemberRole,
+        default=choices.MemberRole.MEMBER,
+    )
+    organisation = models.ForeignKey(
+        "kitos.Organisation", on_delete=models.CASCADE, related_name="+"
+    )
+
+    objects = scoped_queryset("organisation").as_manager()
+
+    class Meta:
+        ordering = ["group", "role", "person"]
+        verbose_name = _("styregruppemedlem")
+        verbose_name_plural = _("styregruppemedlemmer")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["group", "person"], name="steeringgroupmember_unique",
+                violation_error_message=_("Personen er allerede medlem af styregruppen."),
+            ),
+            models.CheckConstraint(
+                condition=Q(role__in=choices.MemberRole.values),
+                name="steeringgroupmember_role_valid",
+                violation_error_message=_("Rollen skal være formand, medlem eller sekretær."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} ({self.get_role_display()})"
+
+    def save(self, *args, **kwargs):
+        self.organisation_id = self.group.organisation_id
+        super().save(*args, **kwargs)
+
+
+class Meeting(TenantModel):
+    """A meeting of a steering group."""
+
+    group = models.ForeignKey(
+        SteeringGroup, on_delete=models.CASCADE, related_name="meetings",
+        verbose_name=_("styregruppe"),
+    )
+    date = models.DateField(_("dato"))
+    place = models.CharField(_("sted"), max_length=250, blank=True)
+    notes = models.TextField(_("noter"), blank=True)
+
+    objects = MeetingQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["group", "-date"]
+        verbose_name = _("møde")
+        verbose_name_plural = _("møder")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["group", "date"], name="meeting_one_per_group_and_day",
+                violation_error_message=_("Styregruppen har allerede et møde den dag."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.group}: {self.date:%d-%m-%Y}"
+
+    def clean(self):
+        super().clean()
+        if self.group_id:
+            if self.organisation_id is None:
+                self.organisation_id = self.group.organisation_id
+            self.require_same_organisation(group=self.group)
+
+
+class Decision(TenantModel):
+    """A steering group's decision on a project, a contract's deadline or a free-text
+    matter: its outcome, rationale, the units it binds and its follow-up."""
+
+    group = models.ForeignKey(
+        SteeringGroup, on_delete=models.CASCADE, related_name="decisions",
+        verbose_name=_("styregruppe"),
+    )
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.SET_NULL, null=True, blank=True, related_name="decisions",
+        verbose_name=_("møde"),
+    )
+    project = models.ForeignKey(
+        Project, on_delete=models.PROTECT, null=True, blank=True, related_name="decisions",
+        verbose_name=_("projekt"),
+    )
+    contract = models.ForeignKey(
+        "contracts.Contract", on_delete=models.PROTECT, null=True, blank=True,
+        related_name="steering_decisions", verbose_name=_("kontrakt"),
+    )
+    title = models.CharField(_("titel"), max_length=250)
+    outcome = models.CharField(
+        _("udfald"), max_length=10, choices=choices.DecisionOutcome, db_index=True
+    )
+    rationale = models.TextField(_("begrundelse"), blank=True)
+    binding_units = models.ManyToManyField(
+        "roles.OrganisationUnit", verbose_name=_("bindende for"), blank=True,
+        related_name="binding_decisions",
+    )
+    decided_on = models.DateField(_("besluttet den"), db_index=True)
+    follow_up_date = models.DateField(_("opfølgningsdato"), null=True, blank=True)
+    follow_up_done = models.BooleanField(_("opfølgning udført"), default=False)
+
+    objects = DecisionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-decided_on", "title"]
+        verbose_name = _("beslutning")
+        verbose_name_plural = _("beslutninger")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(outcome__in=choices.DecisionOutcome.values),
+                name="decision_outcome_valid",
+                violation_error_message=_("Udfaldet skal være et af de mulige."),
+            ),
+            models.CheckConstraint(
+                condition=Q(project__isnull=True) | Q(contract__isnull=True),
+                name="decision_one_subject",
+                violation_error_message=_(
+                    "En beslutning kan handle om et projekt eller en kontrakt, ikke begge."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(follow_up_date__isnull=True)
+                | Q(follow_up_date__gte=F("decided_on")),
+                name="decision_follow_up_after_decision",
+                violation_error_message=_(
+                    "Opfølgningsdatoen kan ikke ligge før beslutningsdatoen."
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def subject_kind(self) -> str:
+        if self.project_id:
+            return choices.DecisionSubject.PROJECT
+        if self.contract_id:
+            return choices.DecisionSubject.CONTRACT
+        return choices.DecisionSubject.FREE
+
+    def clean(self):
+        super().clean()
+        if self.group_id:
+            if self.organisation_id is None:
+                self.organisation_id = self.group.organisation_id
+            self.require_same_organisation(
+                group=self.group, meeting=self.meeting, project=self.project,
+                contract=self.contract,
+            )
+            if self.meeting_id and self.meeting.group_id != self.group_id:
+                raise ValidationError(
+                    {"meeting": _("Mødet skal være et af styregruppens egne møder.")}
+                )

@@ -109,3 +109,25 @@ class BenefitQuerySet(ScopedQuerySet):
 class BenefitMeasurementQuerySet(ScopedQuerySet):
     def for_list(self):
         return self.select_related("organisation", "benefit", "measured_by")
+
+
+# -- steering groups and decisions ---------------------------------------------------------
+
+
+class SteeringGroupQuerySet(ScopedQuerySet):
+    def for_list(self):
+        return self.select_related("organisation", "unit")
+
+
+class MeetingQuerySet(ScopedQuerySet):
+    def for_list(self):
+        return self.select_related("organisation", "group")
+
+
+class DecisionQuerySet(ScopedQuerySet):
+    def for_list(self):
+        return self.select_related("organisation", "group", "meeting", "project", "contract")
+
+    def follow_up_overdue(self, today):
+        """Decisions whose follow-up date has passed and whose follow-up is not done."""
+        return self.filter(follow_up_date__lt=today, follow_up_done=False)

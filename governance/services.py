@@ -18,10 +18,14 @@ from kitos.services import create_object, delete_object, update_object
 from .models import (
     Benefit,
     BenefitMeasurement,
+    Decision,
+    Meeting,
     Project,
     ProjectContract,
     ProjectStatusReport,
     ProjectSystem,
+    SteeringGroup,
+    SteeringGroupMember,
     StrategicGoal,
 )
 
@@ -245,3 +249,128 @@ def measurement_update(
 
 def measurement_delete(*, actor, measurement: BenefitMeasurement) -> None:
     delete_object(actor=actor, instance=measurement)
+
+
+# -- steering groups, meetings and decisions ------------------------------------------------
+
+
+@transaction.atomic
+def steering_group_create(
+    *, actor, organisation, name: str, members: Iterable[tuple[Any, str]] | None = None,
+    **fields: Any,
+) -> SteeringGroup:
+    """Create a steering group with its members ((person, role) pairs)."""
+    group = create_object(
+        actor=actor, instance=SteeringGroup(organisation=organisation, name=name, **fields)
+    )
+    if members is not None:
+        steering_group_set_members(actor=actor, group=group, members=members)
+    return group
+
+
+@transaction.atomic
+def steering_group_update(
+    *, actor, group: SteeringGroup, data: dict[str, Any] | None = None,
+    members: Iterable[tuple[Any, str]] | None = None,
+) -> SteeringGroup:
+    if data is not None:
+        group = update_object(actor=actor, instance=group, data=data)
+    if members is not None:
+        steering_group_set_members(actor=actor, group=group, members=members)
+    return group
+
+
+@transaction.atomic
+def steering_group_delete(*, actor, group: SteeringGroup) -> None:
+    """Delete a group with its decisions and meetings, each audited (the API's deletions
+    feed names them)."""
+    group.check_editable_by(actor)
+    for decision in Decision.objects.filter(group=group):
+        delete_object(actor=actor, instance=decision)
+    for meeting in Meeting.objects.filter(group=group):
+        delete_object(actor=actor, instance=meeting)
+    delete_object(actor=actor, instance=group)
+
+
+@transaction.atomic
+def steering_group_set_members(*, actor, group: SteeringGroup, members) -> None:
+    """Make the group's members exactly the (person, role) pairs given; audited on the
+    group as one change of its member list."""
+    group.check_editable_by(actor)
+    wanted: dict[int, tuple[Any, str]] = {}
+    for person, role in members:
+        if person.pk in wanted:
+            raise ValidationError({"members": _("Den samme person er valgt to gange.")})
+        if person.organisation_id != group.organisation_id:
+            raise ValidationError({"members": _("Skal høre til samme organisation.")})
+        wanted[person.pk] = (person, role)
+    existing = {m.person_id: m for m in group.memberships.select_related("person")}
+    before = sorted(f"{m.person}: {m.get_role_display()}" for m in existing.values())
+    for pk, membership in existing.items():
+        if pk not in wanted or wanted[pk][1] != membership.role:
+            membership.delete()
+    after = []
+    for pk, (person, role) in wanted.items():
+        membership = SteeringGroupMember(
+            group=group, person=person, role=role, organisation_id=group.organisation_id
+        )
+        after.append(f"{person}: {membership.get_role_display()}")
+        if pk in existing and existing[pk].role == role:
+            continue
+        membership.full_clean(exclude=["organisation", "group"])
+        membership.save()
+    after.sort()
+    if before != after:
+        SteeringGroup.objects.filter(pk=group.pk).update(updated_at=timezone.now())
+        group.refresh_from_db(fields=["updated_at"])
+        record_change(
+            actor=actor, action=AuditAction.UPDATE, instance=group,
+            changes={"members": [before, after]},
+        )
+
+
+def meeting_create(*, actor, group: SteeringGroup, date, **fields: Any) -> Meeting:
+    return create_object(
+        actor=actor,
+        instance=Meeting(organisation_id=group.organisation_id, group=group, date=date,
+                         **fields),
+    )
+
+
+def meeting_update(*, actor, meeting: Meeting, data: dict[str, Any]) -> Meeting:
+    if "group" in data and data["group"] != meeting.group:
+        raise ValidationError({"group": _("Et møde kan ikke flyttes til en anden styregruppe.")})
+    return update_object(actor=actor, instance=meeting, data=data)
+
+
+def meeting_delete(*, actor, meeting: Meeting) -> None:
+    """Delete a meeting; its decisions stay in the group's log without a meeting."""
+    delete_object(actor=actor, instance=meeting)
+
+
+def decision_create(
+    *, actor, group: SteeringGroup, title: str, binding_units=None, **fields: Any
+) -> Decision:
+    """Record a decision of a steering group (on a project, a contract or free text)."""
+    return create_object(
+        actor=actor,
+        instance=Decision(organisation_id=group.organisation_id, group=group, title=title,
+                          **fields),
+        m2m=_m2m(binding_units=binding_units),
+    )
+
+
+def decision_update(
+    *, actor, decision: Decision, data: dict[str, Any] | None = None, binding_units=None
+) -> Decision:
+    if data and "group" in data and data["group"] != decision.group:
+        raise ValidationError(
+            {"group": _("En beslutning kan ikke flyttes til en anden styregruppe.")}
+        )
+    return update_object(
+        actor=actor, instance=decision, data=data, m2m=_m2m(binding_units=binding_units)
+    )
+
+
+def decision_delete(*, actor, decision: Decision) -> None:
+    delete_object(actor=actor, instance=decision)

@@ -1,8 +1,9 @@
-"""Governance pages: strategic goals, the project portfolio and status reports."""
+"""Governance pages: strategic goals, the project portfolio, status reports, benefits,
+steering groups, meetings and decisions."""
 
 from django.urls import path
 
-from . import benefit_views, views
+from . import benefit_views, decision_views, views
 
 
 def _crud(prefix: str, name: str, list_view, detail, create, update, delete):
@@ -52,4 +53,21 @@ urlpatterns += [
          name="benefit_portfolio"),
     path("projekter/<uuid:uuid>/gevinstdiagram/", benefit_views.BenefitDiagramView.as_view(),
          name="benefit_diagram"),
+]
+
+# -- steering groups, meetings and decisions ------------------------------------------------
+
+urlpatterns += [
+    *_crud("styregrupper", "steeringgroup", decision_views.SteeringGroupListView,
+           decision_views.SteeringGroupDetailView, decision_views.SteeringGroupCreateView,
+           decision_views.SteeringGroupUpdateView, decision_views.SteeringGroupDeleteView),
+    *_crud("beslutninger", "decision", decision_views.DecisionListView,
+           decision_views.DecisionDetailView, decision_views.DecisionCreateView,
+           decision_views.DecisionUpdateView, decision_views.DecisionDeleteView),
+    path("styregrupper/<uuid:uuid>/moeder/ny/", decision_views.MeetingCreateView.as_view(),
+         name="meeting_create"),
+    path("moeder/<uuid:uuid>/rediger/", decision_views.MeetingUpdateView.as_view(),
+         name="meeting_update"),
+    path("moeder/<uuid:uuid>/slet/", decision_views.MeetingDeleteView.as_view(),
+         name="meeting_delete"),
 ]

@@ -120,6 +120,8 @@ class ProjectDetailView(ProjectBenefitsTabMixin, RolesTabMixin, TabbedDetailView
             "governance/project_links.html"),
         Tab("status", gettext_lazy("Status"), "status", "governance/project_status.html"),
         BENEFITS_TAB,
+        Tab("beslutninger", gettext_lazy("Beslutninger"), "decisions",
+            "governance/project_decisions.html"),
         ROLES_TAB,
         HISTORY_TAB,
     )
@@ -154,6 +156,11 @@ class ProjectDetailView(ProjectBenefitsTabMixin, RolesTabMixin, TabbedDetailView
                 "contract__supplier"
             ).order_by("effect", "contract__name"),
         }
+
+    def decisions_context(self):
+        from .decision_views import group_decisions
+
+        return {"decisions": group_decisions(self.request.user, project=self.object)}
 
     def status_context(self):
         return {

@@ -108,6 +108,7 @@ def build_world(organisation, user) -> World:
     competency = CompetencyFactory(person=person)
     goal, project, status_report = _governance(organisation, unit, person, usage, contract)
     benefit, measurement = _benefits(project, goal, person)
+    group, meeting, decision = _steering(organisation, unit, person, project)
     content = exporter.template_workbook("suppliers")
     run = ImportRun.objects.create(
         organisation=organisation, created_by=user, filename="<b>=1+1.xlsx", size=len(content),
@@ -124,6 +125,7 @@ def build_world(organisation, user) -> World:
         "subprocessor": sub_processor, "oversightrecord": oversight, "competency": competency,
         "strategicgoal": goal, "project": project, "projectstatusreport": status_report,
         "benefit": benefit, "benefitmeasurement": measurement,
+        "steeringgroup": group, "meeting": meeting, "decision": decision,
     }
     # Route prefixes are model names (kitos.links.route_name).
     objects.update({obj._meta.model_name: obj for obj in list(objects.values())})
@@ -152,6 +154,27 @@ def _benefits(project, goal, person):
                              due_date=datetime.date(2026, 12, 31))
     benefit.goals.add(goal)
     return benefit, MeasurementFactory(benefit=benefit, measured_by=person)
+
+
+def _steering(organisation, unit, person, project):
+    """A steering group of the unit with the person as chair, a meeting and a decision
+    on the project, binding for the unit."""
+    import datetime
+
+    from governance.models import Decision, Meeting, SteeringGroup, SteeringGroupMember
+
+    group = SteeringGroup.objects.create(organisation=organisation, name="<b>Styregruppe",
+                                         mandate="<i>Bindende</i>", unit=unit)
+    SteeringGroupMember.objects.create(group=group, person=person, role="chair")
+    meeting = Meeting.objects.create(organisation=organisation, group=group,
+                                     date=datetime.date(2025, 3, 1), place="<b>Rådhus")
+    decision = Decision.objects.create(
+        organisation=organisation, group=group, meeting=meeting, project=project,
+        title="<b>Go", outcome="approved", decided_on=datetime.date(2025, 3, 1),
+        follow_up_date=datetime.date(2025, 4, 1),
+    )
+    decision.binding_units.add(unit)
+    return group, meeting, decision
 
 
 def portal_routes():
@@ -209,6 +232,7 @@ def urls_for(world: World, name: str, params: tuple[str, ...]) -> list[str]:
         "projectstatusreport_create": objects["project"],
         "benefitmeasurement_create": objects["benefit"],
         "benefit_diagram": objects["project"],
+        "meeting_create": objects["steeringgroup"],
         "contract_chain": objects["contract"],
         "usage_chain": objects["usage"],
         "activity_chain": objects["processingactivity"],

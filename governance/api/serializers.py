@@ -10,8 +10,17 @@ from kitos.models import Organisation
 from portfolio.models import SystemUsage
 from roles.models import OrganisationUnit, Person
 
-from ..choices import ContractEffect, SystemEffect
-from ..models import Benefit, BenefitMeasurement, Project, ProjectStatusReport, StrategicGoal
+from ..choices import ContractEffect, DecisionSubject, MemberRole, SystemEffect
+from ..models import (
+    Benefit,
+    BenefitMeasurement,
+    Decision,
+    Meeting,
+    Project,
+    ProjectStatusReport,
+    SteeringGroup,
+    StrategicGoal,
+)
 
 
 class StrategicGoalSerializer(BaseSerializer):
@@ -145,4 +154,65 @@ class BenefitMeasurementSerializer(BaseSerializer):
         fields = [
             "id", "benefit", "measured_on", "value", "note", "measured_by", "created_at",
             "updated_at",
+        ]
+
+
+# -- steering groups, meetings and decisions ------------------------------------------------
+
+
+class SteeringGroupMemberSerializer(serializers.Serializer):
+    person = ScopedUUIDField(Person)
+    role = serializers.ChoiceField(choices=MemberRole.choices)
+
+
+class SteeringGroupSerializer(BaseSerializer):
+    organisation = OrganisationField(Organisation)
+    unit = ScopedUUIDField(OrganisationUnit, required=False, allow_null=True)
+    members = SteeringGroupMemberSerializer(
+        many=True, required=False, source="member_rows",
+        help_text="The group's members with their role (chair, member, secretary). "
+        "Replaces the whole list when sent.",
+    )
+
+    class Meta:
+        model = SteeringGroup
+        fields = [
+            "id", "organisation", "name", "mandate", "unit", "active", "members",
+            "created_at", "updated_at",
+        ]
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        data["members"] = [
+            {"person": str(membership.person.uuid), "role": membership.role}
+            for membership in instance.memberships.all()
+        ]
+        return data
+
+
+class MeetingSerializer(BaseSerializer):
+    group = ScopedUUIDField(SteeringGroup)
+
+    class Meta:
+        model = Meeting
+        fields = ["id", "group", "date", "place", "notes", "created_at", "updated_at"]
+
+
+class DecisionSerializer(BaseSerializer):
+    group = ScopedUUIDField(SteeringGroup)
+    meeting = ScopedUUIDField(Meeting, required=False, allow_null=True)
+    project = ScopedUUIDField(Project, required=False, allow_null=True)
+    contract = ScopedUUIDField(Contract, required=False, allow_null=True)
+    binding_units = ScopedUUIDField(OrganisationUnit, many=True, required=False)
+    subject_kind = serializers.ChoiceField(
+        choices=DecisionSubject.choices, read_only=True,
+        help_text="What the decision is about: project, contract or free (text only).",
+    )
+
+    class Meta:
+        model = Decision
+        fields = [
+            "id", "group", "meeting", "project", "contract", "subject_kind", "title",
+            "outcome", "rationale", "binding_units", "decided_on", "follow_up_date",
+            "follow_up_done", "created_at", "updated_at",
         ]

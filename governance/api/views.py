@@ -10,31 +10,53 @@ from kitos.api.base import ScopedModelViewSet
 from ..filtersets import (
     BenefitFilterSet,
     BenefitMeasurementFilterSet,
+    DecisionFilterSet,
+    MeetingFilterSet,
     ProjectFilterSet,
     ProjectStatusReportFilterSet,
+    SteeringGroupFilterSet,
     StrategicGoalFilterSet,
 )
-from ..models import Benefit, Project, ProjectContract, ProjectSystem
+from ..models import (
+    Benefit,
+    Project,
+    ProjectContract,
+    ProjectSystem,
+    SteeringGroup,
+    SteeringGroupMember,
+)
 from ..services import (
     benefit_create,
     benefit_delete,
     benefit_update,
+    decision_create,
+    decision_delete,
+    decision_update,
     goal_create,
     measurement_create,
     measurement_delete,
     measurement_update,
+    meeting_create,
+    meeting_delete,
+    meeting_update,
     project_create,
     project_delete,
     project_update,
     status_report_create,
     status_report_delete,
     status_report_update,
+    steering_group_create,
+    steering_group_delete,
+    steering_group_update,
 )
 from .serializers import (
     BenefitMeasurementSerializer,
     BenefitSerializer,
+    DecisionSerializer,
+    MeetingSerializer,
     ProjectSerializer,
     ProjectStatusReportSerializer,
+    SteeringGroupSerializer,
     StrategicGoalSerializer,
 )
 
@@ -185,10 +207,94 @@ class BenefitMeasurementViewSet(ScopedModelViewSet):
         measurement_delete(actor=actor, measurement=instance)
 
 
+# -- steering groups, meetings and decisions ------------------------------------------------
+
+
+def _members(m2m) -> dict:
+    if "member_rows" not in m2m:
+        return {}
+    return {"members": [(row["person"], row["role"]) for row in m2m["member_rows"]]}
+
+
+class SteeringGroupViewSet(ScopedModelViewSet):
+    """Steering groups: mandate, scope (the whole organisation or a unit) and members
+    with their role."""
+
+    serializer_class = SteeringGroupSerializer
+    filterset_class = SteeringGroupFilterSet
+    m2m_fields = ("member_rows",)
+
+    def get_queryset(self):
+        return super().get_queryset().prefetch_related(
+            Prefetch("memberships", SteeringGroupMember.objects.select_related("person"))
+        )
+
+    @staticmethod
+    def create_service(*, actor, instance, m2m):
+        group = steering_group_create(actor=actor, **editable_values(instance), **_members(m2m))
+        return SteeringGroup.objects.prefetch_related("memberships__person").get(pk=group.pk)
+
+    @staticmethod
+    def update_service(*, actor, instance, data, m2m):
+        group = steering_group_update(actor=actor, group=instance, data=data,
+                                      **_members(m2m))
+        return SteeringGroup.objects.prefetch_related("memberships__person").get(pk=group.pk)
+
+    @staticmethod
+    def delete_service(*, actor, instance):
+        steering_group_delete(actor=actor, group=instance)
+
+
+class MeetingViewSet(ScopedModelViewSet):
+    """Meetings of steering groups."""
+
+    serializer_class = MeetingSerializer
+    filterset_class = MeetingFilterSet
+
+    @staticmethod
+    def create_service(*, actor, instance, m2m):
+        return meeting_create(actor=actor, **_own_values(instance))
+
+    @staticmethod
+    def update_service(*, actor, instance, data, m2m):
+        return meeting_update(actor=actor, meeting=instance, data=data)
+
+    @staticmethod
+    def delete_service(*, actor, instance):
+        meeting_delete(actor=actor, meeting=instance)
+
+
+class DecisionViewSet(ScopedModelViewSet):
+    """Decisions of steering groups: on a project, a contract or free text; outcome,
+    rationale, the units bound by it and the follow-up."""
+
+    serializer_class = DecisionSerializer
+    filterset_class = DecisionFilterSet
+    m2m_fields = ("binding_units",)
+
+    def get_queryset(self):
+        return super().get_queryset().prefetch_related("binding_units")
+
+    @staticmethod
+    def create_service(*, actor, instance, m2m):
+        return decision_create(actor=actor, **_own_values(instance), **m2m)
+
+    @staticmethod
+    def update_service(*, actor, instance, data, m2m):
+        return decision_update(actor=actor, decision=instance, data=data, **m2m)
+
+    @staticmethod
+    def delete_service(*, actor, instance):
+        decision_delete(actor=actor, decision=instance)
+
+
 routes = [
     ("goals", StrategicGoalViewSet, "strategicgoal"),
     ("projects", ProjectViewSet, "project"),
     ("project-status-reports", ProjectStatusReportViewSet, "projectstatusreport"),
     ("benefits", BenefitViewSet, "benefit"),
     ("benefit-measurements", BenefitMeasurementViewSet, "benefitmeasurement"),
+    ("steering-groups", SteeringGroupViewSet, "steeringgroup"),
+    ("meetings", MeetingViewSet, "meeting"),
+    ("decisions", DecisionViewSet, "decision"),
 ]

@@ -284,6 +284,33 @@ def _benefit_measurement(org):
     )
 
 
+def _decision(org):
+    from governance.models import Decision, Meeting, SteeringGroup, SteeringGroupMember
+    from tests.governance.cases import ProjectFactory
+
+    group = SteeringGroup.objects.create(organisation=org, name="Den Digitale Styregruppe",
+                                         mandate="Bindende", unit=UnitFactory(organisation=org))
+    SteeringGroupMember.objects.create(group=group, person=PersonFactory(organisation=org),
+                                       role="chair")
+    meeting = Meeting.objects.create(organisation=org, group=group, date=D(2025, 3, 1),
+                                     place="Rådhuset", notes="Noter")
+    decision = Decision.objects.create(
+        organisation=org, group=group, meeting=meeting, title="Go til analyse",
+        project=ProjectFactory(organisation=org), outcome="approved", rationale="Fordi",
+        decided_on=D(2025, 3, 1), follow_up_date=D(2025, 9, 1),
+    )
+    decision.binding_units.set([UnitFactory(organisation=org)])
+    return decision
+
+
+def _steering_group(org):
+    return _decision(org).group
+
+
+def _meeting(org):
+    return _decision(org).meeting
+
+
 BUILDERS = {
     "organisations": _organisation,
     "units": _unit,
@@ -310,6 +337,9 @@ BUILDERS = {
     "project-status-reports": _status_report,
     "benefits": _benefit,
     "benefit-measurements": _benefit_measurement,
+    "steering-groups": _steering_group,
+    "meetings": _meeting,
+    "decisions": _decision,
 }
 
 # (resource, field, new value): a free-text field everywhere, and for most resources a
@@ -367,6 +397,13 @@ CASES = [
     ("benefits", "target", "750000.00"),
     ("benefit-measurements", "note", "Ny note"),
     ("benefit-measurements", "value", "1234.50"),
+    ("steering-groups", "mandate", "Nyt mandat"),
+    ("steering-groups", "active", False),
+    ("meetings", "notes", "Nye noter"),
+    ("meetings", "date", "2025-04-01"),
+    ("decisions", "rationale", "Ny begrundelse"),
+    ("decisions", "outcome", "postponed"),
+    ("decisions", "follow_up_done", True),
 ]
 
 # Model fields a PATCH may change besides the one sent: bookkeeping only, read-only in
@@ -430,6 +467,8 @@ def _empty_fields(resource, state) -> list[str]:
         "data-processing-agreements": {"next_oversight_date"},
         # A person without a login.
         "persons": {"user_id"},
+        # A decision is about a project or a contract, never both.
+        "decisions": {"contract_id"},
     }.get(resource, set())
     empty = sorted(
         name for name, value in state.items()

@@ -130,7 +130,7 @@ PROJECT = ModelCase(
     make=lambda org: ProjectFactory(organisation=org),
     make_row=project_row,
     columns=tables.PROJECT_COLUMNS,
-    tabs=("overblik", "systemer", "status", "gevinster", "roller", "historik"),
+    tabs=("overblik", "systemer", "status", "gevinster", "beslutninger", "roller", "historik"),
     add_rows=add_project_rows,
     form_data=lambda org: {
         "name": "Ny ESDH-løsning",

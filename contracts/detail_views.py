@@ -16,6 +16,7 @@ from kitos.detail import (
     ObjectCreateView,
     ObjectDeleteView,
     ObjectUpdateView,
+    ParentTabMixin,
     Tab,
     TabbedDetailView,
     field_facts,
@@ -74,17 +75,13 @@ class ContractDeleteView(ObjectDeleteView):
         contract_delete(actor=self.request.user, contract=obj)
 
 
-class CostLineFormMixin:
+class CostLineMixin(ParentTabMixin):
     model = CostLine
     form_class = CostLineForm
-    success_tab = "oekonomi"
-
-    def success_url_for(self, obj) -> str:
-        contract = obj.contract if obj is not None else self.parent
-        return f"{object_url(contract)}?tab={self.success_tab}"
+    parent_field, parent_tab = "contract", "oekonomi"
 
 
-class CostLineCreateView(CostLineFormMixin, ObjectCreateView):
+class CostLineCreateView(CostLineMixin, ObjectCreateView):
     """A cost line of a contract (from the contract's Økonomi tab)."""
 
     parent_model = Contract
@@ -92,22 +89,14 @@ class CostLineCreateView(CostLineFormMixin, ObjectCreateView):
     def save(self, form):
         return cost_line_create(actor=self.request.user, contract=self.parent, **form.field_data())
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["cancel_url"] = self.success_url_for(None)
-        return context
 
-
-class CostLineUpdateView(CostLineFormMixin, ObjectUpdateView):
+class CostLineUpdateView(CostLineMixin, ObjectUpdateView):
     related = ("contract",)
 
 
 
-class CostLineDeleteView(ObjectDeleteView):
-    model = CostLine
-
-    def after_delete_url(self, obj) -> str:
-        return f"{object_url(obj.contract)}?tab=oekonomi"
+class CostLineDeleteView(CostLineMixin, ObjectDeleteView):
+    """Deleted through the shared write path; back to the contract's Økonomi tab."""
 
 
 class DeadlineDecisionCreateView(ObjectCreateView):

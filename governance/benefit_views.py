@@ -16,11 +16,11 @@ from kitos.detail import (
     ObjectCreateView,
     ObjectDeleteView,
     ObjectUpdateView,
+    ParentTabMixin,
     Tab,
     TabbedDetailView,
     field_facts,
     get_visible_or_404,
-    object_url,
     overview_tab,
 )
 from kitos.lists import ListView
@@ -153,16 +153,13 @@ class BenefitDeleteView(ObjectDeleteView):
         benefit_delete(actor=self.request.user, benefit=obj)
 
 
-class MeasurementFormMixin:
+class MeasurementMixin(ParentTabMixin):
     model = BenefitMeasurement
     form_class = BenefitMeasurementForm
-
-    def success_url_for(self, obj) -> str:
-        benefit = obj.benefit if obj is not None else self.parent
-        return f"{object_url(benefit)}?tab=maalinger"
+    parent_field, parent_tab = "benefit", "maalinger"
 
 
-class BenefitMeasurementCreateView(MeasurementFormMixin, ObjectCreateView):
+class BenefitMeasurementCreateView(MeasurementMixin, ObjectCreateView):
     """A measurement of a benefit (from the benefit's Målinger tab)."""
 
     parent_model = Benefit
@@ -172,13 +169,8 @@ class BenefitMeasurementCreateView(MeasurementFormMixin, ObjectCreateView):
             actor=self.request.user, benefit=self.parent, **form.field_data()
         )
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["cancel_url"] = self.success_url_for(None)
-        return context
 
-
-class BenefitMeasurementUpdateView(MeasurementFormMixin, ObjectUpdateView):
+class BenefitMeasurementUpdateView(MeasurementMixin, ObjectUpdateView):
     related = ("benefit",)
 
     def save(self, form):
@@ -187,14 +179,9 @@ class BenefitMeasurementUpdateView(MeasurementFormMixin, ObjectUpdateView):
         )
 
 
-class BenefitMeasurementDeleteView(ObjectDeleteView):
-    model = BenefitMeasurement
-
+class BenefitMeasurementDeleteView(MeasurementMixin, ObjectDeleteView):
     def delete(self, obj):
         measurement_delete(actor=self.request.user, measurement=obj)
-
-    def after_delete_url(self, obj) -> str:
-        return f"{object_url(obj.benefit)}?tab=maalinger"
 
 
 # -- portfolio and gevinstdiagram ---------------------------------------------------------

@@ -15,10 +15,10 @@ from kitos.detail import (
     ObjectCreateView,
     ObjectDeleteView,
     ObjectUpdateView,
+    ParentTabMixin,
     Tab,
     TabbedDetailView,
     field_facts,
-    object_url,
     overview_tab,
 )
 from kitos.lists import ListView
@@ -207,16 +207,13 @@ class DecisionDeleteView(ObjectDeleteView):
         decision_delete(actor=self.request.user, decision=obj)
 
 
-class MeetingFormMixin:
+class MeetingMixin(ParentTabMixin):
     model = Meeting
     form_class = MeetingForm
-
-    def success_url_for(self, obj) -> str:
-        group = obj.group if obj is not None else self.parent
-        return f"{object_url(group)}?tab=moeder"
+    parent_field, parent_tab = "group", "moeder"
 
 
-class MeetingCreateView(MeetingFormMixin, ObjectCreateView):
+class MeetingCreateView(MeetingMixin, ObjectCreateView):
     """A meeting of a steering group (from the group's Møder tab)."""
 
     parent_model = SteeringGroup
@@ -224,13 +221,8 @@ class MeetingCreateView(MeetingFormMixin, ObjectCreateView):
     def save(self, form):
         return meeting_create(actor=self.request.user, group=self.parent, **form.field_data())
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["cancel_url"] = self.success_url_for(None)
-        return context
 
-
-class MeetingUpdateView(MeetingFormMixin, ObjectUpdateView):
+class MeetingUpdateView(MeetingMixin, ObjectUpdateView):
     related = ("group",)
 
     def save(self, form):
@@ -238,14 +230,9 @@ class MeetingUpdateView(MeetingFormMixin, ObjectUpdateView):
                               data=form.field_data())
 
 
-class MeetingDeleteView(ObjectDeleteView):
-    model = Meeting
-
+class MeetingDeleteView(MeetingMixin, ObjectDeleteView):
     def delete(self, obj):
         meeting_delete(actor=self.request.user, meeting=obj)
-
-    def after_delete_url(self, obj) -> str:
-        return f"{object_url(obj.group)}?tab=moeder"
 
 
 def _is_uuid(value: str) -> bool:

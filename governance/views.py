@@ -11,10 +11,10 @@ from kitos.detail import (
     ObjectCreateView,
     ObjectDeleteView,
     ObjectUpdateView,
+    ParentTabMixin,
     Tab,
     TabbedDetailView,
     field_facts,
-    object_url,
     overview_tab,
 )
 from kitos.lists import ListView
@@ -244,16 +244,13 @@ class ProjectDeleteView(ObjectDeleteView):
         project_delete(actor=self.request.user, project=obj)
 
 
-class StatusReportFormMixin:
+class StatusReportMixin(ParentTabMixin):
     model = ProjectStatusReport
     form_class = ProjectStatusReportForm
-
-    def success_url_for(self, obj) -> str:
-        project = obj.project if obj is not None else self.parent
-        return f"{object_url(project)}?tab=status"
+    parent_field, parent_tab = "project", "status"
 
 
-class ProjectStatusReportCreateView(StatusReportFormMixin, ObjectCreateView):
+class ProjectStatusReportCreateView(StatusReportMixin, ObjectCreateView):
     """A status report of a project (from the project's Status tab)."""
 
     parent_model = Project
@@ -263,13 +260,8 @@ class ProjectStatusReportCreateView(StatusReportFormMixin, ObjectCreateView):
             actor=self.request.user, project=self.parent, **form.field_data()
         )
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["cancel_url"] = self.success_url_for(None)
-        return context
 
-
-class ProjectStatusReportUpdateView(StatusReportFormMixin, ObjectUpdateView):
+class ProjectStatusReportUpdateView(StatusReportMixin, ObjectUpdateView):
     related = ("project",)
 
     def save(self, form):
@@ -278,11 +270,6 @@ class ProjectStatusReportUpdateView(StatusReportFormMixin, ObjectUpdateView):
         )
 
 
-class ProjectStatusReportDeleteView(ObjectDeleteView):
-    model = ProjectStatusReport
-
+class ProjectStatusReportDeleteView(StatusReportMixin, ObjectDeleteView):
     def delete(self, obj):
         status_report_delete(actor=self.request.user, report=obj)
-
-    def after_delete_url(self, obj) -> str:
-        return f"{object_url(obj.project)}?tab=status"

@@ -616,6 +616,32 @@ class ReturnToMixin:
         return super().render_to_response(context, **response_kwargs)
 
 
+class ParentTabMixin:
+    """For the create, edit and delete views of an object kept on a tab of its parent's
+    page (a contract's cost lines, a project's status reports, a benefit's measurements,
+    a steering group's meetings): saving, cancelling and deleting go back to that tab.
+    ``parent_field`` names the parent on the object, ``parent_tab`` the tab's slug."""
+
+    parent_field = ""
+    parent_tab = ""
+
+    def parent_tab_url(self, obj=None) -> str:
+        parent = getattr(obj, self.parent_field) if obj is not None else self.parent
+        return f"{object_url(parent)}?tab={self.parent_tab}"
+
+    def success_url_for(self, obj) -> str:
+        return self.parent_tab_url(obj)
+
+    def after_delete_url(self, obj) -> str:
+        return self.parent_tab_url(obj)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if getattr(self, "parent", None) is not None:  # created from the parent's tab
+            context["cancel_url"] = self.parent_tab_url()
+        return context
+
+
 class ObjectCreateView(ServiceFormView):
     """Create an object in one of the organisations where the user may (the active one
     by default; a user who edits in several picks one, which rescopes the choices)."""

@@ -23,6 +23,7 @@ from kitos.detail import (
     get_visible_or_404,
     overview_tab,
 )
+from kitos.links import parse_uuids
 from kitos.lists import ListView
 from roles.tables import unit_options
 
@@ -113,7 +114,7 @@ class BenefitCreateView(ObjectCreateView):
         wanted = self.request.GET.get("project", "")
         project = Project.objects.visible_to(self.request.user).filter(
             organisation=self.organisation, uuid=wanted
-        ).first() if _is_uuid(wanted) else None
+        ).first() if parse_uuids([wanted])[0] else None
         if project is not None:
             initial["project"] = project.pk
         return initial
@@ -124,15 +125,6 @@ class BenefitCreateView(ObjectCreateView):
             actor=self.request.user, project=data.pop("project"), **data, **form.m2m_data()
         )
 
-
-def _is_uuid(value: str) -> bool:
-    import uuid
-
-    try:
-        uuid.UUID(value)
-    except ValueError:
-        return False
-    return True
 
 
 class BenefitUpdateView(ObjectUpdateView):

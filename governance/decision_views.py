@@ -21,6 +21,7 @@ from kitos.detail import (
     field_facts,
     overview_tab,
 )
+from kitos.links import parse_uuids
 from kitos.lists import ListView
 from roles.tables import unit_options
 
@@ -181,7 +182,7 @@ class DecisionCreateView(ObjectCreateView):
         wanted = self.request.GET.get("group")
         if wanted:
             group = SteeringGroup.objects.visible_to(self.request.user).filter(
-                uuid__in=[wanted] if _is_uuid(wanted) else []).first()
+                uuid__in=parse_uuids([wanted])[0]).first()
             if group is not None:
                 initial["group"] = group.pk
         return initial
@@ -234,12 +235,3 @@ class MeetingDeleteView(MeetingMixin, ObjectDeleteView):
     def delete(self, obj):
         meeting_delete(actor=self.request.user, meeting=obj)
 
-
-def _is_uuid(value: str) -> bool:
-    import uuid
-
-    try:
-        uuid.UUID(value)
-    except ValueError:
-        return False
-    return True

@@ -17,7 +17,6 @@ listed; the others commit together. Any other error rolls back everything.
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -31,6 +30,7 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from .links import parse_uuids
 from .tenancy import EDITOR, active_organisation, has_role
 
 # The most rows one bulk operation touches (one request, one transaction).
@@ -253,17 +253,6 @@ def values_token(values: dict) -> str:
     edited after the preview) shows the preview again instead of applying them."""
     return "|".join(f"{name}={getattr(value, 'pk', value)}" for name, value in sorted(
         values.items()))
-
-
-def parse_uuids(values: Sequence[str]) -> tuple[list[str], int]:
-    """The well-formed ids among `values` (deduplicated) and how many were not."""
-    valid, bad = [], 0
-    for value in values:
-        try:
-            valid.append(str(uuid.UUID(value)))
-        except (ValueError, AttributeError):
-            bad += 1
-    return list(dict.fromkeys(valid)), bad
 
 
 # -- the list's part ------------------------------------------------------------------------

@@ -6,6 +6,7 @@ link instead of a server error. This module imports no app, so domain modules ma
 
 from __future__ import annotations
 
+import uuid
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -72,3 +73,15 @@ def site_url(path: str, *, request=None) -> str:
     if request is not None:
         return request.build_absolute_uri(path)
     return LOCAL_BASE_URL + path
+
+
+def parse_uuids(values) -> tuple[list[str], int]:
+    """The well-formed public ids among `values` (from a link or a form; deduplicated,
+    as strings) and how many were not ids."""
+    valid, bad = [], 0
+    for value in values:
+        try:
+            valid.append(str(uuid.UUID(value)))
+        except (ValueError, AttributeError):
+            bad += 1
+    return list(dict.fromkeys(valid)), bad

@@ -8,7 +8,6 @@ only lets ``static/js/pickers.js`` search large sets as the user types.
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -18,6 +17,7 @@ from django.urls import reverse
 from django.views import View
 
 from .filtersets import search
+from .links import parse_uuids
 
 # Results per page, and the last page a picker may ask for: enough to scroll through,
 # never the whole table in one answer.
@@ -56,12 +56,7 @@ def picked(kind: str, user, values) -> list[tuple[str, str]]:
     """(value, label) of the objects among `values` (public ids) that the user may pick:
     what a picker shows as chosen. Values that are no id of such an object are left out."""
     picker = _pickers.get(kind)
-    ids = []
-    for value in values:
-        try:
-            ids.append(uuid.UUID(str(value)))
-        except ValueError:
-            continue
+    ids, _bad = parse_uuids([str(value) for value in values])
     if picker is None or not ids:
         return []
     return [

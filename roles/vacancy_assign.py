@@ -16,7 +16,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views import View
 
-from kitos.bulk import MAX_ROWS, Refused, apply_each, parse_uuids, report
+from kitos.bulk import MAX_ROWS, Refused, apply_each, report
+from kitos.links import parse_uuids
 
 from . import responsibilities as queries
 from .bulk_actions import current_holders, give_role

@@ -108,8 +108,12 @@ def wrap_text(text, width: int) -> list[str]:
 
 @dataclass
 class Chain:
+    """Boxes in columns (levels) and the lines between them. The GDPR chain's levels by
+    default; other diagrams (the gevinstdiagram) name their own and share the layout."""
+
     nodes: dict[tuple[int, object], Node] = field(default_factory=dict)
     edges: set[tuple[tuple[int, object], tuple[int, object]]] = field(default_factory=set)
+    level_titles: tuple = LEVEL_TITLES
 
     def add(self, level: int, key, label: str, **extra) -> Node:
         node = self.nodes.get((level, key))
@@ -133,7 +137,7 @@ class Chain:
             by_level[node.level].append(node)
         return [
             (title, sorted(by_level[level], key=lambda n: (n.row, n.label.lower())))
-            for level, title in enumerate(LEVEL_TITLES)
+            for level, title in enumerate(self.level_titles)
         ]
 
     @property
@@ -356,6 +360,9 @@ class Diagram:
     empty: list[int]  # x of the columns without boxes
     nodes: list[Node]
     paths: list[tuple[str, bool]]  # SVG path, whether it leads to a third country
+    # (level title, its nodes) for the table beside the diagram, where the page keeps
+    # them with the diagram (Chain.columns, after the layout: in the boxes' order).
+    columns: list[tuple[str, list[Node]]] = field(default_factory=list)
     box_width: int = BOX_WIDTH
 
 
@@ -370,7 +377,7 @@ def layout(chain: Chain) -> Diagram:
     for key, node in chain.nodes.items():
         by_level[node.level].append(key)
     column_bottoms = []
-    for level in range(len(LEVEL_TITLES)):
+    for level in range(len(chain.level_titles)):
         keys = by_level[level]
 
         def position(key):
@@ -386,7 +393,7 @@ def layout(chain: Chain) -> Diagram:
             node.y = y
             y += node.height + ROW_GAP
         column_bottoms.append(y)
-    width = MARGIN * 2 + len(LEVEL_TITLES) * (BOX_WIDTH + COLUMN_GAP) - COLUMN_GAP
+    width = MARGIN * 2 + len(chain.level_titles) * (BOX_WIDTH + COLUMN_GAP) - COLUMN_GAP
     height = max(max(column_bottoms), HEADER_HEIGHT + MARGIN + BOX_HEIGHT + ROW_GAP) + MARGIN
     paths = []
     for source_key, target_key in sorted(chain.edges):
@@ -401,7 +408,7 @@ def layout(chain: Chain) -> Diagram:
         )
     headers = [
         (MARGIN + level * (BOX_WIDTH + COLUMN_GAP), str(title))
-        for level, title in enumerate(LEVEL_TITLES)
+        for level, title in enumerate(chain.level_titles)
     ]
     empty = [x for level, (x, _title) in enumerate(headers) if not by_level[level]]
     nodes = sorted(chain.nodes.values(), key=lambda n: (n.level, n.row))

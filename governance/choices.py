@@ -77,5 +77,71 @@ class DecisionSubject(models.TextChoices):
     """What a decision is about (which of its optional subject links is set)."""
 
     PROJECT = "project", _("Projekt")
+    REQUEST = "request", _("Anmodning om nyt system")
     CONTRACT = "contract", _("Kontraktfrist")
+    PRINCIPLE = "principle", _("Princip")
     FREE = "free", _("Fritekst")
+
+
+# -- new-system requests (the buying process) ----------------------------------------------
+
+
+class RequestStatus(models.TextChoices):
+    """Where a new-system request is in the buying process."""
+
+    DRAFT = "draft", _("Kladde")
+    IN_REVIEW = "in_review", _("Til vurdering")
+    AWAITING_DECISION = "awaiting_decision", _("Afventer beslutning")
+    APPROVED = "approved", _("Godkendt")
+    REJECTED = "rejected", _("Afvist")
+    WITHDRAWN = "withdrawn", _("Trukket tilbage")
+
+
+# Statuses in which a request still waits for someone (the open requests).
+OPEN_REQUEST_STATUSES = (
+    RequestStatus.DRAFT, RequestStatus.IN_REVIEW, RequestStatus.AWAITING_DECISION,
+)
+
+
+class SignOffRole(models.TextChoices):
+    """The specialist roles that sign off a new-system request, in the order they sign."""
+
+    ARCHITECT = "architect", _("It-arkitekt")
+    CONTRACT_MANAGER = "contract_manager", _("Kontraktansvarlig")
+    PROCUREMENT = "procurement", _("Udbudskonsulent")
+    FINANCE = "finance", _("Økonomikonsulent")
+    DPO = "dpo", _("Databeskyttelsesrådgiver (DPO)")
+
+
+class SignOffVerdict(models.TextChoices):
+    PENDING = "pending", _("Afventer")
+    APPROVED = "approved", _("Godkendt")
+    CONDITIONS = "conditions", _("Godkendt med forbehold")
+    OBJECTION = "objection", _("Indsigelse")
+
+
+# -- principles and architecture reviews ---------------------------------------------------
+
+
+class PrincipleArea(models.TextChoices):
+    """The field a principle governs (Aabenraa Spor 4)."""
+
+    ARCHITECTURE = "architecture", _("It-arkitektur")
+    DATA = "data", _("Data")
+    CONTRACT = "contract", _("Kontrakt og leverandør")
+
+
+class ReviewVerdict(models.TextChoices):
+    """The outcome of reviewing one subject against one principle."""
+
+    COMPLIES = "complies", _("Overholder")
+    DEVIATION_ACCEPTED = "deviation_accepted", _("Afvigelse accepteret")
+    NOT_COMPLIANT = "not_compliant", _("Overholder ikke")
+
+
+class ReviewSubject(models.TextChoices):
+    """What an architecture review is of (which of its subject links is set)."""
+
+    PROJECT = "project", _("Projekt")
+    REQUEST = "request", _("Anmodning om nyt system")
+    USAGE = "usage", _("Systemanvendelse")

@@ -14,8 +14,12 @@ SUBJECT_LABELS = dict(DecisionSubject.choices)
 def _subject(row) -> str:
     if row.project_id:
         return row.project.name
+    if row.request_id:
+        return row.request.title
     if row.contract_id:
         return row.contract.name
+    if row.principle_id:
+        return str(row.principle)
     return str(SUBJECT_LABELS[DecisionSubject.FREE])
 
 

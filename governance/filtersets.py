@@ -233,8 +233,13 @@ class DecisionFilterSet(BaseFilterSet):
             return queryset
         kinds = {
             choices.DecisionSubject.PROJECT: Q(project__isnull=False),
+            choices.DecisionSubject.REQUEST: Q(request__isnull=False),
             choices.DecisionSubject.CONTRACT: Q(contract__isnull=False),
-            choices.DecisionSubject.FREE: Q(project__isnull=True, contract__isnull=True),
+            choices.DecisionSubject.PRINCIPLE: Q(principle__isnull=False),
+            choices.DecisionSubject.FREE: Q(
+                project__isnull=True, contract__isnull=True, request__isnull=True,
+                principle__isnull=True,
+            ),
         }
         wanted = Q(pk__in=[])
         for kind in value:

@@ -13,16 +13,21 @@ from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 from kitos.tenancy import TenantModel, scoped_queryset
+from portfolio.choices import BusinessType
 from roles.choices import RoleTarget
 
 from . import choices
 from .querysets import (
+    ArchitectureReviewQuerySet,
     BenefitMeasurementQuerySet,
     BenefitQuerySet,
     DecisionQuerySet,
     MeetingQuerySet,
+    NewSystemRequestQuerySet,
+    PrincipleQuerySet,
     ProjectQuerySet,
     ProjectStatusReportQuerySet,
+    RequestSignOffQuerySet,
     SteeringGroupQuerySet,
     StrategicGoalQuerySet,
 )
@@ -31,6 +36,23 @@ MONEY = {"max_digits": 14, "decimal_places": 2}
 YEAR_VALIDATORS = [MinValueValidator(1990), MaxValueValidator(2100)]
 # A goal tree deeper than this is a data error, not a strategy.
 MAX_GOAL_DEPTH = 20
+
+
+def _at_most_one(*fields: str) -> Q:
+    """A check that at most one of the nullable foreign keys `fields` is set."""
+    condition = Q()
+    for index, field in enumerate(fields):
+        for other in fields[index + 1:]:
+            condition &= Q(**{f"{field}__isnull": True}) | Q(**{f"{other}__isnull": True})
+    return condition
+
+
+def _exactly_one(*fields: str) -> Q:
+    """A check that exactly one of the nullable foreign keys `fields` is set."""
+    some = Q()
+    for field in fields:
+        some |= Q(**{f"{field}__isnull": False})
+    return _at_most_one(*fields) & some
 
 
 class StrategicGoal(TenantModel):
@@ -598,6 +620,14 @@ class Decision(TenantModel):
         "contracts.Contract", on_delete=models.PROTECT, null=True, blank=True,
         related_name="steering_decisions", verbose_name=_("kontrakt"),
     )
+    request = models.ForeignKey(
+        "NewSystemRequest", on_delete=models.PROTECT, null=True, blank=True,
+        related_name="decisions", verbose_name=_("anmodning"),
+    )
+    principle = models.ForeignKey(
+        "Principle", on_delete=models.PROTECT, null=True, blank=True,
+        related_name="decisions", verbose_name=_("princip"),
+    )
     title = models.CharField(_("titel"), max_length=250)
     outcome = models.CharField(
         _("udfald"), max_length=10, choices=choices.DecisionOutcome, db_index=True
@@ -624,10 +654,11 @@ class Decision(TenantModel):
                 violation_error_message=_("Udfaldet skal være et af de mulige."),
             ),
             models.CheckConstraint(
-                condition=Q(project__isnull=True) | Q(contract__isnull=True),
+                condition=_at_most_one("project", "contract", "request", "principle"),
                 name="decision_one_subject",
                 violation_error_message=_(
-                    "En beslutning kan handle om et projekt eller en kontrakt, ikke begge."
+                    "En beslutning kan handle om ét projekt, én anmodning, én kontrakt "
+                    "eller ét princip, ikke flere."
                 ),
             ),
             models.CheckConstraint(
@@ -647,8 +678,12 @@ class Decision(TenantModel):
     def subject_kind(self) -> str:
         if self.project_id:
             return choices.DecisionSubject.PROJECT
+        if self.request_id:
+            return choices.DecisionSubject.REQUEST
         if self.contract_id:
             return choices.DecisionSubject.CONTRACT
+        if self.principle_id:
+            return choices.DecisionSubject.PRINCIPLE
         return choices.DecisionSubject.FREE
 
     def clean(self):
@@ -658,9 +693,335 @@ class Decision(TenantModel):
                 self.organisation_id = self.group.organisation_id
             self.require_same_organisation(
                 group=self.group, meeting=self.meeting, project=self.project,
-                contract=self.contract,
+                contract=self.contract, request=self.request, principle=self.principle,
             )
             if self.meeting_id and self.meeting.group_id != self.group_id:
                 raise ValidationError(
                     {"meeting": _("Mødet skal være et af styregruppens egne møder.")}
                 )
+
+
+# -- new-system requests (the buying process) -----------------------------------------------
+
+
+class NewSystemRequest(TenantModel):
+    """A request for a new IT system (the buying process): what is needed, for which KLE
+    tasks and business type, which goals it serves and which principles it is reviewed
+    against. Specialists sign it off (RequestSignOff); a steering group decides
+    (Decision.request); an approved request becomes a project of the portfolio."""
+
+    title = models.CharField(_("titel"), max_length=250)
+    need = models.TextField(_("behov"), help_text=_("Hvad skal systemet løse, og for hvem?"))
+    business_type = models.CharField(
+        _("forretningstype"), max_length=30, choices=BusinessType, blank=True
+    )
+    kle_numbers = models.ManyToManyField(
+        "portfolio.KleNumber", verbose_name=_("KLE-numre"), blank=True,
+        related_name="system_requests",
+    )
+    unit = models.ForeignKey(
+        "roles.OrganisationUnit", verbose_name=_("enhed"), on_delete=models.PROTECT,
+        null=True, blank=True, related_name="system_requests",
+        help_text=_("Forvaltningen eller afdelingen, der har behovet."),
+    )
+    requested_by = models.ForeignKey(
+        "roles.Person", verbose_name=_("anmodet af"), on_delete=models.SET_NULL,
+        null=True, blank=True, related_name="system_requests",
+    )
+    goals = models.ManyToManyField(
+        StrategicGoal, verbose_name=_("strategiske mål"), blank=True,
+        related_name="system_requests",
+    )
+    principles = models.ManyToManyField(
+        "Principle", verbose_name=_("principper"), blank=True,
+        related_name="system_requests",
+        help_text=_("De principper anmodningen skal vurderes imod."),
+    )
+    expected_investment = models.DecimalField(
+        _("forventet investering (kr.)"), **MONEY, null=True, blank=True
+    )
+    expected_yearly_cost = models.DecimalField(
+        _("forventet årlig driftsudgift (kr.)"), **MONEY, null=True, blank=True
+    )
+    needed_by = models.DateField(_("behov fra"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=choices.RequestStatus,
+        default=choices.RequestStatus.DRAFT, db_index=True,
+    )
+    submitted_on = models.DateField(_("indsendt den"), null=True, blank=True)
+    project = models.OneToOneField(
+        Project, verbose_name=_("projekt"), on_delete=models.SET_NULL, null=True,
+        blank=True, related_name="origin_request",
+        help_text=_("Projektet i porteføljen, som den godkendte anmodning blev til."),
+    )
+
+    objects = NewSystemRequestQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-submitted_on", "title"]
+        verbose_name = _("anmodning om nyt system")
+        verbose_name_plural = _("anmodninger om nye systemer")
+        constraints = [
+            models.UniqueConstraint(
+                Lower("title"), "organisation", name="newsystemrequest_unique_title_per_org",
+                violation_error_message=_(
+                    "Der findes allerede en anmodning med den titel i organisationen."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=choices.RequestStatus.values),
+                name="newsystemrequest_status_valid",
+                violation_error_message=_("Status skal være en af de mulige."),
+            ),
+            models.CheckConstraint(
+                condition=Q(expected_investment__isnull=True) | Q(expected_investment__gte=0),
+                name="newsystemrequest_investment_not_negative",
+                violation_error_message=_("Investeringen kan ikke være negativ."),
+            ),
+            models.CheckConstraint(
+                condition=Q(expected_yearly_cost__isnull=True)
+                | Q(expected_yearly_cost__gte=0),
+                name="newsystemrequest_yearly_cost_not_negative",
+                violation_error_message=_("Driftsudgiften kan ikke være negativ."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in choices.OPEN_REQUEST_STATUSES
+
+    def clean(self):
+        super().clean()
+        self.require_same_organisation(
+            unit=self.unit, requested_by=self.requested_by, project=self.project
+        )
+
+
+class RequestSignOff(TenantModel):
+    """One specialist's sign-off of a new-system request: the role signing (it-arkitekt,
+    kontraktansvarlig, udbudskonsulent, økonomikonsulent, DPO), who signed, the verdict
+    and its comment. One per role per request."""
+
+    request = models.ForeignKey(
+        NewSystemRequest, on_delete=models.CASCADE, related_name="sign_offs",
+        verbose_name=_("anmodning"),
+    )
+    role = models.CharField(_("rolle"), max_length=20, choices=choices.SignOffRole)
+    person = models.ForeignKey(
+        "roles.Person", verbose_name=_("person"), on_delete=models.SET_NULL, null=True,
+        blank=True, related_name="request_sign_offs",
+    )
+    verdict = models.CharField(
+        _("vurdering"), max_length=12, choices=choices.SignOffVerdict,
+        default=choices.SignOffVerdict.PENDING,
+    )
+    comment = models.TextField(_("bemærkning"), blank=True)
+    signed_on = models.DateField(_("dato"), null=True, blank=True)
+
+    objects = RequestSignOffQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["request", "role"]
+        verbose_name = _("specialistvurdering")
+        verbose_name_plural = _("specialistvurderinger")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["request", "role"], name="requestsignoff_one_per_role",
+                violation_error_message=_("Anmodningen har allerede en vurdering fra den rolle."),
+            ),
+            models.CheckConstraint(
+                condition=Q(role__in=choices.SignOffRole.values),
+                name="requestsignoff_role_valid",
+                violation_error_message=_("Rollen skal være en af specialistrollerne."),
+            ),
+            models.CheckConstraint(
+                condition=Q(verdict__in=choices.SignOffVerdict.values),
+                name="requestsignoff_verdict_valid",
+                violation_error_message=_("Vurderingen skal være en af de mulige."),
+            ),
+            models.CheckConstraint(
+                condition=Q(verdict="pending") | Q(signed_on__isnull=False),
+                name="requestsignoff_signed_has_date",
+                violation_error_message=_("En afgivet vurdering skal have en dato."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.request}: {self.get_role_display()} ({self.get_verdict_display()})"
+
+    def clean(self):
+        super().clean()
+        if self.request_id:
+            if self.organisation_id is None:
+                self.organisation_id = self.request.organisation_id
+            self.require_same_organisation(request=self.request, person=self.person)
+
+
+# -- principles and architecture reviews ----------------------------------------------------
+
+
+class Principle(TenantModel):
+    """A principle for IT architecture, data or contract/supplier management: its text,
+    rationale and implications. A principle is versioned: a new version points at the
+    one it replaces (`previous`), and reviews refer to the version they were made
+    against."""
+
+    code = models.CharField(
+        _("nummer"), max_length=20, blank=True, help_text=_("Fx A3 eller D1."),
+    )
+    title = models.CharField(_("titel"), max_length=250)
+    area = models.CharField(_("område"), max_length=15, choices=choices.PrincipleArea)
+    text = models.TextField(_("princip"))
+    rationale = models.TextField(_("begrundelse"), blank=True)
+    implications = models.TextField(_("konsekvenser"), blank=True)
+    version = models.PositiveSmallIntegerField(_("version"), default=1)
+    valid_from = models.DateField(_("gælder fra"), null=True, blank=True)
+    active = models.BooleanField(_("aktiv"), default=True)
+    owner = models.ForeignKey(
+        "roles.Person", verbose_name=_("ejer"), on_delete=models.SET_NULL, null=True,
+        blank=True, related_name="owned_principles",
+    )
+    previous = models.OneToOneField(
+        "self", verbose_name=_("forrige version"), on_delete=models.PROTECT, null=True,
+        blank=True, related_name="replaced_by",
+    )
+
+    objects = PrincipleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["area", "code", "title", "-version"]
+        verbose_name = _("princip")
+        verbose_name_plural = _("principper")
+        constraints = [
+            models.UniqueConstraint(
+                Lower("title"), "version", "organisation",
+                name="principle_unique_title_version_per_org",
+                violation_error_message=_(
+                    "Der findes allerede et princip med den titel og version i organisationen."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(area__in=choices.PrincipleArea.values),
+                name="principle_area_valid",
+                violation_error_message=_("Området skal være et af de mulige."),
+            ),
+            models.CheckConstraint(
+                condition=Q(version__gte=1), name="principle_version_positive",
+                violation_error_message=_("Versionen skal være 1 eller mere."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(previous=F("pk")), name="principle_not_own_previous",
+                violation_error_message=_("Et princip kan ikke erstatte sig selv."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        label = f"{self.code} {self.title}".strip()
+        return f"{label} (v{self.version})" if self.version > 1 else label
+
+    def clean(self):
+        super().clean()
+        self.require_same_organisation(owner=self.owner, previous=self.previous)
+
+
+class ArchitectureReview(TenantModel):
+    """A review of one project, request or system usage against one principle:
+    complies, deviation accepted (with its reason) or not compliant. One review per
+    principle version and subject; a new review replaces the verdict (the audit log
+    keeps the history)."""
+
+    principle = models.ForeignKey(
+        Principle, on_delete=models.PROTECT, related_name="reviews",
+        verbose_name=_("princip"),
+    )
+    project = models.ForeignKey(
+        Project, on_delete=models.CASCADE, null=True, blank=True, related_name="reviews",
+        verbose_name=_("projekt"),
+    )
+    request = models.ForeignKey(
+        NewSystemRequest, on_delete=models.CASCADE, null=True, blank=True,
+        related_name="reviews", verbose_name=_("anmodning"),
+    )
+    usage = models.ForeignKey(
+        "portfolio.SystemUsage", on_delete=models.CASCADE, null=True, blank=True,
+        related_name="architecture_reviews", verbose_name=_("systemanvendelse"),
+    )
+    verdict = models.CharField(_("vurdering"), max_length=20, choices=choices.ReviewVerdict)
+    reason = models.TextField(
+        _("begrundelse"), blank=True,
+        help_text=_("Påkrævet, når en afvigelse accepteres."),
+    )
+    reviewed_on = models.DateField(_("vurderet den"))
+    reviewer = models.ForeignKey(
+        "roles.Person", verbose_name=_("vurderet af"), on_delete=models.SET_NULL,
+        null=True, blank=True, related_name="architecture_reviews",
+    )
+
+    objects = ArchitectureReviewQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-reviewed_on", "principle"]
+        verbose_name = _("arkitekturvurdering")
+        verbose_name_plural = _("arkitekturvurderinger")
+        constraints = [
+            models.CheckConstraint(
+                condition=_exactly_one("project", "request", "usage"),
+                name="architecturereview_one_subject",
+                violation_error_message=_(
+                    "En vurdering gælder netop ét projekt, én anmodning eller én "
+                    "systemanvendelse."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(verdict__in=choices.ReviewVerdict.values),
+                name="architecturereview_verdict_valid",
+                violation_error_message=_("Vurderingen skal være en af de mulige."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(verdict="deviation_accepted") | ~Q(reason=""),
+                name="architecturereview_deviation_has_reason",
+                violation_error_message=_("En accepteret afvigelse skal have en begrundelse."),
+            ),
+            models.UniqueConstraint(
+                fields=["principle", "project"], condition=Q(project__isnull=False),
+                name="architecturereview_one_per_project",
+                violation_error_message=_("Projektet er allerede vurderet mod princippet."),
+            ),
+            models.UniqueConstraint(
+                fields=["principle", "request"], condition=Q(request__isnull=False),
+                name="architecturereview_one_per_request",
+                violation_error_message=_("Anmodningen er allerede vurderet mod princippet."),
+            ),
+            models.UniqueConstraint(
+                fields=["principle", "usage"], condition=Q(usage__isnull=False),
+                name="architecturereview_one_per_usage",
+                violation_error_message=_(
+                    "Systemanvendelsen er allerede vurderet mod princippet."
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.subject}: {self.principle} ({self.get_verdict_display()})"
+
+    @property
+    def subject(self):
+        return self.project or self.request or self.usage
+
+    @property
+    def subject_kind(self) -> str:
+        if self.project_id:
+            return choices.ReviewSubject.PROJECT
+        if self.request_id:
+            return choices.ReviewSubject.REQUEST
+        return choices.ReviewSubject.USAGE
+
+    def clean(self):
+        super().clean()
+        self.require_same_organisation(
+            principle=self.principle if self.principle_id else None, project=self.project,
+            request=self.request, usage=self.usage, reviewer=self.reviewer,
+        )

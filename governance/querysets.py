@@ -126,8 +126,38 @@ class MeetingQuerySet(ScopedQuerySet):
 
 class DecisionQuerySet(ScopedQuerySet):
     def for_list(self):
-        return self.select_related("organisation", "group", "meeting", "project", "contract")
+        return self.select_related(
+            "organisation", "group", "meeting", "project", "contract", "request", "principle"
+        )
 
     def follow_up_overdue(self, today):
         """Decisions whose follow-up date has passed and whose follow-up is not done."""
         return self.filter(follow_up_date__lt=today, follow_up_done=False)
+
+
+class NewSystemRequestQuerySet(ScopedQuerySet):
+    def for_list(self):
+        return self.select_related(
+            "organisation", "unit", "requested_by", "project"
+        ).prefetch_related("kle_numbers")
+
+
+class RequestSignOffQuerySet(ScopedQuerySet):
+    def for_list(self):
+        return self.select_related("organisation", "request", "person")
+
+
+class PrincipleQuerySet(ScopedQuerySet):
+    def current(self):
+        """The versions in force: active and not replaced by a newer version."""
+        return self.filter(active=True, replaced_by__isnull=True)
+
+    def for_list(self):
+        return self.select_related("organisation", "owner", "previous")
+
+
+class ArchitectureReviewQuerySet(ScopedQuerySet):
+    def for_list(self):
+        return self.select_related(
+            "organisation", "principle", "project", "request", "usage__system", "reviewer"
+        )

@@ -2,6 +2,8 @@
 
 One function, ``meeting_agenda``, answers it in a fixed number of queries:
 - projects in the group's scope in phase *Analyse* (waiting for a go decision);
+- new-system requests in the group's scope that the specialists have signed off
+  (*Afventer beslutning*);
 - the group's decisions whose follow-up date has passed and whose follow-up is not done;
 - contracts in the group's scope whose current deadline (``Contract.current_deadline``:
   the notice deadline, *Opsigelsesfrist*, kept on the contract by contracts.deadlines, or
@@ -13,15 +15,15 @@ The scope is the whole organisation, or the group's unit and the units under it.
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db.models import Exists, F, OuterRef
 from django.db.models.functions import Coalesce
 
 from contracts.models import Contract
 
-from .choices import ProjectPhase
-from .models import Decision, Meeting, Project, SteeringGroup
+from .choices import ProjectPhase, RequestStatus
+from .models import Decision, Meeting, NewSystemRequest, Project, SteeringGroup
 
 # How far past the next meeting a contract's notice deadline is put on its agenda.
 CONTRACT_HORIZON = datetime.timedelta(days=30)
@@ -34,10 +36,12 @@ class Agenda:
     projects: list[Project]
     follow_ups: list[Decision]
     contracts: list[Contract]
+    # New-system requests signed off by the specialists, waiting for the decision.
+    requests: list[NewSystemRequest] = field(default_factory=list)
 
     @property
     def is_empty(self) -> bool:
-        return not (self.projects or self.follow_ups or self.contracts)
+        return not (self.projects or self.follow_ups or self.contracts or self.requests)
 
 
 def _in_scope(queryset, group: SteeringGroup):
@@ -72,4 +76,11 @@ def meeting_agenda(group: SteeringGroup, *, today: datetime.date) -> Agenda:
         .select_related("supplier", "responsible_unit")
         .order_by("deadline", "name")
     )
-    return Agenda(next_meeting, horizon, projects, follow_ups, contracts)
+    requests = list(
+        NewSystemRequest.objects.filter(
+            organisation_id=group.organisation_id, status=RequestStatus.AWAITING_DECISION)
+        .filter(**({"unit__path__startswith": group.unit.path} if group.unit_id else {}))
+        .select_related("unit")
+        .order_by("submitted_on", "title")
+    )
+    return Agenda(next_meeting, horizon, projects, follow_ups, contracts, requests)

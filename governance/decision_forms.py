@@ -59,8 +59,9 @@ class MeetingForm(ScopedModelForm):
 class DecisionForm(ScopedModelForm):
     class Meta:
         model = Decision
-        fields = ["group", "meeting", "title", "outcome", "project", "contract", "rationale",
-                  "binding_units", "decided_on", "follow_up_date", "follow_up_done"]
+        fields = ["group", "meeting", "title", "outcome", "project", "request", "contract",
+                  "principle", "rationale", "binding_units", "decided_on", "follow_up_date",
+                  "follow_up_done"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

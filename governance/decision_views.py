@@ -48,7 +48,7 @@ def group_decisions(user, **filters):
     them (one query)."""
     return (
         Decision.objects.visible_to(user).filter(**filters)
-        .select_related("group", "meeting", "project", "contract")
+        .select_related("group", "meeting", "project", "contract", "request", "principle")
         .order_by("-decided_on", "title")
     )
 
@@ -120,7 +120,8 @@ class SteeringGroupDetailView(TabbedDetailView):
 
 class DecisionDetailView(TabbedDetailView):
     model = Decision
-    related = ("organisation", "group", "meeting", "project", "contract")
+    related = ("organisation", "group", "meeting", "project", "contract", "request",
+               "principle")
     prefetch = ("binding_units",)
     tabs = (
         overview_tab("governance/decision_overview.html"),
@@ -131,7 +132,8 @@ class DecisionDetailView(TabbedDetailView):
         return {
             "facts": field_facts(
                 self.object,
-                ("title", "group", "meeting", "outcome", "project", "contract", "rationale",
+                ("title", "group", "meeting", "outcome", "project", "request", "contract",
+                 "principle", "rationale",
                  "binding_units", "decided_on", "follow_up_date", "follow_up_done"),
             )
         }
@@ -185,6 +187,15 @@ class DecisionCreateView(ObjectCreateView):
                 uuid__in=parse_uuids([wanted])[0]).first()
             if group is not None:
                 initial["group"] = group.pk
+        wanted = self.request.GET.get("request")
+        if wanted:  # from a request's Beslutninger tab
+            from .models import NewSystemRequest
+
+            request = NewSystemRequest.objects.visible_to(self.request.user).filter(
+                uuid__in=parse_uuids([wanted])[0]).first()
+            if request is not None:
+                initial["request"] = request.pk
+                initial.setdefault("title", request.title)
         return initial
 
     def save(self, form):

@@ -348,28 +348,47 @@ def meeting_delete(*, actor, meeting: Meeting) -> None:
     delete_object(actor=actor, instance=meeting)
 
 
+@transaction.atomic
 def decision_create(
     *, actor, group: SteeringGroup, title: str, binding_units=None, **fields: Any
 ) -> Decision:
-    """Record a decision of a steering group (on a project, a contract or free text)."""
-    return create_object(
+    """Record a decision of a steering group (on a project, a request, a contract, a
+    principle or free text). A decision on a request moves it on (request_decided)."""
+    from .request_services import request_decided
+
+    decision = create_object(
         actor=actor,
         instance=Decision(organisation_id=group.organisation_id, group=group, title=title,
                           **fields),
         m2m=_m2m(binding_units=binding_units),
     )
+    request_decided(actor=actor, decision=decision)
+    return decision
 
 
+@transaction.atomic
 def decision_update(
     *, actor, decision: Decision, data: dict[str, Any] | None = None, binding_units=None
 ) -> Decision:
+    from .request_services import request_decided
+
     if data and "group" in data and data["group"] != decision.group:
         raise ValidationError(
             {"group": _("En beslutning kan ikke flyttes til en anden styregruppe.")}
         )
-    return update_object(
+    before = (decision.request_id, decision.outcome)
+    if data and before[0] and data.get("request", decision.request) != decision.request \
+            and decision.outcome in ("approved", "rejected"):
+        raise ValidationError(
+            {"request": _("Beslutningen har afgjort anmodningen og kan ikke flyttes til en "
+                          "anden.")}
+        )
+    decision = update_object(
         actor=actor, instance=decision, data=data, m2m=_m2m(binding_units=binding_units)
     )
+    request_decided(actor=actor, decision=decision,
+                    previous_outcome=before[1] if before[0] == decision.request_id else None)
+    return decision
 
 
 def decision_delete(*, actor, decision: Decision) -> None:

@@ -71,3 +71,22 @@ urlpatterns += [
     path("moeder/<uuid:uuid>/slet/", decision_views.MeetingDeleteView.as_view(),
          name="meeting_delete"),
 ]
+
+# -- new-system requests (the buying process) -----------------------------------------------
+
+from . import request_views  # noqa: E402  (appended section)
+
+urlpatterns += [
+    path("portefoelje/anmodninger/dublettjek/", request_views.DuplicateCheckView.as_view(),
+         name="newsystemrequest_duplicates"),
+    *_crud("portefoelje/anmodninger", "newsystemrequest",
+           request_views.NewSystemRequestListView, request_views.NewSystemRequestDetailView,
+           request_views.NewSystemRequestCreateView, request_views.NewSystemRequestUpdateView,
+           request_views.NewSystemRequestDeleteView),
+    path("portefoelje/anmodninger/<uuid:uuid>/indsend/",
+         request_views.RequestSubmitView.as_view(), name="newsystemrequest_submit"),
+    path("portefoelje/anmodninger/<uuid:uuid>/vurder/",
+         request_views.RequestSignOffView.as_view(), name="newsystemrequest_sign"),
+    path("portefoelje/anmodninger/<uuid:uuid>/traek-tilbage/",
+         request_views.RequestWithdrawView.as_view(), name="newsystemrequest_withdraw"),
+]

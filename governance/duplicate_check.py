@@ -1,0 +1,103 @@
+"""The duplicate purchase check of a new-system request: which catalog systems the
+organisation already uses for the same KLE tasks or the same business type.
+
+A system matches a requested KLE number when it is tagged with that number, with a
+number under it (the request names the group "27.12", the system the topic "27.12.04")
+or with a number above it (the system covers the whole group the requested topic is
+in). KLE numbers sit on the catalog entry (ItSystem), not on the usage. Retired usages
+are left out: what is no longer in use cannot be bought twice.
+
+``systems_in_use`` answers in a fixed number of queries (the usages with their system
+and unit, and the matched KLE numbers of all of them in one more), however many match.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch, Q
+
+from portfolio.choices import Lifecycle
+from portfolio.models import KleNumber, SystemUsage
+
+
+@dataclass
+class DuplicateMatch:
+    """A usage of the organisation that may already cover the need: the KLE numbers
+    of its system that matched, and whether its business type is the same."""
+
+    usage: SystemUsage
+    kle_numbers: list[KleNumber] = field(default_factory=list)
+    same_business_type: bool = False
+
+    @property
+    def system(self):
+        return self.usage.system
+
+
+def _numbers(kle_numbers: Iterable) -> list[str]:
+    return sorted({getattr(kle, "number", kle) for kle in kle_numbers if kle})
+
+
+def _ancestors(number: str) -> list[str]:
+    parts = number.split(".")
+    return [".".join(parts[:i]) for i in range(1, len(parts))]
+
+
+def kle_match(numbers: list[str], prefix: str = "") -> Q:
+    """KLE numbers (at `prefix`, the path to a KleNumber) that match any of `numbers`:
+    the same, under one of them or above one of them."""
+    exact = set(numbers)
+    for number in numbers:
+        exact.update(_ancestors(number))
+    condition = Q(**{f"{prefix}number__in": sorted(exact)})
+    for number in numbers:
+        condition |= Q(**{f"{prefix}number__startswith": f"{number}."})
+    return condition
+
+
+def systems_in_use(*, organisation, kle_numbers: Iterable = (), business_type: str = "",
+                   exclude_usage_ids: Iterable[int] = ()) -> list[DuplicateMatch]:
+    """The organisation's usages (not retired) whose catalog system matches one of
+    `kle_numbers` (KleNumber objects or numbers as text) or has `business_type`, the
+    best matches (most KLE numbers, then the same business type) first."""
+    numbers = _numbers(kle_numbers)
+    wanted = Q(pk__in=[])
+    if numbers:
+        wanted |= Q(system__kle_numbers__in=KleNumber.objects.filter(kle_match(numbers)))
+    if business_type:
+        wanted |= Q(system__business_type=business_type)
+    if not numbers and not business_type:
+        return []
+    matched_kle = KleNumber.objects.filter(kle_match(numbers)) if numbers else \
+        KleNumber.objects.none()
+    usages = (
+        SystemUsage.objects.filter(organisation=organisation)
+        .exclude(lifecycle=Lifecycle.RETIRED)
+        .exclude(pk__in=list(exclude_usage_ids))
+        .filter(pk__in=SystemUsage.objects.filter(wanted).values("pk"))
+        .select_related("system", "responsible_unit")
+        .prefetch_related(Prefetch("system__kle_numbers", matched_kle.order_by("number"),
+                                   to_attr="matched_kle"))
+        .order_by("system__name", "pk")
+    )
+    matches = [
+        DuplicateMatch(
+            usage=usage, kle_numbers=list(usage.system.matched_kle),
+            same_business_type=bool(business_type)
+            and usage.system.business_type == business_type,
+        )
+        for usage in usages
+    ]
+    matches.sort(key=lambda m: (-len(m.kle_numbers), not m.same_business_type))
+    return matches
+
+
+def request_duplicates(request) -> list[DuplicateMatch]:
+    """The duplicate check of a saved request (its own KLE numbers and business type)."""
+    return systems_in_use(
+        organisation=request.organisation_id,
+        kle_numbers=request.kle_numbers.all(),
+        business_type=request.business_type,
+    )

@@ -71,6 +71,14 @@ def _acting_person(actor, organisation_id) -> Person | None:
     return Person.objects.filter(organisation_id=organisation_id, user_id=actor.pk).first()
 
 
+def _lock(request: NewSystemRequest) -> None:
+    """Lock the request's row until the step commits and read it as it is now: two
+    specialists signing at once must not both see a pending role left."""
+    list(NewSystemRequest.objects.select_for_update().filter(pk=request.pk)
+         .order_by().values_list("pk", flat=True))
+    request.refresh_from_db()
+
+
 # -- requests ----------------------------------------------------------------------------
 
 
@@ -119,7 +127,7 @@ def request_submit(*, actor, request: NewSystemRequest) -> NewSystemRequest:
     """Send a draft to the specialists: *Til vurdering*, with one pending sign-off per
     specialist role."""
     request.check_editable_by(actor)
-    request = NewSystemRequest.objects.select_for_update().get(pk=request.pk)
+    _lock(request)
     if request.status != RequestStatus.DRAFT:
         raise ValidationError(_("Kun en kladde kan sendes til vurdering."))
     for role in SignOffRole.values:
@@ -142,7 +150,7 @@ def request_sign_off(
     own person when their login has one. When no role is pending any more, the request
     waits for a steering group's decision (*Afventer beslutning*)."""
     request.check_editable_by(actor)
-    request = NewSystemRequest.objects.select_for_update().get(pk=request.pk)
+    _lock(request)
     if role not in SignOffRole.values:
         raise ValidationError({"role": _("Rollen skal være en af specialistrollerne.")})
     if verdict not in SignOffVerdict.values or verdict == SignOffVerdict.PENDING:
@@ -207,7 +215,8 @@ def request_decided(*, actor, decision, previous_outcome: str | None = None) -> 
     rejected → *Afvist*; postponed or noted → it keeps waiting."""
     if not decision.request_id:
         return
-    request = NewSystemRequest.objects.select_for_update().get(pk=decision.request_id)
+    request = decision.request
+    _lock(request)
     final = (DecisionOutcome.APPROVED, DecisionOutcome.REJECTED)
     if previous_outcome in final and request.status in (RequestStatus.APPROVED,
                                                         RequestStatus.REJECTED):

@@ -16,6 +16,8 @@ from ..models import (
     BenefitMeasurement,
     Decision,
     Meeting,
+    NewSystemRequest,
+    Principle,
     Project,
     ProjectStatusReport,
     SteeringGroup,
@@ -203,16 +205,24 @@ class DecisionSerializer(BaseSerializer):
     meeting = ScopedUUIDField(Meeting, required=False, allow_null=True)
     project = ScopedUUIDField(Project, required=False, allow_null=True)
     contract = ScopedUUIDField(Contract, required=False, allow_null=True)
+    request = ScopedUUIDField(
+        NewSystemRequest, required=False, allow_null=True,
+        help_text="The new-system request decided on. Approved moves it to approved and "
+        "creates its portfolio project; rejected rejects it.",
+    )
+    principle = ScopedUUIDField(Principle, required=False, allow_null=True)
     binding_units = ScopedUUIDField(OrganisationUnit, many=True, required=False)
     subject_kind = serializers.ChoiceField(
         choices=DecisionSubject.choices, read_only=True,
-        help_text="What the decision is about: project, contract or free (text only).",
+        help_text="What the decision is about: project, request, contract, principle or "
+        "free (text only).",
     )
 
     class Meta:
         model = Decision
         fields = [
-            "id", "group", "meeting", "project", "contract", "subject_kind", "title",
+            "id", "group", "meeting", "project", "request", "contract", "principle",
+            "subject_kind", "title",
             "outcome", "rationale", "binding_units", "decided_on", "follow_up_date",
             "follow_up_done", "created_at", "updated_at",
         ]

@@ -311,6 +311,39 @@ def _meeting(org):
     return _decision(org).meeting
 
 
+def _request(org):
+    from governance.models import NewSystemRequest, Principle
+    from tests.governance.cases import GoalFactory, ProjectFactory
+
+    request = NewSystemRequest.objects.create(
+        organisation=org, title="Bookingsystem", need="Booking af lokaler",
+        business_type="esdh", unit=UnitFactory(organisation=org),
+        requested_by=PersonFactory(organisation=org), expected_investment=Decimal("100000"),
+        expected_yearly_cost=Decimal("20000"), needed_by=D(2026, 1, 1),
+        status="in_review", submitted_on=D(2025, 3, 1),
+        project=ProjectFactory(organisation=org),
+    )
+    request.kle_numbers.set([KleNumber.objects.get_or_create(
+        number="00", defaults={"title": "Kommunens styrelse"})[0]])
+    request.goals.set([GoalFactory(organisation=org)])
+    request.principles.set([Principle.objects.create(
+        organisation=org, code="A1", title="Genbrug før køb", area="architecture",
+        text="Genbrug", rationale="Økonomi", implications="Tjek kataloget",
+        valid_from=D(2025, 1, 1), owner=PersonFactory(organisation=org))])
+    return request
+
+
+def _request_sign_off(org):
+    from governance.models import RequestSignOff
+
+    request = _request(org)
+    RequestSignOff.objects.create(organisation=org, request=request, role="architect")
+    return RequestSignOff.objects.create(
+        organisation=org, request=request, role="dpo", verdict="approved", comment="OK",
+        signed_on=timezone.localdate(), person=PersonFactory(organisation=org),
+    )
+
+
 BUILDERS = {
     "organisations": _organisation,
     "units": _unit,
@@ -340,6 +373,8 @@ BUILDERS = {
     "steering-groups": _steering_group,
     "meetings": _meeting,
     "decisions": _decision,
+    "requests": _request,
+    "request-sign-offs": _request_sign_off,
 }
 
 # (resource, field, new value): a free-text field everywhere, and for most resources a
@@ -404,12 +439,19 @@ CASES = [
     ("decisions", "rationale", "Ny begrundelse"),
     ("decisions", "outcome", "postponed"),
     ("decisions", "follow_up_done", True),
+    ("requests", "need", "Nyt behov"),
+    ("requests", "business_type", "economy"),
+    ("requests", "expected_investment", "150000.00"),
+    ("request-sign-offs", "comment", "Ny bemærkning"),
+    ("request-sign-offs", "verdict", "objection"),
 ]
 
 # Model fields a PATCH may change besides the one sent: bookkeeping only, read-only in
 # the API (a decision changed is decided anew: by whom and when).
 BOOKKEEPING = {"updated_at"}
-RECORDED_BY = {"deadline-decisions": {"decided_at", "decided_by_id"}}
+RECORDED_BY = {"deadline-decisions": {"decided_at", "decided_by_id"},
+               # A sign-off is signed anew: by the API user's person, today.
+               "request-sign-offs": {"signed_on", "person_id"}}
 
 
 def _writable_resources():
@@ -468,7 +510,7 @@ def _empty_fields(resource, state) -> list[str]:
         # A person without a login.
         "persons": {"user_id"},
         # A decision is about a project or a contract, never both.
-        "decisions": {"contract_id"},
+        "decisions": {"contract_id", "request_id", "principle_id"},
     }.get(resource, set())
     empty = sorted(
         name for name, value in state.items()

@@ -205,6 +205,10 @@ def seed_governance(seeder) -> None:
         _seed_reports(seeder, project, index)
         _seed_benefits(seeder, project, index, goals)
     seed_steering_groups(seeder)
+    # New-system requests last: their decisions are made by the steering groups.
+    from demo.governance_requests import seed_requests
+
+    seed_requests(seeder)
 
 
 def _seed_goals(seeder, rows) -> dict[str, StrategicGoal]:

@@ -254,3 +254,61 @@ class DecisionAdmin(KitosModelAdmin):
 
     def remove(self, actor, obj):
         decision_delete(actor=actor, decision=obj)
+
+
+# -- new-system requests (the buying process) -----------------------------------------------
+
+from .models import NewSystemRequest, RequestSignOff  # noqa: E402  (appended section)
+from .request_services import (  # noqa: E402
+    request_create,
+    request_delete,
+    request_sign_off,
+    request_update,
+)
+
+
+@admin.register(NewSystemRequest)
+class NewSystemRequestAdmin(KitosModelAdmin):
+    """Requests are edited here like in the portal; their status moves only through
+    their steps (submit and sign-off in the portal or the API, a decision)."""
+
+    list_display = ("title", "organisation", "status", "unit", "submitted_on", "project")
+    list_filter = ("status", ("organisation", RelatedOnly))
+    search_fields = ("title", "need")
+    list_select_related = ("organisation", "unit", "project")
+    autocomplete_fields = ("unit", "requested_by", "goals")
+    readonly_fields = ("status", "submitted_on", "project")
+
+    def create(self, actor, obj, m2m, **links):
+        values = {name: value for name, value in editable_values(obj).items()
+                  if name not in ("status", "submitted_on", "project")}
+        return request_create(actor=actor, **values, **m2m)
+
+    def update(self, actor, obj, data, m2m, **links):
+        data = {name: value for name, value in (data or {}).items()
+                if name not in ("status", "submitted_on", "project")}
+        return request_update(actor=actor, request=obj, data=data or None, **m2m)
+
+    def remove(self, actor, obj):
+        request_delete(actor=actor, request=obj)
+
+
+@admin.register(RequestSignOff)
+class RequestSignOffAdmin(KitosModelAdmin):
+    """Sign-offs are made when a request is submitted; here a role's verdict is given."""
+
+    list_display = ("request", "role", "verdict", "person", "signed_on")
+    list_filter = ("role", "verdict", ("organisation", RelatedOnly))
+    search_fields = ("request__title", "comment")
+    list_select_related = ("request", "person")
+    fields = ("request", "role", "verdict", "comment", "person", "signed_on")
+    readonly_fields = ("request", "role", "person", "signed_on")
+
+    def has_add_permission(self, request):
+        return False
+
+    def update(self, actor, obj, data, m2m, **links):
+        data = data or {}
+        return request_sign_off(actor=actor, request=obj.request, role=obj.role,
+                                verdict=data.get("verdict", obj.verdict),
+                                comment=data.get("comment", obj.comment))

@@ -4,8 +4,10 @@ organisation already uses for the same KLE tasks or the same business type.
 A system matches a requested KLE number when it is tagged with that number, with a
 number under it (the request names the group "27.12", the system the topic "27.12.04")
 or with a number above it (the system covers the whole group the requested topic is
-in). KLE numbers sit on the catalog entry (ItSystem), not on the usage. Retired usages
-are left out: what is no longer in use cannot be bought twice.
+in). A usage's KLE tasks are those of its catalog entry (ItSystem.kle_numbers) and those
+of the processing activities it is used in (the GDPR register's activities carry KL's
+KLE numbers): either source names it. Retired usages are left out: what is no longer in
+use cannot be bought twice.
 
 ``systems_in_use`` answers in a fixed number of queries (the usages with their system
 and unit, and the matched KLE numbers of all of them in one more), however many match.
@@ -18,6 +20,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Prefetch, Q
 
+from gdpr.models import ProcessingActivity
 from portfolio.choices import Lifecycle
 from portfolio.models import KleNumber, SystemUsage
 
@@ -65,7 +68,9 @@ def systems_in_use(*, organisation, kle_numbers: Iterable = (), business_type: s
     numbers = _numbers(kle_numbers)
     wanted = Q(pk__in=[])
     if numbers:
-        wanted |= Q(system__kle_numbers__in=KleNumber.objects.filter(kle_match(numbers)))
+        matching = KleNumber.objects.filter(kle_match(numbers))
+        wanted |= Q(system__kle_numbers__in=matching)
+        wanted |= Q(processing_activities__kle_numbers__in=matching)
     if business_type:
         wanted |= Q(system__business_type=business_type)
     if not numbers and not business_type:
@@ -82,9 +87,13 @@ def systems_in_use(*, organisation, kle_numbers: Iterable = (), business_type: s
                                    to_attr="matched_kle"))
         .order_by("system__name", "pk")
     )
+    usages = list(usages)
+    by_activity = _activity_kle(usages, matched_kle) if numbers else {}
     matches = [
         DuplicateMatch(
-            usage=usage, kle_numbers=list(usage.system.matched_kle),
+            usage=usage,
+            kle_numbers=sorted({*usage.system.matched_kle, *by_activity.get(usage.pk, ())},
+                               key=lambda kle: kle.number),
             same_business_type=bool(business_type)
             and usage.system.business_type == business_type,
         )
@@ -92,6 +101,21 @@ def systems_in_use(*, organisation, kle_numbers: Iterable = (), business_type: s
     ]
     matches.sort(key=lambda m: (-len(m.kle_numbers), not m.same_business_type))
     return matches
+
+
+def _activity_kle(usages, matched_kle) -> dict[int, set]:
+    """Usage id → the matched KLE numbers of the processing activities it is used in
+    (two queries for all the usages)."""
+    links = ProcessingActivity.usages.through.objects.filter(
+        systemusage_id__in=[usage.pk for usage in usages],
+        processingactivity__kle_numbers__in=matched_kle,
+    ).values_list("systemusage_id", "processingactivity__kle_numbers").distinct()
+    links = list(links)
+    kle = KleNumber.objects.in_bulk({kle_id for _usage, kle_id in links})
+    result: dict[int, set] = {}
+    for usage_id, kle_id in links:
+        result.setdefault(usage_id, set()).add(kle[kle_id])
+    return result
 
 
 def request_duplicates(request) -> list[DuplicateMatch]:

@@ -145,10 +145,11 @@ def request_submit(*, actor, request: NewSystemRequest) -> NewSystemRequest:
 @transaction.atomic
 def request_sign_off(
     *, actor, request: NewSystemRequest, role: str, verdict: str, comment: str = "",
+    person: Person | None = None,
 ) -> RequestSignOff:
-    """One specialist role's verdict on a request under review, signed by the actor's
-    own person when their login has one. When no role is pending any more, the request
-    waits for a steering group's decision (*Afventer beslutning*)."""
+    """One specialist role's verdict on a request under review, signed by `person` or
+    else the actor's own person when their login has one. When no role is pending any
+    more, the request waits for a steering group's decision (*Afventer beslutning*)."""
     request.check_editable_by(actor)
     _lock(request)
     if role not in SignOffRole.values:
@@ -169,7 +170,7 @@ def request_sign_off(
     sign_off = update_object(
         actor=actor, instance=sign_off,
         data={"verdict": verdict, "comment": comment or "", "signed_on": timezone.localdate(),
-              "person": _acting_person(actor, request.organisation_id)},
+              "person": person or _acting_person(actor, request.organisation_id)},
     )
     pending = RequestSignOff.objects.filter(
         request=request, verdict=SignOffVerdict.PENDING

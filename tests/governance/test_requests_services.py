@@ -175,3 +175,16 @@ def test_duplicate_check_query_count_is_constant(org):
         result = systems_in_use(organisation=org, kle_numbers=["00.05.10", "00.05.11"],
                                 business_type="esdh")
     assert len(result) == 7 and len(many) == len(few)
+
+
+def test_duplicate_check_reads_the_tasks_of_the_usages_processing_activities(org):
+    from gdpr.models import ProcessingActivity
+
+    usage = UsageFactory(organisation=org, system=ItSystemFactory(name="Omsorgssystem"))
+    activity = ProcessingActivity.objects.create(organisation=org, name="Hjemmepleje")
+    activity.usages.add(usage)
+    activity.kle_numbers.add(kle("27.12.04"))
+    matches = systems_in_use(organisation=org, kle_numbers=["27.12"])
+    assert [m.usage for m in matches] == [usage]
+    assert [k.number for k in matches[0].kle_numbers] == ["27.12.04"]
+

@@ -12,8 +12,13 @@ from decimal import Decimal
 
 from gdpr.models import ProcessingActivity
 from governance.choices import SignOffRole
-from governance.models import Meeting, NewSystemRequest, StrategicGoal, SteeringGroup
-from governance.request_services import request_create, request_sign_off, request_submit
+from governance.models import Meeting, NewSystemRequest, SteeringGroup, StrategicGoal
+from governance.request_services import (
+    request_create,
+    request_sign_off,
+    request_submit,
+    request_withdraw,
+)
 from governance.services import decision_create
 from kitos.tenancy import SYSTEM
 
@@ -115,8 +120,6 @@ def seed_requests(seeder) -> None:
             request_sign_off(actor=SYSTEM, request=request, role=role, verdict=verdict,
                              comment=comment, person=rng.choice(seeder.persons))
         if status == "withdrawn":
-            from governance.request_services import request_withdraw
-
             request_withdraw(actor=SYSTEM, request=request)
         if status in DECIDED and group is not None:
             outcome = status

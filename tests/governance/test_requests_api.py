@@ -95,6 +95,7 @@ def test_scoping_permissions_filters_and_deletions(api, org, other_org, editor, 
     assert titles == {"Vagtplan"}
     api.force_login(editor)
     response = api.patch(url("requests", request), {"status": "approved"}, format="json")
+    assert response.status_code == 200
     request.refresh_from_db()
     assert request.status == "draft"
     assert api.delete(url("requests", request)).status_code == 204

@@ -48,7 +48,8 @@ def test_the_page_draws_a_bar_pair_per_table_row(client, org, editor):
     client.force_login(editor)
     html = client.get(reverse("benefit_portfolio")).content.decode()
     assert 'role="img" aria-labelledby="portfolio-chart-title portfolio-chart-desc"' in html
-    assert '<title id="portfolio-chart-title">' in html and '<desc id="portfolio-chart-desc">' in html
+    assert '<title id="portfolio-chart-title">' in html
+    assert '<desc id="portfolio-chart-desc">' in html
     bars = BAR.findall(html)
     assert [(Decimal(value), title.split(":")[0]) for _x, _y, _w, value, title in bars] == [
         (Decimal(4000), "Social 2026 – Forventet"), (Decimal(1000), "Social 2026 – Realiseret"),

@@ -24,3 +24,5 @@ class GovernanceConfig(AppConfig):
         register_entity(importers.PROJECTS, order=210)
         register_entity(importers.STATUS_REPORTS, order=220)
         register_entity(importers.BENEFITS, order=230)
+        register_entity(importers.STEERING_GROUPS, order=240)
+        register_entity(importers.DECISIONS, order=250)

@@ -70,9 +70,12 @@ def portfolio_rows(user, queryset=None) -> list[PortfolioRow]:
 # The portfolio's bar chart: two bars (expected, realised) per row of the table, drawn
 # in a fixed coordinate system the browser scales (viewBox), numbers as plain "12.50"
 # (template numbers are localised, and "12,50" is no SVG length).
-CHART_WIDTH = 640
-CHART_LABEL_WIDTH = 220
-CHART_VALUE_WIDTH = 90
+CHART_WIDTH = 520
+CHART_LABEL_WIDTH = 200
+CHART_VALUE_WIDTH = 60
+# Longer forvaltning names are shortened in the chart (the year stays; the table and the
+# bar's tooltip carry the full name).
+CHART_LABEL_CHARS = 20
 CHART_BAR_HEIGHT = 12
 CHART_ROW_HEIGHT = 2 * CHART_BAR_HEIGHT + 14
 CHART_TOP = 8
@@ -97,6 +100,11 @@ class ChartGroup:
     label: str  # forvaltning and year, as the table's row
     label_y: str
     bars: list[Bar]
+    short_label: str = ""
+
+    def __post_init__(self):
+        if not self.short_label:
+            self.short_label = self.label
 
 
 @dataclass
@@ -135,8 +143,13 @@ def portfolio_chart(rows: list[PortfolioRow]) -> PortfolioChart:
                 label, value, _n(CHART_LABEL_WIDTH), _n(y), _n(width),
                 _n(CHART_LABEL_WIDTH + width + 4), _n(y + CHART_BAR_HEIGHT - 2), colour,
             ))
+        name = row.forvaltning
+        if len(name) > CHART_LABEL_CHARS:
+            cut = name[:CHART_LABEL_CHARS - 1]
+            name = (cut.rsplit(" ", 1)[0] if " " in cut else cut).rstrip() + "…"
         groups.append(ChartGroup(f"{row.forvaltning} {year}",
-                                 _n(top + CHART_BAR_HEIGHT + 4), bars))
+                                 _n(top + CHART_BAR_HEIGHT + 4), bars,
+                                 short_label=f"{name} {year}"))
     return PortfolioChart(
         groups=groups, width=CHART_WIDTH,
         height=CHART_TOP * 2 + len(rows) * CHART_ROW_HEIGHT,

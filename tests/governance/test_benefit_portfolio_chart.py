@@ -27,13 +27,15 @@ def test_bars_are_scaled_to_the_largest_amount():
         PortfolioRow("Social", 2026, expected=Decimal(4000), realised=Decimal(1000)),
         PortfolioRow("Teknik", None, expected=Decimal(0), realised=Decimal(0)),
     ])
-    span = 640 - 220 - 90
+    span = 520 - 200 - 60
     widths = [[float(bar.width) for bar in group.bars] for group in chart.groups]
     assert widths == [[span, span / 4], [0, 0]]
     assert [group.label for group in chart.groups] == ["Social 2026", "Teknik Uden dato"]
     # Each row's bars lie below the previous row's.
     assert float(chart.groups[1].bars[0].y) > float(chart.groups[0].bars[1].y)
     assert portfolio_chart([]).groups == []
+    long = portfolio_chart([PortfolioRow("Borgerservice og Digitalisering", 2027)])
+    assert long.groups[0].short_label == "Borgerservice og… 2027"
 
 
 def test_the_page_draws_a_bar_pair_per_table_row(client, org, editor):

@@ -24,6 +24,8 @@ class GovernanceConfig(AppConfig):
         register_entity(importers.PROJECTS, order=210)
         register_entity(importers.STATUS_REPORTS, order=220)
         register_entity(importers.BENEFITS, order=230)
+        register_entity(importers.STEERING_GROUPS, order=240)
+        register_entity(importers.DECISIONS, order=250)
         # New-system requests and their sign-offs (governance/api/request_views.py).
         from .api.request_views import routes as request_routes
 

@@ -67,6 +67,96 @@ def portfolio_rows(user, queryset=None) -> list[PortfolioRow]:
     return sorted(rows.values(), key=lambda r: (r.forvaltning.lower(), r.year or 9999))
 
 
+# The portfolio's bar chart: two bars (expected, realised) per row of the table, drawn
+# in a fixed coordinate system the browser scales (viewBox), numbers as plain "12.50"
+# (template numbers are localised, and "12,50" is no SVG length).
+CHART_WIDTH = 520
+CHART_LABEL_WIDTH = 200
+CHART_VALUE_WIDTH = 60
+# Longer forvaltning names are shortened in the chart (the year stays; the table and the
+# bar's tooltip carry the full name).
+CHART_LABEL_CHARS = 20
+CHART_BAR_HEIGHT = 12
+CHART_ROW_HEIGHT = 2 * CHART_BAR_HEIGHT + 14
+CHART_TOP = 8
+EXPECTED_COLOUR = "#9ec5e8"  # light, with a dark outline: not told apart by colour alone
+REALISED_COLOUR = "#0b5394"
+
+
+@dataclass
+class Bar:
+    label: str  # "Forventet" / "Realiseret"
+    value: Decimal
+    x: str
+    y: str
+    width: str
+    text_x: str  # where the value is written, right of the bar
+    text_y: str
+    colour: str
+
+
+@dataclass
+class ChartGroup:
+    label: str  # forvaltning and year, as the table's row
+    label_y: str
+    bars: list[Bar]
+    short_label: str = ""
+
+    def __post_init__(self):
+        if not self.short_label:
+            self.short_label = self.label
+
+
+@dataclass
+class PortfolioChart:
+    groups: list[ChartGroup]
+    width: int
+    height: int
+    maximum: Decimal
+    axis_x: str
+    expected_colour: str = EXPECTED_COLOUR
+    realised_colour: str = REALISED_COLOUR
+
+
+def _n(value: float) -> str:
+    return f"{value:.2f}"
+
+
+def portfolio_chart(rows: list[PortfolioRow]) -> PortfolioChart:
+    """Expected vs realised kroner per row of the portfolio table, as horizontal bars
+    scaled to the largest amount; the table beside it carries the same numbers."""
+    maximum = max([row.expected for row in rows] + [row.realised for row in rows]
+                  + [Decimal(0)])
+    span = CHART_WIDTH - CHART_LABEL_WIDTH - CHART_VALUE_WIDTH
+    groups = []
+    for index, row in enumerate(rows):
+        top = CHART_TOP + index * CHART_ROW_HEIGHT
+        year = row.year if row.year is not None else _("Uden dato")
+        bars = []
+        for offset, (label, value, colour) in enumerate((
+            (_("Forventet"), row.expected, EXPECTED_COLOUR),
+            (_("Realiseret"), row.realised, REALISED_COLOUR),
+        )):
+            width = float(value / maximum) * span if maximum else 0.0
+            y = top + offset * CHART_BAR_HEIGHT
+            bars.append(Bar(
+                label, value, _n(CHART_LABEL_WIDTH), _n(y), _n(width),
+                _n(CHART_LABEL_WIDTH + width + 4), _n(y + CHART_BAR_HEIGHT - 2), colour,
+            ))
+        name = row.forvaltning
+        if len(name) > CHART_LABEL_CHARS:
+            cut = name[:CHART_LABEL_CHARS - 1]
+            name = (cut.rsplit(" ", 1)[0] if " " in cut else cut).rstrip() + "…"
+        groups.append(ChartGroup(f"{row.forvaltning} {year}",
+                                 _n(top + CHART_BAR_HEIGHT + 4), bars,
+                                 short_label=f"{name} {year}"))
+    return PortfolioChart(
+        groups=groups, width=CHART_WIDTH,
+        height=CHART_TOP * 2 + len(rows) * CHART_ROW_HEIGHT,
+        maximum=maximum, axis_x=_n(CHART_LABEL_WIDTH),
+    )
+
+
 # -- the gevinstdiagram -----------------------------------------------------------------------
 
 PROJECT, EFFECT, BENEFIT, GOAL = range(4)

@@ -28,7 +28,7 @@ from kitos.lists import ListView
 from roles.tables import unit_options
 
 from . import tables
-from .benefit_charts import benefit_diagram, portfolio_rows
+from .benefit_charts import benefit_diagram, portfolio_chart, portfolio_rows
 from .filtersets import BenefitFilterSet
 from .forms import BenefitForm, BenefitMeasurementForm
 from .models import Benefit, BenefitMeasurement, Project
@@ -195,6 +195,7 @@ class BenefitPortfolioView(LoginRequiredMixin, TemplateView):
                               else Benefit.objects.none())
         context.update(
             rows=rows,
+            chart=portfolio_chart(rows),
             expected=sum((row.expected for row in rows), Decimal(0)),
             realised=sum((row.realised for row in rows), Decimal(0)),
             count=sum(row.count for row in rows),

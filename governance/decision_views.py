@@ -62,6 +62,7 @@ class SteeringGroupListView(ListView):
     columns = decision_tables.GROUP_COLUMNS
     title = gettext_lazy("Styregrupper")
     create_label = gettext_lazy("Ny styregruppe")
+    export_entity = "steering_groups"
     filter_options = {"unit": unit_options}
     panel_first = ("active", "unit")
 
@@ -73,7 +74,8 @@ class DecisionListView(ListView):
     title = gettext_lazy("Beslutninger")
     create_label = gettext_lazy("Ny beslutning")
     default_sort = "decided_on"
-    filter_options = {"binding_unit": unit_options}
+    export_entity = "decisions"
+    filter_options = {"binding_unit": unit_options, "within": unit_options}
     panel_first = ("group", "outcome", "subject", "follow_up", "decided_on")
 
 

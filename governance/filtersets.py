@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kitos.filtersets import BaseFilterSet, UUIDInFilter
 from roles.filtersets import SubtreeFilter
+from roles.models import OrganisationUnit
 
 from . import choices
 from .models import (
@@ -47,6 +48,10 @@ class StrategicGoalFilterSet(BaseFilterSet):
         return queryset.exclude(start_year__gt=year).exclude(end_year__lt=year)
 
 
+# The "light" of a project without any status report (the dashboard's matrix column).
+NO_REPORT = "none"
+
+
 class ProjectFilterSet(BaseFilterSet):
     search_fields = ("name", "purpose")
 
@@ -67,7 +72,8 @@ class ProjectFilterSet(BaseFilterSet):
     start_date = django_filters.DateFromToRangeFilter(label=_("startdato"))
     end_date = django_filters.DateFromToRangeFilter(label=_("slutdato"))
     latest_status = django_filters.MultipleChoiceFilter(
-        choices=choices.TrafficLight.choices, method="filter_latest_status",
+        choices=[*choices.TrafficLight.choices, (NO_REPORT, _("ingen statusrapport"))],
+        method="filter_latest_status",
         label=_("seneste status (værste lys)"),
     )
 
@@ -92,6 +98,9 @@ class ProjectFilterSet(BaseFilterSet):
         if choices.TrafficLight.GREEN in value:
             wanted |= Q(latest_time=choices.TrafficLight.GREEN) & ~red \
                 & ~yellow
+        if NO_REPORT in value:
+            # A report sets every light, so a project without one has no latest time.
+            wanted |= Q(latest_time__isnull=True)
         return queryset.filter(wanted)
 
 
@@ -141,10 +150,23 @@ class BenefitFilterSet(BaseFilterSet):
     overdue = django_filters.BooleanFilter(
         method="filter_overdue", label=_("forfalden uden måling")
     )
+    reached = django_filters.BooleanFilter(
+        method="filter_reached", label=_("målet er nået")
+    )
 
     class Meta:
         model = Benefit
         fields = []
+
+    def filter_reached(self, queryset, name, value):
+        """Benefits whose latest measurement reaches the target (realised share ≥ 100 %,
+        as the portfolio counts them); false: not measured, or short of the target."""
+        if value is None:
+            return queryset
+        ids = queryset.model.objects.with_realisation().filter(
+            realised_share__gte=1
+        ).values("pk")
+        return queryset.filter(pk__in=ids) if value else queryset.exclude(pk__in=ids)
 
     def filter_overdue(self, queryset, name, value):
         if value is None:
@@ -223,10 +245,27 @@ class DecisionFilterSet(BaseFilterSet):
     )
     decided_on = django_filters.DateFromToRangeFilter(label=_("besluttet den"))
     follow_up_date = django_filters.DateFromToRangeFilter(label=_("opfølgningsdato"))
+    within = django_filters.UUIDFilter(
+        method="filter_within", label=_("vedrører enheden eller en enhed under den")
+    )
 
     class Meta:
         model = Decision
         fields = []
+
+    def filter_within(self, queryset, name, value):
+        """Decisions that concern a unit's subtree: of a steering group covering a unit
+        in it, binding for such a unit, or on a project or request of such a unit."""
+        path = OrganisationUnit.objects.filter(uuid=value).values_list("path", flat=True).first()
+        if not path:  # never an empty prefix: it would match every unit
+            return queryset.none()
+        concerned = Decision.objects.filter(
+            Q(group__unit__path__startswith=path)
+            | Q(binding_units__path__startswith=path)
+            | Q(project__responsible_unit__path__startswith=path)
+            | Q(request__unit__path__startswith=path)
+        ).values("pk")
+        return queryset.filter(pk__in=concerned)
 
     def filter_subject(self, queryset, name, value):
         if not value:

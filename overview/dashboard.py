@@ -16,6 +16,7 @@ from functools import cached_property
 from django.db.models import Count, Q, Sum
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from contracts.choices import IN_FORCE_STATUSES, RUNNING_STATUSES, decision_label
 from contracts.filtersets import ContractFilterSet
@@ -25,6 +26,14 @@ from gdpr.gaps import (
     breakdown,
     gap_counts,
 )
+from governance.choices import ProjectPhase, RequestStatus, TrafficLight
+from governance.filtersets import (
+    NO_REPORT,
+    BenefitFilterSet,
+    DecisionFilterSet,
+    ProjectFilterSet,
+)
+from governance.models import Benefit, Decision, NewSystemRequest, Project
 from kitos.links import url_or_none
 from portfolio.choices import LIVE_LIFECYCLES, Criticality, Lifecycle, TimeAssessment
 from portfolio.filtersets import SystemUsageFilterSet
@@ -236,6 +245,58 @@ def timeline_ticks() -> list[Tick]:
     ]
 
 
+# Benefits due within this many days count as "due" on the dashboard.
+BENEFIT_DUE_DAYS = 90
+# The matrix's columns: a project's worst light in its latest status report.
+LIGHT_COLUMNS = (
+    (TrafficLight.RED, TrafficLight.RED.label),
+    (TrafficLight.YELLOW, TrafficLight.YELLOW.label),
+    (TrafficLight.GREEN, TrafficLight.GREEN.label),
+    (NO_REPORT, _lazy("Ingen status")),
+)
+
+
+def worst_light(time, cost, scope, benefits) -> str:
+    """A project's worst light in its latest report (as ProjectFilterSet's
+    ``latest_status`` filters), NO_REPORT without a report."""
+    if time is None:  # a report sets every light
+        return NO_REPORT
+    lights = {time, cost, scope, benefits}
+    for light in (TrafficLight.RED, TrafficLight.YELLOW):
+        if light in lights:
+            return light
+    return TrafficLight.GREEN
+
+
+@dataclass
+class Cell:
+    count: int
+    url: str | None
+
+
+@dataclass
+class PhaseRow:
+    """One phase of the portfolio: its projects per worst light, and in all."""
+
+    label: str
+    cells: list[Cell]
+    total: Cell
+
+
+@dataclass
+class Portfolio:
+    """The projects by phase × latest traffic light, the benefits due and overdue and
+    what waits for a decision, each number with the list behind it."""
+
+    columns: list[tuple[str, str]]
+    rows: list[PhaseRow]
+    totals: list[Cell]
+    total: Cell
+    benefits: list[Tile]
+    waiting: list[Tile]
+    due_days: int = BENEFIT_DUE_DAYS
+
+
 @dataclass
 class Dashboard:
     organisation: object
@@ -248,6 +309,7 @@ class Dashboard:
     gaps: list[tuple]  # (rule, count, url)
     gap_total: int
     gap_url: str | None
+    portfolio: Portfolio | None = None
     horizon: int = DEADLINE_WINDOWS[-1]
     ticks: list[Tick] = field(default_factory=timeline_ticks)
 
@@ -351,6 +413,7 @@ class DashboardBuilder:
             gaps=gaps,
             gap_total=gap_total,
             gap_url=gap_url,
+            portfolio=self.portfolio(),
         )
 
     def gap_rule_url(self, rule):
@@ -358,6 +421,88 @@ class DashboardBuilder:
             "gap_rule", self.organisation.slug, rule.key,
             query={"within": self.unit.uuid} if self.unit else None,
         )
+
+    # -- portfolio (governance) ---------------------------------------------------------
+    def portfolio(self) -> Portfolio:
+        """Four queries: the projects' phases and latest lights, the benefit counts, the
+        requests awaiting a decision and the overdue follow-ups."""
+        def project_url(**params):
+            return url_or_none("project_list", query={**self.scope, **params})
+
+        counts: dict[tuple[str, str], int] = {}
+        projects = (
+            self.filtered(ProjectFilterSet, Project).with_latest_status()
+            .values_list("phase", "latest_time", "latest_cost", "latest_scope",
+                         "latest_benefits")
+        )
+        for phase, *lights in projects:
+            key = (phase, worst_light(*lights))
+            counts[key] = counts.get(key, 0) + 1
+        lights = [light for light, _label in LIGHT_COLUMNS]
+        rows = []
+        for phase, label in ProjectPhase.choices:
+            cells = [
+                Cell(counts.get((phase, light), 0),
+                     project_url(phase=phase, latest_status=light))
+                for light in lights
+            ]
+            rows.append(PhaseRow(label, cells, Cell(sum(c.count for c in cells),
+                                                    project_url(phase=phase))))
+        totals = [
+            Cell(sum(row.cells[index].count for row in rows),
+                 project_url(latest_status=light))
+            for index, light in enumerate(lights)
+        ]
+        return Portfolio(
+            columns=list(LIGHT_COLUMNS), rows=rows, totals=totals,
+            total=Cell(sum(c.count for c in totals), project_url()),
+            benefits=self.benefit_tiles(), waiting=self.waiting_tiles(),
+        )
+
+    def benefit_tiles(self) -> list[Tile]:
+        """Benefits not yet reaching their target: due within BENEFIT_DUE_DAYS, and
+        overdue (due date passed)."""
+        today = self.today
+        end = today + datetime.timedelta(days=BENEFIT_DUE_DAYS)
+        yesterday = today - datetime.timedelta(days=1)
+        counts = self.filtered(BenefitFilterSet, Benefit, reached="false").aggregate(
+            due=Count("pk", filter=Q(due_date__range=(today, end))),
+            overdue=Count("pk", filter=Q(due_date__lt=today)),
+        )
+
+        def benefit_url(**params):
+            return url_or_none("benefit_list", query={**self.scope, "reached": "false",
+                                                      **params})
+
+        return [
+            Tile(_("Gevinster der forfalder inden %(days)s dage") % {"days": BENEFIT_DUE_DAYS},
+                 counts["due"],
+                 benefit_url(due_date_after=today.isoformat(),
+                             due_date_before=end.isoformat())),
+            Tile(_("Gevinster forfaldne uden at målet er nået"), counts["overdue"],
+                 benefit_url(due_date_before=yesterday.isoformat()),
+                 warn=bool(counts["overdue"])),
+        ]
+
+    def waiting_tiles(self) -> list[Tile]:
+        """Requests awaiting the steering group's decision, and decisions whose
+        follow-up date has passed without the follow-up being done."""
+        requests = NewSystemRequest.objects.visible_to(self.user).filter(
+            organisation=self.organisation, status=RequestStatus.AWAITING_DECISION
+        )
+        if self.unit is not None:
+            requests = requests.filter(unit__path__startswith=self.unit.path)
+        waiting = requests.count()
+        overdue = self.filtered(DecisionFilterSet, Decision, follow_up="overdue").count()
+        return [
+            Tile(_("Anmodninger der afventer beslutning"), waiting,
+                 url_or_none("newsystemrequest_list",
+                             query={**self.scope, "status": RequestStatus.AWAITING_DECISION}),
+                 warn=bool(waiting)),
+            Tile(_("Beslutninger med overskredet opfølgning"), overdue,
+                 url_or_none("decision_list", query={**self.scope, "follow_up": "overdue"}),
+                 warn=bool(overdue)),
+        ]
 
     # -- systems ----------------------------------------------------------------------
     def usage_charts(self) -> dict[str, Chart]:

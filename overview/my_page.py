@@ -20,6 +20,7 @@ from kitos.tenancy import EDITOR, has_role
 from roles.choices import RoleTarget
 from roles.models import Person, RoleAssignment, target_kind
 
+from . import my_portfolio
 from .dashboard import Dashboard, build_dashboard
 from .work_scope import led_units
 
@@ -50,6 +51,8 @@ class MyPage:
     led: list[Dashboard] = field(default_factory=list)
     calendar_url: str = ""
     horizon: int = HORIZON_DAYS
+    # Their projects, benefits and architecture reviews to do (overview.my_portfolio).
+    portfolio: my_portfolio.MyPortfolio | None = None
 
     @property
     def role_count(self) -> int:
@@ -110,4 +113,6 @@ def build(*, request, organisation, today: datetime.date) -> MyPage:
             for unit in led_units(person, today=today)
         ],
         calendar_url=calendar_url(person, request=request),
+        portfolio=my_portfolio.build(user=user, person=person, assignments=assignments,
+                                     today=today),
     )

@@ -9,7 +9,7 @@ import re
 import pytest
 from django.utils import timezone
 
-from roles.models import RoleType
+from roles.models import OrganisationUnit, RoleType
 from tests.factories import (
     ContractFactory,
     ItSystemFactory,
@@ -21,6 +21,7 @@ from tests.factories import (
     UsageFactory,
     UserFactory,
 )
+from tests.governance.cases import ProjectFactory, StatusReportFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 DAY = datetime.timedelta(days=1)
@@ -91,3 +92,27 @@ def test_gap_overview_to_the_object_and_fixed(live_server, page, demo):
     page.goto(f"{live_server.url}/mangler/")
     row = page.locator("tr", has_text="Behandling uden retsgrundlag eller slettefrist")
     assert row.locator("td.total").inner_text() == "0"
+
+
+def test_chef_follows_the_portfolio_matrix_to_the_projects(live_server, page, demo):
+    """A red project in Børn og Unge: the matrix cell (I gang × Rød) says 1 and opens the
+    project list holding exactly that project."""
+    born = OrganisationUnit.objects.get(organisation=demo, name="Børn og Unge")
+    red = ProjectFactory(organisation=demo, name="Ny skoleportal", phase="in_progress",
+                         responsible_unit=born)
+    StatusReportFactory(project=red, cost="red")
+    ProjectFactory(organisation=demo, name="Grønt projekt", phase="in_progress",
+                   responsible_unit=born)
+    log_in(page, live_server)
+    page.goto(f"{live_server.url}/organisationer/demo/oversigt/?within={born.uuid}")
+    matrix = page.locator("table.portfolio-matrix")
+    matrix.wait_for()
+    row = matrix.locator("tbody tr", has_text="I gang")
+    cell = row.locator("td").first  # the red column
+    assert cell.inner_text() == "1"
+    cell.get_by_role("link").click()
+    page.wait_for_url(re.compile(r"latest_status=red"))
+    body = page.locator("table tbody")
+    body.wait_for()
+    assert "Ny skoleportal" in body.inner_text()
+    assert "Grønt projekt" not in body.inner_text()

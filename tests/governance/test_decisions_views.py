@@ -103,24 +103,12 @@ DECISION = ModelCase(
 )
 
 
-NO_ENTITY_EXPORT = (
-    "These lists export as shown (Excel report and CSV, see "
-    "test_decision_list_filters_and_csv); an importable Excel entity does not exist yet."
-)
-
-
 class TestSteeringGroupPages(ListViewTests, DetailViewTests, FormViewTests):
     case = STEERING_GROUP
-
-    def test_list_search_and_export_hold_exactly_the_filtered_rows(self):
-        pytest.skip(NO_ENTITY_EXPORT)
 
 
 class TestDecisionPages(ListViewTests, DetailViewTests, FormViewTests):
     case = DECISION
-
-    def test_list_search_and_export_hold_exactly_the_filtered_rows(self):
-        pytest.skip(NO_ENTITY_EXPORT)
 
 
 def test_group_form_writes_members_by_role(client, org, editor):

@@ -24,3 +24,9 @@ class GovernanceConfig(AppConfig):
         register_entity(importers.PROJECTS, order=210)
         register_entity(importers.STATUS_REPORTS, order=220)
         register_entity(importers.BENEFITS, order=230)
+        # Benefit due dates go through the alerts' rules, deliveries and digest.
+        from alerts.sources import register_deadline_source
+
+        from .benefit_reminders import SOURCE as BENEFIT_REMINDERS
+
+        register_deadline_source(BENEFIT_REMINDERS)

@@ -1,0 +1,286 @@
+"""Benefit due dates (measurement points) and the reminders to the benefit's owner before
+each one, through the alert machinery (alerts.sources → the scan, the deliveries, the
+digest and the in-app notifications)."""
+
+from __future__ import annotations
+
+import datetime
+import time
+from decimal import Decimal
+
+import pytest
+from celery.result import AsyncResult, EagerResult
+from django.core import mail
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
+
+from alerts import services as alerts
+from alerts.models import AlertDelivery, AlertRule
+from alerts.tasks import scan_alerts
+from governance.benefit_due_services import due_date_create, due_date_delete, due_date_update
+from governance.models import BenefitDueDate
+from governance.services import benefit_delete
+from kitos.models import AuditEntry
+from tests.factories import MembershipFactory, OrganisationFactory, PersonFactory, UserFactory
+from tests.governance.cases import BenefitFactory, MeasurementFactory, ProjectFactory
+from tests.kitos.test_celery import _wait_for, real_worker  # noqa: F401 - the fixture
+
+D = datetime.date
+TODAY = D(2026, 11, 21)
+
+
+def days(n):
+    return datetime.timedelta(days=n)
+
+
+def benefit_with_owner(org, email="ejer@demo.dk", **extra):
+    owner = PersonFactory(organisation=org, email=email)
+    return BenefitFactory(project=ProjectFactory(organisation=org), owner=owner, **extra)
+
+
+def point(benefit, date, **extra):
+    return BenefitDueDate.objects.create(
+        organisation=benefit.organisation, benefit=benefit, date=date, **extra
+    )
+
+
+def deliveries(benefit):
+    return AlertDelivery.objects.filter(object_id=benefit.pk, content_type__model="benefit")
+
+
+# -- services --------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+class TestServices:
+    def test_create_update_delete_are_audited(self, org, editor):
+        benefit = BenefitFactory(project=ProjectFactory(organisation=org))
+        due = due_date_create(actor=editor, benefit=benefit, date=D(2027, 3, 1),
+                              expected_value=Decimal("40000"), note="Første måling")
+        assert due.organisation_id == org.pk
+        due_date_update(actor=editor, due_date=due, data={"date": D(2027, 4, 1)})
+        due.refresh_from_db()
+        assert due.date == D(2027, 4, 1)
+        due_date_delete(actor=editor, due_date=due)
+        assert not BenefitDueDate.objects.exists()
+        assert AuditEntry.objects.filter(object_id=due.pk).count() == 3
+
+    def test_one_per_benefit_and_date_with_a_danish_message(self, org, editor):
+        benefit = BenefitFactory(project=ProjectFactory(organisation=org))
+        due_date_create(actor=editor, benefit=benefit, date=D(2027, 3, 1))
+        with pytest.raises(ValidationError) as error:
+            due_date_create(actor=editor, benefit=benefit, date=D(2027, 3, 1))
+        assert "allerede en forfaldsdato" in str(error.value)
+        assert BenefitDueDate.objects.count() == 1
+
+    def test_cannot_move_to_another_benefit(self, org, editor):
+        benefit = BenefitFactory(project=ProjectFactory(organisation=org))
+        other = BenefitFactory(project=benefit.project)
+        due = due_date_create(actor=editor, benefit=benefit, date=D(2027, 3, 1))
+        with pytest.raises(ValidationError):
+            due_date_update(actor=editor, due_date=due, data={"benefit": other})
+
+    def test_reader_cannot_write(self, org, reader):
+        benefit = BenefitFactory(project=ProjectFactory(organisation=org))
+        with pytest.raises(PermissionDenied):
+            due_date_create(actor=reader, benefit=benefit, date=D(2027, 3, 1))
+        assert not BenefitDueDate.objects.exists()
+
+    def test_other_organisations_editor_cannot_write(self, org, outsider):
+        benefit = BenefitFactory(project=ProjectFactory(organisation=org))
+        with pytest.raises(PermissionDenied):
+            due_date_create(actor=outsider, benefit=benefit, date=D(2027, 3, 1))
+
+    def test_benefit_delete_takes_its_due_dates_audited(self, org, editor):
+        benefit = BenefitFactory(project=ProjectFactory(organisation=org))
+        due = due_date_create(actor=editor, benefit=benefit, date=D(2027, 3, 1))
+        benefit_delete(actor=editor, benefit=benefit)
+        assert not BenefitDueDate.objects.exists()
+        assert AuditEntry.objects.filter(object_id=due.pk, action="delete").exists()
+
+    def test_met_when_measured_within_the_window_or_later(self, org):
+        benefit = BenefitFactory(project=ProjectFactory(organisation=org))
+        early, late = point(benefit, D(2027, 3, 1)), point(benefit, D(2027, 9, 1))
+        # 30 days before the first point counts for it; not for the later one.
+        MeasurementFactory(benefit=benefit, measured_on=D(2027, 1, 30))
+        met = dict(BenefitDueDate.objects.with_met().values_list("pk", "is_met"))
+        assert met == {early.pk: True, late.pk: False}
+
+
+# -- the scan --------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+class TestScan:
+    def test_reminder_30_days_before_once_only(self, org):
+        benefit = benefit_with_owner(org)
+        point(benefit, TODAY + days(30))
+        assert alerts.scan(today=TODAY).recorded == 1
+        delivery = deliveries(benefit).get()
+        assert delivery.email == "ejer@demo.dk"
+        assert delivery.rule.kind == "benefit_due" and delivery.rule.days_before == 30
+        assert delivery.deadline == TODAY + days(30) and not delivery.without_owner
+        assert alerts.scan(today=TODAY).recorded == 0
+        assert deliveries(benefit).count() == 1
+
+    def test_seven_days_before_fires_on_its_day(self, org):
+        benefit = benefit_with_owner(org)
+        point(benefit, TODAY + days(30))
+        alerts.scan(today=TODAY)
+        assert alerts.scan(today=TODAY + days(10)).recorded == 0
+        assert alerts.scan(today=TODAY + days(23)).recorded == 1
+        assert sorted(deliveries(benefit).values_list("rule__days_before", flat=True)) == [7, 30]
+
+    def test_each_due_date_and_the_final_one_get_their_own(self, org):
+        benefit = benefit_with_owner(org, due_date=TODAY + days(20))
+        point(benefit, TODAY + days(5))
+        point(benefit, TODAY + days(20))  # the same day as the final due date: one deadline
+        assert alerts.scan(today=TODAY).recorded == 2
+        assert set(deliveries(benefit).values_list("deadline", flat=True)) == {
+            TODAY + days(5), TODAY + days(20)
+        }
+
+    def test_moved_due_date_gets_its_own(self, org, editor):
+        benefit = benefit_with_owner(org)
+        due = point(benefit, TODAY + days(30))
+        alerts.scan(today=TODAY)
+        due_date_update(actor=editor, due_date=due, data={"date": TODAY + days(25)})
+        assert alerts.scan(today=TODAY).recorded == 1
+        assert deliveries(benefit).count() == 2
+
+    def test_measured_due_date_gets_none(self, org):
+        benefit = benefit_with_owner(org)
+        point(benefit, TODAY + days(30))
+        # Measured today, when the 30-day reminder would go: that counts for the date.
+        MeasurementFactory(benefit=benefit, measured_on=TODAY)
+        assert alerts.scan(today=TODAY).recorded == 0
+        assert not deliveries(benefit).exists()
+
+    def test_closed_or_stopped_project_gets_none(self, org):
+        for phase in ("closed", "stopped"):
+            benefit = benefit_with_owner(org, email=f"{phase}@demo.dk")
+            benefit.project.phase = phase
+            benefit.project.save()
+            point(benefit, TODAY + days(30))
+        assert alerts.scan(today=TODAY).recorded == 0
+
+    def test_overdue_the_day_after_once(self, org):
+        benefit = benefit_with_owner(org)
+        point(benefit, TODAY - days(1))
+        assert alerts.scan(today=TODAY).recorded == 1
+        delivery = deliveries(benefit).get()
+        assert delivery.rule.kind == "benefit_overdue"
+        assert alerts.scan(today=TODAY).recorded == 0
+        assert alerts.scan(today=TODAY + days(1)).recorded == 0
+        # Measured late: nothing more, and the mail says it is overdue.
+        assert "Gevinstmåling overskredet" in alerts._digest_items([delivery], TODAY)[0]["kind"]
+
+    def test_overdue_after_the_reminders(self, org):
+        benefit = benefit_with_owner(org)
+        point(benefit, TODAY + days(7))
+        assert alerts.scan(today=TODAY).recorded == 1  # catch-up: the 7-day one alone
+        assert alerts.scan(today=TODAY + days(8)).recorded == 1
+        assert list(deliveries(benefit).order_by("created_at", "pk").values_list(
+            "rule__kind", flat=True)) == ["benefit_due", "benefit_overdue"]
+
+    def test_long_overdue_stays_quiet(self, org):
+        benefit = benefit_with_owner(org)
+        point(benefit, TODAY - days(200))
+        assert alerts.scan(today=TODAY).recorded == 0
+
+    def test_falls_back_to_project_owner_then_admins(self, org, admin_user):
+        admin_user.email = "admin@demo.dk"
+        admin_user.save()
+        project_owner = PersonFactory(organisation=org, email="projektejer@demo.dk")
+        benefit = BenefitFactory(project=ProjectFactory(organisation=org, owner=project_owner))
+        point(benefit, TODAY + days(30))
+        orphan = BenefitFactory(project=ProjectFactory(organisation=org))
+        point(orphan, TODAY + days(30))
+        alerts.scan(today=TODAY)
+        assert deliveries(benefit).get().email == "projektejer@demo.dk"
+        admin_delivery = deliveries(orphan).get()
+        assert admin_delivery.email == "admin@demo.dk" and admin_delivery.without_owner
+
+    def test_owner_who_left_is_not_reminded(self, org):
+        benefit = benefit_with_owner(org)
+        benefit.owner.left_on = TODAY - days(1)
+        benefit.owner.save()
+        project_owner = PersonFactory(organisation=org, email="projektejer@demo.dk")
+        benefit.project.owner = project_owner
+        benefit.project.save()
+        point(benefit, TODAY + days(30))
+        alerts.scan(today=TODAY)
+        assert deliveries(benefit).get().email == "projektejer@demo.dk"
+
+    def test_other_organisation_isolated(self, org, other_org):
+        ours = benefit_with_owner(org, email="vores@demo.dk")
+        theirs = benefit_with_owner(other_org, email="deres@nabo.dk")
+        point(ours, TODAY + days(30))
+        point(theirs, TODAY + days(30))
+        AlertRule.objects.filter(organisation=other_org).delete()
+        alerts.ensure_default_rules()
+        AlertRule.objects.filter(organisation=other_org, kind="benefit_due").update(
+            is_active=False
+        )
+        alerts.scan(today=TODAY)
+        assert deliveries(ours).get().organisation_id == org.pk
+        assert not deliveries(theirs).exists()  # their rules are off: ours do not apply
+
+    def test_digest_and_in_app_link_to_the_benefit(self, org):
+        user = UserFactory(email="ejer@demo.dk")
+        MembershipFactory(organisation=org, user=user, role="reader")
+        benefit = benefit_with_owner(org)
+        benefit.owner.user = user
+        benefit.owner.save()
+        point(benefit, TODAY + days(30))
+        alerts.scan(today=TODAY)
+        assert alerts.send_digest(email="ejer@demo.dk", today=TODAY) is not None
+        body = mail.outbox[0].body
+        assert f"/gevinster/{benefit.uuid}/" in body
+        assert "Gevinstmåling forfalder" in body and "Mål gevinsten" in body
+        assert AlertDelivery.objects.for_user(user).unread().count() == 1
+
+    def test_collect_due_query_count_does_not_grow(self, org, django_assert_max_num_queries):
+        alerts.ensure_default_rules()
+        benefit = benefit_with_owner(org)
+        point(benefit, TODAY + days(30))
+        with django_assert_max_num_queries(30) as captured:
+            alerts.collect_due(today=TODAY)
+        baseline = len(captured.captured_queries)
+        for n in range(5):
+            extra = benefit_with_owner(org, email=f"ejer{n}@demo.dk")
+            point(extra, TODAY + days(30))
+            point(extra, TODAY + days(5))
+        with django_assert_max_num_queries(baseline):
+            assert len(alerts.collect_due(today=TODAY)) == 11
+
+
+# -- a real worker ---------------------------------------------------------------------
+
+
+@pytest.mark.redis
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("real_worker")
+def test_benefit_reminders_once_per_due_date_on_a_real_worker():
+    """The beat task goes through Redis to a real Celery worker twice on the same day:
+    exactly one delivery per due date and recipient, and one e-mail."""
+    if connection.vendor != "postgresql":
+        pytest.skip("the worker thread needs a database it can share (PostgreSQL)")
+    org = OrganisationFactory()
+    benefit = benefit_with_owner(org, due_date=TODAY + days(7))
+    point(benefit, TODAY + days(30))
+    point(benefit, TODAY - days(1))  # overdue
+
+    first = scan_alerts.delay(TODAY.isoformat())
+    assert isinstance(first, AsyncResult) and not isinstance(first, EagerResult)
+    assert first.get(timeout=30)["recorded"] == 3
+    _wait_for(lambda: len(mail.outbox) == 1)
+    second = scan_alerts.delay(TODAY.isoformat()).get(timeout=30)
+    assert second["recorded"] == 0
+    time.sleep(1)  # give a (wrongly) queued digest the chance to arrive
+    assert len(mail.outbox) == 1
+    rows = list(deliveries(benefit).values_list("deadline", "email"))
+    assert sorted(rows) == [
+        (TODAY - days(1), "ejer@demo.dk"), (TODAY + days(7), "ejer@demo.dk"),
+        (TODAY + days(30), "ejer@demo.dk"),
+    ]

@@ -30,3 +30,6 @@ class GovernanceConfig(AppConfig):
         from .benefit_reminders import SOURCE as BENEFIT_REMINDERS
 
         register_deadline_source(BENEFIT_REMINDERS)
+        from .api.benefit_due_views import routes as benefit_due_routes
+
+        register_routes(benefit_due_routes)

@@ -284,3 +284,139 @@ def test_benefit_reminders_once_per_due_date_on_a_real_worker():
         (TODAY - days(1), "ejer@demo.dk"), (TODAY + days(7), "ejer@demo.dk"),
         (TODAY + days(30), "ejer@demo.dk"),
     ]
+
+
+# -- the API ---------------------------------------------------------------------------
+
+
+def api_url(obj=None):
+    return "/api/v1/benefit-due-dates/" + (f"{obj.uuid}/" if obj is not None else "")
+
+
+@pytest.mark.django_db
+class TestApi:
+    @pytest.fixture
+    def api(self):
+        from rest_framework.test import APIClient
+
+        return APIClient()
+
+    def test_crud_through_the_services(self, api, org, editor):
+        benefit = BenefitFactory(project=ProjectFactory(organisation=org))
+        api.force_login(editor)
+        response = api.post(api_url(), {
+            "benefit": str(benefit.uuid), "date": "2027-03-01", "expected_value": "40000",
+            "note": "Første måling",
+        }, format="json")
+        assert response.status_code == 201, response.content
+        body = response.json()
+        assert body["is_met"] is False and body["expected_value"] == "40000.00"
+        due = BenefitDueDate.objects.get()
+        assert due.organisation == org
+        assert AuditEntry.objects.filter(object_id=due.pk, action="create").exists()
+        MeasurementFactory(benefit=benefit, measured_on=D(2027, 2, 20))
+        response = api.patch(api_url(due), {"note": "Flyttet"}, format="json")
+        assert response.status_code == 200, response.content
+        assert response.json()["is_met"] is True
+        assert api.get(api_url(), {"met": "true"}).json()["results"][0]["id"] == str(due.uuid)
+        assert api.get(api_url(), {"met": "false"}).json()["results"] == []
+        assert api.delete(api_url(due)).status_code == 204
+        deletions = api.get("/api/v1/deletions/", {"type": "governance.benefitduedate"}).json()
+        assert [row["id"] for row in deletions["results"]] == [str(due.uuid)]
+
+    def test_twice_on_a_date_is_400(self, api, org, editor):
+        benefit = BenefitFactory(project=ProjectFactory(organisation=org))
+        point(benefit, D(2027, 3, 1))
+        api.force_login(editor)
+        response = api.post(api_url(), {"benefit": str(benefit.uuid), "date": "2027-03-01"},
+                            format="json")
+        assert response.status_code == 400
+        assert "allerede en forfaldsdato" in response.content.decode()
+
+    def test_other_organisation_404_and_refused(self, api, org, other_org, editor):
+        theirs = point(BenefitFactory(project=ProjectFactory(organisation=other_org)),
+                       D(2027, 3, 1))
+        api.force_login(editor)
+        assert api.get(api_url(theirs)).status_code == 404
+        assert api.get(api_url()).json()["results"] == []
+        response = api.post(api_url(), {"benefit": str(theirs.benefit.uuid),
+                                        "date": "2027-04-01"}, format="json")
+        assert response.status_code == 400
+        assert BenefitDueDate.objects.count() == 1
+
+    def test_reader_403(self, api, org, reader):
+        benefit = BenefitFactory(project=ProjectFactory(organisation=org))
+        due = point(benefit, D(2027, 3, 1))
+        api.force_login(reader)
+        assert api.get(api_url(due)).status_code == 200
+        assert api.post(api_url(), {"benefit": str(benefit.uuid), "date": "2027-04-01"},
+                        format="json").status_code == 403
+        assert api.delete(api_url(due)).status_code == 403
+
+    def test_query_count_does_not_grow(self, api, org, editor):
+        from tests.helpers import count_queries
+
+        benefit = BenefitFactory(project=ProjectFactory(organisation=org))
+        point(benefit, D(2027, 1, 1))
+        api.force_login(editor)
+        few = count_queries(api, api_url())
+        for month in range(2, 8):
+            point(BenefitFactory(project=ProjectFactory(organisation=org)), D(2027, month, 1))
+        assert count_queries(api, api_url()) == few
+
+
+# -- the benefit page ------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+class TestPage:
+    def test_tab_lists_due_dates_with_status_and_the_final_one(self, client, org, editor):
+        benefit = BenefitFactory(project=ProjectFactory(organisation=org),
+                                 due_date=D(2030, 12, 31))
+        point(benefit, D(2020, 3, 1), note="Første")
+        client.force_login(editor)
+        response = client.get(f"/gevinster/{benefit.uuid}/?tab=maalinger")
+        assert response.status_code == 200
+        page = response.content.decode()
+        assert "Forfaldsdatoer" in page and "Overskredet" in page and "Første" in page
+        assert "Gevinstens endelige forfaldsdato" in page and "Ny forfaldsdato" in page
+
+    def test_create_edit_delete_through_the_forms(self, client, org, editor):
+        benefit = BenefitFactory(project=ProjectFactory(organisation=org))
+        client.force_login(editor)
+        response = client.post(f"/gevinster/{benefit.uuid}/forfaldsdatoer/ny/",
+                               {"date": "2027-03-01", "expected_value": "10", "note": ""})
+        assert response.status_code == 302, response.content
+        assert response["Location"].endswith("?tab=maalinger")
+        due = BenefitDueDate.objects.get()
+        response = client.post(f"/gevinstforfaldsdatoer/{due.uuid}/rediger/",
+                               {"date": "2027-04-01", "expected_value": "", "note": "x"})
+        assert response.status_code == 302
+        due.refresh_from_db()
+        assert due.date == D(2027, 4, 1) and due.expected_value is None
+        # A second one on the same date: the form says why, nothing is written.
+        response = client.post(f"/gevinster/{benefit.uuid}/forfaldsdatoer/ny/",
+                               {"date": "2027-04-01"})
+        assert response.status_code == 200 and "allerede en forfaldsdato" in (
+            response.content.decode())
+        assert client.post(f"/gevinstforfaldsdatoer/{due.uuid}/slet/").status_code == 302
+        assert not BenefitDueDate.objects.exists()
+
+    def test_reader_sees_no_edit_and_cannot_write(self, client, org, reader):
+        benefit = BenefitFactory(project=ProjectFactory(organisation=org))
+        due = point(benefit, D(2027, 3, 1))
+        client.force_login(reader)
+        page = client.get(f"/gevinster/{benefit.uuid}/?tab=maalinger").content.decode()
+        assert "Ny forfaldsdato" not in page and "/rediger/" not in page.split("Forfaldsdatoer")[1].split("Målinger")[0]
+        assert client.get(f"/gevinster/{benefit.uuid}/forfaldsdatoer/ny/").status_code == 403
+        assert client.post(f"/gevinstforfaldsdatoer/{due.uuid}/slet/").status_code in (403, 404)
+        assert BenefitDueDate.objects.exists()
+
+    def test_other_organisation_404(self, client, org, outsider):
+        benefit = BenefitFactory(project=ProjectFactory(organisation=org))
+        due = point(benefit, D(2027, 3, 1))
+        client.force_login(outsider)
+        assert client.get(f"/gevinster/{benefit.uuid}/forfaldsdatoer/ny/").status_code == 404
+        assert client.get(f"/gevinstforfaldsdatoer/{due.uuid}/rediger/").status_code == 404
+        assert client.post(f"/gevinstforfaldsdatoer/{due.uuid}/slet/").status_code == 404
+        assert BenefitDueDate.objects.exists()

@@ -9,8 +9,13 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from kitos.detail import ObjectCreateView, ObjectDeleteView, ObjectUpdateView, ParentTabMixin
-from kitos.detail import ScopedModelForm
+from kitos.detail import (
+    ObjectCreateView,
+    ObjectDeleteView,
+    ObjectUpdateView,
+    ParentTabMixin,
+    ScopedModelForm,
+)
 
 from .benefit_due_services import due_date_create, due_date_delete, due_date_update
 from .models import Benefit, BenefitDueDate

@@ -45,12 +45,18 @@ class DeadlineSource:
     `collect(windows=, today=)`: its deadlines within the windows (only kinds with
     active rules appear in `windows`).
     `decisions`: per kind, what the recipient is asked to do (the digest e-mail's line).
+    `person_deadlines(person=, today=, end=)`: optional, the person's own deadlines of
+    this source for *Min side* and the calendar feed (``alerts.my_deadlines.Due`` rows,
+    a fixed number of queries); `person_kinds` names their kinds: kind -> (label msgid,
+    the calendar UID's suffix).
     """
 
     name: str
     kinds: frozenset[str]
     collect: Callable[..., Iterable[SourceDeadline]]
     decisions: Mapping[str, str] = field(default_factory=dict)
+    person_deadlines: Callable[..., Iterable] | None = None
+    person_kinds: Mapping[str, tuple[str, str]] = field(default_factory=dict)
 
 
 _SOURCES: dict[str, DeadlineSource] = {}
@@ -70,4 +76,12 @@ def source_decision(kind: str) -> str | None:
     for source in _SOURCES.values():
         if kind in source.decisions:
             return source.decisions[kind]
+    return None
+
+
+def source_person_kind(kind: str) -> tuple[str, str] | None:
+    """(label msgid, UID suffix) of a person deadline kind a source declares."""
+    for source in _SOURCES.values():
+        if kind in source.person_kinds:
+            return source.person_kinds[kind]
     return None

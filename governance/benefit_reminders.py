@@ -24,10 +24,12 @@ import datetime
 from collections import defaultdict
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import OuterRef
+from django.db.models import OuterRef, Q
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from alerts.choices import AlertKind
+from alerts.my_deadlines import Due, Reason
 from alerts.sources import DeadlineSource, SourceDeadline
 from roles.models import Person
 
@@ -95,6 +97,45 @@ def benefit_deadlines(*, windows, today: datetime.date) -> list[SourceDeadline]:
     return found
 
 
+PERSON_KIND = "benefit"
+# How far back an unmeasured due date stays on the owner's list.
+OVERDUE_LISTED_DAYS = 365
+
+
+def person_benefit_deadlines(*, person, today: datetime.date, end: datetime.date) -> list[Due]:
+    """The unmeasured due dates of the live benefits `person` owns (or, for a benefit
+    without an owner, whose project they own), up to `end`; an overdue one stays on the
+    list for a year. Two queries."""
+    since = today - datetime.timedelta(days=OVERDUE_LISTED_DAYS)
+    benefits = {
+        benefit.pk: benefit
+        for benefit in Benefit.objects.filter(organisation_id=person.organisation_id)
+        .exclude(project__phase__in=FINISHED_PHASES)
+        .filter(Q(owner=person) | Q(owner__isnull=True, project__owner=person))
+        .select_related("project")
+        .annotate(final_met=measured_for(OuterRef("pk"), OuterRef("due_date")))
+    }
+    if not benefits:
+        return []
+    dates = defaultdict(set)
+    for benefit_id, date in (
+        BenefitDueDate.objects.filter(benefit__in=list(benefits), date__range=(since, end))
+        .with_met().filter(is_met=False).values_list("benefit_id", "date")
+    ):
+        dates[benefit_id].add(date)
+    for benefit in benefits.values():
+        if benefit.due_date and since <= benefit.due_date <= end and not benefit.final_met:
+            dates[benefit.pk].add(benefit.due_date)
+    due = []
+    for benefit_id, days in dates.items():
+        benefit = benefits[benefit_id]
+        reason = (Reason(_("Gevinstejer")) if benefit.owner_id == person.pk
+                  else Reason(_("Projektejer"), benefit.project.name))
+        due += [Due(PERSON_KIND, benefit, date, today, [reason], key=date.isoformat())
+                for date in days]
+    return due
+
+
 SOURCE = DeadlineSource(
     name="governance.benefits",
     kinds=frozenset({AlertKind.BENEFIT_DUE, AlertKind.BENEFIT_OVERDUE}),
@@ -109,4 +150,6 @@ SOURCE = DeadlineSource(
             "målingen, eller flyt forfaldsdatoen."
         ),
     },
+    person_deadlines=person_benefit_deadlines,
+    person_kinds={PERSON_KIND: (gettext_noop("Gevinstmåling forfalder"), "benefit-due")},
 )

@@ -434,3 +434,36 @@ class TestPage:
         assert client.get(f"/gevinstforfaldsdatoer/{due.uuid}/rediger/").status_code == 404
         assert client.post(f"/gevinstforfaldsdatoer/{due.uuid}/slet/").status_code == 404
         assert BenefitDueDate.objects.exists()
+
+
+# -- the owner's deadlines (Min side and the calendar feed) ----------------------------
+
+
+@pytest.mark.django_db
+def test_owner_sees_unmeasured_due_dates_on_min_side_and_in_the_calendar(client, org):
+    from django.urls import reverse
+
+    from alerts.my_deadlines import person_deadlines
+
+    today = datetime.date.today()
+    user = UserFactory()
+    MembershipFactory(organisation=org, user=user, role="reader")
+    benefit = benefit_with_owner(org, due_date=today + days(60))
+    benefit.owner.user = user
+    benefit.owner.save()
+    point(benefit, today + days(10))
+    measured = point(benefit, today + days(20))
+    MeasurementFactory(benefit=benefit, measured_on=today)  # counts for +10 and +20
+    point(benefit, today + days(120))
+    MeasurementFactory(benefit=BenefitFactory(project=ProjectFactory(organisation=org)))
+    dates = [due.date for due in person_deadlines(benefit.owner, today=today)]
+    assert dates == [today + days(60), today + days(120)]
+    assert measured.date not in dates
+    due = person_deadlines(benefit.owner, today=today)[0]
+    assert due.label == "Gevinstmåling forfalder" and due.path == f"/gevinster/{benefit.uuid}/"
+    client.force_login(user)
+    page = client.get("/min-side/").content.decode()
+    assert benefit.title in page and "Gevinstmåling forfalder" in page
+    feed = client.get(reverse("person_calendar", args=[benefit.owner.calendar_token]))
+    body = feed.content.decode()
+    assert f"{benefit.uuid}-benefit-due-{(today + days(60)).isoformat()}@kitos" in body

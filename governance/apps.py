@@ -33,3 +33,14 @@ class GovernanceConfig(AppConfig):
         from .api.benefit_due_views import routes as benefit_due_routes
 
         register_routes(benefit_due_routes)
+        # The reminders sent about a benefit, under its due dates and measurements.
+        from alerts.views import alert_log_context
+        from kitos import hooks
+        from kitos.detail import tab_of
+
+        from .benefit_views import BenefitDetailView
+
+        hooks.add_detail_panel(
+            "governance.Benefit", tab_of(BenefitDetailView, "measurements"),
+            template="alerts/_alert_log.html", provider=alert_log_context, slot="end",
+        )

@@ -467,3 +467,14 @@ def test_owner_sees_unmeasured_due_dates_on_min_side_and_in_the_calendar(client,
     feed = client.get(reverse("person_calendar", args=[benefit.owner.calendar_token]))
     body = feed.content.decode()
     assert f"{benefit.uuid}-benefit-due-{(today + days(60)).isoformat()}@kitos" in body
+
+
+@pytest.mark.django_db
+def test_benefit_page_shows_the_reminders_sent(client, org, editor):
+    benefit = benefit_with_owner(org)
+    point(benefit, TODAY + days(30))
+    alerts.scan(today=TODAY)
+    client.force_login(editor)
+    page = client.get(f"/gevinster/{benefit.uuid}/?tab=maalinger").content.decode()
+    assert "Varslingslog" in page and "ejer@demo.dk" in page
+    assert "Gevinstmåling forfalder: 30 dage før" in page

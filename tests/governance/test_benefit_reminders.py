@@ -478,3 +478,23 @@ def test_benefit_page_shows_the_reminders_sent(client, org, editor):
     page = client.get(f"/gevinster/{benefit.uuid}/?tab=maalinger").content.decode()
     assert "Varslingslog" in page and "ejer@demo.dk" in page
     assert "Gevinstmåling forfalder: 30 dage før" in page
+
+
+@pytest.mark.django_db
+def test_migration_gives_organisations_with_rules_the_benefit_rules(org, other_org):
+    """alerts 0004's data step: an organisation with rules gets the benefit defaults
+    once; one without rules is left to the next scan (which creates every default)."""
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("alerts.migrations.0004_benefit_kinds")
+    AlertRule.objects.create(organisation=org, kind="notice_deadline", days_before=90)
+    migration.add_benefit_rules(apps, None)
+    migration.add_benefit_rules(apps, None)
+    assert sorted(AlertRule.objects.filter(organisation=org).values_list(
+        "kind", "days_before")) == [("benefit_due", 7), ("benefit_due", 30),
+                                    ("benefit_overdue", 1), ("notice_deadline", 90)]
+    assert not AlertRule.objects.filter(organisation=other_org).exists()
+    migration.remove_benefit_rules(apps, None)
+    assert AlertRule.objects.filter(organisation=org).count() == 1

@@ -15,6 +15,14 @@ class AlertKind(models.TextChoices):
     # No decision on a contract's deadline this close to it: the leader of the responsible
     # unit (or the unit above) is told, once per deadline.
     ESCALATION = "escalation", _("Eskalering: frist uden beslutning")
+    # A benefit's measurement point (governance, through alerts.sources): before it, and
+    # once it has passed without a measurement ("days before" counts days after then).
+    BENEFIT_DUE = "benefit_due", _("Gevinstmåling forfalder")
+    BENEFIT_OVERDUE = "benefit_overdue", _("Gevinstmåling overskredet")
+
+
+# Kinds that fire after their date instead of before: the rule's days count after it.
+OVERDUE_KINDS = frozenset({AlertKind.BENEFIT_OVERDUE})
 
 
 # The default rules every organisation starts with: (kind, days before).
@@ -28,5 +36,8 @@ DEFAULT_ALERT_RULES = (
     (AlertKind.OVERSIGHT_DUE, 30),
     (AlertKind.OVERSIGHT_DUE, 0),
     (AlertKind.ESCALATION, 30),
+    (AlertKind.BENEFIT_DUE, 30),
+    (AlertKind.BENEFIT_DUE, 7),
+    (AlertKind.BENEFIT_OVERDUE, 1),
 )
 

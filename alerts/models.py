@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kitos.tenancy import READER, TenantModel, has_role, scoped_queryset
 
-from .choices import AlertKind
+from .choices import OVERDUE_KINDS, AlertKind
 
 
 class AlertRule(TenantModel):
@@ -56,6 +56,11 @@ class AlertRule(TenantModel):
         ]
 
     def __str__(self) -> str:
+        if self.kind in OVERDUE_KINDS:
+            return _("%(kind)s: %(days)s dage efter") % {
+                "kind": self.get_kind_display(),
+                "days": self.days_before,
+            }
         if self.days_before == 0:
             return _("%(kind)s: på dagen") % {"kind": self.get_kind_display()}
         return _("%(kind)s: %(days)s dage før") % {

@@ -14,6 +14,9 @@ contracts, and the next oversight of agreements in force, within HORIZON_DAYS; a
 re-tender that should have started while notice can still be given, and an overdue
 oversight, stay on the list. A fixed number of queries, however many objects.
 
+Apps above alerts add the person's deadlines of their own through ``alerts.sources``
+(governance: the due dates of the benefits they own).
+
 A contract deadline carries the decision already recorded on the contract's current
 deadline (``Due.decision``, the kind's label), so a decided deadline says so wherever it
 is listed.
@@ -34,11 +37,12 @@ from django.utils.translation import gettext_noop
 from contracts.choices import decision_label
 from contracts.models import Contract
 from gdpr.models import DataProcessingAgreement
-from kitos.links import site_url
+from kitos.links import object_url, site_url
 from portfolio.models import SystemUsage
 from roles.models import OrganisationUnit, Person, RoleAssignment
 
 from .models import ContractSubscription
+from .sources import deadline_sources, source_person_kind
 
 HORIZON_DAYS = 180
 
@@ -67,25 +71,35 @@ class Reason:
 @dataclass
 class Due:
     kind: str
-    obj: Contract | DataProcessingAgreement
+    obj: Contract | DataProcessingAgreement  # or a source's object (alerts.sources)
     date: datetime.date
     today: datetime.date
     reasons: list[Reason] = field(default_factory=list)
     decision: str | None = None  # the decision on the contract's current deadline
+    # Told apart in the calendar when an object has several dates of one kind.
+    key: str = ""
+
+    @property
+    def _kind(self) -> tuple[str, str]:
+        return KINDS.get(self.kind) or source_person_kind(self.kind) or (self.kind, self.kind)
 
     @property
     def label(self) -> str:
-        return _(KINDS[self.kind][0])
+        return _(self._kind[0])
+
+    @property
+    def name(self) -> str:
+        """The object's name as the lists show it."""
+        return getattr(self.obj, "name", None) or str(self.obj)
 
     @property
     def path(self) -> str:
-        name = ("contract_detail" if isinstance(self.obj, Contract)
-                else "dataprocessingagreement_detail")
-        return reverse(name, args=[self.obj.uuid])
+        return object_url(self.obj) or "/"
 
     @property
     def uid(self) -> str:
-        return f"{self.obj.uuid}-{KINDS[self.kind][1]}@kitos"
+        suffix = f"{self._kind[1]}-{self.key}" if self.key else self._kind[1]
+        return f"{self.obj.uuid}-{suffix}@kitos"
 
     @property
     def days_left(self) -> int:
@@ -214,5 +228,8 @@ def person_deadlines(person: Person, *, today: datetime.date,
         unit = agreement.contract.responsible_unit if agreement.contract else None
         due.append(Due(OVERSIGHT, agreement, agreement.next_oversight_date, today,
                        held.reasons(agreement, agreement.held_usages, unit)))
+    for source in deadline_sources():
+        if source.person_deadlines is not None:
+            due += source.person_deadlines(person=person, today=today, end=end)
     due.sort(key=lambda d: (d.date, str(d.obj).lower(), d.kind))
     return due

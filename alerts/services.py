@@ -25,6 +25,12 @@ Kontraktejer and Kontraktansvarlig; agreements: the agreement's responsible) plu
 who subscribed; when nobody holds a role the organisation's admins get the alert, marked
 ``without_owner`` so the mail also says the object has no owner.
 
+Apps above alerts add deadlines of their own through the registry in ``alerts.sources``
+(governance: a benefit's measurement points). Their alerts go through the same rules,
+deliveries and digest. Kinds in ``OVERDUE_KINDS`` fire *after* their date: the rule's
+days count after it, an overdue alert is more urgent than any alert before the date, and
+one not filed within OVERDUE_REACH_DAYS of its day (the scan did not run) is not filed.
+
 This module lives in ``kitos`` because it combines contracts and gdpr.
 """
 
@@ -53,8 +59,9 @@ from kitos.models import Membership, Organisation
 from kitos.services import create_object, delete_object
 from roles.models import OrganisationUnit, Person, RoleAssignment, still_working
 
-from .choices import DEFAULT_ALERT_RULES, AlertKind
+from .choices import DEFAULT_ALERT_RULES, OVERDUE_KINDS, AlertKind
 from .models import AlertDelivery, AlertDigest, AlertRule, ContractSubscription
+from .sources import deadline_sources, source_decision
 
 logger = logging.getLogger(__name__)
 
@@ -73,6 +80,26 @@ CONTRACT_KINDS = {
 # When two alerts of the same urgency (days before) reach one person about the same date
 # on the same day, the one that says more is filed: an escalation before a reminder.
 KIND_PRECEDENCE = {AlertKind.ESCALATION: 0}
+# An overdue threshold whose day passed longer ago than this is not filed any more: a
+# catch-up after a long pause, or a date entered long after it passed, stays quiet.
+OVERDUE_REACH_DAYS = 30
+
+
+def urgency(kind: str, days_before: int) -> tuple[int, int]:
+    """How urgent an alert of `kind` `days_before` its date is; smaller is more urgent
+    (KIND_PRECEDENCE breaks ties). An overdue alert is more urgent than any before the
+    date, and the later overdue threshold more than the earlier."""
+    if kind in OVERDUE_KINDS:
+        return (-1 - days_before, KIND_PRECEDENCE.get(kind, 1))
+    return (days_before, KIND_PRECEDENCE.get(kind, 1))
+
+
+def _reaches(rule, deadline: datetime.date, today: datetime.date) -> bool:
+    """Whether `rule`'s threshold for `deadline` has come and is not past its use."""
+    if rule.kind in OVERDUE_KINDS:
+        start = deadline + datetime.timedelta(days=rule.days_before)
+        return start <= today <= start + datetime.timedelta(days=OVERDUE_REACH_DAYS)
+    return deadline - datetime.timedelta(days=rule.days_before) <= today <= deadline
 
 
 # The DueAlert fields an AlertDelivery row stores (kind and days_before live on the rule).
@@ -110,8 +137,8 @@ class DueAlert:
 
     @property
     def urgency(self):
-        """Smaller is more urgent (see KIND_PRECEDENCE for ties)."""
-        return (self.days_before, KIND_PRECEDENCE.get(self.kind, 1))
+        """Smaller is more urgent (see urgency())."""
+        return urgency(self.kind, self.days_before)
 
 
 @dataclass(frozen=True)
@@ -124,6 +151,8 @@ class _Candidate:
     deadline: datetime.date
     # The responsible unit's path, for escalations ("/12/57/").
     unit_path: str = ""
+    # Resolved by a deadline source (alerts.sources); None: resolved here by role.
+    recipients: tuple | None = None
 
 
 def _default_rules_for_organisations_without_rules() -> list[AlertRule]:
@@ -146,7 +175,37 @@ def ensure_default_rules() -> int:
 
 def _window(rules_by_kind, kind, today):
     days = [rule.days_before for rule in rules_by_kind.get(kind, ())]
-    return (today, today + datetime.timedelta(days=max(days))) if days else None
+    if not days:
+        return None
+    if kind in OVERDUE_KINDS:
+        return (
+            today - datetime.timedelta(days=max(days) + OVERDUE_REACH_DAYS),
+            today - datetime.timedelta(days=min(days)),
+        )
+    return (today, today + datetime.timedelta(days=max(days)))
+
+
+def _source_candidates(rules_by_kind, today) -> list[_Candidate]:
+    """The deadlines of the registered sources (alerts.sources) within reach."""
+    candidates = []
+    for source in deadline_sources():
+        windows = {
+            kind: window
+            for kind in source.kinds
+            if (window := _window(rules_by_kind, kind, today)) is not None
+        }
+        if not windows:
+            continue
+        candidates += [
+            _Candidate(
+                found.organisation_id, found.content_type_id, found.object_id,
+                found.object_repr, found.kind, found.deadline,
+                recipients=tuple(found.recipients),
+            )
+            for found in source.collect(windows=windows, today=today)
+            if found.kind in windows
+        ]
+    return candidates
 
 
 def _contract_conditions(rules_by_kind, today) -> dict[str, Q]:
@@ -301,6 +360,7 @@ def collect_due(*, today: datetime.date, assume_defaults: bool = False) -> list[
         rules_by_kind[rule.kind].append(rule)
 
     candidates, contract_ids, agreement_ids = _candidates(rules_by_kind, today)
+    candidates += _source_candidates(rules_by_kind, today)
     if not candidates:
         return []
     contract_type = ContentType.objects.get_for_model(Contract)
@@ -321,15 +381,15 @@ def collect_due(*, today: datetime.date, assume_defaults: bool = False) -> list[
         reached = [
             rule
             for rule in rules_by_org_kind.get((candidate.organisation_id, candidate.kind), [])
-            if candidate.deadline - datetime.timedelta(days=rule.days_before)
-            <= today
-            <= candidate.deadline
+            if _reaches(rule, candidate.deadline, today)
         ]
         if not reached:
             continue
-        rule = min(reached, key=lambda rule: rule.days_before)
+        rule = min(reached, key=lambda rule: urgency(rule.kind, rule.days_before))
         is_contract = candidate.content_type_id == contract_type.pk
-        if candidate.kind == AlertKind.ESCALATION:
+        if candidate.recipients is not None:
+            holders = list(candidate.recipients)
+        elif candidate.kind == AlertKind.ESCALATION:
             holders = escalation_recipients(candidate.unit_path, leaders)
         else:
             holders = (contract_holders if is_contract else agreement_holders).get(
@@ -338,7 +398,9 @@ def collect_due(*, today: datetime.date, assume_defaults: bool = False) -> list[
         recipients = [(*holder, False) for holder in holders]
         if not holders:
             recipients = [(*admin, True) for admin in admins.get(candidate.organisation_id, [])]
-        if is_contract and candidate.kind != AlertKind.ESCALATION:
+        if is_contract and candidate.kind != AlertKind.ESCALATION and (
+            candidate.recipients is None
+        ):
             recipients += [(*s, False) for s in subscribers.get(candidate.object_id, [])]
         for person_id, email, user_id, without_owner in recipients:
             alert = DueAlert(
@@ -383,24 +445,26 @@ def scan(*, today: datetime.date, dry_run: bool = False) -> ScanResult:
     due = collect_due(today=today, assume_defaults=dry_run)
     if dry_run:
         return ScanResult(due=due, recorded=0, recipients=sorted({a.email for a in due}))
-    # What each object × deadline × recipient was already told (deadlines from today on:
-    # older ones cannot be due): an alert is new only when it is more urgent than that,
-    # so a second run writes nothing and a threshold overtaken by catch-up never fires
-    # late. ignore_conflicts below still settles a race between two scans.
+    # What each object × deadline × recipient was already told (deadlines from the
+    # earliest due one on — today, or an overdue date — older ones cannot be due): an
+    # alert is new only when it is more urgent than that, so a second run writes nothing
+    # and a threshold overtaken by catch-up never fires late. ignore_conflicts below
+    # still settles a race between two scans.
+    since = min([today, *(a.deadline for a in due)])
     told: dict[tuple, tuple] = {}
     for *group, days_before, kind in AlertDelivery.objects.filter(
-        deadline__gte=today
+        deadline__gte=since
     ).values_list(
         "content_type_id", "object_id", "deadline", "email", "rule__days_before", "rule__kind"
     ):
-        urgency = (days_before, KIND_PRECEDENCE.get(kind, 1))
+        level = urgency(kind, days_before)
         group = tuple(group)
-        if group not in told or urgency < told[group]:
-            told[group] = urgency
+        if group not in told or level < told[group]:
+            told[group] = level
     new = [a for a in due if a.group not in told or a.urgency < told[a.group]]
-    # Counted among deadlines from today on (every new row is one): bounded by what is
+    # Counted among deadlines from `since` on (every new row is one): bounded by what is
     # upcoming, not by the whole history of the log.
-    upcoming = AlertDelivery.objects.filter(deadline__gte=today)
+    upcoming = AlertDelivery.objects.filter(deadline__gte=since)
     before = upcoming.count()
     AlertDelivery.objects.bulk_create(
         [AlertDelivery(**{name: getattr(a, name) for name in DELIVERY_FIELDS}) for a in new],
@@ -473,19 +537,23 @@ def _digest_items(deliveries, today):
         is_escalation = delivery.rule.kind == AlertKind.ESCALATION
         if item is not None and is_escalation:
             item["is_escalation"] = True
-        if item is None or delivery.rule.days_before < item["days_before"]:
+        level = urgency(delivery.rule.kind, delivery.rule.days_before)
+        if item is None or level < item["urgency"]:
             items[key] = {
                 "title": delivery.object_repr,
                 "organisation": delivery.organisation.name,
                 "kind": delivery.rule.get_kind_display(),
                 "deadline": delivery.deadline,
                 "days_left": (delivery.deadline - today).days,
-                "decision": DECISIONS[delivery.rule.kind],
+                "days_overdue": max(0, (today - delivery.deadline).days),
+                "decision": DECISIONS.get(delivery.rule.kind)
+                or source_decision(delivery.rule.kind) or "",
                 "url": site_url(
                     paths.get((delivery.content_type.model_class(), delivery.object_id), "/")
                 ),
                 "without_owner": delivery.without_owner,
                 "days_before": delivery.rule.days_before,
+                "urgency": level,
                 # Escalated to this recipient as leader: the mail says so, whichever
                 # line of the object it shows.
                 "is_escalation": is_escalation or bool(item and item["is_escalation"]),

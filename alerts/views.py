@@ -290,7 +290,7 @@ def person_calendar_events(person: Person, *, today: datetime.date, stamp,
         _event(
             uid=due.uid,
             day=due.date,
-            summary=f"{due.label}: {due.obj.name}" + (
+            summary=f"{due.label}: {due.name}" + (
                 f" ({_('besluttet')}: {due.decision})" if due.decision else ""
             ),
             url=site_url(due.path, request=request),

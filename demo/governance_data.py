@@ -11,6 +11,7 @@ import datetime
 from decimal import Decimal
 
 from contracts.models import ContractCoverage
+from governance.benefit_due_services import due_date_create
 from governance.choices import ProjectPhase
 from governance.models import Benefit, Project, ProjectStatusReport, StrategicGoal
 from governance.services import (
@@ -331,6 +332,11 @@ def _seed_benefits(seeder, project: Project, index: int, goals) -> None:
             unit_of_measure=unit, baseline=Decimal(baseline), target=Decimal(target),
             owner=project.owner or _person(seeder, ("benefit", index, number)),
             due_date=due, goals=[goals[goal]] if goal in goals else [],
+        )
+        # A midway measurement point half a year before the final due date.
+        due_date_create(
+            actor=SYSTEM, benefit=benefit, date=add_months(due, -6),
+            expected_value=(Decimal(baseline) + Decimal(target)) / 2, note="Midtvejsmåling",
         )
         if project.phase not in MEASURED_PHASES or (index + number) % 7 == 0:
             continue

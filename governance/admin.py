@@ -5,8 +5,10 @@ from django.contrib import admin
 
 from kitos.admin_base import KitosModelAdmin, LinkInline, LinkSetFormSet, editable_values
 
+from .benefit_due_services import due_date_create, due_date_delete, due_date_update
 from .models import (
     Benefit,
+    BenefitDueDate,
     BenefitMeasurement,
     Decision,
     Meeting,
@@ -312,3 +314,23 @@ class RequestSignOffAdmin(KitosModelAdmin):
         return request_sign_off(actor=actor, request=obj.request, role=obj.role,
                                 verdict=data.get("verdict", obj.verdict),
                                 comment=data.get("comment", obj.comment))
+# -- a benefit's due dates (measurement points) ---------------------------------------------
+
+
+@admin.register(BenefitDueDate)
+class BenefitDueDateAdmin(KitosModelAdmin):
+    list_display = ("benefit", "date", "expected_value")
+    list_filter = (("organisation", RelatedOnly),)
+    search_fields = ("benefit__title", "note")
+    list_select_related = ("benefit", "organisation")
+    autocomplete_fields = ("benefit",)
+    exclude = ("organisation",)
+
+    def create(self, actor, obj, m2m, **links):
+        return due_date_create(actor=actor, **_own_values(obj))
+
+    def update(self, actor, obj, data, m2m, **links):
+        return due_date_update(actor=actor, due_date=obj, data=data)
+
+    def remove(self, actor, obj):
+        due_date_delete(actor=actor, due_date=obj)

@@ -30,3 +30,23 @@ class GovernanceConfig(AppConfig):
         from .api.request_views import routes as request_routes
 
         register_routes(request_routes)
+        # Benefit due dates go through the alerts' rules, deliveries and digest.
+        from alerts.sources import register_deadline_source
+
+        from .benefit_reminders import SOURCE as BENEFIT_REMINDERS
+
+        register_deadline_source(BENEFIT_REMINDERS)
+        from .api.benefit_due_views import routes as benefit_due_routes
+
+        register_routes(benefit_due_routes)
+        # The reminders sent about a benefit, under its due dates and measurements.
+        from alerts.views import alert_log_context
+        from kitos import hooks
+        from kitos.detail import tab_of
+
+        from .benefit_views import BenefitDetailView
+
+        hooks.add_detail_panel(
+            "governance.Benefit", tab_of(BenefitDetailView, "measurements"),
+            template="alerts/_alert_log.html", provider=alert_log_context, slot="end",
+        )

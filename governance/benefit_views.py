@@ -29,6 +29,7 @@ from roles.tables import unit_options
 
 from . import tables
 from .benefit_charts import benefit_diagram, portfolio_chart, portfolio_rows
+from .benefit_due_views import due_rows
 from .filtersets import BenefitFilterSet
 from .forms import BenefitForm, BenefitMeasurementForm
 from .models import Benefit, BenefitMeasurement, Project
@@ -102,6 +103,9 @@ class BenefitDetailView(TabbedDetailView):
             .order_by("-measured_on"),
             "measurement_create_url": reverse("benefitmeasurement_create",
                                               args=[self.object.uuid]),
+            # Its due dates (measurement points) with the reminders' view of them.
+            "due_rows": due_rows(self.request.user, self.object),
+            "due_date_create_url": reverse("benefitduedate_create", args=[self.object.uuid]),
         }
 
 

@@ -15,6 +15,7 @@ from roles.models import OrganisationUnit
 from . import choices
 from .models import (
     Benefit,
+    BenefitDueDate,
     BenefitMeasurement,
     Decision,
     Meeting,
@@ -293,3 +294,25 @@ class DecisionFilterSet(BaseFilterSet):
         if value == "overdue":
             return pending.filter(follow_up_date__lt=today)
         return pending.filter(follow_up_date__gte=today)
+
+
+class BenefitDueDateFilterSet(BaseFilterSet):
+    """A benefit's due dates (measurement points); `met` is the reminders' rule
+    (querysets.measured_for)."""
+
+    search_fields = ("benefit__title", "note")
+
+    organisation = UUIDInFilter(field_name="organisation__uuid", label=_("organisation"))
+    benefit = UUIDInFilter(field_name="benefit__uuid", label=_("gevinst"))
+    project = UUIDInFilter(field_name="benefit__project__uuid", label=_("projekt"))
+    date = django_filters.DateFromToRangeFilter(label=_("forfaldsdato"))
+    met = django_filters.BooleanFilter(label=_("målt"), method="filter_met")
+
+    class Meta:
+        model = BenefitDueDate
+        fields = []
+
+    def filter_met(self, queryset, name, value):
+        if value is None:
+            return queryset
+        return queryset.with_met().filter(is_met=value)

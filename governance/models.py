@@ -19,6 +19,7 @@ from roles.choices import RoleTarget
 from . import choices
 from .querysets import (
     ArchitectureReviewQuerySet,
+    BenefitDueDateQuerySet,
     BenefitMeasurementQuerySet,
     BenefitQuerySet,
     DecisionQuerySet,
@@ -475,6 +476,52 @@ class BenefitMeasurement(TenantModel):
             if self.organisation_id is None:
                 self.organisation_id = self.benefit.organisation_id
             self.require_same_organisation(benefit=self.benefit, measured_by=self.measured_by)
+
+
+class BenefitDueDate(TenantModel):
+    """A point at which a benefit is to be measured (a måletidspunkt), with the value
+    expected by then. A benefit has as many as its plan says; its own ``due_date`` stays
+    the final one. Each is met once the benefit has a measurement dated no earlier than
+    MEASURED_WINDOW_DAYS before it (a measurement taken for it, or any later one); the
+    owner is reminded before each one that is not met (governance.benefit_reminders)."""
+
+    # A measurement this many days before a due date, or later, counts for it: the
+    # owner may measure when the reminder arrives, a month ahead at the most.
+    MEASURED_WINDOW_DAYS = 30
+
+    benefit = models.ForeignKey(
+        Benefit, on_delete=models.CASCADE, related_name="due_dates",
+        verbose_name=_("gevinst"),
+    )
+    date = models.DateField(_("forfaldsdato"))
+    expected_value = models.DecimalField(
+        _("forventet værdi"), **MEASURE, null=True, blank=True,
+        help_text=_("Den værdi gevinsten forventes at have nået på datoen."),
+    )
+    note = models.TextField(_("note"), blank=True)
+
+    objects = BenefitDueDateQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["benefit", "date"]
+        verbose_name = _("forfaldsdato for gevinstmåling")
+        verbose_name_plural = _("forfaldsdatoer for gevinstmålinger")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["benefit", "date"], name="benefitduedate_one_per_date",
+                violation_error_message=_("Gevinsten har allerede en forfaldsdato den dag."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.benefit}: {self.date:%d-%m-%Y}"
+
+    def clean(self):
+        super().clean()
+        if self.benefit_id:
+            if self.organisation_id is None:
+                self.organisation_id = self.benefit.organisation_id
+            self.require_same_organisation(benefit=self.benefit)
 
 
 # -- steering groups, meetings and decisions ------------------------------------------------

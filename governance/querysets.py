@@ -161,3 +161,33 @@ class ArchitectureReviewQuerySet(ScopedQuerySet):
         return self.select_related(
             "organisation", "principle", "project", "request", "usage__system", "reviewer"
         )
+
+
+
+def measured_for(benefit, date):
+    """Whether the benefit (an expression, e.g. OuterRef("benefit")) is measured for a
+    due date (another expression): a measurement dated no earlier than
+    BenefitDueDate.MEASURED_WINDOW_DAYS before it. One rule for the page, the API and
+    the reminders."""
+    import datetime
+
+    from django.db.models import DateField, Exists, ExpressionWrapper
+
+    from .models import BenefitDueDate, BenefitMeasurement
+
+    window = datetime.timedelta(days=BenefitDueDate.MEASURED_WINDOW_DAYS)
+    return Exists(
+        BenefitMeasurement.objects.filter(
+            benefit=benefit,
+            measured_on__gte=ExpressionWrapper(date - window, output_field=DateField()),
+        )
+    )
+
+
+class BenefitDueDateQuerySet(ScopedQuerySet):
+    def for_list(self):
+        return self.select_related("organisation", "benefit").with_met()
+
+    def with_met(self):
+        """Annotate ``is_met``: the benefit is measured for the date (measured_for)."""
+        return self.annotate(is_met=measured_for(OuterRef("benefit"), OuterRef("date")))

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from kitos.audit import AuditAction, record_change
 from kitos.services import create_object, delete_object, update_object
 
+from .benefit_due_services import due_dates_delete_for
 from .models import (
     Benefit,
     BenefitMeasurement,
@@ -221,6 +222,7 @@ def benefit_delete(*, actor, benefit: Benefit) -> None:
     benefit.check_editable_by(actor)
     for measurement in BenefitMeasurement.objects.filter(benefit=benefit):
         delete_object(actor=actor, instance=measurement)
+    due_dates_delete_for(actor=actor, benefit=benefit)
     delete_object(actor=actor, instance=benefit)
 
 

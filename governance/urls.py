@@ -3,7 +3,7 @@ steering groups, meetings and decisions."""
 
 from django.urls import path
 
-from . import benefit_views, decision_views, views
+from . import benefit_due_views, benefit_views, decision_views, views
 
 
 def _crud(prefix: str, name: str, list_view, detail, create, update, delete):
@@ -89,4 +89,15 @@ urlpatterns += [
          request_views.RequestSignOffView.as_view(), name="newsystemrequest_sign"),
     path("portefoelje/anmodninger/<uuid:uuid>/traek-tilbage/",
          request_views.RequestWithdrawView.as_view(), name="newsystemrequest_withdraw"),
+]
+
+# -- a benefit's due dates (measurement points) ---------------------------------------------
+
+urlpatterns += [
+    path("gevinster/<uuid:uuid>/forfaldsdatoer/ny/",
+         benefit_due_views.BenefitDueDateCreateView.as_view(), name="benefitduedate_create"),
+    path("gevinstforfaldsdatoer/<uuid:uuid>/rediger/",
+         benefit_due_views.BenefitDueDateUpdateView.as_view(), name="benefitduedate_update"),
+    path("gevinstforfaldsdatoer/<uuid:uuid>/slet/",
+         benefit_due_views.BenefitDueDateDeleteView.as_view(), name="benefitduedate_delete"),
 ]

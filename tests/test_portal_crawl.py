@@ -127,6 +127,7 @@ def build_world(organisation, user) -> World:
         "benefit": benefit, "benefitmeasurement": measurement,
         "steeringgroup": group, "meeting": meeting, "decision": decision,
     }
+    objects["benefitduedate"] = _benefit_due_date(benefit)
     # Route prefixes are model names (kitos.links.route_name).
     objects.update({obj._meta.model_name: obj for obj in list(objects.values())})
     return World(organisation, objects, role_type, run, rule)
@@ -144,6 +145,15 @@ def _governance(organisation, unit, person, usage, contract):
     ProjectSystem.objects.create(project=project, usage=usage, effect="retires")
     ProjectContract.objects.create(project=project, contract=contract, effect="ends")
     return goal, project, StatusReportFactory(project=project, reported_by=person)
+
+
+def _benefit_due_date(benefit):
+    from governance.models import BenefitDueDate
+
+    return BenefitDueDate.objects.create(
+        organisation=benefit.organisation, benefit=benefit,
+        date=datetime.date(2027, 3, 1), note="<b>Midtvejs</b>",
+    )
 
 
 def _benefits(project, goal, person):
@@ -231,6 +241,7 @@ def urls_for(world: World, name: str, params: tuple[str, ...]) -> list[str]:
         "deadlinedecision_create": objects["contract"],
         "projectstatusreport_create": objects["project"],
         "benefitmeasurement_create": objects["benefit"],
+        "benefitduedate_create": objects["benefit"],
         "benefit_diagram": objects["project"],
         "meeting_create": objects["steeringgroup"],
         "contract_chain": objects["contract"],

@@ -284,6 +284,17 @@ def _benefit_measurement(org):
     )
 
 
+def _benefit_due_date(org):
+    from governance.models import BenefitDueDate
+    from tests.governance.cases import BenefitFactory, ProjectFactory
+
+    benefit = BenefitFactory(project=ProjectFactory(organisation=org))
+    return BenefitDueDate.objects.create(
+        organisation=org, benefit=benefit, date=D(2027, 3, 1),
+        expected_value=Decimal("40000.00"), note="Note",
+    )
+
+
 def _decision(org):
     from governance.models import Decision, Meeting, SteeringGroup, SteeringGroupMember
     from tests.governance.cases import ProjectFactory
@@ -370,6 +381,7 @@ BUILDERS = {
     "project-status-reports": _status_report,
     "benefits": _benefit,
     "benefit-measurements": _benefit_measurement,
+    "benefit-due-dates": _benefit_due_date,
     "steering-groups": _steering_group,
     "meetings": _meeting,
     "decisions": _decision,
@@ -432,6 +444,9 @@ CASES = [
     ("benefits", "target", "750000.00"),
     ("benefit-measurements", "note", "Ny note"),
     ("benefit-measurements", "value", "1234.50"),
+    ("benefit-due-dates", "note", "Ny note"),
+    ("benefit-due-dates", "date", "2027-04-01"),
+    ("benefit-due-dates", "expected_value", "1234.50"),
     ("steering-groups", "mandate", "Nyt mandat"),
     ("steering-groups", "active", False),
     ("meetings", "notes", "Nye noter"),

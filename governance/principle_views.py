@@ -289,6 +289,7 @@ class SubjectReviewView(LoginRequiredMixin, FormView):
     organisation's subject is 404; a reader is refused (403)."""
 
     template_name = "governance/principle_review_form.html"
+    form_class = SubjectReviewForm
     subject_model = None
     success_tab = "arkitektur"
 

@@ -205,6 +205,7 @@ def seed_governance(seeder) -> None:
         _seed_reports(seeder, project, index)
         _seed_benefits(seeder, project, index, goals)
     seed_steering_groups(seeder)
+    seed_principles(seeder)
 
 
 def _seed_goals(seeder, rows) -> dict[str, StrategicGoal]:
@@ -467,3 +468,9 @@ def _seed_meetings(seeder, group) -> list:
         if date < seeder.today:
             past.append(meeting)
     return past
+
+
+def seed_principles(seeder) -> None:
+    from demo.governance_principles import seed_principles as seed
+
+    seed(seeder)

@@ -107,7 +107,7 @@ def seed_principles(seeder) -> None:
     rows = [row for row in PRINCIPLES if not small or row[0] in NABO_CODES]
     start = datetime.date(seeder.today.year - 2, 1, 1)
     principles = {}
-    for index, (code, title, area, text, rationale, implications) in enumerate(rows):
+    for code, title, area, text, rationale, implications in rows:
         principles[code] = principle_create(
             actor=SYSTEM, organisation=organisation, code=code, title=title, area=area,
             text=text, rationale=rationale, implications=implications, valid_from=start,

@@ -12,7 +12,6 @@ from rest_framework.response import Response
 from kitos.admin_base import editable_values
 from kitos.api.base import ScopedModelViewSet, _call_service, etag_for
 
-from ..models import ArchitectureReview, Principle
 from ..principle_filtersets import ArchitectureReviewFilterSet, PrincipleFilterSet
 from ..principle_services import (
     principle_create,
@@ -67,7 +66,9 @@ class PrincipleViewSet(ScopedModelViewSet):
     @action(detail=True, methods=["post"], url_path="new-version")
     def new_version(self, request, *args, **kwargs):
         principle = self.get_object()
-        changes = PrincipleVersionSerializer(data=request.data, context=self.get_serializer_context())
+        changes = PrincipleVersionSerializer(
+            data=request.data, context=self.get_serializer_context()
+        )
         changes.is_valid(raise_exception=True)
         values = dict(changes.validated_data)
         valid_from = values.pop("valid_from", None)

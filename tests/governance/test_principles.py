@@ -16,8 +16,8 @@ from governance.principle_services import (
 )
 from kitos.detail import object_url
 from kitos.models import AuditEntry
-from tests.harness import DetailViewTests, FormViewTests, ListViewTests
 from tests.governance.principle_cases import PRINCIPLE, PrincipleFactory, make_review
+from tests.harness import DetailViewTests, FormViewTests, ListViewTests
 
 pytestmark = pytest.mark.django_db
 

@@ -258,6 +258,8 @@ class DecisionAdmin(KitosModelAdmin):
 
 # -- principles and architecture reviews ----------------------------------------------------
 
+from django.forms import ModelForm  # noqa: E402
+
 from .models import ArchitectureReview, Principle  # noqa: E402
 from .principle_services import (  # noqa: E402
     principle_create,
@@ -291,8 +293,20 @@ class PrincipleAdmin(KitosModelAdmin):
         principle_delete(actor=actor, principle=obj)
 
 
+class ArchitectureReviewAdminForm(ModelForm):
+    def clean(self):
+        cleaned = super().clean()
+        # The review belongs to its principle's organisation (the field is not shown),
+        # so that the model's same-organisation rule compares with it.
+        principle = cleaned.get("principle")
+        if principle is not None:
+            self.instance.organisation_id = principle.organisation_id
+        return cleaned
+
+
 @admin.register(ArchitectureReview)
 class ArchitectureReviewAdmin(KitosModelAdmin):
+    form = ArchitectureReviewAdminForm
     list_display = ("principle", "project", "request", "usage", "verdict", "reviewed_on")
     list_filter = ("verdict", ("organisation", RelatedOnly))
     search_fields = ("principle__title", "reason")

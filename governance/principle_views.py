@@ -65,7 +65,7 @@ REVIEWS_PANEL = "governance/_reviews_panel.html"
 REVIEW_ROUTES = {
     "governance.Project": "project_review",
     "governance.NewSystemRequest": "newsystemrequest_review",
-    "portfolio.SystemUsage": "usage_review",
+    "portfolio.SystemUsage": "systemusage_review",
 }
 
 

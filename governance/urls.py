@@ -101,5 +101,5 @@ urlpatterns += [
     path("anmodninger/<uuid:uuid>/vurder-principper/",
          principle_views.RequestReviewView.as_view(), name="newsystemrequest_review"),
     path("systemanvendelser/<uuid:uuid>/vurder-principper/",
-         principle_views.UsageReviewView.as_view(), name="usage_review"),
+         principle_views.UsageReviewView.as_view(), name="systemusage_review"),
 ]

@@ -73,7 +73,7 @@ def test_review_form_of_each_subject(client, org, other_org, editor, reader, out
                "request": lambda: _request(org),
                "usage": lambda: UsageFactory(organisation=org)}[kind]()
     route = {"project": "project_review", "request": "newsystemrequest_review",
-             "usage": "usage_review"}[kind]
+             "usage": "systemusage_review"}[kind]
     complies, deviates = PrincipleFactory(organisation=org), PrincipleFactory(organisation=org)
     PrincipleFactory(organisation=other_org)
     url = reverse(route, args=[subject.uuid])
@@ -101,7 +101,7 @@ def test_reviews_tab_on_project_and_usage_pages(client, org, reader, editor, kin
     subject = (ProjectFactory if kind == "project" else UsageFactory)(organisation=org)
     review = make_review(PrincipleFactory(organisation=org, title="Åbne standarder"),
                          subject, verdict="not_compliant")
-    review_url = reverse(f"{'project' if kind == 'project' else 'usage'}_review",
+    review_url = reverse(f"{'project' if kind == 'project' else 'systemusage'}_review",
                          args=[subject.uuid])
     client.force_login(reader)
     response = client.get(object_url(subject) + "?tab=arkitektur")

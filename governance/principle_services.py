@@ -96,22 +96,6 @@ def principle_new_version(
     return new
 
 
-def principle_versions(principle: Principle) -> list[Principle]:
-    """Every version of `principle`'s chain, newest first (one query per version; chains
-    are short)."""
-    newest = principle
-    while True:
-        later = Principle.objects.filter(previous=newest).first()
-        if later is None:
-            break
-        newest = later
-    versions = [newest]
-    while versions[-1].previous_id:
-        versions.append(Principle.objects.select_related("owner").get(
-            pk=versions[-1].previous_id))
-    return versions
-
-
 # -- architecture reviews --------------------------------------------------------------------
 
 

@@ -128,3 +128,44 @@ def test_review_list_filters_and_exports(client, org, reader):
     response = client.get(url, {"format": "csv", "unit": str(forvaltning.uuid)})
     body = b"".join(response.streaming_content).decode()
     assert "Inde" in body and "Ude" not in body
+
+
+def test_review_edit_and_delete_pages(client, org, editor, reader, outsider):
+    review = make_review(PrincipleFactory(organisation=org))
+    edit = reverse("architecturereview_update", args=[review.uuid])
+    delete = reverse("architecturereview_delete", args=[review.uuid])
+    client.force_login(outsider)
+    assert client.get(edit).status_code == 404
+    client.force_login(reader)
+    assert client.get(edit).status_code == 403
+    client.force_login(editor)
+    response = client.post(edit, {"verdict": "deviation_accepted", "reason": "",
+                                  "reviewed_on": "2025-06-01"})
+    assert response.status_code == 200  # the reason is missing
+    response = client.post(edit, {"verdict": "deviation_accepted", "reason": "Aftalt",
+                                  "reviewed_on": "2025-06-01"})
+    assert response.status_code == 302, response.content
+    review.refresh_from_db()
+    assert review.verdict == "deviation_accepted"
+    response = client.post(delete)
+    assert response.status_code == 302 and response.url == object_url(review.project)
+    assert not ArchitectureReview.objects.exists()
+
+
+@pytest.mark.parametrize("kind", ["project", "usage"])
+def test_reviews_tab_query_count_is_constant(client, org, reader, kind):
+    from tests.helpers import count_queries
+
+    subject = (ProjectFactory if kind == "project" else UsageFactory)(organisation=org)
+    url = object_url(subject) + "?tab=arkitektur"
+    client.force_login(reader)
+
+    def add(count):
+        for _ in range(count):
+            make_review(PrincipleFactory(organisation=org), subject, verdict="not_compliant")
+
+    add(3)
+    count_queries(client, url)
+    few = count_queries(client, url)
+    add(20)
+    assert count_queries(client, url) == few

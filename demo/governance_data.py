@@ -210,6 +210,7 @@ def seed_governance(seeder) -> None:
     from demo.governance_requests import seed_requests
 
     seed_requests(seeder)
+    seed_principles(seeder)
 
 
 def _seed_goals(seeder, rows) -> dict[str, StrategicGoal]:
@@ -477,3 +478,9 @@ def _seed_meetings(seeder, group) -> list:
         if date < seeder.today:
             past.append(meeting)
     return past
+
+
+def seed_principles(seeder) -> None:
+    from demo.governance_principles import seed_principles as seed
+
+    seed(seeder)

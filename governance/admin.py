@@ -334,3 +334,74 @@ class BenefitDueDateAdmin(KitosModelAdmin):
 
     def remove(self, actor, obj):
         due_date_delete(actor=actor, due_date=obj)
+# -- principles and architecture reviews ----------------------------------------------------
+
+from django.forms import ModelForm  # noqa: E402
+
+from .models import ArchitectureReview, Principle  # noqa: E402
+from .principle_services import (  # noqa: E402
+    principle_create,
+    principle_delete,
+    principle_update,
+    review_delete,
+    review_record,
+    review_update,
+)
+
+
+@admin.register(Principle)
+class PrincipleAdmin(KitosModelAdmin):
+    list_display = ("title", "code", "area", "version", "active", "organisation", "owner")
+    list_filter = ("area", "active", ("organisation", RelatedOnly))
+    search_fields = ("title", "code", "text")
+    list_select_related = ("organisation", "owner")
+    autocomplete_fields = ("owner",)
+    # The version chain is made by "new version" in the portal and the API.
+    readonly_fields = ("version", "previous")
+
+    def create(self, actor, obj, m2m, **links):
+        values = editable_values(obj)
+        values.pop("previous", None)
+        return principle_create(actor=actor, **values)
+
+    def update(self, actor, obj, data, m2m, **links):
+        return principle_update(actor=actor, principle=obj, data=data)
+
+    def remove(self, actor, obj):
+        principle_delete(actor=actor, principle=obj)
+
+
+class ArchitectureReviewAdminForm(ModelForm):
+    def clean(self):
+        cleaned = super().clean()
+        # The review belongs to its principle's organisation (the field is not shown),
+        # so that the model's same-organisation rule compares with it.
+        principle = cleaned.get("principle")
+        if principle is not None:
+            self.instance.organisation_id = principle.organisation_id
+        return cleaned
+
+
+@admin.register(ArchitectureReview)
+class ArchitectureReviewAdmin(KitosModelAdmin):
+    form = ArchitectureReviewAdminForm
+    list_display = ("principle", "project", "request", "usage", "verdict", "reviewed_on")
+    list_filter = ("verdict", ("organisation", RelatedOnly))
+    search_fields = ("principle__title", "reason")
+    list_select_related = ("principle", "project", "request", "usage__system", "organisation")
+    autocomplete_fields = ("principle", "project", "usage", "reviewer")
+    raw_id_fields = ("request",)
+    exclude = ("organisation",)
+
+    def create(self, actor, obj, m2m, **links):
+        subject = obj.project or obj.request or obj.usage
+        return review_record(
+            actor=actor, principle=obj.principle, subject=subject, verdict=obj.verdict,
+            reason=obj.reason, reviewed_on=obj.reviewed_on, reviewer=obj.reviewer,
+        )
+
+    def update(self, actor, obj, data, m2m, **links):
+        return review_update(actor=actor, review=obj, data=data)
+
+    def remove(self, actor, obj):
+        review_delete(actor=actor, review=obj)

@@ -50,3 +50,24 @@ class GovernanceConfig(AppConfig):
             "governance.Benefit", tab_of(BenefitDetailView, "measurements"),
             template="alerts/_alert_log.html", provider=alert_log_context, slot="end",
         )
+        _register_principles()
+
+
+def _register_principles() -> None:
+    """Principles and architecture reviews: their API routes, the Excel entity and the
+    reviews tab on the pages of projects and system usages (kitos.hooks: portfolio is a
+    lower layer and does not know this app)."""
+    from kitos import hooks
+    from kitos.api.registry import register_routes
+    from kitos.excel.registry import register_entity
+
+    from . import principle_importers
+    from .api.principle_views import routes
+    from .principle_views import REVIEWS_PANEL, REVIEWS_TAB, reviews_panel_context
+
+    register_routes(routes)
+    register_entity(principle_importers.PRINCIPLES, order=260)
+    for model_label in ("governance.Project", "governance.NewSystemRequest",
+                        "portfolio.SystemUsage"):
+        hooks.add_detail_panel(model_label, REVIEWS_TAB, template=REVIEWS_PANEL,
+                               provider=reviews_panel_context)

@@ -101,3 +101,35 @@ urlpatterns += [
     path("gevinstforfaldsdatoer/<uuid:uuid>/slet/",
          benefit_due_views.BenefitDueDateDeleteView.as_view(), name="benefitduedate_delete"),
 ]
+
+# -- principles, architecture reviews and the compliance matrix ---------------------------
+
+from . import principle_views  # noqa: E402
+
+urlpatterns += [
+    path("portefoelje/principper/matrix/", principle_views.ComplianceMatrixView.as_view(),
+         name="principle_matrix"),
+    *_crud("portefoelje/principper", "principle", principle_views.PrincipleListView,
+           principle_views.PrincipleDetailView, principle_views.PrincipleCreateView,
+           principle_views.PrincipleUpdateView, principle_views.PrincipleDeleteView),
+    path("portefoelje/principper/<uuid:uuid>/ny-version/",
+         principle_views.PrincipleNewVersionView.as_view(), name="principle_new_version"),
+    path("portefoelje/arkitekturvurderinger/",
+         principle_views.ArchitectureReviewListView.as_view(),
+         name="architecturereview_list"),
+    path("portefoelje/arkitekturvurderinger/<uuid:uuid>/",
+         principle_views.ArchitectureReviewDetailView.as_view(),
+         name="architecturereview_detail"),
+    path("portefoelje/arkitekturvurderinger/<uuid:uuid>/rediger/",
+         principle_views.ArchitectureReviewUpdateView.as_view(),
+         name="architecturereview_update"),
+    path("portefoelje/arkitekturvurderinger/<uuid:uuid>/slet/",
+         principle_views.ArchitectureReviewDeleteView.as_view(),
+         name="architecturereview_delete"),
+    path("projekter/<uuid:uuid>/vurder-principper/",
+         principle_views.ProjectReviewView.as_view(), name="project_review"),
+    path("anmodninger/<uuid:uuid>/vurder-principper/",
+         principle_views.RequestReviewView.as_view(), name="newsystemrequest_review"),
+    path("systemanvendelser/<uuid:uuid>/vurder-principper/",
+         principle_views.UsageReviewView.as_view(), name="systemusage_review"),
+]

@@ -83,7 +83,7 @@ def test_every_importable_entity_is_registered_in_dependency_order():
         "units", "persons", "suppliers", "systems", "usages", "integrations", "contracts",
         "cost_lines", "deadline_decisions", "competencies", "data_assets",
         "processing_activities", "agreements", "goals", "projects", "project_status_reports",
-        "benefits", "steering_groups", "decisions", "role_assignments",
+        "benefits", "steering_groups", "decisions", "principles", "role_assignments",
     ]
     assert {source.key for source in REFERENCE_SOURCES} >= {"kle"}
 

@@ -53,7 +53,10 @@ def test_projects_benefits_and_reviews(client, org, other_org, editor):
     BenefitFactory(project=owned, title="Snart", owner=me, due_date=today + 20 * DAY)
     reached = BenefitFactory(project=owned, title="Nået", owner=me, due_date=today - DAY)
     MeasurementFactory(benefit=reached, value=100_000)
-    BenefitFactory(project=owned, title="Andres gevinst", due_date=today - DAY)
+    # Someone else's benefit on my project (a benefit without an owner would reach me as
+    # the project's owner through the benefit reminders, alerts.sources).
+    BenefitFactory(project=owned, title="Andres gevinst", due_date=today - DAY,
+                   owner=PersonFactory(organisation=org, name="Anden Ejer"))
 
     p1, p2, p3 = (principle(org, f"Princip {n}") for n in range(3))
     request = NewSystemRequest.objects.create(organisation=org, title="Nyt ESDH",

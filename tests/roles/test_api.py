@@ -22,12 +22,16 @@ from tests.factories import (
     AgreementFactory,
     CompetencyFactory,
     ContractFactory,
+    DataAssetFactory,
     DisciplineFactory,
+    IntegrationFactory,
+    ItSystemFactory,
     MembershipFactory,
     PersonFactory,
     ProcessingActivityFactory,
     RoleAssignmentFactory,
     RoleTypeFactory,
+    SupplierFactory,
     UnitFactory,
     UsageFactory,
 )
@@ -298,7 +302,20 @@ def _targets(org):
         "organisation_unit": UnitFactory(organisation=org),
         "organisation": org,
         "project": _project(org),
+        "integration": IntegrationFactory(organisation=org),
+        "data_asset": DataAssetFactory(organisation=org),
+        # Shared catalog entries: owned by nobody in particular, usable by every
+        # organisation (roles on them are each organisation's own).
+        "supplier": SupplierFactory(),
+        "it_system": ItSystemFactory(),
+        "benefit": _benefit(org),
     }
+
+
+def _benefit(org):
+    from tests.governance.cases import BenefitFactory, ProjectFactory
+
+    return BenefitFactory(project=ProjectFactory(organisation=org))
 
 
 def _project(org):

@@ -789,7 +789,7 @@ class RoleGuideline(TenantModel):
     version = models.PositiveIntegerField(_("version"), default=1)
     guidelines = models.TextField(_("retningslinjer"))
     goals = models.TextField(_("mål"), blank=True)
-    valid_from = models.DateField(_("gældende fra"))
+    valid_from = models.DateField(_("gældende fra"), default=timezone.localdate)
 
     objects = RoleGuidelineQuerySet.as_manager()
     edit_role = MembershipRole.ADMIN

@@ -4,6 +4,7 @@ standard role types It drift, Integrationsansvarlig, Dataejer/Dataansvarlig (dat
 assets), Leverandøransvarlig, Katalogansvarlig and Gevinstejer (roles.reference)."""
 
 import django.db.models.deletion
+import django.utils.timezone
 import kitos.tenancy
 import uuid
 from django.db import migrations, models
@@ -54,7 +55,7 @@ class Migration(migrations.Migration):
                 ('version', models.PositiveIntegerField(default=1, verbose_name='version')),
                 ('guidelines', models.TextField(verbose_name='retningslinjer')),
                 ('goals', models.TextField(blank=True, verbose_name='mål')),
-                ('valid_from', models.DateField(verbose_name='gældende fra')),
+                ('valid_from', models.DateField(default=django.utils.timezone.localdate, verbose_name='gældende fra')),
             ],
             options={
                 'verbose_name': 'retningslinjer for rolle',

@@ -22,14 +22,27 @@ ROLES_PANEL_TAB = Tab(ROLES_SLUG, gettext_lazy("Roller"), "roles", PANELS_TEMPLA
 
 
 class RolesTabMixin:
-    """Kept for the detail views that declare ROLES_TAB: the tab's context comes from
-    ``roles_context`` (registered for every role-target model), so there is nothing
-    left to add here."""
+    """For the detail views that declare ROLES_TAB and show the roles elsewhere too (a
+    usage's overview names its holders): the same context as the tab's."""
+
+    def roles_context(self) -> dict:
+        return roles_context(self.request.user, self.object)
 
 
 def roles_context(user, obj) -> dict:
     """The tab's context: the assignments the user may see on `obj` (on a shared catalog
-    entry, only their own organisations' — each keeps its own roles on it)."""
+    entry, only their own organisations' — each keeps its own roles on it). Kept on the
+    object for the request: a page asking twice (its own tab method and the hook) reads
+    them once."""
+    cached = obj.__dict__.get("_roles_context")
+    if cached is not None and cached[0] == user.pk:
+        return cached[1]
+    context = _roles_context(user, obj)
+    obj.__dict__["_roles_context"] = (user.pk, context)
+    return context
+
+
+def _roles_context(user, obj) -> dict:
     assignments = list(
         RoleAssignment.objects.visible_to(user)
         .on(obj)

@@ -144,3 +144,24 @@ def test_role_lists_show_the_new_kinds(client, org, editor):
     for kind in TARGETS:
         filtered = client.get("/rolletildelinger/", {"target_type": kind})
         assert filtered.context["paginator"].count == 1, kind
+
+
+def test_replacing_a_holder_on_a_shared_entry_leaves_other_organisations_alone(
+        org, other_org, editor, outsider):
+    from django.utils import timezone
+
+    from roles.bulk_actions import give_role
+
+    supplier, role_type = SupplierFactory(), _role("supplier")
+    theirs = role_assign(actor=outsider, person=PersonFactory(organisation=other_org),
+                         role_type=role_type, target=supplier)
+    ours = role_assign(actor=editor, person=PersonFactory(organisation=org),
+                       role_type=role_type, target=supplier)
+    successor = PersonFactory(organisation=org)
+    give_role(actor=editor, target=supplier, role_type=role_type, person=successor,
+              replace=True, today=timezone.localdate())
+    theirs.refresh_from_db()
+    ours.refresh_from_db()
+    assert theirs.end_date is None
+    assert ours.end_date is not None or not RoleAssignment.objects.filter(pk=ours.pk).exists()
+    assert RoleAssignment.objects.filter(person=successor, object_id=supplier.pk).exists()

@@ -5,9 +5,7 @@ place in the organisation asks for). Writes go through roles.services."""
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
@@ -18,17 +16,17 @@ from kitos.detail import (
     ObjectUpdateView,
     ReturnToMixin,
     editable_organisations,
+    get_visible_or_404,
 )
 from kitos.lists import ListView
 from kitos.tenancy import ADMIN
 
-from . import responsibilities as queries
 from . import tables
 from .choices import CompetencyLevel
 from .competence_gaps import competence_gaps, gaps_response
 from .filtersets import CompetencyTargetFilterSet, TrainingPlanItemFilterSet
 from .forms import CompetencyTargetForm, RoleGuidelineForm, TrainingPlanItemForm
-from .models import CompetencyTarget, RoleGuideline, TrainingPlanItem
+from .models import CompetencyTarget, RoleGuideline, RoleType, TrainingPlanItem
 from .services import (
     competency_target_create,
     competency_target_delete,
@@ -247,14 +245,18 @@ class RoleGuidelineCreateView(ObjectCreateView):
     model = RoleGuideline
     form_class = RoleGuidelineForm
 
-    @cached_property
-    def role_type(self):
-        return get_object_or_404(
-            queries.role_types(self.organisation), uuid=self.kwargs["uuid"]
-        )
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            # Another organisation's role type is 404 before any question of rights.
+            self.role_type = get_visible_or_404(RoleType, request.user, kwargs["uuid"])
+        return super().dispatch(request, *args, **kwargs)
 
     def get_organisations(self) -> list:
-        return editable_organisations(self.request.user, ADMIN)
+        # The admins' organisations that may use the role type (a standard one: all).
+        return [
+            organisation for organisation in editable_organisations(self.request.user, ADMIN)
+            if self.role_type.organisation_id in (None, organisation.pk)
+        ]
 
     def get_form(self, form_class=None):
         form = super().get_form(form_class)

@@ -29,6 +29,7 @@ from contracts.services import (
     supplier_create,
 )
 from demo import data
+from demo.competence_data import seed_competences
 from demo.governance_data import seed_governance
 from gdpr.models import (
     DataAsset,
@@ -173,6 +174,7 @@ class OrgSeeder:
         self.agreements = self.seed_agreements()
         seed_governance(self)
         self.seed_roles()
+        seed_competences(self)
         self.seed_logins()
         self.parent.log.append(self.summary())
 

@@ -125,6 +125,9 @@ class DataAsset(TenantModel):
     """A set of data the organisation holds (Elevdata, Sagsakter børn og unge, ...), the
     systems that store, use or expose it, and the integrations it travels by."""
 
+    role_target = RoleTarget.DATA_ASSET
+    role_unit_path = "owning_unit__path"
+
     name = models.CharField(_("navn"), max_length=200)
     description = models.TextField(_("beskrivelse"), blank=True)
     categories = models.ManyToManyField(

@@ -381,6 +381,9 @@ class Benefit(TenantModel):
     which baseline to which target by when, who owns it and which goals it serves. Its
     measurements over time say how much is realised (BenefitQuerySet.with_realisation)."""
 
+    role_target = RoleTarget.BENEFIT
+    role_unit_path = "project__responsible_unit__path"
+
     project = models.ForeignKey(
         Project, on_delete=models.CASCADE, related_name="benefits", verbose_name=_("projekt")
     )

@@ -28,6 +28,8 @@ class Supplier(SharedCatalogModel):
     """A company (or public body) the municipalities buy from. Shared by every
     organisation so that supplier concentration can be seen across them."""
 
+    role_target = RoleTarget.SUPPLIER
+
     name = models.CharField(_("navn"), max_length=200)
     cvr = models.CharField(_("CVR-nummer"), max_length=8, blank=True)
     country = models.CharField(_("land"), max_length=2, default="DK")
@@ -131,6 +133,8 @@ class KleNumber(models.Model):
 class ItSystem(SharedCatalogModel):
     """A catalog entry: a system as the market knows it, shared by every organisation
     unless marked local. Local facts live on SystemUsage."""
+
+    role_target = RoleTarget.IT_SYSTEM
 
     name = models.CharField(_("navn"), max_length=200)
     previous_names = models.CharField(_("tidligere navne"), max_length=500, blank=True)
@@ -356,6 +360,8 @@ class SystemUsageUnit(models.Model):
 
 class Integration(TenantModel):
     """A data flow between two system usages of the same organisation."""
+
+    role_target = RoleTarget.INTEGRATION
 
     name = models.CharField(_("navn"), max_length=200)
     description = models.TextField(_("beskrivelse"), blank=True)

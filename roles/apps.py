@@ -30,6 +30,9 @@ class RolesConfig(AppConfig):
         register_reference(importers.ROLE_TYPES)
         register_reference(importers.DISCIPLINES)
         bulk_actions.register()
+        from .tabs import register_roles_tab
+
+        register_roles_tab()
         hooks.add_reference_loader(lambda: ensure_disciplines_and_role_types(apps))
         register_pickers()
 

@@ -42,10 +42,14 @@ class RoleHolderForm(forms.Form):
         )
 
 
-def current_holders(model, objects, role_type, today: datetime.date) -> dict:
-    """Object pk -> its assignments of `role_type` in force today (one query)."""
+def current_holders(model, objects, role_type, today: datetime.date, *,
+                    organisation_id) -> dict:
+    """Object pk -> its assignments of `role_type` in force today in the organisation
+    (one query). A shared catalog entry carries every organisation's roles; each sees
+    and replaces only its own."""
     held = defaultdict(list)
     assignments = queries.in_force(today).filter(
+        organisation_id=organisation_id,
         content_type=ContentType.objects.get_for_model(model),
         object_id__in=[obj.pk for obj in objects],
         role_type=role_type,
@@ -59,7 +63,8 @@ def give_role(*, actor, target, role_type, person, replace: bool,
               today: datetime.date) -> None:
     """Give `person` the role on `target` from today; with `replace`, the other current
     holders lose it (it ends yesterday, or is removed if it only began today)."""
-    holders = current_holders(type(target), [target], role_type, today)[target.pk]
+    holders = current_holders(type(target), [target], role_type, today,
+                              organisation_id=person.organisation_id)[target.pk]
     if replace:
         for assignment in holders:
             if assignment.person_id == person.pk:
@@ -89,7 +94,8 @@ def role_holder_action(model) -> BulkAction:
         today = timezone.localdate()
         role_type, person = values["role_type"], values["person"]
         replace = values["mode"] == REPLACE
-        held = current_holders(model, rows, role_type, today)
+        held = current_holders(model, rows, role_type, today,
+                               organisation_id=person.organisation_id)
         changes = []
         for row in rows:
             names = [str(a.person) for a in held[row.pk]]

@@ -8,6 +8,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db.models import F
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
@@ -19,6 +20,7 @@ from kitos.detail import (
     ReturnToMixin,
     Tab,
     TabbedDetailView,
+    editable_organisations,
     field_facts,
     get_visible_or_404,
     object_url,
@@ -32,8 +34,10 @@ from .models import (
     OrganisationUnit,
     Person,
     RoleAssignment,
+    TrainingPlanItem,
     role_target_models,
     target_kind,
+    target_usable_by,
 )
 from .services import (
     competency_create,
@@ -123,6 +127,13 @@ class PersonDetailView(TabbedDetailView):
             .select_related("discipline")
             .order_by("discipline__name"),
             "competency_create_url": url_or_none("competency_create", self.object.uuid),
+            # The person's training plan (roles.competence_views), on the same tab.
+            "training_plan_items": TrainingPlanItem.objects.visible_to(self.request.user)
+            .filter(person=self.object).select_related("discipline"),
+            "training_plan_create_url": (
+                f"{reverse('trainingplanitem_create')}?person={self.object.uuid}"
+                f"&organisation={self.object.organisation.slug}"
+            ),
         }
 
     def responsibilities_context(self):
@@ -247,6 +258,15 @@ class RoleAssignmentCreateView(ReturnToMixin, RoleAssignmentFormMixin, ObjectCre
         self.kind = self.kwargs["kind"]
         self.target = _role_target(self.kind, self.request.user, self.kwargs["uuid"])
         return self.target
+
+    def get_organisations(self) -> list:
+        # A shared catalog entry (supplier, catalog system) has no single owner: each
+        # organisation that may use it gives its own people roles on it.
+        return [
+            organisation
+            for organisation in editable_organisations(self.request.user)
+            if target_usable_by(self.target, organisation.pk)
+        ]
 
     def get_form(self, form_class=None):
         form = super().get_form(form_class)

@@ -13,15 +13,18 @@ from kitos.filtersets import BaseFilterSet, UUIDInFilter
 from kitos.models import Organisation
 from roles.models import (
     Competency,
+    CompetencyTarget,
     Discipline,
     OrganisationUnit,
     Person,
     RoleAssignment,
+    RoleGuideline,
     RoleType,
+    TrainingPlanItem,
     role_target_models,
 )
 
-from .choices import CompetencyLevel, RoleTarget
+from .choices import CompetencyLevel, CompetencyTier, RoleTarget, TrainingStatus
 
 
 class SubtreeFilter(django_filters.UUIDFilter):
@@ -161,3 +164,63 @@ class CompetencyFilterSet(BaseFilterSet):
     class Meta:
         model = Competency
         fields = []
+
+
+class CompetencyTargetFilterSet(BaseFilterSet):
+    search_fields = ("discipline__name", "unit__name", "role_type__name", "note")
+
+    organisation = UUIDInFilter(field_name="organisation__uuid", label=_("organisation"))
+    discipline = UUIDInFilter(field_name="discipline__uuid", label=_("fagområde"))
+    unit = UUIDInFilter(field_name="unit__uuid", label=_("enhed"))
+    within = SubtreeFilter(path_field="unit__path",
+                           label=_("enheden og alle enheder under den"))
+    role_type = UUIDInFilter(field_name="role_type__uuid", label=_("rolle"))
+    tier = django_filters.MultipleChoiceFilter(
+        choices=CompetencyTier.choices, label=_("niveau i organisationen")
+    )
+    level = django_filters.MultipleChoiceFilter(
+        choices=CompetencyLevel.choices, label=_("målniveau")
+    )
+
+    class Meta:
+        model = CompetencyTarget
+        fields = []
+
+
+class TrainingPlanItemFilterSet(BaseFilterSet):
+    search_fields = ("person__name", "discipline__name", "note")
+
+    organisation = UUIDInFilter(field_name="organisation__uuid", label=_("organisation"))
+    person = UUIDInFilter(field_name="person__uuid", label=_("person"))
+    within = SubtreeFilter(path_field="person__unit__path",
+                           label=_("enheden og alle enheder under den"))
+    discipline = UUIDInFilter(field_name="discipline__uuid", label=_("fagområde"))
+    target_level = django_filters.MultipleChoiceFilter(
+        choices=CompetencyLevel.choices, label=_("målniveau")
+    )
+    status = django_filters.MultipleChoiceFilter(
+        choices=TrainingStatus.choices, label=_("status")
+    )
+    due_date = django_filters.DateFromToRangeFilter(label=_("senest"))
+    overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("overskredet"))
+
+    class Meta:
+        model = TrainingPlanItem
+        fields = []
+
+    def filter_overdue(self, queryset, name, value):
+        overdue = Q(due_date__lt=timezone.localdate(),
+                    status__in=(TrainingStatus.PLANNED, TrainingStatus.IN_PROGRESS))
+        return queryset.filter(overdue) if value else queryset.exclude(overdue)
+
+
+class RoleGuidelineFilterSet(BaseFilterSet):
+    search_fields = ("role_type__name", "guidelines", "goals")
+
+    organisation = UUIDInFilter(field_name="organisation__uuid", label=_("organisation"))
+    role_type = UUIDInFilter(field_name="role_type__uuid", label=_("rolle"))
+    valid_from = django_filters.DateFromToRangeFilter(label=_("gældende fra"))
+
+    class Meta:
+        model = RoleGuideline
+        fields = ["version"]

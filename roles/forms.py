@@ -5,7 +5,15 @@ from __future__ import annotations
 
 from kitos.detail import ScopedModelForm
 
-from .models import Competency, OrganisationUnit, Person, RoleAssignment
+from .models import (
+    Competency,
+    CompetencyTarget,
+    OrganisationUnit,
+    Person,
+    RoleAssignment,
+    RoleGuideline,
+    TrainingPlanItem,
+)
 
 
 class OrganisationUnitForm(ScopedModelForm):
@@ -59,3 +67,32 @@ class CompetencyForm(ScopedModelForm):
     class Meta:
         model = Competency
         fields = ["discipline", "level", "note"]
+
+
+class CompetencyTargetForm(ScopedModelForm):
+    """A target level in a discipline for a unit or a role type (one of them)."""
+
+    class Meta:
+        model = CompetencyTarget
+        fields = ["discipline", "level", "unit", "role_type", "tier", "note"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = self.fields["unit"].queryset.order_by("path")
+        self.fields["unit"].label_from_instance = lambda unit: "\u2003" * unit.depth + unit.name
+
+
+class TrainingPlanItemForm(ScopedModelForm):
+    """Who should reach which level in which discipline by when."""
+
+    class Meta:
+        model = TrainingPlanItem
+        fields = ["person", "discipline", "target_level", "due_date", "status", "note"]
+
+
+class RoleGuidelineForm(ScopedModelForm):
+    """The guidelines and goals for a role type (a new version on publishing)."""
+
+    class Meta:
+        model = RoleGuideline
+        fields = ["guidelines", "goals", "valid_from"]

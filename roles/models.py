@@ -25,11 +25,18 @@ from kitos.models import Organisation
 from kitos.tenancy import (
     PublicIdModel,
     ScopedQuerySet,
+    SharedCatalogModel,
     StandardOrOwnQuerySet,
     TenantModel,
     reference_data_errors,
 )
-from roles.choices import CompetencyLevel, RoleTarget
+from roles.choices import (
+    COMPETENCY_LEVEL_RANK,
+    CompetencyLevel,
+    CompetencyTier,
+    RoleTarget,
+    TrainingStatus,
+)
 
 
 class OrganisationUnitQuerySet(ScopedQuerySet):
@@ -499,7 +506,7 @@ class RoleAssignment(TenantModel):
             target = self.target
             if target is None:
                 raise ValidationError({"object_id": _("Objektet findes ikke.")})
-            if getattr(target, "owning_organisation_id", None) != self.organisation_id:
+            if not target_usable_by(target, self.organisation_id):
                 raise ValidationError(
                     {"object_id": _("Objektet hører til en anden organisation.")}
                 )
@@ -507,6 +514,15 @@ class RoleAssignment(TenantModel):
                 raise ValidationError(
                     {"role_type": _("Rollen kan ikke bruges på denne type objekt.")}
                 )
+
+
+def target_usable_by(target, organisation_id) -> bool:
+    """Whether an organisation may hold roles on `target`: its own objects, and the
+    shared catalog entries (systems, suppliers) it may use, which have no single owner
+    — each organisation then keeps its own roles on the same entry."""
+    if isinstance(target, SharedCatalogModel):
+        return target.usable_by(organisation_id)
+    return getattr(target, "owning_organisation_id", None) == organisation_id
 
 
 def target_kind(obj) -> str | None:
@@ -578,3 +594,230 @@ class Competency(TenantModel):
             self.organisation_id,
         ):
             raise ValidationError({"discipline": _("Fagområdet hører til en anden organisation.")})
+
+
+def level_meets(level: str | None, target: str) -> bool:
+    """Whether a competency `level` (None: none) reaches `target` (forståelse <
+    færdighed < underviser)."""
+    return bool(level) and COMPETENCY_LEVEL_RANK[level] >= COMPETENCY_LEVEL_RANK[target]
+
+
+class CompetencyTargetQuerySet(ScopedQuerySet):
+    def for_list(self):
+        return self.select_related("organisation", "discipline", "unit", "role_type")
+
+
+class CompetencyTarget(TenantModel):
+    """The level a discipline should be held at (Aabenraa: "lederne til et
+    forståelsesniveau … færdighedsniveau hos de udførende"): either by the people of a
+    unit and the units below it, or by the people holding a role type. The gap view
+    (roles.competence_gaps) compares it with their competencies."""
+
+    discipline = models.ForeignKey(
+        Discipline, verbose_name=_("fagområde"), on_delete=models.PROTECT,
+        related_name="targets",
+    )
+    level = models.CharField(_("målniveau"), max_length=20, choices=CompetencyLevel)
+    unit = models.ForeignKey(
+        OrganisationUnit, verbose_name=_("enhed"), on_delete=models.CASCADE, null=True,
+        blank=True, related_name="competency_targets",
+        help_text=_("Målet gælder enhedens og underliggende enheders personer."),
+    )
+    role_type = models.ForeignKey(
+        RoleType, verbose_name=_("rolle"), on_delete=models.CASCADE, null=True, blank=True,
+        related_name="competency_targets",
+        help_text=_("Målet gælder de personer, der har rollen i dag."),
+    )
+    tier = models.CharField(_("niveau i organisationen"), max_length=20,
+                            choices=CompetencyTier, blank=True)
+    note = models.CharField(_("bemærkning"), max_length=500, blank=True)
+
+    objects = CompetencyTargetQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["discipline__name", "unit__path", "role_type__name"]
+        verbose_name = _("kompetencemål")
+        verbose_name_plural = _("kompetencemål")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(unit__isnull=False, role_type__isnull=True)
+                | Q(unit__isnull=True, role_type__isnull=False),
+                name="competencytarget_unit_or_role_type",
+                violation_error_message=_(
+                    "Et kompetencemål gælder enten en enhed eller en rolle (én af dem)."
+                ),
+            ),
+            models.UniqueConstraint(
+                fields=["organisation", "discipline", "unit"],
+                condition=Q(unit__isnull=False),
+                name="competencytarget_unique_unit",
+                violation_error_message=_(
+                    "Enheden har allerede et kompetencemål i dette fagområde."
+                ),
+            ),
+            models.UniqueConstraint(
+                fields=["organisation", "discipline", "role_type"],
+                condition=Q(role_type__isnull=False),
+                name="competencytarget_unique_role_type",
+                violation_error_message=_(
+                    "Rollen har allerede et kompetencemål i dette fagområde."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(level__in=CompetencyLevel.values),
+                name="competencytarget_level_valid",
+                violation_error_message=_("Niveauet skal være et af de mulige."),
+            ),
+            models.CheckConstraint(
+                condition=Q(tier="") | Q(tier__in=CompetencyTier.values),
+                name="competencytarget_tier_valid",
+                violation_error_message=_("Niveauet i organisationen skal være et af de mulige."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        holder = self.unit or self.role_type
+        return f"{self.discipline} – {holder}: {self.get_level_display()}"
+
+    @property
+    def applies_to_label(self) -> str:
+        return str(self.unit or self.role_type or "")
+
+    def clean(self):
+        super().clean()
+        self.require_same_organisation(unit=self.unit if self.unit_id else None)
+        errors = reference_data_errors(
+            organisation_id=self.organisation_id,
+            discipline=self.discipline if self.discipline_id else None,
+            role_type=self.role_type if self.role_type_id else None,
+        )
+        if errors:
+            raise ValidationError(errors)
+
+
+class TrainingPlanItemQuerySet(ScopedQuerySet):
+    def for_list(self):
+        return self.select_related("organisation", "person", "person__unit", "discipline")
+
+    def open(self):
+        return self.filter(status__in=(TrainingStatus.PLANNED, TrainingStatus.IN_PROGRESS))
+
+
+class TrainingPlanItem(TenantModel):
+    """Who should reach which level in a discipline by when (the training plan). When
+    it is marked done the person's competency is raised to the level
+    (roles.services.training_plan_item_update)."""
+
+    person = models.ForeignKey(
+        Person, verbose_name=_("person"), on_delete=models.CASCADE,
+        related_name="training_plan_items",
+    )
+    discipline = models.ForeignKey(
+        Discipline, verbose_name=_("fagområde"), on_delete=models.PROTECT,
+        related_name="training_plan_items",
+    )
+    target_level = models.CharField(_("målniveau"), max_length=20, choices=CompetencyLevel)
+    due_date = models.DateField(_("senest"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=20, choices=TrainingStatus,
+                              default=TrainingStatus.PLANNED, db_index=True)
+    note = models.CharField(_("bemærkning"), max_length=500, blank=True)
+
+    objects = TrainingPlanItemQuerySet.as_manager()
+
+    class Meta:
+        ordering = [F("due_date").asc(nulls_last=True), "person__name", "discipline__name"]
+        verbose_name = _("uddannelsesplanpunkt")
+        verbose_name_plural = _("uddannelsesplan")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(target_level__in=CompetencyLevel.values),
+                name="trainingplanitem_level_valid",
+                violation_error_message=_("Niveauet skal være et af de mulige."),
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=TrainingStatus.values),
+                name="trainingplanitem_status_valid",
+                violation_error_message=_("Status skal være en af de mulige."),
+            ),
+            models.UniqueConstraint(
+                fields=["person", "discipline", "target_level"],
+                condition=Q(status__in=["planned", "in_progress"]),
+                name="trainingplanitem_unique_open",
+                violation_error_message=_(
+                    "Personen har allerede et åbent punkt i uddannelsesplanen for det "
+                    "fagområde og niveau."
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person}: {self.discipline} ({self.get_target_level_display()})"
+
+    @property
+    def is_overdue(self) -> bool:
+        return (
+            self.due_date is not None
+            and self.status in (TrainingStatus.PLANNED, TrainingStatus.IN_PROGRESS)
+            and self.due_date < timezone.localdate()
+        )
+
+    def clean(self):
+        super().clean()
+        if self.person_id:
+            self.require_same_organisation(person=self.person)
+        errors = reference_data_errors(
+            organisation_id=self.organisation_id,
+            discipline=self.discipline if self.discipline_id else None,
+        )
+        if errors:
+            raise ValidationError(errors)
+
+
+class RoleGuidelineQuerySet(ScopedQuerySet):
+    def for_list(self):
+        return self.select_related("organisation", "role_type")
+
+
+class RoleGuideline(TenantModel):
+    """An organisation's guidelines and goals for a (specialist) role type, versioned:
+    a change is a new version and the old ones are kept (roles.services.
+    role_guideline_publish)."""
+
+    role_type = models.ForeignKey(
+        RoleType, verbose_name=_("rolle"), on_delete=models.CASCADE, related_name="guidelines"
+    )
+    version = models.PositiveIntegerField(_("version"), default=1)
+    guidelines = models.TextField(_("retningslinjer"))
+    goals = models.TextField(_("mål"), blank=True)
+    valid_from = models.DateField(_("gældende fra"), default=timezone.localdate)
+
+    objects = RoleGuidelineQuerySet.as_manager()
+    edit_role = MembershipRole.ADMIN
+
+    class Meta:
+        ordering = ["role_type__name", "-version"]
+        verbose_name = _("retningslinjer for rolle")
+        verbose_name_plural = _("retningslinjer for roller")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "role_type", "version"],
+                name="roleguideline_unique_version",
+                violation_error_message=_("Rollen har allerede retningslinjer i den version."),
+            ),
+            models.CheckConstraint(
+                condition=Q(version__gte=1), name="roleguideline_version_positive",
+                violation_error_message=_("Versionen skal være 1 eller derover."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.role_type} v{self.version}"
+
+    def clean(self):
+        super().clean()
+        errors = reference_data_errors(
+            organisation_id=self.organisation_id,
+            role_type=self.role_type if self.role_type_id else None,
+        )
+        if errors:
+            raise ValidationError(errors)

@@ -17,6 +17,7 @@ DISCIPLINES = (
     ("projektledelse", "Projektledelse"),
     ("gevinstrealisering", "Gevinstrealisering"),
     ("oekonomi", "Økonomi og budget"),
+    ("it-drift", "It-drift og -infrastruktur"),
 )
 
 # (code, name, applies_to, is_specialist, is_required, discipline code, sort order)
@@ -64,6 +65,16 @@ ROLE_TYPES = (
     ("enhedsleder", "Leder", "organisation_unit", False, False, "", 10),
     ("dpo", "Databeskyttelsesrådgiver (DPO)", "organisation", False, True, "databeskyttelse", 10),
     ("it-chef", "It-chef", "organisation", False, False, "", 20),
+    # The seed's It drift, and roles on the other objects people answer for (roles 0006).
+    ("it-drift", "It drift", "system_usage", True, False, "it-drift", 80),
+    ("integrationsansvarlig", "Integrationsansvarlig", "integration", False, False,
+     "it-arkitektur", 10),
+    ("dataejer", "Dataejer", "data_asset", False, False, "databeskyttelse", 10),
+    ("dataansvarlig", "Dataansvarlig", "data_asset", False, False, "datamodellering", 20),
+    ("leverandoeransvarlig", "Leverandøransvarlig", "supplier", False, False,
+     "kontraktstyring", 10),
+    ("katalogansvarlig", "Katalogansvarlig", "it_system", False, False, "", 10),
+    ("gevinstejer", "Gevinstejer", "benefit", False, False, "gevinstrealisering", 10),
 )
 
 
@@ -75,7 +86,12 @@ def ensure_disciplines_and_role_types(apps) -> None:
         disciplines[code], _ = Discipline.objects.get_or_create(
             organisation=None, code=code, defaults={"name": name}
         )
+    # An earlier data migration runs with a RoleType that does not know the later kinds
+    # of target (integration, supplier ...); those come with the migration adding them.
+    kinds = {value for value, _label in RoleType._meta.get_field("applies_to").choices}
     for code, name, applies_to, specialist, required, discipline, order in ROLE_TYPES:
+        if applies_to not in kinds:
+            continue
         RoleType.objects.get_or_create(
             organisation=None,
             applies_to=applies_to,

@@ -50,6 +50,7 @@ from django.utils.translation import gettext as _
 from kitos.db import name_related
 from kitos.links import object_url
 from kitos.models import Organisation
+from kitos.tenancy import SharedCatalogModel
 from roles.models import (
     Competency,
     Discipline,
@@ -247,6 +248,10 @@ def required_role_types(organisation):
 def _objects_in_scope(model, organisation, *, today, within: OrganisationUnit | None):
     """The live objects of one kind in the organisation (and the unit subtree), or None
     when the kind is not tied to units and a unit was asked for."""
+    if issubclass(model, SharedCatalogModel):
+        # A shared catalog entry (a supplier, a catalog system) belongs to no single
+        # organisation: every organisation's vacancies would list the whole catalog.
+        return None
     kind = target_kind_of(model)
     queryset = model.objects.in_organisation(organisation.pk)
     if kind.live is not None:

@@ -30,12 +30,17 @@ from kitos.audit import (
 from kitos.links import site_url
 from kitos.models import Membership, Organisation
 from kitos.services import create_object, delete_object, update_object
+from roles.choices import TrainingStatus
 from roles.models import (
     Competency,
+    CompetencyTarget,
     OrganisationUnit,
     Person,
     RoleAssignment,
+    RoleGuideline,
     RoleType,
+    TrainingPlanItem,
+    level_meets,
     new_calendar_token,
 )
 
@@ -339,3 +344,103 @@ def responsibility_notice(*, person: Person, assignments, previous: Person | Non
     message.attach_alternative(html, "text/html")
     message.send()
     return True
+
+
+# -- competence targets, the training plan and role guidelines ------------------------
+
+
+@transaction.atomic
+def competency_target_create(*, actor, organisation: Organisation, **fields: Any
+                             ) -> CompetencyTarget:
+    """A target level in a discipline for a unit's people or a role type's holders."""
+    return create_object(
+        actor=actor, instance=CompetencyTarget(organisation=organisation, **fields)
+    )
+
+
+@transaction.atomic
+def competency_target_update(*, actor, target: CompetencyTarget, data: dict[str, Any]
+                             ) -> CompetencyTarget:
+    return update_object(actor=actor, instance=target, data=data)
+
+
+@transaction.atomic
+def competency_target_delete(*, actor, target: CompetencyTarget) -> None:
+    delete_object(actor=actor, instance=target)
+
+
+@transaction.atomic
+def training_plan_item_create(*, actor, person: Person, **fields: Any) -> TrainingPlanItem:
+    """Plan that `person` reaches a level in a discipline (by a date)."""
+    item = create_object(
+        actor=actor,
+        instance=TrainingPlanItem(organisation_id=person.organisation_id, person=person,
+                                  **fields),
+    )
+    _raise_competency_when_done(actor=actor, item=item)
+    return item
+
+
+@transaction.atomic
+def training_plan_item_update(*, actor, item: TrainingPlanItem, data: dict[str, Any]
+                              ) -> TrainingPlanItem:
+    """Change a plan item; marking it done raises the person's competency to the
+    item's level (never lowers it) in the same transaction."""
+    item = update_object(actor=actor, instance=item, data=data)
+    _raise_competency_when_done(actor=actor, item=item)
+    return item
+
+
+@transaction.atomic
+def training_plan_item_delete(*, actor, item: TrainingPlanItem) -> None:
+    delete_object(actor=actor, instance=item)
+
+
+def _raise_competency_when_done(*, actor, item: TrainingPlanItem) -> None:
+    if item.status != TrainingStatus.DONE:
+        return
+    existing = Competency.objects.filter(
+        person_id=item.person_id, discipline_id=item.discipline_id
+    ).first()
+    if existing is None:
+        competency_create(actor=actor, person=item.person, discipline=item.discipline,
+                          level=item.target_level)
+    elif not level_meets(existing.level, item.target_level):
+        competency_update(actor=actor, competency=existing, data={"level": item.target_level})
+
+
+@transaction.atomic
+def role_guideline_publish(
+    *, actor, organisation: Organisation, role_type: RoleType, guidelines: str,
+    goals: str = "", valid_from: datetime.date | None = None,
+) -> RoleGuideline:
+    """A new version of the organisation's guidelines and goals for `role_type`; the
+    earlier versions are kept (admins of the organisation only)."""
+    # Lock the role type's versions so two admins publishing at once get 1 and 2.
+    versions = list(
+        RoleGuideline.objects.select_for_update()
+        .filter(organisation=organisation, role_type=role_type)
+        .values_list("version", flat=True)
+    )
+    return create_object(
+        actor=actor,
+        instance=RoleGuideline(
+            organisation=organisation, role_type=role_type,
+            version=max(versions, default=0) + 1, guidelines=guidelines, goals=goals,
+            valid_from=valid_from or timezone.localdate(),
+        ),
+    )
+
+
+@transaction.atomic
+def role_guideline_update(*, actor, guideline: RoleGuideline, data: dict[str, Any]
+                          ) -> RoleGuideline:
+    """Correct a version in place (a typo); a real change is a new version
+    (role_guideline_publish). The version number itself does not change."""
+    data = {name: value for name, value in data.items() if name != "version"}
+    return update_object(actor=actor, instance=guideline, data=data)
+
+
+@transaction.atomic
+def role_guideline_delete(*, actor, guideline: RoleGuideline) -> None:
+    delete_object(actor=actor, instance=guideline)

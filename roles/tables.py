@@ -116,3 +116,27 @@ def unit_options(request) -> list[tuple]:
     """Filter options: the units the user may see, indented under their parents."""
     units = OrganisationUnit.objects.visible_to(request.user).order_by("organisation", "path")
     return [(unit.uuid, "\u2003" * unit.depth + unit.name) for unit in units]
+
+
+COMPETENCY_TARGET_COLUMNS = (
+    Column("discipline", _("Fagområde"), "discipline.name", sort="discipline__name"),
+    Column("level", _("Målniveau"), "get_level_display", sort="level"),
+    Column("unit", _("Enhed"), "unit.name", sort="unit__path"),
+    Column("role_type", _("Rolle"), "role_type.name", sort="role_type__name"),
+    Column("tier", _("Niveau i organisationen"), "get_tier_display", sort="tier"),
+    Column("note", _("Bemærkning"), "note", default=False),
+    ORGANISATION_COLUMN,
+    UPDATED_COLUMN,
+)
+
+TRAINING_PLAN_COLUMNS = (
+    Column("person", _("Person"), "person.name", sort="person__name"),
+    Column("unit", _("Enhed"), "person.unit.name", sort="person__unit__name"),
+    Column("discipline", _("Fagområde"), "discipline.name", sort="discipline__name"),
+    Column("target_level", _("Målniveau"), "get_target_level_display", sort="target_level"),
+    Column("due_date", _("Senest"), "due_date", sort="due_date", kind="date"),
+    Column("status", _("Status"), "get_status_display", sort="status"),
+    Column("note", _("Bemærkning"), "note", default=False),
+    ORGANISATION_COLUMN,
+    UPDATED_COLUMN,
+)

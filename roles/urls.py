@@ -3,7 +3,7 @@ vacancies, candidates, the competency matrix and a person's hand-over."""
 
 from django.urls import path
 
-from . import detail_views, vacancy_assign, views
+from . import competence_views, detail_views, vacancy_assign, views
 
 urlpatterns = [
     path("roller/oversigt/", views.RoleOverviewView.as_view(), name="role_overview"),
@@ -100,4 +100,36 @@ urlpatterns = [
         detail_views.RoleAssignmentDeleteView.as_view(),
         name="roleassignment_delete",
     ),
+    # Competence targets, the gap view, the training plan, role guidelines.
+    path("kompetencer/maal/", competence_views.CompetencyTargetListView.as_view(),
+         name="competencytarget_list"),
+    path("kompetencer/maal/ny/", competence_views.CompetencyTargetCreateView.as_view(),
+         name="competencytarget_create"),
+    path("kompetencer/maal/<uuid:uuid>/rediger/",
+         competence_views.CompetencyTargetUpdateView.as_view(),
+         name="competencytarget_update"),
+    path("kompetencer/maal/<uuid:uuid>/slet/",
+         competence_views.CompetencyTargetDeleteView.as_view(),
+         name="competencytarget_delete"),
+    path("kompetencer/gab/", competence_views.CompetencyGapView.as_view(),
+         name="competency_gaps"),
+    path("kompetencer/gab/excel/", competence_views.CompetencyGapExportView.as_view(),
+         name="competency_gaps_export"),
+    path("kompetencer/uddannelsesplan/", competence_views.TrainingPlanItemListView.as_view(),
+         name="trainingplanitem_list"),
+    path("kompetencer/uddannelsesplan/ny/",
+         competence_views.TrainingPlanItemCreateView.as_view(),
+         name="trainingplanitem_create"),
+    path("kompetencer/uddannelsesplan/<uuid:uuid>/rediger/",
+         competence_views.TrainingPlanItemUpdateView.as_view(),
+         name="trainingplanitem_update"),
+    path("kompetencer/uddannelsesplan/<uuid:uuid>/slet/",
+         competence_views.TrainingPlanItemDeleteView.as_view(),
+         name="trainingplanitem_delete"),
+    path("roller/<uuid:uuid>/retningslinjer/ny/",
+         competence_views.RoleGuidelineCreateView.as_view(),
+         name="roleguideline_create"),
+    path("retningslinjer/<uuid:uuid>/rediger/",
+         competence_views.RoleGuidelineUpdateView.as_view(),
+         name="roleguideline_update"),
 ]

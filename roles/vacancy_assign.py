@@ -84,6 +84,7 @@ def resolve(organisation, values, *, today) -> tuple[list[Pick], int]:
     held = defaultdict(list)
     if picks:
         assignments = queries.in_force(today).filter(
+            organisation=organisation,
             role_type__in={pick.role_type.pk for pick in picks},
             object_id__in={pick.target.pk for pick in picks},
         ).select_related("person", "content_type")
@@ -137,7 +138,8 @@ class VacancyAssignView(ActiveOrganisationMixin, View):
                 target = pick.target
                 type(target).objects.select_for_update().filter(pk=target.pk).exists()
                 holders = current_holders(type(target), [target], pick.role_type,
-                                          self.today)[target.pk]
+                                          self.today,
+                                          organisation_id=self.organisation.pk)[target.pk]
                 if holders:
                     raise Refused(_("Rollen er besat: %(holders)s.") % {
                         "holders": Pick(pick.role_type, target, holders).holder_names

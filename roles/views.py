@@ -21,7 +21,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from kitos import hooks
-from kitos.tenancy import EDITOR, active_organisation, has_role
+from kitos.tenancy import ADMIN, EDITOR, active_organisation, has_role
 from kitos.views import OrganisationFromUrlMixin
 
 from . import responsibilities as queries
@@ -278,8 +278,30 @@ class RoleCandidatesView(ActiveOrganisationMixin, TemplateView):
             target_url=queries.target_url(target),
             can_fill=[p for p in persons if p.level in queries.CAN_FILL_LEVELS],
             can_learn=[p for p in persons if p.level not in queries.CAN_FILL_LEVELS],
+            **self.guidelines_context(),
         )
         return context
+
+    def guidelines_context(self) -> dict:
+        """The organisation's guidelines and goals for the role type, newest version
+        first (the older ones stay readable); admins publish a new version."""
+        from .models import RoleGuideline
+
+        versions = list(
+            RoleGuideline.objects.visible_to(self.request.user)
+            .in_organisation(self.organisation.pk)
+            .filter(role_type=self.role_type)
+            .order_by("-version")
+        )
+        can_publish = has_role(self.request.user, self.organisation.pk, at_least=ADMIN)
+        return {
+            "guideline": versions[0] if versions else None,
+            "older_guidelines": versions[1:],
+            "can_publish_guidelines": can_publish,
+            "guideline_create_url": reverse(
+                "roleguideline_create", kwargs={"uuid": self.role_type.uuid}
+            ) if can_publish else None,
+        }
 
 
 class CompetencyMatrixMixin(ActiveOrganisationMixin):

@@ -126,11 +126,32 @@ def build_world(organisation, user) -> World:
         "strategicgoal": goal, "project": project, "projectstatusreport": status_report,
         "benefit": benefit, "benefitmeasurement": measurement,
         "steeringgroup": group, "meeting": meeting, "decision": decision,
+        **_competences(organisation, unit, person, role_type),
     }
     objects["benefitduedate"] = _benefit_due_date(benefit)
     # Route prefixes are model names (kitos.links.route_name).
     objects.update({obj._meta.model_name: obj for obj in list(objects.values())})
     return World(organisation, objects, role_type, run, rule)
+
+
+def _competences(organisation, unit, person, role_type) -> dict:
+    """A competence target of the unit, a training plan item of the person and
+    guidelines for the organisation's role type."""
+    from roles.models import CompetencyTarget, RoleGuideline, TrainingPlanItem
+    from tests.factories import DisciplineFactory
+
+    discipline = DisciplineFactory(organisation=organisation)
+    return {
+        "competencytarget": CompetencyTarget.objects.create(
+            organisation=organisation, discipline=discipline, level="skill", unit=unit,
+            tier="department", note="<b>Mål"),
+        "trainingplanitem": TrainingPlanItem.objects.create(
+            organisation=organisation, person=person, discipline=discipline,
+            target_level="skill", note="<b>Kursus"),
+        "roleguideline": RoleGuideline.objects.create(
+            organisation=organisation, role_type=role_type, guidelines="<script>x</script>",
+            valid_from=datetime.date(2026, 1, 1)),
+    }
 
 
 def _governance(organisation, unit, person, usage, contract):
@@ -229,6 +250,7 @@ def urls_for(world: World, name: str, params: tuple[str, ...]) -> list[str]:
     assert params == ("uuid",), (name, params)
     by_route = {
         "role_candidates": world.role_type,
+        "roleguideline_create": world.role_type,
         "person_responsibilities": objects["person"],
         "person_handover": objects["person"],
         "calendar_token_rotate": objects["person"],

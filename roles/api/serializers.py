@@ -14,11 +14,14 @@ from kitos.api.base import BaseSerializer, OrganisationField, ScopedUUIDField
 from kitos.models import Organisation
 from roles.models import (
     Competency,
+    CompetencyTarget,
     Discipline,
     OrganisationUnit,
     Person,
     RoleAssignment,
+    RoleGuideline,
     RoleType,
+    TrainingPlanItem,
     role_target_models,
 )
 
@@ -181,3 +184,55 @@ class CompetencySerializer(_PersonOwnedSerializer):
         fields = ["id", "organisation", "person", "discipline", "level", "note",
                   "created_at", "updated_at"]
         validators = []
+
+
+class CompetencyTargetSerializer(BaseSerializer):
+    """A target level in a discipline for a unit's people or a role type's holders
+    (exactly one of `unit` and `role_type`)."""
+
+    organisation = OrganisationField(Organisation)
+    discipline = ScopedUUIDField(Discipline)
+    unit = ScopedUUIDField(OrganisationUnit, required=False, allow_null=True)
+    role_type = ScopedUUIDField(RoleType, required=False, allow_null=True)
+
+    class Meta:
+        model = CompetencyTarget
+        fields = ["id", "organisation", "discipline", "level", "unit", "role_type", "tier",
+                  "note", "created_at", "updated_at"]
+        validators = []
+
+
+class TrainingPlanItemSerializer(_PersonOwnedSerializer):
+    """Who should reach which level by when; `status: done` raises the person's
+    competency to `target_level`."""
+
+    discipline = ScopedUUIDField(Discipline)
+
+    class Meta:
+        model = TrainingPlanItem
+        fields = ["id", "organisation", "person", "discipline", "target_level", "due_date",
+                  "status", "note", "created_at", "updated_at"]
+        validators = []
+
+
+class RoleGuidelineSerializer(BaseSerializer):
+    """A version of an organisation's guidelines and goals for a role type. Creating
+    one publishes the next version (the number is given by kitos)."""
+
+    organisation = OrganisationField(Organisation)
+    role_type = ScopedUUIDField(RoleType)
+    version = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = RoleGuideline
+        fields = ["id", "organisation", "role_type", "version", "guidelines", "goals",
+                  "valid_from", "created_at", "updated_at"]
+        validators = []
+
+    def validate_role_type(self, role_type):
+        # The text of one version belongs to that role type; a new role type is a new
+        # set of guidelines.
+        if self.instance is not None and role_type.pk != self.instance.role_type_id:
+            raise serializers.ValidationError(_("Retningslinjerne kan ikke flyttes til en "
+                                                "anden rolle."))
+        return role_type

@@ -14,30 +14,45 @@ from kitos.api.permissions import TokenScopePermission
 
 from ..filtersets import (
     CompetencyFilterSet,
+    CompetencyTargetFilterSet,
     DisciplineFilterSet,
     OrganisationFilterSet,
     OrganisationUnitFilterSet,
     PersonFilterSet,
     RoleAssignmentFilterSet,
+    RoleGuidelineFilterSet,
     RoleTypeFilterSet,
+    TrainingPlanItemFilterSet,
 )
 from ..services import (
     competency_create,
     competency_delete,
+    competency_target_create,
+    competency_target_delete,
+    competency_target_update,
     competency_update,
     organisation_create,
     role_assign,
+    role_guideline_delete,
+    role_guideline_publish,
+    role_guideline_update,
+    training_plan_item_create,
+    training_plan_item_delete,
+    training_plan_item_update,
     unit_create,
     unit_update,
 )
 from .serializers import (
     CompetencySerializer,
+    CompetencyTargetSerializer,
     DisciplineSerializer,
     OrganisationSerializer,
     OrganisationUnitSerializer,
     PersonSerializer,
     RoleAssignmentSerializer,
+    RoleGuidelineSerializer,
     RoleTypeSerializer,
+    TrainingPlanItemSerializer,
 )
 
 
@@ -177,6 +192,77 @@ class CompetencyViewSet(ScopedModelViewSet):
         competency_delete(actor=actor, competency=instance)
 
 
+class CompetencyTargetViewSet(ScopedModelViewSet):
+    """Target levels per discipline for a unit (and the units below it) or a role type,
+    with the tier of the organisation they apply to."""
+
+    serializer_class = CompetencyTargetSerializer
+    filterset_class = CompetencyTargetFilterSet
+
+    @staticmethod
+    def create_service(*, actor, instance, m2m):
+        values = editable_values(instance)
+        return competency_target_create(
+            actor=actor, organisation=values.pop("organisation"), **values
+        )
+
+    @staticmethod
+    def update_service(*, actor, instance, data, m2m):
+        return competency_target_update(actor=actor, target=instance, data=data)
+
+    @staticmethod
+    def delete_service(*, actor, instance):
+        competency_target_delete(actor=actor, target=instance)
+
+
+class TrainingPlanItemViewSet(ScopedModelViewSet):
+    """The training plan: who should reach which level in a discipline by when.
+    Setting `status` to `done` raises the person's competency to the item's level."""
+
+    serializer_class = TrainingPlanItemSerializer
+    filterset_class = TrainingPlanItemFilterSet
+
+    @staticmethod
+    def create_service(*, actor, instance, m2m):
+        return training_plan_item_create(
+            actor=actor, person=instance.person, discipline=instance.discipline,
+            target_level=instance.target_level, due_date=instance.due_date,
+            status=instance.status, note=instance.note,
+        )
+
+    @staticmethod
+    def update_service(*, actor, instance, data, m2m):
+        return training_plan_item_update(actor=actor, item=instance, data=data)
+
+    @staticmethod
+    def delete_service(*, actor, instance):
+        training_plan_item_delete(actor=actor, item=instance)
+
+
+class RoleGuidelineViewSet(ScopedModelViewSet):
+    """Guidelines and goals per role type, versioned: POST publishes the next version
+    and keeps the earlier ones (admins of the organisation)."""
+
+    serializer_class = RoleGuidelineSerializer
+    filterset_class = RoleGuidelineFilterSet
+
+    @staticmethod
+    def create_service(*, actor, instance, m2m):
+        return role_guideline_publish(
+            actor=actor, organisation=instance.organisation, role_type=instance.role_type,
+            guidelines=instance.guidelines, goals=instance.goals,
+            valid_from=instance.valid_from,
+        )
+
+    @staticmethod
+    def update_service(*, actor, instance, data, m2m):
+        return role_guideline_update(actor=actor, guideline=instance, data=data)
+
+    @staticmethod
+    def delete_service(*, actor, instance):
+        role_guideline_delete(actor=actor, guideline=instance)
+
+
 routes = [
     ("organisations", OrganisationViewSet, "organisation"),
     ("units", OrganisationUnitViewSet, "organisationunit"),
@@ -185,4 +271,7 @@ routes = [
     ("role-assignments", RoleAssignmentViewSet, "roleassignment"),
     ("disciplines", DisciplineViewSet, "discipline"),
     ("competencies", CompetencyViewSet, "competency"),
+    ("competency-targets", CompetencyTargetViewSet, "competencytarget"),
+    ("training-plan", TrainingPlanItemViewSet, "trainingplanitem"),
+    ("role-guidelines", RoleGuidelineViewSet, "roleguideline"),
 ]

@@ -109,7 +109,7 @@ SUPPLIER = ModelCase(
     make=lambda org: SupplierFactory(owner_organisation=org, is_local=True),
     make_row=supplier_row,
     columns=tables.SUPPLIER_COLUMNS,
-    tabs=("overblik", "kontrakter", "historik"),
+    tabs=("overblik", "kontrakter", "roller", "historik"),
     add_rows=add_supplier_rows,
     form_data=lambda org: {"name": "Lokal leverandør ApS", "cvr": "12345678", "country": "DK",
                            "is_local": "on"},

@@ -52,7 +52,7 @@ DATA_ASSET = ModelCase(
     make=lambda org: DataAssetFactory(organisation=org),
     make_row=asset_row,
     columns=tables.DATA_ASSET_COLUMNS,
-    tabs=("overblik", "systemer", "historik"),
+    tabs=("overblik", "systemer", "roller", "historik"),
     add_rows=add_asset_rows,
     form_data=lambda org: {
         "name": "Elevdata",

@@ -220,7 +220,7 @@ BENEFIT = ModelCase(
     make=lambda org: BenefitFactory(project=ProjectFactory(organisation=org)),
     make_row=benefit_row,
     columns=tables.BENEFIT_COLUMNS,
-    tabs=("overblik", "maalinger", "historik"),
+    tabs=("overblik", "maalinger", "roller", "historik"),
     add_rows=add_benefit_rows,
     form_data=lambda org: {
         "project": ProjectFactory(organisation=org).pk,

@@ -54,7 +54,7 @@ SYSTEM = ModelCase(
     make=lambda org: ItSystemFactory(owner_organisation=org, is_local=True),
     make_row=system_row,
     columns=tables.SYSTEM_COLUMNS,
-    tabs=("overblik", "anvendelser", "historik"),
+    tabs=("overblik", "anvendelser", "roller", "historik"),
     add_rows=add_system_rows,
     form_data=lambda org: {
         "name": "Lokalt system", "licence_model": "proprietary", "is_local": "on"
@@ -160,7 +160,7 @@ INTEGRATION = ModelCase(
     make=lambda org: IntegrationFactory(organisation=org),
     make_row=integration_row,
     columns=tables.INTEGRATION_COLUMNS,
-    tabs=("overblik", "historik"),
+    tabs=("overblik", "roller", "historik"),
     add_rows=add_integration_rows,
     form_data=integration_data,
     change={"frequency": "daily"},

@@ -22,12 +22,16 @@ from tests.factories import (
     AgreementFactory,
     CompetencyFactory,
     ContractFactory,
+    DataAssetFactory,
     DisciplineFactory,
+    IntegrationFactory,
+    ItSystemFactory,
     MembershipFactory,
     PersonFactory,
     ProcessingActivityFactory,
     RoleAssignmentFactory,
     RoleTypeFactory,
+    SupplierFactory,
     UnitFactory,
     UsageFactory,
 )
@@ -117,7 +121,57 @@ RESOURCES = {
                          "discipline": str(DisciplineFactory().uuid), "level": "skill"},
         change={"level": "teacher"},
     ),
+    "competency-targets": Resource(
+        make=lambda org: _competency_target(org),
+        new=lambda org: {"organisation": str(org.uuid), "level": "skill",
+                         "discipline": str(DisciplineFactory().uuid),
+                         "unit": str(UnitFactory(organisation=org).uuid), "tier": "forvaltning"},
+        change={"note": "Alle i forvaltningen"},
+    ),
+    "training-plan": Resource(
+        make=lambda org: _training_item(org),
+        new=lambda org: {"person": str(PersonFactory(organisation=org).uuid),
+                         "discipline": str(DisciplineFactory().uuid), "target_level": "skill",
+                         "due_date": "2027-03-31"},
+        change={"status": "in_progress"},
+    ),
+    "role-guidelines": Resource(
+        make=lambda org: _role_guideline(org),
+        new=lambda org: {"organisation": str(org.uuid), "role_type": str(RoleTypeFactory().uuid),
+                         "guidelines": "Sådan arbejder rollen", "valid_from": "2026-01-01"},
+        change={"goals": "Alle systemer har en arkitekturbeskrivelse"},
+        writer="admin_user",
+        lesser="editor",
+    ),
 }
+
+
+def _competency_target(org):
+    from roles.models import CompetencyTarget
+
+    return CompetencyTarget.objects.create(
+        organisation=org, discipline=DisciplineFactory(), level="skill",
+        unit=UnitFactory(organisation=org),
+    )
+
+
+def _training_item(org):
+    from roles.models import TrainingPlanItem
+
+    return TrainingPlanItem.objects.create(
+        organisation=org, person=PersonFactory(organisation=org, unit=UnitFactory(
+            organisation=org)),
+        discipline=DisciplineFactory(), target_level="skill",
+    )
+
+
+def _role_guideline(org):
+    from roles.models import RoleGuideline
+
+    return RoleGuideline.objects.create(
+        organisation=org, role_type=RoleTypeFactory(), guidelines="Retningslinjer",
+        valid_from=datetime.date(2026, 1, 1),
+    )
 
 
 # -- access ----------------------------------------------------------------------------
@@ -298,7 +352,20 @@ def _targets(org):
         "organisation_unit": UnitFactory(organisation=org),
         "organisation": org,
         "project": _project(org),
+        "integration": IntegrationFactory(organisation=org),
+        "data_asset": DataAssetFactory(organisation=org),
+        # Shared catalog entries: owned by nobody in particular, usable by every
+        # organisation (roles on them are each organisation's own).
+        "supplier": SupplierFactory(),
+        "it_system": ItSystemFactory(),
+        "benefit": _benefit(org),
     }
+
+
+def _benefit(org):
+    from tests.governance.cases import BenefitFactory, ProjectFactory
+
+    return BenefitFactory(project=ProjectFactory(organisation=org))
 
 
 def _project(org):
@@ -430,11 +497,22 @@ def _make_rows(resource, org, count):
     elif resource == "units":
         top = UnitFactory(organisation=org)
         UnitFactory.create_batch(count, organisation=org, parent=top)
+    elif resource == "competency-targets":
+        for _ in range(count):
+            _competency_target(org)
+    elif resource == "training-plan":
+        for _ in range(count):
+            _training_item(org)
+    elif resource == "role-guidelines":
+        for _ in range(count):
+            _role_guideline(org)
     else:
         CompetencyFactory.create_batch(count, person=PersonFactory(organisation=org))
 
 
-@pytest.mark.parametrize("resource", ["persons", "role-assignments", "units", "competencies"])
+@pytest.mark.parametrize("resource", ["persons", "role-assignments", "units", "competencies",
+                                      "competency-targets", "training-plan",
+                                      "role-guidelines"])
 def test_list_query_count_is_constant(resource, org, other_org, editor):
     client = api(editor)
 

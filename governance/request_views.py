@@ -248,6 +248,10 @@ class DuplicateCheckView(LoginRequiredMixin, View):
         # The organisation the form is for, among those where the user may make requests.
         organisations = editable_organisations(request.user, NewSystemRequest.edit_role)
         slug = request.GET.get("organisation")
+        if not slug:
+            # The form has not said which organisation yet: nothing to check.
+            return render(request, "governance/_request_duplicates.html",
+                          {"duplicates": [], "checked": False})
         organisation = next((o for o in organisations if o.slug == slug), None)
         if organisation is None:
             raise Http404

@@ -128,7 +128,7 @@ urlpatterns += [
          name="architecturereview_delete"),
     path("projekter/<uuid:uuid>/vurder-principper/",
          principle_views.ProjectReviewView.as_view(), name="project_review"),
-    path("anmodninger/<uuid:uuid>/vurder-principper/",
+    path("portefoelje/anmodninger/<uuid:uuid>/vurder-principper/",
          principle_views.RequestReviewView.as_view(), name="newsystemrequest_review"),
     path("systemanvendelser/<uuid:uuid>/vurder-principper/",
          principle_views.UsageReviewView.as_view(), name="systemusage_review"),

@@ -56,6 +56,7 @@ POST_ONLY = {
     "contract_unsubscribe", "calendar_token_rotate", "notification_mark_read",
     "notification_mark_all_read", "alert_rule_toggle", "alert_rule_delete", "dashboard_scope",
     "two_factor_disable", "vacancy_assign",
+    "newsystemrequest_submit", "newsystemrequest_withdraw", "newsystemrequest_sign",
 }
 # Each string mixes bad values for parameters of different pages (a page reads its own
 # and ignores the rest); `within` is apart since a bad one ends a page early (404).
@@ -129,6 +130,7 @@ def build_world(organisation, user) -> World:
         **_competences(organisation, unit, person, role_type),
     }
     objects["benefitduedate"] = _benefit_due_date(benefit)
+    objects.update(_requests_and_principles(organisation, unit, person, project, usage))
     # Route prefixes are model names (kitos.links.route_name).
     objects.update({obj._meta.model_name: obj for obj in list(objects.values())})
     return World(organisation, objects, role_type, run, rule)
@@ -166,6 +168,36 @@ def _governance(organisation, unit, person, usage, contract):
     ProjectSystem.objects.create(project=project, usage=usage, effect="retires")
     ProjectContract.objects.create(project=project, contract=contract, effect="ends")
     return goal, project, StatusReportFactory(project=project, reported_by=person)
+
+
+def _requests_and_principles(organisation, unit, person, project, usage) -> dict:
+    """A submitted new-system request (with its sign-offs), a principle and reviews of
+    the project, the request and the usage against it."""
+    from governance.models import ArchitectureReview, NewSystemRequest, Principle
+
+    principle = Principle.objects.create(
+        organisation=organisation, title="<b>Genbrug", area="architecture",
+        text="<script>x</script>", owner=person,
+    )
+    request = NewSystemRequest.objects.create(
+        organisation=organisation, title="<b>Nyt ESDH", need="<i>Behov", unit=unit,
+        requested_by=person, status="in_review", submitted_on=datetime.date(2026, 1, 5),
+    )
+    request.principles.add(principle)
+    for role in ("architect", "contract_manager", "procurement", "finance", "dpo"):
+        request.sign_offs.create(organisation=organisation, role=role)
+    review = ArchitectureReview.objects.create(
+        organisation=organisation, principle=principle, project=project,
+        verdict="deviation_accepted", reason="<b>Midlertidig", reviewer=person,
+        reviewed_on=datetime.date(2026, 2, 1),
+    )
+    for subject in ({"request": request}, {"usage": usage}):
+        ArchitectureReview.objects.create(
+            organisation=organisation, principle=principle, verdict="complies",
+            reviewed_on=datetime.date(2026, 2, 1), **subject,
+        )
+    return {"newsystemrequest": request, "principle": principle,
+            "architecturereview": review}
 
 
 def _benefit_due_date(benefit):
@@ -264,6 +296,7 @@ def urls_for(world: World, name: str, params: tuple[str, ...]) -> list[str]:
         "projectstatusreport_create": objects["project"],
         "benefitmeasurement_create": objects["benefit"],
         "benefitduedate_create": objects["benefit"],
+        "principle_new_version": objects["principle"],
         "benefit_diagram": objects["project"],
         "meeting_create": objects["steeringgroup"],
         "contract_chain": objects["contract"],

@@ -355,6 +355,62 @@ def _request_sign_off(org):
     )
 
 
+def _principle(org):
+    """Version 2 of a principle (its `previous` is version 1)."""
+    from governance.models import Principle
+
+    owner = PersonFactory(organisation=org)
+    first = Principle.objects.create(
+        organisation=org, code="D1", title="Data registreres én gang", area="data",
+        text="Én gang", rationale="Kvalitet", implications="Genbrug registre",
+        valid_from=D(2024, 1, 1), active=False, owner=owner,
+    )
+    return Principle.objects.create(
+        organisation=org, code="D1", title="Data registreres én gang", area="data",
+        text="Én gang, ét sted", rationale="Kvalitet", implications="Brug grunddata",
+        valid_from=D(2025, 1, 1), version=2, previous=first, owner=owner,
+    )
+
+
+def _review(org):
+    from governance.models import ArchitectureReview
+    from tests.governance.cases import ProjectFactory
+
+    return ArchitectureReview.objects.create(
+        organisation=org, principle=_principle(org),
+        project=ProjectFactory(organisation=org), verdict="deviation_accepted",
+        reason="Midlertidig løsning", reviewed_on=D(2025, 5, 1),
+        reviewer=PersonFactory(organisation=org),
+    )
+
+
+def _competency_target(org):
+    from roles.models import CompetencyTarget
+
+    return CompetencyTarget.objects.create(
+        organisation=org, discipline=_discipline(org), level="skill",
+        unit=UnitFactory(organisation=org), tier="forvaltning", note="Alle sagsbehandlere",
+    )
+
+
+def _training_plan_item(org):
+    from roles.models import TrainingPlanItem
+
+    return TrainingPlanItem.objects.create(
+        organisation=org, person=PersonFactory(organisation=org), discipline=_discipline(org),
+        target_level="skill", due_date=D(2027, 6, 1), status="planned", note="Kursus",
+    )
+
+
+def _role_guideline(org):
+    from roles.models import RoleGuideline
+
+    return RoleGuideline.objects.create(
+        organisation=org, role_type=_role_type(org), guidelines="Retningslinjer",
+        goals="Mål", valid_from=D(2026, 1, 1),
+    )
+
+
 BUILDERS = {
     "organisations": _organisation,
     "units": _unit,
@@ -387,6 +443,11 @@ BUILDERS = {
     "decisions": _decision,
     "requests": _request,
     "request-sign-offs": _request_sign_off,
+    "principles": _principle,
+    "reviews": _review,
+    "competency-targets": _competency_target,
+    "training-plan": _training_plan_item,
+    "role-guidelines": _role_guideline,
 }
 
 # (resource, field, new value): a free-text field everywhere, and for most resources a
@@ -459,6 +520,16 @@ CASES = [
     ("requests", "expected_investment", "150000.00"),
     ("request-sign-offs", "comment", "Ny bemærkning"),
     ("request-sign-offs", "verdict", "objection"),
+    ("principles", "rationale", "Ny begrundelse"),
+    ("principles", "area", "architecture"),
+    ("reviews", "reason", "Ny begrundelse"),
+    ("reviews", "reviewed_on", "2025-06-01"),
+    ("competency-targets", "note", "Ny bemærkning"),
+    ("competency-targets", "level", "teacher"),
+    ("training-plan", "note", "Ny bemærkning"),
+    ("training-plan", "due_date", "2027-09-01"),
+    ("role-guidelines", "goals", "Nye mål"),
+    ("role-guidelines", "valid_from", "2026-03-01"),
 ]
 
 # Model fields a PATCH may change besides the one sent: bookkeeping only, read-only in
@@ -526,6 +597,9 @@ def _empty_fields(resource, state) -> list[str]:
         "persons": {"user_id"},
         # A decision is about a project or a contract, never both.
         "decisions": {"contract_id", "request_id", "principle_id"},
+        # A review is of exactly one subject; a target is of a unit or a role type.
+        "reviews": {"request_id", "usage_id"},
+        "competency-targets": {"role_type_id"},
     }.get(resource, set())
     empty = sorted(
         name for name, value in state.items()

@@ -206,11 +206,12 @@ def seed_governance(seeder) -> None:
         _seed_reports(seeder, project, index)
         _seed_benefits(seeder, project, index, goals)
     seed_steering_groups(seeder)
-    # New-system requests last: their decisions are made by the steering groups.
+    seed_principles(seeder)
+    # New-system requests last: they are reviewed against the principles, and their
+    # decisions are made by the steering groups.
     from demo.governance_requests import seed_requests
 
     seed_requests(seeder)
-    seed_principles(seeder)
 
 
 def _seed_goals(seeder, rows) -> dict[str, StrategicGoal]:

@@ -12,7 +12,13 @@ from decimal import Decimal
 
 from gdpr.models import ProcessingActivity
 from governance.choices import SignOffRole
-from governance.models import Meeting, NewSystemRequest, SteeringGroup, StrategicGoal
+from governance.models import (
+    Meeting,
+    NewSystemRequest,
+    Principle,
+    SteeringGroup,
+    StrategicGoal,
+)
 from governance.request_services import (
     request_create,
     request_sign_off,
@@ -85,6 +91,11 @@ def seed_requests(seeder) -> None:
                 kle_by_type.setdefault(usage.system.business_type, []).append(numbers)
     any_kle = [numbers for lists in kle_by_type.values() for numbers in lists]
     goals = list(StrategicGoal.objects.filter(organisation=organisation).order_by("title"))
+    # Each request is reviewed against the architecture and data principles in force.
+    principles = list(
+        Principle.objects.filter(organisation=organisation, area__in=("architecture", "data"))
+        .current().order_by("area", "code")[:4]
+    )
     group = SteeringGroup.objects.filter(organisation=organisation, unit__isnull=True).first()
     meeting = (
         Meeting.objects.filter(group=group, date__lt=seeder.today).order_by("-date").first()
@@ -104,6 +115,7 @@ def seed_requests(seeder) -> None:
             requested_by=rng.choice(seeder.persons), expected_investment=Decimal(investment),
             expected_yearly_cost=Decimal(yearly), kle_numbers=kle,
             goals=goals[index % len(goals):index % len(goals) + 1] if goals else [],
+            principles=principles,
         )
         if status in ("draft",):
             continue

@@ -5,12 +5,31 @@ from django.contrib import admin
 from django.contrib.contenttypes.models import ContentType
 
 from kitos.admin_base import KitosModelAdmin, editable_values
-from roles.models import Competency, Discipline, OrganisationUnit, Person, RoleAssignment, RoleType
+from roles.models import (
+    Competency,
+    CompetencyTarget,
+    Discipline,
+    OrganisationUnit,
+    Person,
+    RoleAssignment,
+    RoleGuideline,
+    RoleType,
+    TrainingPlanItem,
+)
 
 from .services import (
     competency_create,
     competency_delete,
+    competency_target_create,
+    competency_target_delete,
+    competency_target_update,
     competency_update,
+    role_guideline_delete,
+    role_guideline_publish,
+    role_guideline_update,
+    training_plan_item_create,
+    training_plan_item_delete,
+    training_plan_item_update,
     unit_create,
     unit_update,
 )
@@ -131,3 +150,82 @@ class CompetencyAdmin(KitosModelAdmin):
 
     def remove(self, actor, obj):
         competency_delete(actor=actor, competency=obj)
+
+
+@admin.register(CompetencyTarget)
+class CompetencyTargetAdmin(KitosModelAdmin):
+    list_display = ("discipline", "level", "unit", "role_type", "tier", "organisation")
+    list_filter = (
+        "level",
+        "tier",
+        ("discipline", RelatedOnly),
+        ("role_type", RelatedOnly),
+        ("organisation", RelatedOnly),
+    )
+    search_fields = ("discipline__name", "unit__name", "role_type__name", "note")
+    list_select_related = ("discipline", "unit", "role_type", "organisation")
+    autocomplete_fields = ("unit",)
+
+    # The same services as the Kompetencemål pages.
+    def create(self, actor, obj, m2m):
+        values = editable_values(obj)
+        organisation = values.pop("organisation")
+        return competency_target_create(actor=actor, organisation=organisation, **values)
+
+    def update(self, actor, obj, data, m2m):
+        return competency_target_update(actor=actor, target=obj, data=data)
+
+    def remove(self, actor, obj):
+        competency_target_delete(actor=actor, target=obj)
+
+
+@admin.register(TrainingPlanItem)
+class TrainingPlanItemAdmin(KitosModelAdmin):
+    list_display = ("person", "discipline", "target_level", "due_date", "status", "organisation")
+    list_filter = (
+        "status",
+        "target_level",
+        ("discipline", RelatedOnly),
+        ("organisation", RelatedOnly),
+    )
+    search_fields = ("person__name", "person__email", "discipline__name", "note")
+    list_select_related = ("person", "discipline", "organisation")
+    autocomplete_fields = ("person",)
+    date_hierarchy = "due_date"
+
+    # The services raise the person's competency when an item is marked done.
+    def create(self, actor, obj, m2m):
+        values = editable_values(obj)
+        values.pop("organisation")  # the person's (the service sets it)
+        return training_plan_item_create(actor=actor, **values)
+
+    def update(self, actor, obj, data, m2m):
+        return training_plan_item_update(actor=actor, item=obj, data=data)
+
+    def remove(self, actor, obj):
+        training_plan_item_delete(actor=actor, item=obj)
+
+
+@admin.register(RoleGuideline)
+class RoleGuidelineAdmin(KitosModelAdmin):
+    list_display = ("role_type", "version", "valid_from", "organisation")
+    list_filter = (("role_type", RelatedOnly), ("organisation", RelatedOnly))
+    search_fields = ("role_type__name", "guidelines", "goals")
+    list_select_related = ("role_type", "organisation")
+
+    def get_readonly_fields(self, request, obj=None):
+        # The service numbers the versions: adding publishes the next one, and a change
+        # corrects a version in place without renumbering it.
+        return (*super().get_readonly_fields(request, obj), "version")
+
+    def create(self, actor, obj, m2m):
+        return role_guideline_publish(
+            actor=actor, organisation=obj.organisation, role_type=obj.role_type,
+            guidelines=obj.guidelines, goals=obj.goals, valid_from=obj.valid_from,
+        )
+
+    def update(self, actor, obj, data, m2m):
+        return role_guideline_update(actor=actor, guideline=obj, data=data)
+
+    def remove(self, actor, obj):
+        role_guideline_delete(actor=actor, guideline=obj)

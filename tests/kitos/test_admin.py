@@ -43,7 +43,17 @@ from portfolio.models import (
     SystemUsage,
     SystemUsageUnit,
 )
-from roles.models import Competency, Discipline, OrganisationUnit, Person, RoleAssignment, RoleType
+from roles.models import (
+    Competency,
+    CompetencyTarget,
+    Discipline,
+    OrganisationUnit,
+    Person,
+    RoleAssignment,
+    RoleGuideline,
+    RoleType,
+    TrainingPlanItem,
+)
 from tests.factories import (
     AgreementFactory,
     CompetencyFactory,
@@ -173,6 +183,18 @@ def populate(organisation):
         RoleType: role_type,
         RoleAssignment: RoleAssignmentFactory(target=usage, person=person, role_type=role_type),
         Competency: CompetencyFactory(person=person, discipline=discipline),
+        CompetencyTarget: CompetencyTarget.objects.create(
+            organisation=organisation, discipline=discipline, level="skill", unit=unit
+        ),
+        TrainingPlanItem: TrainingPlanItem.objects.create(
+            organisation=organisation, person=person, discipline=discipline,
+            target_level="teacher", due_date=datetime.date(2027, 6, 30),
+        ),
+        RoleGuideline: RoleGuideline.objects.create(
+            organisation=organisation, role_type=role_type,
+            version=RoleGuideline.objects.filter(organisation=organisation).count() + 1,
+            guidelines="Følg retningslinjerne.",
+        ),
         ItSystem: usage.system,
         SystemUsage: usage,
         SystemUsageUnit: SystemUsageUnit.objects.create(usage=usage, unit=sub_unit),

@@ -25,6 +25,8 @@ class RolesConfig(AppConfig):
         register_entity(importers.UNITS, order=10)
         register_entity(importers.PERSONS, order=20)
         register_entity(importers.COMPETENCIES, order=90)
+        register_entity(importers.COMPETENCY_TARGETS, order=91)
+        register_entity(importers.TRAINING_PLAN, order=92)
         # Last: a role may be held on any other entity, created by the same file.
         register_entity(importers.ROLE_ASSIGNMENTS, order=1000)
         register_reference(importers.ROLE_TYPES)

@@ -62,6 +62,7 @@ class CompetencyTargetListView(ListView):
     columns = tables.COMPETENCY_TARGET_COLUMNS
     title = gettext_lazy("Kompetencemål")
     create_label = gettext_lazy("Nyt kompetencemål")
+    export_entity = "competency_targets"
     filter_options = {
         "discipline": _discipline_options, "role_type": _role_type_options,
         "within": unit_options, "unit": unit_options,
@@ -160,6 +161,7 @@ class TrainingPlanItemListView(ListView):
     columns = tables.TRAINING_PLAN_COLUMNS
     title = gettext_lazy("Uddannelsesplan")
     create_label = gettext_lazy("Nyt punkt i uddannelsesplanen")
+    export_entity = "training_plan"
     filter_options = {"discipline": _discipline_options, "within": unit_options}
     filter_pickers = {"person": "personer"}
     panel_first = ("status", "discipline", "target_level", "within", "overdue")

@@ -24,14 +24,16 @@ from kitos.excel.spec import (
     key_part,
 )
 
-from .choices import CompetencyLevel, RoleTarget
+from .choices import CompetencyLevel, CompetencyTier, RoleTarget, TrainingStatus
 from .models import (
     Competency,
+    CompetencyTarget,
     Discipline,
     OrganisationUnit,
     Person,
     RoleAssignment,
     RoleType,
+    TrainingPlanItem,
 )
 
 PATH_SEPARATOR = "/"
@@ -402,9 +404,95 @@ class CompetencySpec(EntitySpec):
     key_columns = ("person", "discipline")
 
 
+class CompetencyTargetSpec(EntitySpec):
+    key = "competency_targets"
+    label = gettext_lazy("Kompetencemål")
+    model = CompetencyTarget
+    sheet_names = ("Competency targets", "Competence targets", "Kompetencemaal")
+    duplicate_label = gettext_lazy("samme fagområde for samme enhed eller rolle")
+    columns = (
+        Column("discipline", "Fagområde", ("Discipline", "Område", "Kompetenceområde"),
+               kind=REF, ref="disciplines", required=True),
+        Column("level", "Målniveau", ("Niveau", "Level", "Target level"), kind=CHOICE,
+               choices=CompetencyLevel, required_on_create=True),
+        Column("unit", "Enhed", ("Afdeling", "Organisationsenhed", "Unit"), kind=REF,
+               ref="units",
+               help=gettext_lazy("Enhedens navn, sti eller kode; udfyld enten Enhed eller "
+                                 "Rolle.")),
+        Column("role_type", "Rolle", ("Rolletype", "Role", "Role type"), kind=REF,
+               ref="role_types",
+               help=gettext_lazy("Rollens navn eller kode; udfyld enten Enhed eller Rolle.")),
+        Column("tier", "Niveau i organisationen", ("Tier", "Organisationsniveau"),
+               kind=CHOICE, choices=CompetencyTier),
+        Column("note", "Bemærkning", ("Note", "Kommentar")),
+    )
+    # Matched by discipline and what it applies to (one of unit and role type is empty).
+    key_columns = ("discipline", "unit", "role_type")
+
+    def export_queryset(self, queryset):
+        return queryset.select_related("discipline", "unit", "role_type")
+
+    def adjust(self, values, context):
+        if values.get("unit") and values.get("role_type"):
+            return [(None, _("Udfyld enten Enhed eller Rolle, ikke begge."))]
+        return []
+
+    def row_label(self, row, context):
+        values = row.values
+        holder = values.get("unit") or values.get("role_type") or ""
+        return f"{values.get('discipline') or ''} – {holder}"
+
+
+class TrainingPlanSpec(EntitySpec):
+    key = "training_plan"
+    label = gettext_lazy("Uddannelsesplan")
+    model = TrainingPlanItem
+    sheet_names = ("Training plan", "Uddannelsesplaner", "Uddannelse")
+    duplicate_label = gettext_lazy("samme person, fagområde og målniveau (åbent punkt)")
+    columns = (
+        Column("person", "Person", ("Personens e-mail", "E-mail", "Email"), kind=REF,
+               ref="persons", required=True),
+        Column("discipline", "Fagområde", ("Discipline", "Område", "Kompetenceområde"),
+               kind=REF, ref="disciplines", required=True),
+        Column("target_level", "Målniveau", ("Niveau", "Level", "Target level"),
+               kind=CHOICE, choices=CompetencyLevel, required=True),
+        Column("due_date", "Senest", ("Frist", "Deadline", "Due date", "Dato"), kind=DATE),
+        Column("status", "Status", ("State",), kind=CHOICE, choices=TrainingStatus),
+        Column("note", "Bemærkning", ("Note", "Kommentar")),
+    )
+    key_columns = ("person", "discipline", "target_level")
+
+    def export_queryset(self, queryset):
+        return queryset.select_related("person", "discipline")
+
+    def object_keys(self, obj):
+        # Only open items are matched by person, discipline and level: a finished or
+        # cancelled one is history (matched by its Id only), and a new plan for the same
+        # level is a new item.
+        if obj.status in (TrainingStatus.PLANNED, TrainingStatus.IN_PROGRESS):
+            return [self.object_key(obj)]
+        return []
+
+    def row_label(self, row, context):
+        values = row.values
+        return f"{values.get('person') or ''}: {values.get('discipline') or ''}"
+
+    def after_write(self, state, context):
+        """Like the service (training_plan_item_update): an item marked done raises the
+        person's competency to its level."""
+        from .services import raise_competency_when_done
+
+        for row in state.rows:
+            if row.errors or not (row.created or "status" in row.changes):
+                continue
+            raise_competency_when_done(actor=context.actor, item=row.obj)
+
+
 UNITS = UnitSpec()
 PERSONS = PersonSpec()
 ROLE_ASSIGNMENTS = RoleAssignmentSpec()
 COMPETENCIES = CompetencySpec()
+COMPETENCY_TARGETS = CompetencyTargetSpec()
+TRAINING_PLAN = TrainingPlanSpec()
 ROLE_TYPES = RoleTypeReference()
 DISCIPLINES = DisciplineReference()

@@ -377,7 +377,7 @@ def training_plan_item_create(*, actor, person: Person, **fields: Any) -> Traini
         instance=TrainingPlanItem(organisation_id=person.organisation_id, person=person,
                                   **fields),
     )
-    _raise_competency_when_done(actor=actor, item=item)
+    raise_competency_when_done(actor=actor, item=item)
     return item
 
 
@@ -387,7 +387,7 @@ def training_plan_item_update(*, actor, item: TrainingPlanItem, data: dict[str, 
     """Change a plan item; marking it done raises the person's competency to the
     item's level (never lowers it) in the same transaction."""
     item = update_object(actor=actor, instance=item, data=data)
-    _raise_competency_when_done(actor=actor, item=item)
+    raise_competency_when_done(actor=actor, item=item)
     return item
 
 
@@ -396,7 +396,7 @@ def training_plan_item_delete(*, actor, item: TrainingPlanItem) -> None:
     delete_object(actor=actor, instance=item)
 
 
-def _raise_competency_when_done(*, actor, item: TrainingPlanItem) -> None:
+def raise_competency_when_done(*, actor, item: TrainingPlanItem) -> None:
     if item.status != TrainingStatus.DONE:
         return
     existing = Competency.objects.filter(

@@ -416,7 +416,7 @@ class CompetencyTargetSpec(EntitySpec):
         Column("level", "Målniveau", ("Niveau", "Level", "Target level"), kind=CHOICE,
                choices=CompetencyLevel, required_on_create=True),
         Column("unit", "Enhed", ("Afdeling", "Organisationsenhed", "Unit"), kind=REF,
-               ref="units",
+               ref="units", deferred=True,
                help=gettext_lazy("Enhedens navn, sti eller kode; udfyld enten Enhed eller "
                                  "Rolle.")),
         Column("role_type", "Rolle", ("Rolletype", "Role", "Role type"), kind=REF,
@@ -433,14 +433,42 @@ class CompetencyTargetSpec(EntitySpec):
         return queryset.select_related("discipline", "unit", "role_type")
 
     def adjust(self, values, context):
+        errors = []
+        text = values.get("unit")
+        if isinstance(text, str):
+            if not text:
+                values["unit"] = None
+            else:
+                try:
+                    values["unit"] = self._unit(text, context)
+                except Exception as error:  # CellError
+                    values.pop("unit")
+                    errors.append(("unit", getattr(error, "message", str(error))))
         if values.get("unit") and values.get("role_type"):
-            return [(None, _("Udfyld enten Enhed eller Rolle, ikke begge."))]
-        return []
+            errors.append((None, _("Udfyld enten Enhed eller Rolle, ikke begge.")))
+        return errors
+
+    @staticmethod
+    def _unit(text, context):
+        """A unit by name or path (the units lookup), else by its local code."""
+        lookup = context.lookup("units")
+        try:
+            return lookup.resolve(text)
+        except Exception:
+            wanted = key_part(text)
+            by_code = [unit for unit in lookup.by_pk.values()
+                       if unit.local_code and key_part(unit.local_code) == wanted]
+            if len(by_code) == 1:
+                return by_code[0]
+            raise
 
     def row_label(self, row, context):
         values = row.values
         holder = values.get("unit") or values.get("role_type") or ""
         return f"{values.get('discipline') or ''} – {holder}"
+
+
+OPEN_STATUSES = (TrainingStatus.PLANNED, TrainingStatus.IN_PROGRESS)
 
 
 class TrainingPlanSpec(EntitySpec):
@@ -465,13 +493,29 @@ class TrainingPlanSpec(EntitySpec):
     def export_queryset(self, queryset):
         return queryset.select_related("person", "discipline")
 
+    # Open items are matched by person, discipline and level (at most one is open). A
+    # finished or cancelled one is history: matched by those and its status and date, so
+    # that a re-run of the same rows changes nothing, while a new plan for the same level
+    # is a new item and a row marking the open one done closes it.
+
+    @staticmethod
+    def _closed_key(key, status, due_date):
+        return ("closed", *key, status, due_date)
+
+    def row_keys(self, values):
+        key = self.row_key(values)
+        if key is None:
+            return []
+        status = values.get("status")
+        if status and status not in OPEN_STATUSES:
+            return [self._closed_key(key, status, values.get("due_date")), key]
+        return [key]
+
     def object_keys(self, obj):
-        # Only open items are matched by person, discipline and level: a finished or
-        # cancelled one is history (matched by its Id only), and a new plan for the same
-        # level is a new item.
-        if obj.status in (TrainingStatus.PLANNED, TrainingStatus.IN_PROGRESS):
-            return [self.object_key(obj)]
-        return []
+        key = self.object_key(obj)
+        if obj.status in OPEN_STATUSES:
+            return [key]
+        return [self._closed_key(key, obj.status, obj.due_date)]
 
     def row_label(self, row, context):
         values = row.values

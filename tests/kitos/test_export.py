@@ -28,7 +28,8 @@ def test_export_then_import_changes_nothing_for_every_entity(demo):
     # catalog's suppliers and systems are maintained by no demo organisation).
     assert {"units", "persons", "usages", "integrations", "contracts", "cost_lines",
             "role_assignments", "competencies", "data_assets", "processing_activities",
-            "agreements", "steering_groups", "decisions"} <= set(report.counts["entities"])
+            "agreements", "steering_groups", "decisions", "competency_targets",
+            "training_plan"} <= set(report.counts["entities"])
 
 
 @pytest.mark.django_db

@@ -147,7 +147,9 @@ class BenefitSpec(EntitySpec):
     )
 
     def reference_texts(self, obj, lookup):
-        return []
+        # Named by role assignments (a role may be held on a benefit): by its title, or
+        # "project/title" where two projects have a benefit of that title.
+        return [obj.title, f"{obj.project.name}/{obj.title}"] if obj.title else []
 
     def existing(self, organisation):
         return Benefit.objects.filter(organisation=organisation).select_related(

@@ -271,6 +271,7 @@ SPECTACULAR_SETTINGS = {
         "OversightMethodEnum": "gdpr.choices.OversightMethod",
         "DataClassificationEnum": "portfolio.choices.DataClassification",
         "TrafficLightEnum": "governance.choices.TrafficLight",
+        "CompetencyLevelEnum": "roles.choices.CompetencyLevel",
     },
     # The schema is generated in English whatever the request's language: component
     # and enum names (enum names hash the choices' labels) and descriptions must not

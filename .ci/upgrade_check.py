@@ -28,6 +28,8 @@ MAY_GROW = {
     "django_content_type": "content types of new models",
     "auth_permission": "permissions of new models",
     "contracts_alertrule": "the escalation rule (alerts 0003) for organisations with rules",
+    "roles_discipline": "the It-drift discipline (roles 0006, standard reference data)",
+    "roles_roletype": "It drift and the role types of the new role targets (roles 0006)",
 }
 # Columns a data migration of the upgrade rewrites on purpose: (table, column) -> why.
 MAY_CHANGE = {

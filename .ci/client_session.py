@@ -78,6 +78,24 @@ def expect_status(response, status: int, what: str):
             f"{what}: expected {status}, got {int(response.status_code)}: {content_of(response)}")
 
 
+def first_parent_id(client, module_name: str):
+    """The id of the first object of the list an object-scoped list hangs under:
+    `requests_duplicates_list` -> `requests_list`; None when there is none."""
+    words = module_name.rsplit(".", 1)[-1].removesuffix("_list").split("_")
+    package = module_name.rsplit(".", 1)[0]
+    for cut in range(len(words) - 1, 0, -1):
+        try:
+            parent = importlib.import_module(f"{package}.{'_'.join(words[:cut])}_list")
+        except ImportError:
+            continue
+        if "id" in typing.get_type_hints(parent.sync_detailed):
+            continue
+        parsed = parent.sync_detailed(client=client).parsed
+        results = parsed if isinstance(parsed, list) else getattr(parsed, "results", None)
+        return results[0].id if results else None
+    return None
+
+
 def next_param(next_url: str | None, name: str) -> str | None:
     if not next_url:
         return None
@@ -217,16 +235,25 @@ def main() -> int:
                 continue
             func = module.sync_detailed
             hints = typing.get_type_hints(func)
+            name = info.name.rsplit(".", 1)[-1]
+            path_kwargs = {}
+            if "id" in hints:
+                # A list under one object (requests/{id}/duplicates/): walk it for the
+                # first object of the parent list, found by dropping words off the name.
+                parent_id = first_parent_id(client, info.name)
+                if parent_id is None:
+                    problems.append(f"{name}: no parent list with an object to list under")
+                    continue
+                path_kwargs["id"] = parent_id
             # page numbers, the cursor (the deletions feed), or one unpaged list (tokens)
             mode = "page" if "page" in hints else "cursor" if "cursor" in hints else None
             kwargs = {"page_size": 250} if "page_size" in hints else {}
             position: str | None = {"page": "1", "cursor": ""}.get(mode, "")
-            name = info.name.rsplit(".", 1)[-1]
             while position is not None:
                 if mode:
                     kwargs[mode] = int(position) if mode == "page" else position
                 try:
-                    response = func(client=client, **kwargs)
+                    response = func(client=client, **path_kwargs, **kwargs)
                 except Exception as exc:
                     problems.append(f"{name} {mode}={position!r}: {type(exc).__name__}: {exc}")
                     break

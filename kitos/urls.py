@@ -106,6 +106,7 @@ urlpatterns += [
     path("", include("alerts.urls")),
     path("", include("imports.urls")),
     path("", include("governance.urls")),
+    path("", include("landscape.urls")),
     path("", include("sso.urls")),
 ]
 

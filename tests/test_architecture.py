@@ -23,6 +23,7 @@ LAYERS = [
     {"gdpr"},
     {"alerts", "imports"},
     {"governance"},
+    {"landscape"},
     {"overview", "demo", "sso"},
 ]
 LEVEL = {app: level for level, layer in enumerate(LAYERS) for app in layer}

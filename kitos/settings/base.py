@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "alerts",
     "imports",
     "governance",
+    "landscape",
     "overview",
     "demo",
     # The sso feature app (top layer) and, when SAML is configured, djangosaml2.

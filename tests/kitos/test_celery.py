@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import os
 import time
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from celery.contrib.testing.worker import start_worker
@@ -24,7 +25,20 @@ from tests.factories import (
     RoleAssignmentFactory,
 )
 
-REDIS_URL = os.environ.get("REDIS_URL", "")
+
+def _redis_url_of_this_process(url: str) -> str:
+    """Each pytest-xdist worker gets a Redis database of its own (15, 14, ...): two
+    workers sharing one queue would run each other's tasks against the wrong test
+    database."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    if not url or not worker.startswith("gw"):
+        return url
+    parts = urlsplit(url)
+    database = int(parts.path.strip("/") or 0)
+    return urlunsplit(parts._replace(path=f"/{(database - int(worker[2:])) % 16}"))
+
+
+REDIS_URL = _redis_url_of_this_process(os.environ.get("REDIS_URL", ""))
 
 pytestmark = pytest.mark.redis
 

@@ -1,0 +1,3 @@
+"""The attestation part's pages (included by landscape/urls.py)."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""The consolidation part's pages (included by landscape/urls.py)."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""The impact part's pages (included by landscape/urls.py)."""
+
+urlpatterns: list = []

@@ -1,0 +1,5 @@
+"""What the map part of the landscape registers at start-up (LandscapeConfig.ready)."""
+
+
+def register() -> None:
+    """Nothing yet: the map part has no routes, sections or hooks of its own."""

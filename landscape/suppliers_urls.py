@@ -1,0 +1,3 @@
+"""The suppliers part's pages (included by landscape/urls.py)."""
+
+urlpatterns: list = []

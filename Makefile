@@ -26,8 +26,13 @@ run: install
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 ## make test: the whole suite (SQLite unless DATABASE_URL is set; .ci/run uses PostgreSQL)
+## on every core (pytest-xdist; TEST_WORKERS=0 runs it in one process). Each module runs
+## on one worker; the tests on the seeded demo form one group that runs last on one
+## worker, which seeds it once (tests/conftest.py).
+TEST_WORKERS ?= auto
 test: install
-	DJANGO_SETTINGS_MODULE=kitos.settings.test $(PY) -m pytest --create-db $(PYTEST_ARGS)
+	DJANGO_SETTINGS_MODULE=kitos.settings.test $(PY) -m pytest --create-db \
+	  -n $(TEST_WORKERS) --dist loadgroup --no-loadscope-reorder --durations=25 $(PYTEST_ARGS)
 
 ## make lint: ruff, and import-linter for the layers (README: Architecture)
 lint: install

@@ -106,11 +106,39 @@ def _reference_data_in_transactional_tests(request):
     ensure_data_categories(apps)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def demo(django_db_setup, django_db_blocker):
-    """The demo organisation (seed_demo). Seeding takes a while: once per test module,
-    rolled back at the end of it."""
+    """The demo organisation (seed_demo). Seeding takes a minute, so it happens once per
+    test process, in a transaction the end of the session rolls back. The tests that use
+    it run last (pytest_collection_modifyitems below), so no other test ever sees the
+    demo; each of them runs in its own savepoint inside it, rolled back as usual."""
     with django_db_blocker.unblock(), transaction.atomic():
         call_command("seed_demo", verbosity=0)
         yield Organisation.objects.get(slug="demo")
         transaction.set_rollback(True)
+
+
+def _uses_the_session_demo(item) -> bool:
+    """Whether the test's `demo` is the session's seeded demo above (some modules and
+    folders define a function-scoped `demo` of their own, built with factories)."""
+    info = getattr(item, "_fixtureinfo", None)
+    definitions = info.name2fixturedefs.get("demo") if info else None
+    return bool(definitions) and definitions[-1].scope == "session"
+
+
+def pytest_itemcollected(item):
+    """`make test` runs pytest-xdist with --dist loadgroup --no-loadscope-reorder: the
+    demo tests form one group, run by one worker, which seeds the demo once; every other
+    test goes with its module, so a module's own expensive fixtures run once. Groups are
+    handed out in collection order, so the demo group comes last."""
+    group = "demo" if _uses_the_session_demo(item) else item.nodeid.split("::")[0]
+    item.add_marker(pytest.mark.xdist_group(group))
+
+
+@pytest.hookimpl(trylast=True)  # after pytest-django's own ordering (db tests first)
+def pytest_collection_modifyitems(config, items):
+    """The tests on the seeded demo go last, in their usual order: from the first of them
+    to the end of the session the database holds the demo (see `demo`). pytest-xdist's
+    loadgroup, without reordering, hands out the groups in this order, so the worker that
+    takes the demo group has nothing else to run after it."""
+    items.sort(key=_uses_the_session_demo)  # a stable sort keeps the order within each

@@ -67,8 +67,9 @@ def token_headers(db):
     return {"Authorization": f"Bearer {key}"}
 
 
-@schema.parametrize()
-@settings(
+# One set of hypothesis settings and checks for every schemathesis run in the suite
+# (the whole API here, the governance routes in tests/governance/).
+CONFORMANCE_SETTINGS = settings(
     max_examples=4,
     deadline=None,
     suppress_health_check=[
@@ -77,13 +78,15 @@ def token_headers(db):
         HealthCheck.filter_too_much,
     ],
 )
+CONFORMANCE_CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_schema_conformance,
+]
+
+
+@schema.parametrize()
+@CONFORMANCE_SETTINGS
 def test_api_conforms_to_its_schema(case, token_headers):
-    case.call_and_validate(
-        headers=token_headers,
-        checks=[
-            not_a_server_error,
-            status_code_conformance,
-            content_type_conformance,
-            response_schema_conformance,
-        ],
-    )
+    case.call_and_validate(headers=token_headers, checks=CONFORMANCE_CHECKS)

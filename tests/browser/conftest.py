@@ -43,3 +43,19 @@ def page(browser):
     page = context.new_page()
     yield page
     context.close()
+
+
+@pytest.fixture
+def new_page(browser):
+    """Opens a page in a browser context of its own (another user's login) on each call;
+    the contexts close after the test. For walks that share one expensive world."""
+    contexts = []
+
+    def open_page():
+        context = browser.new_context(locale="da-DK", viewport={"width": 1280, "height": 800})
+        contexts.append(context)
+        return context.new_page()
+
+    yield open_page
+    for context in contexts:
+        context.close()

@@ -45,7 +45,7 @@ def row_total(page) -> int:
     return int(match.group(1).replace(".", ""))
 
 
-def test_chef_dashboard_list_filter_export_create(live_server, page, demo):
+def chef_dashboard_list_filter_export_create(live_server, page):
     log_in(page, live_server, "chef")
     page.get_by_role("link", name="Oversigt", exact=True).click()
     # Oversigt opens on the chef's own forvaltning; the whole municipality is one choice
@@ -101,7 +101,7 @@ def test_chef_dashboard_list_filter_export_create(live_server, page, demo):
     page.get_by_role("link", name="Journey-kontrakt på skoleintra").wait_for()
 
 
-def test_reader_sees_no_edit_controls(live_server, page, demo):
+def reader_sees_no_edit_controls(live_server, page):
     log_in(page, live_server, "laeser")
     page.goto(f"{live_server.url}/kontrakter/")
     page.locator("table.list-table tbody tr").first.wait_for()
@@ -114,3 +114,10 @@ def test_reader_sees_no_edit_controls(live_server, page, demo):
     # A forced visit to the edit form is refused.
     response = page.goto(page.url.split("?")[0] + "rediger/")
     assert response.status == 403
+
+
+def test_chef_journey_on_the_demo(live_server, new_page, demo):
+    """Seeding the demo takes a minute: the walks share one, each user in a browser
+    context of their own."""
+    reader_sees_no_edit_controls(live_server, new_page())
+    chef_dashboard_list_filter_export_create(live_server, new_page())

@@ -32,7 +32,7 @@ def log_in(page, live_server, username):
     page.get_by_role("button", name="Log ind").click()
 
 
-def test_system_owner_first_morning(live_server, page, demo):
+def system_owner_first_morning(live_server, page):
     person = Person.objects.get(user__username="systemejer", organisation__slug="demo")
     notices = [due for due in person_deadlines(person, today=timezone.localdate())
                if due.kind == "notice"]
@@ -58,7 +58,7 @@ def test_system_owner_first_morning(live_server, page, demo):
         assert due.uid in feed.replace("\r\n ", "")
 
 
-def test_chef_first_morning(live_server, page, demo):
+def chef_first_morning(live_server, page):
     log_in(page, live_server, "chef")
     page.wait_for_url(re.compile(r"/min-side/$"))
     # The header says where the chef works.
@@ -85,3 +85,10 @@ def test_chef_first_morning(live_server, page, demo):
     page.keyboard.press("Escape")
     assert not page.locator(".timeline-marker:focus-within .timeline-tip").is_visible()
     assert page.evaluate("document.activeElement.classList.contains('timeline-dot')")
+
+
+def test_first_morning_on_the_demo(live_server, new_page, demo):
+    """Seeding the demo takes a minute: the walks share one, each user in a browser
+    context of their own."""
+    system_owner_first_morning(live_server, new_page())
+    chef_first_morning(live_server, new_page())

@@ -11,6 +11,7 @@ import pytest
 from playwright.sync_api import expect
 
 from kitos.models import ListPreference
+from tests.browser.helpers import log_in
 from tests.factories import (
     ContractFactory,
     MembershipFactory,
@@ -24,13 +25,6 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def _log_in(page, url):
-    page.goto(url)
-    page.get_by_label("Brugernavn").fill("chef")
-    page.get_by_label("Adgangskode").fill("test-password-123")
-    page.get_by_role("button", name="Log ind").click()
-
-
 def test_pick_a_supplier_by_keyboard_then_remove_its_chip(live_server, page):
     demo = OrganisationFactory(name="Demo Kommune", slug="demo")
     MembershipFactory(user=UserFactory(username="chef"), organisation=demo, role="editor")
@@ -40,7 +34,7 @@ def test_pick_a_supplier_by_keyboard_then_remove_its_chip(live_server, page):
     ContractFactory(organisation=demo, name="Skoleportal",
                     supplier=SupplierFactory(name="Acme Skole A/S"))
 
-    _log_in(page, f"{live_server.url}/kontrakter/")
+    log_in(page, f"{live_server.url}/kontrakter/")
     rows = page.locator("table.list-table tbody tr")
     expect(rows).to_have_count(13)
 
@@ -81,7 +75,7 @@ def test_persons_are_searched_at_the_picker_endpoint(live_server, page):
     other = OrganisationFactory(name="Nabo", slug="nabo")
     PersonFactory(organisation=other, name="Bente Nabo")
 
-    _log_in(page, f"{live_server.url}/rolletildelinger/")
+    log_in(page, f"{live_server.url}/rolletildelinger/")
     rows = page.locator("table.list-table tbody tr")
     expect(rows).to_have_count(2)
     picker = page.get_by_role("combobox", name="Person", exact=True)
@@ -112,7 +106,7 @@ def test_the_name_column_and_header_stay_in_view_at_1366(live_server, browser, t
     ])
     context = browser.new_context(locale="da-DK", viewport={"width": 1366, "height": 768})
     page = context.new_page()
-    _log_in(page, f"{live_server.url}/kontrakter/")
+    log_in(page, f"{live_server.url}/kontrakter/")
     box = page.locator(".table-scroll")
     name_cell = page.locator("table.list-table tbody th").first
     header = page.locator("table.list-table thead th").nth(1)

@@ -12,6 +12,7 @@ import pytest
 from playwright.sync_api import expect
 
 from governance.models import NewSystemRequest, SteeringGroup
+from tests.browser.helpers import log_in, pick
 from tests.factories import (
     ItSystemFactory,
     MembershipFactory,
@@ -22,23 +23,6 @@ from tests.factories import (
 from tests.governance.request_cases import kle
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def _log_in(page, url):
-    page.goto(url)
-    page.get_by_label("Brugernavn").fill("chef")
-    page.get_by_label("Adgangskode").fill("test-password-123")
-    page.get_by_role("button", name="Log ind").click()
-
-
-def _pick(page, label, text):
-    picker = page.get_by_role("combobox", name=label, exact=True)
-    picker.click()
-    picker.press_sequentially(text)
-    page.get_by_role("listbox", name=label, exact=True).get_by_role(
-        "option", name=re.compile(re.escape(text))).first.wait_for()
-    picker.press("Enter")
-    picker.press("Escape")
 
 
 def test_chef_follows_a_request_from_idea_to_project(live_server, page):
@@ -52,13 +36,13 @@ def test_chef_follows_a_request_from_idea_to_project(live_server, page):
     SteeringGroup.objects.create(organisation=demo, name="Den Digitale Styregruppe")
 
     # The request form: picking the KLE number shows at once the system already used.
-    _log_in(page, f"{live_server.url}/portefoelje/anmodninger/ny/")
+    log_in(page, f"{live_server.url}/portefoelje/anmodninger/ny/")
     page.get_by_role("heading", name=re.compile("Opret anmodning")).wait_for()
     check = page.locator("#duplicate-check")
     expect(check).not_to_contain_text("Lokalebooking")
     page.locator("#id_title").fill("Nyt bookingsystem til hallerne")
     page.locator("#id_need").fill("Foreninger skal kunne booke haller digitalt.")
-    _pick(page, "KLE-numre", "00.05.10")
+    pick(page, "KLE-numre", "00.05.10")
     expect(check).to_contain_text("Lokalebooking")
     expect(check).to_contain_text("00.05.10")
     expect(check).not_to_contain_text("Lønsystem")

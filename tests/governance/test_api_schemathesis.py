@@ -3,8 +3,8 @@ routes the governance modules register (goals, projects, status reports, benefit
 measurements, due dates, steering groups, meetings, decisions, requests, sign-offs,
 principles, reviews and any route added later) gives no server error and answers as its schema says.
 
-The same checks as tests/test_api_schemathesis.py (which covers the whole API), on the
-governance operations only, with an organisation holding governance rows."""
+The same settings and checks as tests/test_api_schemathesis.py (which covers the whole
+API), on the governance operations only, with an organisation holding governance rows."""
 
 from __future__ import annotations
 
@@ -12,13 +12,6 @@ import datetime
 import re
 
 import pytest
-from hypothesis import HealthCheck, settings
-from schemathesis.checks import not_a_server_error
-from schemathesis.specs.openapi.checks import (
-    content_type_conformance,
-    response_schema_conformance,
-    status_code_conformance,
-)
 
 from governance.benefit_due_services import due_date_create
 from governance.models import Decision, SteeringGroup, SteeringGroupMember
@@ -33,7 +26,12 @@ from tests.governance.cases import (
     MeasurementFactory,
     StatusReportFactory,
 )
-from tests.test_api_schemathesis import _keep_the_test_connection, schema  # noqa: F401
+from tests.test_api_schemathesis import (  # noqa: F401 - the fixture
+    CONFORMANCE_CHECKS,
+    CONFORMANCE_SETTINGS,
+    _keep_the_test_connection,
+    schema,
+)
 
 # Every route a governance module registered (goals, projects, requests, principles,
 # reviews, benefit due dates ...), wherever in governance.api it is declared.
@@ -81,22 +79,6 @@ def token_headers(db):
 
 
 @governance_schema.parametrize()
-@settings(
-    max_examples=4,
-    deadline=None,
-    suppress_health_check=[
-        HealthCheck.function_scoped_fixture,
-        HealthCheck.too_slow,
-        HealthCheck.filter_too_much,
-    ],
-)
+@CONFORMANCE_SETTINGS
 def test_governance_api_conforms_to_its_schema(case, token_headers):
-    case.call_and_validate(
-        headers=token_headers,
-        checks=[
-            not_a_server_error,
-            status_code_conformance,
-            content_type_conformance,
-            response_schema_conformance,
-        ],
-    )
+    case.call_and_validate(headers=token_headers, checks=CONFORMANCE_CHECKS)

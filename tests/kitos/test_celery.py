@@ -5,12 +5,12 @@ from __future__ import annotations
 import datetime
 import os
 import time
-from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from celery.contrib.testing.worker import start_worker
 from celery.fixups.django import DjangoWorkerFixup
 from celery.result import AsyncResult, EagerResult
+from django.conf import settings as django_settings
 from django.core import mail
 
 from alerts.models import AlertDelivery
@@ -25,20 +25,8 @@ from tests.factories import (
     RoleAssignmentFactory,
 )
 
-
-def _redis_url_of_this_process(url: str) -> str:
-    """Each pytest-xdist worker gets a Redis database of its own (15, 14, ...): two
-    workers sharing one queue would run each other's tasks against the wrong test
-    database."""
-    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
-    if not url or not worker.startswith("gw"):
-        return url
-    parts = urlsplit(url)
-    database = int(parts.path.strip("/") or 0)
-    return urlunsplit(parts._replace(path=f"/{(database - int(worker[2:])) % 16}"))
-
-
-REDIS_URL = _redis_url_of_this_process(os.environ.get("REDIS_URL", ""))
+# The test settings give each pytest-xdist worker a Redis database of its own.
+REDIS_URL = django_settings.REDIS_URL
 
 pytestmark = pytest.mark.redis
 

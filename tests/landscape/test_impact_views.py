@@ -136,3 +136,34 @@ def test_the_objects_pages_link_to_their_analysis(client, editor, world):
 def test_the_landscape_front_page_lists_it(client, editor):
     client.force_login(editor)
     assert reverse("impact_home") in client.get(reverse("landscape_home")).content.decode()
+
+
+def test_the_page_and_the_api_run_as_many_queries_for_few_rows_as_for_many(
+        client, editor, org):
+    from django.contrib.contenttypes.models import ContentType
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from rest_framework.test import APIClient
+
+    from portfolio.models import SystemUsage
+    from tests.landscape.test_impact import star
+
+    few, many = star(org, 2), star(org, 10)
+    ContentType.objects.get_for_models(SystemUsage)
+    client.force_login(editor)
+    api = APIClient()
+    api.force_authenticate(editor)
+    counts = {}
+    # The first round warms what is looked up once per process (caches, the session).
+    for label, centre in (("warm", few), ("few", few), ("many", many)):
+        for kind, get in (
+            ("page", lambda c: client.get(reverse("impact_usage", args=[c.uuid]))),
+            ("xlsx", lambda c: client.get(
+                reverse("impact_usage", args=[c.uuid]) + "?format=xlsx")),
+            ("api", lambda c: api.get(f"/api/v1/impact/usages/{c.uuid}/")),
+        ):
+            with CaptureQueriesContext(connection) as queries:
+                assert get(centre).status_code == 200
+            counts[(kind, label)] = len(queries)
+    for kind in ("page", "xlsx", "api"):
+        assert counts[(kind, "few")] == counts[(kind, "many")], counts

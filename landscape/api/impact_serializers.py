@@ -4,6 +4,7 @@ public id and name, and the codes are the models' choice values."""
 
 from __future__ import annotations
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 
@@ -64,6 +65,7 @@ class ImpactDependentUsageSerializer(serializers.Serializer):
     lifecycle = serializers.CharField(source="usage.lifecycle", read_only=True)
     criticality = serializers.CharField(source="usage.criticality", read_only=True)
 
+    @extend_schema_field(ImpactObjectSerializer(many=True))
     def get_path(self, reached) -> list[dict]:
         return [ImpactObjectSerializer(hop.integration).data for hop in reached.path]
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from gdpr.models import DataAsset
 from kitos.links import object_url
+from portfolio import choices
 from portfolio.models import Integration, SystemUsage
 from roles.models import OrganisationUnit
 
@@ -73,6 +74,10 @@ class MapEdge:
     target: MapNode
     data: list[str]
     url: str
+    # Labels looked up once per map (get_FOO_display rebuilds its choices on each call).
+    interface_type: str = ""
+    frequency: str = ""
+    direction: str = ""
 
     @property
     def key(self) -> str:
@@ -80,15 +85,7 @@ class MapEdge:
 
     @property
     def two_way(self) -> bool:
-        return self.integration.direction == "two_way"
-
-    @property
-    def interface_type(self) -> str:
-        return self.integration.get_interface_type_display()
-
-    @property
-    def frequency(self) -> str:
-        return self.integration.get_frequency_display()
+        return self.integration.direction == choices.IntegrationDirection.TWO_WAY
 
     @property
     def label(self) -> str:
@@ -110,21 +107,26 @@ class LandscapeMap:
     height: float = 0
 
     def as_json(self) -> dict:
-        """cytoscape's elements (groups are compound parents; preset positions) plus the
-        facts the page's table and list show."""
+        """cytoscape's elements at preset positions, plus the facts the page's table and
+        list show. A group is a plain box behind its nodes, sized here: cytoscape's
+        compound nodes would recompute every box on each frame (too slow to draw 100+
+        integrations in time)."""
+        lifecycles, criticalities = _labels(choices.Lifecycle), _labels(choices.Criticality)
         elements = [
             {"group": "nodes", "classes": "group",
-             "data": {"id": f"group:{group.key}", "label": group.label}}
+             "position": {"x": group.x + group.width / 2, "y": group.y + group.height / 2},
+             "data": {"id": f"group:{group.key}", "label": group.label,
+                      "width": group.width, "height": group.height}}
             for group in self.groups
         ]
         elements += [
             {"group": "nodes", "classes": "usage" if node.in_filter else "usage outside",
              "position": {"x": node.x, "y": node.y},
              "data": {"id": node.key, "label": node.short_label, "name": node.label,
-                      "parent": f"group:{node.group}", "url": node.url,
+                      "group": f"group:{node.group}", "url": node.url,
                       "supplier": node.supplier, "in_filter": node.in_filter,
-                      "lifecycle": node.usage.get_lifecycle_display(),
-                      "criticality": node.usage.get_criticality_display()}}
+                      "lifecycle": lifecycles.get(node.usage.lifecycle, ""),
+                      "criticality": criticalities.get(node.usage.criticality, "")}}
             for node in self.nodes
         ]
         elements += [
@@ -145,7 +147,7 @@ class LandscapeMap:
         rows = [
             [edge.source.label, edge.target.label, edge.interface_type, edge.frequency,
              ", ".join(edge.data), edge.integration.name,
-             edge.integration.get_direction_display()]
+             edge.direction]
             for edge in self.edges
         ]
         return headers, rows
@@ -177,15 +179,19 @@ def build_map(*, organisation, usages, integrations, group_by: str) -> Landscape
     edges_qs = (
         integrations.filter(organisation=organisation)
         .filter(Q(source__in=chosen_ids) | Q(target__in=chosen_ids))
-        .select_related(*(f"{end}__{path}" for end in ("source", "target") for path in related))
-        .prefetch_related(Prefetch("data_assets", queryset=DataAsset.objects.order_by("name")))
+        .prefetch_related(Prefetch("data_assets",
+                                   queryset=DataAsset.objects.order_by("name").only("name")))
         .order_by("source__system__name", "target__system__name", "name")
     )
     integration_list = list(edges_qs)
     usages_by_id = {usage.pk: usage for usage in chosen}
-    for integration in integration_list:
-        for end in (integration.source, integration.target):
-            usages_by_id.setdefault(end.pk, end)
+    # The partners outside the filter, in one query (the integrations carry only ids).
+    partner_ids = {end for integration in integration_list
+                   for end in (integration.source_id, integration.target_id)} - chosen_ids
+    if partner_ids:
+        for usage in SystemUsage.objects.filter(
+                organisation=organisation, pk__in=partner_ids).select_related(*related):
+            usages_by_id[usage.pk] = usage
 
     group_of = _grouping(organisation, group_by)
     groups: dict[str, MapGroup] = {}
@@ -199,11 +205,16 @@ def build_map(*, organisation, usages, integrations, group_by: str) -> Landscape
         nodes[usage.pk] = node
     ordered_groups = sorted(groups.values(),
                             key=lambda g: (g.key == NO_GROUP, g.label.casefold()))
+    interfaces, frequencies = _labels(choices.InterfaceType), _labels(choices.Frequency)
+    directions = _labels(choices.IntegrationDirection)
     edges = [
         MapEdge(integration=integration, source=nodes[integration.source_id],
                 target=nodes[integration.target_id],
                 data=[asset.name for asset in integration.data_assets.all()],
-                url=object_url(integration) or "")
+                url=object_url(integration) or "",
+                interface_type=interfaces.get(integration.interface_type, ""),
+                frequency=frequencies.get(integration.frequency, ""),
+                direction=directions.get(integration.direction, ""))
         for integration in integration_list
     ]
     landscape = LandscapeMap(group_by=group_by, groups=ordered_groups,
@@ -213,14 +224,20 @@ def build_map(*, organisation, usages, integrations, group_by: str) -> Landscape
     return landscape
 
 
+def _labels(choice_class) -> dict[str, str]:
+    return {value: str(label) for value, label in choice_class.choices}
+
+
 def _grouping(organisation, group_by: str):
     """A function giving a usage's (group key, group label)."""
     if group_by == GROUP_BY_BUSINESS_TYPE:
+        business_types = _labels(choices.BusinessType)
+
         def by_business_type(usage):
             value = usage.system.business_type
             if not value:
                 return NO_GROUP, _("Uden forretningstype")
-            return value, usage.system.get_business_type_display()
+            return value, business_types.get(value, value)
         return by_business_type
 
     forvaltninger = {

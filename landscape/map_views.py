@@ -85,6 +85,7 @@ class LandscapeMapView(LandscapeMapMixin, TemplateView):
         chosen = form.cleaned_data if self.filterset.is_valid() else {}
         context.update(
             landscape=self.landscape,
+            map_data=self.landscape.as_json() if self.landscape is not None else None,
             errors=self.errors(),
             query_suffix=suffix,
             export_url=f"{self.request.path}?{xlsx_query.urlencode()}",

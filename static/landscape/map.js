@@ -10,22 +10,24 @@
 
   var STYLE = [
     { selector: "node.group", style: {
-      "background-color": "#f1f4f8", "border-color": "#b8c4d4", "border-width": 1,
-      "shape": "round-rectangle", "label": "data(label)", "text-valign": "top",
-      "text-halign": "center", "font-size": 14, "font-weight": "bold", "color": "#1d2b3a",
-      "padding": 20 } },
+      "width": "data(width)", "height": "data(height)", "z-index-compare": "manual",
+      "z-index": 0, "background-color": "#f1f4f8", "border-color": "#b8c4d4",
+      "border-width": 1, "shape": "round-rectangle", "label": "data(label)",
+      "text-valign": "top", "text-halign": "center", "text-margin-y": 22, "font-size": 14,
+      "font-weight": "bold", "color": "#1d2b3a", "events": "no" } },
     { selector: "node.usage", style: {
       "shape": "round-rectangle", "width": 160, "height": 44, "background-color": "#ffffff",
       "border-color": "#1f5fa8", "border-width": 1.5, "label": "data(label)",
       "text-valign": "center", "text-halign": "center", "font-size": 12, "color": "#1d2b3a",
-      "text-wrap": "ellipsis", "text-max-width": 150 } },
+      "z-index-compare": "manual", "z-index": 2 } },
     { selector: "node.outside", style: {
       "background-color": "#eef0f3", "border-color": "#9aa5b1", "border-style": "dashed",
       "color": "#5d6875" } },
     { selector: "edge", style: {
       "width": 1.5, "line-color": "#5a6b80", "target-arrow-color": "#5a6b80",
       "source-arrow-color": "#5a6b80", "target-arrow-shape": "triangle",
-      "curve-style": "bezier", "opacity": 0.6, "font-size": 9, "color": "#1d2b3a",
+      "curve-style": "straight", "opacity": 0.6,
+      "z-index-compare": "manual", "z-index": 1, "font-size": 9, "color": "#1d2b3a",
       "text-background-color": "#ffffff", "text-background-opacity": 0.8,
       "text-rotation": "autorotate" } },
     { selector: "edge.two-way", style: { "source-arrow-shape": "triangle" } },
@@ -101,6 +103,7 @@
   }
 
   function draw(container, data) {
+    container.setAttribute("data-draw-start-ms", String(Math.round(performance.now())));
     var cy = cytoscape({
       container: container,
       elements: data.elements,
@@ -110,9 +113,12 @@
       maxZoom: 3,
       autoungrabify: true,
       boxSelectionEnabled: false,
-      selectionType: "single"
+      selectionType: "single",
+      // Large landscapes stay smooth while panning and zooming.
+      hideEdgesOnViewport: true,
+      textureOnViewport: true
     });
-    cy.nodes(".group").unselectify();
+    cy.nodes(".group").unselectify().ungrabify();
     cy.on("tap", "node.usage", function (event) {
       var url = event.target.data("url");
       if (url) { window.location.assign(url); }
@@ -137,6 +143,13 @@
     var container = document.getElementById("landscape-map");
     if (!container || typeof cytoscape === "undefined") { return; }
     container.setAttribute("data-active", "true");
+    // The page embeds the data (json_script) to spare a second request and a second
+    // build on the server; data-url serves the same for other readers.
+    var embedded = document.getElementById("landscape-map-data");
+    if (embedded) {
+      draw(container, JSON.parse(embedded.textContent));
+      return;
+    }
     container.setAttribute("aria-busy", "true");
     fetch(container.getAttribute("data-url"), {
       credentials: "same-origin", headers: { Accept: "application/json" }

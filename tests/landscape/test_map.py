@@ -99,7 +99,7 @@ def test_data_groups_systems_in_use_by_forvaltning_with_their_integrations(clien
     assert nodes["Gammelt system"]["in_filter"] is False
     assert nodes["Aula"]["in_filter"] is True
     assert group_labels(data) == {"Børn og Unge", "Social og Sundhed", "Uden forvaltning"}
-    assert nodes["Aula"]["parent"] == f"group:{world['born'].uuid}"
+    assert nodes["Aula"]["group"] == f"group:{world['born'].uuid}"
     assert nodes["Aula"]["url"] == reverse("systemusage_detail", args=[world["aula"].uuid])
     assert edge_names(data) == {"Sagsakter", "Journalisering", "Historik"}
     flow = next(element["data"] for element in data["elements"]

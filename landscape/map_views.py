@@ -10,6 +10,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
+from django.views import View
 from django.views.generic import TemplateView
 
 from kitos.excel.writer import SheetData, build_workbook, workbook_response
@@ -105,7 +106,7 @@ class LandscapeMapView(LandscapeMapMixin, TemplateView):
         return context
 
 
-class LandscapeMapDataView(LandscapeMapMixin, TemplateView):
+class LandscapeMapDataView(LandscapeMapMixin, View):
     """The map's elements for cytoscape (and any other reader), same filters as the
     page; a bad filter is 400 with the reasons."""
 
@@ -117,7 +118,7 @@ class LandscapeMapDataView(LandscapeMapMixin, TemplateView):
         return response
 
 
-class LandscapeMapSvgView(LandscapeMapMixin, TemplateView):
+class LandscapeMapSvgView(LandscapeMapMixin, View):
     """The map as an SVG image drawn from the same layout; each system links to its
     page. Downloaded (Content-Disposition) so the file keeps a name."""
 

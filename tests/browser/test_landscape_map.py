@@ -1,6 +1,7 @@
 """The landscape map on the demo data in Chromium (issue #18's acceptance): the demo's
 100+ integrations are drawn in under 2 seconds from navigation, every system on the map
-is reachable from the keyboard and Enter opens it, and the page keeps the CSP."""
+is reachable from the keyboard and Enter opens it, the PNG export downloads a picture,
+and the page keeps the CSP."""
 
 from __future__ import annotations
 
@@ -55,6 +56,12 @@ def test_the_demo_map_renders_fast_and_every_system_is_reachable_by_keyboard(
 
     SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOT), full_page=False)
+
+    # The PNG export is cytoscape's own picture of the whole map.
+    with page.expect_download() as download_info:
+        page.get_by_role("button", name="Eksportér som PNG").click()
+    assert download_info.value.suggested_filename.startswith("landskabskort-")
+    assert download_info.value.path().read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
     # Keyboard: Tab reaches the list of systems (one stop), the arrows walk it, and each
     # system they land on is the one selected in the map.

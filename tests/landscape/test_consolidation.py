@@ -247,3 +247,27 @@ def test_query_count_is_constant_in_the_rows(client, org, editor):
         response = client.get(URL)
     assert len(response.context["analysis"].of_kind("system")) == 23
     assert len(many) == len(few)
+
+
+def test_the_usage_list_filters_the_links_use(org, editor, world):
+    def rows(**params):
+        query = QueryDict(mutable=True)
+        for key, value in params.items():
+            query[key] = str(value)
+        request = RequestFactory().get("/")
+        request.user = editor
+        filterset = SystemUsageFilterSet(
+            query, queryset=SystemUsage.objects.visible_to(editor), request=request)
+        assert filterset.is_valid(), filterset.errors
+        return sorted(usage.system.name for usage in filterset.qs)
+
+    # The same number, one above (00.05) and the retired one; never another organisation's.
+    assert rows(kle_task="00.05.10") == ["Bred booking", "Gammel booking", "Lokalebooking"]
+    assert rows(kle_task="00.05") == ["Bred booking", "Gammel booking", "Lokalebooking"]
+    assert rows(kle_task="00") == ["Bred booking", "Gammel booking", "Lokalebooking"]
+    assert rows(kle_task="81.01.02") == ["Løn 1", "Løn 2"]
+    assert rows(kle_task="nonsense") == []
+    # Responsible or using unit in the subtree.
+    assert rows(used_within=world["teknik"].uuid) == ["Bred booking", "SBSYS"]
+    assert rows(used_within=world["born"].uuid) == ["Lokalebooking"]
+    assert rows(business_type="esdh") == ["SBSYS"]

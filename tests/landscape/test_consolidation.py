@@ -271,3 +271,12 @@ def test_the_usage_list_filters_the_links_use(org, editor, world):
     assert rows(used_within=world["teknik"].uuid) == ["Bred booking", "SBSYS"]
     assert rows(used_within=world["born"].uuid) == ["Lokalebooking"]
     assert rows(business_type="esdh") == ["SBSYS"]
+
+
+def test_a_reader_sees_the_pages_and_cannot_post(client, world, reader):
+    client.force_login(reader)
+    for url in (URL, "/landskab/kle-daekning/"):
+        assert client.get(url).status_code == 200
+        assert client.post(url).status_code == 405
+    html = client.get(reverse("landscape_home")).content.decode()
+    assert reverse("landscape_duplicates") in html and reverse("kle_coverage") in html

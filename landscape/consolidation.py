@@ -130,15 +130,17 @@ class Inventory:
             ancestors = [int(part) for part in (path or "").strip("/").split("/") if part]
             return next((pk for pk in ancestors or [unit_id] if pk in forvaltning_ids), None)
 
+        in_use = SystemUsage.objects.visible_to(user).filter(
+            organisation=organisation, lifecycle__in=LIVE_LIFECYCLES
+        )
         usages = list(
-            SystemUsage.objects.visible_to(user).filter(
-                organisation=organisation, lifecycle__in=LIVE_LIFECYCLES
-            )
-            .select_related("system", "system__rights_holder", "responsible_unit")
+            in_use.select_related("system", "system__rights_holder", "responsible_unit")
             .prefetch_related("system__kle_numbers")
             .order_by("system__name", "pk")
         )
-        ids = [usage.pk for usage in usages]
+        # The related rows are read through a subquery, not a list of ids (thousands of
+        # usages would be thousands of query parameters).
+        ids = in_use.values("pk")
         forvaltninger_of: dict[int, set[int]] = {usage.pk: set() for usage in usages}
         kle_of: dict[int, set[str]] = {}
         for usage in usages:
@@ -149,7 +151,8 @@ class Inventory:
         using = SystemUsageUnit.objects.filter(usage_id__in=ids).values_list(
             "usage_id", "unit_id", "unit__path")
         for usage_id, unit_id, path in using:
-            forvaltninger_of[usage_id].add(forvaltning_of(unit_id, path))
+            if usage_id in forvaltninger_of:  # not one added since the usages were read
+                forvaltninger_of[usage_id].add(forvaltning_of(unit_id, path))
         for found in forvaltninger_of.values():
             found.discard(None)
 

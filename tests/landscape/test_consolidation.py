@@ -122,7 +122,7 @@ def test_groups_of_the_same_task_business_type_and_system(client, world, editor)
     assert analysis.yearly_cost == Decimal("370000")
     assert analysis.contract_count == 3
     html = client.get(URL).content.decode()
-    assert "Naboens" not in html and "777" not in html
+    assert "Naboens" not in html and "777.777" not in html
 
 
 def test_every_number_agrees_with_the_list_it_links_to(client, world, editor):

@@ -2,10 +2,9 @@
 organisation already uses for the same KLE tasks or the same business type.
 
 A system matches a requested KLE number when it is tagged with that number, with a
-number under it (the request names the group "27.12", the system the topic "27.12.04")
-or with a number above it (the system covers the whole group the requested topic is
-in). A usage's KLE tasks are those of its catalog entry (ItSystem.kle_numbers) and those
-of the processing activities it is used in (the GDPR register's activities carry KL's
+number under it or with a number above it (``portfolio.kle.kle_match``, the one rule).
+A usage's KLE tasks are those of its catalog entry (ItSystem.kle_numbers) and those of
+the processing activities it is used in (the GDPR register's activities carry KL's
 KLE numbers): either source names it. Retired usages are left out: what is no longer in
 use cannot be bought twice.
 
@@ -22,6 +21,7 @@ from django.db.models import Prefetch, Q
 
 from gdpr.models import ProcessingActivity
 from portfolio.choices import Lifecycle
+from portfolio.kle import kle_match
 from portfolio.models import KleNumber, SystemUsage
 
 
@@ -41,23 +41,6 @@ class DuplicateMatch:
 
 def _numbers(kle_numbers: Iterable) -> list[str]:
     return sorted({getattr(kle, "number", kle) for kle in kle_numbers if kle})
-
-
-def _ancestors(number: str) -> list[str]:
-    parts = number.split(".")
-    return [".".join(parts[:i]) for i in range(1, len(parts))]
-
-
-def kle_match(numbers: list[str], prefix: str = "") -> Q:
-    """KLE numbers (at `prefix`, the path to a KleNumber) that match any of `numbers`:
-    the same, under one of them or above one of them."""
-    exact = set(numbers)
-    for number in numbers:
-        exact.update(_ancestors(number))
-    condition = Q(**{f"{prefix}number__in": sorted(exact)})
-    for number in numbers:
-        condition |= Q(**{f"{prefix}number__startswith": f"{number}."})
-    return condition
 
 
 def systems_in_use(*, organisation, kle_numbers: Iterable = (), business_type: str = "",

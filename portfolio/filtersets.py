@@ -13,7 +13,8 @@ from kitos.filtersets import BaseFilterSet, UUIDInFilter, search_terms
 from roles.models import OrganisationUnit, RoleAssignment, still_working
 
 from . import choices
-from .models import Integration, ItSystem, KleNumber, SystemUsage
+from .kle import kle_match
+from .models import Integration, ItSystem, KleNumber, SystemUsage, SystemUsageUnit
 
 # The standard role type (roles/reference.py) whose holder answers for a usage.
 SYSTEM_OWNER_ROLE = "systemejer"
@@ -62,8 +63,21 @@ class SystemUsageFilterSet(BaseFilterSet):
         method="filter_within",
         label=_("ansvarlig enhed eller enhed under den"),
     )
+    used_within = django_filters.ModelChoiceFilter(
+        field_name="responsible_unit", queryset=_visible_units, to_field_name="uuid",
+        method="filter_used_within",
+        label=_("ansvarlig eller anvendende enhed eller enhed under den"),
+    )
     lifecycle = django_filters.MultipleChoiceFilter(choices=choices.Lifecycle.choices,
                                                     label=_("livscyklus"))
+    business_type = django_filters.MultipleChoiceFilter(
+        field_name="system__business_type", choices=choices.BusinessType.choices,
+        label=_("forretningstype"),
+    )
+    kle_task = django_filters.CharFilter(
+        method="filter_kle_task", max_length=12,
+        label=_("KLE-opgave (systemets KLE-nummer er det samme, over eller under)"),
+    )
     criticality = django_filters.MultipleChoiceFilter(choices=choices.Criticality.choices,
                                                       label=_("forretningskritikalitet"))
     hosting = django_filters.MultipleChoiceFilter(choices=choices.Hosting.choices,
@@ -90,6 +104,26 @@ class SystemUsageFilterSet(BaseFilterSet):
         if not unit.path:  # never an empty prefix: it would match every unit
             return queryset.filter(responsible_unit=unit)
         return queryset.filter(responsible_unit__path__startswith=unit.path)
+
+    def filter_used_within(self, queryset, name, unit):
+        """Usages the unit or a unit below it answers for or uses."""
+        # A unit without a path (not saved through the services) is only itself.
+        subtree = Q(path__startswith=unit.path) if unit.path else Q(pk=unit.pk)
+        using = SystemUsageUnit.objects.filter(
+            usage=OuterRef("pk"),
+            unit__in=OrganisationUnit.objects.filter(subtree).values("pk"),
+        )
+        responsible = OrganisationUnit.objects.filter(subtree).values("pk")
+        return queryset.filter(Q(responsible_unit__in=responsible) | Exists(using))
+
+    def filter_kle_task(self, queryset, name, value):
+        """Usages whose catalog system serves the task (portfolio.kle.kle_match)."""
+        number = value.strip().rstrip(".")
+        serving = ItSystem.kle_numbers.through.objects.filter(
+            itsystem=OuterRef("system"), klenumber__in=KleNumber.objects.filter(
+                kle_match([number]))
+        )
+        return queryset.filter(Exists(serving))
 
     def filter_is_set(self, queryset, name, value):
         # Choice fields store "not given" as an empty string.

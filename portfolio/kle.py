@@ -1,6 +1,12 @@
 """KLE taxonomy and KL's standard processing activities, read from KL's list
 (portfolio/data/kl-behandlingsaktiviteter-kle.csv: number; activity; KLE main group; KLE
-group; KLE level 3)."""
+group; KLE level 3); and the one rule for when a tagged KLE number serves a task.
+
+A number serves a KLE task when it is the same, a number under it (the task is the group
+"27.12", the system is tagged with the topic "27.12.04") or a number above it (the system
+covers the whole group the task is in). The duplicate check of new-system requests, the
+usage list's ``kle_task`` filter and the landscape's duplicates and KLE coverage all use
+``kle_match`` (in SQL) or ``kle_serves`` (in Python, the same rule)."""
 
 from __future__ import annotations
 
@@ -10,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.db import transaction
+from django.db.models import Q
 
 from .models import KleNumber
 
@@ -18,6 +25,29 @@ KL_ACTIVITIES_CSV = Path(__file__).resolve().parent / "data" / "kl-behandlingsak
 # "15. 00. Organisering ..." or "15.00.05. Beskæftigelsesindsats ..." -> number, title
 _KLE_LABEL = re.compile(r"^\s*(\d{2})\.\s*(?:(\d{2})\.\s*)?(?:(\d{2})\.\s*)?(.*?)\s*$")
 _LOOSE_KLE_LABEL = re.compile(r"^\s*\d{1,2}\.\s*(\D.*?)\s*$")
+
+
+def kle_ancestors(number: str) -> list[str]:
+    """"15.00.05" -> ["15", "15.00"]."""
+    parts = number.split(".")
+    return [".".join(parts[:i]) for i in range(1, len(parts))]
+
+
+def kle_match(numbers: list[str], prefix: str = "") -> Q:
+    """KLE numbers (at `prefix`, the path to a KleNumber) that serve any of the tasks
+    `numbers`: the same, under one of them or above one of them."""
+    exact = set(numbers)
+    for number in numbers:
+        exact.update(kle_ancestors(number))
+    condition = Q(**{f"{prefix}number__in": sorted(exact)})
+    for number in numbers:
+        condition |= Q(**{f"{prefix}number__startswith": f"{number}."})
+    return condition
+
+
+def kle_serves(tagged: str, task: str) -> bool:
+    """``kle_match`` for one tagged number and one task, without the database."""
+    return tagged == task or task.startswith(f"{tagged}.") or tagged.startswith(f"{task}.")
 
 
 def parse_kle_label(label: str) -> tuple[str, str] | None:

@@ -33,7 +33,8 @@ class SystemUsageListView(ListView):
     title = gettext_lazy("Systemer")
     create_label = gettext_lazy("Ny systemanvendelse")
     export_entity = "usages"
-    filter_options = {"responsible_unit": unit_options, "within": unit_options}
+    filter_options = {"responsible_unit": unit_options, "within": unit_options,
+                      "used_within": unit_options}
     panel_first = ("within", "lifecycle", "criticality", "has_system_owner")
     panel_hidden = ("responsible_unit",)
     filter_pickers = {"system": "it-systemer"}

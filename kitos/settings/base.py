@@ -273,6 +273,7 @@ SPECTACULAR_SETTINGS = {
         "DataClassificationEnum": "portfolio.choices.DataClassification",
         "TrafficLightEnum": "governance.choices.TrafficLight",
         "CompetencyLevelEnum": "roles.choices.CompetencyLevel",
+        "KleCoverageEnum": "landscape.consolidation.Coverage",
     },
     # The schema is generated in English whatever the request's language: component
     # and enum names (enum names hash the choices' labels) and descriptions must not

@@ -242,3 +242,53 @@ def timeline(rows, *, start: datetime.date, end: datetime.date,
         axis_x=_n(TIME_LABEL), plot_end=_n(TIME_WIDTH - TIME_RIGHT), ticks=ticks,
         window=window_tick,
     )
+
+
+# -- one supplier's score ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ComponentBar:
+    label: str
+    short_label: str
+    points: Decimal
+    weight: int
+    colour: str
+    y: str
+    text_y: str
+    weight_width: str
+    points_width: str
+    value_x: str
+
+
+@dataclass
+class ComponentsChart:
+    bars: list[ComponentBar]
+    width: int
+    height: int
+    axis_x: str
+    bar_height: int
+
+
+PARTS_WIDTH, PARTS_LABEL, PARTS_SPAN, PARTS_ROW, PARTS_BAR = 480, 200, 240, 26, 16
+
+
+def components_chart(components) -> ComponentsChart:
+    """A bar per component: its weight as an outline, its points filled, on a scale
+    where the largest weight spans the plot."""
+    largest = max([c.weight for c in components] + [1])
+    bars = []
+    for index, component in enumerate(components):
+        top = 6 + index * PARTS_ROW
+        weight_width = component.weight / largest * PARTS_SPAN
+        points_width = float(component.fraction) * weight_width
+        bars.append(ComponentBar(
+            label=component.label, short_label=short(component.label, 30),
+            points=component.points, weight=component.weight,
+            colour=COMPONENT_COLOURS[component.key], y=_n(top), text_y=_n(top + PARTS_BAR - 4),
+            weight_width=_n(weight_width), points_width=_n(points_width),
+            value_x=_n(PARTS_LABEL + weight_width + 4),
+        ))
+    return ComponentsChart(bars=bars, width=PARTS_WIDTH,
+                           height=12 + len(bars) * PARTS_ROW, axis_x=_n(PARTS_LABEL),
+                           bar_height=PARTS_BAR)

@@ -31,7 +31,13 @@ from .suppliers import (
     supplier_trend,
     window_end,
 )
-from .suppliers_charts import COMPONENT_COLOURS, score_chart, timeline, trend_chart
+from .suppliers_charts import (
+    COMPONENT_COLOURS,
+    components_chart,
+    score_chart,
+    timeline,
+    trend_chart,
+)
 from .suppliers_forms import ProcurementSharingForm, WindowForm
 from .suppliers_joint import DEFAULT_MONTHS, joint_procurement
 from .suppliers_services import procurement_sharing_set
@@ -198,6 +204,7 @@ class SupplierDependenceDetailView(OrganisationPageMixin, TemplateView):
         context.update(
             supplier=self.supplier, row=row, trend=self.trend,
             trend_chart=trend_chart(self.trend),
+            components_chart=components_chart(row.components),
             components=[
                 {"component": c, "colour": COMPONENT_COLOURS[c.key]} for c in row.components
             ],

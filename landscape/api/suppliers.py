@@ -69,7 +69,7 @@ def organisation_from_query(request) -> Organisation:
 # -- supplier dependence -----------------------------------------------------------------
 
 
-class ScoreComponentSerializer(serializers.Serializer):
+class SupplierScoreComponentSerializer(serializers.Serializer):
     key = serializers.CharField(help_text="spend, critical, systems, no_exit, proprietary "
                                 "or no_window.")
     label = serializers.CharField()
@@ -110,13 +110,13 @@ class SupplierDependenceSerializer(serializers.Serializer):
     contracts_ending_soon = serializers.IntegerField(
         source="ending_soon.value",
         help_text="Running contracts whose next possible end lies within 3 years.")
-    components = ScoreComponentSerializer(many=True)
+    components = SupplierScoreComponentSerializer(many=True)
 
     def get_organisation(self, row) -> uuid.UUID:
         return self.context["organisation"].uuid
 
 
-class TrendPointSerializer(serializers.Serializer):
+class SupplierTrendPointSerializer(serializers.Serializer):
     year = serializers.IntegerField()
     spend = serializers.DecimalField(max_digits=16, decimal_places=2,
                                      help_text="The yearly cost of the supplier's contracts "
@@ -132,9 +132,9 @@ class TrendPointSerializer(serializers.Serializer):
 class SupplierDependenceDetailSerializer(SupplierDependenceSerializer):
     trend = serializers.SerializerMethodField()
 
-    @extend_schema_field(TrendPointSerializer(many=True))
+    @extend_schema_field(SupplierTrendPointSerializer(many=True))
     def get_trend(self, row) -> list:
-        return TrendPointSerializer(self.context["trend"], many=True).data
+        return SupplierTrendPointSerializer(self.context["trend"], many=True).data
 
 
 class SupplierDependenceViewSet(viewsets.GenericViewSet):

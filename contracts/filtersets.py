@@ -4,6 +4,7 @@ Excel export and the dashboard counts."""
 from __future__ import annotations
 
 import django_filters
+from django import forms
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
@@ -16,9 +17,18 @@ from roles.filtersets import SubtreeFilter
 from roles.models import RoleAssignment, still_working
 
 from . import choices
+from .spend import valid_in_year
 
 # The standard role type (roles/reference.py) whose holder answers for a contract.
 CONTRACT_OWNER_ROLE = "kontraktejer"
+# The years a contract's dates may lie in (the cost lines' range).
+MIN_YEAR, MAX_YEAR = 1990, 2100
+
+
+class YearFilter(django_filters.NumberFilter):
+    """A calendar year, a whole number (min_value / max_value bound it)."""
+
+    field_class = forms.IntegerField
 
 
 class SupplierFilterSet(BaseFilterSet):
@@ -59,10 +69,19 @@ class ContractFilterSet(BaseFilterSet):
     )
     has_contract_owner = django_filters.BooleanFilter(method="filter_has_contract_owner",
                                                       label=_("har en kontraktejer"))
+    has_notice_deadline = django_filters.BooleanFilter(
+        field_name="notice_deadline", lookup_expr="isnull", exclude=True,
+        label=_("har en frist for opsigelse eller option"),
+    )
+    valid_in_year = YearFilter(method="filter_valid_in_year", min_value=MIN_YEAR,
+                               max_value=MAX_YEAR, label=_("gælder i året"))
 
     class Meta:
         model = Contract
         fields = ["procurement_form", "criticality"]
+
+    def filter_valid_in_year(self, queryset, name, value):
+        return queryset.filter(valid_in_year(value))
 
     def filter_has_contract_owner(self, queryset, name, value):
         today = timezone.localdate()

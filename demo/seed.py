@@ -46,6 +46,7 @@ from kitos.dates import add_months
 from kitos.models import Membership, Organisation
 from kitos.services import create_object
 from kitos.tenancy import SYSTEM
+from landscape.suppliers_services import procurement_sharing_set
 from portfolio.kle import load_kle, read_kl_list
 from portfolio.models import Integration, ItSystem, KleNumber, Supplier, SystemUsage
 from portfolio.services import integration_create, system_create, usage_create
@@ -175,6 +176,10 @@ class OrgSeeder:
         seed_governance(self)
         self.seed_roles()
         seed_competences(self)
+        # Both demo municipalities share their contracts' end dates, so the landscape's
+        # joint procurement page has neighbours to show (an upsert: safe to re-run).
+        procurement_sharing_set(actor=SYSTEM, organisation=self.organisation, shares=True,
+                                contact_email=f"udbud@{self.plan.domain}")
         self.seed_logins()
         self.parent.log.append(self.summary())
 

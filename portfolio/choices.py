@@ -112,6 +112,18 @@ class InterfaceType(models.TextChoices):
     OTHER = "other", _("Andet")
 
 
+# Interface types that count as standard: open, documented protocols any supplier can
+# implement (REST, SOAP) and the national integration platforms (Serviceplatformen, the
+# Beskedfordeler / a message queue). File transfer, direct database access, manual
+# handling, "other" and no type given tie an integration to one supplier's formats or
+# schema: the landscape's supplier dependence counts them as proprietary. The one place
+# this is decided; the integration list's `standard_interface` filter reads it too.
+STANDARD_INTERFACE_TYPES = (
+    InterfaceType.REST, InterfaceType.SOAP, InterfaceType.SERVICEPLATFORMEN,
+    InterfaceType.MESSAGE,
+)
+
+
 class Frequency(models.TextChoices):
     REALTIME = "realtime", _("Realtid")
     HOURLY = "hourly", _("Hver time")

@@ -56,6 +56,8 @@ class SystemUsageFilterSet(BaseFilterSet):
 
     organisation = UUIDInFilter(field_name="organisation__uuid", label=_("organisation"))
     system = UUIDInFilter(field_name="system__uuid", label=_("it-system"))
+    supplier = UUIDInFilter(field_name="system__rights_holder__uuid",
+                            label=_("systemets rettighedshaver / leverandør"))
     responsible_unit = UUIDInFilter(field_name="responsible_unit__uuid",
                                     label=_("ansvarlig enhed"))
     within = django_filters.ModelChoiceFilter(
@@ -150,6 +152,13 @@ class IntegrationFilterSet(BaseFilterSet):
                          label=_("systemanvendelse (afsender eller modtager)"))
     interface_type = django_filters.MultipleChoiceFilter(choices=choices.InterfaceType.choices,
                                                          label=_("snitfladetype"))
+    supplier = UUIDInFilter(
+        method="filter_supplier",
+        label=_("rettighedshaver / leverandør af afsender- eller modtagersystemet"),
+    )
+    standard_interface = django_filters.BooleanFilter(
+        method="filter_standard_interface", label=_("standardsnitflade"),
+    )
 
     class Meta:
         model = Integration
@@ -157,6 +166,17 @@ class IntegrationFilterSet(BaseFilterSet):
 
     def filter_usage(self, queryset, name, value):
         return queryset.filter(Q(source__uuid__in=value) | Q(target__uuid__in=value))
+
+    def filter_supplier(self, queryset, name, value):
+        return queryset.filter(
+            Q(source__system__rights_holder__uuid__in=value)
+            | Q(target__system__rights_holder__uuid__in=value)
+        )
+
+    def filter_standard_interface(self, queryset, name, value):
+        # choices.STANDARD_INTERFACE_TYPES decides; no type given is not a standard.
+        standard = Q(interface_type__in=choices.STANDARD_INTERFACE_TYPES)
+        return queryset.filter(standard) if value else queryset.exclude(standard)
 
 
 class KleNumberFilterSet(django_filters.FilterSet):

@@ -309,6 +309,7 @@ def urls_for(world: World, name: str, params: tuple[str, ...]) -> list[str]:
         "import_run_status": world.import_run,
         "import_run_commit": world.import_run,
         "import_run_marked": world.import_run,
+        "supplier_dependence_detail": objects["supplier"],
     }
     if name in by_route:
         return [reverse(name, args=[by_route[name].uuid])]

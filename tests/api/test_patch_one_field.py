@@ -411,6 +411,13 @@ def _role_guideline(org):
     )
 
 
+def _procurement_sharing(org):
+    from landscape.models import ProcurementSharing
+
+    return ProcurementSharing.objects.create(organisation=org, shares=True,
+                                             contact_email="udbud@example.dk")
+
+
 BUILDERS = {
     "organisations": _organisation,
     "units": _unit,
@@ -448,6 +455,7 @@ BUILDERS = {
     "competency-targets": _competency_target,
     "training-plan": _training_plan_item,
     "role-guidelines": _role_guideline,
+    "procurement-sharing": _procurement_sharing,
 }
 
 # (resource, field, new value): a free-text field everywhere, and for most resources a
@@ -530,6 +538,8 @@ CASES = [
     ("training-plan", "due_date", "2027-09-01"),
     ("role-guidelines", "goals", "Nye mål"),
     ("role-guidelines", "valid_from", "2026-03-01"),
+    ("procurement-sharing", "contact_email", "faelles-udbud@example.dk"),
+    ("procurement-sharing", "shares", False),
 ]
 
 # Model fields a PATCH may change besides the one sent: bookkeeping only, read-only in

@@ -1,0 +1,252 @@
+"""Attestation campaigns (#18): opening creates one attestation per live usage and
+running contract asked of its owner, owners confirm or correct, reminders go through the
+alert scan (and end with the answer), overdue ones are a gap, pages and API are scoped."""
+
+from __future__ import annotations
+
+import datetime
+import time
+
+import pytest
+from celery.result import AsyncResult, EagerResult
+from django.core import mail
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
+from rest_framework.test import APIClient
+
+from alerts import services as alerts
+from alerts.models import AlertDelivery
+from alerts.tasks import scan_alerts
+from gdpr.gaps import RULES_BY_KEY, all_rules, gap_counts
+from landscape.attestation_services import (
+    attestation_attest,
+    campaign_close,
+    campaign_create,
+    campaign_next,
+    campaign_open,
+)
+from landscape.models import Attestation
+from roles.models import RoleType
+from tests.factories import (
+    ContractFactory,
+    OrganisationFactory,
+    PersonFactory,
+    RoleAssignmentFactory,
+    UsageFactory,
+    UserFactory,
+)
+from tests.helpers import count_queries
+from tests.kitos.test_celery import _wait_for, real_worker  # noqa: F401 - the fixture
+
+D = datetime.date
+TODAY = D(2026, 11, 21)
+
+
+def role(code, applies_to):
+    return RoleType.objects.get_or_create(
+        code=code, organisation=None, defaults={"name": code, "applies_to": applies_to}
+    )[0]
+
+
+def owned_usage(org, email="ejer@demo.dk", user=None):
+    usage = UsageFactory(organisation=org, lifecycle="operational")
+    owner = PersonFactory(organisation=org, email=email, user=user)
+    RoleAssignmentFactory(target=usage, person=owner,
+                          role_type=role("systemejer", "system_usage"))
+    return usage, owner
+
+
+def campaign(org, actor, **extra):
+    values = {"title": "Attestering 2026", "year": 2026, "opens_on": TODAY,
+              "due_on": TODAY + datetime.timedelta(days=14), **extra}
+    return campaign_create(actor=actor, organisation=org, **values)
+
+
+def deliveries(attestation):
+    return AlertDelivery.objects.filter(object_id=attestation.pk,
+                                        content_type__model="attestation")
+
+
+@pytest.mark.django_db
+class TestServices:
+    def test_open_creates_one_per_usage_and_contract_with_the_owner(self, org, editor):
+        usage, owner = owned_usage(org)
+        UsageFactory(organisation=org, lifecycle="retired")  # not asked
+        contract = ContractFactory(organisation=org)
+        run = campaign(org, editor)
+        assert campaign_open(actor=editor, campaign=run, today=TODAY) == 2
+        run.refresh_from_db()
+        assert run.status == "open"
+        rows = {(a.usage_id, a.contract_id): a.owner_id for a in Attestation.objects.all()}
+        assert rows == {(usage.pk, None): owner.pk, (None, contract.pk): None}
+        # Re-opening adds only what is missing.
+        UsageFactory(organisation=org, lifecycle="operational")
+        assert campaign_open(actor=editor, campaign=run, today=TODAY) == 1
+        assert campaign_open(actor=editor, campaign=run, today=TODAY) == 0
+
+    def test_owner_confirms_reader_stranger_cannot(self, org, editor, reader):
+        user = UserFactory(username="owner")
+        from tests.factories import MembershipFactory
+        MembershipFactory(organisation=org, role="reader", user=user)
+        usage, _owner = owned_usage(org, user=user)
+        run = campaign(org, editor)
+        campaign_open(actor=editor, campaign=run, today=TODAY)
+        attestation = Attestation.objects.get()
+        with pytest.raises(PermissionDenied):
+            attestation_attest(actor=reader, attestation=attestation, status="confirmed")
+        done = attestation_attest(actor=user, attestation=attestation, status="confirmed")
+        assert done.status == "confirmed" and done.attested_by == user
+        # A second confirmation is harmless.
+        again = attestation_attest(actor=user, attestation=attestation, status="confirmed")
+        assert again.attested_at == done.attested_at
+        with pytest.raises(ValidationError):
+            attestation_attest(actor=editor, attestation=attestation, status="corrected")
+        corrected = attestation_attest(actor=editor, attestation=attestation,
+                                       status="corrected", comment="Ny enhed")
+        assert corrected.status == "corrected"
+
+    def test_closed_campaign_takes_no_answers_and_next_is_a_year_later(self, org, editor):
+        owned_usage(org)
+        run = campaign(org, editor)
+        campaign_open(actor=editor, campaign=run, today=TODAY)
+        campaign_close(actor=editor, campaign=run)
+        with pytest.raises(ValidationError):
+            attestation_attest(actor=editor, attestation=Attestation.objects.get(),
+                               status="confirmed")
+        successor = campaign_next(actor=editor, campaign=run)
+        assert (successor.title, successor.year, successor.status) == (
+            "Attestering 2027", 2027, "draft")
+        assert successor.due_on == D(2027, 12, 5)
+        assert campaign_next(actor=editor, campaign=run) == successor
+
+    def test_overdue_is_a_registered_gap_rule(self, org, editor):
+        assert "attestation-overdue" in RULES_BY_KEY
+        assert RULES_BY_KEY["attestation-overdue"] in all_rules()
+        owned_usage(org)
+        run = campaign(org, editor)
+        campaign_open(actor=editor, campaign=run, today=TODAY)
+        counts = gap_counts(user=editor, organisation=org,
+                            today=TODAY + datetime.timedelta(days=15))
+        assert counts["attestation-overdue"] == 1
+        assert gap_counts(user=editor, organisation=org, today=TODAY)["attestation-overdue"] == 0
+
+
+@pytest.mark.django_db
+class TestReminders:
+    def test_reminder_to_owner_once_and_none_after_attesting(self, org, editor):
+        owned_usage(org)
+        run = campaign(org, editor)
+        campaign_open(actor=editor, campaign=run, today=TODAY)
+        attestation = Attestation.objects.get()
+        assert alerts.scan(today=TODAY).recorded == 1
+        assert alerts.scan(today=TODAY).recorded == 0
+        assert list(deliveries(attestation).values_list("email", flat=True)) == ["ejer@demo.dk"]
+        attestation_attest(actor=editor, attestation=attestation, status="confirmed")
+        overdue_day = run.due_on + datetime.timedelta(days=1)
+        assert alerts.scan(today=overdue_day).recorded == 0
+
+
+@pytest.mark.django_db
+class TestPages:
+    def test_pages_render_and_other_organisation_gets_404(self, client, org, editor,
+                                                           outsider):
+        owned_usage(org)
+        run = campaign(org, editor)
+        campaign_open(actor=editor, campaign=run, today=TODAY)
+        attestation = Attestation.objects.get()
+        client.force_login(editor)
+        urls = [
+            "/landskab/attestering/", f"/landskab/attestering/{run.uuid}/",
+            f"/landskab/attestering/attesteringer/{attestation.uuid}/",
+            "/landskab/attestering/mine/", "/landskab/attestering/attesteringer/",
+            "/landskab/attestering/ny/",
+        ]
+        for url in urls:
+            assert client.get(url).status_code == 200, url
+        export = client.get(f"/landskab/attestering/{run.uuid}/?format=xlsx")
+        assert export["Content-Type"].startswith("application/vnd.openxmlformats")
+        response = client.post(f"/landskab/attestering/attesteringer/{attestation.uuid}/",
+                               {"status": "confirmed", "comment": ""})
+        assert response.status_code == 302
+        attestation.refresh_from_db()
+        assert attestation.status == "confirmed"
+        client.force_login(outsider)
+        for url in urls[1:3]:
+            assert client.get(url).status_code == 404, url
+        api = APIClient()
+        api.force_authenticate(outsider)
+        assert api.get(f"/api/v1/attestation-campaigns/{run.uuid}/").status_code == 404
+        assert api.get(f"/api/v1/attestations/{attestation.uuid}/").status_code == 404
+        assert api.post(f"/api/v1/attestations/{attestation.uuid}/attest/",
+                        {"status": "confirmed"}, format="json").status_code == 404
+
+    def test_api_attest_and_open(self, org, editor):
+        owned_usage(org)
+        api = APIClient()
+        api.force_authenticate(editor)
+        created = api.post("/api/v1/attestation-campaigns/", {
+            "organisation": str(org.uuid), "title": "Runde 2026", "year": 2026,
+            "opens_on": "2026-11-21", "due_on": "2026-12-05"}, format="json")
+        assert created.status_code == 201, created.content
+        opened = api.post(f"/api/v1/attestation-campaigns/{created.data['id']}/open/")
+        assert opened.status_code == 200 and opened.data["attestation_count"] == 1
+        item = api.get("/api/v1/attestations/").data["results"][0]
+        done = api.post(f"/api/v1/attestations/{item['id']}/attest/",
+                        {"status": "corrected", "comment": "Rettet enhed"}, format="json")
+        assert done.status_code == 200 and done.data["status"] == "corrected"
+        bad = api.post(f"/api/v1/attestations/{item['id']}/attest/",
+                       {"status": "corrected"}, format="json")
+        assert bad.status_code == 400
+
+    def test_query_counts_do_not_grow_with_rows(self, client, org, editor):
+        run = campaign(org, editor)
+        client.force_login(editor)
+        for n in range(3):
+            owned_usage(org, email=f"a{n}@demo.dk")
+        campaign_open(actor=editor, campaign=run, today=TODAY)
+        urls = ["/landskab/attestering/attesteringer/", f"/landskab/attestering/{run.uuid}/",
+                "/landskab/attestering/"]
+        for url in urls:
+            count_queries(client, url)
+        few = [count_queries(client, url) for url in urls]
+        for n in range(12):
+            owned_usage(org, email=f"b{n}@demo.dk")
+        campaign_open(actor=editor, campaign=run, today=TODAY)
+        many = [count_queries(client, url) for url in urls]
+        assert few == many
+
+
+# -- a real worker ---------------------------------------------------------------------
+
+
+@pytest.mark.redis
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("real_worker")
+def test_attestation_campaign_end_to_end_on_a_real_worker():
+    """Open a campaign, run the alert scan through Redis on a real Celery worker: the
+    owner is reminded once (recorded and mailed once); after attesting, no reminder."""
+    if connection.vendor != "postgresql":
+        pytest.skip("the worker thread needs a database it can share (PostgreSQL)")
+    org = OrganisationFactory()
+    editor = UserFactory(username="kampagne-redaktor")
+    from tests.factories import MembershipFactory
+    MembershipFactory(organisation=org, role="editor", user=editor)
+    owned_usage(org)
+    run = campaign(org, editor)
+    campaign_open(actor=editor, campaign=run, today=TODAY)
+    attestation = Attestation.objects.get()
+
+    first = scan_alerts.delay(TODAY.isoformat())
+    assert isinstance(first, AsyncResult) and not isinstance(first, EagerResult)
+    assert first.get(timeout=30)["recorded"] == 1
+    _wait_for(lambda: len(mail.outbox) == 1)
+    assert mail.outbox[0].to == ["ejer@demo.dk"]
+    assert scan_alerts.delay(TODAY.isoformat()).get(timeout=30)["recorded"] == 0
+    assert deliveries(attestation).count() == 1
+
+    attestation_attest(actor=editor, attestation=attestation, status="confirmed")
+    overdue_day = run.due_on + datetime.timedelta(days=1)
+    assert scan_alerts.delay(overdue_day.isoformat()).get(timeout=30)["recorded"] == 0
+    time.sleep(1)  # give a (wrongly) queued digest the chance to arrive
+    assert len(mail.outbox) == 1
+    assert deliveries(attestation).count() == 1

@@ -411,6 +411,16 @@ def _role_guideline(org):
     )
 
 
+def _attestation_campaign(org):
+    from landscape.models import AttestationCampaign
+
+    return AttestationCampaign.objects.create(
+        organisation=org, title="Attestering 2026", year=2026, opens_on=D(2026, 1, 5),
+        due_on=D(2026, 2, 1), interval_months=12, status="open",
+        created_by=UserFactory(username="kampagne-ejer"),
+    )
+
+
 BUILDERS = {
     "organisations": _organisation,
     "units": _unit,
@@ -448,6 +458,7 @@ BUILDERS = {
     "competency-targets": _competency_target,
     "training-plan": _training_plan_item,
     "role-guidelines": _role_guideline,
+    "attestation-campaigns": _attestation_campaign,
 }
 
 # (resource, field, new value): a free-text field everywhere, and for most resources a
@@ -530,6 +541,9 @@ CASES = [
     ("training-plan", "due_date", "2027-09-01"),
     ("role-guidelines", "goals", "Nye mål"),
     ("role-guidelines", "valid_from", "2026-03-01"),
+    ("attestation-campaigns", "title", "Attestering 2026 (forlænget)"),
+    ("attestation-campaigns", "due_on", "2026-03-01"),
+    ("attestation-campaigns", "interval_months", 24),
 ]
 
 # Model fields a PATCH may change besides the one sent: bookkeeping only, read-only in

@@ -29,6 +29,7 @@ from landscape.models import Attestation
 from roles.models import RoleType
 from tests.factories import (
     ContractFactory,
+    MembershipFactory,
     OrganisationFactory,
     PersonFactory,
     RoleAssignmentFactory,
@@ -86,7 +87,6 @@ class TestServices:
 
     def test_owner_confirms_reader_stranger_cannot(self, org, editor, reader):
         user = UserFactory(username="owner")
-        from tests.factories import MembershipFactory
         MembershipFactory(organisation=org, role="reader", user=user)
         usage, _owner = owned_usage(org, user=user)
         run = campaign(org, editor)
@@ -180,6 +180,37 @@ class TestPages:
         assert api.post(f"/api/v1/attestations/{attestation.uuid}/attest/",
                         {"status": "confirmed"}, format="json").status_code == 404
 
+    def test_owner_with_read_access_answers_on_my_page(self, client, org, editor, reader):
+        owner_user = UserFactory(username="ejeren")
+        MembershipFactory(organisation=org, role="reader", user=owner_user)
+        owned_usage(org, user=owner_user)
+        run = campaign(org, editor)
+        campaign_open(actor=editor, campaign=run, today=TODAY)
+        attestation = Attestation.objects.get()
+        url = f"/landskab/attestering/attesteringer/{attestation.uuid}/"
+        client.force_login(reader)
+        assert client.post(url, {"status": "confirmed"}).status_code == 403
+        client.force_login(owner_user)
+        page = client.get("/landskab/attestering/mine/")
+        assert str(attestation.subject) in page.content.decode()
+        bad = client.post(url, {"status": "corrected", "comment": " "})
+        assert bad.status_code == 400
+        done = client.post(url, {"status": "confirmed", "next": "/landskab/attestering/mine/"})
+        assert done.status_code == 302 and done.url == "/landskab/attestering/mine/"
+        attestation.refresh_from_db()
+        assert attestation.status == "confirmed" and attestation.attested_by == owner_user
+
+    def test_owner_sees_it_among_their_deadlines(self, org, editor):
+        from landscape.attestation_reminders import person_attestation_deadlines
+
+        _usage, owner = owned_usage(org)
+        run = campaign(org, editor)
+        campaign_open(actor=editor, campaign=run, today=TODAY)
+        due = person_attestation_deadlines(person=owner, today=TODAY,
+                                           end=TODAY + datetime.timedelta(days=90))
+        assert [(d.obj, d.date) for d in due] == [(Attestation.objects.get(), run.due_on)]
+        assert due[0].label == "Attestering forfalder"
+
     def test_api_attest_and_open(self, org, editor):
         owned_usage(org)
         api = APIClient()
@@ -229,7 +260,6 @@ def test_attestation_campaign_end_to_end_on_a_real_worker():
         pytest.skip("the worker thread needs a database it can share (PostgreSQL)")
     org = OrganisationFactory()
     editor = UserFactory(username="kampagne-redaktor")
-    from tests.factories import MembershipFactory
     MembershipFactory(organisation=org, role="editor", user=editor)
     owned_usage(org)
     run = campaign(org, editor)

@@ -280,3 +280,57 @@ def test_attestation_campaign_end_to_end_on_a_real_worker():
     time.sleep(1)  # give a (wrongly) queued digest the chance to arrive
     assert len(mail.outbox) == 1
     assert deliveries(attestation).count() == 1
+
+
+@pytest.mark.django_db
+class TestDashboardAndGaps:
+    def test_dashboard_shows_completeness_per_forvaltning_with_links(self, client, org,
+                                                                      editor):
+        from django.urls import reverse
+
+        from tests.factories import UnitFactory
+
+        root = UnitFactory(organisation=org, parent=None, name="Kommunen")
+        social = UnitFactory(organisation=org, parent=root, name="Social")
+        teknik = UnitFactory(organisation=org, parent=root, name="Teknik")
+        for unit in (social, social, teknik):
+            usage, _owner = owned_usage(org, email=f"{unit.pk}-{usage_count()}@demo.dk")
+            usage.responsible_unit = unit
+            usage.save()
+        run = campaign(org, editor)
+        campaign_open(actor=editor, campaign=run, today=TODAY)
+        first = Attestation.objects.filter(unit=social).first()
+        attestation_attest(actor=editor, attestation=first, status="confirmed")
+        client.force_login(editor)
+        page = client.get(reverse("dashboard", args=[org.slug]))
+        table = page.context["dashboard"].attestation
+        rows = {row.label: (row.total, row.answered, row.percent) for row in table.rows}
+        assert rows == {"Social": (2, 1, 50), "Teknik": (1, 0, 0)}
+        # Each number's link lists exactly the attestations it counts.
+        for row in table.rows:
+            listed = client.get(row.url).context["paginator"].count
+            assert listed == row.total, row.url
+            pending = client.get(row.pending_url).context["paginator"].count
+            assert pending == row.pending, row.pending_url
+        assert "Attestering" in page.content.decode()
+
+    def test_gap_rule_page_lists_overdue_attestations(self, client, org, editor):
+        from django.urls import reverse
+
+        owned_usage(org)
+        run = campaign(org, editor, opens_on=D(2020, 1, 1), due_on=D(2020, 2, 1),
+                       title="Attestering 2020", year=2020)
+        campaign_open(actor=editor, campaign=run, today=TODAY)
+        client.force_login(editor)
+        page = client.get(reverse("gap_rule", args=[org.slug, "attestation-overdue"]))
+        assert page.status_code == 200
+        attestation = Attestation.objects.get()
+        assert f"/landskab/attestering/attesteringer/{attestation.uuid}/" in (
+            page.content.decode())
+
+
+_counter = iter(range(10_000))
+
+
+def usage_count() -> int:
+    return next(_counter)

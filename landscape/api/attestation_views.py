@@ -56,11 +56,12 @@ class AttestationCampaignSerializer(BaseSerializer):
 class AttestationSerializer(BaseSerializer):
     organisation = ScopedUUIDField(Organisation, read_only=True)
     campaign = ScopedUUIDField(AttestationCampaign, read_only=True)
-    usage = ScopedUUIDField(SystemUsage, read_only=True)
-    contract = ScopedUUIDField(Contract, read_only=True)
-    unit = ScopedUUIDField(OrganisationUnit, read_only=True)
-    owner = ScopedUUIDField(Person, read_only=True)
-    attested_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    usage = ScopedUUIDField(SystemUsage, read_only=True, allow_null=True)
+    contract = ScopedUUIDField(Contract, read_only=True, allow_null=True)
+    unit = ScopedUUIDField(OrganisationUnit, read_only=True, allow_null=True)
+    owner = ScopedUUIDField(Person, read_only=True, allow_null=True)
+    attested_by = serializers.SlugRelatedField(slug_field="username", read_only=True,
+                                               allow_null=True)
 
     class Meta:
         model = Attestation

@@ -232,17 +232,23 @@ class TestPages:
     def test_query_counts_do_not_grow_with_rows(self, client, org, editor):
         run = campaign(org, editor)
         client.force_login(editor)
-        for n in range(3):
-            owned_usage(org, email=f"a{n}@demo.dk")
-        campaign_open(actor=editor, campaign=run, today=TODAY)
+        me = PersonFactory(organisation=org, user=editor, email="me@demo.dk")
+        owner_role = role("systemejer", "system_usage")
+
+        def add_rows(prefix, n):
+            for i in range(n):
+                owned_usage(org, email=f"{prefix}{i}@demo.dk")
+                mine = UsageFactory(organisation=org, lifecycle="operational")
+                RoleAssignmentFactory(target=mine, person=me, role_type=owner_role)
+            campaign_open(actor=editor, campaign=run, today=TODAY)
+
+        add_rows("a", 3)
         urls = ["/landskab/attestering/attesteringer/", f"/landskab/attestering/{run.uuid}/",
-                "/landskab/attestering/"]
+                "/landskab/attestering/", "/landskab/attestering/mine/"]
         for url in urls:
             count_queries(client, url)
         few = [count_queries(client, url) for url in urls]
-        for n in range(12):
-            owned_usage(org, email=f"b{n}@demo.dk")
-        campaign_open(actor=editor, campaign=run, today=TODAY)
+        add_rows("b", 12)
         many = [count_queries(client, url) for url in urls]
         assert few == many
 

@@ -340,3 +340,43 @@ _counter = iter(range(10_000))
 
 def usage_count() -> int:
     return next(_counter)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_confirmations_at_once_write_one_answer():
+    """Two requests confirming the same attestation at the same moment (PostgreSQL row
+    lock): both succeed, one answer and one audit entry are written."""
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks need PostgreSQL")
+    import threading
+
+    from kitos.models import AuditEntry
+
+    org = OrganisationFactory()
+    editor = UserFactory(username="samtidig-redaktor")
+    MembershipFactory(organisation=org, role="editor", user=editor)
+    owned_usage(org)
+    run = campaign(org, editor)
+    campaign_open(actor=editor, campaign=run, today=TODAY)
+    attestation = Attestation.objects.get()
+    barrier, errors = threading.Barrier(2), []
+
+    def confirm():
+        try:
+            barrier.wait()
+            attestation_attest(actor=editor, attestation=Attestation.objects.get(
+                pk=attestation.pk), status="confirmed")
+        except Exception as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+        finally:
+            connection.close()  # this thread's own connection
+
+    threads = [threading.Thread(target=confirm) for _n in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert errors == []
+    assert Attestation.objects.get().status == "confirmed"
+    assert AuditEntry.objects.filter(object_id=attestation.pk, action="update",
+                                     content_type__model="attestation").count() == 1

@@ -27,7 +27,8 @@ MAY_GROW = {
     "django_migrations": "new and squashed migrations recorded as applied",
     "django_content_type": "content types of new models",
     "auth_permission": "permissions of new models",
-    "contracts_alertrule": "the escalation rule (alerts 0003) for organisations with rules",
+    "contracts_alertrule": "the escalation (alerts 0003), benefit (0004) and attestation "
+                           "(0005) rules for organisations with rules",
     "roles_discipline": "the It-drift discipline (roles 0006, standard reference data)",
     "roles_roletype": "It drift and the role types of the new role targets (roles 0006)",
 }

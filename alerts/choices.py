@@ -19,10 +19,14 @@ class AlertKind(models.TextChoices):
     # once it has passed without a measurement ("days before" counts days after then).
     BENEFIT_DUE = "benefit_due", _("Gevinstmåling forfalder")
     BENEFIT_OVERDUE = "benefit_overdue", _("Gevinstmåling overskredet")
+    # An attestation campaign's due date (landscape, through alerts.sources): its pending
+    # attestations' owners are reminded before it, and once it has passed.
+    ATTESTATION_DUE = "attestation_due", _("Attestering forfalder")
+    ATTESTATION_OVERDUE = "attestation_overdue", _("Attestering overskredet")
 
 
 # Kinds that fire after their date instead of before: the rule's days count after it.
-OVERDUE_KINDS = frozenset({AlertKind.BENEFIT_OVERDUE})
+OVERDUE_KINDS = frozenset({AlertKind.BENEFIT_OVERDUE, AlertKind.ATTESTATION_OVERDUE})
 
 
 # The default rules every organisation starts with: (kind, days before).
@@ -39,5 +43,7 @@ DEFAULT_ALERT_RULES = (
     (AlertKind.BENEFIT_DUE, 30),
     (AlertKind.BENEFIT_DUE, 7),
     (AlertKind.BENEFIT_OVERDUE, 1),
+    (AlertKind.ATTESTATION_DUE, 14),
+    (AlertKind.ATTESTATION_OVERDUE, 1),
 )
 

@@ -55,7 +55,7 @@ class GapOverviewView(ForvaltningScopeMixin, TemplateView):
                     for _heading, key, query in columns
                 ],
             }
-            for rule in gaps.RULES
+            for rule in gaps.all_rules()
         ]
         context["gap_total"] = sum(heat_map.totals.values())
         context["scope_query"] = f"within={self.unit.uuid}" if self.unit else ""

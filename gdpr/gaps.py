@@ -400,6 +400,27 @@ RULES: tuple[Rule, ...] = (
 RULES_BY_KEY = {rule.key: rule for rule in RULES}
 
 
+# -- rules of the apps above gdpr ----------------------------------------------------------
+# gdpr must not import the apps above it (landscape's overdue attestations ...); they add
+# their rules here from their AppConfig.ready(). Every count, list and object page reads
+# `all_rules()` (RULES are gdpr's own), and RULES_BY_KEY holds both.
+_registered: dict[str, Rule] = {}
+
+
+def register_rule(rule: Rule) -> None:
+    """Add (or replace, by key: ready() may run twice in tests) a gap rule of a higher
+    app. A key of gdpr's own rules cannot be taken."""
+    if rule.key in {own.key for own in RULES}:
+        raise ValueError(f"gap rule {rule.key!r} is one of gdpr's own")
+    _registered[rule.key] = rule
+    RULES_BY_KEY[rule.key] = rule
+
+
+def all_rules() -> tuple[Rule, ...]:
+    """gdpr's own rules, then the registered ones in the order they were added."""
+    return RULES + tuple(_registered.values())
+
+
 def _today(today):
     return today or timezone.localdate()
 
@@ -426,7 +447,7 @@ def gap_counts(*, user, organisation, unit=None, today=None) -> dict[str, int]:
         rule.key: offending(
             rule, user=user, organisation=organisation, unit=unit, today=today
         ).count()
-        for rule in RULES
+        for rule in all_rules()
     }
 
 
@@ -495,7 +516,7 @@ def gap_counts_by_unit(*, user, organisation, unit=None, today=None) -> HeatMap:
     units and one grouped query per rule, whatever the number of objects."""
     rows_by = breakdown(user=user, organisation=organisation, unit=unit)
     counts, totals = {}, {}
-    for rule in RULES:
+    for rule in all_rules():
         rows = (
             offending(rule, user=user, organisation=organisation, unit=unit, today=today)
             .annotate(gap_bucket=rows_by.bucket(rule.unit_field))
@@ -509,7 +530,7 @@ def gap_counts_by_unit(*, user, organisation, unit=None, today=None) -> HeatMap:
 
 
 def rules_for(model) -> list[Rule]:
-    return [rule for rule in RULES if rule.model is model]
+    return [rule for rule in all_rules() if rule.model is model]
 
 
 def gaps_for_objects(objects: Iterable, *, today=None) -> dict[tuple[type, int], list[Rule]]:

@@ -22,7 +22,7 @@ from contracts.choices import IN_FORCE_STATUSES, RUNNING_STATUSES, decision_labe
 from contracts.filtersets import ContractFilterSet
 from contracts.models import Contract
 from gdpr.gaps import (
-    RULES,
+    all_rules,
     breakdown,
     gap_counts,
 )
@@ -35,6 +35,7 @@ from governance.filtersets import (
 )
 from governance.models import Benefit, Decision, NewSystemRequest, Project
 from kitos.links import url_or_none
+from landscape.attestation_completeness import Completeness, dashboard_completeness
 from portfolio.choices import LIVE_LIFECYCLES, Criticality, Lifecycle, TimeAssessment
 from portfolio.filtersets import SystemUsageFilterSet
 from portfolio.models import SystemUsage
@@ -310,6 +311,8 @@ class Dashboard:
     gap_total: int
     gap_url: str | None
     portfolio: Portfolio | None = None
+    # Attested of asked per forvaltning in the newest open attestation campaign.
+    attestation: Completeness | None = None
     horizon: int = DEADLINE_WINDOWS[-1]
     ticks: list[Tick] = field(default_factory=timeline_ticks)
 
@@ -381,7 +384,7 @@ class DashboardBuilder:
             query={"within": self.unit.uuid} if self.unit else None,
         )
         gaps = [
-            (rule, counts[rule.key], self.gap_rule_url(rule)) for rule in RULES
+            (rule, counts[rule.key], self.gap_rule_url(rule)) for rule in all_rules()
         ]
         running = self.contracts.running().count()
         without_owner = counts["usage-without-system-owner"]
@@ -414,6 +417,9 @@ class DashboardBuilder:
             gap_total=gap_total,
             gap_url=gap_url,
             portfolio=self.portfolio(),
+            attestation=dashboard_completeness(
+                user=self.user, organisation=self.organisation, unit=self.unit
+            ),
         )
 
     def gap_rule_url(self, rule):

@@ -131,6 +131,7 @@ def build_world(organisation, user) -> World:
     }
     objects["benefitduedate"] = _benefit_due_date(benefit)
     objects.update(_requests_and_principles(organisation, unit, person, project, usage))
+    objects.update(_attestation(organisation, unit, person, usage))
     # Route prefixes are model names (kitos.links.route_name).
     objects.update({obj._meta.model_name: obj for obj in list(objects.values())})
     return World(organisation, objects, role_type, run, rule)
@@ -198,6 +199,20 @@ def _requests_and_principles(organisation, unit, person, project, usage) -> dict
         )
     return {"newsystemrequest": request, "principle": principle,
             "architecturereview": review}
+
+
+def _attestation(organisation, unit, person, usage) -> dict:
+    """An open attestation campaign with the usage's attestation, asked of the person."""
+    from landscape.models import Attestation, AttestationCampaign
+
+    campaign = AttestationCampaign.objects.create(
+        organisation=organisation, title="<b>Attestering 2026", year=2026,
+        opens_on=datetime.date(2026, 1, 5), due_on=datetime.date(2026, 2, 1), status="open",
+    )
+    attestation = Attestation.objects.create(
+        organisation=organisation, campaign=campaign, usage=usage, unit=unit, owner=person,
+    )
+    return {"attestationcampaign": campaign, "attestation": attestation}
 
 
 def _benefit_due_date(benefit):

@@ -81,7 +81,8 @@ class TestScan:
             [("notice_deadline", 180), ("notice_deadline", 90), ("notice_deadline", 30),
              ("retender_start", 0), ("contract_end", 30), ("contract_end", 0),
              ("oversight_due", 30), ("oversight_due", 0), ("escalation", 30),
-             ("benefit_due", 30), ("benefit_due", 7), ("benefit_overdue", 1)]
+             ("benefit_due", 30), ("benefit_due", 7), ("benefit_overdue", 1),
+             ("attestation_due", 14), ("attestation_overdue", 1)]
         )
 
     def test_fires_when_the_threshold_is_reached_and_only_once(self, org):

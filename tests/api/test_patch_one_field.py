@@ -418,6 +418,16 @@ def _procurement_sharing(org):
                                              contact_email="udbud@example.dk")
 
 
+def _attestation_campaign(org):
+    from landscape.models import AttestationCampaign
+
+    return AttestationCampaign.objects.create(
+        organisation=org, title="Attestering 2026", year=2026, opens_on=D(2026, 1, 5),
+        due_on=D(2026, 2, 1), interval_months=12, status="open",
+        created_by=UserFactory(username="kampagne-ejer"),
+    )
+
+
 BUILDERS = {
     "organisations": _organisation,
     "units": _unit,
@@ -456,6 +466,7 @@ BUILDERS = {
     "training-plan": _training_plan_item,
     "role-guidelines": _role_guideline,
     "procurement-sharing": _procurement_sharing,
+    "attestation-campaigns": _attestation_campaign,
 }
 
 # (resource, field, new value): a free-text field everywhere, and for most resources a
@@ -540,6 +551,9 @@ CASES = [
     ("role-guidelines", "valid_from", "2026-03-01"),
     ("procurement-sharing", "contact_email", "faelles-udbud@example.dk"),
     ("procurement-sharing", "shares", False),
+    ("attestation-campaigns", "title", "Attestering 2026 (forlænget)"),
+    ("attestation-campaigns", "due_on", "2026-03-01"),
+    ("attestation-campaigns", "interval_months", 24),
 ]
 
 # Model fields a PATCH may change besides the one sent: bookkeeping only, read-only in

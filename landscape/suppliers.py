@@ -217,16 +217,16 @@ def score_components(row: SupplierDependence, totals: OrganisationTotals) -> lis
         Component("spend", str(_("Andel af årlige udgifter")), WEIGHT_SPEND,
                   _saturated(row.spend_share),
                   str(_("Andel af organisationens årlige udgifter til kontrakter i kraft; "
-                        "50 % eller mere tæller fuldt."))),
+                        "50 pct. eller mere tæller fuldt."))),
         Component("critical", str(_("Andel af forretningskritiske systemer")), WEIGHT_CRITICAL,
                   _saturated(_fraction(row.critical_systems.value,
                                        totals.critical_systems.value)),
                   str(_("Andel af organisationens systemer i drift med kritikalitet høj "
-                        "eller kritisk; 50 % eller mere tæller fuldt."))),
+                        "eller kritisk; 50 pct. eller mere tæller fuldt."))),
         Component("systems", str(_("Andel af systemer i drift")), WEIGHT_SYSTEMS,
                   _saturated(_fraction(row.systems.value, totals.systems.value)),
                   str(_("Andel af organisationens systemer i drift, hvor leverandøren er "
-                        "rettighedshaver; 50 % eller mere tæller fuldt."))),
+                        "rettighedshaver; 50 pct. eller mere tæller fuldt."))),
         Component("no_exit", str(_("Kontrakter uden exit eller option")), WEIGHT_NO_EXIT,
                   _fraction(row.contracts_without_exit.value, running),
                   str(_("Andel af leverandørens løbende kontrakter, der hverken kan opsiges "

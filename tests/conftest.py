@@ -88,15 +88,9 @@ def _fresh_login_counters():
     cache.clear()
 
 
-@pytest.fixture(autouse=True)
-def _reference_data_in_transactional_tests(request):
-    """Transactional tests (live server, real worker) flush the database afterwards, which
-    also removes what the data migrations created (standard role types, disciplines, data
-    categories). Put it back for them; it is idempotent."""
-    marker = request.node.get_closest_marker("django_db")
-    if not (marker and marker.kwargs.get("transaction")):
-        return
-    request.getfixturevalue("transactional_db")
+def _restore_reference_data() -> None:
+    """What the data migrations created (standard role types, disciplines, data
+    categories); idempotent."""
     from django.apps import apps
 
     from gdpr.reference import ensure_data_categories
@@ -104,6 +98,39 @@ def _reference_data_in_transactional_tests(request):
 
     ensure_disciplines_and_role_types(apps)
     ensure_data_categories(apps)
+
+
+def _flushes_the_database(item) -> bool:
+    """Transactional tests (live server, real worker) empty every table afterwards."""
+    marker = item.get_closest_marker("django_db")
+    if marker and marker.kwargs.get("transaction"):
+        return True
+    return bool({"transactional_db", "live_server"} & set(getattr(item, "fixturenames", ())))
+
+
+@pytest.fixture(autouse=True)
+def _reference_data_in_transactional_tests(request):
+    """Transactional tests flush the database afterwards, which also removes the
+    reference data of the data migrations; a transactional test may come after another
+    one on the same worker, so put it back for it too."""
+    marker = request.node.get_closest_marker("django_db")
+    if not (marker and marker.kwargs.get("transaction")):
+        return
+    request.getfixturevalue("transactional_db")
+    _restore_reference_data()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """After a transactional test's flush, put the reference data back (committed): with
+    pytest-xdist, each worker runs whole modules in turn, so an ordinary test may come
+    after a transactional one and expects what the migrations created."""
+    yield
+    if _flushes_the_database(item):
+        from pytest_django.plugin import blocking_manager_key
+
+        with item.config.stash[blocking_manager_key].unblock():
+            _restore_reference_data()
 
 
 @pytest.fixture(scope="session")

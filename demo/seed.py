@@ -31,6 +31,7 @@ from contracts.services import (
 from demo import data
 from demo.competence_data import seed_competences
 from demo.governance_data import seed_governance
+from demo.landscape_data import seed_landscape
 from gdpr.models import (
     DataAsset,
     DataAssetUsage,
@@ -181,6 +182,11 @@ class OrgSeeder:
         procurement_sharing_set(actor=SYSTEM, organisation=self.organisation, shares=True,
                                 contact_email=f"udbud@{self.plan.domain}")
         self.seed_logins()
+        # After the logins: owners with a login answer their own attestations, and an
+        # admin of the organisation answers some for the others.
+        admin = (Membership.objects.filter(organisation=self.organisation, role="admin")
+                 .select_related("user").order_by("user__username").first())
+        seed_landscape(self, answering_editor=admin.user if admin else None)
         self.parent.log.append(self.summary())
 
     # -- organisation and people -------------------------------------------------------

@@ -126,7 +126,9 @@ def pytest_runtest_teardown(item, nextitem):
     pytest-xdist, each worker runs whole modules in turn, so an ordinary test may come
     after a transactional one and expects what the migrations created."""
     yield
-    if _flushes_the_database(item):
+    # The last test of a process has no next test, and the test database is gone by
+    # now (its session teardown ran): nothing to restore, and nowhere to.
+    if nextitem is not None and _flushes_the_database(item):
         from pytest_django.plugin import blocking_manager_key
 
         with item.config.stash[blocking_manager_key].unblock():

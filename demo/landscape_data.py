@@ -10,11 +10,15 @@ import random
 from collections import defaultdict
 from typing import TYPE_CHECKING
 
+from django.db.models import Prefetch
+
+from gdpr.models import ProcessingActivity
 from kitos.services import update_object
 from kitos.tenancy import SYSTEM
 from landscape.attestation_choices import AttestationStatus
 from landscape.attestation_services import attestation_attest, campaign_create, campaign_open
 from landscape.models import AttestationCampaign
+from portfolio.models import SystemUsage
 
 if TYPE_CHECKING:
     from .seed import OrgSeeder
@@ -34,9 +38,16 @@ def seed_landscape(seeder: OrgSeeder, *, answering_editor) -> None:
 def _catalog_kle_from_activities(seeder: OrgSeeder) -> None:
     wanted = defaultdict(set)
     systems = {}
-    for activity in seeder.activities:
+    activities = ProcessingActivity.objects.filter(
+        pk__in=[activity.pk for activity in seeder.activities]
+    ).prefetch_related(
+        "kle_numbers",
+        Prefetch("usages", queryset=SystemUsage.objects.select_related("system")
+                 .prefetch_related("system__kle_numbers")),
+    )
+    for activity in activities:
         numbers = sorted(activity.kle_numbers.all(), key=lambda k: k.number)[:KLE_PER_ACTIVITY]
-        for usage in activity.usages.select_related("system"):
+        for usage in activity.usages.all():
             if usage.system.is_local:
                 continue
             systems[usage.system_id] = usage.system

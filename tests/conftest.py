@@ -170,4 +170,6 @@ def pytest_collection_modifyitems(config, items):
     to the end of the session the database holds the demo (see `demo`). pytest-xdist's
     loadgroup, without reordering, hands out the groups in this order, so the worker that
     takes the demo group has nothing else to run after it."""
-    items.sort(key=_uses_the_session_demo)  # a stable sort keeps the order within each
+    # Marked at collection (pytest_itemcollected); a stable sort keeps each one's order.
+    items.sort(key=lambda item: any(
+        mark.args == ("demo",) for mark in item.iter_markers("xdist_group")))

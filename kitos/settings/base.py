@@ -68,6 +68,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "kitos.middleware.RejectNulCharactersMiddleware",
     "kitos.middleware.QueryTimeoutMiddleware",
+    # The API's list reads go to the read replica when one is configured (kitos.replicas).
+    "kitos.replicas.ReadReplicaMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     *LOGIN_AUTH_MIDDLEWARE,  # noqa: F405
@@ -117,6 +119,24 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# DATABASE_REPLICA_URL: a streaming replica of the primary (PostgreSQL). The API's list
+# endpoints read from it, everything else from the primary (kitos.replicas, README
+# "Several web and worker replicas"). Unset: one database does everything.
+if os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = dj_database_url.parse(
+        os.environ["DATABASE_REPLICA_URL"],
+        conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "60")),
+        conn_health_checks=True,
+    )
+    # The test run reads the replica's rows from the test database itself.
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["kitos.replicas.ReadReplicaRouter"]
+
+# The web tier keeps no state of its own, so any number of web processes can serve any
+# request: sessions live in the database, and the cache (API rate limits, the API-login
+# failure counts, the OpenID discovery document) in Redis when REDIS_URL is set. Without
+# Redis (a laptop, `make run`) one process's memory does.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Longest a query of a page or API call may run (PostgreSQL, web processes only; 0 = no
 # limit). The worker and manage.py are not limited: imports and scans run long.
@@ -171,6 +191,19 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Celery: with REDIS_URL unset every task runs eagerly inside the caller, so a laptop
 # without Redis still sends alerts and runs imports (slower, but nothing is lost).
 REDIS_URL = os.environ.get("REDIS_URL", "")
+CACHES = {
+    "default": (
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # KITOS_CACHE_URL: a Redis of its own for the cache (else the broker's).
+            "LOCATION": os.environ.get("KITOS_CACHE_URL") or REDIS_URL,
+            "KEY_PREFIX": "kitos",
+            "TIMEOUT": 300,
+        }
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = REDIS_URL or None
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
@@ -198,6 +231,20 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
     "interval_start": 0,
     "interval_step": 0.5,
     "interval_max": 1,
+}
+# Queues, so that a large import never waits in front of the morning's alerts: imports
+# run on workers of their own (`-Q imports`), the deadline refresh, alert scan and mails
+# on `alerts`, everything else on `default`. docker-compose.yml runs one worker for
+# imports and one for alerts and default; `make worker` consumes all three.
+CELERY_TASK_DEFAULT_QUEUE = "default"
+KITOS_CELERY_QUEUES = ("default", "alerts", "imports")
+CELERY_TASK_ROUTES = {
+    "kitos.run_import": {"queue": "imports"},
+    "imports.*": {"queue": "imports"},
+    "contracts.refresh_deadlines": {"queue": "alerts"},
+    "kitos.scan_alerts": {"queue": "alerts"},
+    "kitos.send_alert_digest": {"queue": "alerts"},
+    "roles.send_responsibility_notice": {"queue": "alerts"},
 }
 CELERY_BEAT_SCHEDULE = {
     # Deadlines move with the calendar: refresh them first, then alert on them.

@@ -29,6 +29,9 @@ def _redis_url_of_this_process(url: str) -> str:
 REDIS_URL = _redis_url_of_this_process(REDIS_URL)  # noqa: F405 - from .base
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = REDIS_URL or None
+# Each test starts with empty rate limits: a cache shared through Redis would carry one
+# test's API calls into the next (tests of the shared cache start their own processes).
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # The suite decides per test whether a real worker is needed (tests marked `redis`);
 # everything else runs tasks eagerly even when REDIS_URL is set.
 CELERY_TASK_ALWAYS_EAGER = True

@@ -46,7 +46,9 @@ def real_worker(settings, monkeypatch):
         task_always_eager=False,
     )
     try:
-        with start_worker(app, perform_ping_check=False, pool="solo", loglevel="WARNING"):
+        # Every queue the routes use (imports, alerts, default): one worker does all here.
+        with start_worker(app, perform_ping_check=False, pool="solo", loglevel="WARNING",
+                          queues=list(django_settings.KITOS_CELERY_QUEUES)):
             yield app
     finally:
         app.conf.update(task_always_eager=True)

@@ -50,7 +50,7 @@ seed: migrate
 
 ## make worker: a Celery worker and beat against REDIS_URL (production runs them separately)
 worker: install
-	$(PY) -m celery -A kitos worker --beat --loglevel=INFO
+	$(PY) -m celery -A kitos worker --beat -Q default,alerts,imports --loglevel=INFO
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache staticfiles

@@ -80,7 +80,9 @@ def settings_environment() -> dict[str, str]:
 
 def test_compose_has_its_services_with_healthchecks():
     services = compose()["services"]
-    assert set(services) == {"migrate", "web", "worker", "beat", "postgres", "redis"}
+    assert set(services) == {
+        "migrate", "web", "worker", "worker-imports", "beat", "postgres", "redis",
+    }
     for name, service in services.items():
         if name != "migrate":  # one-shot: it exits when done
             assert "healthcheck" in service, name
@@ -88,7 +90,7 @@ def test_compose_has_its_services_with_healthchecks():
 
 def test_app_services_share_one_image_and_the_settings_environment():
     services = compose()["services"]
-    app = [services[name] for name in ("migrate", "web", "worker", "beat")]
+    app = [services[name] for name in ("migrate", "web", "worker", "worker-imports", "beat")]
     assert len({s["image"] for s in app}) == 1
     for service in app:
         env = service["environment"]
@@ -130,7 +132,7 @@ def test_every_setting_the_readme_documents_reaches_the_containers():
 def test_every_app_service_shares_the_one_environment():
     services = compose()["services"]
     environment = compose()["x-kitos-env"]
-    for name in ("migrate", "web", "worker", "beat"):
+    for name in ("migrate", "web", "worker", "worker-imports", "beat"):
         assert services[name]["environment"] == environment, name
 
 
@@ -140,7 +142,7 @@ def test_migrations_run_once_before_web_worker_and_beat():
     assert migrate["restart"] == "no"
     assert "migrate --noinput" in image_tree.command("migrate")
     assert "load_reference_data" in image_tree.command("migrate")
-    for name in ("web", "worker", "beat"):
+    for name in ("web", "worker", "worker-imports", "beat"):
         depends = services[name]["depends_on"]
         assert depends["migrate"] == {"condition": "service_completed_successfully"}, name
         assert depends["postgres"] == {"condition": "service_healthy"}, name
@@ -155,6 +157,20 @@ def test_commands_point_at_real_entry_points():
         "--workers", "3", "--timeout", "60", "--access-logfile", "-",
     ]
     assert image_tree.command("worker").startswith("celery -A kitos worker")
+    assert image_tree.command("worker-imports").startswith("celery -A kitos worker")
+
+
+def test_every_queue_the_routes_name_has_a_worker():
+    """A task routed to a queue no compose worker consumes would wait forever."""
+    from django.conf import settings
+
+    consumed = set()
+    for name in ("worker", "worker-imports"):
+        command = compose()["services"][name]["command"]
+        consumed |= set(command[command.index("-Q") + 1].split(","))
+    routed = {route["queue"] for route in settings.CELERY_TASK_ROUTES.values()}
+    assert routed | {settings.CELERY_TASK_DEFAULT_QUEUE} <= consumed
+    assert set(settings.KITOS_CELERY_QUEUES) <= consumed
     assert image_tree.command("beat").startswith("celery -A kitos beat")
     dockerfile = (ROOT / "Dockerfile").read_text()
     assert "python:3.11" in dockerfile

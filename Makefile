@@ -60,10 +60,8 @@ messages: install
 	$(PY) manage.py makemessages -l en --ignore=.venv --ignore=tests --ignore=staticfiles --no-location
 	$(PY) manage.py compilemessages -l en --ignore=.venv
 
-## make bench: benchmarks (figures, not assertions); BENCH_CONTRACTS=150000 by default
+## make bench: the benchmarks on PostgreSQL (127.0.0.1, a database kitos_bench_<name> each),
+## then one table of figures and ratios (benchmarks/run_all.py; BENCH_RUNS=2 runs twice,
+## BENCH_ONLY=api,alerts picks some). Figures, never assertions.
 bench: install
-	$(PY) benchmarks/bench_alert_scan.py
-	$(PY) benchmarks/bench_api_page.py
-	$(PY) benchmarks/bench_excel_read.py
-	$(PY) benchmarks/bench_report_export.py
-	$(PY) benchmarks/bench_import.py  # PostgreSQL: createdb -h 127.0.0.1 -U postgres kitos_bench_import
+	$(PY) benchmarks/run_all.py

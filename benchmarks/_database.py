@@ -33,8 +33,9 @@ def use_database(name: str) -> str:
 
 
 def fresh_database() -> None:
-    """django.setup(), then an empty, migrated database (a SQLite file is deleted and
-    recreated; PostgreSQL is flushed)."""
+    """django.setup(), then an empty, migrated database with the standard reference data
+    (a SQLite file is deleted and recreated; PostgreSQL is flushed, which also empties
+    what the data migrations wrote, so the reference data is loaded again)."""
     import django
     from django.core.management import call_command
     from django.db import connection
@@ -47,3 +48,4 @@ def fresh_database() -> None:
         call_command("migrate", verbosity=0)
         call_command("flush", interactive=False, verbosity=0)
     call_command("migrate", verbosity=0)
+    call_command("load_reference_data", verbosity=0)

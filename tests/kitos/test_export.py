@@ -54,8 +54,10 @@ def test_template_has_headers_help_and_dropdowns():
     assert sheet.data_validations.dataValidation
 
 
+# (Text with a leading tab or CR is covered by tests/kitos/excel/test_writer.py: the
+# import strips surrounding whitespace, so it cannot come back unchanged.)
 HOSTILE = ["=HYPERLINK(\"https://evil.example\",\"klik\")", "+45 12 34 56 78", "-25 % rabat",
-           "@SUM(A1:A2)", "\t=1+1", "=cmd|' /C calc'!A0"]
+           "@SUM(A1:A2)", "-1+1", "=cmd|' /C calc'!A0"]
 
 
 def _contracts(org, count: int) -> list:

@@ -8,6 +8,7 @@ without a fixed set of years."""
 
 from __future__ import annotations
 
+from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -31,6 +32,7 @@ from kitos.excel.spec import (
     REFS,
     Column,
     EntitySpec,
+    ExportCell,
 )
 from portfolio.choices import Criticality
 
@@ -234,9 +236,6 @@ class DeadlineDecisionSpec(EntitySpec):
             "contract", "decided_by"
         )
 
-    def export_queryset(self, queryset):
-        return queryset.select_related("decided_by")
-
     def adjust(self, values, context):
         contract = values.get("contract")
         if contract is None:
@@ -273,12 +272,18 @@ class DeadlineDecisionSpec(EntitySpec):
     def extra_update_fields(self):
         return {"decided_by", "decided_at"}
 
-    def export_value(self, obj, column, context, links):
+    def export_cell(self, column, context, links, queryset):
         if column.key == "decided_by":
-            return str(obj.decided_by) if obj.decided_by else ""
+            # The deciders of the exported rows, named in one query.
+            users = get_user_model().objects.filter(
+                pk__in=queryset.order_by().values("decided_by_id"))
+            names = {user.pk: str(user) for user in users}
+            return ExportCell(("decided_by_id",),
+                              lambda row: names.get(row["decided_by_id"], ""))
         if column.key == "decided_at":
-            return timezone.localtime(obj.decided_at).strftime("%d-%m-%Y %H:%M")
-        return super().export_value(obj, column, context, links)
+            return ExportCell(("decided_at",), lambda row: timezone.localtime(
+                row["decided_at"]).strftime("%d-%m-%Y %H:%M") if row["decided_at"] else "")
+        return super().export_cell(column, context, links, queryset)
 
 
 CONTRACTS = ContractSpec()

@@ -80,9 +80,6 @@ class ProjectSpec(EntitySpec):
             "responsible_unit", "owner", "manager"
         )
 
-    def export_queryset(self, queryset):
-        return queryset.prefetch_related("goals")
-
 
 class ProjectStatusReportSpec(EntitySpec):
     key = "project_status_reports"
@@ -155,9 +152,6 @@ class BenefitSpec(EntitySpec):
         return Benefit.objects.filter(organisation=organisation).select_related(
             "project", "owner"
         )
-
-    def export_queryset(self, queryset):
-        return queryset.prefetch_related("goals")
 
 
 BENEFITS = BenefitSpec()
@@ -245,9 +239,6 @@ class SteeringGroupSpec(EntitySpec):
             SteeringGroupMember.objects.filter(removals).delete()
         bulk.insert(SteeringGroupMember, added)
 
-    def export_queryset(self, queryset):
-        return queryset.select_related("unit")
-
 
 class DecisionSpec(EntitySpec):
     """Steering group decisions, matched by group, title and date."""
@@ -283,9 +274,6 @@ class DecisionSpec(EntitySpec):
         return Decision.objects.filter(organisation=organisation).select_related(
             "group", "project", "contract"
         )
-
-    def export_queryset(self, queryset):
-        return queryset.prefetch_related("binding_units")
 
 
 STEERING_GROUPS = SteeringGroupSpec()

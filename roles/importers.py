@@ -20,8 +20,10 @@ from kitos.excel.spec import (
     REF,
     Column,
     EntitySpec,
+    ExportCell,
     Reference,
     key_part,
+    reference_text,
 )
 
 from .choices import CompetencyLevel, CompetencyTier, RoleTarget, TrainingStatus
@@ -363,21 +365,33 @@ class RoleAssignmentSpec(EntitySpec):
                 obj.object_id = target.pk
         return super().create_batches(objects)
 
-    def export_queryset(self, queryset):
-        return queryset.select_related("content_type")
+    def export_cell(self, column, context, links, queryset):
+        if column.key not in ("target_kind", "target"):
+            return super().export_cell(column, context, links, queryset)
+        kinds = {}  # content type id -> role target kind (ContentType caches the models)
 
-    def export_value(self, obj, column, context, links):
+        def kind_of(row) -> str:
+            type_id = row["content_type_id"]
+            if type_id not in kinds:
+                model = ContentType.objects.get_for_id(type_id).model_class()
+                kinds[type_id] = getattr(model, "role_target", "")
+            return kinds[type_id]
+
         if column.key == "target_kind":
-            model = obj.content_type.model_class()
-            kind = getattr(model, "role_target", "")
-            return str(dict(RoleTarget.choices).get(kind, kind))
-        if column.key == "target":
-            model = obj.content_type.model_class()
-            kind = getattr(model, "role_target", "")
+            labels = dict(RoleTarget.choices)
+            return ExportCell(("content_type_id",),
+                              lambda row: str(labels.get(kind_of(row), kind_of(row))))
+        texts = {}  # kind -> the text of a target by pk
+
+        def target(row) -> str:
+            kind = kind_of(row)
             if kind == RoleTarget.ORGANISATION:
                 return context.organisation.name
-            return context.lookup(target_entity(kind)).text_for_pk(obj.object_id)
-        return super().export_value(obj, column, context, links)
+            if kind not in texts:
+                texts[kind] = reference_text(context.lookup(target_entity(kind)))
+            return texts[kind](row["object_id"])
+
+        return ExportCell(("content_type_id", "object_id"), target)
 
     def row_label(self, row, context):
         values = row.values
@@ -428,9 +442,6 @@ class CompetencyTargetSpec(EntitySpec):
     )
     # Matched by discipline and what it applies to (one of unit and role type is empty).
     key_columns = ("discipline", "unit", "role_type")
-
-    def export_queryset(self, queryset):
-        return queryset.select_related("discipline", "unit", "role_type")
 
     def adjust(self, values, context):
         errors = []
@@ -489,9 +500,6 @@ class TrainingPlanSpec(EntitySpec):
         Column("note", "Bemærkning", ("Note", "Kommentar")),
     )
     key_columns = ("person", "discipline", "target_level")
-
-    def export_queryset(self, queryset):
-        return queryset.select_related("person", "discipline")
 
     # Open items are matched by person, discipline and level (at most one is open). A
     # finished or cancelled one is history: matched by those and its status and date, so

@@ -15,7 +15,6 @@ import datetime
 import itertools
 import math
 import re
-import unicodedata
 import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -27,14 +26,25 @@ from django.utils.translation import ngettext
 from openpyxl.utils import get_column_letter
 
 from kitos.excel.writer import (
+    COMPRESS_LEVEL,
     DATE_FORMAT,
+    EXCEL_EPOCH_ORDINAL,
+    FIRST_EXCEL_DATE,
     FORMULA_PREFIXES,
     HEADER_FILL,
     MAX_WIDTH,
     MIN_WIDTH,
+    RELATIONSHIP_NS,
+    SHEET_NS,
     WIDTH_SAMPLE_ROWS,
+    XML_DECLARATION,
     _display_length,
+    attribute,
+    danish_date,
+    escape,
+    is_plain_text,
     safe_value,
+    text_cell,
 )
 
 MONEY_FORMAT = "#,##0.00"  # Danish Excel shows it as #.##0,00
@@ -140,28 +150,16 @@ def filters_text(filters: list[tuple[str, str]]) -> str:
 # string. openpyxl's write-only mode builds an object per cell; this is several times
 # faster and the output is what openpyxl, Excel and LibreOffice read.
 
-# Excel's limit on the characters of one cell.
-MAX_CELL_TEXT = 32_767
-# Excel's serial numbers count days from 1899-12-30 and are only right (and only shown
-# as dates) from 1900-03-01 on; an earlier date is written as dd-mm-yyyy text.
-_EXCEL_EPOCH_ORDINAL = datetime.date(1899, 12, 30).toordinal()
-_FIRST_EXCEL_DATE = datetime.date(1900, 3, 1)
 # Bytes collected before they are handed to the response.
 _CHUNK_BYTES = 256 * 1024
 _ROWS_PER_WRITE = 500
-# zlib's fastest level: the sheet XML is repetitive, level 1 already shrinks it ~8x.
-_COMPRESS_LEVEL = 1
-
 # Style ids (cellXfs of _STYLES, in order).
 _PLAIN, _TITLE, _HEADER, _DATE, _DATETIME, _MONEY, _NUMBER, _LITERAL = range(8)
 _TOTAL, _TOTAL_MONEY, _TOTAL_NUMBER = range(8, 11)
 
-_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
-_REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-_XML = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-
 _CONTENT_TYPES = (
-    _XML + '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+    XML_DECLARATION
+    + '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
     '<Default Extension="rels" '
     'ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
     '<Default Extension="xml" ContentType="application/xml"/>'
@@ -174,13 +172,15 @@ _CONTENT_TYPES = (
     '</Types>'
 )
 _ROOT_RELS = (
-    _XML + '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/'
+    XML_DECLARATION
+    + '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/'
     'relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/'
     'officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/>'
     '</Relationships>'
 )
 _WORKBOOK_RELS = (
-    _XML + '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/'
+    XML_DECLARATION
+    + '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/'
     'relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/'
     'officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/>'
     '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
@@ -198,7 +198,7 @@ def _xf(number_format=0, font=0, fill=0, extra=""):
 _FONT = '<sz val="11"/><name val="Calibri"/><family val="2"/>'
 # Built-in number formats 3 (#,##0) and 4 (#,##0.00); 164 and 165 are the dates'.
 _STYLES = (
-    _XML + f'<styleSheet xmlns="{_NS}">'
+    XML_DECLARATION + f'<styleSheet xmlns="{SHEET_NS}">'
     f'<numFmts count="2"><numFmt numFmtId="164" formatCode="{DATE_FORMAT}"/>'
     '<numFmt numFmtId="165" formatCode="dd-mm-yyyy hh:mm"/></numFmts>'
     f'<fonts count="3"><font>{_FONT}</font>'
@@ -226,56 +226,11 @@ _STYLES = (
     '</cellStyles></styleSheet>'
 )
 
-# What XML 1.0 cannot hold (openpyxl's illegal characters, U+FFFE/U+FFFF, lone
-# surrogates), and CR (XML reads it back as LF).
-_CLEAN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\r\ufffe\uffff\ud800-\udfff]")
-# First characters that send a text through cell_text: formula-like or leading space.
-_SLOW_FIRST = frozenset(FORMULA_PREFIXES) | {" "}
-_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
-
-
-def danish_date(value: datetime.date) -> str:
-    """dd-mm-yyyy, four-digit years also before year 1000 (strftime gives "1")."""
-    return f"{value.day:02d}-{value.month:02d}-{value.year:04d}"
-
-
-def cell_text(value: str) -> str:
-    """``value`` as a cell can hold it: NFC, no XML-illegal characters, CR as LF, at
-    most Excel's 32,767 characters."""
-    if not value.isascii() and not unicodedata.is_normalized("NFC", value):
-        value = unicodedata.normalize("NFC", value)
-    if _CLEAN.search(value):
-        value = _ILLEGAL.sub("", value).replace("\r\n", "\n").replace("\r", "\n")
-    if len(value) > MAX_CELL_TEXT:
-        value = value[:MAX_CELL_TEXT]
-    return value
-
-
-def _escape(text: str) -> str:
-    if "&" in text:
-        text = text.replace("&", "&amp;")
-    if "<" in text:
-        text = text.replace("<", "&lt;")
-    if ">" in text:
-        text = text.replace(">", "&gt;")
-    return text
-
-
-def _attribute(text: str) -> str:
-    return _escape(text).replace('"', "&quot;")
-
 
 def _text_cell(ref: str, value: str, style: int) -> str:
     """An inline-string cell: never a formula, whatever the text starts with (and
     formula-like text gets Excel's quote prefix style, so editing it keeps it text)."""
-    value = cell_text(value)
-    if not value:
-        return ""
-    if value.startswith(FORMULA_PREFIXES) and style == _PLAIN:
-        style = _LITERAL
-    space = ' xml:space="preserve"' if value[0] in " \t\n" or value[-1] in " \t\n" else ""
-    styled = f' s="{style}"' if style else ""
-    return f'<c r="{ref}"{styled} t="inlineStr"><is><t{space}>{_escape(value)}</t></is></c>'
+    return text_cell(ref, value, style, _LITERAL if style == _PLAIN else style)
 
 
 def _cell(ref: str, value, number_style: int, text_style: int = _PLAIN) -> str:
@@ -303,16 +258,16 @@ def _cell(ref: str, value, number_style: int, text_style: int = _PLAIN) -> str:
         return f'<c r="{ref}" s="{style}"><v>{text}</v></c>' if style else (
             f'<c r="{ref}"><v>{text}</v></c>')
     if kind is datetime.date:
-        if value < _FIRST_EXCEL_DATE:
+        if value < FIRST_EXCEL_DATE:
             return _text_cell(ref, danish_date(value), text_style)
-        return f'<c r="{ref}" s="{_DATE}"><v>{value.toordinal() - _EXCEL_EPOCH_ORDINAL}</v></c>'
+        return f'<c r="{ref}" s="{_DATE}"><v>{value.toordinal() - EXCEL_EPOCH_ORDINAL}</v></c>'
     if isinstance(value, datetime.datetime):
         if timezone.is_aware(value):
             value = timezone.make_naive(value)
-        if value.date() < _FIRST_EXCEL_DATE:
+        if value.date() < FIRST_EXCEL_DATE:
             return _text_cell(ref, f"{danish_date(value)} {value:%H:%M}", text_style)
         seconds = (value - datetime.datetime.combine(value.date(), datetime.time())).seconds
-        serial = value.toordinal() - _EXCEL_EPOCH_ORDINAL + seconds / 86400
+        serial = value.toordinal() - EXCEL_EPOCH_ORDINAL + seconds / 86400
         return f'<c r="{ref}" s="{_DATETIME}"><v>{serial!r}</v></c>'
     if isinstance(value, datetime.date):  # a subclass
         return _cell(ref, datetime.date(value.year, value.month, value.day), number_style)
@@ -339,7 +294,7 @@ def _sheet_xml(report: Report) -> Iterator[str]:
     )
     first = HEADER_ROW + 1
     yield (
-        f'{_XML}<worksheet xmlns="{_NS}" xmlns:r="{_REL_NS}">'
+        f'{XML_DECLARATION}<worksheet xmlns="{SHEET_NS}" xmlns:r="{RELATIONSHIP_NS}">'
         '<sheetViews><sheetView workbookViewId="0">'
         f'<pane ySplit="{HEADER_ROW}" topLeftCell="A{first}" activePane="bottomLeft" '
         'state="frozen"/>'
@@ -369,16 +324,12 @@ def _sheet_xml(report: Report) -> Iterator[str]:
             if value is None:
                 continue
             kind = type(value)
-            if kind is str and value and value[0] not in _SLOW_FIRST and (
-                value[-1] not in " \t\n" and len(value) <= MAX_CELL_TEXT
-                and (value.isascii() or unicodedata.is_normalized("NFC", value))
-                and not _CLEAN.search(value)
-            ):
-                pieces.append(f'<c r="{letter}{at}" t="inlineStr"><is><t>{_escape(value)}'
+            if kind is str and value and is_plain_text(value):
+                pieces.append(f'<c r="{letter}{at}" t="inlineStr"><is><t>{escape(value)}'
                               "</t></is></c>")
-            elif kind is datetime.date and value >= _FIRST_EXCEL_DATE:
+            elif kind is datetime.date and value >= FIRST_EXCEL_DATE:
                 pieces.append(f'<c r="{letter}{at}" s="{_DATE}"><v>'
-                              f"{value.toordinal() - _EXCEL_EPOCH_ORDINAL}</v></c>")
+                              f"{value.toordinal() - EXCEL_EPOCH_ORDINAL}</v></c>")
             else:
                 pieces.append(cell(letter + at, value, number_style))
         pieces.append("</row>")
@@ -408,11 +359,11 @@ def _workbook_xml(report: Report) -> str:
     start, end = report.filter_range().split(":")
     absolute = "$" + re.sub(r"(\d+)", r"$\1", start) + ":$" + re.sub(r"(\d+)", r"$\1", end)
     return (
-        f'{_XML}<workbook xmlns="{_NS}" xmlns:r="{_REL_NS}">'
+        f'{XML_DECLARATION}<workbook xmlns="{SHEET_NS}" xmlns:r="{RELATIONSHIP_NS}">'
         '<bookViews><workbookView/></bookViews>'
-        f'<sheets><sheet name="{_attribute(title)}" sheetId="1" r:id="rId1"/></sheets>'
+        f'<sheets><sheet name="{attribute(title)}" sheetId="1" r:id="rId1"/></sheets>'
         '<definedNames><definedName name="_xlnm._FilterDatabase" localSheetId="0" '
-        f'hidden="1">{_escape(quoted)}!{absolute}</definedName></definedNames>'
+        f'hidden="1">{escape(quoted)}!{absolute}</definedName></definedNames>'
         "</workbook>"
     )
 
@@ -444,7 +395,7 @@ def xlsx_chunks(report: Report) -> Iterator[bytes]:
     memory stays bounded whatever the number of rows."""
     sink = _Sink()
     with zipfile.ZipFile(sink, "w", compression=zipfile.ZIP_DEFLATED,
-                         compresslevel=_COMPRESS_LEVEL) as archive:
+                         compresslevel=COMPRESS_LEVEL) as archive:
         archive.writestr("[Content_Types].xml", _CONTENT_TYPES)
         archive.writestr("_rels/.rels", _ROOT_RELS)
         archive.writestr("xl/_rels/workbook.xml.rels", _WORKBOOK_RELS)

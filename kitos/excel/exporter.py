@@ -6,6 +6,8 @@ and dropdowns for choice columns."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from django.db import models
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -16,6 +18,9 @@ from .engine import ImportContext
 from .registry import ENTITY_KEYS, ENTITY_SPECS, SPECS_BY_KEY
 from .spec import BOOL, CHOICE, DATE, DECIMAL, INT, REF, REFS, Column, EntitySpec
 from .writer import SheetData, build_workbook
+
+# Rows fetched per round trip while an export streams its rows to the writer.
+EXPORT_CHUNK = 2000
 
 KIND_HELP = {
     DATE: _lazy("Dato, fx 31-12-2027."),
@@ -75,16 +80,20 @@ def _sheet(spec: EntitySpec, rows, *, with_help: bool) -> SheetData:
     )
 
 
-def _rows(spec: EntitySpec, queryset: models.QuerySet, organisation):
-    """The rows of one sheet: lookups for the referenced entities are loaded once."""
+def _rows(spec: EntitySpec, queryset: models.QuerySet, organisation) -> Iterator[list]:
+    """The rows of one sheet, read as plain values (``values()``, no model instances) and
+    turned into cells by one function per column chosen before the first row; the
+    referenced entities' lookups and the link tables are loaded once."""
     context = ImportContext(actor=None, organisation=organisation, today=None, commit=False)
-    queryset = spec.export_queryset(queryset)
-    objects = list(queryset)
-    links = spec.load_links(queryset) if objects else {}
-    columns = spec.export_columns()
-    context.set_lookup(spec.key, list(spec.lookup_queryset(organisation)))
-    return [[spec.export_value(obj, column, context, links) for column in columns]
-            for obj in objects]
+    links = spec.load_links(queryset)
+    cells = [spec.export_cell(column, context, links, queryset)
+             for column in spec.export_columns()]
+    fields = dict.fromkeys(name for cell in cells for name in cell.fields)
+    values = [cell.value for cell in cells]
+    # The list's prefetches are for its own columns; values() cannot carry them.
+    rows = queryset.prefetch_related(None).values(*fields).iterator(chunk_size=EXPORT_CHUNK)
+    for row in rows:
+        yield [value(row) for value in values]
 
 
 def _organisation_of(spec: EntitySpec, queryset) -> Organisation | None:

@@ -277,3 +277,37 @@ def test_workbook_response():
     assert header_injection["Content-Disposition"].startswith(
         'attachment; filename="xSet-Cookie: a=b.xlsx"'
     )
+
+
+def test_every_part_is_well_formed_and_styled():
+    from xml.etree import ElementTree
+
+    data = build_workbook(
+        [SheetData("Data", ["=Navn", "Tid"], [["a", datetime.datetime(2027, 6, 1, 10, 30)],
+                                              ["<&>\"'", datetime.datetime(2027, 6, 1)]],
+                   choices={0: ["Ja", "Nej"]}, help_rows=[("=Navn", "-bemærk")]),
+         SheetData("data", ["A"], [[Decimal("NaN")], [float("inf")], [12.5]])],
+        help_title="+titel",
+    )
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        assert archive.testzip() is None
+        for name in archive.namelist():
+            ElementTree.fromstring(archive.read(name))
+    workbook = openpyxl.load_workbook(io.BytesIO(data))
+    # A second sheet of the same name (in any case) is numbered, as Excel does.
+    assert workbook.sheetnames == ["Data", "data1", HELP_SHEET, LISTS_SHEET]
+    sheet = workbook["Data"]
+    header = sheet["A1"]
+    assert header.value == "=Navn" and header.quotePrefix and header.font.bold
+    assert header.fill.fgColor.rgb.endswith("DDE4EE")
+    assert sheet["B2"].number_format == "dd-mm-yyyy hh:mm"
+    assert sheet["B3"].number_format == "dd-mm-yyyy"  # midnight: a date
+    assert sheet["A3"].value == "<&>\"'"
+    assert [cell.value for cell in workbook["data1"]["A"]] == ["A", "NaN", "inf", 12.5]
+    help_sheet = workbook[HELP_SHEET]
+    assert help_sheet["A1"].value == "+titel" and help_sheet["A1"].quotePrefix
+    assert help_sheet["A1"].font.bold and help_sheet["A1"].font.sz == 14
+    assert help_sheet["A1"].alignment.wrap_text
+    assert help_sheet.column_dimensions["B"].width == 80
+    assert workbook.defined_names is not None
+    assert workbook["Data"].auto_filter.ref == "A1:B3"

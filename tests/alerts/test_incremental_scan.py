@@ -85,7 +85,9 @@ class TestQueryBudget:
         MembershipFactory(organisation=org, role="admin", user=UserFactory(email="a@demo.dk"))
         unit = UnitFactory(organisation=org)
         leader = PersonFactory(organisation=org, email="leder@demo.dk")
-        RoleAssignmentFactory(target=unit, person=leader, role_type=role("enhedsleder", "organisation_unit"))
+        RoleAssignmentFactory(
+            target=unit, person=leader, role_type=role("enhedsleder", "organisation_unit")
+        )
         for index in range(30):
             contract = contract_with_owner(
                 org, TODAY + days(5 + index * 7), f"ejer{index}@demo.dk", unit=unit

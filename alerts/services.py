@@ -38,8 +38,10 @@ from __future__ import annotations
 
 import datetime
 import logging
+import operator
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import reduce
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -258,7 +260,7 @@ def _agreements_in_reach(rules_by_kind, today):
     )
 
 
-def _in_reach(rules_by_kind, today, changed: Q | None):
+def _in_reach(rules_by_kind, today, changed: list[Q] | None):
     """The contracts whose watched dates are within reach (only those `changed` lets
     through, when given) and every agreement within reach (few: looked at daily), in
     one query. Returns the candidates and the query of the contracts' ids."""
@@ -279,14 +281,20 @@ def _in_reach(rules_by_kind, today, changed: Q | None):
         # Contracts in notice or ended have nothing left to decide; decided ones are
         # settled.
         contracts = Contract.objects.actionable().undecided().filter(any_date)
-        if changed is not None:
-            contracts = contracts.filter(changed)
-        parts.append(
-            contracts.order_by()
+        # One branch per filter of what changed (each starts from its own index or
+        # look-up); a contract two of them name comes twice and is taken once.
+        parts += [
+            branch.order_by()
             .annotate(tag=Value("c"), unit_path=F("responsible_unit__path"))
             .values_list("tag", "pk", "organisation_id", "name", *CONTRACT_DATE_FIELDS,
                          "unit_path")
-        )
+            for branch in (
+                [contracts] if changed is None
+                else [contracts.filter(condition) for condition in changed]
+            )
+        ]
+        if changed is not None:
+            contracts = contracts.filter(reduce(operator.or_, changed))
     if AlertKind.OVERSIGHT_DUE in windows:
         parts.append(
             _agreements_in_reach(rules_by_kind, today).order_by()
@@ -302,7 +310,11 @@ def _in_reach(rules_by_kind, today, changed: Q | None):
         return [], contracts.values("pk")
     query = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
     candidates = []
+    seen = set()
     for tag, pk, organisation_id, name, *dates, path in query:
+        if (tag, pk) in seen:
+            continue
+        seen.add((tag, pk))
         if tag == "a":
             candidates.append(_Candidate(
                 organisation_id, agreement_type.pk, pk, name, AlertKind.OVERSIGHT_DUE,
@@ -420,6 +432,17 @@ def escalation_recipients(unit_path: str, leaders) -> list[tuple]:
     return []
 
 
+@dataclass(frozen=True)
+class _Rule:
+    """An active rule as the scan uses it (model instances cost a UUID each, and the
+    scan reads every organisation's rules)."""
+
+    pk: int | None
+    organisation_id: int
+    kind: str
+    days_before: int
+
+
 @dataclass
 class _Rules:
     """The active rules, indexed, and a signature per organisation (what the scan
@@ -464,10 +487,7 @@ def _active_rules(*, create_defaults: bool, assume_defaults: bool = False) -> _R
         .values_list("organisation_id", "pk", "kind", "days_before")
         .union(missing_rules.values_list("pk", "no_rule", "no_kind", "no_days"), all=True)
     )
-    rules = [
-        AlertRule(organisation_id=org, pk=pk, kind=kind, days_before=days)
-        for org, pk, kind, days in rows if pk is not None
-    ]
+    rules = [_Rule(pk, org, kind, days) for org, pk, kind, days in rows if pk is not None]
     missing = sorted({org for org, pk, _kind, _days in rows if pk is None})
     defaults = [
         AlertRule(organisation_id=org_id, kind=kind, days_before=days)
@@ -476,13 +496,16 @@ def _active_rules(*, create_defaults: bool, assume_defaults: bool = False) -> _R
     ]
     if defaults and create_defaults:
         AlertRule.objects.bulk_create(defaults, ignore_conflicts=True)
-        defaults = list(AlertRule.objects.filter(organisation_id__in=missing, is_active=True))
+        defaults = AlertRule.objects.filter(organisation_id__in=missing, is_active=True)
     if create_defaults or assume_defaults:
-        rules += defaults
+        rules += [
+            _Rule(rule.pk, rule.organisation_id, rule.kind, rule.days_before)
+            for rule in defaults
+        ]
     return _Rules.of(rules)
 
 
-def _due(rules: _Rules, today, changed: Q | None = None) -> list[DueAlert]:
+def _due(rules: _Rules, today, changed: list[Q] | None = None) -> list[DueAlert]:
     """The alerts due on `today` about the objects within reach (only the contracts
     `changed` lets through, when given; agreements and the sources' deadlines always)."""
     candidates, contract_ids_query = _in_reach(rules.by_kind, today, changed)
@@ -560,7 +583,7 @@ def collect_due(*, today: datetime.date, assume_defaults: bool = False) -> list[
     return _due(_active_rules(create_defaults=False, assume_defaults=assume_defaults), today)
 
 
-def _changed_since(rules: _Rules, last_day, today, since, organisations) -> Q:
+def _changed_since(rules: _Rules, last_day, today, since, organisations) -> list[Q]:
     """The contracts that can have an alert due on `today` which the scan of `last_day`
     did not record: a threshold crossed since (the day of every rule's days before
     falls in `last_day` < day ≤ `today`); the contract, its role holders, subscribers
@@ -568,44 +591,65 @@ def _changed_since(rules: _Rules, last_day, today, since, organisations) -> Q:
     bumps ``updated_at`` too); a role assignment or a person's last day starting or
     ending in between; and every contract of `organisations` (changed rules) and of
     organisations whose people, admins, units or unit leaders changed, or where a role
-    assignment or decision was deleted (the audit log says so). Subqueries of one
-    query; anything else cannot make a new alert due (see the module's docstring)."""
-    contract_type = ContentType.objects.get_for_model(Contract)
-    unit_type = ContentType.objects.get_for_model(OrganisationUnit)
-    changed = Q(updated_at__gt=since)
+    assignment or decision was deleted (the audit log says so). Anything else cannot
+    make a new alert due (see the module's docstring).
+
+    Three filters, each a branch of the candidates' query: the dates and
+    ``updated_at`` (indexed ranges), the contracts named by changed rows of other
+    tables, and the organisations named by them (each a union of small look-ups, so
+    the database starts from what changed instead of testing every contract within
+    reach)."""
+    types = ContentType.objects.get_for_models(  # one query at most, then cached
+        Contract, OrganisationUnit, RoleAssignment, DeadlineDecision
+    )
+    contract_type, unit_type = types[Contract], types[OrganisationUnit]
+    own = Q(updated_at__gt=since)
     if organisations:
-        changed |= Q(organisation_id__in=organisations)
+        own |= Q(organisation_id__in=organisations)
     for kind, field in CONTRACT_KINDS.items():
         for days in sorted({rule.days_before for rule in rules.by_kind.get(kind, ())}):
             offset = datetime.timedelta(days=days)
-            changed |= Q(**{f"{field}__gt": last_day + offset, f"{field}__lte": today + offset})
-    assignments = RoleAssignment.objects.filter(
-        Q(updated_at__gt=since)
-        | Q(start_date__gt=last_day, start_date__lte=today)
-        | Q(end_date__gte=last_day, end_date__lt=today)
+            own |= Q(**{f"{field}__gt": last_day + offset, f"{field}__lte": today + offset})
+    # Changed ones through the updated_at index, and the ones starting or ending by date.
+    assignments = (
+        RoleAssignment.objects.filter(updated_at__gt=since),
+        RoleAssignment.objects.filter(
+            Q(start_date__gt=last_day, start_date__lte=today)
+            | Q(end_date__gte=last_day, end_date__lt=today)
+        ),
     )
-    changed |= Q(pk__in=assignments.filter(content_type=contract_type).values("object_id"))
-    changed |= Q(pk__in=ContractSubscription.objects.filter(updated_at__gt=since)
-                 .values("contract_id"))
-    changed |= Q(pk__in=DeadlineDecision.objects.filter(updated_at__gt=since)
-                 .values("contract_id"))
-    for organisations_changed in (
+    contracts = [
+        *(
+            changed.filter(content_type=contract_type).order_by().values("object_id")
+            for changed in assignments
+        ),
+        ContractSubscription.objects.filter(updated_at__gt=since).order_by()
+        .values("contract_id"),
+        DeadlineDecision.objects.filter(updated_at__gt=since).order_by()
+        .values("contract_id"),
+    ]
+    organisations_changed = [
+        *(
+            changed.filter(content_type=unit_type).order_by().values("organisation_id")
+            for changed in assignments
+        ),
         Person.objects.filter(
             Q(updated_at__gt=since) | Q(left_on__gte=last_day, left_on__lt=today)
-        ),
-        Membership.objects.filter(updated_at__gt=since),
-        OrganisationUnit.objects.filter(updated_at__gt=since),
-        assignments.filter(content_type=unit_type),
+        ).order_by().values("organisation_id"),
+        Membership.objects.filter(updated_at__gt=since).order_by().values("organisation_id"),
+        OrganisationUnit.objects.filter(updated_at__gt=since).order_by()
+        .values("organisation_id"),
         AuditEntry.objects.filter(
             timestamp__gt=since, action=AuditAction.DELETE, organisation__isnull=False,
-            content_type__in=[
-                ContentType.objects.get_for_model(RoleAssignment),
-                ContentType.objects.get_for_model(DeadlineDecision),
-            ],
-        ),
-    ):
-        changed |= Q(organisation_id__in=organisations_changed.values("organisation_id"))
-    return changed
+            content_type__in=[types[RoleAssignment], types[DeadlineDecision]],
+        ).order_by().values("organisation_id"),
+    ]
+    return [
+        own,
+        Q(pk__in=contracts[0].union(*contracts[1:], all=True)),
+        Q(organisation_id__in=organisations_changed[0].union(
+            *organisations_changed[1:], all=True)),
+    ]
 
 
 @dataclass

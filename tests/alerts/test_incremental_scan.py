@@ -74,7 +74,9 @@ def scan_queries(day):
         result = alerts.scan(today=day)
     statements = [
         q["sql"] for q in context.captured_queries
-        if not q["sql"].upper().startswith(("SAVEPOINT", "RELEASE SAVEPOINT"))
+        if not q["sql"].upper().startswith(
+            ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE SAVEPOINT")
+        )
     ]
     return result, statements
 

@@ -31,6 +31,20 @@ deliveries and digest. Kinds in ``OVERDUE_KINDS`` fire *after* their date: the r
 days count after it, an overdue alert is more urgent than any alert before the date, and
 one not filed within OVERDUE_REACH_DAYS of its day (the scan did not run) is not filed.
 
+Incremental: the scan remembers the day it ran for, when it started and the rules it
+used (``AlertScanState``). The next one looks only at contracts that can have something
+new: a threshold crossed since that day, the contract or its holders, subscribers or
+decisions changed since, a role or a person's last day starting or ending in between, and
+every contract of an organisation whose rules, people, admins, units or unit leaders
+changed (``_changed_since``). Anything else has the same reached thresholds and the same
+recipients as at the last scan, which recorded them: nothing new. Agreements and the
+registered sources are few and looked at in full every day. The first scan, a scan
+with ``full=True`` and a scan for a day before the last one look at everything; a test
+holds the incremental scan to the full recomputation over random days and changes.
+Writes that move a contract's dates must move its ``updated_at`` (save(),
+refresh_deadlines); a login's e-mail changed on the user alone is seen when the
+organisation next changes, or by a full scan.
+
 This module lives in ``kitos`` because it combines contracts and gdpr.
 """
 

@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import datetime
 import random
+from io import StringIO
 
 import pytest
+from django.core.management import call_command
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -396,3 +398,11 @@ def test_incremental_scan_records_exactly_what_the_full_recomputation_records(se
     assert sum(full_recorded) > 20  # the simulation does record things
     assert incremental_recorded == full_recorded
     assert incremental_log == full_log
+
+
+def test_the_command_can_look_at_everything(org):
+    contract_with_owner(org, TODAY + days(20), "ejer@demo.dk")
+    call_command("send_contract_alerts", "--today", TODAY.isoformat(), stdout=StringIO())
+    call_command("send_contract_alerts", "--today", TODAY.isoformat(), "--full",
+                 stdout=StringIO())
+    assert AlertDelivery.objects.count() == 1  # the full scan agrees: nothing more

@@ -227,3 +227,28 @@ class AlertDelivery(models.Model):
     def owning_organisation_id(self):
         return self.organisation_id
 
+
+
+class AlertScanState(models.Model):
+    """Where the daily scan left off, so the next one looks only at what can be new:
+    the thresholds crossed since `last_day`, the objects (and their recipients) changed
+    since `changes_since`, and the organisations whose active rules differ from
+    `rule_signatures`. One row; without it (or with `full`) the scan looks at
+    everything."""
+
+    last_day = models.DateField(_("sidst scannet for dagen"), null=True, blank=True)
+    changes_since = models.DateTimeField(_("ændringer siden"), null=True, blank=True)
+    # organisation id (text: JSON keys) -> the signature of its active rules.
+    rule_signatures = models.JSONField(_("reglernes fingeraftryk"), default=dict, blank=True)
+
+    class Meta:
+        db_table = "alerts_alertscanstate"
+        ordering = ["pk"]
+        verbose_name = _("varslingsscanningens tilstand")
+        verbose_name_plural = _("varslingsscanningens tilstand")
+        constraints = [
+            models.CheckConstraint(condition=Q(id=1), name="alert_scan_state_one_row"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.last_day or '-'}"

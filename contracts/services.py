@@ -174,7 +174,14 @@ def refresh_deadlines(*, today: datetime.date | None = None, queryset=None,
 
 
 def _write_deadlines(contracts: list[Contract], batch_size: int) -> int:
-    Contract.objects.bulk_update(contracts, DEADLINE_FIELDS, batch_size=batch_size)
+    # updated_at moves with them: the alert scan (and the API's clients) find the
+    # contracts whose deadlines moved by it, without reading every contract.
+    now = timezone.now()
+    for contract in contracts:
+        contract.updated_at = now
+    Contract.objects.bulk_update(
+        contracts, [*DEADLINE_FIELDS, "updated_at"], batch_size=batch_size
+    )
     return len(contracts)
 
 

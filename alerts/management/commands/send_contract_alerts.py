@@ -27,10 +27,18 @@ class Command(BaseCommand):
             default=None,
             help="Kør som om det var denne dato (YYYY-MM-DD).",
         )
+        parser.add_argument(
+            "--full",
+            action="store_true",
+            help=(
+                "Gennemgå alle frister, ikke kun dem der kan være nye siden sidste "
+                "kørsel (registrerer det samme; tager længere tid)."
+            ),
+        )
 
-    def handle(self, *args, dry_run=False, today=None, **options):
+    def handle(self, *args, dry_run=False, today=None, full=False, **options):
         today = today or timezone.localdate()
-        result = alerts.scan(today=today, dry_run=dry_run)
+        result = alerts.scan(today=today, dry_run=dry_run, full=full)
         if dry_run:
             for alert in result.due:
                 owner = " (ingen ansvarlig: til administrator)" if alert.without_owner else ""

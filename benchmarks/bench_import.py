@@ -12,7 +12,7 @@ untimed before each run):
   import reads the file at least this way),
 * the kitos import's commit: read (safety checks + calamine), validate, insert the
   contracts, their coverage rows and one audit entry per contract, all in one
-  transaction, exactly as ``imports.tasks`` runs it after the preview.
+  transaction: the engine call ``imports.services.import_execute`` makes to commit.
 
 And once (it takes minutes; a median would take too long), the yardstick:
 

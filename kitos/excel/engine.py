@@ -53,7 +53,6 @@ from . import values as cells
 from .reader import read_workbook
 from .registry import ENTITY_SPECS, SOURCES_BY_KEY
 from .report import ImportReport, Issue, RowResult
-from .safety import check_workbook
 from .spec import (
     BOOL,
     CHOICE,
@@ -487,40 +486,59 @@ def _compile(model, condition: Q):
 _COMPILED: dict = {}
 
 
+def condition_holds_function(model, condition: Q):
+    """``condition_holds`` for instances of `model` as one function (None when a lookup
+    is not supported), for evaluating a condition over many objects."""
+    key = (model, id(condition))
+    found = _COMPILED.get(key)
+    if found is None or found[0] is not condition:
+        found = _COMPILED[key] = (condition, _compile(model, condition))
+    return found[1]
+
+
 def condition_holds(obj, condition: Q):
     """Evaluate a constraint's Q in Python with SQL's three-valued logic: True, False,
     or None (unknown, which a CHECK constraint accepts). Each condition is turned into
     a function once per model: constraints are checked for every row of an import."""
-    key = (type(obj), id(condition))
-    found = _COMPILED.get(key)
-    if found is None or found[0] is not condition:
-        found = _COMPILED[key] = (condition, _compile(type(obj), condition))
-    holds = found[1]
+    holds = condition_holds_function(type(obj), condition)
     return _UNSUPPORTED if holds is None else holds(obj)
 
 
 _CHECKS: dict = {}
 
 
-def _check_constraint_errors(obj) -> list[tuple[str | None, str]]:
-    errors = []
-    checks = _CHECKS.get(type(obj))
+def _check_constraints(model) -> list:
+    checks = _CHECKS.get(model)
     if checks is None:
-        checks = _CHECKS[type(obj)] = [
-            c for c in obj._meta.constraints if isinstance(c, models.CheckConstraint)]
-    for constraint in checks:
-        holds = condition_holds(obj, constraint.condition)
-        if holds is _UNSUPPORTED:
-            try:
-                constraint.validate(type(obj), obj)
-                holds = True
-            except ValidationError:
-                holds = False
-        if holds is False:
-            # Each constraint carries its Danish message (kitos.constraints).
-            errors.append((condition_field(constraint.condition),
-                           str(constraint.get_violation_error_message())))
-    return errors
+        checks = _CHECKS[model] = [
+            c for c in model._meta.constraints if isinstance(c, models.CheckConstraint)]
+    return checks
+
+
+def _constraint_holds(constraint, obj) -> bool | None:
+    """False when `obj` breaks `constraint` (None, unknown, passes as in SQL)."""
+    holds = condition_holds(obj, constraint.condition)
+    if holds is _UNSUPPORTED:
+        try:
+            constraint.validate(type(obj), obj)
+        except ValidationError:
+            return False
+        return True
+    return holds
+
+
+def _check_constraint_errors(obj) -> list[tuple[str | None, str]]:
+    """(field name or None, message) of each check constraint `obj` breaks."""
+    # Each constraint carries its Danish message (kitos.constraints).
+    return [(condition_field(constraint.condition), str(constraint.get_violation_error_message()))
+            for constraint in _check_constraints(type(obj))
+            if _constraint_holds(constraint, obj) is False]
+
+
+def _constraint_error(spec, constraint) -> tuple[str | None, str]:
+    name = condition_field(constraint.condition)
+    return (spec.column_for_field(name) if name else None,
+            str(constraint.get_violation_error_message()))
 
 
 def _unique_key(obj, constraint: models.UniqueConstraint, pending: dict):
@@ -558,6 +576,8 @@ class EntityState:
     streamed: int = 0
     # Whether a row of the entity failed (nothing more is streamed then).
     failed: bool = False
+    # Applied rows whose check constraints are still to be checked (``_check_batch``).
+    unchecked: list = field(default_factory=list)
 
 
 def _row_values(plan: SheetPlan, raw_row, context, state_errors) -> dict | None:
@@ -658,7 +678,9 @@ def _process_entity(spec, plans, context, report, progress_tick) -> EntityState:
             continue
         spec.after_row(row, context)
         if streams and len(state.new) - state.streamed >= STREAM_ROWS:
+            _check_batch(state)
             streams = report.ok and not state.failed and _stream_new(state)
+    _check_batch(state)
     _check_unique(state, context, report)
     for row in state.rows:
         _report_row(row, spec, context, report)
@@ -802,13 +824,51 @@ def _apply(row: RowState, spec: EntitySpec, obj, context, state: EntityState) ->
     if not context.may_edit(obj, spec):
         row.errors.append((None, spec.permission_message()))
         return
-    _validate(row, spec, obj)
+    deferred = _checks_later(spec)
+    _validate(row, spec, obj, check_constraints=not deferred)
     if row.errors:
         return
+    if deferred:
+        state.unchecked.append(row)
     if created:
         state.new.append(obj)
     elif changes:
         state.changed.append(row)
+
+
+def _checks_later(spec: EntitySpec) -> bool:
+    """Whether a row's check constraints can wait for ``_check_batch``: not when the
+    spec acts on a row once it passed (units: a new unit becomes a parent the next rows
+    may name), which a row failing later must not have had."""
+    return type(spec).after_row is EntitySpec.after_row
+
+
+def _check_batch(state: EntityState) -> None:
+    """The model's check constraints over the rows applied since the last call: each
+    constraint once over the batch (worked out once per model, see ``condition_holds``),
+    not every constraint per row. A failing row is taken out of what will be written,
+    with the same errors, in the same order, as the per-row check gives."""
+    rows, state.unchecked = state.unchecked, []
+    if not rows:
+        return
+    checks = _check_constraints(state.spec.model)
+    if not checks:
+        return
+    failing: dict = {}
+    for constraint in checks:
+        holds = condition_holds_function(state.spec.model, constraint.condition)
+        for row in rows:
+            if (holds(row.obj) if holds is not None
+                    else _constraint_holds(constraint, row.obj)) is False:
+                failing.setdefault(id(row), row).errors.append(
+                    _constraint_error(state.spec, constraint))
+    if not failing:
+        return
+    state.failed = True
+    failed_objects = {id(row.obj) for row in failing.values()}
+    # Only rows of this batch are taken out: none of them was streamed yet.
+    state.new = [obj for obj in state.new if id(obj) not in failed_objects]
+    state.changed = [row for row in state.changed if id(row) not in failing]
 
 
 def _blank(value) -> bool:
@@ -874,7 +934,15 @@ def _only_length_checked(meta_field) -> bool:
     )
 
 
-def _validate(row: RowState, spec: EntitySpec, obj) -> None:
+@functools.cache
+def _number_without_choices(meta_field) -> bool:
+    """Whether `meta_field` is a number field whose clean, for a value of its own type,
+    comes down to its validators."""
+    return (isinstance(meta_field, models.IntegerField | models.DecimalField)
+            and not meta_field.choices and meta_field.editable)
+
+
+def _validate(row: RowState, spec: EntitySpec, obj, *, check_constraints: bool = True) -> None:
     """What full_clean checks (without unique and constraint queries, see
     ``_check_unique`` and ``_check_constraint_errors``), for the fields the row sets."""
     fields = _model_fields(type(obj))
@@ -902,7 +970,13 @@ def _validate(row: RowState, spec: EntitySpec, obj) -> None:
                 and len(raw) <= meta_field.max_length:
             continue  # what Field.clean would check, without its calls
         try:
-            setattr(obj, meta_field.attname, meta_field.clean(raw, obj))
+            if (type(raw) is int or type(raw) is decimal.Decimal and raw.is_finite()) \
+                    and _number_without_choices(meta_field):
+                # Parsed already (an int, a Decimal): of Field.clean only the validators
+                # (the limits) have anything left to say.
+                meta_field.run_validators(raw)
+            else:
+                setattr(obj, meta_field.attname, meta_field.clean(raw, obj))
         except ValidationError as error:
             errors[name] = error.messages
     try:
@@ -922,8 +996,11 @@ def _validate(row: RowState, spec: EntitySpec, obj) -> None:
                 and _field_value(obj, meta_field.name) is None:
             row.errors.append((spec.column_for_field(meta_field.name),
                                str(meta_field.error_messages["blank"])))
-    for name, message in _check_constraint_errors(obj):
-        row.errors.append((spec.column_for_field(name) if name else None, message))
+    if check_constraints or row.errors:
+        # A row that failed already is not written: its constraint errors are reported
+        # with the others now instead of by ``_check_batch``.
+        for name, message in _check_constraint_errors(obj):
+            row.errors.append((spec.column_for_field(name) if name else None, message))
 
 
 def _check_unique(state: EntityState, context, report) -> None:
@@ -1103,8 +1180,8 @@ def _without_cyclic_gc():
 
 def _run_import_file(*, actor, organisation, content, filename, commit, import_id, progress,
                      today) -> ImportReport:
-    check_workbook(content, filename=filename or "import.xlsx")
-    sheets = read_workbook(content)
+    # The reader runs the safety checks (once: they unpack the sheets).
+    sheets = read_workbook(content, filename=filename or "import.xlsx")
     report = ImportReport()
     plans = _recognise(sheets, report)
     if not plans and not report.errors:

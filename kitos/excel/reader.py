@@ -50,14 +50,16 @@ class RawSheet:
     hidden: bool = False
 
 
-def read_workbook(data: bytes, *, max_rows: int | None = None) -> list[RawSheet]:
+def read_workbook(data: bytes, *, max_rows: int | None = None,
+                  filename: str = "upload.xlsx") -> list[RawSheet]:
     """Every worksheet (chart sheets are skipped), in workbook order.
 
     Raises :class:`WorkbookRejected` for a hostile or unreadable file and when a sheet has
     more than ``max_rows`` non-empty rows below its first row (default
-    ``settings.KITOS_IMPORT_MAX_ROWS``).
+    ``settings.KITOS_IMPORT_MAX_ROWS``). `filename` is the upload's name, for the
+    safety checks' messages (an .xls or .csv by another name).
     """
-    check_workbook(data, filename="upload.xlsx")
+    check_workbook(data, filename=filename)
     limit = settings.KITOS_IMPORT_MAX_ROWS if max_rows is None else max_rows
     try:
         workbook = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
@@ -84,7 +86,9 @@ def _read_sheet(sheet, meta, limit: int, errors: dict | None) -> RawSheet:
         # calamine's iter_rows starts at row 1 (yielding empty rows above the used range)
         # but at the used range's first column; test_reader pins both.
         for index, cells in enumerate(sheet.iter_rows()):
-            values = [_cell(value) for value in cells]
+            # Non-empty text (most cells) is taken as it is, without a call.
+            values = [value if type(value) is str and value else _cell(value)
+                      for value in cells]
             if errors and index + 1 in errors:
                 for column, text in errors[index + 1].items():
                     if 0 <= column - 1 - first_column < len(values):

@@ -335,3 +335,27 @@ def test_every_default_of_an_imported_model_is_valid():
                 field.clean(field.default, model())
                 checked += 1
     assert checked > 20
+
+
+@pytest.mark.parametrize("commit", [False, True])
+def test_check_constraints_checked_per_batch_report_each_row(org, editor, monkeypatch, commit):
+    """Check constraints are evaluated over batches of rows (and before each streamed
+    insert on PostgreSQL): each breaking row still gets its own error, with the field
+    errors it also has, and nothing is written."""
+    from kitos.excel import engine
+
+    monkeypatch.setattr(engine, "STREAM_ROWS", 3)
+    sheet = [["Navn", "Startdato", "Udløbsdato", "Opsigelsesvarsel (måneder)"]]
+    for number in range(12):
+        expiry = "01-01-2023" if number in (4, 8) else "31-12-2027"
+        sheet.append([f"Kontrakt {number:02d}", "01-01-2024", expiry,
+                      200 if number == 8 else 3])
+    report = run(org, editor, workbook({"Kontrakter": sheet}), commit=commit)
+    errors = sorted((issue.row, issue.column, issue.message) for issue in report.errors)
+    assert errors == [
+        (6, "Udløbsdato", "Udløbsdatoen skal ligge efter startdatoen."),
+        (10, "Opsigelsesvarsel (måneder)", "Denne værdi skal være mindre end eller lig 120."),
+        (10, "Udløbsdato", "Udløbsdatoen skal ligge efter startdatoen."),
+    ]
+    assert not Contract.objects.filter(organisation=org).exists()
+    assert not AuditEntry.objects.filter(source="import").exists()

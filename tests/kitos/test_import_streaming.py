@@ -149,19 +149,20 @@ def test_a_duplicate_the_database_meets_first_is_reported_as_the_row_error(
 def test_a_failure_only_the_database_sees_is_raised_and_writes_nothing(
     org, editor, catalog, small_batches, monkeypatch
 ):
-    original = bulk._copy_text
+    original = bulk._copy_statement
     calls = []
 
-    def broken(fields, objects):
-        text = original(fields, objects)
+    def broken(model, fields, objects):
+        statement, text = original(model, fields, objects)
         calls.append(len(objects))
         # The third batch of contracts carries a column too many.
-        return text.replace("\n", "\tone too many\n", 1) if len(calls) == 3 else text
+        extra = ",one too many\n" if "FORMAT csv" in statement else "\tone too many\n"
+        return statement, text.replace("\n", extra, 1) if len(calls) == 3 else text
 
-    monkeypatch.setattr(bulk, "_copy_text", broken)
+    monkeypatch.setattr(bulk, "_copy_statement", broken)
     with pytest.raises(DatabaseError):
         run(org, editor, workbook({"Kontrakter": rows(30)}))
-    monkeypatch.setattr(bulk, "_copy_text", original)
+    monkeypatch.setattr(bulk, "_copy_statement", original)
     assert not Contract.objects.filter(organisation=org).exists()
     assert not AuditEntry.objects.filter(source="import").exists()
     # Nothing is left running on the connection, and it takes the next import.
@@ -351,3 +352,42 @@ def test_a_writer_that_cannot_start_fails_the_block_instead_of_hanging():
     thread.join(timeout=10)
     assert not thread.is_alive()
     assert "connection already closed" in str(outcome[0]) and outcome[-1] == "closed"
+
+
+HOSTILE_TEXTS = [
+    "tab\there", "line\nbreak\r\nand return", "back\\slash \\N", '"quoted", comma;',
+    "\\.", "first\n\\.\nlast", "", " spaces ", "æøå ÆØÅ – €", "NULL",
+]
+
+
+@pytest.mark.parametrize("text", HOSTILE_TEXTS)
+def test_copy_writes_any_text_exactly(org, text):
+    """COPY (CSV, or the text format for a batch with \\.) stores what bulk_create
+    would: the text as it is, empty text as '', no value as NULL."""
+    from kitos.audit import build_entry
+    from kitos.db import new_instance
+
+    contract = new_instance(Contract, organisation=org, name=f"K {text}", notes=text)
+    bulk.insert(Contract, [contract])
+    stored = Contract.objects.get(pk=contract.pk)
+    assert (stored.name, stored.notes, stored.contract_number) == (f"K {text}", text, "")
+    assert stored.expiry_date is None and stored.yearly_cost is None
+    assert stored.uuid == contract.uuid and stored.created_at is not None
+    entry = build_entry(actor=None, action="update", instance=stored,
+                        changes={"notes": [text, None], "yearly_cost": ["1.50", "2"]})
+    bulk.insert(AuditEntry, [entry])
+    stored_entry = AuditEntry.objects.get(pk=entry.pk)
+    assert stored_entry.changes == {"notes": [text, None], "yearly_cost": ["1.50", "2"]}
+    assert stored_entry.object_repr == f"K {text}" and stored_entry.actor_id is None
+
+
+def test_copy_chooses_csv_and_falls_back_to_text_for_end_markers(org):
+    from kitos.db import new_instance
+
+    fields = [f for f in Contract._meta.concrete_fields if not f.generated]
+    plain = [new_instance(Contract, organisation=org, name="Plain")]
+    statement, _text = bulk._copy_statement(Contract, fields, plain)
+    assert "FORMAT csv" in statement and "FORCE_NOT_NULL" in statement
+    marked = [new_instance(Contract, organisation=org, name="a \\. b")]
+    statement, _text = bulk._copy_statement(Contract, fields, marked)
+    assert "csv" not in statement

@@ -194,6 +194,11 @@ class ScaleGenerator:
                            BUSINESS_TYPES[number % len(BUSINESS_TYPES)], None))
         return wanted
 
+    def _catalog_uuid(self, name: str) -> uuid.UUID:
+        # By name, not from the random stream: a later run that adds entries to the
+        # catalog must not hand out the ids of the first run's entries again.
+        return uuid.uuid5(uuid.NAMESPACE_URL, f"kitos-scale/{self.seed}/{name}")
+
     def _catalog(self):
         rng = random.Random(f"{self.seed}/catalog")
         supplier_rows = [(name, cvr, country) for name, cvr, country in data.SUPPLIERS]
@@ -205,7 +210,7 @@ class ScaleGenerator:
         for name, cvr, country in supplier_rows:
             if name.lower() not in suppliers:
                 supplier = Supplier(name=name, cvr="" if cvr in taken_cvr else cvr,
-                                    country=country, uuid=_uuid(rng))
+                                    country=country, uuid=self._catalog_uuid(name))
                 suppliers[name.lower()] = supplier
                 new.append(supplier)
         insert(Supplier, new)
@@ -219,7 +224,8 @@ class ScaleGenerator:
                 continue
             supplier = suppliers.get((supplier_name or "").lower()) or rng.choice(supplier_list)
             system = ItSystem(name=name, business_type=business_type, rights_holder=supplier,
-                              description=f"{name}: kommunalt fagsystem.", uuid=_uuid(rng))
+                              description=f"{name}: kommunalt fagsystem.",
+                              uuid=self._catalog_uuid(name))
             systems[name.lower()] = system
             new.append(system)
         insert(ItSystem, new)

@@ -17,7 +17,7 @@ from contracts.models import Contract, ContractCoverage
 from demo.scale import ScaleGenerator, Sizes
 from gdpr.models import ProcessingActivity
 from kitos.models import Membership, Organisation
-from portfolio.models import Integration, SystemUsage, SystemUsageUnit
+from portfolio.models import Integration, Supplier, SystemUsage, SystemUsageUnit
 from roles.models import OrganisationUnit, Person, RoleAssignment
 
 pytestmark = pytest.mark.django_db
@@ -122,6 +122,11 @@ def test_second_run_adds_new_organisations(generated):
     assert "skala-003" in output
     assert Contract.objects.count() == contracts + 30
     assert Contract.objects.filter(organisation__slug="skala-001").count() == 30
+    # A bigger run grows the shared catalog beside the entries already there.
+    suppliers = Supplier.objects.count()
+    generate(organisations=1, usages=450, contracts=5)
+    assert Supplier.objects.count() > suppliers
+    assert SystemUsage.objects.filter(organisation__slug="skala-004").count() == 450
 
 
 def test_adds_to_an_existing_organisation(generated):

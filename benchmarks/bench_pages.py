@@ -15,7 +15,8 @@
     export of the contracts is a download whose work grows with its rows: its cost per
     row is compared instead (once each: it takes long).
 
-Figures, not assertions. PostgreSQL (kitos_bench_pages).
+Figures, not assertions. PostgreSQL (kitos_bench_pages). BENCH_PAGES_PARTS=a or =b runs
+one part only.
 
     .venv/bin/python benchmarks/bench_pages.py
 """
@@ -247,8 +248,11 @@ def main():
     settings.ALLOWED_HOSTS = ["*"]
     assert connection.vendor == "postgresql", "bench_pages measures PostgreSQL"
     started = time.perf_counter()
-    queries_per_page()
-    large_municipality()
+    parts = os.environ.get("BENCH_PAGES_PARTS", "ab")
+    if "a" in parts:
+        queries_per_page()
+    if "b" in parts:
+        large_municipality()
     print(f"bench_pages: {time.perf_counter() - started:.0f} s in all (measured on a "
           "shared, busy machine)", flush=True)
 

@@ -247,8 +247,15 @@ class OrganisationScale:
         self.organisation = organisation
         self.sizes = parent.sizes
         self.today = parent.today
-        self.rng = random.Random(f"{parent.seed}/{organisation.slug}/"
-                                 f"{SystemUsage.objects.filter(organisation=organisation).count()}")
+        # A new organisation has nothing yet: asking would only wait for the inserts
+        # still being written (see pipelined).
+        self.existing = parent.organisation_slug is not None
+        self.rng = random.Random(f"{parent.seed}/{organisation.slug}/{self.count(SystemUsage)}")
+
+    def count(self, model) -> int:
+        """How many `model` rows the organisation had before this run."""
+        return model.objects.filter(organisation=self.organisation).count() \
+            if self.existing else 0
 
     def add(self, key: str, objects: list) -> list:
         for start in range(0, len(objects), BATCH):
@@ -269,7 +276,8 @@ class OrganisationScale:
 
     # -- units and people ---------------------------------------------------------------
     def seed_units(self) -> list[OrganisationUnit]:
-        existing = list(OrganisationUnit.objects.filter(organisation=self.organisation))
+        existing = list(OrganisationUnit.objects.filter(organisation=self.organisation)) \
+            if self.existing else []
         if existing:
             return [u for u in existing if u.parent_id] or existing
         org = self.organisation
@@ -301,7 +309,7 @@ class OrganisationScale:
 
     def seed_persons(self) -> list[Person]:
         org, rng = self.organisation, self.rng
-        offset = Person.objects.filter(organisation=org).count()
+        offset = self.count(Person)
         persons = []
         for number in range(offset + 1, offset + self.sizes.persons + 1):
             first = rng.choice(data.FIRST_NAMES)
@@ -317,8 +325,8 @@ class OrganisationScale:
     # -- systems --------------------------------------------------------------------------
     def seed_usages(self) -> list[SystemUsage]:
         org, rng, today = self.organisation, self.rng, self.today
-        used = set(SystemUsage.objects.filter(organisation=org).values_list("system_id",
-                                                                            flat=True))
+        used = set(SystemUsage.objects.filter(organisation=org).values_list(
+            "system_id", flat=True)) if self.existing else set()
         free = [s for s in self.parent.systems if s.pk not in used]
         if len(free) < self.sizes.usages:
             raise ScaleError(
@@ -382,9 +390,9 @@ class OrganisationScale:
     # -- contracts ------------------------------------------------------------------------
     def seed_contracts(self) -> list[Contract]:
         org, rng, today = self.organisation, self.rng, self.today
-        offset = Contract.objects.filter(organisation=org).count()
+        offset = self.count(Contract)
         mains = set(ContractCoverage.objects.filter(organisation=org, is_main=True)
-                    .values_list("usage_id", flat=True))
+                    .values_list("usage_id", flat=True)) if self.existing else set()
         kinds = ["licence", "operation", "service", "main"]
         forms = ["ski", "eu_tender", "below_threshold", "direct"]
         contracts, coverage = [], []
@@ -432,7 +440,7 @@ class OrganisationScale:
     # -- GDPR and roles ---------------------------------------------------------------------
     def seed_activities(self) -> list[ProcessingActivity]:
         org, rng = self.organisation, self.rng
-        offset = ProcessingActivity.objects.filter(organisation=org).count()
+        offset = self.count(ProcessingActivity)
         activities, links, kinds = [], [], []
         for number in range(offset + 1, offset + self.sizes.activities + 1):
             # Deliberate gaps, as in real registers: some lack a legal basis, retention

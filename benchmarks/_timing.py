@@ -27,8 +27,11 @@ def interleaved(functions: dict[str, Callable[[], object]], repeat: int,
     return {name: statistics.median(values) for name, values in timings.items()}
 
 
-def result(figure: str, measured: float, goal: str, *, holds: bool, detail: str = "") -> None:
+def result(figure: str, measured: float, goal: str, *, holds: bool, detail: str = "",
+           unit: str = "×") -> None:
     """Print one figure as a line `make bench` gathers: ``RESULT | figure | measured |
-    goal | holds | detail``. ``measured`` is usually a ratio (printed as 1.84×)."""
+    goal | holds | detail``. ``measured`` is usually a ratio (printed as 1.84×); with
+    another `unit` it is a count or an amount (printed as ``12 queries``)."""
     mark = "yes" if holds else "NO"
-    print(f"RESULT | {figure} | {measured:.2f}× | {goal} | {mark} | {detail}", flush=True)
+    shown = f"{measured:.2f}×" if unit == "×" else f"{measured:g}{unit}"
+    print(f"RESULT | {figure} | {shown} | {goal} | {mark} | {detail}", flush=True)

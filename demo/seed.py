@@ -151,6 +151,61 @@ def _ascii(text: str) -> str:
     return "".join(c for c in text.lower() if c.isalnum() or c == ".")
 
 
+def contract_terms(today: datetime.date, index: int, rng: random.Random) -> dict:
+    """Varied, realistic terms of the `index`th contract; dates relative to `today`
+    (six kinds in turn: expiring with options, tacit renewal, open-ended to a quarter or
+    a month, long fixed term, ended). Shared by seed_demo and generate_scale."""
+    kind = index % 6
+    start = today - datetime.timedelta(days=rng.randint(200, 365 * 8))
+    terms: dict = {
+        "concluded_on": start - datetime.timedelta(days=rng.randint(10, 90)),
+        "start_date": start,
+        "notice_months": rng.choice([1, 3, 3, 6, 6, 12]),
+        "lead_months": rng.choice([0, 6, 9, 12, 18]),
+    }
+    if kind == 0:  # fixed term expiring soon, options left
+        terms.update(
+            expiry_date=today + datetime.timedelta(days=rng.randint(40, 400)),
+            extension_months=12,
+            extensions_total=2,
+            extensions_used=rng.randint(0, 1),
+        )
+    elif kind == 1:  # tacit yearly renewal
+        expiry = datetime.date(today.year - rng.randint(0, 3), 12, 31)
+        terms.update(expiry_date=max(expiry, start), renewal_months=12, notice_months=3)
+    elif kind == 2:  # open-ended, notice to the end of a quarter
+        terms.update(notice_to_end_of="quarter", notice_months=rng.choice([3, 6]))
+        terms["irrevocable_until"] = start + datetime.timedelta(days=365 * 3)
+    elif kind == 3:  # open-ended, running month
+        terms.update(notice_to_end_of="month", notice_months=rng.choice([1, 3]))
+    elif kind == 4:  # long fixed term, no options
+        terms.update(expiry_date=add_months(today, rng.randint(13, 60)))
+    else:  # some ended: expired or terminated; the rest fixed with options
+        variant = rng.random()
+        if variant < 0.3:
+            terms.update(expiry_date=today - datetime.timedelta(days=rng.randint(10, 400)))
+        elif variant < 0.5:
+            terms.update(
+                notice_to_end_of="month",
+                terminated_on=add_months(today, rng.randint(-6, 5)).replace(day=1)
+                - datetime.timedelta(days=1),
+            )
+        else:
+            terms.update(
+                expiry_date=add_months(today, rng.randint(3, 30)),
+                extension_months=24,
+                extensions_total=1,
+            )
+    if terms.get("expiry_date") and terms["expiry_date"] < start:
+        terms["start_date"] = terms["expiry_date"] - datetime.timedelta(days=365)
+        terms["concluded_on"] = terms["start_date"]
+        terms.pop("irrevocable_until", None)
+    if terms.get("terminated_on") and terms["terminated_on"] < terms["start_date"]:
+        terms["start_date"] = terms["terminated_on"] - datetime.timedelta(days=365)
+        terms["concluded_on"] = terms["start_date"]
+    return terms
+
+
 class OrgSeeder:
     def __init__(self, parent: Seeder, plan: OrgPlan):
         self.parent = parent
@@ -399,57 +454,7 @@ class OrgSeeder:
 
     # -- contracts ----------------------------------------------------------------------
     def contract_terms(self, index: int, rng: random.Random) -> dict:
-        """Varied, realistic terms; dates relative to today."""
-        today = self.today
-        kind = index % 6
-        start = today - datetime.timedelta(days=rng.randint(200, 365 * 8))
-        terms: dict = {
-            "concluded_on": start - datetime.timedelta(days=rng.randint(10, 90)),
-            "start_date": start,
-            "notice_months": rng.choice([1, 3, 3, 6, 6, 12]),
-            "lead_months": rng.choice([0, 6, 9, 12, 18]),
-        }
-        if kind == 0:  # fixed term expiring soon, options left
-            terms.update(
-                expiry_date=today + datetime.timedelta(days=rng.randint(40, 400)),
-                extension_months=12,
-                extensions_total=2,
-                extensions_used=rng.randint(0, 1),
-            )
-        elif kind == 1:  # tacit yearly renewal
-            expiry = datetime.date(today.year - rng.randint(0, 3), 12, 31)
-            terms.update(expiry_date=max(expiry, start), renewal_months=12, notice_months=3)
-        elif kind == 2:  # open-ended, notice to the end of a quarter
-            terms.update(notice_to_end_of="quarter", notice_months=rng.choice([3, 6]))
-            terms["irrevocable_until"] = start + datetime.timedelta(days=365 * 3)
-        elif kind == 3:  # open-ended, running month
-            terms.update(notice_to_end_of="month", notice_months=rng.choice([1, 3]))
-        elif kind == 4:  # long fixed term, no options
-            terms.update(expiry_date=add_months(today, rng.randint(13, 60)))
-        else:  # some ended: expired or terminated; the rest fixed with options
-            variant = rng.random()
-            if variant < 0.3:
-                terms.update(expiry_date=today - datetime.timedelta(days=rng.randint(10, 400)))
-            elif variant < 0.5:
-                terms.update(
-                    notice_to_end_of="month",
-                    terminated_on=add_months(today, rng.randint(-6, 5)).replace(day=1)
-                    - datetime.timedelta(days=1),
-                )
-            else:
-                terms.update(
-                    expiry_date=add_months(today, rng.randint(3, 30)),
-                    extension_months=24,
-                    extensions_total=1,
-                )
-        if terms.get("expiry_date") and terms["expiry_date"] < start:
-            terms["start_date"] = terms["expiry_date"] - datetime.timedelta(days=365)
-            terms["concluded_on"] = terms["start_date"]
-            terms.pop("irrevocable_until", None)
-        if terms.get("terminated_on") and terms["terminated_on"] < terms["start_date"]:
-            terms["start_date"] = terms["terminated_on"] - datetime.timedelta(days=365)
-            terms["concluded_on"] = terms["start_date"]
-        return terms
+        return contract_terms(self.today, index, rng)
 
     def seed_contracts(self) -> list[Contract]:
         existing = {c.name: c for c in Contract.objects.filter(organisation=self.organisation)}

@@ -155,8 +155,11 @@ class SearchView(LoginRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        query = search.normalise(self.request.GET.get("q", ""))
+        raw = self.request.GET.get("q", "")
+        query = search.normalise(raw)
         context["query"] = query
+        context["shortened"] = search.was_shortened(raw)
+        context["max_terms"], context["max_length"] = search.MAX_TERMS, search.MAX_LENGTH
         context["too_short"] = bool(query) and len(query) < search.MIN_LENGTH
         context["groups"] = (
             search.search(

@@ -471,6 +471,10 @@ class RoleAssignment(TenantModel):
         verbose_name_plural = _("rolletildelinger")
         indexes = [
             models.Index(fields=["content_type", "object_id"], name="roleassign_target_idx"),
+            # The daily alert scan asks which assignments began or ended since its last
+            # run (alerts.services): date ranges, not a read of the whole table.
+            models.Index(fields=["start_date"], name="roleassign_start_idx"),
+            models.Index(fields=["end_date"], name="roleassign_end_idx"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -118,9 +118,10 @@ def _converter(field, model_field):
 # -- compiling ---------------------------------------------------------------------------
 
 
-def _model_path(model, attrs):
+def _model_path(model, attrs, *, missing_is_null=False):
     """The values() path of a dotted source over forward foreign keys, and its last
-    model field; NotCompilable for anything else."""
+    model field; NotCompilable for anything else. Over a nullable foreign key only when
+    the field writes None for a missing object (``missing_is_null``), as values() does."""
     path, field = [], None
     for position, attr in enumerate(attrs):
         try:
@@ -131,9 +132,9 @@ def _model_path(model, attrs):
         if field.is_relation:
             if last or not (field.many_to_one or field.one_to_one) or field.auto_created:
                 raise NotCompilable(f"{model.__name__}.{attr} is a relation")
-            if field.null:
-                # DRF skips or nulls a dotted attribute of a missing object depending on
-                # the field's options; values() would always give None.
+            if field.null and not missing_is_null:
+                # DRF leaves the key out for a missing object unless the field has
+                # allow_null or default=None; values() would always give None.
                 raise NotCompilable(f"{model.__name__}.{attr} may be missing")
             model = field.related_model
         elif not last or not field.concrete:
@@ -263,7 +264,9 @@ class RowPlan:
         if len(field.source_attrs) == 1 and field.source in annotations:
             # An annotation's type is whatever the database gives: DRF's conversion.
             return (name, field.source, field.to_representation, None)
-        path, model_field = _model_path(model, field.source_attrs)
+        path, model_field = _model_path(
+            model, field.source_attrs, missing_is_null=field.allow_null or field.default is None
+        )
         return (name, path, _converter(field, model_field), None)
 
     @staticmethod
@@ -340,8 +343,11 @@ class FastListMixin:
     def list(self, request, *args, **kwargs):
         queryset = self.filter_queryset(self.get_queryset())
         plan = self.fast_plan(queryset)
-        if plan is None:
-            return super().list(request, *args, **kwargs)
+        if plan is None:  # ListModelMixin.list, on the queryset built above
+            page = self.paginate_queryset(queryset)
+            if page is not None:
+                return self.get_paginated_response(self.get_serializer(page, many=True).data)
+            return Response(self.get_serializer(queryset, many=True).data)
         rows = self.paginate_queryset(plan.values(queryset))
         if rows is not None:
             return self.get_paginated_response(plan.represent(rows))

@@ -86,7 +86,7 @@ def _filter_queries(viewset, rows) -> list[str]:
 def test_fast_and_model_lists_are_the_same(client, settings, prefix, viewset):
     base = f"/api/v1/{prefix}/"
     page = _assert_same(client, settings, base + "?page_size=250")
-    assert page.get("results") or prefix not in MUST_BE_FAST
+    assert prefix not in MUST_BE_FAST or page["results"]
     rows = page["results"] if isinstance(page, dict) else page
     for query in ["page_size=3&page=2", "ordering=-updated_at", "ordering=created_at",
                   "changed_since=2000-01-01T00:00:00Z", "cursor=&page_size=5",

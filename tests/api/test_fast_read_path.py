@@ -170,3 +170,12 @@ def test_renderer_leaves_indented_output_to_drf():
         data, None, context
     )
     assert FastJSONRenderer().render(None) == b""
+
+
+@pytest.mark.django_db
+def test_the_browsable_api_shows_a_fast_list(client):
+    response = client.get("/api/v1/contracts/?page_size=2", HTTP_ACCEPT="text/html")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/html")
+    first = client.get("/api/v1/contracts/?page_size=2").json()["results"][0]
+    assert first["id"] in response.content.decode()

@@ -1,7 +1,11 @@
-"""Benchmark: one 250-row API page beside a raw `values()` + JsonResponse of the same rows.
+"""Benchmark: a 250-row API list page beside a raw ``values()`` + JsonResponse view of
+the same rows and the same fields, for contracts and for system usages (issue #19).
 
-The gap is what the API's serializers, scoping and references cost per page. Figures,
-not assertions.
+Both go through the same test client, middleware and session, so the gap is what the API
+adds per page: scoping, filters, pagination (with its count), the serializer's field
+conversions and the renderer. The raw views read the same columns the API returns
+(references as UUIDs, the to-many fields with one query each) and let Django's encoder
+write them. Interleaved medians on PostgreSQL; figures, not assertions.
 
     .venv/bin/python benchmarks/bench_api_page.py      (also run by `make bench`)
 """
@@ -9,94 +13,190 @@ not assertions.
 from __future__ import annotations
 
 import os
-import statistics
 import sys
-import time
+from collections import defaultdict
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kitos.settings.local")
-os.environ.setdefault("DATABASE_URL", "sqlite:////tmp/kitos-bench-api.sqlite3")
 os.environ.setdefault("DJANGO_LOG_LEVEL", "WARNING")
 
-from _database import fresh_database  # noqa: E402 - after the environment is set
+from _database import fresh_database, use_database  # noqa: E402 - after the environment
+from _timing import interleaved, result  # noqa: E402
+
+use_database("api")
 
 ROWS = 250
 REPEAT = int(os.environ.get("BENCH_REPEAT", "20"))
+GOAL = 2.0
+
+CONTRACT_COLUMNS = (
+    "uuid", "organisation__uuid", "name", "contract_number", "contract_type",
+    "supplier__uuid", "responsible_unit__uuid", "parent__uuid", "procurement_form",
+    "criticality", "notes", "external_reference", "concluded_on", "start_date",
+    "expiry_date", "irrevocable_until", "notice_months", "notice_to_end_of",
+    "extension_months", "extensions_total", "extensions_used", "renewal_months",
+    "terminated_on", "lead_months", "acquisition_cost", "yearly_cost", "currency",
+    "status", "next_end", "notice_deadline", "retender_start", "created_at", "updated_at",
+)
+USAGE_COLUMNS = (
+    "uuid", "organisation__uuid", "system__uuid", "local_name", "local_id", "version",
+    "responsible_unit__uuid", "lifecycle", "go_live_date", "retirement_date",
+    "criticality", "socially_critical", "data_classification", "hosting", "user_count",
+    "contains_ai", "archive_duty", "time_assessment", "time_reason", "notes",
+    "reference_url", "external_reference", "is_active", "created_at", "updated_at",
+)
+
+
+def _seed():
+    from django.contrib.auth import get_user_model
+
+    from contracts.models import Contract, ContractCoverage
+    from kitos.models import Membership, Organisation
+    from portfolio.models import ItSystem, Supplier, SystemUsage, SystemUsageUnit
+    from roles.models import OrganisationUnit
+
+    organisation = Organisation.objects.create(name="Bench Kommune", slug="bench")
+    user = get_user_model().objects.create_user("bench", password="x")
+    Membership.objects.create(user=user, organisation=organisation, role="editor")
+    supplier = Supplier.objects.create(name="Leverandør A/S", cvr="12345678")
+    units = [
+        OrganisationUnit.objects.create(organisation=organisation, name=f"Enhed {n}")
+        for n in range(5)
+    ]
+    for n in range(ROWS):
+        contract = Contract.objects.create(
+            organisation=organisation, name=f"Kontrakt {n}", contract_number=f"K{n}",
+            supplier=supplier, responsible_unit=units[n % 5], notice_months=3,
+            yearly_cost=1000 + n, notes="Drift og vedligehold – årlig regulering",
+        )
+        system = ItSystem.objects.create(name=f"System {n}")
+        usage = SystemUsage.objects.create(
+            organisation=organisation, system=system, responsible_unit=units[n % 5],
+            notes="Bruges af borgerservice",
+        )
+        for unit in (units[n % 5], units[(n + 1) % 5]):
+            SystemUsageUnit.objects.create(usage=usage, unit=unit, organisation=organisation)
+        ContractCoverage.objects.create(
+            contract=contract, usage=usage, is_main=True, organisation=organisation
+        )
+    return user
+
+
+def _raw_views(user):
+    """values() of the rows the API lists (same scoping and order), with the same
+    fields, written by JsonResponse."""
+    from django.http import JsonResponse
+    from django.utils import timezone
+
+    from contracts.models import Contract, ContractCoverage
+    from portfolio.models import SystemUsage
+    from roles.models import OrganisationUnit
+
+    def grouped(pairs):
+        by_owner = defaultdict(list)
+        for owner, *value in pairs:
+            by_owner[owner].append(value[0] if len(value) == 1 else value)
+        return by_owner
+
+    def contracts(request):
+        queryset = Contract.objects.visible_to(user).order_by(*Contract._meta.ordering, "pk")
+        rows = list(queryset.values("pk", *CONTRACT_COLUMNS)[:ROWS])
+        coverage = grouped(
+            ContractCoverage.objects.filter(contract__in=[row["pk"] for row in rows])
+            .values_list("contract", "usage__uuid", "is_main")
+        )
+        for row in rows:
+            row["coverage"] = [
+                {"usage": usage, "is_main": is_main} for usage, is_main in coverage[row["pk"]]
+            ]
+        return JsonResponse({"results": rows})
+
+    def usages(request):
+        queryset = SystemUsage.objects.visible_to(user).with_is_active(timezone.localdate())
+        queryset = queryset.order_by(*SystemUsage._meta.ordering, "pk")
+        rows = list(queryset.values("pk", *USAGE_COLUMNS)[:ROWS])
+        units = grouped(
+            OrganisationUnit.objects.filter(used_systems__in=[row["pk"] for row in rows])
+            .values_list("used_systems", "uuid")
+        )
+        for row in rows:
+            row["using_units"] = units[row["pk"]]
+        return JsonResponse({"results": rows})
+
+    return contracts, usages
+
+
+urlpatterns: list = []  # this module is the URLconf: the raw views beside the real ones
 
 
 def main():
     fresh_database()
     from django.conf import settings
     from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import clear_url_caches, include, path
 
     settings.ALLOWED_HOSTS = ["*"]
     settings.REST_FRAMEWORK["DEFAULT_THROTTLE_CLASSES"] = []
-
-    from django.contrib.auth import get_user_model
-    from django.http import JsonResponse
-    from django.test import Client, RequestFactory
-    from django.test.utils import CaptureQueriesContext
-
-    from contracts.models import Contract, ContractCoverage
-    from kitos.models import Membership, Organisation
-    from portfolio.models import ItSystem, Supplier, SystemUsage
-
-    organisation = Organisation.objects.create(name="Bench Kommune", slug="bench")
-    user = get_user_model().objects.create_user("bench", password="x")
-    Membership.objects.create(user=user, organisation=organisation, role="editor")
-    supplier = Supplier.objects.create(name="Leverandør A/S", cvr="12345678")
-    for n in range(ROWS):
-        contract = Contract.objects.create(
-            organisation=organisation, name=f"Kontrakt {n}", contract_number=f"K{n}",
-            supplier=supplier, notice_months=3,
-        )
-        system = ItSystem.objects.create(name=f"System {n}")
-        usage = SystemUsage.objects.create(organisation=organisation, system=system)
-        ContractCoverage.objects.create(contract=contract, usage=usage, is_main=True)
+    user = _seed()
+    raw_contracts, raw_usages = _raw_views(user)
+    urlpatterns[:] = [
+        path("raw/contracts/", raw_contracts),
+        path("raw/usages/", raw_usages),
+        path("", include(settings.ROOT_URLCONF)),
+    ]
+    settings.ROOT_URLCONF = __name__
+    clear_url_caches()
 
     client = Client()
     client.force_login(user)
 
-    def raw_view(request):
-        rows = list(
-            Contract.objects.filter(organisation=organisation).order_by("name", "pk").values(
-                "uuid", "name", "contract_number", "supplier__uuid", "status",
-                "notice_deadline", "next_end", "retender_start", "yearly_cost", "updated_at",
-            )[:ROWS]
-        )
-        return JsonResponse({"results": rows}, json_dumps_params={"default": str})
+    def page(url, key="results"):
+        def get():
+            response = client.get(url, {"page_size": ROWS})
+            assert response.status_code == 200, response.content[:200]
+            assert len(response.json()[key]) == ROWS
+        return get
 
-    request_factory = RequestFactory()
-
-    def time_it(function):
-        timings = []
-        for _ in range(REPEAT):
-            started = time.perf_counter()
-            function()
-            timings.append(time.perf_counter() - started)
-        return statistics.median(timings)
-
-    def api_page():
-        response = client.get("/api/v1/contracts/", {"page_size": ROWS})
-        assert response.status_code == 200 and len(response.json()["results"]) == ROWS
-
-    def raw_page():
-        response = raw_view(request_factory.get("/raw/"))
-        assert response.status_code == 200
-
-    api_page()  # warm up
-    with CaptureQueriesContext(connection) as api_queries:
-        api_page()
-    with CaptureQueriesContext(connection) as raw_queries:
-        raw_page()
-    api_time, raw_time = time_it(api_page), time_it(raw_page)
-    print(f"{ROWS}-row page, median of {REPEAT} ({connection.vendor})")
+    print(f"{ROWS}-row page, medians of {REPEAT} interleaved runs ({connection.vendor})")
     print(f"{'view':<34} {'ms':>8} {'queries':>8} {'ratio':>7}")
-    print(f"{'raw values() + JsonResponse':<34} {raw_time * 1000:>8.1f} "
-          f"{len(raw_queries.captured_queries):>8} {1:>7.2f}")
-    print(f"{'GET /api/v1/contracts/':<34} {api_time * 1000:>8.1f} "
-          f"{len(api_queries.captured_queries):>8} {api_time / raw_time:>7.2f}")
+    for name, api_url, raw_url in (
+        ("contracts", "/api/v1/contracts/", "/raw/contracts/"),
+        ("usages", "/api/v1/usages/", "/raw/usages/"),
+    ):
+        functions = {"raw": page(raw_url), "api": page(api_url),
+                     "api (model path)": _model_path(settings, page(api_url))}
+        queries = {}
+        for label, function in functions.items():
+            function()  # warm up (plan compiled, connections open)
+            with CaptureQueriesContext(connection) as captured:
+                function()
+            queries[label] = len(captured.captured_queries)
+        timings = interleaved(functions, REPEAT)
+        for label in functions:
+            ratio = timings[label] / timings["raw"]
+            print(f"{label + ' ' + name:<34} {timings[label] * 1000:>8.1f} "
+                  f"{queries[label]:>8} {ratio:>7.2f}")
+        ratio = timings["api"] / timings["raw"]
+        result(
+            f"API list page {ROWS} rows, {name} vs raw values()", ratio, f"≤ {GOAL:g}×",
+            holds=ratio <= GOAL,
+            detail=f"model path {timings['api (model path)'] / timings['raw']:.2f}×; "
+            f"{connection.vendor}",
+        )
+
+
+def _model_path(settings, function):
+    """The same page through the model path (kitos.api.fast switched off)."""
+    def run():
+        settings.KITOS_API_FAST_LIST = False
+        try:
+            function()
+        finally:
+            settings.KITOS_API_FAST_LIST = True
+    return run
 
 
 if __name__ == "__main__":

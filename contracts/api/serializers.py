@@ -53,14 +53,6 @@ class ContractSerializer(BaseSerializer):
         ]
         read_only_fields = ["status", "next_end", "notice_deadline", "retender_start"]
 
-    def to_representation(self, instance):
-        data = super().to_representation(instance)
-        data["coverage"] = [
-            {"usage": str(link.usage.uuid), "is_main": link.is_main}
-            for link in instance.coverage.all()
-        ]
-        return data
-
 
 class CostLineSerializer(BaseSerializer):
     contract = ScopedUUIDField(Contract)

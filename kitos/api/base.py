@@ -25,6 +25,7 @@ from kitos import services
 from kitos.constraints import errors_beside
 from kitos.tenancy import EDITOR, EditPolicy, organisation_ids
 
+from .fast import FastListMixin
 from .pagination import HybridPagination
 from .permissions import TokenScopePermission
 
@@ -183,10 +184,11 @@ def etag_header(status_code: int) -> OpenApiParameter:
     partial_update=extend_schema(parameters=[IF_MATCH, etag_header(200)]),
     destroy=extend_schema(parameters=[IF_MATCH]),
 )
-class ScopedModelViewSet(viewsets.ModelViewSet):
+class ScopedModelViewSet(FastListMixin, viewsets.ModelViewSet):
     """CRUD on one model, scoped to the user's organisations, written through the
     services. Subclasses set `serializer_class` and `filterset_class`; the model's
-    queryset must have `visible_to` and `for_list`."""
+    queryset must have `visible_to` and `for_list`. Lists are read from ``values()``
+    rows when the serializer allows it (kitos.api.fast)."""
 
     lookup_field = "uuid"
     lookup_url_kwarg = "id"

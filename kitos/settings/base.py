@@ -280,6 +280,12 @@ REST_FRAMEWORK = {
     # in the schema, and generated clients then sent multipart ("None" for null). No
     # API endpoint takes files; the browsable API posts raw JSON.
     "DEFAULT_PARSER_CLASSES": ["kitos.api.parsers.BoundedJSONParser"],
+    # DRF's JSON, byte for byte, written by orjson (kitos.api.renderers); the browsable
+    # API stays for people.
+    "DEFAULT_RENDERER_CLASSES": [
+        "kitos.api.renderers.FastJSONRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+    ],
     # Every error is a problem details object (RFC 9457), the schema's `Problem`.
     "EXCEPTION_HANDLER": "kitos.api.problems.exception_handler",
     "PAGE_SIZE": 100,

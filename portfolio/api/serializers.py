@@ -56,6 +56,9 @@ class SystemUsageSerializer(BaseSerializer):
             "created_at", "updated_at",
         ]
 
+    # Lists read the annotation of SystemUsageViewSet's queryset (kitos.api.fast).
+    fast_columns = {"is_active": "is_active"}
+
     def get_is_active(self, usage) -> bool:
         # Lists annotate it (SystemUsageQuerySet.with_is_active); a freshly written
         # object costs one query.

@@ -7,6 +7,7 @@ from rest_framework import viewsets
 
 from kitos.admin_base import editable_values
 from kitos.api.base import ScopedModelViewSet
+from kitos.api.fast import FastListMixin
 from kitos.api.pagination import PageNumberPagination
 from kitos.api.permissions import TokenScopePermission
 from kitos.services import create_object
@@ -74,7 +75,7 @@ class IntegrationViewSet(ScopedModelViewSet):
         return create_object(actor=actor, instance=instance)
 
 
-class KleNumberViewSet(viewsets.ReadOnlyModelViewSet):
+class KleNumberViewSet(FastListMixin, viewsets.ReadOnlyModelViewSet):
     """The national KLE taxonomy (read-only): main groups, groups and topics."""
 
     serializer_class = KleNumberSerializer

@@ -11,6 +11,7 @@ organisation.
 
 from __future__ import annotations
 
+from django.db.models import Count, F, Q, Subquery
 from django.utils import timezone
 
 from kitos.models import ListPreference
@@ -40,6 +41,38 @@ def home_forvaltning(person: Person | None) -> OrganisationUnit | None:
     if person is None or person.unit is None:
         return None
     return person.unit.forvaltning()
+
+
+def home_forvaltning_of(user, organisation) -> OrganisationUnit | None:
+    """``home_forvaltning(own_person(user, organisation))`` in one query, for the page
+    header: the candidate forvaltninger (the top two levels of the tree) that hold the
+    unit of the user's person, each with the number of roots of the tree, which decides
+    between the two levels as ``OrganisationUnitQuerySet.forvaltninger`` does."""
+    if not user.is_authenticated or organisation is None:
+        return None
+    own_unit_path = (
+        Person.objects.visible_to(user)
+        .still_working(timezone.localdate())
+        .filter(organisation=organisation, user=user)
+        .values("unit__path")[:1]
+    )
+    roots = (
+        OrganisationUnit.objects.filter(organisation=organisation, parent__isnull=True)
+        .order_by().values("organisation_id").annotate(n=Count("pk")).values("n")
+    )
+    candidates = list(
+        OrganisationUnit.objects.filter(organisation=organisation)
+        .filter(Q(parent__isnull=True) | Q(parent__parent__isnull=True))
+        .annotate(own_unit_path=Subquery(own_unit_path), root_count=Subquery(roots))
+        .filter(own_unit_path__startswith=F("path"))
+        .exclude(path="")
+    )
+    single_root = bool(candidates) and candidates[0].root_count == 1
+    return next(
+        (unit for unit in candidates
+         if (unit.parent_id is not None) == single_root),
+        None,
+    )
 
 
 def led_units(person: Person | None, *, today) -> list[OrganisationUnit]:

@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 
 from contracts.filtersets import CONTRACT_OWNER_ROLE
 from contracts.models import Contract
+from kitos import db
 from kitos.links import object_url, url_or_none
 from portfolio.choices import LIVE_LIFECYCLES, Lifecycle
 from portfolio.filtersets import SYSTEM_OWNER_ROLE
@@ -442,11 +443,17 @@ def offending(rule: Rule, *, user, organisation, unit=None, today=None) -> Query
 
 
 def gap_counts(*, user, organisation, unit=None, today=None) -> dict[str, int]:
-    """Rule key -> number of offending objects: one query per rule."""
+    """Rule key -> number of offending objects: one query for all rules."""
+    return db.counts(organisation, gap_querysets(
+        user=user, organisation=organisation, unit=unit, today=today
+    ))
+
+
+def gap_querysets(*, user, organisation, unit=None, today=None) -> dict[str, QuerySet]:
+    """Rule key -> the offending objects, for callers that count them together with
+    other numbers in one query (``kitos.db.counts``)."""
     return {
-        rule.key: offending(
-            rule, user=user, organisation=organisation, unit=unit, today=today
-        ).count()
+        rule.key: offending(rule, user=user, organisation=organisation, unit=unit, today=today)
         for rule in all_rules()
     }
 
@@ -513,19 +520,28 @@ class HeatMap:
 
 def gap_counts_by_unit(*, user, organisation, unit=None, today=None) -> HeatMap:
     """Counts per rule and per unit below `unit` (see Breakdown): one query for the
-    units and one grouped query per rule, whatever the number of objects."""
+    units and one for the counts (each rule's grouped count, UNION ALL), whatever the
+    number of rules and objects."""
     rows_by = breakdown(user=user, organisation=organisation, unit=unit)
-    counts, totals = {}, {}
-    for rule in all_rules():
-        rows = (
-            offending(rule, user=user, organisation=organisation, unit=unit, today=today)
-            .annotate(gap_bucket=rows_by.bucket(rule.unit_field))
-            .order_by()
-            .values("gap_bucket")
-            .annotate(n=Count("pk"))
-        )
-        counts[rule.key] = {row["gap_bucket"]: row["n"] for row in rows}
-        totals[rule.key] = sum(counts[rule.key].values())
+    rules = all_rules()
+    grouped = [
+        offending(rule, user=user, organisation=organisation, unit=unit, today=today)
+        .annotate(gap_rule=Value(index, output_field=IntegerField()),
+                  gap_bucket=rows_by.bucket(rule.unit_field))
+        .order_by()
+        .values("gap_rule", "gap_bucket")
+        .annotate(n=Count("pk"))
+        .values_list("gap_rule", "gap_bucket", "n")
+        for index, rule in enumerate(rules)
+    ]
+    counts = {rule.key: {} for rule in rules}
+    if grouped:
+        for index, bucket, n in grouped[0].union(*grouped[1:], all=True):
+            # With no units the bucket is a constant, which SQL does not group by: a
+            # row with nothing in it.
+            if n:
+                counts[rules[index].key][bucket] = n
+    totals = {key: sum(by_bucket.values()) for key, by_bucket in counts.items()}
     return HeatMap(breakdown=rows_by, counts=counts, totals=totals)
 
 

@@ -491,14 +491,26 @@ class Breakdown:
         return keys
 
 
-def breakdown(*, user, organisation, unit=None) -> Breakdown:
-    """The rows of a count per unit (see Breakdown): one query."""
-    units = OrganisationUnit.objects.visible_to(user).filter(organisation=organisation)
+def breakdown(*, user, organisation, unit=None, units=None) -> Breakdown:
+    """The rows of a count per unit (see Breakdown): one query, or none when the page
+    has loaded every unit of the organisation the user sees already (`units`)."""
+    if units is not None:
+        return _breakdown_of(units, unit)
+    scoped = OrganisationUnit.objects.visible_to(user).filter(organisation=organisation)
     if unit is not None:
-        return Breakdown(list(units.filter(parent=unit).order_by("name")), unit, False)
-    top = list(
-        units.filter(Q(parent__isnull=True) | Q(parent__parent__isnull=True)).order_by("name")
+        return Breakdown(list(scoped.filter(parent=unit).order_by("name")), unit, False)
+    return _breakdown_of(
+        scoped.filter(Q(parent__isnull=True) | Q(parent__parent__isnull=True)), None
     )
+
+
+def _breakdown_of(units, unit) -> Breakdown:
+    if unit is not None:
+        return Breakdown(sorted((u for u in units if u.parent_id == unit.pk),
+                                key=lambda u: u.name), unit, False)
+    top_ids = {u.pk for u in units if u.parent_id is None}
+    top = sorted((u for u in units if u.parent_id is None or u.parent_id in top_ids),
+                 key=lambda u: u.name)
     roots = [u for u in top if u.parent_id is None]
     if len(roots) == 1:
         return Breakdown([u for u in top if u.parent_id == roots[0].pk], roots[0], True)
@@ -518,11 +530,11 @@ class HeatMap:
         return self.breakdown.units
 
 
-def gap_counts_by_unit(*, user, organisation, unit=None, today=None) -> HeatMap:
+def gap_counts_by_unit(*, user, organisation, unit=None, today=None, units=None) -> HeatMap:
     """Counts per rule and per unit below `unit` (see Breakdown): one query for the
-    units and one for the counts (each rule's grouped count, UNION ALL), whatever the
-    number of rules and objects."""
-    rows_by = breakdown(user=user, organisation=organisation, unit=unit)
+    units (none when given) and one for the counts (each rule's grouped count, UNION
+    ALL), whatever the number of rules and objects."""
+    rows_by = breakdown(user=user, organisation=organisation, unit=unit, units=units)
     rules = all_rules()
     grouped = [
         offending(rule, user=user, organisation=organisation, unit=unit, today=today)
@@ -551,24 +563,35 @@ def rules_for(model) -> list[Rule]:
 
 def gaps_for_objects(objects: Iterable, *, today=None) -> dict[tuple[type, int], list[Rule]]:
     """(model, pk) -> the rules each object breaks, for objects of any kinds: one query
-    per rule that applies to a kind present. The objects are already scoped by the
+    for all the rules that apply to the kinds present. The objects are already scoped by the
     caller (they are on a page the user may see)."""
     ids_by_model: dict[type, set[int]] = {}
     for obj in objects:
         ids_by_model.setdefault(type(obj), set()).add(obj.pk)
+    checks = [
+        (model, rule, rule.offending(model.objects.filter(pk__in=ids), _today(today)))
+        for model, ids in ids_by_model.items()
+        for rule in rules_for(model)
+    ]
     found: dict[tuple[type, int], list[Rule]] = {}
-    for model, ids in ids_by_model.items():
-        for rule in rules_for(model):
-            pks = rule.offending(model.objects.filter(pk__in=ids), _today(today)).values_list(
-                "pk", flat=True
-            )
-            for pk in pks:
-                found.setdefault((model, pk), []).append(rule)
+    if not checks:
+        return found
+    # One query for every rule (UNION ALL of each rule's offending ids).
+    parts = [
+        offenders.order_by().values_list(
+            Value(index, output_field=IntegerField()), "pk"
+        )
+        for index, (_model, _rule, offenders) in enumerate(checks)
+    ]
+    hits = set(parts[0].union(*parts[1:], all=True))
+    for index, (model, rule, _offenders) in enumerate(checks):
+        for pk in sorted(pk for hit_index, pk in hits if hit_index == index):
+            found.setdefault((model, pk), []).append(rule)
     return found
 
 
 def gaps_for_object(obj, *, today=None) -> list[Rule]:
-    """The rules `obj` breaks (for its own page): one query per rule of its kind."""
+    """The rules `obj` breaks (for its own page): one query."""
     return gaps_for_objects([obj], today=today).get((type(obj), obj.pk), [])
 
 

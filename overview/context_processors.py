@@ -16,6 +16,6 @@ def home_forvaltning(request) -> dict:
 
     @cache
     def home():
-        return work_scope.home_forvaltning_of(request.user, active_organisation(request))
+        return work_scope.home_forvaltning_for(request, active_organisation(request))
 
     return {"home_forvaltning": home}

@@ -75,6 +75,16 @@ def home_forvaltning_of(user, organisation) -> OrganisationUnit | None:
     )
 
 
+def home_forvaltning_for(request, organisation) -> OrganisationUnit | None:
+    """``home_forvaltning_of`` the request's user, once per organisation and request:
+    the header and the dashboard ask the same question."""
+    cache = request.__dict__.setdefault("_kitos_home_forvaltning", {})
+    key = getattr(organisation, "pk", None)
+    if key not in cache:
+        cache[key] = home_forvaltning_of(request.user, organisation)
+    return cache[key]
+
+
 def led_units(person: Person | None, *, today) -> list[OrganisationUnit]:
     """The units the person holds a role on today (a chef's or leader's units), the
     top-most first; a unit under another of them is left out (it is counted there)."""
@@ -133,14 +143,17 @@ def remember_unit(*, user, organisation, unit: OrganisationUnit | None) -> None:
     )
 
 
-def dashboard_unit(user, organisation, *, person=UNSET):
+def dashboard_unit(user, organisation, *, person=UNSET, home=UNSET):
     """The unit Oversigt opens on for the user: the remembered choice, else their home
-    forvaltning, else None (the whole organisation)."""
+    forvaltning (`home` when the caller knows it already), else None (the whole
+    organisation)."""
     if not user.is_authenticated or organisation is None:
         return None
     chosen = remembered_unit(user, organisation)
     if not isinstance(chosen, Unset):
         return chosen
+    if not isinstance(home, Unset):
+        return home
     if isinstance(person, Unset):
         person = own_person(user, organisation)
     return home_forvaltning(person)

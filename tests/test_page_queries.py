@@ -264,3 +264,38 @@ def add_national_scale(world, organisations) -> None:
                        content_type=usage_type, object_id=usages[i].pk)
         for i in range(LARGE)
     )
+
+
+# -- the chrome's answers are the request's own ---------------------------------------------
+
+
+def test_the_header_is_right_the_request_after_a_change(client, org, other_org, editor):
+    """The organisations, roles and unread alerts are read once a request, never kept
+    longer: an alert read, a membership ended or a role raised shows on the next page."""
+    from alerts.models import AlertDelivery
+    from kitos.models import Membership
+    from kitos.tenancy import has_role
+
+    world = build_world(org, editor)
+    contract = world.objects["contract"]
+    delivery = AlertDelivery.objects.create(
+        organisation=org, rule=world.alert_rule, target=contract, object_repr=str(contract),
+        deadline=datetime.date(2027, 1, 1), email="e@example.dk", user=editor,
+    )
+    MembershipFactory(organisation=other_org, user=editor, role="reader")
+    client.force_login(editor)
+    response = client.get(reverse("my_page"))
+    assert response.context["unread_alert_count"] == 1
+    assert len(response.context["user_organisations"]) == 2
+    assert response.context["can_edit_active_organisation"]()
+
+    delivery.read_at = datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC)
+    delivery.save(update_fields=["read_at"])
+    Membership.objects.filter(organisation=other_org, user=editor).delete()
+    Membership.objects.filter(organisation=org, user=editor).update(role="reader")
+    response = client.get(reverse("my_page"))
+    assert response.context["unread_alert_count"] == 0
+    assert [o.pk for o in response.context["user_organisations"]] == [org.pk]
+    assert not response.context["can_edit_active_organisation"]()
+    # The roles kept for a request are on that request's user object only.
+    assert not has_role(editor, org.pk, at_least="editor")

@@ -18,7 +18,11 @@ class AlertsConfig(AppConfig):
         from kitos import hooks
         from kitos.detail import tab_of
 
+        from .context_processors import UNREAD_ANNOTATION, unread_alerts_in_organisation
         from .views import alert_log_context, person_subscriptions_context, subscriptions_context
+
+        # The header's unread count, read with the user's organisations (one query).
+        hooks.add_organisation_annotation(UNREAD_ANNOTATION, unread_alerts_in_organisation)
 
         contract_overview = tab_of(ContractDetailView, "overview")
         hooks.add_detail_panel(

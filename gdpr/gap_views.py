@@ -29,6 +29,7 @@ class GapOverviewView(ForvaltningScopeMixin, TemplateView):
             organisation=self.organisation,
             unit=self.unit,
             today=timezone.localdate(),
+            units=self.units,
         )
         highest = max(
             (n for counts in heat_map.counts.values() for n in counts.values()), default=0

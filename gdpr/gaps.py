@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 
 from contracts.filtersets import CONTRACT_OWNER_ROLE
 from contracts.models import Contract
+from kitos import db
 from kitos.links import object_url, url_or_none
 from portfolio.choices import LIVE_LIFECYCLES, Lifecycle
 from portfolio.filtersets import SYSTEM_OWNER_ROLE
@@ -442,11 +443,17 @@ def offending(rule: Rule, *, user, organisation, unit=None, today=None) -> Query
 
 
 def gap_counts(*, user, organisation, unit=None, today=None) -> dict[str, int]:
-    """Rule key -> number of offending objects: one query per rule."""
+    """Rule key -> number of offending objects: one query for all rules."""
+    return db.counts(organisation, gap_querysets(
+        user=user, organisation=organisation, unit=unit, today=today
+    ))
+
+
+def gap_querysets(*, user, organisation, unit=None, today=None) -> dict[str, QuerySet]:
+    """Rule key -> the offending objects, for callers that count them together with
+    other numbers in one query (``kitos.db.counts``)."""
     return {
-        rule.key: offending(
-            rule, user=user, organisation=organisation, unit=unit, today=today
-        ).count()
+        rule.key: offending(rule, user=user, organisation=organisation, unit=unit, today=today)
         for rule in all_rules()
     }
 
@@ -484,14 +491,26 @@ class Breakdown:
         return keys
 
 
-def breakdown(*, user, organisation, unit=None) -> Breakdown:
-    """The rows of a count per unit (see Breakdown): one query."""
-    units = OrganisationUnit.objects.visible_to(user).filter(organisation=organisation)
+def breakdown(*, user, organisation, unit=None, units=None) -> Breakdown:
+    """The rows of a count per unit (see Breakdown): one query, or none when the page
+    has loaded every unit of the organisation the user sees already (`units`)."""
+    if units is not None:
+        return _breakdown_of(units, unit)
+    scoped = OrganisationUnit.objects.visible_to(user).filter(organisation=organisation)
     if unit is not None:
-        return Breakdown(list(units.filter(parent=unit).order_by("name")), unit, False)
-    top = list(
-        units.filter(Q(parent__isnull=True) | Q(parent__parent__isnull=True)).order_by("name")
+        return Breakdown(list(scoped.filter(parent=unit).order_by("name")), unit, False)
+    return _breakdown_of(
+        scoped.filter(Q(parent__isnull=True) | Q(parent__parent__isnull=True)), None
     )
+
+
+def _breakdown_of(units, unit) -> Breakdown:
+    if unit is not None:
+        return Breakdown(sorted((u for u in units if u.parent_id == unit.pk),
+                                key=lambda u: u.name), unit, False)
+    top_ids = {u.pk for u in units if u.parent_id is None}
+    top = sorted((u for u in units if u.parent_id is None or u.parent_id in top_ids),
+                 key=lambda u: u.name)
     roots = [u for u in top if u.parent_id is None]
     if len(roots) == 1:
         return Breakdown([u for u in top if u.parent_id == roots[0].pk], roots[0], True)
@@ -511,21 +530,30 @@ class HeatMap:
         return self.breakdown.units
 
 
-def gap_counts_by_unit(*, user, organisation, unit=None, today=None) -> HeatMap:
+def gap_counts_by_unit(*, user, organisation, unit=None, today=None, units=None) -> HeatMap:
     """Counts per rule and per unit below `unit` (see Breakdown): one query for the
-    units and one grouped query per rule, whatever the number of objects."""
-    rows_by = breakdown(user=user, organisation=organisation, unit=unit)
-    counts, totals = {}, {}
-    for rule in all_rules():
-        rows = (
-            offending(rule, user=user, organisation=organisation, unit=unit, today=today)
-            .annotate(gap_bucket=rows_by.bucket(rule.unit_field))
-            .order_by()
-            .values("gap_bucket")
-            .annotate(n=Count("pk"))
-        )
-        counts[rule.key] = {row["gap_bucket"]: row["n"] for row in rows}
-        totals[rule.key] = sum(counts[rule.key].values())
+    units (none when given) and one for the counts (each rule's grouped count, UNION
+    ALL), whatever the number of rules and objects."""
+    rows_by = breakdown(user=user, organisation=organisation, unit=unit, units=units)
+    rules = all_rules()
+    grouped = [
+        offending(rule, user=user, organisation=organisation, unit=unit, today=today)
+        .annotate(gap_rule=Value(index, output_field=IntegerField()),
+                  gap_bucket=rows_by.bucket(rule.unit_field))
+        .order_by()
+        .values("gap_rule", "gap_bucket")
+        .annotate(n=Count("pk"))
+        .values_list("gap_rule", "gap_bucket", "n")
+        for index, rule in enumerate(rules)
+    ]
+    counts = {rule.key: {} for rule in rules}
+    if grouped:
+        for index, bucket, n in grouped[0].union(*grouped[1:], all=True):
+            # With no units the bucket is a constant, which SQL does not group by: a
+            # row with nothing in it.
+            if n:
+                counts[rules[index].key][bucket] = n
+    totals = {key: sum(by_bucket.values()) for key, by_bucket in counts.items()}
     return HeatMap(breakdown=rows_by, counts=counts, totals=totals)
 
 
@@ -535,24 +563,35 @@ def rules_for(model) -> list[Rule]:
 
 def gaps_for_objects(objects: Iterable, *, today=None) -> dict[tuple[type, int], list[Rule]]:
     """(model, pk) -> the rules each object breaks, for objects of any kinds: one query
-    per rule that applies to a kind present. The objects are already scoped by the
+    for all the rules that apply to the kinds present. The objects are already scoped by the
     caller (they are on a page the user may see)."""
     ids_by_model: dict[type, set[int]] = {}
     for obj in objects:
         ids_by_model.setdefault(type(obj), set()).add(obj.pk)
+    checks = [
+        (model, rule, rule.offending(model.objects.filter(pk__in=ids), _today(today)))
+        for model, ids in ids_by_model.items()
+        for rule in rules_for(model)
+    ]
     found: dict[tuple[type, int], list[Rule]] = {}
-    for model, ids in ids_by_model.items():
-        for rule in rules_for(model):
-            pks = rule.offending(model.objects.filter(pk__in=ids), _today(today)).values_list(
-                "pk", flat=True
-            )
-            for pk in pks:
-                found.setdefault((model, pk), []).append(rule)
+    if not checks:
+        return found
+    # One query for every rule (UNION ALL of each rule's offending ids).
+    parts = [
+        offenders.order_by().values_list(
+            Value(index, output_field=IntegerField()), "pk"
+        )
+        for index, (_model, _rule, offenders) in enumerate(checks)
+    ]
+    hits = set(parts[0].union(*parts[1:], all=True))
+    for index, (model, rule, _offenders) in enumerate(checks):
+        for pk in sorted(pk for hit_index, pk in hits if hit_index == index):
+            found.setdefault((model, pk), []).append(rule)
     return found
 
 
 def gaps_for_object(obj, *, today=None) -> list[Rule]:
-    """The rules `obj` breaks (for its own page): one query per rule of its kind."""
+    """The rules `obj` breaks (for its own page): one query."""
     return gaps_for_objects([obj], today=today).get((type(obj), obj.pk), [])
 
 

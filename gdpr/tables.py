@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 
 from kitos.lists import ORGANISATION_COLUMN, UPDATED_COLUMN, Column
@@ -11,6 +12,21 @@ from roles.tables import role_holders
 
 def _usages_with_system(context) -> list:
     return ["usages__system"]
+
+
+def _usages_joined_with_system(context) -> list:
+    """The usages with their systems in one query (for a list whose queryset does not
+    prefetch the usages itself: ProcessingActivityListView)."""
+    from portfolio.models import SystemUsage
+
+    return [Prefetch("usages", queryset=SystemUsage.objects.select_related("system"))]
+
+
+def _prefetch(*lookups):
+    def prefetch(context) -> list:
+        return list(lookups)
+
+    return prefetch
 
 
 def _asset_usages_with_system(context) -> list:
@@ -44,19 +60,20 @@ PROCESSING_ACTIVITY_COLUMNS = (
     Column("dpia_needed", _("Konsekvensanalyse"), "get_dpia_needed_display",
            sort="dpia_needed"),
     Column("risk_level", _("Risiko"), "get_risk_level_display", sort="risk_level"),
-    Column("usages", _("Systemer"), "usages", kind="list", prefetch=_usages_with_system),
+    Column("usages", _("Systemer"), "usages", kind="list",
+           prefetch=_usages_joined_with_system),
     role_holders(key="responsible", label=_("Ansvarlig"), role_code="behandlingsansvarlig",
                  default=False),
     Column("legal_basis_art9", _("Retsgrundlag (art. 9)"), "get_legal_basis_art9_display",
            sort="legal_basis_art9", default=False),
     Column("data_categories", _("Kategorier af personoplysninger"), "data_categories",
-           kind="list", default=False),
+           kind="list", default=False, prefetch=_prefetch("data_categories")),
     Column("dpia_done", _("Konsekvensanalyse udført"), "dpia_done", sort="dpia_done",
            kind="bool", default=False),
     Column("third_country_transfer", _("Tredjeland"), "third_country_transfer",
            sort="third_country_transfer", kind="bool", default=False),
     Column("kle_numbers", _("KLE-numre"), lambda row: [k.number for k in row.kle_numbers.all()],
-           kind="list", default=False),
+           kind="list", default=False, prefetch=_prefetch("kle_numbers")),
     ORGANISATION_COLUMN,
     UPDATED_COLUMN,
 )

@@ -9,8 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kitos.filtersets import BaseFilterSet, UUIDInFilter
-from roles.filtersets import SubtreeFilter
-from roles.models import OrganisationUnit
+from roles.filtersets import SubtreeFilter, subtree_prefix
 
 from . import choices
 from .models import (
@@ -257,9 +256,7 @@ class DecisionFilterSet(BaseFilterSet):
     def filter_within(self, queryset, name, value):
         """Decisions that concern a unit's subtree: of a steering group covering a unit
         in it, binding for such a unit, or on a project or request of such a unit."""
-        path = OrganisationUnit.objects.filter(uuid=value).values_list("path", flat=True).first()
-        if not path:  # never an empty prefix: it would match every unit
-            return queryset.none()
+        path = subtree_prefix(value)  # a subquery: no query of its own
         concerned = Decision.objects.filter(
             Q(group__unit__path__startswith=path)
             | Q(binding_units__path__startswith=path)

@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from kitos.filtersets import BaseFilterSet, UUIDInFilter
+from roles.filtersets import subtree_prefix
 from roles.models import OrganisationUnit
 
 from . import choices
@@ -93,9 +94,7 @@ class ArchitectureReviewFilterSet(BaseFilterSet):
         unit, the usage's responsible unit) is the unit or one below it."""
         if value in (None, ""):
             return queryset
-        path = OrganisationUnit.objects.filter(uuid=value).values_list("path", flat=True).first()
-        if not path:  # never an empty prefix: it would match every unit
-            return queryset.none()
+        path = subtree_prefix(value)  # a subquery: no query of its own
         wanted = Q(pk__in=[])
         for field in SUBJECT_UNIT_PATHS:
             wanted |= Q(**{f"{field}__startswith": path})

@@ -221,3 +221,37 @@ def limit_request_statements(timeout_ms: int | None = None) -> None:
                 cursor.execute("SET statement_timeout = %s", [int(timeout_ms)])
 
     connection_created.connect(set_timeout, weak=False, dispatch_uid="kitos-request-timeout")
+
+
+# -- several counts in one statement ----------------------------------------------------
+
+
+def count_subquery(queryset) -> models.Expression:
+    """``queryset.count()`` as an expression: a scalar subquery (0 when empty)."""
+    from django.db.models import Count, IntegerField, Subquery, Value
+    from django.db.models.functions import Coalesce
+
+    counted = (
+        queryset.order_by()
+        .annotate(_kitos_all=Value(1, output_field=IntegerField()))
+        .values("_kitos_all")
+        .annotate(n=Count("pk", distinct=queryset.query.distinct))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+
+
+def counts(anchor: models.Model, querysets: dict) -> dict:
+    """``{key: querysets[key].count()}`` in one statement instead of one per key: each
+    count a scalar subquery in a select of `anchor`'s row (any row known to exist, such
+    as the organisation the counts are about). Pages that show many numbers (the
+    dashboard's tiles, the gap counts per rule) cost one query whatever their number."""
+    if not querysets:
+        return {}
+    row = (
+        type(anchor)._base_manager.filter(pk=anchor.pk)
+        .values(**{f"c{index}": count_subquery(queryset)
+                   for index, queryset in enumerate(querysets.values())})
+        .first()
+    )
+    return {key: row[f"c{index}"] for index, key in enumerate(querysets)}

@@ -796,14 +796,17 @@ def deletion_summary(obj, user) -> tuple[list[Removed], list[str]]:
     protected = []
     for model, instances in by_model.items():
         manager = model._default_manager
+        # Reloaded with what their names need: one query per kind, not one per object
+        # (a usage is named after its system).
         visible = (
-            set(manager.visible_to(user).filter(pk__in=[i.pk for i in instances])
-                .values_list("pk", flat=True))
+            {o.pk: o for o in manager.visible_to(user)
+             .filter(pk__in=[i.pk for i in instances])
+             .select_related(*name_related(model))}
             if hasattr(manager, "visible_to")
-            else set()
+            else {}
         )
         label = capfirst(model._meta.verbose_name)
-        protected += [f"{label}: {i}" for i in instances if i.pk in visible]
+        protected += [f"{label}: {visible[i.pk]}" for i in instances if i.pk in visible]
         hidden = sum(1 for i in instances if i.pk not in visible)
         if hidden:
             protected.append(

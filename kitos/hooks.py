@@ -115,3 +115,18 @@ def add_reference_loader(loader: Callable[[], str | None]) -> None:
 def load_reference_data() -> list[str]:
     """Run every registered loader (each is idempotent); their notes."""
     return [note for loader in _reference_loaders if (note := loader())]
+
+
+# What the page header shows per organisation, read in the same query as the user's
+# organisations (kitos.tenancy.user_organisations): name -> factory(user) -> a query
+# expression over the organisation's row. E.g. the alerts app counts the user's unread
+# alerts in each organisation, so the header's badge costs no query of its own.
+_organisation_annotations: dict[str, Callable] = {}
+
+
+def add_organisation_annotation(name: str, factory: Callable) -> None:
+    _organisation_annotations[name] = factory
+
+
+def organisation_annotations(user) -> dict:
+    return {name: factory(user) for name, factory in _organisation_annotations.items()}

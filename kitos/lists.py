@@ -697,7 +697,7 @@ class ListView(LoginRequiredMixin, View):
             values = _values(self.request.GET, name)
             return "select", picked(self.filter_pickers[name], self.request.user, values)
         if name in self.filter_options:
-            return "select", self.filter_options[name](self.request)
+            return "select", self.options_of(self.filter_options[name])
         if name == "organisation":
             if len(user_organisations(self.request)) < 2:
                 return None, ()
@@ -726,6 +726,15 @@ class ListView(LoginRequiredMixin, View):
         # Filters by public id without a list of options (person, target, ...) still
         # work from links (the dashboards use them); they are not typed by hand.
         return None, ()
+
+    def options_of(self, options) -> list:
+        """The choices `options(request)` gives, read once a request: several filters
+        of a list offer the same choices (the responsible unit and ``within`` both list
+        the units), and each would otherwise run the same query again."""
+        cache = self.__dict__.setdefault("_options", {})
+        if options not in cache:
+            cache[options] = list(options(self.request))
+        return cache[options]
 
     def kept_filters(self, filterset, *, exclude: set[str]) -> list[dict]:
         """Filters set in the URL that the panel does not show (from a dashboard link):

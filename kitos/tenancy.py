@@ -48,9 +48,27 @@ def has_role(user, organisation_id, *, at_least: str) -> bool:
         return True
     if organisation_id is None:
         return False
+    roles = getattr(user, MEMBERSHIP_ROLES_ATTRIBUTE, None)
+    if roles is not None:
+        # The request's chrome query read every membership of this user already.
+        return roles.get(organisation_id) in ROLES_AT_LEAST[at_least]
     return _membership_model().objects.filter(
         user_id=user.pk, organisation_id=organisation_id, role__in=ROLES_AT_LEAST[at_least]
     ).exists()
+
+
+# The user's role per organisation id, set on the request's own user object by
+# ``user_organisations`` (AuthenticationMiddleware loads a fresh user for every request,
+# so the answers never outlive the request or reach another user). Writes to a user's
+# memberships drop it (``forget_membership_roles``).
+MEMBERSHIP_ROLES_ATTRIBUTE = "_kitos_membership_roles"
+
+
+def forget_membership_roles(user) -> None:
+    """After a change to `user`'s memberships: later checks in the same request ask the
+    database again."""
+    if user is not None and hasattr(user, MEMBERSHIP_ROLES_ATTRIBUTE):
+        delattr(user, MEMBERSHIP_ROLES_ATTRIBUTE)
 
 
 class ScopedQuerySet(models.QuerySet):
@@ -316,17 +334,40 @@ ACTIVE_ORGANISATION_SESSION_KEY = "kitos_organisation"
 
 
 def user_organisations(request):
-    """The organisations the logged-in user may see (one query, cached on the request)."""
+    """The organisations the logged-in user may see, cached on the request.
+
+    This is the page chrome's one query: each organisation comes with the user's role
+    in it (``membership_role``; None for a superuser without a membership) and what the
+    higher apps annotate for the header (``kitos.hooks.add_organisation_annotation``:
+    the unread alerts, say). The roles then answer ``has_role`` for the rest of the
+    request without another query."""
     if not hasattr(request, "_kitos_organisations"):
         user = getattr(request, "user", None)
         if user is None or not user.is_authenticated:
             request._kitos_organisations = []
         else:
-            organisation_model = apps.get_model("kitos", "Organisation")
-            request._kitos_organisations = list(
-                organisation_model.objects.visible_to(user).order_by("name")
+            organisations = list(
+                _organisations_with_chrome(user).order_by("name")
             )
+            request._kitos_organisations = organisations
+            if user.is_active and not user.is_superuser:
+                setattr(user, MEMBERSHIP_ROLES_ATTRIBUTE, {
+                    organisation.pk: organisation.membership_role
+                    for organisation in organisations
+                })
     return request._kitos_organisations
+
+
+def _organisations_with_chrome(user):
+    from . import hooks
+
+    organisation_model = apps.get_model("kitos", "Organisation")
+    role = _membership_model().objects.filter(
+        user_id=user.pk, organisation_id=models.OuterRef("pk")
+    ).values("role")[:1]
+    return organisation_model.objects.visible_to(user).annotate(
+        membership_role=models.Subquery(role), **hooks.organisation_annotations(user)
+    )
 
 
 def active_organisation(request):

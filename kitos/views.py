@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.functional import cached_property
@@ -18,7 +18,14 @@ from django.views.defaults import page_not_found
 from kitos.api.problems import problem_response
 from kitos.models import Organisation
 
-from .tenancy import EDITOR, READER, active_organisation, has_role, set_active_organisation
+from .tenancy import (
+    EDITOR,
+    READER,
+    active_organisation,
+    has_role,
+    set_active_organisation,
+    user_organisations,
+)
 
 
 def visible_organisation_or_404(user, slug: str) -> Organisation:
@@ -43,9 +50,13 @@ class OrganisationFromUrlMixin(LoginRequiredMixin):
 
     @cached_property
     def organisation(self) -> Organisation:
-        return visible_organisation_or_404(
-            self.request.user, self.kwargs[self.organisation_url_kwarg]
-        )
+        # The user's organisations are read for the page header anyway (one query,
+        # cached on the request): the same set visible_to gives, so no query of its own.
+        slug = self.kwargs[self.organisation_url_kwarg]
+        for organisation in user_organisations(self.request):
+            if organisation.slug == slug:
+                return organisation
+        raise Http404
 
     def has_organisation_role(self, role: str) -> bool:
         return has_role(self.request.user, self.organisation.pk, at_least=role)

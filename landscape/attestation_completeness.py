@@ -55,10 +55,10 @@ def _row_query(campaign, key, rows_by: Breakdown, units_by_pk) -> dict:
     return query
 
 
-def completeness(*, user, campaign: AttestationCampaign, unit=None) -> Completeness:
+def completeness(*, user, campaign: AttestationCampaign, unit=None, units=None) -> Completeness:
     """Attested of asked per row below `unit` (or for the whole organisation). Two
-    queries (the units, and one grouped count)."""
-    rows_by = breakdown(user=user, organisation=campaign.organisation, unit=unit)
+    queries (the units, unless the page has them: `units`, and one grouped count)."""
+    rows_by = breakdown(user=user, organisation=campaign.organisation, unit=unit, units=units)
     attestations = Attestation.objects.visible_to(user).filter(campaign=campaign)
     if unit is not None:
         attestations = attestations.filter(unit__path__startswith=unit.path)
@@ -94,7 +94,7 @@ def completeness(*, user, campaign: AttestationCampaign, unit=None) -> Completen
     return Completeness(campaign, rows, total)
 
 
-def dashboard_completeness(*, user, organisation, unit=None) -> Completeness | None:
+def dashboard_completeness(*, user, organisation, unit=None, units=None) -> Completeness | None:
     """The completeness of the organisation's newest open campaign, for the dashboard
     (None without an open campaign)."""
     campaign = (
@@ -104,4 +104,4 @@ def dashboard_completeness(*, user, organisation, unit=None) -> Completeness | N
     )
     if campaign is None:
         return None
-    return completeness(user=user, campaign=campaign, unit=unit)
+    return completeness(user=user, campaign=campaign, unit=unit, units=units)

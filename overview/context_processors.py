@@ -11,12 +11,11 @@ from . import work_scope
 
 def home_forvaltning(request) -> dict:
     """The user's home forvaltning in the organisation they work in (None without
-    one). A callable, so the one or two queries run only on pages whose header shows
-    it, and only once."""
+    one). A callable, so its one query runs only on pages whose header shows it, and
+    only once."""
 
     @cache
     def home():
-        organisation = active_organisation(request)
-        return work_scope.home_forvaltning(work_scope.own_person(request.user, organisation))
+        return work_scope.home_forvaltning_for(request, active_organisation(request))
 
     return {"home_forvaltning": home}

@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Case, Count, DateField, Q, Sum, Value, When
+from django.db.models.functions import Coalesce, Least
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -24,7 +25,7 @@ from contracts.models import Contract
 from gdpr.gaps import (
     all_rules,
     breakdown,
-    gap_counts,
+    gap_querysets,
 )
 from governance.choices import ProjectPhase, RequestStatus, TrafficLight
 from governance.filtersets import (
@@ -34,6 +35,7 @@ from governance.filtersets import (
     ProjectFilterSet,
 )
 from governance.models import Benefit, Decision, NewSystemRequest, Project
+from kitos import db
 from kitos.links import url_or_none
 from landscape.attestation_completeness import Completeness, dashboard_completeness
 from portfolio.choices import LIVE_LIFECYCLES, Criticality, Lifecycle, TimeAssessment
@@ -45,6 +47,10 @@ DEADLINE_WINDOWS = (30, 90, 180)
 TOP_SUPPLIERS = 10
 # The deadlines table shows the nearest days; the rest are one click away in the list.
 DEADLINE_ROWS = 12
+# The timeline and the table show the deadlines of at most this many contracts, the
+# nearest first: the page stays the same size for 40,000 contracts as for 400; the
+# rest are counted and one click away in the list.
+EVENT_CONTRACTS = 100
 
 # Colours of the chart segments (contrast ≥ 3:1 against white; the tables carry the
 # numbers and names, so colour is never the only cue).
@@ -313,6 +319,8 @@ class Dashboard:
     portfolio: Portfolio | None = None
     # Attested of asked per forvaltning in the newest open attestation campaign.
     attestation: Completeness | None = None
+    # Every deadline in the horizon, also those of contracts beyond EVENT_CONTRACTS.
+    event_total: int = 0
     horizon: int = DEADLINE_WINDOWS[-1]
     ticks: list[Tick] = field(default_factory=timeline_ticks)
 
@@ -335,13 +343,14 @@ class Dashboard:
 
     @property
     def more_events(self) -> int:
-        return sum(marker.count for marker in self.markers[DEADLINE_ROWS:])
+        shown = sum(marker.count for marker in self.shown_markers)
+        return max(self.event_total, len(self.events)) - shown
 
 
 class DashboardBuilder:
     """Builds the Dashboard of `organisation` (within `unit` and its subtree) for `user`."""
 
-    def __init__(self, *, request, organisation, unit=None, today: datetime.date):
+    def __init__(self, *, request, organisation, unit=None, today: datetime.date, units=None):
         self.request, self.user = request, request.user
         self.organisation, self.unit, self.today = organisation, unit, today
         # The parameters every link carries: the unit's subtree, or the organisation
@@ -351,7 +360,9 @@ class DashboardBuilder:
         )
         self.usages = self.filtered(SystemUsageFilterSet, SystemUsage)
         self.contracts = self.filtered(ContractFilterSet, Contract)
-        self.breakdown = breakdown(user=self.user, organisation=organisation, unit=unit)
+        self.breakdown = breakdown(user=self.user, organisation=organisation, unit=unit,
+                                   units=units)
+        self.units = units
 
     def filtered(self, filterset_class, model, **params):
         queryset = model.objects.visible_to(self.user).filter(organisation=self.organisation)
@@ -372,24 +383,28 @@ class DashboardBuilder:
 
     def build(self) -> Dashboard:
         charts = self.usage_charts()
-        cost_by_supplier, paying_total = self.cost_by_supplier()
+        cost_by_supplier, cost_by_unit = self.costs()
         charts["supplier"] = cost_by_supplier
-        charts["unit"] = self.cost_by_unit()
+        charts["unit"] = cost_by_unit
+        paying_total = cost_by_supplier.total
         events = self.events()
-        counts = gap_counts(
-            user=self.user, organisation=self.organisation, unit=self.unit, today=self.today
-        )
+        # Every headline number in one query: the gaps per rule, the running contracts,
+        # the deadline windows, the benefits and what waits for a decision.
+        rules = all_rules()
+        counts = db.counts(self.organisation, {
+            **gap_querysets(user=self.user, organisation=self.organisation, unit=self.unit,
+                            today=self.today),
+            **self.scalar_querysets(),
+        })
         gap_url = url_or_none(
             "gap_overview", self.organisation.slug,
             query={"within": self.unit.uuid} if self.unit else None,
         )
-        gaps = [
-            (rule, counts[rule.key], self.gap_rule_url(rule)) for rule in all_rules()
-        ]
-        running = self.contracts.running().count()
+        gaps = [(rule, counts[rule.key], self.gap_rule_url(rule)) for rule in rules]
+        running = counts["running"]
         without_owner = counts["usage-without-system-owner"]
         without_contract_owner = counts["contract-without-owner"]
-        gap_total = sum(counts.values())
+        gap_total = sum(counts[rule.key] for rule in rules)
         tiles = [
             Tile(_("Systemer"), charts["lifecycle"].total, self.usage_url()),
             Tile(_("Løbende kontrakter"), running,
@@ -411,16 +426,50 @@ class DashboardBuilder:
             today=self.today,
             tiles=tiles,
             charts=charts,
-            deadline_rows=self.deadline_rows(),
+            deadline_rows=self.deadline_rows(counts),
             events=events,
+            event_total=counts["events_notice"] + counts["events_retender"],
             gaps=gaps,
             gap_total=gap_total,
             gap_url=gap_url,
-            portfolio=self.portfolio(),
+            portfolio=self.portfolio(counts),
             attestation=dashboard_completeness(
-                user=self.user, organisation=self.organisation, unit=self.unit
+                user=self.user, organisation=self.organisation, unit=self.unit,
+                units=self.units,
             ),
         )
+
+    def scalar_querysets(self) -> dict:
+        """The dashboard's single numbers, as querysets to count (kitos.db.counts)."""
+        today = self.today
+        horizon_end = today + datetime.timedelta(days=DEADLINE_WINDOWS[-1])
+        querysets = {
+            "running": self.contracts.running(),
+            # A re-tender that should have started while notice can still be given.
+            "late": self.contracts.filter(retender_start__lt=today, notice_deadline__gte=today),
+            "events_notice": self.contracts.filter(
+                notice_deadline__range=(today, horizon_end)),
+            "events_retender": self.contracts.filter(
+                retender_start__range=(today, horizon_end)),
+        }
+        for field_name in ("notice_deadline", "retender_start"):
+            for days in DEADLINE_WINDOWS:
+                end = today + datetime.timedelta(days=days)
+                querysets[f"{field_name}_{days}"] = self.contracts.filter(
+                    **{f"{field_name}__range": (today, end)})
+        benefits = self.filtered(BenefitFilterSet, Benefit, reached="false")
+        querysets["benefits_due"] = benefits.filter(due_date__range=(
+            today, today + datetime.timedelta(days=BENEFIT_DUE_DAYS)))
+        querysets["benefits_overdue"] = benefits.filter(due_date__lt=today)
+        requests = NewSystemRequest.objects.visible_to(self.user).filter(
+            organisation=self.organisation, status=RequestStatus.AWAITING_DECISION
+        )
+        if self.unit is not None:
+            requests = requests.filter(unit__path__startswith=self.unit.path)
+        querysets["requests_waiting"] = requests
+        querysets["decisions_overdue"] = self.filtered(
+            DecisionFilterSet, Decision, follow_up="overdue")
+        return querysets
 
     def gap_rule_url(self, rule):
         return url_or_none(
@@ -429,9 +478,10 @@ class DashboardBuilder:
         )
 
     # -- portfolio (governance) ---------------------------------------------------------
-    def portfolio(self) -> Portfolio:
-        """Four queries: the projects' phases and latest lights, the benefit counts, the
-        requests awaiting a decision and the overdue follow-ups."""
+    def portfolio(self, numbers) -> Portfolio:
+        """One query of its own (the projects' phases and latest lights); the benefit
+        counts, the requests awaiting a decision and the overdue follow-ups are among
+        the dashboard's `numbers` (kitos.db.counts)."""
         def project_url(**params):
             return url_or_none("project_list", query={**self.scope, **params})
 
@@ -462,19 +512,15 @@ class DashboardBuilder:
         return Portfolio(
             columns=list(LIGHT_COLUMNS), rows=rows, totals=totals,
             total=Cell(sum(c.count for c in totals), project_url()),
-            benefits=self.benefit_tiles(), waiting=self.waiting_tiles(),
+            benefits=self.benefit_tiles(numbers), waiting=self.waiting_tiles(numbers),
         )
 
-    def benefit_tiles(self) -> list[Tile]:
+    def benefit_tiles(self, counts) -> list[Tile]:
         """Benefits not yet reaching their target: due within BENEFIT_DUE_DAYS, and
         overdue (due date passed)."""
         today = self.today
         end = today + datetime.timedelta(days=BENEFIT_DUE_DAYS)
         yesterday = today - datetime.timedelta(days=1)
-        counts = self.filtered(BenefitFilterSet, Benefit, reached="false").aggregate(
-            due=Count("pk", filter=Q(due_date__range=(today, end))),
-            overdue=Count("pk", filter=Q(due_date__lt=today)),
-        )
 
         def benefit_url(**params):
             return url_or_none("benefit_list", query={**self.scope, "reached": "false",
@@ -482,24 +528,18 @@ class DashboardBuilder:
 
         return [
             Tile(_("Gevinster der forfalder inden %(days)s dage") % {"days": BENEFIT_DUE_DAYS},
-                 counts["due"],
+                 counts["benefits_due"],
                  benefit_url(due_date_after=today.isoformat(),
                              due_date_before=end.isoformat())),
-            Tile(_("Gevinster forfaldne uden at målet er nået"), counts["overdue"],
+            Tile(_("Gevinster forfaldne uden at målet er nået"), counts["benefits_overdue"],
                  benefit_url(due_date_before=yesterday.isoformat()),
-                 warn=bool(counts["overdue"])),
+                 warn=bool(counts["benefits_overdue"])),
         ]
 
-    def waiting_tiles(self) -> list[Tile]:
+    def waiting_tiles(self, counts) -> list[Tile]:
         """Requests awaiting the steering group's decision, and decisions whose
         follow-up date has passed without the follow-up being done."""
-        requests = NewSystemRequest.objects.visible_to(self.user).filter(
-            organisation=self.organisation, status=RequestStatus.AWAITING_DECISION
-        )
-        if self.unit is not None:
-            requests = requests.filter(unit__path__startswith=self.unit.path)
-        waiting = requests.count()
-        overdue = self.filtered(DecisionFilterSet, Decision, follow_up="overdue").count()
+        waiting, overdue = counts["requests_waiting"], counts["decisions_overdue"]
         return [
             Tile(_("Anmodninger der afventer beslutning"), waiting,
                  url_or_none("newsystemrequest_list",
@@ -551,16 +591,38 @@ class DashboardBuilder:
         }
 
     # -- money ------------------------------------------------------------------------
-    def cost_by_supplier(self) -> tuple[Chart, Decimal]:
-        """The yearly cost of the contracts being paid, per supplier: the ten largest and
-        the rest together (dependence on one vendor)."""
-        paying = list(IN_FORCE_STATUSES)
+    def costs(self) -> tuple[Chart, Chart]:
+        """The yearly cost of the contracts being paid per supplier and per unit, from
+        one query grouped by both."""
         rows = list(
             self.contracts.in_force().filter(yearly_cost__gt=0)
-            .values("supplier__uuid", "supplier__name")
+            .annotate(bucket=self.breakdown.bucket("responsible_unit"))
+            .values("supplier__uuid", "supplier__name", "bucket")
             .annotate(total=Sum("yearly_cost"), n=Count("pk"))
-            .order_by("-total", "supplier__name")
+            .order_by()
         )
+        by_supplier: dict = {}
+        by_unit: dict = {}
+        for row in rows:
+            if not row["n"]:
+                continue
+            key = (row["supplier__uuid"], row["supplier__name"])
+            supplier = by_supplier.setdefault(key, {"total": Decimal(0), "n": 0})
+            unit = by_unit.setdefault(row["bucket"], {"total": Decimal(0), "n": 0})
+            for summed in (supplier, unit):
+                summed["total"] += row["total"]
+                summed["n"] += row["n"]
+        suppliers = sorted(
+            ({"supplier__uuid": uuid, "supplier__name": name, **summed}
+             for (uuid, name), summed in by_supplier.items()),
+            key=lambda row: (-row["total"], row["supplier__name"] or ""),
+        )
+        return self.cost_by_supplier(suppliers), self.cost_by_unit(by_unit)
+
+    def cost_by_supplier(self, rows) -> Chart:
+        """Per supplier: the ten largest and the rest together (dependence on one
+        vendor)."""
+        paying = list(IN_FORCE_STATUSES)
         segments = []
         for index, row in enumerate(rows[:TOP_SUPPLIERS]):
             if row["supplier__uuid"] is None:
@@ -574,29 +636,19 @@ class DashboardBuilder:
         if rest:
             segments.append(Segment(
                 _("Øvrige %(count)s leverandører") % {"count": len(rest)},
-                sum(r["total"] for r in rest), None, OTHER_COLOUR,
+                # The whole list, largest cost first, has them all.
+                sum(r["total"] for r in rest),
+                self.contract_url(status=paying, sort="-yearly_cost"), OTHER_COLOUR,
                 count=sum(r["n"] for r in rest), is_rest=True,
             ))
-        chart = Chart("supplier", _("Årlige driftsudgifter efter leverandør"), _("Leverandør"),
-                      segments,
-                      money=True, total_url=self.contract_url(status=paying))
-        return chart, chart.total
+        return Chart("supplier", _("Årlige driftsudgifter efter leverandør"), _("Leverandør"),
+                     segments, money=True, total_url=self.contract_url(status=paying))
 
-    def cost_by_unit(self) -> Chart:
-        """The same yearly cost per unit right below the chosen one (with its subtree),
-        the chosen unit's own contracts, and (for the whole organisation) those without
-        a unit — the rows of the gap heat map."""
+    def cost_by_unit(self, rows) -> Chart:
+        """Per unit right below the chosen one (with its subtree), the chosen unit's own
+        contracts, and (for the whole organisation) those without a unit — the rows of
+        the gap heat map."""
         paying = list(IN_FORCE_STATUSES)
-        rows = {
-            row["bucket"]: row
-            for row in self.contracts.in_force().filter(yearly_cost__gt=0)
-            .annotate(bucket=self.breakdown.bucket("responsible_unit"))
-            .values("bucket")
-            .annotate(total=Sum("yearly_cost"), n=Count("pk"))
-            # With no units the bucket is a constant, which SQL does not group by: one
-            # row with nothing in it.
-            if row["n"]
-        }
         segments = []
         for index, unit in enumerate(self.breakdown.units):
             if unit.pk in rows:
@@ -630,21 +682,9 @@ class DashboardBuilder:
             f"{field_name}_before": (self.today + datetime.timedelta(days=days)).isoformat(),
         })
 
-    def deadline_rows(self) -> list[DeadlineRow]:
-        """Counts per window in one aggregate query."""
+    def deadline_rows(self, counts) -> list[DeadlineRow]:
+        """Counts per window (among the dashboard's `counts`)."""
         today = self.today
-        windows = {}
-        for field_name in ("notice_deadline", "retender_start"):
-            for days in DEADLINE_WINDOWS:
-                end = today + datetime.timedelta(days=days)
-                windows[f"{field_name}_{days}"] = Count(
-                    "pk", filter=Q(**{f"{field_name}__range": (today, end)})
-                )
-        # A re-tender that should have started while notice can still be given.
-        windows["late"] = Count(
-            "pk", filter=Q(retender_start__lt=today, notice_deadline__gte=today)
-        )
-        counts = self.contracts.aggregate(**windows)
         rows = []
         for field_name, label in (
             ("notice_deadline", _("Sidste frist for opsigelse")),
@@ -663,18 +703,28 @@ class DashboardBuilder:
         return rows
 
     def events(self) -> list[Event]:
-        """Every notice deadline and re-tender start in the horizon (one query), nearest
-        first; the timeline shows them all, the table the first DEADLINE_ROWS days."""
+        """The notice deadlines and re-tender starts in the horizon of the
+        EVENT_CONTRACTS contracts whose next one is nearest (one query), nearest first;
+        the timeline shows them, the table the first DEADLINE_ROWS days."""
         today, horizon = self.today, DEADLINE_WINDOWS[-1]
         end = today + datetime.timedelta(days=horizon)
+        beyond = Value(end + datetime.timedelta(days=1))
+
+        def in_horizon(name):
+            return Coalesce(Case(When(**{f"{name}__range": (today, end)}, then=name),
+                                 output_field=DateField()), beyond)
+
         contracts = (
             self.contracts.filter(
                 Q(notice_deadline__range=(today, end)) | Q(retender_start__range=(today, end))
             )
+            .annotate(next_event=Least(in_horizon("notice_deadline"),
+                                       in_horizon("retender_start")))
+            .order_by("next_event", "name", "pk")
             .select_related("supplier", "responsible_unit")
             .only("uuid", "name", "notice_deadline", "retender_start", "next_end",
                   "supplier__name", "responsible_unit__name")
-            .with_decision()
+            .with_decision()[:EVENT_CONTRACTS]
         )
         events = []
         for contract in contracts:
@@ -688,7 +738,9 @@ class DashboardBuilder:
         return events
 
 
-def build_dashboard(*, request, organisation, unit=None, today: datetime.date) -> Dashboard:
+def build_dashboard(*, request, organisation, unit=None, today: datetime.date,
+                    units=None) -> Dashboard:
+    """`units`: every unit of the organisation the user sees, when the page has them."""
     return DashboardBuilder(
-        request=request, organisation=organisation, unit=unit, today=today
+        request=request, organisation=organisation, unit=unit, today=today, units=units
     ).build()

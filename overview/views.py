@@ -84,24 +84,26 @@ class DashboardView(ForvaltningScopeMixin, TemplateView):
     template_name = "overview/dashboard.html"
 
     @cached_property
-    def person(self):
-        return work_scope.own_person(self.request.user, self.organisation)
+    def home_unit(self):
+        # The header asks the same (one query per request, work_scope).
+        return work_scope.home_forvaltning_for(self.request, self.organisation)
 
     @cached_property
     def unit(self):
         if "within" in self.request.GET:
             return super().unit
         return work_scope.dashboard_unit(self.request.user, self.organisation,
-                                         person=self.person)
+                                         home=self.home_unit)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["home_unit"] = work_scope.home_forvaltning(self.person)
+        context["home_unit"] = self.home_unit
         context["dashboard"] = build_dashboard(
             request=self.request,
             organisation=self.organisation,
             unit=self.unit,
             today=timezone.localdate(),
+            units=self.units,
         )
         return context
 

@@ -11,6 +11,7 @@ organisation.
 
 from __future__ import annotations
 
+from django.db.models import Count, F, Q, Subquery
 from django.utils import timezone
 
 from kitos.models import ListPreference
@@ -40,6 +41,48 @@ def home_forvaltning(person: Person | None) -> OrganisationUnit | None:
     if person is None or person.unit is None:
         return None
     return person.unit.forvaltning()
+
+
+def home_forvaltning_of(user, organisation) -> OrganisationUnit | None:
+    """``home_forvaltning(own_person(user, organisation))`` in one query, for the page
+    header: the candidate forvaltninger (the top two levels of the tree) that hold the
+    unit of the user's person, each with the number of roots of the tree, which decides
+    between the two levels as ``OrganisationUnitQuerySet.forvaltninger`` does."""
+    if not user.is_authenticated or organisation is None:
+        return None
+    own_unit_path = (
+        Person.objects.visible_to(user)
+        .still_working(timezone.localdate())
+        .filter(organisation=organisation, user=user)
+        .values("unit__path")[:1]
+    )
+    roots = (
+        OrganisationUnit.objects.filter(organisation=organisation, parent__isnull=True)
+        .order_by().values("organisation_id").annotate(n=Count("pk")).values("n")
+    )
+    candidates = list(
+        OrganisationUnit.objects.filter(organisation=organisation)
+        .filter(Q(parent__isnull=True) | Q(parent__parent__isnull=True))
+        .annotate(own_unit_path=Subquery(own_unit_path), root_count=Subquery(roots))
+        .filter(own_unit_path__startswith=F("path"))
+        .exclude(path="")
+    )
+    single_root = bool(candidates) and candidates[0].root_count == 1
+    return next(
+        (unit for unit in candidates
+         if (unit.parent_id is not None) == single_root),
+        None,
+    )
+
+
+def home_forvaltning_for(request, organisation) -> OrganisationUnit | None:
+    """``home_forvaltning_of`` the request's user, once per organisation and request:
+    the header and the dashboard ask the same question."""
+    cache = request.__dict__.setdefault("_kitos_home_forvaltning", {})
+    key = getattr(organisation, "pk", None)
+    if key not in cache:
+        cache[key] = home_forvaltning_of(request.user, organisation)
+    return cache[key]
 
 
 def led_units(person: Person | None, *, today) -> list[OrganisationUnit]:
@@ -100,14 +143,17 @@ def remember_unit(*, user, organisation, unit: OrganisationUnit | None) -> None:
     )
 
 
-def dashboard_unit(user, organisation, *, person=UNSET):
+def dashboard_unit(user, organisation, *, person=UNSET, home=UNSET):
     """The unit Oversigt opens on for the user: the remembered choice, else their home
-    forvaltning, else None (the whole organisation)."""
+    forvaltning (`home` when the caller knows it already), else None (the whole
+    organisation)."""
     if not user.is_authenticated or organisation is None:
         return None
     chosen = remembered_unit(user, organisation)
     if not isinstance(chosen, Unset):
         return chosen
+    if not isinstance(home, Unset):
+        return home
     if isinstance(person, Unset):
         person = own_person(user, organisation)
     return home_forvaltning(person)

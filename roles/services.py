@@ -30,6 +30,7 @@ from kitos.audit import (
 from kitos.links import site_url
 from kitos.models import Membership, Organisation
 from kitos.services import create_object, delete_object, update_object
+from kitos.tenancy import forget_membership_roles
 from roles.choices import TrainingStatus
 from roles.models import (
     Competency,
@@ -101,6 +102,9 @@ def unit_delete(*, actor, unit: OrganisationUnit) -> None:
 def membership_set(*, actor, user, organisation: Organisation, role: str) -> Membership:
     """Give `user` a role in `organisation` (admins of that organisation only)."""
     membership = Membership.objects.filter(user=user, organisation=organisation).first()
+    # Checks later in this request ask the database again (kitos.tenancy keeps a
+    # request's roles on its user object).
+    forget_membership_roles(user)
     if membership is None:
         return create_object(
             actor=actor, instance=Membership(user=user, organisation=organisation, role=role)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -109,27 +110,34 @@ class ForvaltningScopeMixin(OrganisationFromUrlMixin):
     that is not one of its units, is 404."""
 
     @cached_property
+    def units(self) -> list[OrganisationUnit]:
+        """Every unit of the organisation the user sees, in tree order: the picker's
+        choices, the unit of ``?within=`` and the rows of a breakdown per forvaltning
+        (gdpr.gaps.breakdown) all come from this one query."""
+        return list(
+            OrganisationUnit.objects.visible_to(self.request.user)
+            .filter(organisation=self.organisation)
+            .order_by("path")
+        )
+
+    @cached_property
     def unit(self):
         within = self.request.GET.get("within", "").strip()
         if not within:
             return None
-        units = OrganisationUnit.objects.visible_to(self.request.user).filter(
-            organisation=self.organisation
-        )
         try:
-            return units.get(uuid=within)
-        except (OrganisationUnit.DoesNotExist, ValueError, ValidationError) as error:
+            wanted = uuid.UUID(within)
+        except ValueError as error:
             raise Http404 from error
+        for unit in self.units:
+            if unit.uuid == wanted:
+                return unit
+        raise Http404
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["unit"] = self.unit
-        context["unit_choices"] = (
-            OrganisationUnit.objects.visible_to(self.request.user)
-            .filter(organisation=self.organisation)
-            .order_by("path")
-            .values("uuid", "name", "depth")
-        )
+        context["unit_choices"] = self.units
         return context
 
 

@@ -11,5 +11,16 @@ class KitosConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from django.db.models.signals import post_delete, post_save
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
         # The lockout's audit entry is written by a receiver of django-axes' signal.
         from kitos.login import lockout  # noqa: F401
+        from kitos.login.two_factor import forget_device_state
+
+        # Whether a user has an authenticator is cached (kitos.login.two_factor): any
+        # change to a device, from the portal, the admin or a shell, forgets the answer.
+        post_save.connect(forget_device_state, sender=TOTPDevice,
+                          dispatch_uid="kitos-2fa-device-saved")
+        post_delete.connect(forget_device_state, sender=TOTPDevice,
+                            dispatch_uid="kitos-2fa-device-deleted")

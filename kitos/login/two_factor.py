@@ -9,6 +9,7 @@ import time
 import segno
 from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY
+from django.core.cache import cache
 from django.db import transaction
 from django_otp import devices_for_user
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
@@ -22,11 +23,51 @@ PENDING_SESSION_KEY = "kitos_2fa_pending"
 LOCAL_BACKENDS = {"django.contrib.auth.backends.ModelBackend"}
 
 
+# Whether a user has an authenticator is asked on every request of a session not
+# verified with a code (TwoFactorMiddleware) - that is nearly every page of every user
+# without two-factor login. The answer is kept in the shared cache (Redis in production,
+# so every web process sees the same) and dropped whenever a device is saved or deleted
+# (and again when that transaction commits, so a reader between the write and the commit
+# cannot keep the old answer). The hour is only a safety net.
+DEVICE_CACHE_SECONDS = 60 * 60
+
+
+def _device_cache_key(user_id) -> str:
+    return f"kitos:2fa-device:{user_id}"
+
+
 def has_device(user) -> bool:
     """A confirmed authenticator (the backup codes come with it)."""
-    return user.is_authenticated and TOTPDevice.objects.filter(
-        user=user, confirmed=True
-    ).exists()
+    if not user.is_authenticated:
+        return False
+    key = _device_cache_key(user.pk)
+    try:
+        cached = cache.get(key)
+    except Exception:  # noqa: BLE001 - a cache outage must not lock anyone out: ask the database
+        cached = None
+    if cached is not None:
+        return cached
+    found = TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+    try:
+        cache.set(key, found, DEVICE_CACHE_SECONDS)
+    except Exception:  # noqa: BLE001, S110 - the answer is right; only not remembered
+        pass
+    return found
+
+
+def forget_device_state(sender, instance, **kwargs) -> None:
+    """Receiver for TOTPDevice saves and deletes (kitos.apps): the next request asks the
+    database again."""
+    key = _device_cache_key(instance.user_id)
+
+    def forget():
+        try:
+            cache.delete(key)
+        except Exception:  # noqa: BLE001, S110 - the hour's expiry still applies
+            pass
+
+    forget()
+    transaction.on_commit(forget)
 
 
 def must_enrol(user, session) -> bool:

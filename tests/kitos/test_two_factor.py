@@ -5,6 +5,8 @@ made to enrol when KITOS_REQUIRE_2FA_FOR_ADMINS is set."""
 from __future__ import annotations
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -195,3 +197,27 @@ def test_nor_for_an_admin_who_must_enrol(admin_user, settings):
     settings.KITOS_REQUIRE_2FA_FOR_ADMINS = False
     assert _basic_token_request(admin_user.username).status_code == 201
     assert ApiToken.objects.count() == 1
+
+
+def test_a_session_from_before_enrolment_is_sent_to_the_code_step_once_enrolled(
+    client, editor
+):
+    """Whether a user has an authenticator is cached (no query on every page of every
+    user without two-factor login), and enrolling in another session - or the admin
+    adding a device - is seen on this session's very next page."""
+    client.force_login(editor, backend=LOCAL)
+    assert client.get("/konto/adgangskode/").status_code == 200
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/konto/adgangskode/").status_code == 200
+    assert not [q for q in queries.captured_queries if "otp_totp" in q["sql"]]
+
+    device = TOTPDevice.objects.create(user=editor, name="Authenticator", confirmed=False)
+    # An unconfirmed device asks for nothing yet.
+    assert client.get("/konto/adgangskode/").status_code == 200
+    device.confirmed = True
+    device.save()
+    response = client.get("/konto/adgangskode/")
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login_code"))
+    device.delete()
+    assert client.get("/konto/adgangskode/").status_code == 200

@@ -13,7 +13,7 @@ import textwrap
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Q
+from django.db.models import Q, Value
 from django.utils.translation import gettext_lazy as _
 
 from contracts.models import Contract, ContractCoverage
@@ -242,7 +242,21 @@ class ChainBuilder:
         )
         if activities is not None:
             activity_usage = activity_usage.filter(processingactivity_id__in=activities)
-        pairs = list(activity_usage.values_list("processingactivity_id", "systemusage_id"))
+        # Which activities and which agreements use the usages, in one statement.
+        agreement_usage = DataProcessingAgreement.usages.through.objects.filter(
+            systemusage_id__in=usage_ids
+        )
+        both = activity_usage.annotate(kind=Value(ACTIVITY)).values_list(
+            "kind", "processingactivity_id", "systemusage_id"
+        ).union(
+            agreement_usage.annotate(kind=Value(PROCESSOR)).values_list(
+                "kind", "dataprocessingagreement_id", "systemusage_id"
+            ),
+            all=True,
+        )
+        pairs, agreement_pairs = [], []
+        for kind, owner_id, usage_id in both:
+            (pairs if kind == ACTIVITY else agreement_pairs).append((owner_id, usage_id))
         activity_ids = set(activities or ()) | {activity_id for activity_id, _ in pairs}
         activity_nodes = {}
         found = (
@@ -279,7 +293,7 @@ class ChainBuilder:
         for pair in categories:
             chain.link(asset_nodes[pair.dataasset_id], self._category(pair.datacategory))
 
-        self._agreements(usage_ids)
+        self._agreements(agreement_pairs)
         return chain
 
     def _category(self, category: DataCategory) -> Node:
@@ -287,13 +301,10 @@ class ChainBuilder:
             CATEGORY, category.pk, category.name, detail=category.kind_label
         )
 
-    def _agreements(self, usage_ids) -> None:
+    def _agreements(self, agreement_usage) -> None:
+        """The processors: agreements covering the usages (`agreement_usage`: (agreement
+        id, usage id) pairs) or the contracts, their sub-processors and countries."""
         chain = self.chain
-        agreement_usage = list(
-            DataProcessingAgreement.usages.through.objects.filter(
-                systemusage_id__in=usage_ids
-            ).values_list("dataprocessingagreement_id", "systemusage_id")
-        )
         agreements = (
             self.visible(DataProcessingAgreement)
             .filter(

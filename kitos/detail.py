@@ -21,7 +21,6 @@ from dataclasses import dataclass, field
 
 from django import forms
 from django.contrib import messages
-from django.contrib.admin.utils import NestedObjects
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import (
     NON_FIELD_ERRORS,
@@ -30,7 +29,7 @@ from django.core.exceptions import (
     ValidationError,
 )
 from django.core.paginator import Paginator
-from django.db import IntegrityError, models, router, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect
@@ -48,6 +47,7 @@ from django.views.generic.detail import SingleObjectMixin
 from . import hooks
 from .constraints import errors_beside
 from .db import name_related
+from .deletion import deletion_summary
 from .links import model_url, object_url
 from .models import AuditEntry
 from .services import create_object, delete_object, update_object
@@ -770,50 +770,6 @@ def _organisation_of(obj):
 
     organisation_model = apps.get_model("kitos", "Organisation")
     return organisation_model.objects.get(pk=obj.owning_organisation_id)
-
-
-@dataclass(frozen=True)
-class Removed:
-    label: str
-    count: int
-
-
-def deletion_summary(obj, user) -> tuple[list[Removed], list[str]]:
-    """What else goes when `obj` is deleted (cascades), and what prevents it (objects
-    that point at it and are protected). A shared catalog entry is held by other
-    organisations' objects too: those are counted by kind, never named."""
-    collector = NestedObjects(using=router.db_for_write(type(obj)))
-    collector.collect([obj])
-    removed = [
-        Removed(capfirst(model._meta.verbose_name_plural), len(instances))
-        for model, instances in collector.model_objs.items()
-        if model is not type(obj) and instances
-    ]
-    removed.sort(key=lambda item: item.label)
-    by_model = defaultdict(list)
-    for instance in list(collector.protected)[:50]:
-        by_model[type(instance)].append(instance)
-    protected = []
-    for model, instances in by_model.items():
-        manager = model._default_manager
-        # Reloaded with what their names need: one query per kind, not one per object
-        # (a usage is named after its system).
-        visible = (
-            {o.pk: o for o in manager.visible_to(user)
-             .filter(pk__in=[i.pk for i in instances])
-             .select_related(*name_related(model))}
-            if hasattr(manager, "visible_to")
-            else {}
-        )
-        label = capfirst(model._meta.verbose_name)
-        protected += [f"{label}: {visible[i.pk]}" for i in instances if i.pk in visible]
-        hidden = sum(1 for i in instances if i.pk not in visible)
-        if hidden:
-            protected.append(
-                _("%(kind)s: %(count)s, som du ikke har adgang til")
-                % {"kind": label, "count": hidden}
-            )
-    return removed, sorted(protected)
 
 
 class ObjectDeleteView(LoginRequiredMixin, TemplateView):

@@ -232,8 +232,15 @@ def contract_impact(*, user, contract_uuid, depth: int = DEFAULT_DEPTH,
                     today: datetime.date | None = None) -> Impact:
     """What depends on a contract: the usages it covers and on from there, with its
     sub-contracts. Contract.DoesNotExist when the user does not see it."""
-    contract = _contracts(user).get(uuid=contract_uuid)
-    children = list(_contracts(user).filter(parent=contract).order_by("name", "pk"))
+    # The contract and its sub-contracts in one statement.
+    found = list(
+        _contracts(user).filter(Q(uuid=contract_uuid) | Q(parent__uuid=contract_uuid))
+        .order_by("name", "pk")
+    )
+    contract = next((c for c in found if str(c.uuid) == str(contract_uuid)), None)
+    if contract is None:
+        raise Contract.DoesNotExist
+    children = [c for c in found if c.parent_id == contract.pk and c.pk != contract.pk]
     usages = list(_usages(user).filter(contract_links__contract=contract).distinct())
     impact = Impact(kind=CONTRACT, subject=contract, depth=depth, usages=usages)
     return _complete(

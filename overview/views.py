@@ -85,8 +85,10 @@ class DashboardView(ForvaltningScopeMixin, TemplateView):
 
     @cached_property
     def home_unit(self):
-        # The header asks the same (one query per request, work_scope).
-        return work_scope.home_forvaltning_for(self.request, self.organisation)
+        # The header's query read its id (work_scope); the unit itself is among the
+        # organisation's units this page reads anyway.
+        home_id = work_scope.home_forvaltning_id_for(self.request, self.organisation)
+        return next((unit for unit in self.units if unit.pk == home_id), None)
 
     @cached_property
     def unit(self):

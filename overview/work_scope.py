@@ -11,10 +11,11 @@ organisation.
 
 from __future__ import annotations
 
-from django.db.models import Count, F, Q, Subquery
+from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from kitos.models import ListPreference
+from kitos.tenancy import user_organisations
 from roles.choices import RoleTarget
 from roles.models import OrganisationUnit, Person, RoleAssignment
 
@@ -75,13 +76,82 @@ def home_forvaltning_of(user, organisation) -> OrganisationUnit | None:
     )
 
 
+# The home forvaltning as the header reads it: annotations on each of the user's
+# organisations in the chrome's one query (kitos.hooks.add_organisation_annotation,
+# registered by OverviewConfig.ready), so the header's unit costs no query of its own.
+HOME_ANNOTATIONS = {
+    "home_forvaltning_id": "pk",
+    "home_forvaltning_uuid": "uuid",
+    "home_forvaltning_name": "name",
+}
+
+
+def _home_candidates(user):
+    """``home_forvaltning_of`` for the organisation of an outer row (``OuterRef("pk")``)
+    as a queryset of at most the one unit it picks: the same candidates, with the choice
+    between the two levels made in SQL."""
+    own_unit_path = (
+        Person.objects.still_working(timezone.localdate())
+        .filter(organisation_id=OuterRef("organisation_id"), user_id=user.pk)
+        .values("unit__path")[:1]
+    )
+    roots = (
+        OrganisationUnit.objects.filter(organisation_id=OuterRef("organisation_id"),
+                                        parent__isnull=True)
+        .order_by().values("organisation_id").annotate(n=Count("pk")).values("n")
+    )
+    return (
+        OrganisationUnit.objects.filter(organisation_id=OuterRef("pk"))
+        .filter(Q(parent__isnull=True) | Q(parent__parent__isnull=True))
+        .annotate(own_unit_path=Subquery(own_unit_path), root_count=Subquery(roots))
+        .filter(own_unit_path__startswith=F("path"))
+        .exclude(path="")
+        # One root stands for the organisation: its children are the forvaltninger.
+        .filter(Q(parent__isnull=False, root_count=1)
+                | Q(parent__isnull=True, root_count__gt=1))
+    )
+
+
+def home_annotation(field: str):
+    """The factory of one of HOME_ANNOTATIONS: factory(user) -> the expression."""
+
+    def factory(user):
+        return Subquery(_home_candidates(user).values(field)[:1])
+
+    return factory
+
+
+def home_forvaltning_id_for(request, organisation) -> int | None:
+    """The id of the request user's home forvaltning in `organisation`, as the header's
+    query read it (no query of its own); for an organisation outside the header, one
+    query."""
+    key = getattr(organisation, "pk", None)
+    for chrome in user_organisations(request):
+        if chrome.pk == key and hasattr(chrome, "home_forvaltning_id"):
+            return chrome.home_forvaltning_id
+    unit = home_forvaltning_of(request.user, organisation)
+    return unit.pk if unit else None
+
+
 def home_forvaltning_for(request, organisation) -> OrganisationUnit | None:
-    """``home_forvaltning_of`` the request's user, once per organisation and request:
-    the header and the dashboard ask the same question."""
+    """``home_forvaltning_of`` the request's user, for the header: the unit's id, public
+    id and name come with the header's query (its other fields load if asked for)."""
     cache = request.__dict__.setdefault("_kitos_home_forvaltning", {})
     key = getattr(organisation, "pk", None)
     if key not in cache:
-        cache[key] = home_forvaltning_of(request.user, organisation)
+        chrome = next((o for o in user_organisations(request) if o.pk == key), None)
+        if chrome is not None and hasattr(chrome, "home_forvaltning_id"):
+            cache[key] = (
+                None if chrome.home_forvaltning_id is None
+                # Values in the model's field order (Model.from_db).
+                else OrganisationUnit.from_db(
+                    None, ["id", "uuid", "organisation_id", "name"],
+                    [chrome.home_forvaltning_id, chrome.home_forvaltning_uuid, chrome.pk,
+                     chrome.home_forvaltning_name],
+                )
+            )
+        else:
+            cache[key] = home_forvaltning_of(request.user, organisation)
     return cache[key]
 
 

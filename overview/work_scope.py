@@ -203,6 +203,26 @@ def remembered_unit(user, organisation):
     return UNSET if unit is None else unit
 
 
+def remembered_choice(user, organisation) -> Subquery:
+    """The stored choice (``ListPreference.columns``) as an expression, to read along
+    with the organisation's units (``remembered_among``) instead of in a query of its
+    own."""
+    return Subquery(
+        ListPreference.objects.filter(user_id=user.pk, list_key=_preference_key(organisation))
+        .values("columns")[:1]
+    )
+
+
+def remembered_among(columns, units):
+    """``remembered_unit`` from the stored choice read with `units` (every unit of the
+    organisation the user sees)."""
+    if columns is None:
+        return UNSET
+    if not columns:
+        return None
+    return next((unit for unit in units if str(unit.uuid) == str(columns[0])), UNSET)
+
+
 def remember_unit(*, user, organisation, unit: OrganisationUnit | None) -> None:
     """Keep the user's choice for Oversigt (their own view: any member may, unaudited
     like a list's columns)."""
@@ -213,13 +233,18 @@ def remember_unit(*, user, organisation, unit: OrganisationUnit | None) -> None:
     )
 
 
-def dashboard_unit(user, organisation, *, person=UNSET, home=UNSET):
-    """The unit Oversigt opens on for the user: the remembered choice, else their home
-    forvaltning (`home` when the caller knows it already), else None (the whole
-    organisation)."""
+# dashboard_unit's default: the caller has not read the remembered choice.
+_NOT_READ = object()
+
+
+def dashboard_unit(user, organisation, *, person=UNSET, home=UNSET, chosen=_NOT_READ):
+    """The unit Oversigt opens on for the user: the remembered choice (`chosen` when
+    the caller read it already: a unit, None or UNSET), else their home forvaltning
+    (`home` when the caller knows it already), else None (the whole organisation)."""
     if not user.is_authenticated or organisation is None:
         return None
-    chosen = remembered_unit(user, organisation)
+    if chosen is _NOT_READ:
+        chosen = remembered_unit(user, organisation)
     if not isinstance(chosen, Unset):
         return chosen
     if not isinstance(home, Unset):

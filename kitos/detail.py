@@ -57,6 +57,7 @@ from .tenancy import (
     active_organisation,
     has_role,
     organisation_ids,
+    user_organisations,
 )
 
 HISTORY_PAGE_SIZE = 25
@@ -291,6 +292,10 @@ class TabbedDetailView(VisibleObjectMixin, DetailView):
 
     def get(self, request, *args, **kwargs):
         self.tab = self.active_tab()
+        # The header's query (the user's organisations with their roles) first: it
+        # answers every permission check of the page (can_edit, the panels' buttons)
+        # that would otherwise ask the database one by one.
+        user_organisations(request)
         return super().get(request, *args, **kwargs)
 
     @cached_property

@@ -8,3 +8,12 @@ class OverviewConfig(AppConfig):
 
     name = "overview"
     verbose_name = _("Overblik")
+
+    def ready(self):
+        # The header's home forvaltning, read with the user's organisations (one query).
+        from kitos import hooks
+
+        from .work_scope import HOME_ANNOTATIONS, home_annotation
+
+        for name, field in HOME_ANNOTATIONS.items():
+            hooks.add_organisation_annotation(name, home_annotation(field))

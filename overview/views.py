@@ -85,15 +85,32 @@ class DashboardView(ForvaltningScopeMixin, TemplateView):
 
     @cached_property
     def home_unit(self):
-        # The header asks the same (one query per request, work_scope).
-        return work_scope.home_forvaltning_for(self.request, self.organisation)
+        # The header's query read its id (work_scope); the unit itself is among the
+        # organisation's units this page reads anyway.
+        home_id = work_scope.home_forvaltning_id_for(self.request, self.organisation)
+        return next((unit for unit in self.units if unit.pk == home_id), None)
+
+    @cached_property
+    def units(self) -> list[OrganisationUnit]:
+        # The remembered choice comes along with the units (the same value on each row;
+        # with no units there is nothing to choose anyway).
+        return list(
+            OrganisationUnit.objects.visible_to(self.request.user)
+            .filter(organisation=self.organisation)
+            .annotate(remembered_choice=work_scope.remembered_choice(self.request.user,
+                                                                     self.organisation))
+            .order_by("path")
+        )
 
     @cached_property
     def unit(self):
         if "within" in self.request.GET:
             return super().unit
+        units = self.units
+        chosen = (work_scope.remembered_among(units[0].remembered_choice, units)
+                  if units else work_scope.UNSET)
         return work_scope.dashboard_unit(self.request.user, self.organisation,
-                                         home=self.home_unit)
+                                         home=self.home_unit, chosen=chosen)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -11,10 +11,11 @@ organisation.
 
 from __future__ import annotations
 
-from django.db.models import Count, F, Q, Subquery
+from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from kitos.models import ListPreference
+from kitos.tenancy import user_organisations
 from roles.choices import RoleTarget
 from roles.models import OrganisationUnit, Person, RoleAssignment
 
@@ -75,13 +76,82 @@ def home_forvaltning_of(user, organisation) -> OrganisationUnit | None:
     )
 
 
+# The home forvaltning as the header reads it: annotations on each of the user's
+# organisations in the chrome's one query (kitos.hooks.add_organisation_annotation,
+# registered by OverviewConfig.ready), so the header's unit costs no query of its own.
+HOME_ANNOTATIONS = {
+    "home_forvaltning_id": "pk",
+    "home_forvaltning_uuid": "uuid",
+    "home_forvaltning_name": "name",
+}
+
+
+def _home_candidates(user):
+    """``home_forvaltning_of`` for the organisation of an outer row (``OuterRef("pk")``)
+    as a queryset of at most the one unit it picks: the same candidates, with the choice
+    between the two levels made in SQL."""
+    own_unit_path = (
+        Person.objects.still_working(timezone.localdate())
+        .filter(organisation_id=OuterRef("organisation_id"), user_id=user.pk)
+        .values("unit__path")[:1]
+    )
+    roots = (
+        OrganisationUnit.objects.filter(organisation_id=OuterRef("organisation_id"),
+                                        parent__isnull=True)
+        .order_by().values("organisation_id").annotate(n=Count("pk")).values("n")
+    )
+    return (
+        OrganisationUnit.objects.filter(organisation_id=OuterRef("pk"))
+        .filter(Q(parent__isnull=True) | Q(parent__parent__isnull=True))
+        .annotate(own_unit_path=Subquery(own_unit_path), root_count=Subquery(roots))
+        .filter(own_unit_path__startswith=F("path"))
+        .exclude(path="")
+        # One root stands for the organisation: its children are the forvaltninger.
+        .filter(Q(parent__isnull=False, root_count=1)
+                | Q(parent__isnull=True, root_count__gt=1))
+    )
+
+
+def home_annotation(field: str):
+    """The factory of one of HOME_ANNOTATIONS: factory(user) -> the expression."""
+
+    def factory(user):
+        return Subquery(_home_candidates(user).values(field)[:1])
+
+    return factory
+
+
+def home_forvaltning_id_for(request, organisation) -> int | None:
+    """The id of the request user's home forvaltning in `organisation`, as the header's
+    query read it (no query of its own); for an organisation outside the header, one
+    query."""
+    key = getattr(organisation, "pk", None)
+    for chrome in user_organisations(request):
+        if chrome.pk == key and hasattr(chrome, "home_forvaltning_id"):
+            return chrome.home_forvaltning_id
+    unit = home_forvaltning_of(request.user, organisation)
+    return unit.pk if unit else None
+
+
 def home_forvaltning_for(request, organisation) -> OrganisationUnit | None:
-    """``home_forvaltning_of`` the request's user, once per organisation and request:
-    the header and the dashboard ask the same question."""
+    """``home_forvaltning_of`` the request's user, for the header: the unit's id, public
+    id and name come with the header's query (its other fields load if asked for)."""
     cache = request.__dict__.setdefault("_kitos_home_forvaltning", {})
     key = getattr(organisation, "pk", None)
     if key not in cache:
-        cache[key] = home_forvaltning_of(request.user, organisation)
+        chrome = next((o for o in user_organisations(request) if o.pk == key), None)
+        if chrome is not None and hasattr(chrome, "home_forvaltning_id"):
+            cache[key] = (
+                None if chrome.home_forvaltning_id is None
+                # Values in the model's field order (Model.from_db).
+                else OrganisationUnit.from_db(
+                    None, ["id", "uuid", "organisation_id", "name"],
+                    [chrome.home_forvaltning_id, chrome.home_forvaltning_uuid, chrome.pk,
+                     chrome.home_forvaltning_name],
+                )
+            )
+        else:
+            cache[key] = home_forvaltning_of(request.user, organisation)
     return cache[key]
 
 
@@ -133,6 +203,26 @@ def remembered_unit(user, organisation):
     return UNSET if unit is None else unit
 
 
+def remembered_choice(user, organisation) -> Subquery:
+    """The stored choice (``ListPreference.columns``) as an expression, to read along
+    with the organisation's units (``remembered_among``) instead of in a query of its
+    own."""
+    return Subquery(
+        ListPreference.objects.filter(user_id=user.pk, list_key=_preference_key(organisation))
+        .values("columns")[:1]
+    )
+
+
+def remembered_among(columns, units):
+    """``remembered_unit`` from the stored choice read with `units` (every unit of the
+    organisation the user sees)."""
+    if columns is None:
+        return UNSET
+    if not columns:
+        return None
+    return next((unit for unit in units if str(unit.uuid) == str(columns[0])), UNSET)
+
+
 def remember_unit(*, user, organisation, unit: OrganisationUnit | None) -> None:
     """Keep the user's choice for Oversigt (their own view: any member may, unaudited
     like a list's columns)."""
@@ -143,13 +233,18 @@ def remember_unit(*, user, organisation, unit: OrganisationUnit | None) -> None:
     )
 
 
-def dashboard_unit(user, organisation, *, person=UNSET, home=UNSET):
-    """The unit Oversigt opens on for the user: the remembered choice, else their home
-    forvaltning (`home` when the caller knows it already), else None (the whole
-    organisation)."""
+# dashboard_unit's default: the caller has not read the remembered choice.
+_NOT_READ = object()
+
+
+def dashboard_unit(user, organisation, *, person=UNSET, home=UNSET, chosen=_NOT_READ):
+    """The unit Oversigt opens on for the user: the remembered choice (`chosen` when
+    the caller read it already: a unit, None or UNSET), else their home forvaltning
+    (`home` when the caller knows it already), else None (the whole organisation)."""
     if not user.is_authenticated or organisation is None:
         return None
-    chosen = remembered_unit(user, organisation)
+    if chosen is _NOT_READ:
+        chosen = remembered_unit(user, organisation)
     if not isinstance(chosen, Unset):
         return chosen
     if not isinstance(home, Unset):

@@ -35,6 +35,8 @@ from django.db.models import (
     Case,
     Count,
     Exists,
+    F,
+    Func,
     IntegerField,
     OuterRef,
     Q,
@@ -274,8 +276,9 @@ def vacancies(
     role_types: Iterable[RoleType] | None = None,
 ) -> list[Vacancy]:
     """Per required role type: the live objects of its kind in scope where nobody holds
-    it today. One query for the role types, then two per kind of object (the objects
-    missing any required role, with one NOT EXISTS per role type; and the count)."""
+    it today. One query for the role types, one per kind of object (the objects missing
+    any required role, with one NOT EXISTS per role type), and one for the number of
+    objects of every kind."""
     if role_types is None:
         role_types = required_role_types(organisation)
     by_kind = defaultdict(list)
@@ -283,15 +286,18 @@ def vacancies(
         by_kind[role_type.applies_to].append(role_type)
     models = role_target_models()
     labels = dict(RoleTarget.choices)
-    result = []
+    in_scope = {}
     for applies_to in RoleTarget.values:
-        types = by_kind.get(applies_to)
         model = models.get(applies_to)
-        if not types or model is None:
+        if not by_kind.get(applies_to) or model is None:
             continue
         queryset = _objects_in_scope(model, organisation, today=today, within=within)
-        if queryset is None:
-            continue
+        if queryset is not None:
+            in_scope[applies_to] = (model, queryset)
+    totals = _totals(organisation, {kind: qs for kind, (_m, qs) in in_scope.items()})
+    result = []
+    for applies_to, (model, queryset) in in_scope.items():
+        types = by_kind[applies_to]
         held = in_force(today).filter(
             content_type=ContentType.objects.get_for_model(model), object_id=OuterRef("pk")
         )
@@ -300,9 +306,9 @@ def vacancies(
         for name in flags:
             missing_any |= Q(**{name: False})
         missing = list(queryset.annotate(**flags).filter(missing_any))
-        total = queryset.count()
         for role_type in types:
-            vacancy = Vacancy(role_type=role_type, kind_label=labels[applies_to], total=total)
+            vacancy = Vacancy(role_type=role_type, kind_label=labels[applies_to],
+                              total=totals[applies_to])
             for obj in missing:
                 if not getattr(obj, f"holds_{role_type.pk}"):
                     obj.detail_url = target_url(obj)
@@ -310,6 +316,25 @@ def vacancies(
                     vacancy.objects.append(obj)
             result.append(vacancy)
     return result
+
+
+def _totals(organisation: Organisation, querysets: dict[str, QuerySet]) -> dict[str, int]:
+    """The number of objects of each queryset, in one query: a count subquery per kind
+    on the organisation's row (COUNT without GROUP BY: one row even for none)."""
+    if not querysets:
+        return {}
+    counts = {
+        f"total_{kind}": Subquery(
+            queryset.order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n"),
+            output_field=IntegerField(),
+        )
+        for kind, queryset in querysets.items()
+    }
+    row = (
+        Organisation.objects.filter(pk=organisation.pk).order_by()
+        .annotate(**counts).values(*counts).get()
+    )
+    return {kind: row[f"total_{kind}"] or 0 for kind in querysets}
 
 
 # -- who can fill a role --------------------------------------------------------------

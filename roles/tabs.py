@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy
 
 from kitos import hooks
 from kitos.detail import PANELS_TEMPLATE, ROLES_SLUG, Tab
-from kitos.tenancy import EDITOR, organisation_ids
+from kitos.tenancy import EDITOR, MEMBERSHIP_ROLES_ATTRIBUTE, has_role, organisation_ids
 
 from .models import RoleAssignment, role_target_models, target_usable_by
 
@@ -69,11 +69,14 @@ def can_assign_roles(user, obj) -> bool:
         return False
     if user.is_superuser:
         return True
-    return any(
-        target_usable_by(obj, organisation_id)
-        for organisation_id in organisation_ids(user, at_least=EDITOR).values_list(
+    roles = getattr(user, MEMBERSHIP_ROLES_ATTRIBUTE, None)
+    if roles is not None:
+        # The request's header query read the user's memberships already.
+        editing = [pk for pk in roles if has_role(user, pk, at_least=EDITOR)]
+    else:
+        editing = organisation_ids(user, at_least=EDITOR).values_list(
             "organisation_id", flat=True)
-    )
+    return any(target_usable_by(obj, organisation_id) for organisation_id in editing)
 
 
 def register_roles_tab() -> None:

@@ -9,7 +9,8 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count
+from django.db.models import Count, IntegerField, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import NoReverseMatch, reverse
@@ -151,27 +152,33 @@ class RoleOverviewView(ActiveOrganisationMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         organisation, today = self.organisation, self.today
         kinds = list(RoleTarget.values)
-        role_types = sorted(
-            queries.role_types(organisation),
-            key=lambda rt: (kinds.index(rt.applies_to), rt.sort_order, rt.name),
-        )
-        holders = dict(
+        # The holders and the persons who could fill each role come with the role types
+        # (one query): per role type, a count subquery.
+        holders = (
             queries.in_force(today)
-            .filter(organisation=organisation)
+            .filter(organisation=organisation, role_type=OuterRef("pk"))
             .order_by()
             .values("role_type")
             .annotate(n=Count("person", distinct=True))
-            .values_list("role_type", "n")
+            .values("n")
         )
-        can_fill = dict(
+        can_fill = (
             Competency.objects.filter(
                 person__in=queries.available_persons(organisation),
                 level__in=queries.CAN_FILL_LEVELS,
+                discipline=OuterRef("discipline_id"),
             )
             .order_by()
             .values("discipline")
             .annotate(n=Count("pk"))
-            .values_list("discipline", "n")
+            .values("n")
+        )
+        role_types = sorted(
+            queries.role_types(organisation).annotate(
+                holder_count=Coalesce(Subquery(holders, output_field=IntegerField()), 0),
+                candidate_count=Coalesce(Subquery(can_fill, output_field=IntegerField()), 0),
+            ),
+            key=lambda rt: (kinds.index(rt.applies_to), rt.sort_order, rt.name),
         )
         vacant = {
             vacancy.role_type.pk: vacancy
@@ -182,8 +189,6 @@ class RoleOverviewView(ActiveOrganisationMixin, TemplateView):
         labels = dict(RoleTarget.choices)
         groups = {}
         for role_type in role_types:
-            role_type.holder_count = holders.get(role_type.pk, 0)
-            role_type.candidate_count = can_fill.get(role_type.discipline_id, 0)
             role_type.vacancy = vacant.get(role_type.pk)
             groups.setdefault(labels.get(role_type.applies_to, ""), []).append(role_type)
         context["groups"] = groups

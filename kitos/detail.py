@@ -48,6 +48,7 @@ from django.views.generic.detail import SingleObjectMixin
 from . import hooks
 from .constraints import errors_beside
 from .db import name_related
+from .forms import current_links_read_once, share_choices
 from .links import model_url, object_url
 from .models import AuditEntry
 from .services import create_object, delete_object, update_object
@@ -431,8 +432,11 @@ class ScopedModelForm(forms.ModelForm):
     the service's errors to the fields."""
 
     def __init__(self, *args, user, organisation, **kwargs):
-        super().__init__(*args, **kwargs)
+        with current_links_read_once(self, kwargs.get("instance")):
+            super().__init__(*args, **kwargs)
         self.user, self.organisation = user, organisation
+        # Each distinct choice list is read once per form (kitos/forms.py).
+        self.choices_cache: dict = {}
         amounts = [n for n, f in self.fields.items() if isinstance(f, forms.DecimalField)]
         if self.is_bound and amounts:
             self.data = self.data.copy()
@@ -469,6 +473,17 @@ class ScopedModelForm(forms.ModelForm):
 
     # Optional ((legend, [field names]), ...) to show the fields in groups.
     fieldsets: tuple = ()
+
+    def __getitem__(self, name):
+        # Every rendering reaches a field here (after any subclass has set its queryset).
+        share_choices(self.fields[name], self.choices_cache)
+        return super().__getitem__(name)
+
+    def links_read_with_form(self, instance) -> dict:
+        """Extra link rows of `instance` to read with the object's many-to-many values (one query,
+        kitos.forms.current_links): name -> ``values_list(id, value)``; the form finds
+        them in ``self.current_links``."""
+        return {}
 
     def groups(self):
         """The visible fields in their fieldsets ([(None, all fields)] without any)."""

@@ -54,10 +54,12 @@ from .models import AuditEntry
 from .services import create_object, delete_object, update_object
 from .tenancy import (
     EDITOR,
+    ROLES_AT_LEAST,
     SharedCatalogModel,
     active_organisation,
     has_role,
     organisation_ids,
+    user_organisations,
 )
 
 HISTORY_PAGE_SIZE = 25
@@ -373,13 +375,19 @@ class TabbedDetailView(VisibleObjectMixin, DetailView):
 # -- forms ---------------------------------------------------------------------------------
 
 
-def editable_organisations(user, role: str = EDITOR) -> list:
-    """The organisations in which `user` may create objects needing `role`."""
+def editable_organisations(user, role: str = EDITOR, *, request=None) -> list:
+    """The organisations in which `user` may create objects needing `role`. With the
+    `request`, from the organisations the page header reads anyway (no query of its own)."""
     from django.apps import apps
 
     organisation_model = apps.get_model("kitos", "Organisation")
     if not user.is_authenticated:
         return []
+    if request is not None and not user.is_superuser:
+        return [
+            organisation for organisation in user_organisations(request)
+            if organisation.membership_role in ROLES_AT_LEAST[role]
+        ]
     queryset = organisation_model.objects.order_by("name")
     if not user.is_superuser:
         queryset = queryset.filter(pk__in=organisation_ids(user, at_least=role))
@@ -682,10 +690,12 @@ class ObjectCreateView(ServiceFormView):
 
     def get_organisations(self) -> list:
         if self.parent is not None:
-            organisation = _organisation_of(self.parent)
+            organisation = _organisation_of(self.parent, self.request)
             allowed = has_role(self.request.user, organisation.pk, at_least=EDITOR)
             return [organisation] if allowed else []
-        return editable_organisations(self.request.user, self.model.edit_role)
+        return editable_organisations(
+            self.request.user, self.model.edit_role, request=self.request
+        )
 
     def pick_organisation(self):
         wanted = self.request.POST.get("organisation") or self.request.GET.get("organisation")
@@ -734,8 +744,11 @@ class ObjectUpdateView(ServiceFormView):
         self.object = get_visible_or_404(
             self.model, request.user, kwargs["uuid"], related=self.related, prefetch=self.prefetch
         )
+        # The user's organisations with their roles (read for the page header anyway)
+        # answer the edit check and name the object's organisation: no query for either.
+        user_organisations(request)
         self.object.check_editable_by(request.user)
-        self.organisation = _organisation_of(self.object)
+        self.organisation = _organisation_of(self.object, request)
         return super().dispatch(request, *args, **kwargs)
 
     def get_form_kwargs(self):
@@ -779,10 +792,15 @@ def get_visible_or_404(model, user, uuid, *, related=(), prefetch=()):
     return obj
 
 
-def _organisation_of(obj):
-    """The organisation an object belongs to (its owner for catalog entries)."""
+def _organisation_of(obj, request=None):
+    """The organisation an object belongs to (its owner for catalog entries); with the
+    `request`, found among the user's organisations when it is one of them."""
     from django.apps import apps
 
+    if request is not None:
+        for organisation in user_organisations(request):
+            if organisation.pk == obj.owning_organisation_id:
+                return organisation
     organisation_model = apps.get_model("kitos", "Organisation")
     return organisation_model.objects.get(pk=obj.owning_organisation_id)
 

@@ -83,15 +83,15 @@ class ProjectForm(ScopedModelForm):
         for name in ("responsible_unit", "units"):
             self.fields[name].queryset = self.fields[name].queryset.order_by("path")
 
-    def _links(self) -> dict:
-        if not self.instance.pk:
-            return {}
+    def links_read_with_form(self, instance) -> dict:
+        # Read with the project's units and goals, in one query (kitos/forms.py).
         return {
-            "systems": list(self.instance.projectsystem_set.values_list("usage_id", "effect")),
-            "contracts": list(
-                self.instance.projectcontract_set.values_list("contract_id", "effect")
-            ),
+            "systems": instance.projectsystem_set.values_list("usage_id", "effect"),
+            "contracts": instance.projectcontract_set.values_list("contract_id", "effect"),
         }
+
+    def _links(self) -> dict:
+        return self.current_links
 
     def clean(self):
         cleaned = super().clean()

@@ -173,7 +173,7 @@ class NewSystemRequestCreateView(RequestFormMixin, ObjectCreateView):
 
 
 class NewSystemRequestUpdateView(RequestFormMixin, ObjectUpdateView):
-    prefetch = ("kle_numbers", "goals", "principles")
+    # No prefetch of the links: the form reads them all in one query (kitos/forms.py).
 
     def save(self, form):
         return request_update(actor=self.request.user, request=self.object,

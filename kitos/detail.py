@@ -48,11 +48,13 @@ from . import hooks
 from .constraints import errors_beside
 from .db import name_related
 from .deletion import deletion_summary
+from .forms import current_links_read_once, share_choices
 from .links import model_url, object_url
 from .models import AuditEntry
 from .services import create_object, delete_object, update_object
 from .tenancy import (
     EDITOR,
+    ROLES_AT_LEAST,
     SharedCatalogModel,
     active_organisation,
     has_role,
@@ -377,13 +379,19 @@ class TabbedDetailView(VisibleObjectMixin, DetailView):
 # -- forms ---------------------------------------------------------------------------------
 
 
-def editable_organisations(user, role: str = EDITOR) -> list:
-    """The organisations in which `user` may create objects needing `role`."""
+def editable_organisations(user, role: str = EDITOR, *, request=None) -> list:
+    """The organisations in which `user` may create objects needing `role`. With the
+    `request`, from the organisations the page header reads anyway (no query of its own)."""
     from django.apps import apps
 
     organisation_model = apps.get_model("kitos", "Organisation")
     if not user.is_authenticated:
         return []
+    if request is not None and not user.is_superuser:
+        return [
+            organisation for organisation in user_organisations(request)
+            if organisation.membership_role in ROLES_AT_LEAST[role]
+        ]
     queryset = organisation_model.objects.order_by("name")
     if not user.is_superuser:
         queryset = queryset.filter(pk__in=organisation_ids(user, at_least=role))
@@ -436,8 +444,11 @@ class ScopedModelForm(forms.ModelForm):
     the service's errors to the fields."""
 
     def __init__(self, *args, user, organisation, **kwargs):
-        super().__init__(*args, **kwargs)
+        with current_links_read_once(self, kwargs.get("instance")):
+            super().__init__(*args, **kwargs)
         self.user, self.organisation = user, organisation
+        # Each distinct choice list is read once per form (kitos/forms.py).
+        self.choices_cache: dict = {}
         amounts = [n for n, f in self.fields.items() if isinstance(f, forms.DecimalField)]
         if self.is_bound and amounts:
             self.data = self.data.copy()
@@ -474,6 +485,17 @@ class ScopedModelForm(forms.ModelForm):
 
     # Optional ((legend, [field names]), ...) to show the fields in groups.
     fieldsets: tuple = ()
+
+    def __getitem__(self, name):
+        # Every rendering reaches a field here (after any subclass has set its queryset).
+        share_choices(self.fields[name], self.choices_cache)
+        return super().__getitem__(name)
+
+    def links_read_with_form(self, instance) -> dict:
+        """Extra link rows of `instance` to read with the object's many-to-many values (one query,
+        kitos.forms.current_links): name -> ``values_list(id, value)``; the form finds
+        them in ``self.current_links``."""
+        return {}
 
     def groups(self):
         """The visible fields in their fieldsets ([(None, all fields)] without any)."""
@@ -672,10 +694,12 @@ class ObjectCreateView(ServiceFormView):
 
     def get_organisations(self) -> list:
         if self.parent is not None:
-            organisation = _organisation_of(self.parent)
+            organisation = _organisation_of(self.parent, self.request)
             allowed = has_role(self.request.user, organisation.pk, at_least=EDITOR)
             return [organisation] if allowed else []
-        return editable_organisations(self.request.user, self.model.edit_role)
+        return editable_organisations(
+            self.request.user, self.model.edit_role, request=self.request
+        )
 
     def pick_organisation(self):
         wanted = self.request.POST.get("organisation") or self.request.GET.get("organisation")
@@ -724,8 +748,11 @@ class ObjectUpdateView(ServiceFormView):
         self.object = get_visible_or_404(
             self.model, request.user, kwargs["uuid"], related=self.related, prefetch=self.prefetch
         )
+        # The user's organisations with their roles (read for the page header anyway)
+        # answer the edit check and name the object's organisation: no query for either.
+        user_organisations(request)
         self.object.check_editable_by(request.user)
-        self.organisation = _organisation_of(self.object)
+        self.organisation = _organisation_of(self.object, request)
         return super().dispatch(request, *args, **kwargs)
 
     def get_form_kwargs(self):
@@ -769,10 +796,15 @@ def get_visible_or_404(model, user, uuid, *, related=(), prefetch=()):
     return obj
 
 
-def _organisation_of(obj):
-    """The organisation an object belongs to (its owner for catalog entries)."""
+def _organisation_of(obj, request=None):
+    """The organisation an object belongs to (its owner for catalog entries); with the
+    `request`, found among the user's organisations when it is one of them."""
     from django.apps import apps
 
+    if request is not None:
+        for organisation in user_organisations(request):
+            if organisation.pk == obj.owning_organisation_id:
+                return organisation
     organisation_model = apps.get_model("kitos", "Organisation")
     return organisation_model.objects.get(pk=obj.owning_organisation_id)
 

@@ -31,70 +31,21 @@ MAX_QUERIES = 12
 LARGE = 1000
 
 # Why the pages below are not at MAX_QUERIES yet (issue #19 goes on with them). Every
-# page pays 3 queries before the view runs (session, user, django-otp's device check)
-# and 1-2 for the header (the organisations with roles and unread alerts; the home
-# forvaltning), which leaves 7 for the page itself.
-FORM = ("a form: each choice field (units, persons, systems, goals, principles ...) "
-        "reads its options in a query of its own")
-DELETE = ("the delete confirmation: Django's deletion collector asks each related kind "
-          "what goes with the object and what holds it")
+# page pays 2 queries before the view runs (session, user; whether the user has an
+# authenticator is cached) and 1 for the header (the organisations with roles, unread
+# alerts and the home forvaltning), which leaves 9 for the page itself.
 CHAIN = "the chain/impact walk: one query per link (contract -> usages -> activities ...)"
-DETAIL = ("a detail page: the object, the panels other apps add to the tab "
-          "(kitos.hooks), its gaps and links, the tab's own related lists")
-LIST = ("a list: saved views, column preference, count and totals, rows, one prefetch "
-        "per shown list column, filter choices")
-ROLES = "per role type: holders, candidates, guidelines and vacancies, one query each"
-DASHBOARD = ("the remembered forvaltning, the units, systems by lifecycle, costs, "
-             "deadlines, every headline number (one query), projects, attestation "
-             "campaign and its counts")
 MY_PAGE = "the user's responsibilities of each kind (roles, contracts, tasks, gaps)"
-REGISTER = "the article 30 register: activities with categories, systems and processors"
 
 # Pages not at MAX_QUERIES yet: route (with ?tab) -> (the most queries it may run,
 # why). A page here may not get worse, and must still be flat; take it out when it
 # is within budget. Measured with the crawl's world, as an organisation administrator.
 OVER_BUDGET: dict[str, tuple[int, str]] = {
-    "organisationunit_delete": (26, DELETE),
-    "project_update": (23, FORM),
-    "project_delete": (19, DELETE),
-    "impact_contract": (18, CHAIN),
-    "impact_supplier": (18, CHAIN),
-    "role_overview": (18, ROLES),
-    "systemusage_delete": (18, DELETE),
-    "vacancy_report": (18, ROLES),
-    "contract_delete": (17, DELETE),
-    "contract_detail": (17, DETAIL),
-    "processingactivity_update": (17, FORM),
-    "project_create": (17, FORM),
-    "activity_chain": (16, CHAIN),
-    "decision_update": (16, FORM),
-    "my_page": (16, MY_PAGE),
-    "newsystemrequest_update": (16, FORM),
-    "principle_delete": (16, DELETE),
-    "contract_chain": (15, CHAIN),
-    "dataasset_update": (15, FORM),
-    "impact_usage": (15, CHAIN),
-    "usage_chain": (15, CHAIN),
-    "contract_list": (14, LIST),
-    "contract_update": (14, FORM),
-    "dashboard": (14, DASHBOARD),
-    "dataasset_list": (14, LIST),
-    "register": (14, REGISTER),
-    "supplier_delete": (14, DELETE),
-    "dashboard?within": (14, DASHBOARD),
-    "benefit_detail?maalinger": (13, DETAIL),
-    "dataprocessingagreement_detail": (13, DETAIL),
-    "dataprocessingagreement_list": (13, LIST),
-    "decision_create": (13, FORM),
-    "newsystemrequest_delete": (13, DELETE),
-    "person_delete": (13, DELETE),
-    "processingactivity_detail?systemer": (13, DETAIL),
-    "processingactivity_detail?roller": (13, DETAIL),
-    "steeringgroup_detail": (13, DETAIL),
-    "steeringgroup_update": (13, FORM),
-    "systemusage_detail": (13, DETAIL),
-    "systemusage_detail?data": (13, DETAIL),
-    "systemusage_detail?integrationer": (13, DETAIL),
+    "impact_supplier": (16, CHAIN),
+    "impact_contract": (15, CHAIN),
+    "activity_chain": (14, CHAIN),
+    "my_page": (14, MY_PAGE),
+    "impact_usage": (13, CHAIN),
 }
 
 
@@ -102,8 +53,16 @@ OVER_BUDGET: dict[str, tuple[int, str]] = {
 # their OVER_BUDGET count at any size.
 NOT_FLAT: dict[str, str] = {
     "organisationunit_delete": (
-        "Django's deletion collector follows what refers to the unit: with a thousand "
-        "usages on it the unit is held (protected) and the collector stops sooner"
+        "the confirmation names the objects of each kind that hold the unit: with a "
+        "thousand usages and contracts on it, one more kind holds it (one query more)"
+    ),
+    "activity_chain": (
+        "the chain walks integrations level by level: in the large world the walk "
+        "ends one level sooner (one query fewer, never more)"
+    ),
+    "two_factor_setup": (
+        "the first visit creates the pending authenticator the page shows, later "
+        "visits read it (one query fewer)"
     ),
 }
 
@@ -171,8 +130,11 @@ def test_every_page_is_within_budget_and_flat(client, org, other_org, admin_user
             if count > OVER_BUDGET.get(page.split()[0], (MAX_QUERIES,))[0]}
     growing = {page: (small[page], large.get(page)) for page in small
                if large.get(page) != small[page] and page.split()[0] not in NOT_FLAT}
+    def budget(page):
+        return OVER_BUDGET.get(page.split()[0], (MAX_QUERIES,))[0]
+
     over.update({page: count for page, count in large.items()
-                 if page.split()[0] in NOT_FLAT and count > OVER_BUDGET[page.split()[0]][0]})
+                 if page.split()[0] in NOT_FLAT and count > budget(page)})
     report = []
     if over:
         report.append(f"pages over {MAX_QUERIES} queries (or over their OVER_BUDGET):")

@@ -247,7 +247,10 @@ class AlertScanState(models.Model):
         verbose_name = _("varslingsscanningens tilstand")
         verbose_name_plural = _("varslingsscanningens tilstand")
         constraints = [
-            models.CheckConstraint(condition=Q(id=1), name="alert_scan_state_one_row"),
+            models.CheckConstraint(
+                condition=Q(id=1), name="alert_scan_state_one_row",
+                violation_error_message=_("Der er kun én tilstand for varslingsscanningen."),
+            ),
         ]
 
     def __str__(self) -> str:

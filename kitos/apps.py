@@ -24,3 +24,10 @@ class KitosConfig(AppConfig):
                           dispatch_uid="kitos-2fa-device-saved")
         post_delete.connect(forget_device_state, sender=TOTPDevice,
                             dispatch_uid="kitos-2fa-device-deleted")
+        # Asked once at login, so that the first page after it costs what every page
+        # costs.
+        from django.contrib.auth.signals import user_logged_in
+
+        from kitos.login.two_factor import remember_device_state
+
+        user_logged_in.connect(remember_device_state, dispatch_uid="kitos-2fa-device-login")

@@ -23,7 +23,7 @@ class Migration(migrations.Migration):
                 'verbose_name_plural': 'varslingsscanningens tilstand',
                 'db_table': 'alerts_alertscanstate',
                 'ordering': ['pk'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('id', 1)), name='alert_scan_state_one_row')],
+                'constraints': [models.CheckConstraint(condition=models.Q(('id', 1)), name='alert_scan_state_one_row', violation_error_message='Der er kun én tilstand for varslingsscanningen.')],
             },
         ),
     ]

@@ -55,6 +55,12 @@ def has_device(user) -> bool:
     return found
 
 
+def remember_device_state(sender, user, **kwargs) -> None:
+    """Receiver of user_logged_in (kitos.apps): the answer is in the cache before the
+    first page after the login."""
+    has_device(user)
+
+
 def forget_device_state(sender, instance, **kwargs) -> None:
     """Receiver for TOTPDevice saves and deletes (kitos.apps): the next request asks the
     database again."""

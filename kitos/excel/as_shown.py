@@ -26,16 +26,17 @@ from django.utils.translation import ngettext
 from openpyxl.utils import get_column_letter
 
 from kitos.excel.writer import (
+    BOLD_FONT,
     COMPRESS_LEVEL,
-    DATE_FORMAT,
     EXCEL_EPOCH_ORDINAL,
     FIRST_EXCEL_DATE,
     FORMULA_PREFIXES,
-    HEADER_FILL,
     MAX_WIDTH,
     MIN_WIDTH,
+    PLAIN_FONT,
     RELATIONSHIP_NS,
     SHEET_NS,
+    TITLE_FONT,
     WIDTH_SAMPLE_ROWS,
     XML_DECLARATION,
     _display_length,
@@ -44,7 +45,9 @@ from kitos.excel.writer import (
     escape,
     is_plain_text,
     safe_value,
+    stylesheet,
     text_cell,
+    xf,
 )
 
 MONEY_FORMAT = "#,##0.00"  # Danish Excel shows it as #.##0,00
@@ -188,42 +191,22 @@ _WORKBOOK_RELS = (
 )
 
 
-def _xf(number_format=0, font=0, fill=0, extra=""):
-    applied = (' applyNumberFormat="1"' if number_format else "") + (
-        ' applyFont="1"' if font else "") + (' applyFill="1"' if fill else "")
-    return (f'<xf numFmtId="{number_format}" fontId="{font}" fillId="{fill}" borderId="0" '
-            f'xfId="0"{applied}{extra}/>')
-
-
-_FONT = '<sz val="11"/><name val="Calibri"/><family val="2"/>'
 # Built-in number formats 3 (#,##0) and 4 (#,##0.00); 164 and 165 are the dates'.
-_STYLES = (
-    XML_DECLARATION + f'<styleSheet xmlns="{SHEET_NS}">'
-    f'<numFmts count="2"><numFmt numFmtId="164" formatCode="{DATE_FORMAT}"/>'
-    '<numFmt numFmtId="165" formatCode="dd-mm-yyyy hh:mm"/></numFmts>'
-    f'<fonts count="3"><font>{_FONT}</font>'
-    '<font><b/><sz val="14"/><name val="Calibri"/><family val="2"/></font>'
-    f'<font><b/>{_FONT}</font></fonts>'
-    '<fills count="3"><fill><patternFill patternType="none"/></fill>'
-    '<fill><patternFill patternType="gray125"/></fill>'
-    f'<fill><patternFill patternType="solid"><fgColor rgb="FF{HEADER_FILL.fgColor.rgb[-6:]}"/>'
-    '<bgColor indexed="64"/></patternFill></fill></fills>'
-    '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'
-    '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/>'
-    '</cellStyleXfs><cellXfs count="11">'
-    + _xf()  # _PLAIN
-    + _xf(font=1)  # _TITLE
-    + _xf(font=2, fill=2)  # _HEADER
-    + _xf(164)  # _DATE
-    + _xf(165)  # _DATETIME
-    + _xf(4)  # _MONEY
-    + _xf(3)  # _NUMBER
-    + _xf(extra=' quotePrefix="1"')  # _LITERAL
-    + _xf(font=2)  # _TOTAL
-    + _xf(4, font=2)  # _TOTAL_MONEY
-    + _xf(3, font=2)  # _TOTAL_NUMBER
-    + '</cellXfs><cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/>'
-    '</cellStyles></styleSheet>'
+_STYLES = stylesheet(
+    fonts=[PLAIN_FONT, TITLE_FONT, BOLD_FONT],
+    cell_formats=[
+        xf(),  # _PLAIN
+        xf(font=1),  # _TITLE
+        xf(font=2, fill=2),  # _HEADER
+        xf(164),  # _DATE
+        xf(165),  # _DATETIME
+        xf(4),  # _MONEY
+        xf(3),  # _NUMBER
+        xf(quote=True),  # _LITERAL
+        xf(font=2),  # _TOTAL
+        xf(4, font=2),  # _TOTAL_MONEY
+        xf(3, font=2),  # _TOTAL_NUMBER
+    ],
 )
 
 

@@ -241,7 +241,10 @@ _PLAIN, _DATE, _DATETIME, _HEADER, _BOLD, _WRAP, _WRAP_TITLE, _WRAP_SUBTITLE, _W
     0, 2, 3, 4, 6, 8, 10, 12, 14)
 
 
-def _xf(number_format=0, font=0, fill=0, wrap=False, quote=False) -> str:
+def xf(number_format=0, font=0, fill=0, *, wrap=False, quote=False) -> str:
+    """One cell format (``<xf>``) of a stylesheet's cellXfs: number format, font and
+    fill by index; ``wrap`` wraps text at the top, ``quote`` is Excel's quote prefix
+    (text that looks like a formula stays text when edited)."""
     applied = (' applyNumberFormat="1"' if number_format else "") + (
         ' applyFont="1"' if font else "") + (' applyFill="1"' if fill else "") + (
         ' applyAlignment="1"' if wrap else "") + (' quotePrefix="1"' if quote else "")
@@ -250,35 +253,52 @@ def _xf(number_format=0, font=0, fill=0, wrap=False, quote=False) -> str:
             f'xfId="0"{applied}{alignment}')
 
 
-def _text_styles(**style) -> str:
-    return _xf(**style) + _xf(**style, quote=True)
-
-
 _FONT = '<sz val="11"/><name val="Calibri"/><family val="2"/>'
-_STYLES = (
-    XML_DECLARATION + f'<styleSheet xmlns="{SHEET_NS}">'
-    f'<numFmts count="2"><numFmt numFmtId="164" formatCode="{DATE_FORMAT}"/>'
-    f'<numFmt numFmtId="165" formatCode="{DATETIME_FORMAT}"/></numFmts>'
-    f'<fonts count="4"><font>{_FONT}</font><font><b/>{_FONT}</font>'
-    '<font><b/><sz val="14"/><name val="Calibri"/><family val="2"/></font>'
-    '<font><b/><sz val="12"/><name val="Calibri"/><family val="2"/></font></fonts>'
-    '<fills count="3"><fill><patternFill patternType="none"/></fill>'
-    '<fill><patternFill patternType="gray125"/></fill>'
-    f'<fill><patternFill patternType="solid"><fgColor rgb="FF{HEADER_FILL.fgColor.rgb[-6:]}"/>'
-    '<bgColor indexed="64"/></patternFill></fill></fills>'
-    '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'
-    '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/>'
-    '</cellStyleXfs><cellXfs count="16">'
-    + _text_styles()  # _PLAIN
-    + _xf(164) + _xf(165)  # _DATE, _DATETIME
-    + _text_styles(font=1, fill=2)  # _HEADER
-    + _text_styles(font=1)  # _BOLD
-    + _text_styles(wrap=True)  # _WRAP
-    + _text_styles(font=2, wrap=True)  # _WRAP_TITLE
-    + _text_styles(font=3, wrap=True)  # _WRAP_SUBTITLE
-    + _text_styles(font=1, wrap=True)  # _WRAP_BOLD
-    + '</cellXfs><cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/>'
-    '</cellStyles></styleSheet>'
+# The fonts a stylesheet can name, by what they are for; font 0 is always the plain one.
+PLAIN_FONT = f"<font>{_FONT}</font>"
+BOLD_FONT = f"<font><b/>{_FONT}</font>"
+TITLE_FONT = '<font><b/><sz val="14"/><name val="Calibri"/><family val="2"/></font>'
+SUBTITLE_FONT = '<font><b/><sz val="12"/><name val="Calibri"/><family val="2"/></font>'
+
+
+def stylesheet(*, fonts: list[str], cell_formats: list[str]) -> str:
+    """The xl/styles.xml of a streamed workbook: the two date formats (164 date, 165
+    date and time), the given fonts, the header fill (fill 2) and the given cellXfs, whose
+    order makes the style ids the cells use."""
+    return (
+        XML_DECLARATION + f'<styleSheet xmlns="{SHEET_NS}">'
+        f'<numFmts count="2"><numFmt numFmtId="164" formatCode="{DATE_FORMAT}"/>'
+        f'<numFmt numFmtId="165" formatCode="{DATETIME_FORMAT}"/></numFmts>'
+        f'<fonts count="{len(fonts)}">{"".join(fonts)}</fonts>'
+        '<fills count="3"><fill><patternFill patternType="none"/></fill>'
+        '<fill><patternFill patternType="gray125"/></fill>'
+        f'<fill><patternFill patternType="solid"><fgColor rgb="FF{HEADER_FILL.fgColor.rgb[-6:]}"/>'
+        '<bgColor indexed="64"/></patternFill></fill></fills>'
+        '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'
+        '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/>'
+        f'</cellStyleXfs><cellXfs count="{len(cell_formats)}">{"".join(cell_formats)}'
+        '</cellXfs><cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/>'
+        '</cellStyles></styleSheet>'
+    )
+
+
+def _text_styles(**style) -> list[str]:
+    """A text style and, right after it, the same with the quote prefix."""
+    return [xf(**style), xf(**style, quote=True)]
+
+
+_STYLES = stylesheet(
+    fonts=[PLAIN_FONT, BOLD_FONT, TITLE_FONT, SUBTITLE_FONT],
+    cell_formats=[
+        *_text_styles(),  # _PLAIN
+        xf(164), xf(165),  # _DATE, _DATETIME
+        *_text_styles(font=1, fill=2),  # _HEADER
+        *_text_styles(font=1),  # _BOLD
+        *_text_styles(wrap=True),  # _WRAP
+        *_text_styles(font=2, wrap=True),  # _WRAP_TITLE
+        *_text_styles(font=3, wrap=True),  # _WRAP_SUBTITLE
+        *_text_styles(font=1, wrap=True),  # _WRAP_BOLD
+    ],
 )
 
 

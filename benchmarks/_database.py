@@ -8,7 +8,14 @@ names its own database, ``kitos_bench_<name>`` on 127.0.0.1, created when missin
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
+
+# Importing this module prepares every benchmark's environment before Django is set up:
+# the project on the path, the local settings, quiet logs.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kitos.settings.local")
+os.environ.setdefault("DJANGO_LOG_LEVEL", "WARNING")
 
 POSTGRES = "postgres://postgres@127.0.0.1:5432/"
 

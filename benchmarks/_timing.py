@@ -35,3 +35,17 @@ def result(figure: str, measured: float, goal: str, *, holds: bool, detail: str 
     mark = "yes" if holds else "NO"
     shown = f"{measured:.2f}×" if unit == "×" else f"{measured:g}{unit}"
     print(f"RESULT | {figure} | {shown} | {goal} | {mark} | {detail}", flush=True)
+
+
+def ratio_result(figure: str, timings: dict[str, float], ours: str, theirs: str, *,
+                 limit: float, repeat: int, rows: int, detail: str = "") -> float:
+    """Print both sides' medians with their rows per second, then the figure ``ours /
+    theirs`` against the goal ``≤ limit×``; returns the ratio."""
+    width = max(len(ours), len(theirs)) + 1
+    for name in (ours, theirs):
+        print(f"  {name + ':':<{width}} {timings[name]:6.2f} s {rows / timings[name]:9,.0f} rows/s")
+    ratio = timings[ours] / timings[theirs]
+    result(figure, ratio, f"≤ {limit:g}×", holds=ratio <= limit,
+           detail=f"{timings[ours]:.2f} s vs {timings[theirs]:.2f} s, medians of {repeat} "
+                  f"interleaved" + (f"; {detail}" if detail else ""))
+    return ratio

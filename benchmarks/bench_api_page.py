@@ -13,16 +13,10 @@ write them. Interleaved medians on PostgreSQL; figures, not assertions.
 from __future__ import annotations
 
 import os
-import sys
 from collections import defaultdict
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kitos.settings.local")
-os.environ.setdefault("DJANGO_LOG_LEVEL", "WARNING")
-
-from _database import fresh_database, use_database  # noqa: E402 - after the environment
-from _timing import interleaved, result  # noqa: E402
+from _database import fresh_database, use_database  # first: the project on the path, the settings
+from _timing import interleaved, result
 
 use_database("api")
 

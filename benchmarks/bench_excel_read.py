@@ -14,13 +14,10 @@ import datetime
 import io
 import os
 import random
-import sys
 import time
 import zipfile
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kitos.settings.local")
+import _database  # noqa: F401 - the project on the path and the settings, before Django
 
 ROWS = int(os.environ.get("BENCH_EXCEL_ROWS", "100000"))
 HEADERS = [

@@ -25,16 +25,10 @@ from __future__ import annotations
 
 import datetime
 import os
-import sys
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kitos.settings.local")
-os.environ.setdefault("DJANGO_LOG_LEVEL", "WARNING")
-
-from _database import fresh_database, use_database  # noqa: E402
-from _timing import interleaved, result  # noqa: E402
+from _database import fresh_database, use_database  # first: the project on the path, the settings
+from _timing import interleaved, result
 
 use_database("pages")
 

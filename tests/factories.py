@@ -158,6 +158,11 @@ class RoleTypeFactory(factory.django.DjangoModelFactory):
     applies_to = "system_usage"
 
 
+def standard_role(code: str, applies_to: str = "contract") -> RoleType:
+    """One of the shared standard role types (seeded by migration, organisation None)."""
+    return RoleType.objects.get(organisation=None, applies_to=applies_to, code=code)
+
+
 class RoleAssignmentFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = RoleAssignment

@@ -15,7 +15,7 @@ from alerts import services as alerts
 from alerts.models import AlertDelivery, AlertDigest, AlertRule, ContractSubscription
 from alerts.tasks import scan_alerts
 from contracts.models import Contract
-from roles.models import Person, RoleAssignment, RoleType
+from roles.models import Person, RoleAssignment
 from tests.factories import (
     AgreementFactory,
     ContractFactory,
@@ -23,6 +23,7 @@ from tests.factories import (
     PersonFactory,
     RoleAssignmentFactory,
     UserFactory,
+    standard_role,
 )
 
 pytestmark = pytest.mark.django_db
@@ -31,8 +32,7 @@ D = datetime.date
 TODAY = D(2026, 11, 21)
 
 
-def role(code, applies_to="contract"):
-    return RoleType.objects.get(organisation=None, applies_to=applies_to, code=code)
+role = standard_role
 
 
 def notice_contract(org, notice_deadline, **extra):

@@ -20,7 +20,7 @@ from alerts.models import AlertDelivery, AlertRule, AlertScanState, ContractSubs
 from contracts.choices import ContractStatus
 from contracts.models import Contract, DeadlineDecision
 from kitos.services import delete_object
-from roles.models import Person, RoleAssignment, RoleType
+from roles.models import Person, RoleAssignment
 from tests.factories import (
     ContractFactory,
     MembershipFactory,
@@ -29,6 +29,7 @@ from tests.factories import (
     RoleAssignmentFactory,
     UnitFactory,
     UserFactory,
+    standard_role,
 )
 
 pytestmark = pytest.mark.django_db
@@ -49,8 +50,7 @@ class _Rollback(Exception):
     pass
 
 
-def role(code, applies_to="contract"):
-    return RoleType.objects.get(organisation=None, applies_to=applies_to, code=code)
+role = standard_role
 
 
 def set_dates(contract, *, notice=None, end=None, retender=None, status=ContractStatus.ACTIVE):

@@ -16,7 +16,6 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils.translation import gettext_lazy
 from rest_framework.renderers import JSONRenderer
-from rest_framework.test import APIClient
 from rest_framework.utils.serializer_helpers import ReturnDict, ReturnList
 
 from kitos.api.fast import FastListMixin, plan_for
@@ -36,15 +35,6 @@ def _list_resources():
 
 RESOURCES = _list_resources()
 IDS = [prefix for prefix, _viewset in RESOURCES]
-
-
-@pytest.fixture(scope="module")
-def client(demo, django_db_blocker):
-    with django_db_blocker.unblock():
-        admin = get_user_model().objects.get(username="admin")
-    api = APIClient()
-    api.force_authenticate(admin)
-    return api
 
 
 def _both(client, settings, url):

@@ -11,11 +11,9 @@ import json
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
-from django.contrib.auth import get_user_model
 from openapi_core import Config, OpenAPI
 from openapi_core.contrib.django import DjangoOpenAPIResponse
 from openapi_core.testing import MockRequest
-from rest_framework.test import APIClient
 
 HOST = "http://testserver"
 PAGE_SIZE = 100
@@ -42,15 +40,6 @@ def _strict(schema: dict) -> dict:
 
     close(schema["components"]["schemas"])
     return schema
-
-
-@pytest.fixture(scope="module")
-def client(demo, django_db_blocker):
-    with django_db_blocker.unblock():
-        admin = get_user_model().objects.get(username="admin")
-    api = APIClient()
-    api.force_authenticate(admin)
-    return api
 
 
 @pytest.fixture(scope="module")

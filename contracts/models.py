@@ -238,6 +238,11 @@ class Contract(TenantModel):
         ordering = ["name"]
         verbose_name = _("kontrakt")
         verbose_name_plural = _("kontrakter")
+        # The contracts in the list's order (name, then id as the lists' tie-breaker):
+        # a list page and the search's first hits read the index in order and stop,
+        # where a municipality with 40,000 contracts otherwise sorted all of them, on
+        # disk, for every page.
+        indexes = [models.Index(fields=["name", "id"], name="contract_list_order")]
         constraints = [
             models.UniqueConstraint(
                 fields=["organisation", "contract_number"],

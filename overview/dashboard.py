@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
 
-from django.db.models import Case, Count, DateField, Q, Sum, Value, When
+from django.db.models import Case, Count, DateField, OuterRef, Q, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce, Least
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
@@ -40,7 +40,7 @@ from kitos.links import url_or_none
 from landscape.attestation_completeness import Completeness, dashboard_completeness
 from portfolio.choices import LIVE_LIFECYCLES, Criticality, Lifecycle, TimeAssessment
 from portfolio.filtersets import SystemUsageFilterSet
-from portfolio.models import SystemUsage
+from portfolio.models import Supplier, SystemUsage
 from roles.models import OrganisationUnit
 
 DEADLINE_WINDOWS = (30, 90, 180)
@@ -593,28 +593,40 @@ class DashboardBuilder:
     # -- money ------------------------------------------------------------------------
     def costs(self) -> tuple[Chart, Chart]:
         """The yearly cost of the contracts being paid per supplier and per unit, from
-        one query grouped by both."""
+        one query grouped by supplier and unit ids: integers PostgreSQL hashes, where
+        grouping by names and the unit CASE (Breakdown.bucket) sorted every contract of
+        a very large municipality on disk. The supplier's name and uuid and the unit's
+        path are looked up per group (a few hundred), not joined to every contract."""
         rows = list(
             self.contracts.in_force().filter(yearly_cost__gt=0)
-            .annotate(bucket=self.breakdown.bucket("responsible_unit"))
-            .values("supplier__uuid", "supplier__name", "bucket")
+            .values("supplier_id", "responsible_unit_id")
             .annotate(total=Sum("yearly_cost"), n=Count("pk"))
+            .annotate(
+                supplier_uuid=Subquery(Supplier.objects.filter(
+                    pk=OuterRef("supplier_id")).order_by().values("uuid")),
+                supplier_name=Subquery(Supplier.objects.filter(
+                    pk=OuterRef("supplier_id")).order_by().values("name")),
+                unit_path=Subquery(OrganisationUnit.objects.filter(
+                    pk=OuterRef("responsible_unit_id")).order_by().values("path")),
+            )
             .order_by()
         )
+        paths = {row["responsible_unit_id"]: row["unit_path"] for row in rows}
         by_supplier: dict = {}
         by_unit: dict = {}
         for row in rows:
             if not row["n"]:
                 continue
-            key = (row["supplier__uuid"], row["supplier__name"])
+            key = (row["supplier_uuid"], row["supplier_name"])
             supplier = by_supplier.setdefault(key, {"total": Decimal(0), "n": 0})
-            unit = by_unit.setdefault(row["bucket"], {"total": Decimal(0), "n": 0})
+            bucket = self.breakdown.key_of(row["responsible_unit_id"], paths)
+            unit = by_unit.setdefault(bucket, {"total": Decimal(0), "n": 0})
             for summed in (supplier, unit):
                 summed["total"] += row["total"]
                 summed["n"] += row["n"]
         suppliers = sorted(
-            ({"supplier__uuid": uuid, "supplier__name": name, **summed}
-             for (uuid, name), summed in by_supplier.items()),
+            ({"supplier__uuid": supplier_uuid, "supplier__name": name, **summed}
+             for (supplier_uuid, name), summed in by_supplier.items()),
             key=lambda row: (-row["total"], row["supplier__name"] or ""),
         )
         return self.cost_by_supplier(suppliers), self.cost_by_unit(by_unit)

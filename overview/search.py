@@ -4,7 +4,9 @@ persons, processing activities and units, grouped by kind.
 Each kind is searched with its own FilterSet's ``q`` (the same search as the list's
 search box, so "vis alle" opens exactly those rows), scoped by ``visible_to(user)`` and,
 for an organisation's own objects, to the active organisation. One query per kind: the
-total comes along with the first rows as a window count.
+total comes along with the first rows, counted up to COUNT_CAP (a scalar subquery
+PostgreSQL runs once): a word found in a quarter of 40,000 contracts would otherwise cost a
+count of all 10,000 hits, where the page only says "over 1.000".
 
 On PostgreSQL the same condition is written so that indexes can serve it (a municipality
 with 40,000 contracts otherwise reads its whole contract table for every search): each
@@ -22,8 +24,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import BooleanField, Count, F, Func, Q, Subquery, Window
+from django.db.models import BooleanField, F, Func, IntegerField, Q, Subquery
+from django.utils.formats import number_format
 from django.utils.functional import Promise
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from contracts.filtersets import ContractFilterSet, SupplierFilterSet
@@ -41,6 +45,8 @@ MIN_LENGTH = 2
 MAX_LENGTH = SEARCH_MAX_LENGTH
 MAX_TERMS = SEARCH_MAX_TERMS
 ROWS_PER_KIND = 8
+# Hits counted per kind; beyond it the page says "over COUNT_CAP".
+COUNT_CAP = 1000
 
 
 @dataclass(frozen=True)
@@ -86,10 +92,18 @@ class Group:
     total: int
     hits: list[Hit]
     all_url: str | None
+    # More than `total` (COUNT_CAP) hits: they were not all counted.
+    capped: bool = False
 
     @property
     def more(self) -> int:
         return self.total - len(self.hits)
+
+    @property
+    def total_text(self) -> str:
+        """The count as the page shows it: "over 1.000" when it was capped."""
+        shown = number_format(self.total, force_grouping=True)
+        return gettext("over %(count)s") % {"count": shown} if self.capped else shown
 
 
 def normalise(query: str) -> str:
@@ -109,6 +123,14 @@ class _ArrayOf(Subquery):
     index condition."""
 
     template = "ARRAY(%(subquery)s)"
+
+
+class _CappedCount(Subquery):
+    """``(SELECT COUNT(*) FROM (subquery LIMIT n))``: how many rows, up to the limit the
+    subquery carries; it stops reading there."""
+
+    template = "(SELECT COUNT(*) FROM (%(subquery)s) AS capped)"
+    output_field = IntegerField()
 
 
 class _EqualsAny(Func):
@@ -164,17 +186,20 @@ def search(*, request, query: str, organisation) -> list[Group]:
         matching = _matching(kind, queryset, query, params, request)
         if matching is None:
             continue
+        counted = matching.order_by().values("pk")[:COUNT_CAP + 1]
         rows = list(
             matching.select_related(*kind.related).annotate(
-                search_total=Window(Count("pk"))
+                search_total=_CappedCount(counted)
             )[:ROWS_PER_KIND]
         )
         if not rows:
             continue
+        total = rows[0].search_total
         groups.append(Group(
             kind=kind,
-            total=rows[0].search_total,
+            total=min(total, COUNT_CAP),
             hits=[Hit(row, object_url(row)) for row in rows],
             all_url=url_or_none(kind.list_route, query=params),
+            capped=total > COUNT_CAP,
         ))
     return groups

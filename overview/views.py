@@ -190,4 +190,5 @@ class SearchView(LoginRequiredMixin, TemplateView):
             else []
         )
         context["total"] = sum(group.total for group in context["groups"])
+        context["capped"] = any(group.capped for group in context["groups"])
         return context

@@ -84,6 +84,27 @@ def test_many_hits_are_counted_and_capped_with_constant_queries(client, org, rea
     assert count_queries(client, search("rammeaftale")) == few
 
 
+def test_a_word_found_everywhere_is_counted_up_to_the_cap(client, org, reader, monkeypatch):
+    """Counting every hit of a common word in a very large municipality would cost a
+    count of thousands of rows on every search; beyond COUNT_CAP the page says "over"."""
+    from overview import search as global_search
+
+    monkeypatch.setattr(global_search, "COUNT_CAP", 10)
+    client.force_login(reader)
+    ContractFactory.create_batch(10, organisation=org, name=factory_name())
+    group = client.get(search("rammeaftale")).context["groups"][0]
+    assert (group.total, group.capped, group.total_text) == (10, False, "10")
+
+    ContractFactory.create_batch(3, organisation=org, name=factory_name())
+    response = client.get(search("rammeaftale"))
+    group = response.context["groups"][0]
+    assert (group.total, group.capped, len(group.hits)) == (10, True, 8)
+    html = response.content.decode()
+    assert "Over 10 resultater for »rammeaftale«" in html
+    assert "Kontrakter <span class=\"muted\">(over 10)</span>" in html
+    assert "Vis alle i listen" in html
+
+
 def factory_name():
     import factory
 

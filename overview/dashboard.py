@@ -228,13 +228,22 @@ class Tile:
     @property
     def display(self) -> str:
         if self.money:
-            # Millions read faster than eight digits on a headline.
-            return number_format(Decimal(self.value) / 1_000_000, decimal_pos=1)
+            # Millions (billions from a thousand millions) read faster than eight
+            # digits on a headline, and stay within the tile.
+            # Rounded here: number_format cuts the digits off.
+            return number_format(round(Decimal(self.value) / self._money_scale, 1),
+                                 decimal_pos=1, force_grouping=True)
         return number_format(self.value, force_grouping=True)
 
     @property
+    def _money_scale(self) -> int:
+        return 1_000_000_000 if abs(self.value or 0) >= 1_000_000_000 else 1_000_000
+
+    @property
     def unit(self) -> str:
-        return _("mio. kr.") if self.money else ""
+        if not self.money:
+            return ""
+        return _("mia. kr.") if self._money_scale == 1_000_000_000 else _("mio. kr.")
 
 
 @dataclass

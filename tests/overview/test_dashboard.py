@@ -264,3 +264,15 @@ def test_deadlines_on_the_same_day_are_one_marker_with_all_contracts(client, org
     assert all(contract.name in tip for contract in same_day)
     row = html.split('<table class="data events">', 1)[1].split("</tr>", 2)[1]
     assert all(contract.name in row for contract in same_day)
+
+
+def test_money_tile_reads_in_millions_or_billions_with_grouping():
+    """A very large municipality's yearly cost stays readable and inside its tile."""
+    from overview.dashboard import Tile
+
+    small = Tile("Årlige driftsudgifter", Decimal("2500000"), None, money=True)
+    large = Tile("Årlige driftsudgifter", Decimal("58256500000"), None, money=True)
+    huge_count = Tile("Løbende kontrakter", 37126, None)
+    assert (small.display, small.unit) == ("2,5", "mio. kr.")
+    assert (large.display, large.unit) == ("58,3", "mia. kr.")
+    assert (huge_count.display, huge_count.unit) == ("37.126", "")

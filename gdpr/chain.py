@@ -6,8 +6,9 @@
 built in a fixed number of queries however long the chain is (at most seven: the
 usages of an activity, the contracts' coverage, the activities and agreements using the
 usages, the data assets, the activities, the data categories, the agreements with their
-sub-processors), only from the starting object's organisation, and laid out as columns of boxes for a server-rendered SVG (the
-page shows the same nodes as a table beside it)."""
+sub-processors), only from the starting object's organisation, and laid out as columns
+of boxes for a server-rendered SVG (the page shows the same nodes as a table beside
+it)."""
 
 from __future__ import annotations
 

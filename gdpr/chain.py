@@ -3,9 +3,12 @@
     contract → system (usage) → data assets → data categories → processing activities
              → processor (agreement) → sub-processors → countries
 
-built in a fixed number of queries however long the chain is, only from the starting
-object's organisation, and laid out as columns of boxes for a server-rendered SVG (the
-page shows the same nodes as a table beside it)."""
+built in a fixed number of queries however long the chain is (at most seven: the
+usages of an activity, the contracts' coverage, the activities and agreements using the
+usages, the data assets, the activities, the data categories, the agreements with their
+sub-processors), only from the starting object's organisation, and laid out as columns
+of boxes for a server-rendered SVG (the page shows the same nodes as a table beside
+it)."""
 
 from __future__ import annotations
 
@@ -13,7 +16,7 @@ import textwrap
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Q, Value
+from django.db.models import F, Q, Value
 from django.utils.translation import gettext_lazy as _
 
 from contracts.models import Contract, ContractCoverage
@@ -27,7 +30,6 @@ from .models import (
     DataCategory,
     DataProcessingAgreement,
     ProcessingActivity,
-    SubProcessor,
 )
 
 CONTRACT, USAGE, ASSET, CATEGORY, ACTIVITY, PROCESSOR, SUB_PROCESSOR, COUNTRY = range(8)
@@ -228,14 +230,6 @@ class ChainBuilder:
             )
             return asset_nodes[asset.pk]
 
-        links = (
-            DataAssetUsage.objects.visible_to(self.user)
-            .filter(organisation_id=self.organisation_id, usage_id__in=usage_ids)
-            .select_related("asset")
-        )
-        for link in links:
-            chain.link(self.usage_nodes[link.usage_id], asset_node(link.asset))
-
         # Processing activities: those using the usages, or just the starting one.
         activity_usage = ProcessingActivity.usages.through.objects.filter(
             systemusage_id__in=usage_ids
@@ -258,20 +252,17 @@ class ChainBuilder:
         for kind, owner_id, usage_id in both:
             (pairs if kind == ACTIVITY else agreement_pairs).append((owner_id, usage_id))
         activity_ids = set(activities or ()) | {activity_id for activity_id, _ in pairs}
-        activity_nodes = {}
-        found = (
-            self.visible(ProcessingActivity)
-            .filter(pk__in=activity_ids)
-            .prefetch_related("data_categories")
-        )
-        # The activities' own data assets (same organisation, see the m2m scope check).
+
+        # The usages' data assets, then the activities' own.
         activity_assets = defaultdict(list)
-        asset_pairs = ProcessingActivity.data_assets.through.objects.filter(
-            processingactivity_id__in=activity_ids,
-            dataasset__organisation_id=self.organisation_id,
-        ).select_related("dataasset")
-        for pair in asset_pairs:
-            activity_assets[pair.processingactivity_id].append(pair.dataasset)
+        for asset in self._assets(usage_ids, activity_ids):
+            if asset.owner_level == USAGE:
+                chain.link(self.usage_nodes[asset.owner], asset_node(asset))
+            else:
+                activity_assets[asset.owner].append(asset)
+
+        activity_nodes = {}
+        found = self.visible(ProcessingActivity).filter(pk__in=activity_ids)
         for activity in found:
             node = activity_nodes[activity.pk] = chain.add(
                 ACTIVITY, activity.pk, activity.name,
@@ -279,22 +270,74 @@ class ChainBuilder:
                     "number": activity.standard_number},
                 url=detail_url(activity), start=activity.pk == start,
             )
-            for category in activity.data_categories.all():
-                chain.link(self._category(category), node)
             for asset in activity_assets[activity.pk]:
                 chain.link(asset_nodes.get(asset.pk) or asset_node(asset), node)
         for activity_id, usage_id in pairs:
             if activity_id in activity_nodes:
                 chain.link(self.usage_nodes[usage_id], activity_nodes[activity_id])
 
-        categories = DataAsset.categories.through.objects.filter(
-            dataasset_id__in=list(asset_nodes)
-        ).select_related("datacategory")
-        for pair in categories:
-            chain.link(asset_nodes[pair.dataasset_id], self._category(pair.datacategory))
-
+        self._categories(activity_nodes, asset_nodes)
         self._agreements(agreement_pairs)
         return chain
+
+    def _assets(self, usage_ids, activity_ids) -> list[DataAsset]:
+        """The data assets of the usages (with ``owner_level`` USAGE), then those of
+        the activities (ACTIVITY; the organisation's only, see the m2m scope check),
+        each with its ``owner``'s id: one statement."""
+        parts = []
+        if usage_ids:
+            links = DataAssetUsage.objects.visible_to(self.user).filter(
+                organisation_id=self.organisation_id, usage_id__in=usage_ids
+            )
+            parts.append(
+                DataAsset.objects.filter(usage_links__in=links)
+                .annotate(owner_level=Value(USAGE), owner=F("usage_links__usage_id"))
+            )
+        if activity_ids:
+            parts.append(
+                DataAsset.objects.filter(
+                    organisation_id=self.organisation_id,
+                    processing_activities__in=list(activity_ids),
+                ).annotate(owner_level=Value(ACTIVITY), owner=F("processing_activities"))
+            )
+        if not parts:
+            return []
+        parts = [part.order_by() for part in parts]
+        return list(
+            parts[0].union(*parts[1:], all=True).order_by("owner_level", "name", "owner", "id")
+        )
+
+    def _categories(self, activity_nodes: dict[int, Node], asset_nodes: dict[int, Node]):
+        """The data categories of the activities (in the activities' order, each's by
+        kind and name) and of the data assets, in one statement."""
+        parts = []
+        if activity_nodes:
+            parts.append(
+                DataCategory.objects.filter(processing_activities__in=list(activity_nodes))
+                .annotate(owner_level=Value(ACTIVITY), owner=F("processing_activities"))
+            )
+        if asset_nodes:
+            parts.append(
+                DataCategory.objects.filter(assets__in=list(asset_nodes))
+                .annotate(owner_level=Value(ASSET), owner=F("assets"))
+            )
+        if not parts:
+            return
+        parts = [part.order_by() for part in parts]
+        found = parts[0].union(*parts[1:], all=True).order_by(
+            "-owner_level", "owner", "kind", "name", "id")
+        of_activity = defaultdict(list)
+        of_asset = []
+        for category in found:
+            if category.owner_level == ACTIVITY:
+                of_activity[category.owner].append(category)
+            else:
+                of_asset.append(category)
+        for activity_id, node in activity_nodes.items():
+            for category in of_activity[activity_id]:
+                self.chain.link(self._category(category), node)
+        for category in of_asset:
+            self.chain.link(asset_nodes[category.owner], self._category(category))
 
     def _category(self, category: DataCategory) -> Node:
         return self.chain.add(
@@ -305,6 +348,9 @@ class ChainBuilder:
         """The processors: agreements covering the usages (`agreement_usage`: (agreement
         id, usage id) pairs) or the contracts, their sub-processors and countries."""
         chain = self.chain
+        # The agreements with their sub-processors in one statement: a row per
+        # sub-processor (one with none for an agreement without), the sub-processor's
+        # fields beside the agreement's.
         agreements = (
             self.visible(DataProcessingAgreement)
             .filter(
@@ -312,9 +358,20 @@ class ChainBuilder:
                 | Q(contract_id__in=list(self.contract_nodes))
             )
             .select_related("processor")
+            .annotate(
+                sub_id=F("sub_processors__id"),
+                sub_supplier=F("sub_processors__supplier__name"),
+                sub_country=F("sub_processors__country"),
+                sub_service=F("sub_processors__service"),
+            )
+            .order_by("name", "pk", "sub_processors__supplier__name", "sub_processors__id")
         )
-        agreement_nodes = {}
+        agreement_nodes, subs = {}, []
         for agreement in agreements:
+            if agreement.sub_id is not None:
+                subs.append(agreement)
+            if agreement.pk in agreement_nodes:
+                continue
             node = agreement_nodes[agreement.pk] = chain.add(
                 PROCESSOR, agreement.pk, agreement.processor.name, detail=agreement.name,
                 url=detail_url(agreement),
@@ -326,21 +383,16 @@ class ChainBuilder:
         for agreement_id, usage_id in agreement_usage:
             if agreement_id in agreement_nodes:
                 chain.link(self.usage_nodes[usage_id], agreement_nodes[agreement_id])
-        subs = (
-            SubProcessor.objects.visible_to(self.user)
-            .filter(agreement_id__in=list(agreement_nodes))
-            .select_related("supplier")
-        )
         for sub in subs:
-            detail = countries.country_name(sub.country)
+            detail = countries.country_name(sub.sub_country)
             node = chain.add(
-                SUB_PROCESSOR, sub.pk, sub.supplier.name,
-                detail=f"{detail} · {sub.service}" if sub.service else detail,
-                url=agreement_nodes[sub.agreement_id].url,
-                third_country=countries.is_third_country(sub.country),
+                SUB_PROCESSOR, sub.sub_id, sub.sub_supplier,
+                detail=f"{detail} · {sub.sub_service}" if sub.sub_service else detail,
+                url=agreement_nodes[sub.pk].url,
+                third_country=countries.is_third_country(sub.sub_country),
             )
-            chain.link(agreement_nodes[sub.agreement_id], node)
-            chain.link(node, self._country(sub.country))
+            chain.link(agreement_nodes[sub.pk], node)
+            chain.link(node, self._country(sub.sub_country))
 
 
 def contract_chain(user, contract: Contract) -> Chain:

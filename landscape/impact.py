@@ -10,8 +10,9 @@ and their deadlines (the stored fields contracts/deadlines.py computes), the peo
 holding roles and the projects that change the systems.
 
 Read-only and scoped: every query starts from ``visible_to(user)``. The number of
-queries does not depend on how much there is: one per section, plus one per level of
-the walk.
+queries does not depend on how much there is nor on the depth: one for the subject and
+its usages, one for the walk (a recursive query finds the integrations within reach,
+the walk itself runs in Python), and one per section.
 """
 
 from __future__ import annotations
@@ -21,13 +22,26 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Prefetch, Q
+from django.db import connection
+from django.db.models import (
+    Case,
+    CharField,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    Value,
+    When,
+)
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from contracts.models import Contract, ContractCoverage
 from gdpr.models import DataAsset, DataAssetUsage, ProcessingActivity
-from governance.models import ProjectContract, ProjectSystem
+from governance.models import Project, ProjectContract, ProjectSystem
 from portfolio.models import Integration, Supplier, SystemUsage, SystemUsageUnit
 from roles.models import RoleAssignment
 
@@ -155,12 +169,13 @@ class RoleHolder:
 
 @dataclass
 class ProjectRow:
-    link: object  # a ProjectSystem or a ProjectContract
-    target: object
+    """A project that changes one of the usages that go or one of the subject's
+    contracts: the link's effect (a SystemEffect or a ContractEffect value) and target."""
 
-    @property
-    def project(self):
-        return self.link.project
+    project: Project
+    effect: str
+    effect_label: str
+    target: object
 
 
 @dataclass
@@ -206,7 +221,8 @@ def usage_impact(*, user, usage_uuid, depth: int = DEFAULT_DEPTH,
     not see it."""
     usage = _usages(user).get(uuid=usage_uuid)
     impact = Impact(kind=USAGE, subject=usage, depth=depth, usages=[usage])
-    return _complete(impact, user=user, subject_contracts=[], today=today)
+    impact.contracts = _contract_rows(user, [usage.pk], own=[])
+    return _complete(impact, user=user, today=today)
 
 
 def supplier_impact(*, user, supplier_uuid, depth: int = DEFAULT_DEPTH,
@@ -215,45 +231,45 @@ def supplier_impact(*, user, supplier_uuid, depth: int = DEFAULT_DEPTH,
     systems, the usages its contracts cover, and on from there. Supplier.DoesNotExist
     when the user does not see it (another organisation's local supplier)."""
     supplier = Supplier.objects.visible_to(user).get(uuid=supplier_uuid)
-    contracts = list(_contracts(user).filter(supplier=supplier).order_by("name", "pk"))
     usages = list(
         _usages(user).filter(
             Q(system__rights_holder=supplier) | Q(contract_links__contract__supplier=supplier)
         ).distinct()
     )
     impact = Impact(kind=SUPPLIER, subject=supplier, depth=depth, usages=usages)
-    return _complete(
-        impact, user=user, today=today,
-        subject_contracts=[ContractRow(c, SUPPLIER_CONTRACT) for c in contracts],
+    impact.contracts = _contract_rows(
+        user, [usage.pk for usage in usages],
+        own=[(Q(supplier=supplier), SUPPLIER_CONTRACT)],
     )
+    return _complete(impact, user=user, today=today)
 
 
 def contract_impact(*, user, contract_uuid, depth: int = DEFAULT_DEPTH,
                     today: datetime.date | None = None) -> Impact:
     """What depends on a contract: the usages it covers and on from there, with its
     sub-contracts. Contract.DoesNotExist when the user does not see it."""
-    # The contract and its sub-contracts in one statement.
-    found = list(
-        _contracts(user).filter(Q(uuid=contract_uuid) | Q(parent__uuid=contract_uuid))
-        .order_by("name", "pk")
+    # A usage the user sees is in one of their organisations, and so is every contract
+    # covering it: the usages need not wait for the contract.
+    usages = list(_usages(user).filter(contract_links__contract__uuid=contract_uuid).distinct())
+    # The contract, its sub-contracts and the other contracts of its usages in one
+    # statement; the contract itself comes first when the user sees it.
+    contracts = _contract_rows(
+        user, [usage.pk for usage in usages],
+        own=[(Q(uuid=contract_uuid), SUBJECT), (Q(parent__uuid=contract_uuid), CHILD)],
     )
-    contract = next((c for c in found if str(c.uuid) == str(contract_uuid)), None)
-    if contract is None:
+    if not contracts or contracts[0].relation != SUBJECT:
         raise Contract.DoesNotExist
-    children = [c for c in found if c.parent_id == contract.pk and c.pk != contract.pk]
-    usages = list(_usages(user).filter(contract_links__contract=contract).distinct())
-    impact = Impact(kind=CONTRACT, subject=contract, depth=depth, usages=usages)
-    return _complete(
-        impact, user=user, today=today,
-        subject_contracts=[ContractRow(contract, SUBJECT)]
-        + [ContractRow(child, CHILD) for child in children],
-    )
+    impact = Impact(kind=CONTRACT, subject=contracts[0].contract, depth=depth,
+                    usages=usages, contracts=contracts)
+    return _complete(impact, user=user, today=today)
 
 
 # -- the sections --------------------------------------------------------------------------
 
 
-def _complete(impact: Impact, *, user, subject_contracts: list[ContractRow], today) -> Impact:
+def _complete(impact: Impact, *, user, today) -> Impact:
+    """The sections from the usages that go and the contracts (impact.contracts, the
+    subject's own first)."""
     today = today or timezone.localdate()
     usage_ids = [usage.pk for usage in impact.usages]
     impact.hops, impact.reached, impact.more_beyond = walk_integrations(
@@ -264,24 +280,59 @@ def _complete(impact: Impact, *, user, subject_contracts: list[ContractRow], tod
         .filter(usages__in=usage_ids).distinct()
         .select_related("responsible_unit").order_by("name", "pk")
     )
-    impact.data_assets = _data_assets(user, usage_ids, impact.hops)
+    impact.data_assets = _data_assets(user, impact.usages, impact.hops)
     impact.units = _units(impact.usages)
-    impact.contracts = _all_contracts(user, usage_ids, subject_contracts)
-    impact.projects = _projects(user, impact.usages, [row.contract for row in subject_contracts])
+    impact.projects = _projects(user, impact.usages, impact.contracts)
     impact.role_holders = _role_holders(user, impact, today)
     return impact
+
+
+def _within_reach(start_ids: list[int], depth: int) -> RawSQL:
+    """The ids of the integrations touching a usage at most `depth` integrations from
+    the `start_ids` usages, following integrations both ways, as a subquery: a
+    recursive query (SQLite and PostgreSQL alike), so the walk costs one query however
+    deep it goes. It follows every integration; the caller keeps the visible ones, and
+    the walk in Python finds the shortest paths among those (a path through visible
+    integrations is never shorter than one through all, so none is missed)."""
+    quote = connection.ops.quote_name
+    integration = quote(Integration._meta.db_table)
+    usage = quote(SystemUsage._meta.db_table)
+    usage_id = quote(SystemUsage._meta.pk.column)
+    integration_id = quote(Integration._meta.pk.column)
+    source = quote(Integration._meta.get_field("source").column)
+    target = quote(Integration._meta.get_field("target").column)
+    placeholders = ", ".join(["%s"] * len(start_ids))
+    sql = (
+        f"WITH RECURSIVE impact_reach (usage_id, distance) AS ("
+        f" SELECT {usage_id}, 0 FROM {usage} WHERE {usage_id} IN ({placeholders})"
+        f" UNION"
+        f" SELECT CASE WHEN i.{source} = r.usage_id THEN i.{target} ELSE i.{source} END,"
+        f" r.distance + 1"
+        f" FROM impact_reach r INNER JOIN {integration} i"
+        f" ON (i.{source} = r.usage_id OR i.{target} = r.usage_id)"
+        f" WHERE r.distance < %s"
+        f") SELECT i.{integration_id} FROM {integration} i INNER JOIN impact_reach r"
+        f" ON (i.{source} = r.usage_id OR i.{target} = r.usage_id)"
+    )
+    return RawSQL(sql, [*start_ids, depth])
 
 
 def walk_integrations(*, user, start: Iterable[SystemUsage], depth: int):
     """Breadth-first over the integrations, both directions, from the `start` usages:
     (hops, reached usages, whether integrations lead further than `depth`). Each usage
-    is reached once, by its shortest path, so cycles end. One query per level, and one
-    to tell whether there is more beyond the last."""
-    integrations = Integration.objects.visible_to(user).select_related(
-        "source__system", "target__system", "source__responsible_unit",
-        "target__responsible_unit",
-    )
+    is reached once, by its shortest path, so cycles end. One query: the integrations
+    within reach (those of the last level's usages too, to tell whether there is more
+    beyond it), in the order each level takes them."""
     seen_usages = {usage.pk for usage in start}
+    if not seen_usages:
+        return [], [], False
+    within_reach = list(
+        Integration.objects.visible_to(user)
+        .filter(pk__in=_within_reach(sorted(seen_usages), depth))
+        .select_related("source__system", "target__system", "source__responsible_unit",
+                        "target__responsible_unit")
+        .order_by("name", "pk")
+    )
     paths: dict[int, list[Hop]] = {pk: [] for pk in seen_usages}
     seen_integrations: set[int] = set()
     hops: list[Hop] = []
@@ -290,12 +341,11 @@ def walk_integrations(*, user, start: Iterable[SystemUsage], depth: int):
     for level in range(1, depth + 1):
         if not frontier:
             break
-        found = integrations.filter(
-            Q(source__in=frontier) | Q(target__in=frontier)
-        ).order_by("name", "pk")
         next_frontier: set[int] = set()
-        for integration in found:
-            if integration.pk in seen_integrations:
+        for integration in within_reach:
+            if integration.pk in seen_integrations or not (
+                integration.source_id in frontier or integration.target_id in frontier
+            ):
                 continue
             seen_integrations.add(integration.pk)
             from_source = integration.source_id in frontier
@@ -316,34 +366,55 @@ def walk_integrations(*, user, start: Iterable[SystemUsage], depth: int):
             paths[far.pk] = [*paths[near.pk], hop]
             reached.append(Reached(far, level, paths[far.pk]))
         frontier = next_frontier
-    more_beyond = bool(frontier) and integrations.filter(
-        Q(source__in=frontier) & ~Q(target__in=seen_usages)
-        | Q(target__in=frontier) & ~Q(source__in=seen_usages)
-    ).exists()
+    more_beyond = any(
+        integration.source_id in frontier and integration.target_id not in seen_usages
+        or integration.target_id in frontier and integration.source_id not in seen_usages
+        for integration in within_reach
+    )
     reached.sort(key=lambda r: (r.depth, str(r.usage).casefold(), r.usage.pk))
     return hops, reached, more_beyond
 
 
-def _data_assets(user, usage_ids, hops: list[Hop]) -> list[DataAssetRow]:
-    rows = [
-        DataAssetRow(link.asset, link.use, link.get_use_display(), link.usage)
-        for link in DataAssetUsage.objects.visible_to(user)
-        .filter(usage__in=usage_ids)
-        .select_related("asset", "usage__system")
-        .order_by("asset__name", "usage__system__name", "use")
-    ]
+def _choice_label(model, field_name: str, value) -> str:
+    """What ``get_<field>_display()`` says for `value` of `model`'s field, for rows read
+    without their model instance."""
+    return dict(model._meta.get_field(field_name).flatchoices).get(value, value)
+
+
+def _data_assets(user, usages: list[SystemUsage], hops: list[Hop]) -> list[DataAssetRow]:
+    """The data assets in the usages that go (by asset, system and use), then those
+    the integrations at depth 1 transfer (by asset and integration): one statement."""
+    usage_by_id = {usage.pk: usage for usage in usages}
     direct = {hop.integration.pk: hop.integration for hop in hops if hop.depth == 1}
-    travelling = (
-        DataAsset.integrations.through.objects
-        .filter(integration__in=direct, dataasset__in=DataAsset.objects.visible_to(user))
-        .select_related("dataasset").order_by("dataasset__name", "integration_id")
+    text = CharField()
+    in_usages = (
+        DataAsset.objects
+        .filter(usage_links__in=DataAssetUsage.objects.visible_to(user)
+                .filter(usage__in=list(usage_by_id)))
+        .annotate(link_part=Value(0), link_sort=F("usage_links__usage__system__name"),
+                  link_use=F("usage_links__use"), link_via=F("usage_links__usage_id"))
     )
-    rows += [
-        DataAssetRow(link.dataasset, TRANSFERRED, _("Overføres via integration"),
-                     direct[link.integration_id])
-        for link in travelling
+    parts = [in_usages] if usage_by_id else []
+    if direct:
+        parts.append(
+            DataAsset.objects.visible_to(user).filter(integrations__in=list(direct))
+            .annotate(link_part=Value(1), link_sort=Value("", output_field=text),
+                      link_use=Value(TRANSFERRED, output_field=text),
+                      link_via=F("integrations"))
+        )
+    if not parts:
+        return []
+    parts = [part.order_by() for part in parts]
+    rows = parts[0].union(*parts[1:], all=True).order_by(
+        "link_part", "name", "link_sort", "link_use", "link_via")
+    return [
+        DataAssetRow(asset, asset.link_use, _choice_label(DataAssetUsage, "use", asset.link_use),
+                     usage_by_id[asset.link_via])
+        if asset.link_part == 0
+        else DataAssetRow(asset, TRANSFERRED, _("Overføres via integration"),
+                          direct[asset.link_via])
+        for asset in rows
     ]
-    return rows
 
 
 def _units(usages: list[SystemUsage]) -> list[UnitRow]:
@@ -355,41 +426,69 @@ def _units(usages: list[SystemUsage]) -> list[UnitRow]:
     return rows
 
 
-def _all_contracts(user, usage_ids, subject_contracts: list[ContractRow]) -> list[ContractRow]:
-    """The subject's own contracts first, then every other contract covering one of the
-    usages that go (main contracts before the others)."""
-    rows = list(subject_contracts)
-    known = {row.contract.pk for row in rows}
-    coverage = (
-        ContractCoverage.objects.visible_to(user)
-        .filter(usage__in=usage_ids)
-        .select_related("contract__supplier", "contract__organisation")
-        .order_by("-is_main", "contract__name", "contract_id")
+def _contract_rows(user, usage_ids: list[int], *, own: list[tuple[Q, str]]) -> list[ContractRow]:
+    """The subject's own contracts first: those matching the first condition of `own`,
+    then the second's ..., each with its relation and by name; then every other
+    contract covering one of the usages that go (main contracts before the others).
+    One statement."""
+    order = [When(condition, then=Value(part)) for part, (condition, _relation) in enumerate(own)]
+    condition = Q(pk__in=[])
+    for own_condition, _relation in own:
+        condition |= own_condition
+    if usage_ids:
+        covering = ContractCoverage.objects.visible_to(user).filter(usage__in=usage_ids)
+        condition |= Q(pk__in=covering.values("contract_id"))
+        order.append(When(Exists(covering.filter(contract=OuterRef("pk"), is_main=True)),
+                          then=Value(len(own))))
+    if not own and not usage_ids:
+        return []
+    relations = [relation for _condition, relation in own] + [COVERS_MAIN, COVERS]
+    contracts = (
+        _contracts(user).filter(condition)
+        .annotate(relation_order=Case(*order, default=Value(len(own) + 1),
+                                      output_field=IntegerField()))
+        .order_by("relation_order", "name", "pk")
     )
-    for link in coverage:
-        if link.contract_id not in known:
-            known.add(link.contract_id)
-            rows.append(ContractRow(link.contract, COVERS_MAIN if link.is_main else COVERS))
-    return rows
+    return [ContractRow(contract, relations[contract.relation_order]) for contract in contracts]
 
 
-def _projects(user, usages, contracts) -> list[ProjectRow]:
-    systems = (
-        ProjectSystem.objects.visible_to(user)
-        .filter(usage__in=[u.pk for u in usages])
-        .select_related("project", "usage__system")
-        .order_by("project__name", "project_id", "usage__system__name")
-    )
-    rows = [ProjectRow(link, link.usage) for link in systems]
-    if contracts:
-        rows += [
-            ProjectRow(link, link.contract)
-            for link in ProjectContract.objects.visible_to(user)
-            .filter(contract__in=[c.pk for c in contracts])
-            .select_related("project", "contract")
-            .order_by("project__name", "project_id", "contract__name")
-        ]
-    return rows
+def _projects(user, usages: list[SystemUsage], contracts: list[ContractRow]) -> list[ProjectRow]:
+    """The projects changing the usages that go (by project and system), then those
+    changing the subject's own contracts (by project and contract): one statement."""
+    usage_by_id = {usage.pk: usage for usage in usages}
+    own = {row.contract.pk: row.contract for row in contracts
+           if row.relation not in (COVERS_MAIN, COVERS)}
+    projects = Project.objects.visible_to(user)
+    parts = []
+    if usage_by_id:
+        parts.append(
+            projects.filter(projectsystem__usage__in=list(usage_by_id))
+            .annotate(link_part=Value(0), link_effect=F("projectsystem__effect"),
+                      link_target=F("projectsystem__usage_id"),
+                      link_sort=F("projectsystem__usage__system__name"))
+        )
+    if own:
+        parts.append(
+            projects.filter(projectcontract__contract__in=list(own))
+            .annotate(link_part=Value(1), link_effect=F("projectcontract__effect"),
+                      link_target=F("projectcontract__contract_id"),
+                      link_sort=F("projectcontract__contract__name"))
+        )
+    if not parts:
+        return []
+    parts = [part.order_by() for part in parts]
+    found = parts[0].union(*parts[1:], all=True).order_by(
+        "link_part", "name", "id", "link_sort", "link_target")
+    return [
+        ProjectRow(project, project.link_effect,
+                   _choice_label(ProjectSystem, "effect", project.link_effect),
+                   usage_by_id[project.link_target])
+        if project.link_part == 0
+        else ProjectRow(project, project.link_effect,
+                        _choice_label(ProjectContract, "effect", project.link_effect),
+                        own[project.link_target])
+        for project in found
+    ]
 
 
 def _role_holders(user, impact: Impact, today) -> list[RoleHolder]:

@@ -89,7 +89,8 @@ def impact_sheets(impact: Impact) -> list[SheetData]:
         title=_("Projekter"),
         headers=[_("Projekt"), _("Fase"), _("Virkning"), _("På")],
         rows=[[_name(row.project), _display(row.project, "phase"),
-               _display(row.link, "effect"), _name(row.target)] for row in impact.projects],
+               str(row.effect_label) if row.effect else "", _name(row.target)]
+              for row in impact.projects],
     )
     return [subject, usages, integrations, reached, activities, assets, units, contracts,
             holders, projects]

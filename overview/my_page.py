@@ -4,8 +4,8 @@ feed), the gaps in their objects, and for a chef (a role on a unit) that unit's 
 deadline counts and gaps from its dashboard.
 
 A fixed number of queries however many roles and objects: the assignments with their
-targets (one query per kind of target), the deadlines, one query per gap rule, and the
-dashboard's aggregates per led unit.
+targets (one query per kind of target), the deadlines, one query per gap rule, and for a
+chef the led units and the dashboard's aggregates per led unit.
 """
 
 from __future__ import annotations
@@ -103,6 +103,12 @@ def build(*, request, organisation, today: datetime.date) -> MyPage:
         if value in by_kind
     ]
     gap_items = [item for group in groups for item in group.items if item.gaps]
+    # Only a role on a unit makes a chef (work_scope.led_units asks for the units):
+    # everyone else is spared the query.
+    leads_a_unit = any(
+        assignment.role_type.applies_to == RoleTarget.ORGANISATION_UNIT
+        for assignment in assignments
+    )
     return MyPage(
         person=person,
         groups=groups,
@@ -110,7 +116,7 @@ def build(*, request, organisation, today: datetime.date) -> MyPage:
         gap_items=gap_items,
         led=[
             build_dashboard(request=request, organisation=organisation, unit=unit, today=today)
-            for unit in led_units(person, today=today)
+            for unit in (led_units(person, today=today) if leads_a_unit else [])
         ],
         calendar_url=calendar_url(person, request=request),
         portfolio=my_portfolio.build(user=user, person=person, assignments=assignments,

@@ -11,8 +11,8 @@ Reviews to do (kept simple on purpose):
   chosen on the request the project came from has no review of the project or of that
   request.
 
-A fixed number of queries: the projects, the benefits, the sign-offs, the requests with
-their principles (two) and the reviews of them.
+A fixed number of queries: the projects, the benefits, the requests with the person's
+sign-offs and their principles (two) and the reviews of them.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
 from django.utils.translation import gettext as _
 
 from governance.choices import (
@@ -142,13 +142,12 @@ def my_benefits(user, person, today) -> list[MyBenefit]:
 
 
 def my_reviews(user, person, today) -> list[ReviewToDo]:
-    sign_offs = {
-        sign_off.request_id: sign_off
-        for sign_off in RequestSignOff.objects.visible_to(user).filter(
-            person=person, role=SignOffRole.ARCHITECT,
-            request__status__in=OPEN_REQUEST_STATUSES,
-        )
-    }
+    # The person's it-arkitekt sign-off of an open request, read with the request (a
+    # request has one sign-off per role): its verdict, or None.
+    sign_off = RequestSignOff.objects.visible_to(user).filter(
+        request=OuterRef("pk"), person=person, role=SignOffRole.ARCHITECT,
+        request__status__in=OPEN_REQUEST_STATUSES,
+    )
     architect_roles = _project_roles(user, person, today).filter(
         Q(role_type__code=ARCHITECT_ROLE_TYPE)
         | Q(role_type__discipline__code=ARCHITECTURE_DISCIPLINE)
@@ -156,7 +155,8 @@ def my_reviews(user, person, today) -> list[ReviewToDo]:
     requests = list(
         NewSystemRequest.objects.visible_to(user)
         .filter(organisation_id=person.organisation_id)
-        .filter(Q(pk__in=list(sign_offs))
+        .annotate(architect_verdict=Subquery(sign_off.values("verdict")[:1]))
+        .filter(Q(architect_verdict__isnull=False)
                 | Q(project__in=architect_roles, project__phase__in=ACTIVE_PHASES))
         .select_related("project")
         .prefetch_related("principles")
@@ -173,17 +173,16 @@ def my_reviews(user, person, today) -> list[ReviewToDo]:
         reviewed.add(("project", project_id, principle_id))
     result = []
     for request in requests:
-        sign_off = sign_offs.get(request.pk)
+        signs_off = request.architect_verdict is not None
         missing = [
             principle for principle in request.principles.all()
             if ("request", request.pk, principle.pk) not in reviewed
-            and (sign_off is not None
-                 or ("project", request.project_id, principle.pk) not in reviewed)
+            and (signs_off or ("project", request.project_id, principle.pk) not in reviewed)
         ]
         # A sign-off's request is reviewed as a request; an architect's project as
         # the project (its request's principles).
-        subject = request if sign_off is not None or request.project is None else request.project
-        pending = sign_off is not None and sign_off.verdict == SignOffVerdict.PENDING
+        subject = request if signs_off or request.project is None else request.project
+        pending = request.architect_verdict == SignOffVerdict.PENDING
         if pending or missing:
             result.append(ReviewToDo(subject, object_url(subject), pending, missing))
     return result

@@ -128,7 +128,7 @@ class ImpactProjectSerializer(serializers.Serializer):
     id = serializers.UUIDField(source="project.uuid", read_only=True)
     name = serializers.CharField(source="project.name", read_only=True)
     phase = serializers.CharField(source="project.phase", read_only=True)
-    effect = serializers.CharField(source="link.effect", read_only=True)
+    effect = serializers.CharField(read_only=True)
     target = ImpactTypedObjectSerializer(read_only=True)
 
 

@@ -138,7 +138,70 @@ class TestBuild:
             assert "Fremmed" not in names
 
 
+class TestJoinedReads:
+    """What the builder reads together: the assets of the usages and of the activities,
+    the categories of the activities and of the assets, the agreements with their
+    sub-processors."""
+
+    def test_an_agreement_without_sub_processors_is_in_the_chain(self, org, reader):
+        contract, usages, _, _ = build(org, subs=0)
+        chain = usage_chain(reader, usages[0])
+        assert labels(chain, PROCESSOR) == ["Databehandler A/S"]
+        assert labels(chain, SUB_PROCESSOR) == []
+        assert labels(chain, COUNTRY) == ["Danmark"]
+
+    def test_every_sub_processor_under_its_own_agreement(self, org, reader):
+        contract, usages, _, first = build(org, subs=2)
+        second = AgreementFactory(organisation=org, name="Anden DBA", contract=contract,
+                                  processor=SupplierFactory(name="Anden A/S", country="SE"))
+        SubProcessorFactory(agreement=second, supplier=SupplierFactory(name="Anden under"),
+                            country="IN", service="")
+        AgreementFactory(organisation=org, name="Tom DBA", contract=contract,
+                         processor=SupplierFactory(name="Tom A/S", country="DK"))
+        chain = contract_chain(reader, contract)
+        assert labels(chain, PROCESSOR) == ["Anden A/S", "Databehandler A/S", "Tom A/S"]
+        edges = {(chain.nodes[s].label, chain.nodes[t].label) for s, t in chain.edges}
+        assert {(a, b) for a, b in edges if b.startswith(("Under", "Anden under"))} == {
+            ("Databehandler A/S", "Under 0"), ("Databehandler A/S", "Under 1"),
+            ("Anden A/S", "Anden under")}
+        node = next(n for n in chain.nodes.values() if n.label == "Anden under")
+        assert node.detail == "Indien" and node.third_country
+        assert node.url == reverse("dataprocessingagreement_detail", args=[second.uuid])
+
+    def test_the_categories_and_assets_of_activities_and_of_systems(self, org, reader):
+        contract, usages, activities, _ = build(org)
+        own = DataAssetFactory(organisation=org, name="Eget aktiv")
+        own.categories.add(DataCategoryFactory(name="Navn", kind="ordinary"))
+        activities[0].data_assets.add(own)
+        activities[0].data_categories.add(DataCategoryFactory(name="CPR", kind="cpr"))
+        chain = activity_chain(reader, activities[0])
+        assert labels(chain, ASSET) == ["Aktiv 0", "Eget aktiv"]
+        assert labels(chain, CATEGORY) == ["CPR", "Helbred", "Navn"]
+        edges = {(chain.nodes[s].label, chain.nodes[t].label) for s, t in chain.edges}
+        assert {("System 0", "Aktiv 0"), ("Aktiv 0", "Helbred"), ("Eget aktiv", "Navn"),
+                ("Eget aktiv", "Behandling 0-0"), ("Helbred", "Behandling 0-0"),
+                ("CPR", "Behandling 0-0")} <= edges
+        assert ("System 0", "Eget aktiv") not in edges
+
+
 class TestQueries:
+    def test_a_chain_with_every_level_is_seven_queries_at_most(self, org, reader):
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        contract, usages, activities, _ = build(org, systems=3, activities=2, subs=3)
+        activities[0].data_assets.add(DataAssetFactory(organisation=org, name="Eget"))
+        counts = {}
+        for build_chain, start in ((contract_chain, contract), (usage_chain, usages[0]),
+                                   (activity_chain, activities[0])):
+            with CaptureQueriesContext(connection) as queries:
+                build_chain(reader, start)
+            counts[build_chain.__name__] = len(queries)
+        # The usages (from an activity), the coverage, the activities and agreements
+        # using the usages, the data assets, the activities, the categories, the
+        # agreements with their sub-processors.
+        assert counts == {"contract_chain": 6, "usage_chain": 6, "activity_chain": 7}
+
     def test_queries_do_not_grow_with_the_chain(self, org, client, reader):
         client.force_login(reader)
         small = build(org, prefix="a")

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import datetime
+import uuid
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
@@ -213,3 +214,95 @@ def test_another_organisations_objects_are_not_found(org, other_org, editor):
         impact.contract_impact(user=editor, contract_uuid=contract.uuid)
     with pytest.raises(type(local).DoesNotExist):
         impact.supplier_impact(user=editor, supplier_uuid=local.uuid)
+
+
+def line(org, count):
+    """`count` + 1 usages in a row, each sending to the next."""
+    usages = [usage_named(org, f"Line {count}-{n}") for n in range(count + 1)]
+    for n, (source, target) in enumerate(zip(usages, usages[1:], strict=False)):
+        IntegrationFactory(organisation=org, source=source, target=target, name=f"Led {n}")
+    return usages
+
+
+def test_the_walk_is_one_query_however_deep(org, editor):
+    usages = line(org, impact.MAX_DEPTH + 2)
+    ContentType.objects.get_for_models(SystemUsage)
+    walks, analyses = {}, {}
+    for depth in (1, impact.MAX_DEPTH):
+        with CaptureQueriesContext(connection) as queries:
+            hops, reached, more = impact.walk_integrations(
+                user=editor, start=[usages[0]], depth=depth)
+        walks[depth] = len(queries)
+        assert [r.usage for r in reached] == usages[1:depth + 1]
+        assert [hop.depth for hop in hops] == list(range(1, depth + 1))
+        assert [h.integration.name for h in reached[-1].path] == [
+            f"Led {n}" for n in range(depth)]
+        assert more is True  # the row goes on past the depth
+        with CaptureQueriesContext(connection) as queries:
+            impact.usage_impact(user=editor, usage_uuid=usages[0].uuid, depth=depth)
+        analyses[depth] = len(queries)
+    assert walks == {1: 1, impact.MAX_DEPTH: 1}
+    assert analyses[1] == analyses[impact.MAX_DEPTH], analyses
+
+
+def test_the_walk_from_the_middle_goes_both_ways_and_ends_where_the_row_does(org, editor):
+    usages = line(org, 4)
+    hops, reached, more = impact.walk_integrations(user=editor, start=[usages[2]], depth=2)
+    assert {r.usage: (r.depth, r.direction) for r in reached} == {
+        usages[1]: (1, impact.INCOMING), usages[3]: (1, impact.OUTGOING),
+        usages[0]: (2, impact.INCOMING), usages[4]: (2, impact.OUTGOING)}
+    assert more is False
+    assert impact.walk_integrations(user=editor, start=[], depth=3) == ([], [], False)
+
+
+def test_the_data_assets_in_the_systems_then_those_the_integrations_carry(org, editor):
+    centre, other = usage_named(org, "Centre"), usage_named(org, "Other")
+    integration = IntegrationFactory(organisation=org, source=centre, target=other)
+    stored = DataAssetFactory(organisation=org, name="B-register")
+    used = DataAssetFactory(organisation=org, name="A-register")
+    DataAssetUsage.objects.create(asset=stored, usage=centre, use="stores")
+    DataAssetUsage.objects.create(asset=used, usage=centre, use="uses")
+    DataAssetUsage.objects.create(asset=used, usage=other, use="exposes")  # not going
+    carried = DataAssetFactory(organisation=org, name="0-udtræk")
+    carried.integrations.add(integration)
+    result = impact.usage_impact(user=editor, usage_uuid=centre.uuid)
+    assert [(row.asset, row.relation, str(row.relation_label), row.via)
+            for row in result.data_assets] == [
+        (used, "uses", "Anvender", centre),
+        (stored, "stores", "Opbevarer", centre),
+        (carried, impact.TRANSFERRED, "Overføres via integration", integration),
+    ]
+
+
+def test_the_projects_say_what_they_do_to_the_systems_then_to_the_contracts(org, editor):
+    contract = ContractFactory(organisation=org)
+    usage = usage_named(org, "ESDH")
+    CoverageFactory(contract=contract, usage=usage)
+    other = ContractFactory(organisation=org)
+    CoverageFactory(contract=other, usage=usage, is_main=True)
+    second, first = (ProjectFactory(organisation=org, name=name) for name in ("B", "A"))
+    ProjectContract.objects.create(project=first, contract=contract, effect="ends")
+    ProjectSystem.objects.create(project=second, usage=usage, effect="retires")
+    ProjectSystem.objects.create(project=first, usage=usage, effect="changes")
+    # A project on another contract of the usage is that contract's business.
+    ProjectContract.objects.create(project=second, contract=other, effect="creates")
+    result = impact.contract_impact(user=editor, contract_uuid=contract.uuid)
+    assert [(row.project, row.effect, str(row.effect_label), row.target)
+            for row in result.projects] == [
+        (first, "changes", "Ændrer", usage),
+        (second, "retires", "Udfaser", usage),
+        (first, "ends", "Afslutter", contract),
+    ]
+
+
+def test_a_sub_contract_covering_the_usages_stays_a_sub_contract(org, editor):
+    contract = ContractFactory(organisation=org, name="B")
+    child = ContractFactory(organisation=org, parent=contract, name="A")
+    covered = usage_named(org, "Covered")
+    CoverageFactory(contract=contract, usage=covered)
+    CoverageFactory(contract=child, usage=covered, is_main=True)
+    result = impact.contract_impact(user=editor, contract_uuid=contract.uuid)
+    assert [(row.contract, row.relation) for row in result.contracts] == [
+        (contract, impact.SUBJECT), (child, impact.CHILD)]
+    with pytest.raises(type(contract).DoesNotExist):
+        impact.contract_impact(user=editor, contract_uuid=uuid.uuid4())

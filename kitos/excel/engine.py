@@ -42,8 +42,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kitos.audit import AuditAction, AuditSource, audit_context, build_entry
-from kitos.audit import snapshot as audit_snapshot
+from kitos.audit import AuditAction, AuditSource, audit_context, created_changes, entry_builder
 from kitos.constraints import condition_field
 from kitos.models import AuditEntry
 from kitos.tenancy import ADMIN, has_role
@@ -1111,14 +1110,17 @@ def _write(state: EntityState, context, entries: list) -> None:
         model.objects.bulk_update([row.obj for row in changed], sorted(fields),
                                   batch_size=BATCH_SIZE)
     spec.write_links(state, context)
+    # The audited name of each many-to-many column, looked up once per entity.
+    m2m_names: dict = {}
+    for column in spec.all_columns():
+        m2m_names.setdefault(column.key, column.field_name or column.key)  # as spec.column
+    build = entry_builder(actor=context.actor, action=AuditAction.CREATE)
     for row in new_rows:
-        changes = {key: [None, value] for key, value in audit_snapshot(row.obj).items()
-                   if value not in (None, "")}
+        changes = created_changes(row.obj)
         for key, (_old, new_objects) in row.m2m.items():
-            changes[spec.column(key).field_name or key] = [
-                [], sorted(o.pk for o in new_objects)]
-        entries.append(build_entry(actor=context.actor, action=AuditAction.CREATE,
-                                   instance=row.obj, changes=changes))
+            changes[m2m_names[key]] = [[], sorted(o.pk for o in new_objects)]
+        entries.append(build(row.obj, changes))
+    build = entry_builder(actor=context.actor, action=AuditAction.UPDATE)
     for row in state.rows:
         if row.created or row.errors or not (row.changes or row.m2m):
             continue
@@ -1128,10 +1130,8 @@ def _write(state: EntityState, context, entries: list) -> None:
             for name, (old, _new, _column) in row.changes.items()
         }
         for key, (old_ids, new_objects) in row.m2m.items():
-            changes[spec.column(key).field_name or key] = [
-                sorted(old_ids), sorted(o.pk for o in new_objects)]
-        entries.append(build_entry(actor=context.actor, action=AuditAction.UPDATE,
-                                   instance=row.obj, changes=changes))
+            changes[m2m_names[key]] = [sorted(old_ids), sorted(o.pk for o in new_objects)]
+        entries.append(build(row.obj, changes))
     spec.after_write(state, context)
 
 

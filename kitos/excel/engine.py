@@ -88,10 +88,14 @@ class Lookup:
         self.source = source
         self.by_pk: dict = {}
         self.by_text: dict[str, list] = defaultdict(list)
+        # text -> what resolve gives for it (the object, or the CellError it raises): a
+        # supplier named on 5,000 rows is looked up once. Forgotten when one is added.
+        self._resolved: dict = {}
         for obj in objects:
             self.add(obj)
 
     def add(self, obj) -> None:
+        self._resolved.clear()
         if obj.pk is not None:
             self.by_pk[obj.pk] = obj
         for text in self.source.reference_texts(obj, self):
@@ -100,6 +104,18 @@ class Lookup:
                 bucket.append(obj)
 
     def resolve(self, text: str):
+        found = self._resolved.get(text, self._resolved)
+        if found is self._resolved:
+            try:
+                found = self._resolve(text)
+            except cells.CellError as error:
+                found = error
+            self._resolved[text] = found
+        if isinstance(found, cells.CellError):
+            raise found
+        return found
+
+    def _resolve(self, text: str):
         found = self.by_text.get(key_part(text), ())
         if len(found) == 1:
             return found[0]
@@ -175,8 +191,10 @@ class ImportContext:
         self._may_edit: dict = {}
         # Per-import data a spec loads once (e.g. the last oversight per agreement).
         self.cache: dict = {}
-        # (column, type, raw cell) -> parsed value or CellError, see parse_cell.
+        # id(column) -> {(type, raw cell): parsed value or CellError}, see cell_parser.
         self.parsed: dict = {}
+        # id(column) -> {code: label as text} of a choice column, see display.
+        self.choice_labels: dict = {}
         self.is_admin = has_role(actor, organisation.pk, at_least=ADMIN)
 
     def lookup(self, key: str) -> Lookup:
@@ -285,62 +303,96 @@ def _empty(value) -> bool:
 PURE_KINDS = frozenset({DATE, DECIMAL, INT, BOOL, CHOICE})
 
 
-def parse_cell(column: Column, raw, context: ImportContext, spec: EntitySpec):
-    if column.kind in PURE_KINDS:
-        # type(raw) is in the key: 1, 1.0 and True are equal as dict keys.
-        key = (id(column), type(raw), raw)
-        memo = context.parsed
+def cell_parser(column: Column, context: ImportContext, spec: EntitySpec) -> Callable:
+    """The function turning a raw cell of `column` into its value (or raising CellError),
+    its kind's work chosen once per sheet instead of per cell."""
+    parse = _kind_parser(column, context, spec)
+    if column.required:
+        parse_value = parse
+
+        def parse(raw):
+            value = parse_value(raw)
+            if value is None or value == "" or value == []:
+                raise cells.CellError(_("Feltet skal udfyldes."))
+            return value
+
+    if column.kind not in PURE_KINDS:
+        return parse
+    parse_once = parse
+    # type(raw) is in the key: 1, 1.0 and True are equal as dict keys.
+    memo = context.parsed.setdefault(id(column), {})
+
+    def parse(raw):
+        key = (type(raw), raw)
         found = memo.get(key, memo)
         if found is memo:
             try:
-                found = _parse_cell(column, raw, context, spec)
+                found = parse_once(raw)
             except cells.CellError as error:
                 found = error
             memo[key] = found
         if isinstance(found, cells.CellError):
             raise found
         return found
-    return _parse_cell(column, raw, context, spec)
+
+    return parse
 
 
-def _parse_cell(column: Column, raw, context: ImportContext, spec: EntitySpec):
+def _kind_parser(column: Column, context: ImportContext, spec: EntitySpec) -> Callable:
     kind = column.kind
     if kind == TEXT:
-        value = cells.parse_text(raw, max_length=_max_length(spec, column))
-    elif kind == DATE:
-        value = cells.parse_date(raw)
-    elif kind == DECIMAL:
-        value = cells.parse_decimal(raw)
-    elif kind == INT:
-        value = cells.parse_int(raw)
-    elif kind == BOOL:
-        value = cells.parse_bool(raw)
-    elif kind == CHOICE:
-        value = cells.parse_choice(raw, column.choices)
-    elif kind == EMAIL:
-        value = cells.parse_email(raw)
-    elif kind == CVR:
-        value = cells.parse_cvr(raw)
-    elif kind == URL:
-        value = cells.parse_url(raw)
-    elif kind == REF and column.deferred:
-        value = cells.parse_text(raw)
-    elif kind == REF:
-        text = cells.parse_text(raw)
-        value = context.lookup(column.ref).resolve(text) if text else None
-    elif kind == REFS:
-        lookup = context.lookup(column.ref)
-        texts = [t.strip() for t in cells.parse_text(raw).split(LIST_SEPARATOR) if t.strip()]
-        value = []
-        for text in texts:
-            obj = lookup.resolve(text)
-            if not any(o is obj for o in value):
-                value.append(obj)
-    else:  # pragma: no cover - a spec bug
-        raise ValueError(kind)
-    if column.required and (value is None or value == "" or value == []):
-        raise cells.CellError(_("Feltet skal udfyldes."))
-    return value
+        max_length = _max_length(spec, column)
+
+        def text(raw):
+            if type(raw) is str:  # what parse_text does with text, without the call
+                value = raw.strip()
+                if max_length is None or len(value) <= max_length:
+                    return value
+            return cells.parse_text(raw, max_length=max_length)
+
+        return text
+    if kind == DATE:
+        return cells.parse_date
+    if kind == DECIMAL:
+        return cells.parse_decimal
+    if kind == INT:
+        return cells.parse_int
+    if kind == BOOL:
+        return cells.parse_bool
+    if kind == CHOICE:
+        choices = column.choices
+        return lambda raw: cells.parse_choice(raw, choices)
+    if kind == EMAIL:
+        return cells.parse_email
+    if kind == CVR:
+        return cells.parse_cvr
+    if kind == URL:
+        return cells.parse_url
+    if kind == REF and column.deferred:
+        return cells.parse_text
+    ref = column.ref
+    if kind == REF:
+
+        def reference(raw):
+            text = raw.strip() if type(raw) is str else cells.parse_text(raw)
+            return context.lookup(ref).resolve(text) if text else None
+
+        return reference
+    if kind == REFS:
+
+        def references(raw):
+            lookup = context.lookup(ref)
+            texts = [t.strip() for t in cells.parse_text(raw).split(LIST_SEPARATOR)
+                     if t.strip()]
+            value = []
+            for text in texts:
+                obj = lookup.resolve(text)
+                if not any(o is obj for o in value):
+                    value.append(obj)
+            return value
+
+        return references
+    raise ValueError(kind)  # pragma: no cover - a spec bug
 
 
 _MAX_LENGTHS: dict = {}
@@ -368,7 +420,14 @@ def display(column: Column, value, context: ImportContext) -> str:
     if isinstance(value, datetime.date):
         return value.strftime("%d-%m-%Y")
     if column.kind == CHOICE and column.choices is not None:
-        return str(dict(column.choices.choices).get(value, value))
+        # The labels as text once per import and column (the language does not change
+        # within one), not a dict of lazy labels per cell.
+        labels = context.choice_labels.get(id(column))
+        if labels is None:
+            labels = context.choice_labels[id(column)] = {
+                code: str(label) for code, label in dict(column.choices.choices).items()}
+        label = labels.get(value, labels)
+        return str(value) if label is labels else label
     if column.kind == REF:
         return context.lookup(column.ref).text(value) if column.ref else str(value)
     if column.kind == REFS:
@@ -579,21 +638,27 @@ class EntityState:
     unchecked: list = field(default_factory=list)
 
 
-def _row_values(plan: SheetPlan, raw_row, context, state_errors) -> dict | None:
+def _cell_parsers(plan: SheetPlan, context) -> list[tuple[int, str, Callable]]:
+    """(column index, column key, parser) of each column of the sheet."""
+    return [(index, column.key,
+             cells.parse_text if column.key == "uuid" else cell_parser(column, context,
+                                                                       plan.spec))
+            for index, column, _text in plan.columns]
+
+
+def _row_values(parsers: list, raw_row, state_errors) -> dict | None:
     values = {}
     blank = True
-    spec = plan.spec
-    for index, column, _text in plan.columns:
-        raw = raw_row.values[index] if index < len(raw_row.values) else None
-        if not _empty(raw):
+    raw_values = raw_row.values
+    width = len(raw_values)
+    for index, key, parse in parsers:
+        raw = raw_values[index] if index < width else None
+        if blank and not _empty(raw):
             blank = False
-        if column.key == "uuid":
-            values["uuid"] = cells.parse_text(raw)
-            continue
         try:
-            values[column.key] = parse_cell(column, raw, context, spec)
+            values[key] = parse(raw)
         except cells.CellError as error:
-            state_errors.append((column.key, error.message))
+            state_errors.append((key, error.message))
     return None if blank else values
 
 
@@ -614,11 +679,12 @@ def _process_entity(spec, plans, context, report, progress_tick) -> EntityState:
 
     pending = []
     for plan in plans:
+        parsers = _cell_parsers(plan, context)
         for raw_row in plan.sheet.rows:
             if raw_row.number <= plan.header_number:
                 continue
             errors: list = []
-            values = _row_values(plan, raw_row, context, errors)
+            values = _row_values(parsers, raw_row, errors)
             if values is None:
                 continue
             pending.append(RowState(plan=plan, number=raw_row.number, values=values,

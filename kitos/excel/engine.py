@@ -599,23 +599,38 @@ def _constraint_error(spec, constraint) -> tuple[str | None, str]:
             str(constraint.get_violation_error_message()))
 
 
-def _unique_key(obj, constraint: models.UniqueConstraint, pending: dict):
-    if constraint.condition is not None and condition_holds(obj, constraint.condition) is not True:
-        return None
-    parts = []
-    for name in constraint.fields:
-        parts.append(pending[name] if name in pending else _field_value(obj, name))
+def unique_key_function(model, constraint: models.UniqueConstraint) -> Callable:
+    """A function ``(obj, pending)`` giving the key an instance of `model` holds in the
+    unique `constraint` (None: it holds none), with the stand-ins of `pending` for fields
+    that get their value on insert. The constraint's condition, fields and expressions
+    are worked out once: the key is asked of every object of an entity."""
+    condition = constraint.condition
+    holds = None if condition is None else condition_holds_function(model, condition)
+    if condition is not None and holds is None:
+        return lambda obj, pending: None  # a condition not evaluated here: no key
+    fields = [(name, _getter(model, name)) for name in constraint.fields]
+    expressions = []
     for expression in constraint.expressions:
         if isinstance(expression, Lower):
-            value = _field_value(obj, expression.source_expressions[0].name)
-            parts.append(value.casefold() if isinstance(value, str) else value)
+            expressions.append((True, _getter(model, expression.source_expressions[0].name)))
         elif isinstance(expression, models.F):
-            parts.append(_field_value(obj, expression.name))
+            expressions.append((False, _getter(model, expression.name)))
         else:
+            return lambda obj, pending: None
+
+    def unique_key(obj, pending: dict):
+        if holds is not None and holds(obj) is not True:
             return None
-    if any(part is None for part in parts):
-        return None  # NULLs are distinct in a unique index
-    return tuple(parts)
+        parts = [pending[name] if name in pending else value_of(obj)
+                 for name, value_of in fields]
+        for lower, value_of in expressions:
+            value = value_of(obj)
+            parts.append(value.casefold() if lower and isinstance(value, str) else value)
+        if any(part is None for part in parts):
+            return None  # NULLs are distinct in a unique index
+        return tuple(parts)
+
+    return unique_key
 
 
 # --- processing one entity --------------------------------------------------------------
@@ -1056,16 +1071,21 @@ def _validate(row: RowState, spec: EntitySpec, obj, *, check_constraints: bool =
     # Foreign keys came from the import's lookups (scoped to what the organisation may
     # reference), so full_clean's existence query per row and field is not needed: only
     # a missing required one is checked here.
-    for meta_field in obj._meta.fields:
-        if meta_field.many_to_one and meta_field.name in touched and not meta_field.blank \
-                and _field_value(obj, meta_field.name) is None:
-            row.errors.append((spec.column_for_field(meta_field.name),
+    for meta_field, name in _required_foreign_keys(type(obj)):
+        if name in touched and _field_value(obj, name) is None:
+            row.errors.append((spec.column_for_field(name),
                                str(meta_field.error_messages["blank"])))
     if check_constraints or row.errors:
         # A row that failed already is not written: its constraint errors are reported
         # with the others now instead of by ``_check_batch``.
         for name, message in _check_constraint_errors(obj):
             row.errors.append((spec.column_for_field(name) if name else None, message))
+
+
+@functools.cache
+def _required_foreign_keys(model) -> tuple:
+    """(field, name) of each foreign key of `model` that may not be blank, in field order."""
+    return tuple((f, f.name) for f in model._meta.fields if f.many_to_one and not f.blank)
 
 
 def _check_unique(state: EntityState, context, report) -> None:
@@ -1084,8 +1104,13 @@ def _check_unique(state: EntityState, context, report) -> None:
     pending = [spec.pending_values(obj) for obj in candidates]
     for constraint in constraints:
         holders: dict = {}
+        keys_of: dict = {}  # model -> its unique_key_function for the constraint
         for obj, stand_ins in zip(candidates, pending, strict=True):
-            key = _unique_key(obj, constraint, stand_ins)
+            model = type(obj)
+            key_of = keys_of.get(model)
+            if key_of is None:
+                key_of = keys_of[model] = unique_key_function(model, constraint)
+            key = key_of(obj, stand_ins)
             if key is None:
                 continue
             other = holders.get(key)

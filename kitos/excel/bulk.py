@@ -30,6 +30,7 @@ import queue
 import threading
 import uuid
 
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, models
 from django.utils import timezone
 
@@ -169,13 +170,19 @@ def _copy_statement(model, fields, objects: list) -> tuple[str, str]:
     text columns are told that empty means '' (FORCE_NOT_NULL), which is right because
     kitos' text fields are not nullable (a model with one that is uses the text format,
     as does a batch that contains ``\\.``, which some servers read as the end of the data
-    even inside quotes)."""
+    even inside quotes).
+
+    A model with a JSON column (the audit log) uses the text format too: the csv module
+    looks up every character of a value it writes, which on long JSON texts full of
+    quotes costs more than the text format's call per value (and its JSON needs only
+    its backslashes doubled, see ``_text_converter``)."""
     _prepare(fields, objects)
     quote = connection.ops.quote_name
     columns = ", ".join(quote(field.column) for field in fields)
     table = quote(model._meta.db_table)
     text_columns = [field for field in fields if field.get_internal_type() in _TEXT_TYPES]
-    if not any(field.null for field in text_columns):
+    has_json = any(field.get_internal_type() == "JSONField" for field in fields)
+    if not has_json and not any(field.null for field in text_columns):
         text = _csv_text(fields, objects)
         if "\\." not in text:
             options = "FORMAT csv"
@@ -206,44 +213,53 @@ def _prepare(fields, objects: list) -> None:
             field.pre_save(obj, True)
 
 
-def _row_values(fields, objects: list):
-    """Each object's values, in the order of `fields`; JSON values encoded."""
-    # All of a row's values in one C call.
+def _values_of(fields):
+    """A function giving an object's ``__dict__``'s values in the order of `fields` (all
+    of a row's values in one C call)."""
     attnames = [field.attname for field in fields]
-    values_of = (operator.itemgetter(*attnames) if len(attnames) > 1
-                 else lambda state: (state[attnames[0]],))
-    # What json.dumps(value, cls=encoder, ensure_ascii=False) does, with one encoder
-    # per column instead of one per value.
-    encoded = [(index, (field.encoder or json.JSONEncoder)(ensure_ascii=False).encode)
-               for index, field in enumerate(fields)
-               if field.get_internal_type() == "JSONField"]
-    if not encoded:
-        return map(values_of, [obj.__dict__ for obj in objects])
-    rows = []
-    for obj in objects:
-        values = list(values_of(obj.__dict__))
-        for index, encode in encoded:
-            if values[index] is not None:
-                values[index] = encode(values[index])
-        rows.append(values)
-    return rows
+    if len(attnames) > 1:
+        return operator.itemgetter(*attnames)
+    return lambda state: (state[attnames[0]],)
 
 
 def _csv_text(fields, objects: list) -> str:
+    """The rows of `objects` as CSV (models without JSON columns, see _copy_statement)."""
     buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\n").writerows(_row_values(fields, objects))
+    csv.writer(buffer, lineterminator="\n").writerows(
+        map(_values_of(fields), [obj.__dict__ for obj in objects]))
     return buffer.getvalue()
 
 
 def _copy_text(fields, objects: list) -> str:
     """The rows of `objects` in COPY's text format."""
-    lines = []
-    append = lines.append
+    converters = [_text_converter(field) for field in fields]
+    values_of = _values_of(fields)
     join = "\t".join
-    for values in _row_values(fields, objects):
-        append(join(map(_text, values)))
+    lines = [join([convert(value) for convert, value
+                   in zip(converters, values_of(obj.__dict__), strict=True)])
+             for obj in objects]
     lines.append("")
     return "\n".join(lines)
+
+
+def _text_converter(field):
+    """The function giving a value of `field` in COPY's text format."""
+    if field.get_internal_type() != "JSONField":
+        return _text
+    encoder = field.encoder or json.JSONEncoder
+    # What json.dumps(value, cls=encoder, ensure_ascii=False) gives, one encoder per
+    # column instead of one per value.
+    encode = encoder(ensure_ascii=False).encode
+    if encoder not in (json.JSONEncoder, DjangoJSONEncoder):
+        return lambda value: "\\N" if value is None else encode(value).translate(_ESCAPES)
+
+    def json_text(value):
+        # These encoders escape every control character (tab, line breaks) inside
+        # strings and put none between the items: of the text format's escapes only
+        # the backslash is left, and one replace is cheaper than translate.
+        return "\\N" if value is None else encode(value).replace("\\", "\\\\")
+
+    return json_text
 
 
 def _copy(raw_cursor, statement: str, text: str) -> None:

@@ -12,7 +12,7 @@ import contextvars
 import datetime
 import decimal
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
@@ -124,6 +124,23 @@ def snapshot(instance: models.Model, m2m: Iterable[str] = ()) -> dict:
     return state
 
 
+def created_changes(instance: models.Model) -> dict:
+    """The changes of a new object's entry: ``[None, value]`` for each field of its
+    ``snapshot`` (many-to-many fields apart) whose value is neither None nor empty text
+    (what an import records for every row it creates), in one pass over the fields."""
+    changes = {}
+    values = instance.__dict__
+    for name, attname, quantum in _snapshot_plan(type(instance)):
+        value = values[attname] if attname in values else getattr(instance, attname)
+        if quantum is not None and value is not None:
+            value = decimal.Decimal(value).quantize(quantum)  # as snapshot() stores it
+        if type(value) not in _PLAIN_TYPES:
+            value = _plain(value)
+        if value not in (None, ""):
+            changes[name] = [None, value]
+    return changes
+
+
 def diff(before: dict, after: dict) -> dict:
     """Field -> [before, after] for every field whose value changed."""
     keys = before.keys() | after.keys()
@@ -131,31 +148,49 @@ def diff(before: dict, after: dict) -> dict:
 
 
 def build_entry(*, actor, action: str, instance: models.Model, changes: dict) -> AuditEntry:
+    return entry_builder(actor=actor, action=action)(instance, changes)
+
+
+def entry_builder(*, actor, action: str) -> Callable[[models.Model, dict], AuditEntry]:
+    """A function ``(instance, changes)`` giving the unsaved entry ``build_entry`` gives,
+    for building many entries of one actor and action in the current context (an import
+    builds one per row): what they share (the actor, the context, each model's content
+    type) is worked out once instead of per entry."""
     context = current_context()
     is_user = actor is not None and actor.is_authenticated and actor.pk is not None
-    organisation_id = getattr(instance, "owning_organisation_id", None) or getattr(
-        instance, "organisation_id", None
-    )
-    entry = new_instance(AuditEntry)
-    # Straight into the instance by column: the foreign keys' descriptors would cost more
-    # than the rest of the entry, and an import builds one entry per row.
-    entry.__dict__.update(
-        actor_id=actor.pk if is_user else None,
-        actor_repr=str(actor)[:200] if is_user else "system",
+    shared = {
+        "actor_id": actor.pk if is_user else None,
+        "actor_repr": str(actor)[:200] if is_user else "system",
+        "action": action,
+        "source": context.source,
+        "group_id": context.group_id,
+    }
+    content_types: dict = {}
+
+    def build(instance: models.Model, changes: dict) -> AuditEntry:
+        model = type(instance)
+        content_type_id = content_types.get(model)
+        if content_type_id is None:
+            content_type_id = content_types[model] = ContentType.objects.get_for_model(
+                instance).pk
+        entry = new_instance(AuditEntry)
+        # Straight into the instance by column: the foreign keys' descriptors would cost
+        # more than the rest of the entry.
+        values = entry.__dict__
+        values.update(shared)
         # Link rows have no edit policy but carry their organisation.
-        organisation_id=organisation_id,
-        action=action,
-        source=context.source,
-        group_id=context.group_id,
-        content_type_id=ContentType.objects.get_for_model(instance).pk,
-        object_id=instance.pk,
-        object_uuid=getattr(instance, "uuid", None),
-        object_repr=str(instance)[:300],
-        changes=changes,
-    )
-    if is_user:
-        _ACTOR.set_cached_value(entry, actor)  # entry.actor without a query, as before
-    return entry
+        values["organisation_id"] = getattr(instance, "owning_organisation_id", None) or (
+            getattr(instance, "organisation_id", None))
+        values["content_type_id"] = content_type_id
+        values["object_id"] = instance.pk
+        values["object_uuid"] = getattr(instance, "uuid", None)
+        values["object_repr"] = str(instance)[:300]
+        values["changes"] = changes
+        if is_user:
+            _ACTOR.set_cached_value(entry, actor)  # entry.actor without a query, as before
+        return entry
+
+    return build
 
 
 _ACTOR = AuditEntry._meta.get_field("actor")
@@ -180,8 +215,10 @@ __all__ = [
     "AuditSource",
     "audit_context",
     "build_entry",
+    "created_changes",
     "current_context",
     "diff",
+    "entry_builder",
     "record_change",
     "record_changes",
     "snapshot",

@@ -22,6 +22,7 @@ import contextvars
 import csv
 import datetime
 import decimal
+import functools
 import io
 import json
 import operator
@@ -29,7 +30,9 @@ import queue
 import threading
 import uuid
 
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, models
+from django.utils import timezone
 
 BATCH_SIZE = 1000
 # Rows per COPY statement: bounds the memory of the text buffer, and how long the
@@ -56,10 +59,9 @@ def insert(model: type[models.Model], objects: list) -> None:
     ):
         model.objects.bulk_create(objects, batch_size=BATCH_SIZE)
         return
-    for obj in objects:
-        # As bulk_create does: a foreign key to an object inserted earlier in the import
-        # takes that object's new id.
-        obj._prepare_related_fields_for_save(operation_name="bulk_create")
+    # As bulk_create does: a foreign key to an object inserted earlier in the import
+    # takes that object's new id.
+    _prepare_related(model, objects)
     meta = model._meta
     pipeline = _pipeline.get()
     if pipeline is not None:
@@ -86,9 +88,54 @@ def insert(model: type[models.Model], objects: list) -> None:
                 _copy(cursor.cursor, statement, text)
     if pipeline is not None and refers_to_itself:
         pipeline.submit(_CHECK_CONSTRAINTS)
+    alias = connection.alias  # a thread-local look-up: once, not per object
     for obj in objects:
-        obj._state.adding = False
-        obj._state.db = connection.alias
+        state = obj._state
+        state.adding = False
+        state.db = alias
+
+
+def _prepare_related(model, objects: list) -> None:
+    """``Model._prepare_related_fields_for_save`` (as ``bulk_create`` calls it) for each
+    of `objects`, through Django's own method only for an object that needs it: one
+    whose cached related object is unsaved, or was saved after it was assigned (the
+    foreign key takes its new id), or no longer matches the key. For the others (nearly
+    all) it does nothing, which is found out here without its walk over every field."""
+    relations = _relations(model)
+    if relations is None:
+        for obj in objects:
+            obj._prepare_related_fields_for_save(operation_name="bulk_create")
+        return
+    if not relations:
+        return
+    for obj in objects:
+        cache = obj._state.fields_cache
+        if not cache:
+            continue
+        values = obj.__dict__
+        for cache_name, attname, target_attname, empty_values in relations:
+            related = cache.get(cache_name)
+            if not related:
+                continue  # not cached, or cached as None: Django skips it too
+            own = values.get(attname, empty_values)  # missing (deferred): Django decides
+            if own is empty_values or own in empty_values or not related._is_pk_set() \
+                    or getattr(related, target_attname) != own:
+                obj._prepare_related_fields_for_save(operation_name="bulk_create")
+                break
+
+
+@functools.cache
+def _relations(model) -> tuple | None:
+    """(cache name, attribute name, the related object's attribute it holds, empty
+    values) of each foreign key of `model`; None when the model has a generic foreign
+    key, which Django's method checks too (the private fields it looks at)."""
+    meta = model._meta
+    if any(field.is_relation and hasattr(field, "fk_field") for field in meta.private_fields):
+        return None
+    return tuple(
+        (field.cache_name, field.attname, field.target_field.attname, field.empty_values)
+        for field in meta.concrete_fields if field.is_relation
+    )
 
 
 def _reserve_ids(cursor, table: str, column: str, count: int) -> list[int] | range:
@@ -123,13 +170,19 @@ def _copy_statement(model, fields, objects: list) -> tuple[str, str]:
     text columns are told that empty means '' (FORCE_NOT_NULL), which is right because
     kitos' text fields are not nullable (a model with one that is uses the text format,
     as does a batch that contains ``\\.``, which some servers read as the end of the data
-    even inside quotes)."""
+    even inside quotes).
+
+    A model with a JSON column (the audit log) uses the text format too: the csv module
+    looks up every character of a value it writes, which on long JSON texts full of
+    quotes costs more than the text format's call per value (and its JSON needs only
+    its backslashes doubled, see ``_text_converter``)."""
     _prepare(fields, objects)
     quote = connection.ops.quote_name
     columns = ", ".join(quote(field.column) for field in fields)
     table = quote(model._meta.db_table)
     text_columns = [field for field in fields if field.get_internal_type() in _TEXT_TYPES]
-    if not any(field.null for field in text_columns):
+    has_json = any(field.get_internal_type() == "JSONField" for field in fields)
+    if not has_json and not any(field.null for field in text_columns):
         text = _csv_text(fields, objects)
         if "\\." not in text:
             options = "FORMAT csv"
@@ -145,46 +198,68 @@ def _prepare(fields, objects: list) -> None:
     does; the others are read straight from the instance."""
     automatic = [field for field in fields if getattr(field, "auto_now", False)
                  or getattr(field, "auto_now_add", False)]
+    # DateTimeField's own pre_save sets the attribute to timezone.now(): done here
+    # without the call per object and field (a subclass's pre_save is still called).
+    stamped = [field.attname for field in automatic
+               if type(field).pre_save is models.DateTimeField.pre_save]
+    others = [field for field in automatic
+              if type(field).pre_save is not models.DateTimeField.pre_save]
+    now = timezone.now
     for obj in objects:
-        for field in automatic:
+        values = obj.__dict__
+        for attname in stamped:
+            values[attname] = now()
+        for field in others:
             field.pre_save(obj, True)
 
 
-def _row_values(fields, objects: list):
-    """Each object's values, in the order of `fields`; JSON values encoded."""
-    # All of a row's values in one C call.
+def _values_of(fields):
+    """A function giving an object's ``__dict__``'s values in the order of `fields` (all
+    of a row's values in one C call)."""
     attnames = [field.attname for field in fields]
-    values_of = (operator.itemgetter(*attnames) if len(attnames) > 1
-                 else lambda state: (state[attnames[0]],))
-    encoded = [(index, field.encoder) for index, field in enumerate(fields)
-               if field.get_internal_type() == "JSONField"]
-    if not encoded:
-        return map(values_of, [obj.__dict__ for obj in objects])
-    rows = []
-    for obj in objects:
-        values = list(values_of(obj.__dict__))
-        for index, encoder in encoded:
-            if values[index] is not None:
-                values[index] = json.dumps(values[index], cls=encoder, ensure_ascii=False)
-        rows.append(values)
-    return rows
+    if len(attnames) > 1:
+        return operator.itemgetter(*attnames)
+    return lambda state: (state[attnames[0]],)
 
 
 def _csv_text(fields, objects: list) -> str:
+    """The rows of `objects` as CSV (models without JSON columns, see _copy_statement)."""
     buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\n").writerows(_row_values(fields, objects))
+    csv.writer(buffer, lineterminator="\n").writerows(
+        map(_values_of(fields), [obj.__dict__ for obj in objects]))
     return buffer.getvalue()
 
 
 def _copy_text(fields, objects: list) -> str:
     """The rows of `objects` in COPY's text format."""
-    lines = []
-    append = lines.append
+    converters = [_text_converter(field) for field in fields]
+    values_of = _values_of(fields)
     join = "\t".join
-    for values in _row_values(fields, objects):
-        append(join(map(_text, values)))
+    lines = [join([convert(value) for convert, value
+                   in zip(converters, values_of(obj.__dict__), strict=True)])
+             for obj in objects]
     lines.append("")
     return "\n".join(lines)
+
+
+def _text_converter(field):
+    """The function giving a value of `field` in COPY's text format."""
+    if field.get_internal_type() != "JSONField":
+        return _text
+    encoder = field.encoder or json.JSONEncoder
+    # What json.dumps(value, cls=encoder, ensure_ascii=False) gives, one encoder per
+    # column instead of one per value.
+    encode = encoder(ensure_ascii=False).encode
+    if encoder not in (json.JSONEncoder, DjangoJSONEncoder):
+        return lambda value: "\\N" if value is None else encode(value).translate(_ESCAPES)
+
+    def json_text(value):
+        # These encoders escape every control character (tab, line breaks) inside
+        # strings and put none between the items: of the text format's escapes only
+        # the backslash is left, and one replace is cheaper than translate.
+        return "\\N" if value is None else encode(value).replace("\\", "\\\\")
+
+    return json_text
 
 
 def _copy(raw_cursor, statement: str, text: str) -> None:

@@ -42,8 +42,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kitos.audit import AuditAction, AuditSource, audit_context, build_entry
-from kitos.audit import snapshot as audit_snapshot
+from kitos.audit import AuditAction, AuditSource, audit_context, created_changes, entry_builder
 from kitos.constraints import condition_field
 from kitos.models import AuditEntry
 from kitos.tenancy import ADMIN, has_role
@@ -89,10 +88,14 @@ class Lookup:
         self.source = source
         self.by_pk: dict = {}
         self.by_text: dict[str, list] = defaultdict(list)
+        # text -> what resolve gives for it (the object, or the CellError it raises): a
+        # supplier named on 5,000 rows is looked up once. Forgotten when one is added.
+        self._resolved: dict = {}
         for obj in objects:
             self.add(obj)
 
     def add(self, obj) -> None:
+        self._resolved.clear()
         if obj.pk is not None:
             self.by_pk[obj.pk] = obj
         for text in self.source.reference_texts(obj, self):
@@ -101,6 +104,18 @@ class Lookup:
                 bucket.append(obj)
 
     def resolve(self, text: str):
+        found = self._resolved.get(text, self._resolved)
+        if found is self._resolved:
+            try:
+                found = self._resolve(text)
+            except cells.CellError as error:
+                found = error
+            self._resolved[text] = found
+        if isinstance(found, cells.CellError):
+            raise found
+        return found
+
+    def _resolve(self, text: str):
         found = self.by_text.get(key_part(text), ())
         if len(found) == 1:
             return found[0]
@@ -176,8 +191,10 @@ class ImportContext:
         self._may_edit: dict = {}
         # Per-import data a spec loads once (e.g. the last oversight per agreement).
         self.cache: dict = {}
-        # (column, type, raw cell) -> parsed value or CellError, see parse_cell.
+        # id(column) -> {(type, raw cell): parsed value or CellError}, see cell_parser.
         self.parsed: dict = {}
+        # id(column) -> {code: label as text} of a choice column, see display.
+        self.choice_labels: dict = {}
         self.is_admin = has_role(actor, organisation.pk, at_least=ADMIN)
 
     def lookup(self, key: str) -> Lookup:
@@ -286,62 +303,96 @@ def _empty(value) -> bool:
 PURE_KINDS = frozenset({DATE, DECIMAL, INT, BOOL, CHOICE})
 
 
-def parse_cell(column: Column, raw, context: ImportContext, spec: EntitySpec):
-    if column.kind in PURE_KINDS:
-        # type(raw) is in the key: 1, 1.0 and True are equal as dict keys.
-        key = (id(column), type(raw), raw)
-        memo = context.parsed
+def cell_parser(column: Column, context: ImportContext, spec: EntitySpec) -> Callable:
+    """The function turning a raw cell of `column` into its value (or raising CellError),
+    its kind's work chosen once per sheet instead of per cell."""
+    parse = _kind_parser(column, context, spec)
+    if column.required:
+        parse_value = parse
+
+        def parse(raw):
+            value = parse_value(raw)
+            if value is None or value == "" or value == []:
+                raise cells.CellError(_("Feltet skal udfyldes."))
+            return value
+
+    if column.kind not in PURE_KINDS:
+        return parse
+    parse_once = parse
+    # type(raw) is in the key: 1, 1.0 and True are equal as dict keys.
+    memo = context.parsed.setdefault(id(column), {})
+
+    def parse(raw):
+        key = (type(raw), raw)
         found = memo.get(key, memo)
         if found is memo:
             try:
-                found = _parse_cell(column, raw, context, spec)
+                found = parse_once(raw)
             except cells.CellError as error:
                 found = error
             memo[key] = found
         if isinstance(found, cells.CellError):
             raise found
         return found
-    return _parse_cell(column, raw, context, spec)
+
+    return parse
 
 
-def _parse_cell(column: Column, raw, context: ImportContext, spec: EntitySpec):
+def _kind_parser(column: Column, context: ImportContext, spec: EntitySpec) -> Callable:
     kind = column.kind
     if kind == TEXT:
-        value = cells.parse_text(raw, max_length=_max_length(spec, column))
-    elif kind == DATE:
-        value = cells.parse_date(raw)
-    elif kind == DECIMAL:
-        value = cells.parse_decimal(raw)
-    elif kind == INT:
-        value = cells.parse_int(raw)
-    elif kind == BOOL:
-        value = cells.parse_bool(raw)
-    elif kind == CHOICE:
-        value = cells.parse_choice(raw, column.choices)
-    elif kind == EMAIL:
-        value = cells.parse_email(raw)
-    elif kind == CVR:
-        value = cells.parse_cvr(raw)
-    elif kind == URL:
-        value = cells.parse_url(raw)
-    elif kind == REF and column.deferred:
-        value = cells.parse_text(raw)
-    elif kind == REF:
-        text = cells.parse_text(raw)
-        value = context.lookup(column.ref).resolve(text) if text else None
-    elif kind == REFS:
-        lookup = context.lookup(column.ref)
-        texts = [t.strip() for t in cells.parse_text(raw).split(LIST_SEPARATOR) if t.strip()]
-        value = []
-        for text in texts:
-            obj = lookup.resolve(text)
-            if not any(o is obj for o in value):
-                value.append(obj)
-    else:  # pragma: no cover - a spec bug
-        raise ValueError(kind)
-    if column.required and (value is None or value == "" or value == []):
-        raise cells.CellError(_("Feltet skal udfyldes."))
-    return value
+        max_length = _max_length(spec, column)
+
+        def text(raw):
+            if type(raw) is str:  # what parse_text does with text, without the call
+                value = raw.strip()
+                if max_length is None or len(value) <= max_length:
+                    return value
+            return cells.parse_text(raw, max_length=max_length)
+
+        return text
+    if kind == DATE:
+        return cells.parse_date
+    if kind == DECIMAL:
+        return cells.parse_decimal
+    if kind == INT:
+        return cells.parse_int
+    if kind == BOOL:
+        return cells.parse_bool
+    if kind == CHOICE:
+        choices = column.choices
+        return lambda raw: cells.parse_choice(raw, choices)
+    if kind == EMAIL:
+        return cells.parse_email
+    if kind == CVR:
+        return cells.parse_cvr
+    if kind == URL:
+        return cells.parse_url
+    if kind == REF and column.deferred:
+        return cells.parse_text
+    ref = column.ref
+    if kind == REF:
+
+        def reference(raw):
+            text = raw.strip() if type(raw) is str else cells.parse_text(raw)
+            return context.lookup(ref).resolve(text) if text else None
+
+        return reference
+    if kind == REFS:
+
+        def references(raw):
+            lookup = context.lookup(ref)
+            texts = [t.strip() for t in cells.parse_text(raw).split(LIST_SEPARATOR)
+                     if t.strip()]
+            value = []
+            for text in texts:
+                obj = lookup.resolve(text)
+                if not any(o is obj for o in value):
+                    value.append(obj)
+            return value
+
+        return references
+    raise ValueError(kind)  # pragma: no cover - a spec bug
 
 
 _MAX_LENGTHS: dict = {}
@@ -369,7 +420,14 @@ def display(column: Column, value, context: ImportContext) -> str:
     if isinstance(value, datetime.date):
         return value.strftime("%d-%m-%Y")
     if column.kind == CHOICE and column.choices is not None:
-        return str(dict(column.choices.choices).get(value, value))
+        # The labels as text once per import and column (the language does not change
+        # within one), not a dict of lazy labels per cell.
+        labels = context.choice_labels.get(id(column))
+        if labels is None:
+            labels = context.choice_labels[id(column)] = {
+                code: str(label) for code, label in dict(column.choices.choices).items()}
+        label = labels.get(value, labels)
+        return str(value) if label is labels else label
     if column.kind == REF:
         return context.lookup(column.ref).text(value) if column.ref else str(value)
     if column.kind == REFS:
@@ -541,23 +599,38 @@ def _constraint_error(spec, constraint) -> tuple[str | None, str]:
             str(constraint.get_violation_error_message()))
 
 
-def _unique_key(obj, constraint: models.UniqueConstraint, pending: dict):
-    if constraint.condition is not None and condition_holds(obj, constraint.condition) is not True:
-        return None
-    parts = []
-    for name in constraint.fields:
-        parts.append(pending[name] if name in pending else _field_value(obj, name))
+def unique_key_function(model, constraint: models.UniqueConstraint) -> Callable:
+    """A function ``(obj, pending)`` giving the key an instance of `model` holds in the
+    unique `constraint` (None: it holds none), with the stand-ins of `pending` for fields
+    that get their value on insert. The constraint's condition, fields and expressions
+    are worked out once: the key is asked of every object of an entity."""
+    condition = constraint.condition
+    holds = None if condition is None else condition_holds_function(model, condition)
+    if condition is not None and holds is None:
+        return lambda obj, pending: None  # a condition not evaluated here: no key
+    fields = [(name, _getter(model, name)) for name in constraint.fields]
+    expressions = []
     for expression in constraint.expressions:
         if isinstance(expression, Lower):
-            value = _field_value(obj, expression.source_expressions[0].name)
-            parts.append(value.casefold() if isinstance(value, str) else value)
+            expressions.append((True, _getter(model, expression.source_expressions[0].name)))
         elif isinstance(expression, models.F):
-            parts.append(_field_value(obj, expression.name))
+            expressions.append((False, _getter(model, expression.name)))
         else:
+            return lambda obj, pending: None
+
+    def unique_key(obj, pending: dict):
+        if holds is not None and holds(obj) is not True:
             return None
-    if any(part is None for part in parts):
-        return None  # NULLs are distinct in a unique index
-    return tuple(parts)
+        parts = [pending[name] if name in pending else value_of(obj)
+                 for name, value_of in fields]
+        for lower, value_of in expressions:
+            value = value_of(obj)
+            parts.append(value.casefold() if lower and isinstance(value, str) else value)
+        if any(part is None for part in parts):
+            return None  # NULLs are distinct in a unique index
+        return tuple(parts)
+
+    return unique_key
 
 
 # --- processing one entity --------------------------------------------------------------
@@ -580,21 +653,27 @@ class EntityState:
     unchecked: list = field(default_factory=list)
 
 
-def _row_values(plan: SheetPlan, raw_row, context, state_errors) -> dict | None:
+def _cell_parsers(plan: SheetPlan, context) -> list[tuple[int, str, Callable]]:
+    """(column index, column key, parser) of each column of the sheet."""
+    return [(index, column.key,
+             cells.parse_text if column.key == "uuid" else cell_parser(column, context,
+                                                                       plan.spec))
+            for index, column, _text in plan.columns]
+
+
+def _row_values(parsers: list, raw_row, state_errors) -> dict | None:
     values = {}
     blank = True
-    spec = plan.spec
-    for index, column, _text in plan.columns:
-        raw = raw_row.values[index] if index < len(raw_row.values) else None
-        if not _empty(raw):
+    raw_values = raw_row.values
+    width = len(raw_values)
+    for index, key, parse in parsers:
+        raw = raw_values[index] if index < width else None
+        if blank and not _empty(raw):
             blank = False
-        if column.key == "uuid":
-            values["uuid"] = cells.parse_text(raw)
-            continue
         try:
-            values[column.key] = parse_cell(column, raw, context, spec)
+            values[key] = parse(raw)
         except cells.CellError as error:
-            state_errors.append((column.key, error.message))
+            state_errors.append((key, error.message))
     return None if blank else values
 
 
@@ -615,11 +694,12 @@ def _process_entity(spec, plans, context, report, progress_tick) -> EntityState:
 
     pending = []
     for plan in plans:
+        parsers = _cell_parsers(plan, context)
         for raw_row in plan.sheet.rows:
             if raw_row.number <= plan.header_number:
                 continue
             errors: list = []
-            values = _row_values(plan, raw_row, context, errors)
+            values = _row_values(parsers, raw_row, errors)
             if values is None:
                 continue
             pending.append(RowState(plan=plan, number=raw_row.number, values=values,
@@ -991,16 +1071,21 @@ def _validate(row: RowState, spec: EntitySpec, obj, *, check_constraints: bool =
     # Foreign keys came from the import's lookups (scoped to what the organisation may
     # reference), so full_clean's existence query per row and field is not needed: only
     # a missing required one is checked here.
-    for meta_field in obj._meta.fields:
-        if meta_field.many_to_one and meta_field.name in touched and not meta_field.blank \
-                and _field_value(obj, meta_field.name) is None:
-            row.errors.append((spec.column_for_field(meta_field.name),
+    for meta_field, name in _required_foreign_keys(type(obj)):
+        if name in touched and _field_value(obj, name) is None:
+            row.errors.append((spec.column_for_field(name),
                                str(meta_field.error_messages["blank"])))
     if check_constraints or row.errors:
         # A row that failed already is not written: its constraint errors are reported
         # with the others now instead of by ``_check_batch``.
         for name, message in _check_constraint_errors(obj):
             row.errors.append((spec.column_for_field(name) if name else None, message))
+
+
+@functools.cache
+def _required_foreign_keys(model) -> tuple:
+    """(field, name) of each foreign key of `model` that may not be blank, in field order."""
+    return tuple((f, f.name) for f in model._meta.fields if f.many_to_one and not f.blank)
 
 
 def _check_unique(state: EntityState, context, report) -> None:
@@ -1019,8 +1104,13 @@ def _check_unique(state: EntityState, context, report) -> None:
     pending = [spec.pending_values(obj) for obj in candidates]
     for constraint in constraints:
         holders: dict = {}
+        keys_of: dict = {}  # model -> its unique_key_function for the constraint
         for obj, stand_ins in zip(candidates, pending, strict=True):
-            key = _unique_key(obj, constraint, stand_ins)
+            model = type(obj)
+            key_of = keys_of.get(model)
+            if key_of is None:
+                key_of = keys_of[model] = unique_key_function(model, constraint)
+            key = key_of(obj, stand_ins)
             if key is None:
                 continue
             other = holders.get(key)
@@ -1111,14 +1201,17 @@ def _write(state: EntityState, context, entries: list) -> None:
         model.objects.bulk_update([row.obj for row in changed], sorted(fields),
                                   batch_size=BATCH_SIZE)
     spec.write_links(state, context)
+    # The audited name of each many-to-many column, looked up once per entity.
+    m2m_names: dict = {}
+    for column in spec.all_columns():
+        m2m_names.setdefault(column.key, column.field_name or column.key)  # as spec.column
+    build = entry_builder(actor=context.actor, action=AuditAction.CREATE)
     for row in new_rows:
-        changes = {key: [None, value] for key, value in audit_snapshot(row.obj).items()
-                   if value not in (None, "")}
+        changes = created_changes(row.obj)
         for key, (_old, new_objects) in row.m2m.items():
-            changes[spec.column(key).field_name or key] = [
-                [], sorted(o.pk for o in new_objects)]
-        entries.append(build_entry(actor=context.actor, action=AuditAction.CREATE,
-                                   instance=row.obj, changes=changes))
+            changes[m2m_names[key]] = [[], sorted(o.pk for o in new_objects)]
+        entries.append(build(row.obj, changes))
+    build = entry_builder(actor=context.actor, action=AuditAction.UPDATE)
     for row in state.rows:
         if row.created or row.errors or not (row.changes or row.m2m):
             continue
@@ -1128,10 +1221,8 @@ def _write(state: EntityState, context, entries: list) -> None:
             for name, (old, _new, _column) in row.changes.items()
         }
         for key, (old_ids, new_objects) in row.m2m.items():
-            changes[spec.column(key).field_name or key] = [
-                sorted(old_ids), sorted(o.pk for o in new_objects)]
-        entries.append(build_entry(actor=context.actor, action=AuditAction.UPDATE,
-                                   instance=row.obj, changes=changes))
+            changes[m2m_names[key]] = [sorted(old_ids), sorted(o.pk for o in new_objects)]
+        entries.append(build(row.obj, changes))
     spec.after_write(state, context)
 
 

@@ -241,6 +241,7 @@ def _check_xml_prologs(archive: zipfile.ZipFile, members: list[zipfile.ZipInfo])
 _CELL_COLUMNS = re.compile(rb'<c r="([A-Za-z]+)')
 _CELL_ROWS = re.compile(rb'<c r="[A-Za-z]+(\d+)"')
 _ROW_NUMBERS = re.compile(rb'<row r="(\d+)"')
+_UNREFERENCED_TAG = re.compile(rb'<(?:c|row)(?=[ >]|/>)(?! r=")')
 _CELL_WITH_REFERENCE = re.compile(rb'<c r="([A-Za-z]+)(\d+)"[^>]*?(/?)>(</c>)?')
 
 
@@ -290,9 +291,11 @@ def _sheet_extent(xml: bytes, *, content_only: bool = False) -> tuple[int, int]:
     """
     if content_only or not _written_plainly(xml):
         return _parsed_extent(xml)
-    columns = {letters.upper() for letters in _CELL_COLUMNS.findall(xml)}
+    # Each found reference repeats (a column on every row, a row in every cell): the
+    # set, built in C, leaves the few distinct ones for the Python calls.
+    columns = {letters.upper() for letters in set(_CELL_COLUMNS.findall(xml))}
     last_column = max((column_number(letters) for letters in columns), default=0)
-    last_row = max((int(number) for number in _CELL_ROWS.findall(xml)), default=0)
+    last_row = max(map(int, set(_CELL_ROWS.findall(xml))), default=0)
     return last_row, last_column
 
 
@@ -300,9 +303,9 @@ def _written_plainly(xml: bytes) -> bool:
     """Every cell and row carries its reference in the form the regexes read."""
     if b"<sheetData" not in xml:
         return False
-    cells = xml.count(b"<c ") + xml.count(b"<c>") + xml.count(b"<c/>")
-    rows = xml.count(b"<row ") + xml.count(b"<row>") + xml.count(b"<row/>")
-    return cells == xml.count(b'<c r="') and rows == xml.count(b'<row r="')
+    # A cell or row tag ("<c ", "<c>", "<c/>", the same for "<row") without the reference
+    # right after its name: one pass, where counting each form took eight.
+    return _UNREFERENCED_TAG.search(xml) is None
 
 
 def _parsed_extent(xml: bytes) -> tuple[int, int]:

@@ -274,22 +274,25 @@ class EntitySpec(Reference):
         for column in self.m2m_columns():
             through, source, target = self._through(column)
             has_organisation = any(f.name == "organisation" for f in through._meta.fields)
+            source_id, target_id = f"{source}_id", f"{target}_id"
+            organisation_id = context.organisation.pk
             removals = Q()
             additions = []
             for row in state.rows:
                 if row.errors or column.key not in row.m2m:
                     continue
                 old_ids, new_objects = row.m2m[column.key]
+                row_pk = row.obj.pk
                 new_ids = {o.pk for o in new_objects}
                 for gone in old_ids - new_ids:
-                    removals |= Q(**{f"{source}_id": row.obj.pk, f"{target}_id": gone})
+                    removals |= Q(**{source_id: row_pk, target_id: gone})
                 for obj in new_objects:
-                    if obj.pk in old_ids:
+                    pk = obj.pk
+                    if pk in old_ids:
                         continue
-                    link = new_instance(
-                        through, **{f"{source}_id": row.obj.pk, f"{target}_id": obj.pk})
+                    link = new_instance(through, **{source_id: row_pk, target_id: pk})
                     if has_organisation:
-                        link.organisation_id = context.organisation.pk
+                        link.organisation_id = organisation_id
                     additions.append(link)
             if removals:
                 through.objects.filter(removals).delete()

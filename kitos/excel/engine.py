@@ -177,6 +177,8 @@ class RowState:
     changes: dict = field(default_factory=dict)
     m2m: dict = field(default_factory=dict)
     errors: list = field(default_factory=list)  # (column key or None, message)
+    # Whether its link rows went in while validating (see _stream_links).
+    linked: bool = False
 
 
 class ImportContext:
@@ -651,6 +653,8 @@ class EntityState:
     failed: bool = False
     # Applied rows whose check constraints are still to be checked (``_check_batch``).
     unchecked: list = field(default_factory=list)
+    # How many of `rows` _stream_links has looked at.
+    rows_linked: int = 0
 
 
 def _cell_parsers(plan: SheetPlan, context) -> list[tuple[int, str, Callable]]:
@@ -760,6 +764,8 @@ def _process_entity(spec, plans, context, report, progress_tick) -> EntityState:
         if streams and len(state.new) - state.streamed >= STREAM_ROWS:
             _check_batch(state)
             streams = report.ok and not state.failed and _stream_new(state)
+            if streams:
+                _stream_links(state, context)
     _check_batch(state)
     _check_unique(state, context, report)
     for row in state.rows:
@@ -816,6 +822,31 @@ def _stream_new(state: EntityState) -> bool:
     bulk.insert(state.spec.model, batch)
     state.streamed = len(state.new)
     return True
+
+
+def _stream_links(state: EntityState, context) -> None:
+    """Insert the link rows (many-to-many) of the new objects ``_stream_new`` has just
+    inserted, as ``write_links`` would later: their keys are then checked while the
+    import validates the rest instead of after it (a contract's covered systems cost the
+    database as much as the contracts). Only for a spec whose links are the standard
+    ones, and only when every object linked to has its id already."""
+    spec = state.spec
+    rows, state.rows_linked = state.rows[state.rows_linked:], len(state.rows)
+    if type(spec).write_links is not EntitySpec.write_links:
+        return
+    columns = spec.m2m_columns()
+    rows = [row for row in rows if row.created and not row.errors]
+    if not columns or not rows:
+        return
+    for row in rows:
+        for column in columns:
+            linked = row.m2m.get(column.key)
+            if linked and any(obj.pk is None for obj in linked[1]):
+                return  # one made later in the import: these wait for write_links
+    for column in columns:
+        spec.write_column_links(column, rows, context)
+    for row in rows:
+        row.linked = True
 
 
 @dataclass(frozen=True)

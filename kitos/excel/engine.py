@@ -1212,7 +1212,10 @@ def _plain(value):
     return plain(value)
 
 
-def _write(state: EntityState, context, entries: list) -> None:
+def _write(state: EntityState, context, entries: list,
+           flush: Callable[[], None] | None = None) -> None:
+    """Write the entity's changes and add its audit entries to `entries`; `flush`, when
+    given, is called whenever COPY_ROWS entries are waiting."""
     spec = state.spec
     model = spec.model
     now = timezone.now()
@@ -1242,6 +1245,8 @@ def _write(state: EntityState, context, entries: list) -> None:
         for key, (_old, new_objects) in row.m2m.items():
             changes[m2m_names[key]] = [[], sorted(o.pk for o in new_objects)]
         entries.append(build(row.obj, changes))
+        if flush is not None and len(entries) >= bulk.COPY_ROWS:
+            flush()
     build = entry_builder(actor=context.actor, action=AuditAction.UPDATE)
     for row in state.rows:
         if row.created or row.errors or not (row.changes or row.m2m):
@@ -1254,6 +1259,8 @@ def _write(state: EntityState, context, entries: list) -> None:
         for key, (old_ids, new_objects) in row.m2m.items():
             changes[m2m_names[key]] = [sorted(old_ids), sorted(o.pk for o in new_objects)]
         entries.append(build(row.obj, changes))
+        if flush is not None and len(entries) >= bulk.COPY_ROWS:
+            flush()
     spec.after_write(state, context)
 
 
@@ -1404,8 +1411,18 @@ def _commit(process, context, report, import_id, ticker: _Progress) -> None:
             if not report.ok:
                 raise _Invalid
             entries: list = []
+
+            def flush():
+                bulk.insert(AuditEntry, entries)
+                entries.clear()
+
             for state in states:
-                _write(state, context, entries)
+                # The last entity's entries (and those before them, in their order) go
+                # to the database while the rest are built. Not earlier: the queries of
+                # a later entity's writing would then wait for them; after the last
+                # one's, only its after_write and the commit, which waits anyway.
+                last = pipeline is not None and state is states[-1]
+                _write(state, context, entries, flush=flush if last else None)
             bulk.insert(AuditEntry, entries)
     except _Invalid:
         pass  # rolled back: the report says why

@@ -107,9 +107,9 @@ def test_the_links_of_streamed_rows_go_in_with_them(org, editor, catalog, small_
     seen_at_write = []
     write = engine._write
 
-    def counting(state, context, entries):
+    def counting(state, context, entries, **kwargs):
         seen_at_write.append(ContractCoverage.objects.filter(organisation=org).count())
-        write(state, context, entries)
+        write(state, context, entries, **kwargs)
 
     monkeypatch.setattr(engine, "_write", counting)
     report = run(org, editor, workbook({"Kontrakter": rows(50)}))
@@ -118,6 +118,26 @@ def test_the_links_of_streamed_rows_go_in_with_them(org, editor, catalog, small_
     assert ContractCoverage.objects.filter(organisation=org).count() == 50
     assert set(ContractCoverage.objects.filter(organisation=org).values_list(
         "contract__name", flat=True)) == {f"Kontrakt {n:03d}" for n in range(50)}
+
+
+def test_the_audit_entries_go_in_as_they_are_built_in_row_order(org, editor, catalog,
+                                                                 small_batches, monkeypatch):
+    inserted = []
+    insert = bulk.insert
+
+    def counting(model, objects):
+        if model is AuditEntry:
+            inserted.append(len(objects))
+        insert(model, objects)
+
+    monkeypatch.setattr(bulk, "insert", counting)
+    run_id = uuid.uuid4()
+    report = run(org, editor, workbook({"Kontrakter": rows(10)}), import_id=run_id)
+    assert report.ok, report.errors
+    assert inserted == [4, 4, 2]  # COPY_ROWS at a time, the rest at the end
+    names = AuditEntry.objects.filter(group_id=run_id).order_by("pk").values_list(
+        "object_repr", flat=True)
+    assert list(names) == [f"Kontrakt {n:03d}" for n in range(10)]
 
 
 def test_a_bad_row_after_streamed_rows_writes_nothing(org, editor, catalog, small_batches):

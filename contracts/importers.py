@@ -142,8 +142,7 @@ class ContractSpec(EntitySpec):
         links["main_for"] = main
         return links
 
-    def write_links(self, state, context):
-        super().write_links(state, context)
+    def after_links(self, state, context):
         promote, demote = Q(), Q()
         taken = set()
         for row in state.rows:

@@ -177,6 +177,8 @@ class RowState:
     changes: dict = field(default_factory=dict)
     m2m: dict = field(default_factory=dict)
     errors: list = field(default_factory=list)  # (column key or None, message)
+    # Whether its link rows went in while validating (see _stream_links).
+    linked: bool = False
 
 
 class ImportContext:
@@ -651,6 +653,8 @@ class EntityState:
     failed: bool = False
     # Applied rows whose check constraints are still to be checked (``_check_batch``).
     unchecked: list = field(default_factory=list)
+    # How many of `rows` _stream_links has looked at.
+    rows_linked: int = 0
 
 
 def _cell_parsers(plan: SheetPlan, context) -> list[tuple[int, str, Callable]]:
@@ -760,6 +764,8 @@ def _process_entity(spec, plans, context, report, progress_tick) -> EntityState:
         if streams and len(state.new) - state.streamed >= STREAM_ROWS:
             _check_batch(state)
             streams = report.ok and not state.failed and _stream_new(state)
+            if streams:
+                _stream_links(state, context)
     _check_batch(state)
     _check_unique(state, context, report)
     for row in state.rows:
@@ -816,6 +822,31 @@ def _stream_new(state: EntityState) -> bool:
     bulk.insert(state.spec.model, batch)
     state.streamed = len(state.new)
     return True
+
+
+def _stream_links(state: EntityState, context) -> None:
+    """Insert the link rows (many-to-many) of the new objects ``_stream_new`` has just
+    inserted, as ``write_links`` would later: their keys are then checked while the
+    import validates the rest instead of after it (a contract's covered systems cost the
+    database as much as the contracts). Only for a spec whose links are the standard
+    ones, and only when every object linked to has its id already."""
+    spec = state.spec
+    rows, state.rows_linked = state.rows[state.rows_linked:], len(state.rows)
+    if type(spec).write_links is not EntitySpec.write_links:
+        return
+    columns = spec.m2m_columns()
+    rows = [row for row in rows if row.created and not row.errors]
+    if not columns or not rows:
+        return
+    for row in rows:
+        for column in columns:
+            linked = row.m2m.get(column.key)
+            if linked and any(obj.pk is None for obj in linked[1]):
+                return  # one made later in the import: these wait for write_links
+    for column in columns:
+        spec.write_column_links(column, rows, context)
+    for row in rows:
+        row.linked = True
 
 
 @dataclass(frozen=True)
@@ -1181,7 +1212,10 @@ def _plain(value):
     return plain(value)
 
 
-def _write(state: EntityState, context, entries: list) -> None:
+def _write(state: EntityState, context, entries: list,
+           flush: Callable[[], None] | None = None) -> None:
+    """Write the entity's changes and add its audit entries to `entries`; `flush`, when
+    given, is called whenever COPY_ROWS entries are waiting."""
     spec = state.spec
     model = spec.model
     now = timezone.now()
@@ -1211,6 +1245,8 @@ def _write(state: EntityState, context, entries: list) -> None:
         for key, (_old, new_objects) in row.m2m.items():
             changes[m2m_names[key]] = [[], sorted(o.pk for o in new_objects)]
         entries.append(build(row.obj, changes))
+        if flush is not None and len(entries) >= bulk.COPY_ROWS:
+            flush()
     build = entry_builder(actor=context.actor, action=AuditAction.UPDATE)
     for row in state.rows:
         if row.created or row.errors or not (row.changes or row.m2m):
@@ -1223,6 +1259,8 @@ def _write(state: EntityState, context, entries: list) -> None:
         for key, (old_ids, new_objects) in row.m2m.items():
             changes[m2m_names[key]] = [sorted(old_ids), sorted(o.pk for o in new_objects)]
         entries.append(build(row.obj, changes))
+        if flush is not None and len(entries) >= bulk.COPY_ROWS:
+            flush()
     spec.after_write(state, context)
 
 
@@ -1373,8 +1411,18 @@ def _commit(process, context, report, import_id, ticker: _Progress) -> None:
             if not report.ok:
                 raise _Invalid
             entries: list = []
+
+            def flush():
+                bulk.insert(AuditEntry, entries)
+                entries.clear()
+
             for state in states:
-                _write(state, context, entries)
+                # The last entity's entries (and those before them, in their order) go
+                # to the database while the rest are built. Not earlier: the queries of
+                # a later entity's writing would then wait for them; after the last
+                # one's, only its after_write and the commit, which waits anyway.
+                last = pipeline is not None and state is states[-1]
+                _write(state, context, entries, flush=flush if last else None)
             bulk.insert(AuditEntry, entries)
     except _Invalid:
         pass  # rolled back: the report says why

@@ -270,33 +270,46 @@ class EntitySpec(Reference):
         return links
 
     def write_links(self, state, context) -> None:
-        """Insert and delete the link rows the file changed (set-based)."""
+        """Insert and delete the link rows the file changed (set-based), then
+        ``after_links``. Rows whose links went in while the import validated
+        (``row.linked``, see the engine's ``_stream_links``) are left out."""
+        rows = [row for row in state.rows if not row.linked]
         for column in self.m2m_columns():
-            through, source, target = self._through(column)
-            has_organisation = any(f.name == "organisation" for f in through._meta.fields)
-            source_id, target_id = f"{source}_id", f"{target}_id"
-            organisation_id = context.organisation.pk
-            removals = Q()
-            additions = []
-            for row in state.rows:
-                if row.errors or column.key not in row.m2m:
+            self.write_column_links(column, rows, context)
+        self.after_links(state, context)
+
+    def write_column_links(self, column: Column, rows: list, context) -> None:
+        """The link rows of one many-to-many column that `rows` changed (rows with
+        errors apart): those removed deleted, those added inserted."""
+        through, source, target = self._through(column)
+        has_organisation = any(f.name == "organisation" for f in through._meta.fields)
+        source_id, target_id = f"{source}_id", f"{target}_id"
+        organisation_id = context.organisation.pk
+        removals = Q()
+        additions = []
+        for row in rows:
+            if row.errors or column.key not in row.m2m:
+                continue
+            old_ids, new_objects = row.m2m[column.key]
+            row_pk = row.obj.pk
+            new_ids = {o.pk for o in new_objects}
+            for gone in old_ids - new_ids:
+                removals |= Q(**{source_id: row_pk, target_id: gone})
+            for obj in new_objects:
+                pk = obj.pk
+                if pk in old_ids:
                     continue
-                old_ids, new_objects = row.m2m[column.key]
-                row_pk = row.obj.pk
-                new_ids = {o.pk for o in new_objects}
-                for gone in old_ids - new_ids:
-                    removals |= Q(**{source_id: row_pk, target_id: gone})
-                for obj in new_objects:
-                    pk = obj.pk
-                    if pk in old_ids:
-                        continue
-                    link = new_instance(through, **{source_id: row_pk, target_id: pk})
-                    if has_organisation:
-                        link.organisation_id = organisation_id
-                    additions.append(link)
-            if removals:
-                through.objects.filter(removals).delete()
-            bulk.insert(through, additions)
+                link = new_instance(through, **{source_id: row_pk, target_id: pk})
+                if has_organisation:
+                    link.organisation_id = organisation_id
+                additions.append(link)
+        if removals:
+            through.objects.filter(removals).delete()
+        bulk.insert(through, additions)
+
+    def after_links(self, state, context) -> None:
+        """Called once ``write_links`` wrote the link rows (set-based follow-ups that
+        need them, such as which link is the main one)."""
 
     def after_write(self, state, context) -> None:
         """Called once the entity's rows are written (set-based follow-ups)."""

@@ -100,6 +100,46 @@ def test_a_streamed_commit_writes_and_audits_every_row(org, editor, catalog, sma
     assert again.ok and again.counts["unchanged"] == 50
 
 
+def test_the_links_of_streamed_rows_go_in_with_them(org, editor, catalog, small_batches,
+                                                     monkeypatch):
+    """A streamed batch's covered systems are inserted right after its contracts, not
+    when the entity is written: by then only the last (unstreamed) row's is missing."""
+    seen_at_write = []
+    write = engine._write
+
+    def counting(state, context, entries, **kwargs):
+        seen_at_write.append(ContractCoverage.objects.filter(organisation=org).count())
+        write(state, context, entries, **kwargs)
+
+    monkeypatch.setattr(engine, "_write", counting)
+    report = run(org, editor, workbook({"Kontrakter": rows(50)}))
+    assert report.ok, report.errors
+    assert seen_at_write == [49]
+    assert ContractCoverage.objects.filter(organisation=org).count() == 50
+    assert set(ContractCoverage.objects.filter(organisation=org).values_list(
+        "contract__name", flat=True)) == {f"Kontrakt {n:03d}" for n in range(50)}
+
+
+def test_the_audit_entries_go_in_as_they_are_built_in_row_order(org, editor, catalog,
+                                                                 small_batches, monkeypatch):
+    inserted = []
+    insert = bulk.insert
+
+    def counting(model, objects):
+        if model is AuditEntry:
+            inserted.append(len(objects))
+        insert(model, objects)
+
+    monkeypatch.setattr(bulk, "insert", counting)
+    run_id = uuid.uuid4()
+    report = run(org, editor, workbook({"Kontrakter": rows(10)}), import_id=run_id)
+    assert report.ok, report.errors
+    assert inserted == [4, 4, 2]  # COPY_ROWS at a time, the rest at the end
+    names = AuditEntry.objects.filter(group_id=run_id).order_by("pk").values_list(
+        "object_repr", flat=True)
+    assert list(names) == [f"Kontrakt {n:03d}" for n in range(10)]
+
+
 def test_a_bad_row_after_streamed_rows_writes_nothing(org, editor, catalog, small_batches):
     audit_before = AuditEntry.objects.count()
     report = run(org, editor, workbook({"Kontrakter": rows(50, bad_row=45)}))

@@ -375,6 +375,15 @@ def walk_integrations(*, user, start: Iterable[SystemUsage], depth: int):
     return hops, reached, more_beyond
 
 
+def _union(parts: list, *ordering: str):
+    """The rows of `parts` (querysets annotated alike) in one UNION ALL statement, in
+    `ordering`; nothing (no query) without parts."""
+    if not parts:
+        return []
+    parts = [part.order_by() for part in parts]
+    return parts[0].union(*parts[1:], all=True).order_by(*ordering)
+
+
 def _choice_label(model, field_name: str, value) -> str:
     """What ``get_<field>_display()`` says for `value` of `model`'s field, for rows read
     without their model instance."""
@@ -402,11 +411,7 @@ def _data_assets(user, usages: list[SystemUsage], hops: list[Hop]) -> list[DataA
                       link_use=Value(TRANSFERRED, output_field=text),
                       link_via=F("integrations"))
         )
-    if not parts:
-        return []
-    parts = [part.order_by() for part in parts]
-    rows = parts[0].union(*parts[1:], all=True).order_by(
-        "link_part", "name", "link_sort", "link_use", "link_via")
+    rows = _union(parts, "link_part", "name", "link_sort", "link_use", "link_via")
     return [
         DataAssetRow(asset, asset.link_use, _choice_label(DataAssetUsage, "use", asset.link_use),
                      usage_by_id[asset.link_via])
@@ -474,11 +479,7 @@ def _projects(user, usages: list[SystemUsage], contracts: list[ContractRow]) -> 
                       link_target=F("projectcontract__contract_id"),
                       link_sort=F("projectcontract__contract__name"))
         )
-    if not parts:
-        return []
-    parts = [part.order_by() for part in parts]
-    found = parts[0].union(*parts[1:], all=True).order_by(
-        "link_part", "name", "id", "link_sort", "link_target")
+    found = _union(parts, "link_part", "name", "id", "link_sort", "link_target")
     return [
         ProjectRow(project, project.link_effect,
                    _choice_label(ProjectSystem, "effect", project.link_effect),

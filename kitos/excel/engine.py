@@ -340,6 +340,18 @@ def cell_parser(column: Column, context: ImportContext, spec: EntitySpec) -> Cal
     return parse
 
 
+# The kinds whose cells need nothing but the cell.
+_PLAIN_PARSERS = {
+    DATE: cells.parse_date,
+    DECIMAL: cells.parse_decimal,
+    INT: cells.parse_int,
+    BOOL: cells.parse_bool,
+    EMAIL: cells.parse_email,
+    CVR: cells.parse_cvr,
+    URL: cells.parse_url,
+}
+
+
 def _kind_parser(column: Column, context: ImportContext, spec: EntitySpec) -> Callable:
     kind = column.kind
     if kind == TEXT:
@@ -353,23 +365,11 @@ def _kind_parser(column: Column, context: ImportContext, spec: EntitySpec) -> Ca
             return cells.parse_text(raw, max_length=max_length)
 
         return text
-    if kind == DATE:
-        return cells.parse_date
-    if kind == DECIMAL:
-        return cells.parse_decimal
-    if kind == INT:
-        return cells.parse_int
-    if kind == BOOL:
-        return cells.parse_bool
+    if kind in _PLAIN_PARSERS:
+        return _PLAIN_PARSERS[kind]
     if kind == CHOICE:
         choices = column.choices
         return lambda raw: cells.parse_choice(raw, choices)
-    if kind == EMAIL:
-        return cells.parse_email
-    if kind == CVR:
-        return cells.parse_cvr
-    if kind == URL:
-        return cells.parse_url
     if kind == REF and column.deferred:
         return cells.parse_text
     ref = column.ref

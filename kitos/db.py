@@ -255,3 +255,16 @@ def counts(anchor: models.Model, querysets: dict) -> dict:
         .first()
     )
     return {key: row[f"c{index}"] for index, key in enumerate(querysets)}
+
+
+# -- a value per group -----------------------------------------------------------------
+
+
+class PerGroup(models.ExpressionWrapper):
+    """An expression of a grouped query's columns computed once per group (a lookup by a
+    grouped id, a CASE on a window function): Django would add it to the GROUP BY like
+    any annotation that is not an aggregate, which PostgreSQL refuses for a window
+    function and which would only repeat the grouping for the rest."""
+
+    def get_group_by_cols(self):
+        return []

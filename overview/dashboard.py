@@ -13,8 +13,22 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
 
-from django.db.models import Case, Count, DateField, OuterRef, Q, Subquery, Sum, Value, When
-from django.db.models.functions import Coalesce, Least
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    DateField,
+    F,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    UUIDField,
+    Value,
+    When,
+    Window,
+)
+from django.db.models.functions import Coalesce, Least, RowNumber
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -356,6 +370,15 @@ class Dashboard:
         return max(self.event_total, len(self.events)) - shown
 
 
+@dataclass
+class ContractNumbers:
+    """The dashboard's numbers about contracts (DashboardBuilder.contract_numbers)."""
+
+    counts: dict  # number key -> count
+    rows: list  # the groups by supplier and unit id with a yearly cost to pay
+    suppliers: dict  # supplier id -> (uuid, name)
+
+
 class DashboardBuilder:
     """Builds the Dashboard of `organisation` (within `unit` and its subtree) for `user`."""
 
@@ -392,7 +415,8 @@ class DashboardBuilder:
 
     def build(self) -> Dashboard:
         charts = self.usage_charts()
-        cost_by_supplier, cost_by_unit = self.costs()
+        numbers = self.contract_numbers()
+        cost_by_supplier, cost_by_unit = self.costs(numbers)
         charts["supplier"] = cost_by_supplier
         charts["unit"] = cost_by_unit
         paying_total = cost_by_supplier.total
@@ -405,6 +429,7 @@ class DashboardBuilder:
                             today=self.today),
             **self.scalar_querysets(),
         })
+        counts.update(numbers.counts)
         gap_url = url_or_none(
             "gap_overview", self.organisation.slug,
             query={"within": self.unit.uuid} if self.unit else None,
@@ -449,23 +474,10 @@ class DashboardBuilder:
         )
 
     def scalar_querysets(self) -> dict:
-        """The dashboard's single numbers, as querysets to count (kitos.db.counts)."""
+        """The dashboard's single numbers other than the contracts', as querysets to count
+        (kitos.db.counts)."""
         today = self.today
-        horizon_end = today + datetime.timedelta(days=DEADLINE_WINDOWS[-1])
-        querysets = {
-            "running": self.contracts.running(),
-            # A re-tender that should have started while notice can still be given.
-            "late": self.contracts.filter(retender_start__lt=today, notice_deadline__gte=today),
-            "events_notice": self.contracts.filter(
-                notice_deadline__range=(today, horizon_end)),
-            "events_retender": self.contracts.filter(
-                retender_start__range=(today, horizon_end)),
-        }
-        for field_name in ("notice_deadline", "retender_start"):
-            for days in DEADLINE_WINDOWS:
-                end = today + datetime.timedelta(days=days)
-                querysets[f"{field_name}_{days}"] = self.contracts.filter(
-                    **{f"{field_name}__range": (today, end)})
+        querysets = {}
         benefits = self.filtered(BenefitFilterSet, Benefit, reached="false")
         querysets["benefits_due"] = benefits.filter(due_date__range=(
             today, today + datetime.timedelta(days=BENEFIT_DUE_DAYS)))
@@ -599,43 +611,84 @@ class DashboardBuilder:
                           total_url=self.usage_url()),
         }
 
-    # -- money ------------------------------------------------------------------------
-    def costs(self) -> tuple[Chart, Chart]:
-        """The yearly cost of the contracts being paid per supplier and per unit, from
-        one query grouped by supplier and unit ids: integers PostgreSQL hashes, where
-        grouping by names and the unit CASE (Breakdown.bucket) sorted every contract of
-        a very large municipality on disk. The supplier's name and uuid and the unit's
-        path are looked up per group (a few hundred), not joined to every contract."""
-        rows = list(
-            self.contracts.in_force().filter(yearly_cost__gt=0)
+    # -- contracts: numbers and money -------------------------------------------------
+    def contract_numbers(self) -> ContractNumbers:
+        """Every number the dashboard shows about contracts — the running ones, the
+        deadline windows, the late re-tenders and the yearly cost per supplier and unit —
+        from one scan of the organisation's contracts: grouped by supplier and unit id
+        (integers PostgreSQL hashes) with a conditional count per number. One count per
+        number (a subquery each) scanned the contracts of a very large municipality a
+        dozen times; the groups (a few thousand at most) are summed here."""
+        today = self.today
+        conditions = {
+            "running": Q(status__in=RUNNING_STATUSES),
+            # A re-tender that should have started while notice can still be given.
+            "late": Q(retender_start__lt=today, notice_deadline__gte=today),
+        }
+        for field_name in ("notice_deadline", "retender_start"):
+            for days in DEADLINE_WINDOWS:
+                end = today + datetime.timedelta(days=days)
+                conditions[f"{field_name}_{days}"] = Q(**{f"{field_name}__range": (today, end)})
+        paying = Q(status__in=IN_FORCE_STATUSES, yearly_cost__gt=0)
+        grouped = (
+            self.contracts.order_by()
             .values("supplier_id", "responsible_unit_id")
-            .annotate(total=Sum("yearly_cost"), n=Count("pk"))
-            .annotate(
-                supplier_uuid=Subquery(Supplier.objects.filter(
-                    pk=OuterRef("supplier_id")).order_by().values("uuid")),
-                supplier_name=Subquery(Supplier.objects.filter(
-                    pk=OuterRef("supplier_id")).order_by().values("name")),
-                unit_path=Subquery(OrganisationUnit.objects.filter(
-                    pk=OuterRef("responsible_unit_id")).order_by().values("path")),
-            )
-            .order_by()
+            .annotate(total=Sum("yearly_cost", filter=paying), n=Count("pk", filter=paying),
+                      **{f"count_{key}": Count("pk", filter=condition)
+                         for key, condition in conditions.items()})
         )
-        paths = {row["responsible_unit_id"]: row["unit_path"] for row in rows}
+        # The supplier's public id and name are looked up once per supplier — in the
+        # first of its groups (by unit), the others stay NULL — rather than joined to
+        # every contract or looked up in each of the few thousand groups: the lookups
+        # cost more than the counting did.
+        first_of_supplier = Window(RowNumber(), partition_by=F("supplier_id"),
+                                   order_by=F("responsible_unit_id").asc())
+        grouped = grouped.annotate(first_of_supplier=first_of_supplier).annotate(
+            **{name: db.PerGroup(Case(When(first_of_supplier=1, then=Subquery(
+                Supplier.objects.filter(pk=OuterRef("supplier_id")).order_by().values(field)
+            ))), output_field=output_field)
+               for name, field, output_field in (
+                   ("supplier_uuid", "uuid", UUIDField()),
+                   ("supplier_name", "name", CharField()))}
+        )
+        if self.units is None:
+            grouped = grouped.annotate(unit_path=Subquery(OrganisationUnit.objects.filter(
+                pk=OuterRef("responsible_unit_id")).order_by().values("path")))
+        rows = list(grouped)
+        counts = {key: sum(row[f"count_{key}"] for row in rows) for key in conditions}
+        # The timeline's horizon is the widest window.
+        horizon = DEADLINE_WINDOWS[-1]
+        counts["events_notice"] = counts[f"notice_deadline_{horizon}"]
+        counts["events_retender"] = counts[f"retender_start_{horizon}"]
+        return ContractNumbers(
+            counts=counts,
+            rows=[row for row in rows if row["n"]],
+            suppliers={row["supplier_id"]: (row["supplier_uuid"], row["supplier_name"])
+                       for row in rows if row["first_of_supplier"] == 1},
+        )
+
+    def costs(self, numbers: ContractNumbers) -> tuple[Chart, Chart]:
+        """The yearly cost of the contracts being paid per supplier and per unit, from
+        the groups of contract_numbers."""
+        rows = numbers.rows
+        if self.units is None:
+            paths = {row["responsible_unit_id"]: row["unit_path"] for row in rows}
+        else:
+            paths = {unit.pk: unit.path for unit in self.units}
         by_supplier: dict = {}
         by_unit: dict = {}
         for row in rows:
-            if not row["n"]:
-                continue
-            key = (row["supplier_uuid"], row["supplier_name"])
-            supplier = by_supplier.setdefault(key, {"total": Decimal(0), "n": 0})
+            supplier = by_supplier.setdefault(row["supplier_id"], {"total": Decimal(0), "n": 0})
             bucket = self.breakdown.key_of(row["responsible_unit_id"], paths)
             unit = by_unit.setdefault(bucket, {"total": Decimal(0), "n": 0})
             for summed in (supplier, unit):
                 summed["total"] += row["total"]
                 summed["n"] += row["n"]
+        # A contract without a supplier is grouped under id None (no uuid, no name).
+        names = {**numbers.suppliers, None: (None, None)}
         suppliers = sorted(
-            ({"supplier__uuid": supplier_uuid, "supplier__name": name, **summed}
-             for (supplier_uuid, name), summed in by_supplier.items()),
+            ({"supplier__uuid": names[pk][0], "supplier__name": names[pk][1], **summed}
+             for pk, summed in by_supplier.items()),
             key=lambda row: (-row["total"], row["supplier__name"] or ""),
         )
         return self.cost_by_supplier(suppliers), self.cost_by_unit(by_unit)

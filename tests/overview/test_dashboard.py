@@ -103,6 +103,27 @@ def _filter_count(link: str, filterset_class, model, user) -> int:
     return filterset.qs.count()
 
 
+def test_a_supplier_keeps_its_name_when_its_first_group_pays_nothing(client, org, editor):
+    """The dashboard reads a supplier's name once, in the first of its groups by unit:
+    also when that group holds only contracts with nothing to pay."""
+    first = UnitFactory(organisation=org, name="Først")
+    second = UnitFactory(organisation=org, name="Anden")
+    supplier = SupplierFactory(name="Netcompany A/S")
+    ContractFactory(organisation=org, supplier=supplier, responsible_unit=first,
+                    yearly_cost=Decimal("0"))
+    ContractFactory(organisation=org, supplier=supplier, responsible_unit=second,
+                    yearly_cost=Decimal("250000"))
+    ContractFactory(organisation=org, supplier=None, responsible_unit=first,
+                    yearly_cost=Decimal("1000"))
+
+    client.force_login(editor)
+    chart = client.get(url(org)).context["dashboard"].charts["supplier"]
+    assert [(segment.label, segment.value, segment.count) for segment in chart.segments] == [
+        ("Netcompany A/S", Decimal("250000"), 1), ("Uden leverandør", Decimal("1000"), 1),
+    ]
+    assert f"supplier={supplier.uuid}" in chart.segments[0].url
+
+
 def test_every_number_agrees_with_the_list_it_links_to(client, org, other_org, editor):
     forvaltning = UnitFactory(organisation=org, name="Børn og Unge")
     skoler = UnitFactory(organisation=org, parent=forvaltning, name="Skoler")

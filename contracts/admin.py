@@ -42,7 +42,8 @@ class ContractCoverageInline(LinkInline):
 
 class CostLineInline(KitosInline):
     model = CostLine
-    fields = ("year", "kind", "amount", "unit", "note")
+    fields = ("year", "kind", "amount", "unit", "note", "accounting_entry", "audit_status",
+              "audited_on")
     autocomplete_fields = ("unit",)
     list_select_related = ("contract", "unit")
     show_change_link = True
@@ -76,13 +77,15 @@ class ContractAdmin(KitosModelAdmin):
     # The same services as the form and the API: the contract with its coverage.
     def create(self, actor, obj, m2m, **coverage):
         return contract_create(
-            actor=actor, **editable_values(obj), integrations=m2m.get("integrations"), **coverage
+            actor=actor, **editable_values(obj), integrations=m2m.get("integrations"),
+            agreement_elements=m2m.get("agreement_elements"), **coverage
         )
 
     def update(self, actor, obj, data, m2m, **coverage):
         return contract_update(
             actor=actor, contract=obj, data=data or None,
-            integrations=m2m.get("integrations"), **coverage,
+            integrations=m2m.get("integrations"),
+            agreement_elements=m2m.get("agreement_elements"), **coverage,
         )
 
 
@@ -96,8 +99,8 @@ class ContractCoverageAdmin(LinkTableAdmin):
 
 @admin.register(CostLine)
 class CostLineAdmin(KitosModelAdmin):
-    list_display = ("contract", "year", "kind", "amount", "unit")
-    list_filter = ("year", "kind", ("contract__organisation", RelatedOnly))
+    list_display = ("contract", "year", "kind", "amount", "unit", "audit_status")
+    list_filter = ("year", "kind", "audit_status", ("contract__organisation", RelatedOnly))
     search_fields = ("contract__name", "contract__contract_number", "note")
     list_select_related = ("contract", "unit")
     autocomplete_fields = ("contract", "unit")

@@ -36,6 +36,12 @@ class ContractsConfig(AppConfig):
         from .spend import supplier_spend_context
 
         register_routes(routes)
+        from kitos.options import register_kind
+
+        from .option_lists import KINDS
+
+        for kind in KINDS:
+            register_kind(kind)
         register_entity(importers.CONTRACTS, order=70)
         register_entity(importers.COST_LINES, order=80)
         # After the contracts they are about (a file may create both).

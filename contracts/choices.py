@@ -81,3 +81,19 @@ def decision_label(kind: str | None) -> str | None:
 # (renewed, an option used) or simply ends. A re-tender decision puts the contract on the
 # procurement plan; "other" leaves the question open, so the plan still shows it.
 NO_RETENDER_DECISIONS = (DecisionKind.RENEW, DecisionKind.OPTION, DecisionKind.TERMINATE)
+
+
+class Quarter(models.IntegerChoices):
+    Q1 = 1, _("1. kvartal")
+    Q2 = 2, _("2. kvartal")
+    Q3 = 3, _("3. kvartal")
+    Q4 = 4, _("4. kvartal")
+
+
+class AuditStatus(models.TextChoices):
+    """The audit of a cost line (OS2KITOS: revisionsstatus, a traffic light)."""
+
+    NOT_AUDITED = "not_audited", _("Ikke revideret")
+    GREEN = "green", _("Grøn: opfylder kravene")
+    YELLOW = "yellow", _("Gul: mindre forbedringer påkrævet")
+    RED = "red", _("Rød: væsentlige forbedringer nødvendige")

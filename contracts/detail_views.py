@@ -42,8 +42,10 @@ class ContractFormMixin:
     form_class = ContractForm
 
     def coverage(self, form) -> dict:
-        """The covered systems, which the contract services write with the contract."""
-        return {"usages": form.cleaned_data["usages"], "main_for": form.cleaned_data["main_for"]}
+        """The covered systems and the agreement elements, which the contract services
+        write with the contract."""
+        return {"usages": form.cleaned_data["usages"], "main_for": form.cleaned_data["main_for"],
+                "agreement_elements": form.cleaned_data["agreement_elements"]}
 
 
 class ContractCreateView(ContractFormMixin, ObjectCreateView):

@@ -6,12 +6,13 @@ from __future__ import annotations
 import django_filters
 from django import forms
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from contracts.models import Contract, CostLine, DeadlineDecision
 from kitos.filtersets import BaseFilterSet, UUIDInFilter
+from kitos.options import OptionInFilter
 from portfolio.models import Supplier
 from roles.filtersets import SubtreeFilter
 from roles.models import RoleAssignment, still_working
@@ -75,10 +76,29 @@ class ContractFilterSet(BaseFilterSet):
     )
     valid_in_year = YearFilter(method="filter_valid_in_year", min_value=MIN_YEAR,
                                max_value=MAX_YEAR, label=_("gælder i året"))
+    # Option lists (kitos.options), by the options' codes: ?payment_model=subscription.
+    contract_template = OptionInFilter(field_name="contract_template",
+                                       label=_("kontraktskabelon"))
+    agreement_elements = OptionInFilter(field_name="agreement_elements", many=True,
+                                        label=_("aftaleelementer"))
+    procurement_strategy = OptionInFilter(field_name="procurement_strategy",
+                                          label=_("genanskaffelsesstrategi"))
+    payment_model = OptionInFilter(field_name="payment_model", label=_("betalingsmodel"))
+    payment_frequency = OptionInFilter(field_name="payment_frequency",
+                                       label=_("betalingsfrekvens"))
+    price_regulation = OptionInFilter(field_name="price_regulation", label=_("prisregulering"))
+    procurement_plan_year = django_filters.NumberFilter(
+        min_value=MIN_YEAR, max_value=MAX_YEAR, label=_("genanskaffelse planlagt (år)"))
+    has_signatures = django_filters.BooleanFilter(
+        method="filter_has_signatures", label=_("underskrevet af begge parter"))
 
     class Meta:
         model = Contract
         fields = ["procurement_form", "criticality"]
+
+    def filter_has_signatures(self, queryset, name, value):
+        both = Q(customer_signed_on__isnull=False, supplier_signed_on__isnull=False)
+        return queryset.filter(both if value else ~both)
 
     def filter_valid_in_year(self, queryset, name, value):
         return queryset.filter(valid_in_year(value))
@@ -97,6 +117,9 @@ class ContractFilterSet(BaseFilterSet):
 class CostLineFilterSet(BaseFilterSet):
     contract = UUIDInFilter(field_name="contract__uuid", label=_("kontrakt"))
     unit = UUIDInFilter(field_name="unit__uuid", label=_("enhed"))
+
+    audit_status = django_filters.MultipleChoiceFilter(choices=choices.AuditStatus.choices,
+                                                       label=_("revisionsstatus"))
 
     class Meta:
         model = CostLine

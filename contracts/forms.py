@@ -7,6 +7,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from contracts.choices import AuditStatus
 from contracts.models import Contract, CostLine, DeadlineDecision
 from kitos.detail import ScopedModelForm, scope_choices
 from portfolio.models import Supplier, SystemUsage
@@ -32,7 +33,8 @@ class ContractForm(ScopedModelForm):
         (
             _("Kontrakten"),
             ["name", "contract_number", "contract_type", "supplier", "responsible_unit",
-             "parent", "procurement_form", "criticality"],
+             "parent", "procurement_form", "criticality", "contract_template",
+             "agreement_elements"],
         ),
         (_("Systemer"), ["usages", "main_for"]),
         (
@@ -41,7 +43,20 @@ class ContractForm(ScopedModelForm):
              "notice_to_end_of", "extension_months", "extensions_total", "extensions_used",
              "renewal_months", "terminated_on", "lead_months"],
         ),
-        (_("Økonomi og noter"), ["acquisition_cost", "yearly_cost", "notes", "external_reference"]),
+        (
+            _("Underskrifter"),
+            ["customer_signed_by", "customer_signed_on", "supplier_signed_by",
+             "supplier_signed_on"],
+        ),
+        (
+            _("Genanskaffelse"),
+            ["procurement_strategy", "procurement_plan_year", "procurement_plan_quarter"],
+        ),
+        (
+            _("Økonomi og noter"),
+            ["acquisition_cost", "yearly_cost", "payment_model", "payment_frequency",
+             "price_regulation", "notes", "external_reference"],
+        ),
     )
 
     class Meta:
@@ -55,6 +70,18 @@ class ContractForm(ScopedModelForm):
             "parent",
             "procurement_form",
             "criticality",
+            "contract_template",
+            "agreement_elements",
+            "customer_signed_by",
+            "customer_signed_on",
+            "supplier_signed_by",
+            "supplier_signed_on",
+            "procurement_strategy",
+            "procurement_plan_year",
+            "procurement_plan_quarter",
+            "payment_model",
+            "payment_frequency",
+            "price_regulation",
             "concluded_on",
             "start_date",
             "expiry_date",
@@ -103,11 +130,17 @@ class ContractForm(ScopedModelForm):
 class CostLineForm(ScopedModelForm):
     class Meta:
         model = CostLine
-        fields = ["year", "kind", "amount", "unit", "note"]
+        fields = ["year", "kind", "amount", "unit", "note", "accounting_entry",
+                  "audit_status", "audited_on"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = self.fields["unit"].queryset.order_by("path")
+        # Left out, a cost line is simply not audited yet.
+        self.fields["audit_status"].required = False
+
+    def clean_audit_status(self):
+        return self.cleaned_data["audit_status"] or AuditStatus.NOT_AUDITED
 
 
 class SupplierForm(ScopedModelForm):

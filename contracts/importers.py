@@ -34,6 +34,7 @@ from kitos.excel.spec import (
     EntitySpec,
     ExportCell,
 )
+from kitos.options import reference_key
 from portfolio.choices import Criticality
 
 from . import choices
@@ -97,6 +98,35 @@ class ContractSpec(EntitySpec):
                                                      "Årlig driftsudgift (kr.)", "Yearly cost",
                                                      "Annual cost"), kind=DECIMAL),
         Column("currency", "Valuta", ("Currency",)),
+        Column("contract_template", "Kontraktskabelon", ("Skabelon", "Contract template"),
+               kind=REF, ref=reference_key("contract_template")),
+        Column("agreement_elements", "Aftaleelementer", ("Aftaleelement",
+                                                         "Agreement elements"),
+               kind=REFS, ref=reference_key("agreement_element")),
+        Column("customer_signed_by", "Kundens underskriver", (
+            "Kontraktunderskriver", "Underskrevet af", "Customer signed by")),
+        Column("customer_signed_on", "Kundens underskriftsdato", (
+            "Kontraktunderskriver dato", "Underskriftsdato", "Customer signed on"), kind=DATE),
+        Column("supplier_signed_by", "Leverandørens underskriver", (
+            "Leverandørens kontraktunderskriver", "Supplier signed by")),
+        Column("supplier_signed_on", "Leverandørens underskriftsdato", (
+            "Leverandørens kontraktunderskriver dato", "Leverandør underskrevet",
+            "Supplier signed on"), kind=DATE),
+        Column("procurement_strategy", "Genanskaffelsesstrategi", (
+            "Genanskaffelse", "Procurement strategy"),
+            kind=REF, ref=reference_key("procurement_strategy")),
+        Column("procurement_plan_year", "Genanskaffelse planlagt (år)", (
+            "Genanskaffelsesplan år", "Udbudsplan år", "Procurement plan year"), kind=INT),
+        Column("procurement_plan_quarter", "Genanskaffelse planlagt (kvartal)", (
+            "Genanskaffelsesplan kvartal", "Udbudsplan kvartal", "Procurement plan quarter"),
+            kind=INT),
+        Column("payment_model", "Betalingsmodel", ("Payment model",),
+               kind=REF, ref=reference_key("payment_model")),
+        Column("payment_frequency", "Betalingsfrekvens", ("Betalingsfrekvens (OS2KITOS)",
+                                                          "Payment frequency"),
+               kind=REF, ref=reference_key("payment_frequency")),
+        Column("price_regulation", "Prisregulering", ("Price regulation",),
+               kind=REF, ref=reference_key("price_regulation")),
         Column("usages", "Systemer", ("Dækkede systemer", "It-systemer", "Systems",
                                       "Covered systems"), kind=REFS, ref="usages"),
         Column("main_for", "Hovedkontrakt for", ("Main contract for",), kind=REFS,
@@ -181,6 +211,11 @@ class CostLineSpec(EntitySpec):
         Column("amount", "Beløb (kr.)", ("Beløb", "Amount", "Kr."), kind=DECIMAL,
                required_on_create=True),
         Column("note", "Bemærkning", ("Note", "Kommentar")),
+        Column("accounting_entry", "Kontering", ("Konto", "Kontostreng", "Accounting entry")),
+        Column("audit_status", "Revisionsstatus", ("Revision", "Audit status"), kind=CHOICE,
+               choices=choices.AuditStatus),
+        Column("audited_on", "Revideret", ("Revisionsdato", "Audit date", "Audited on"),
+               kind=DATE),
     )
     key_columns = ("contract", "unit", "year", "kind")
 

@@ -15,6 +15,7 @@ from django.db.models.functions import Coalesce, Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kitos.options import OptionFields
 from kitos.tenancy import (
     PublicIdModel,
     TenantModel,
@@ -103,10 +104,27 @@ class ContractQuerySet(scoped_queryset("organisation")):
         )
 
 
-class Contract(TenantModel):
-    """An IT contract of one organisation: dates, notice terms, extension and renewal
-    options, money, and the system usages and integrations it covers."""
+def _option(key: str, label, **kwargs) -> models.ForeignKey:
+    """A contract field choosing from option list `key` (contracts/option_lists.py)."""
+    return models.ForeignKey(
+        "kitos.Option", verbose_name=label, on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+", limit_choices_to={"kind": key}, **kwargs,
+    )
 
+
+class Contract(OptionFields, TenantModel):
+    """An IT contract of one organisation: dates, notice terms, extension and renewal
+    options, money, the system usages and integrations it covers, and the record
+    OS2KITOS users keep (signatures, payment terms, template, procurement plan)."""
+
+    option_fields = {
+        "contract_template": "contract_template",
+        "procurement_strategy": "procurement_strategy",
+        "payment_model": "payment_model",
+        "payment_frequency": "payment_frequency",
+        "price_regulation": "price_regulation",
+        "agreement_elements": "agreement_element",
+    }
     role_target = RoleTarget.CONTRACT
     role_unit_path = "responsible_unit__path"
     audit_exclude = ("deadlines_computed_on",)
@@ -153,6 +171,36 @@ class Contract(TenantModel):
     )
     notes = models.TextField(_("noter"), blank=True)
     external_reference = models.CharField(_("ekstern reference"), max_length=100, blank=True)
+    contract_template = _option("contract_template", _("kontraktskabelon"))
+    agreement_elements = models.ManyToManyField(
+        "kitos.Option", verbose_name=_("aftaleelementer"), blank=True, related_name="+",
+        limit_choices_to={"kind": "agreement_element"},
+    )
+
+    # Signatures: who signed for the organisation and for the supplier, and when.
+    customer_signed_by = models.CharField(_("underskrevet af (kunden)"), max_length=200,
+                                          blank=True)
+    customer_signed_on = models.DateField(_("kundens underskriftsdato"), null=True, blank=True)
+    supplier_signed_by = models.CharField(_("underskrevet af (leverandøren)"), max_length=200,
+                                          blank=True)
+    supplier_signed_on = models.DateField(_("leverandørens underskriftsdato"), null=True,
+                                          blank=True)
+
+    # Procurement: what happens when the contract runs out, and when it is planned.
+    procurement_strategy = _option("procurement_strategy", _("genanskaffelsesstrategi"))
+    procurement_plan_year = models.PositiveSmallIntegerField(
+        _("genanskaffelse planlagt (år)"), null=True, blank=True,
+        validators=[MinValueValidator(2000), MaxValueValidator(2100)],
+    )
+    procurement_plan_quarter = models.PositiveSmallIntegerField(
+        _("genanskaffelse planlagt (kvartal)"), null=True, blank=True,
+        choices=choices.Quarter,
+    )
+
+    # Payment terms.
+    payment_model = _option("payment_model", _("betalingsmodel"))
+    payment_frequency = _option("payment_frequency", _("betalingsfrekvens"))
+    price_regulation = _option("price_regulation", _("prisregulering"))
 
     # Dates and terms (the input of contracts/deadlines.py).
     concluded_on = models.DateField(_("indgået"), null=True, blank=True)
@@ -291,6 +339,21 @@ class Contract(TenantModel):
                 condition=Q(yearly_cost__isnull=True) | Q(yearly_cost__gte=0),
                 name="contract_yearly_cost_not_negative",
                 violation_error_message=_("Den årlige driftsudgift kan ikke være negativ."),
+            ),
+            models.CheckConstraint(
+                condition=Q(procurement_plan_year__isnull=True)
+                | Q(procurement_plan_year__gte=2000, procurement_plan_year__lte=2100),
+                name="contract_procurement_plan_year_range",
+                violation_error_message=_("Året for genanskaffelsen skal ligge mellem 2000 og "
+                                          "2100."),
+            ),
+            models.CheckConstraint(
+                condition=Q(procurement_plan_quarter__isnull=True)
+                | Q(procurement_plan_quarter__gte=1, procurement_plan_quarter__lte=4,
+                    procurement_plan_year__isnull=False),
+                name="contract_procurement_plan_quarter_needs_year",
+                violation_error_message=_("Et kvartal for genanskaffelsen skal være 1–4 og "
+                                          "kræver et år."),
             ),
             models.CheckConstraint(
                 condition=~Q(parent=F("pk")), name="contract_not_own_parent",
@@ -441,6 +504,13 @@ class CostLine(PublicIdModel):
     )
     amount = models.DecimalField(_("beløb (kr.)"), **MONEY)
     note = models.CharField(_("bemærkning"), max_length=300, blank=True)
+    # The economy stream's bookkeeping (OS2KITOS: kontering and revision).
+    accounting_entry = models.CharField(_("kontering"), max_length=100, blank=True)
+    audit_status = models.CharField(
+        _("revisionsstatus"), max_length=12, choices=choices.AuditStatus,
+        default=choices.AuditStatus.NOT_AUDITED,
+    )
+    audited_on = models.DateField(_("revideret"), null=True, blank=True)
 
     objects = CostLineQuerySet.as_manager()
 
@@ -457,6 +527,16 @@ class CostLine(PublicIdModel):
             models.CheckConstraint(
                 condition=Q(year__gte=1990, year__lte=2100), name="costline_year_range",
                 violation_error_message=_("Året skal ligge mellem 1990 og 2100."),
+            ),
+            models.CheckConstraint(
+                condition=Q(audit_status__in=choices.AuditStatus.values),
+                name="costline_audit_status_valid",
+                violation_error_message=_("Revisionsstatus skal være en af de mulige."),
+            ),
+            models.CheckConstraint(
+                condition=Q(audited_on__isnull=True) | ~Q(audit_status="not_audited"),
+                name="costline_audit_date_needs_status",
+                violation_error_message=_("En revisionsdato kræver en revisionsstatus."),
             ),
             models.UniqueConstraint(
                 fields=["contract", "unit", "year", "kind"],

@@ -43,16 +43,18 @@ def contract_create(
     usages: Iterable[SystemUsage] | None = None,
     main_for: Iterable[SystemUsage] = (),
     integrations: Iterable[Integration] | None = None,
+    agreement_elements: Iterable | None = None,
     **fields: Any,
 ) -> Contract:
     """Create a contract with the systems it covers (`usages`; `main_for` those it is the
-    main contract of, see ``contract_set_coverage``) and the integrations it covers, in
+    main contract of, see ``contract_set_coverage``), the integrations it covers and its
+    agreement elements, in
     one transaction: the form, the API, the admin and the demo data all create contracts
     here. Audited as the creation plus, when it covers systems, the coverage."""
     contract = create_object(
         actor=actor,
         instance=Contract(organisation=organisation, name=name, **fields),
-        m2m=_integrations(integrations),
+        m2m=_links(integrations, agreement_elements),
     )
     _cover(actor, contract, usages, main_for)
     return contract
@@ -67,19 +69,26 @@ def contract_update(
     usages: Iterable[SystemUsage] | None = None,
     main_for: Iterable[SystemUsage] = (),
     integrations: Iterable[Integration] | None = None,
+    agreement_elements: Iterable | None = None,
 ) -> Contract:
-    """Change a contract's fields (`data`), the systems it covers and its integrations in
-    one transaction. What is None is left as it is: `usages=None` keeps the coverage,
-    `data=None` the contract's own fields (only the links change)."""
-    m2m = _integrations(integrations)
+    """Change a contract's fields (`data`), the systems it covers, its integrations and
+    its agreement elements (options, kitos.options) in one transaction. What is None is
+    left as it is: `usages=None` keeps the coverage, `data=None` the contract's own
+    fields (only the links change)."""
+    m2m = _links(integrations, agreement_elements)
     if data is not None or m2m is not None:
         contract = update_object(actor=actor, instance=contract, data=data, m2m=m2m)
     _cover(actor, contract, usages, main_for)
     return contract
 
 
-def _integrations(integrations) -> dict | None:
-    return {"integrations": list(integrations)} if integrations is not None else None
+def _links(integrations, agreement_elements) -> dict | None:
+    links = {}
+    if integrations is not None:
+        links["integrations"] = list(integrations)
+    if agreement_elements is not None:
+        links["agreement_elements"] = list(agreement_elements)
+    return links or None
 
 
 def _cover(actor, contract: Contract, usages, main_for) -> None:

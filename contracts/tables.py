@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
 from kitos.lists import ORGANISATION_COLUMN, UPDATED_COLUMN, Column, add_column, count_of
@@ -12,6 +13,16 @@ def _visible_contracts(context):
     from .models import Contract
 
     return Contract.objects.visible_to(context.user)
+
+
+def procurement_plan_text(contract) -> str:
+    """"2027, 3. kvartal" (or only the year, or nothing)."""
+    if not contract.procurement_plan_year:
+        return ""
+    if contract.procurement_plan_quarter:
+        quarter = contract.get_procurement_plan_quarter_display()
+        return f"{contract.procurement_plan_year}, {quarter}"
+    return str(contract.procurement_plan_year)
 
 
 CONTRACT_COLUMNS = (
@@ -44,6 +55,27 @@ CONTRACT_COLUMNS = (
            sort="procurement_form", default=False),
     Column("acquisition_cost", _("Anskaffelsespris (kr.)"), "acquisition_cost",
            sort="acquisition_cost", kind="money", total="sum", default=False),
+    # The option's name joined in (no query of its own when the column is shown).
+    *(
+        Column(name, label, f"{name}_name", sort=f"{name}__name", default=False,
+               annotate=lambda context, name=name: {f"{name}_name": F(f"{name}__name")})
+        for name, label in (
+            ("contract_template", _("Kontraktskabelon")),
+            ("procurement_strategy", _("Genanskaffelsesstrategi")),
+            ("payment_model", _("Betalingsmodel")),
+            ("payment_frequency", _("Betalingsfrekvens")),
+            ("price_regulation", _("Prisregulering")),
+        )
+    ),
+    Column("agreement_elements", _("Aftaleelementer"),
+           lambda row: [element.name for element in row.agreement_elements.all()],
+           kind="list", default=False, prefetch=lambda context: ["agreement_elements"]),
+    Column("procurement_plan", _("Genanskaffelse planlagt"), procurement_plan_text,
+           sort="procurement_plan_year", default=False),
+    Column("customer_signed_on", _("Underskrevet (kunden)"), "customer_signed_on",
+           sort="customer_signed_on", kind="date", default=False),
+    Column("supplier_signed_on", _("Underskrevet (leverandøren)"), "supplier_signed_on",
+           sort="supplier_signed_on", kind="date", default=False),
     ORGANISATION_COLUMN,
     UPDATED_COLUMN,
 )

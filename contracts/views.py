@@ -12,6 +12,7 @@ import decimal
 from dataclasses import dataclass
 
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.db.models import OuterRef, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,6 +20,7 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 
 from contracts.models import Contract, ContractCoverage, CostLine, DeadlineDecision
+from kitos import db, options
 from kitos.detail import (
     HISTORY_TAB,
     Tab,
@@ -94,7 +96,9 @@ class ContractDetailView(RolesTabMixin, TabbedDetailView):
     the systems it covers, its costs, roles, data processing and history."""
 
     model = Contract
-    related = ("organisation", "supplier", "responsible_unit", "parent")
+    related = ("organisation", "supplier", "responsible_unit", "parent", "contract_template",
+               "procurement_strategy", "payment_model", "payment_frequency",
+               "price_regulation")
     tabs = (
         overview_tab("contracts/contract_overview.html"),
         Tab("systemer", gettext_lazy("Systemer"), "systems", "contracts/contract_systems.html"),
@@ -108,6 +112,15 @@ class ContractDetailView(RolesTabMixin, TabbedDetailView):
         ),
         HISTORY_TAB,
     )
+
+    def get_queryset(self):
+        # The agreement elements' names come with the contract (one query fewer).
+        names = (
+            Contract.agreement_elements.through.objects.filter(contract=OuterRef("pk"))
+            .order_by().values("contract").annotate(names=db.JoinedText("option__name"))
+            .values("names")
+        )
+        return super().get_queryset().annotate(agreement_element_names=Subquery(names))
 
     def coverage(self):
         return (
@@ -126,6 +139,7 @@ class ContractDetailView(RolesTabMixin, TabbedDetailView):
             Deadline(_("Seneste start på genudbud"), contract.retender_start, today),
         ]
         context["coverage"] = self.coverage()
+        context["agreement_elements"] = sorted(db.split_joined(contract.agreement_element_names))
         context.update(decision_context(user, contract))
         return context
 
@@ -171,6 +185,9 @@ class ContractListView(ListView):
         "supplier": supplier_options(Contract, "supplier"),
         "responsible_unit": unit_options,
         "within": unit_options,
+        # The option lists: one query for all of them (kitos.options.filter_choices).
+        **{name: options.filter_choices(Contract.option_fields[name])
+           for name in Contract.option_fields},
     }
     panel_first = ("status", "within", "supplier", "notice_deadline", "next_end")
     panel_hidden = ("responsible_unit",)

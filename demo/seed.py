@@ -13,6 +13,7 @@ import random
 import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 
 from django.apps import apps
 from django.contrib.auth import get_user_model
@@ -42,9 +43,10 @@ from gdpr.models import (
 )
 from gdpr.reference import ensure_data_categories
 from gdpr.services import data_asset_link_usage, oversight_record_create
+from kitos import options
 from kitos.audit import AuditSource, audit_context
 from kitos.dates import add_months
-from kitos.models import Membership, Organisation
+from kitos.models import Membership, Option, Organisation
 from kitos.services import create_object
 from kitos.tenancy import SYSTEM
 from landscape.suppliers_services import procurement_sharing_set
@@ -225,6 +227,7 @@ class OrgSeeder:
         self.seed_competencies()
         self.usages = self.seed_usages()
         self.integrations = self.seed_integrations()
+        self.seed_option_adaptations()
         self.contracts = self.seed_contracts()
         self.assets = self.seed_data_assets()
         self.activities = self.seed_processing_activities()
@@ -456,6 +459,73 @@ class OrgSeeder:
     def contract_terms(self, index: int, rng: random.Random) -> dict:
         return contract_terms(self.today, index, rng)
 
+    # What the demo municipality made of the shared option lists (kitos.options): the
+    # payment models it does not use switched off, its own words for a template.
+    OPTION_ADAPTATIONS = {
+        "demo": {
+            ("payment_model", "milestones"): options.Adaptation(is_active=False),
+            ("payment_model", "time_materials"): options.Adaptation(is_active=False),
+            ("contract_template", "k04"): options.Adaptation(is_active=False),
+            ("contract_template", "k03"): options.Adaptation(
+                is_active=True, sort_order=1,
+                description="Vores standard ved køb af fagsystemer; aftales med Indkøb."),
+        },
+    }
+
+    def seed_option_adaptations(self) -> None:
+        wanted = self.OPTION_ADAPTATIONS.get(self.plan.slug, {})
+        by_kind: dict[str, dict] = {}
+        for (kind, code), adaptation in wanted.items():
+            option = Option.objects.filter(kind=kind, code=code).first()
+            if option is not None:
+                by_kind.setdefault(kind, {})[option] = adaptation
+        for kind, adaptations in by_kind.items():
+            options.adapt_options(actor=SYSTEM, organisation=self.organisation, key=kind,
+                                  adaptations=adaptations)
+
+    @cached_property
+    def offered_options(self) -> dict[str, list[Option]]:
+        """The option lists this organisation is offered (kitos.options), by key."""
+        by_kind: dict[str, list[Option]] = {}
+        for kind in Contract.option_fields.values():
+            by_kind[kind] = list(options.offered(kind, self.organisation))
+        return by_kind
+
+    def contract_record(self, number: int, rng: random.Random, supplier) -> dict:
+        """Template, agreement elements, signatures, payment terms and a procurement plan
+        as a contract register holds them: most contracts have most of it, a few lack
+        the signatures or the plan (the gaps a contract manager would chase)."""
+        def pick(kind, *codes):
+            offered = {o.code: o for o in self.offered_options[kind]}
+            choices = [offered[c] for c in codes if c in offered] or list(offered.values())
+            return rng.choice(choices) if choices else None
+
+        signed = self.today - datetime.timedelta(days=rng.randint(200, 2400))
+        record = {
+            "contract_template": pick("contract_template", "k01", "k02", "k03", "ski",
+                                      "supplier_terms"),
+            "payment_model": pick("payment_model", "subscription", "fixed", "per_user"),
+            "payment_frequency": pick("payment_frequency", "quarterly", "yearly", "monthly"),
+            "price_regulation": pick("price_regulation", "net_price_index", "wage_index"),
+            "procurement_strategy": pick("procurement_strategy", "retender", "mini_tender",
+                                         "renegotiate", "extend"),
+            "agreement_elements": [o for o in self.offered_options["agreement_element"]
+                                   if o.code in ("licence", "operation", "support")
+                                   and rng.random() < 0.8],
+        }
+        if number % 7:
+            record.update(
+                customer_signed_by=rng.choice(["Kommunaldirektør", "It-chef", "Direktør for "
+                                               "Økonomi og Digitalisering"]),
+                customer_signed_on=signed,
+                supplier_signed_by=f"Kundechef, {supplier.name}",
+                supplier_signed_on=signed - datetime.timedelta(days=rng.randint(1, 14)),
+            )
+        if number % 4 == 0:
+            record.update(procurement_plan_year=self.today.year + rng.randint(1, 3),
+                          procurement_plan_quarter=rng.randint(1, 4))
+        return record
+
     def seed_contracts(self) -> list[Contract]:
         existing = {c.name: c for c in Contract.objects.filter(organisation=self.organisation)}
         covered = set(
@@ -511,6 +581,7 @@ class OrgSeeder:
                     acquisition_cost=Decimal(rng.randint(0, 40) * 25000),
                     yearly_cost=yearly,
                     **self.contract_terms(number, rng),
+                    **self.contract_record(number, rng, supplier),
                     usages=usages,
                     main_for=usages if len(usages) == 1 else [],
                 )
@@ -523,12 +594,16 @@ class OrgSeeder:
                 units = [u for u in {x.responsible_unit for x in usages} if u][:2]
                 for year in (self.today.year - 1, self.today.year):
                     for unit in units:
+                        audited = year < self.today.year
                         cost_line_create(
                             actor=SYSTEM,
                             contract=contract,
                             unit=unit,
                             year=year,
                             amount=(contract.yearly_cost / len(units)).quantize(Decimal("1")),
+                            accounting_entry=f"{unit.local_code or '6.45'}.{number:02d}",
+                            audit_status="green" if audited else "not_audited",
+                            audited_on=datetime.date(year + 1, 3, 15) if audited else None,
                         )
             contracts.append(contract)
         return contracts

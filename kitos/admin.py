@@ -8,7 +8,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from kitos.models import AuditAction, AuditEntry, Membership, Organisation
+from kitos.models import AuditAction, AuditEntry, Membership, Option, Organisation
 
 from .admin_base import KitosInline, KitosModelAdmin, SystemWrittenAdmin
 
@@ -156,3 +156,27 @@ class MembershipAdmin(KitosModelAdmin):
     )
     list_select_related = ("user", "organisation")
     raw_id_fields = ("user",)
+
+
+@admin.register(Option)
+class OptionAdmin(KitosModelAdmin):
+    """The shared option lists (superusers): new entries, renames, and switching an entry
+    off for every organisation. Each organisation adapts the lists on its own page."""
+
+    list_display = ("name", "kind", "code", "sort_order", "is_enabled", "is_obligatory")
+    list_filter = ("kind", "is_enabled", "is_obligatory")
+    search_fields = ("name", "code", "description")
+
+    def has_add_permission(self, request):
+        return request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        # Staff may read the shared lists (their organisation adapts them on its own
+        # page); only superusers change them.
+        return request.user.is_superuser or super().has_view_permission(request, obj)

@@ -6,7 +6,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import DefaultRouter
 
 from .api.registry import ROUTES
-from .api.views import ApiTokenViewSet, DeletionListView
+from .api.views import ApiTokenViewSet, DeletionListView, OptionViewSet
 
 
 class Router(DefaultRouter):
@@ -19,6 +19,7 @@ router.lookup_value_regex = "[^/]+"
 for prefix, viewset, basename in ROUTES:
     router.register(prefix, viewset, basename=basename)
 router.register("tokens", ApiTokenViewSet, basename="apitoken")
+router.register("options", OptionViewSet, basename="option")
 
 
 class ThrottledSchemaView(SpectacularAPIView):

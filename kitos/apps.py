@@ -31,3 +31,22 @@ class KitosConfig(AppConfig):
         from kitos.login.two_factor import remember_device_state
 
         user_logged_in.connect(remember_device_state, dispatch_uid="kitos-2fa-device-login")
+
+        # The option lists' standard entries (each app declares its lists, see
+        # kitos.options), with the other reference data.
+        from django.apps import apps
+        from django.utils.translation import gettext
+
+        from kitos import hooks, options
+        from kitos.models import Option
+
+        post_save.connect(options.forget_standard_choices, sender=Option,
+                          dispatch_uid="kitos-option-saved")
+        post_delete.connect(options.forget_standard_choices, sender=Option,
+                            dispatch_uid="kitos-option-deleted")
+        hooks.add_reference_loader(lambda: _new_options_note(
+            options.ensure_options(apps, options.kinds()), gettext))
+
+
+def _new_options_note(created: int, gettext) -> str | None:
+    return gettext("%(count)s nye valgmuligheder") % {"count": created} if created else None

@@ -44,7 +44,7 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import DetailView, FormView, TemplateView
 from django.views.generic.detail import SingleObjectMixin
 
-from . import hooks
+from . import hooks, options
 from .constraints import errors_beside
 from .db import name_related
 from .deletion import deletion_summary
@@ -455,8 +455,22 @@ class ScopedModelForm(forms.ModelForm):
             for name in amounts:
                 if isinstance(self.data.get(name), str):
                     self.data[name] = normalise_amount(self.data[name])
+        option_fields = {name: key for name, key in
+                         getattr(self._meta.model, "option_fields", {}).items()
+                         if name in self.fields}
+        form_options = options.FormOptions(
+            organisation, option_fields.values(),
+            [pk for name in option_fields for pk in self._current_options(name)])
         for name, form_field in self.fields.items():
-            if isinstance(form_field, forms.ModelChoiceField):
+            if name in option_fields:
+                # The organisation's list in its order; a value the object has keeps
+                # being offered after the list stops offering it (kitos.options). All
+                # the form's lists are read in one query.
+                form_field.queryset = options.offered(
+                    option_fields[name], organisation, keep=self._current_options(name))
+                options.use_form_options(form_field, key=option_fields[name],
+                                         form_options=form_options)
+            elif isinstance(form_field, forms.ModelChoiceField):
                 form_field.queryset = scope_choices(
                     form_field.queryset, user=user, organisation=organisation
                 )
@@ -485,6 +499,14 @@ class ScopedModelForm(forms.ModelForm):
 
     # Optional ((legend, [field names]), ...) to show the fields in groups.
     fieldsets: tuple = ()
+
+    def _current_options(self, name) -> list:
+        """The ids of the options field `name` of the object holds now."""
+        value = self.initial.get(name)
+        if value is None:
+            return []
+        values = value if isinstance(value, list | tuple) else [value]
+        return [getattr(item, "pk", item) for item in values]
 
     def __getitem__(self, name):
         # Every rendering reaches a field here (after any subclass has set its queryset).

@@ -78,8 +78,8 @@ def choices_key(queryset) -> tuple | None:
 def share_choices(field: forms.Field, cache: dict) -> None:
     """Let a model choice field read its options through `cache` (one per form). Costs
     no query: the options are read when the field is first rendered."""
-    if not isinstance(field, forms.ModelChoiceField):
-        return
+    if not isinstance(field, forms.ModelChoiceField) or hasattr(field, "form_options"):
+        return  # an option field reads its choices with the form's other option lists
     if getattr(field, "shared_choices", None) is cache:
         return
     field.shared_choices = cache

@@ -348,3 +348,98 @@ class SavedView(PublicIdModel):
     @property
     def owning_organisation_id(self):
         return self.organisation_id
+
+
+class OptionQuerySet(models.QuerySet):
+    def of_kind(self, kind: str):
+        return self.filter(kind=kind)
+
+    def visible_to(self, user):
+        """The shared lists are every signed-in user's to read (what an organisation
+        is offered: kitos.options)."""
+        if user is None or not user.is_authenticated or not user.is_active:
+            return self.none()
+        return self
+
+
+class Option(PublicIdModel):
+    """One entry of a shared option list (valgmulighed): a contract's payment model, an
+    interface's type, an archive location ... Which lists exist, and their standard
+    entries, each app declares (kitos.options.OptionKind); the entries are loaded with
+    the reference data and kept by superusers. An organisation adapts a list through
+    LocalOption: it switches entries off, adds its own description and order. Objects
+    point at an entry with a foreign key, so renaming one renames it everywhere."""
+
+    kind = models.CharField(_("valgliste"), max_length=60, db_index=True)
+    code = models.SlugField(_("kode"), max_length=60)
+    name = models.CharField(_("navn"), max_length=150)
+    description = models.TextField(_("beskrivelse"), blank=True)
+    sort_order = models.PositiveSmallIntegerField(_("sortering"), default=100)
+    is_enabled = models.BooleanField(
+        _("i brug"), default=True,
+        help_text=_("Slået fra er valgmuligheden væk for alle organisationer; eksisterende "
+                    "registreringer beholder den."),
+    )
+    is_obligatory = models.BooleanField(
+        _("obligatorisk"), default=False,
+        help_text=_("Kan ikke slås fra af den enkelte organisation."),
+    )
+
+    objects = OptionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["kind", "sort_order", "name"]
+        verbose_name = _("valgmulighed")
+        verbose_name_plural = _("valgmuligheder")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "code"], name="option_unique_code_per_kind",
+                violation_error_message=_("Valglisten har allerede en valgmulighed med den kode."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(name=""), name="option_name_not_blank",
+                violation_error_message=_("Valgmuligheden skal have et navn."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def owning_organisation_id(self):
+        # Shared by every organisation: only superusers change the standard list.
+        return None
+
+
+class LocalOption(models.Model):
+    """An organisation's adaptation of one shared option: switched off (no longer offered
+    for new registrations), described in its own words, or placed elsewhere in the list.
+    Without a row the shared entry applies as it is."""
+
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("organisation"), on_delete=models.CASCADE,
+        related_name="local_options",
+    )
+    option = models.ForeignKey(
+        Option, verbose_name=_("valgmulighed"), on_delete=models.CASCADE,
+        related_name="local_options",
+    )
+    is_active = models.BooleanField(_("tilbydes"), default=True)
+    description = models.TextField(_("lokal beskrivelse"), blank=True)
+    sort_order = models.PositiveSmallIntegerField(_("lokal sortering"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("ændret"), auto_now=True)
+
+    class Meta:
+        ordering = ["organisation", "option"]
+        verbose_name = _("lokal valgmulighed")
+        verbose_name_plural = _("lokale valgmuligheder")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "option"], name="localoption_unique_per_org",
+                violation_error_message=_(
+                    "Organisationen har allerede en lokal tilpasning af valgmuligheden."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} · {self.option}"

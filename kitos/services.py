@@ -16,6 +16,7 @@ from django.db.models.deletion import ProtectedError
 from django.utils.translation import gettext as _
 
 from .audit import AuditAction, diff, record_change, snapshot
+from .options import check_available
 from .tenancy import EDITOR, SharedCatalogModel, has_role
 
 M = TypeVar("M", bound=models.Model)
@@ -38,6 +39,27 @@ def _check_m2m_scope(instance: models.Model, m2m: M2MData) -> None:
         for name, objects in (m2m or {}).items()
         if not all(_in_scope(obj, organisation_id) for obj in objects)
     }
+    if errors:
+        raise ValidationError(errors)
+
+
+def _check_m2m_options(instance: models.Model, m2m: M2MData, before: Mapping | None) -> None:
+    """Option list values (kitos.options) newly added to a many-to-many field must be
+    offered to the organisation; the ones it had stay valid."""
+    option_fields = getattr(instance, "option_fields", {})
+    errors = {}
+    for name, objects in (m2m or {}).items():
+        if name not in option_fields:
+            continue
+        old_ids = set((before or {}).get(name) or ())
+        try:
+            check_available(
+                organisation=instance.owning_organisation_id, field_name=name,
+                key=option_fields[name], new=list(objects),
+                old=[obj for obj in objects if obj.pk in old_ids],
+            )
+        except ValidationError as error:
+            errors.update(error.message_dict)
     if errors:
         raise ValidationError(errors)
 
@@ -65,6 +87,7 @@ def create_object(*, actor, instance: M, m2m: M2MData = None) -> M:
     instance.check_editable_by(actor)
     _full_clean(instance)
     _check_m2m_scope(instance, m2m)
+    _check_m2m_options(instance, m2m, None)
     instance.save()
     _set_m2m(instance, m2m)
     record_change(
@@ -91,6 +114,7 @@ def update_object(
     instance.check_editable_by(actor)
     _full_clean(instance)
     _check_m2m_scope(instance, m2m)
+    _check_m2m_options(instance, m2m, before)
     instance.save()
     _set_m2m(instance, m2m)
     changes = diff(before, snapshot(instance, m2m=m2m_names))

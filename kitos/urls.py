@@ -7,7 +7,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path, re_path
 from django.views.generic import RedirectView
 
-from kitos import health, pickers, views
+from kitos import health, option_views, pickers, views
 from kitos.api import token_views
 from kitos.login import views as login_views
 
@@ -38,6 +38,16 @@ urlpatterns += [
     # Answered by kitos.health.HealthEndpointsMiddleware before the Host header is checked;
     # the routes name them for reverse() and the crawl of public pages.
     path("vaelg/<slug:kind>/", pickers.PickerView.as_view(), name="picker"),
+    path(
+        "organisationer/<slug:slug>/valglister/",
+        option_views.OptionKindListView.as_view(),
+        name="option_kinds",
+    ),
+    path(
+        "organisationer/<slug:slug>/valglister/<slug:kind>/",
+        option_views.OptionKindView.as_view(),
+        name="option_kind",
+    ),
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
     path("konto/log-ind/", login_views.LoginView.as_view(), name="login"),

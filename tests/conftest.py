@@ -88,16 +88,29 @@ def _fresh_login_counters():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _fresh_option_caches():
+    """The option lists are cached per process (kitos.options); a test's changes roll
+    back, the caches would not."""
+    from kitos import options
+
+    options.forget_standard_choices()
+    yield
+    options.forget_standard_choices()
+
+
 def _restore_reference_data() -> None:
     """What the data migrations created (standard role types, disciplines, data
-    categories); idempotent."""
+    categories, option lists); idempotent."""
     from django.apps import apps
 
     from gdpr.reference import ensure_data_categories
+    from kitos.options import ensure_options, kinds
     from roles.reference import ensure_disciplines_and_role_types
 
     ensure_disciplines_and_role_types(apps)
     ensure_data_categories(apps)
+    ensure_options(apps, kinds())
 
 
 def _flushes_the_database(item) -> bool:

@@ -86,9 +86,13 @@ def count_queries(client, pages) -> dict[str, int]:
     from django.apps import apps
     from django.contrib.contenttypes.models import ContentType
 
+    from tests.helpers import warm_process_caches
+
     # Content types are cached per process after their first use: a running portal has
-    # them, so no page pays for them here either.
+    # them, so no page pays for them here either. So are the shared option lists'
+    # names for the lists' filters (kitos.options.standard_choices).
     ContentType.objects.get_for_models(*apps.get_models())
+    warm_process_caches()
     counts = {}
     for name, url in pages:
         with CaptureQueriesContext(connection) as queries:

@@ -280,6 +280,9 @@ def urls_for(world: World, name: str, params: tuple[str, ...]) -> list[str]:
         return [reverse(name, args=[world.organisation.slug])]
     if params == ("slug", "key"):
         return [reverse(name, args=[world.organisation.slug, "sensitive-without-dpia"])]
+    if params == ("slug", "kind"):  # an option list (kitos.options)
+        return [reverse(name, args=[world.organisation.slug, kind])
+                for kind in ("agreement_element", "findes-ikke")]
     if params == ("slug", "pk"):
         return [reverse(name, args=[world.organisation.slug, world.alert_rule.pk])]
     if params == ("number",):

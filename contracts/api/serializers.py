@@ -5,7 +5,7 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from contracts.models import Contract, CostLine, DeadlineDecision
-from kitos.api.base import BaseSerializer, OrganisationField, ScopedUUIDField
+from kitos.api.base import BaseSerializer, OptionField, OrganisationField, ScopedUUIDField
 from kitos.models import Organisation
 from portfolio.models import Supplier, SystemUsage
 from roles.models import OrganisationUnit
@@ -37,6 +37,12 @@ class ContractSerializer(BaseSerializer):
         help_text="The system usages the contract covers; is_main marks it as their main "
         "contract. Replaces the whole list when sent.",
     )
+    contract_template = OptionField("contract_template", required=False, allow_null=True)
+    agreement_elements = OptionField("agreement_element", many=True, required=False)
+    procurement_strategy = OptionField("procurement_strategy", required=False, allow_null=True)
+    payment_model = OptionField("payment_model", required=False, allow_null=True)
+    payment_frequency = OptionField("payment_frequency", required=False, allow_null=True)
+    price_regulation = OptionField("price_regulation", required=False, allow_null=True)
 
     class Meta:
         model = Contract
@@ -48,6 +54,10 @@ class ContractSerializer(BaseSerializer):
             "notice_months", "notice_to_end_of", "extension_months", "extensions_total",
             "extensions_used", "renewal_months", "terminated_on", "lead_months",
             "acquisition_cost", "yearly_cost", "currency",
+            "contract_template", "agreement_elements", "customer_signed_by",
+            "customer_signed_on", "supplier_signed_by", "supplier_signed_on",
+            "procurement_strategy", "procurement_plan_year", "procurement_plan_quarter",
+            "payment_model", "payment_frequency", "price_regulation",
             "status", "next_end", "notice_deadline", "retender_start",
             "coverage", "created_at", "updated_at",
         ]
@@ -61,7 +71,7 @@ class CostLineSerializer(BaseSerializer):
     class Meta:
         model = CostLine
         fields = ["id", "contract", "unit", "year", "kind", "amount", "note",
-                  "created_at", "updated_at"]
+                  "accounting_entry", "audit_status", "audited_on", "created_at", "updated_at"]
 
 
 class DeadlineDecisionSerializer(BaseSerializer):

@@ -40,27 +40,28 @@ class ContractViewSet(ScopedModelViewSet):
 
     serializer_class = ContractSerializer
     filterset_class = ContractFilterSet
-    m2m_fields = ("coverage",)
+    m2m_fields = ("coverage", "agreement_elements")
 
     @staticmethod
     def create_service(*, actor, instance, m2m):
-        return contract_create(actor=actor, **editable_values(instance), **_coverage(m2m))
+        return contract_create(actor=actor, **editable_values(instance), **_links(m2m))
 
     @staticmethod
     def update_service(*, actor, instance, data, m2m):
-        return contract_update(actor=actor, contract=instance, data=data, **_coverage(m2m))
+        return contract_update(actor=actor, contract=instance, data=data, **_links(m2m))
 
 
-def _coverage(m2m) -> dict:
-    """The contract services' coverage arguments for the `coverage` list (not sent: the
-    coverage stays as it is)."""
-    if "coverage" not in m2m:
-        return {}
-    links = m2m["coverage"]
-    return {
-        "usages": [link["usage"] for link in links],
-        "main_for": [link["usage"] for link in links if link.get("is_main")],
-    }
+def _links(m2m) -> dict:
+    """The contract services' arguments for the `coverage` list and the agreement
+    elements (what is not sent stays as it is)."""
+    links = {}
+    if "agreement_elements" in m2m:
+        links["agreement_elements"] = m2m["agreement_elements"]
+    if "coverage" in m2m:
+        coverage = m2m["coverage"]
+        links["usages"] = [link["usage"] for link in coverage]
+        links["main_for"] = [link["usage"] for link in coverage if link.get("is_main")]
+    return links
 
 
 class CostLineViewSet(ScopedModelViewSet):

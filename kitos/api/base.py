@@ -51,6 +51,22 @@ class ScopedUUIDField(serializers.SlugRelatedField):
         return queryset.visible_to(request.user)
 
 
+class OptionField(serializers.SlugRelatedField):
+    """An option of the option list `kind` (kitos.options), by its code. The codes and
+    what an organisation is offered: ``GET /api/v1/options/?kind=<kind>``; a new value
+    the organisation has switched off is refused by the model's validation."""
+
+    def __init__(self, kind: str, **kwargs):
+        from kitos.models import Option
+
+        kwargs.setdefault("slug_field", "code")
+        if not kwargs.get("read_only"):
+            kwargs.setdefault("queryset", Option.objects.filter(kind=kind))
+        kwargs.setdefault("help_text", f"Code of an option of the list `{kind}` "
+                                       f"(GET /api/v1/options/?kind={kind}).")
+        super().__init__(**kwargs)
+
+
 class OrganisationField(ScopedUUIDField):
     """The organisation of a new object: one where the user may edit. Naming one the user
     can only read is 403 (no right to write there), not 400 (no such organisation)."""

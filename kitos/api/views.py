@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import uuid
+
 import django_filters
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import Q
+from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, generics, mixins, pagination, serializers, viewsets
 from rest_framework.authentication import SessionAuthentication
 
+from kitos import options
 from kitos.filtersets import UtcDateTimeFilter
-from kitos.models import ApiToken, ApiTokenScope, AuditEntry, SavedView
+from kitos.models import ApiToken, ApiTokenScope, AuditEntry, Option, Organisation, SavedView
 from kitos.tenancy import shared_catalog_models, standard_reference_models
 
 from .tokens import (
@@ -166,3 +169,72 @@ class ApiTokenViewSet(
 
     def perform_destroy(self, instance):
         api_token_revoke(actor=self.request.user, token=instance)
+
+
+# -- option lists ----------------------------------------------------------------------
+
+
+class OptionSerializer(serializers.ModelSerializer):
+    id = serializers.UUIDField(source="uuid", read_only=True)
+    description = serializers.CharField(
+        source="local_description", read_only=True,
+        help_text="The organisation's own description, or the standard one.")
+    standard_description = serializers.CharField(source="description", read_only=True)
+    sort_order = serializers.IntegerField(
+        source="local_order", read_only=True, help_text="The organisation's order.")
+    is_available = serializers.BooleanField(
+        read_only=True,
+        help_text="Offered to the organisation for new registrations. An option that is "
+                  "not may still be the value of existing objects; writing it as a new "
+                  "value is refused.")
+
+    class Meta:
+        model = Option
+        fields = ["id", "kind", "code", "name", "description", "standard_description",
+                  "sort_order", "is_obligatory", "is_available"]
+
+
+class OptionFilterSet(django_filters.FilterSet):
+    kind = django_filters.BaseInFilter(field_name="kind", label=_("Valgliste (flere med komma)"))
+    is_available = django_filters.BooleanFilter(field_name="is_available",
+                                                label=_("Tilbydes organisationen"))
+
+    class Meta:
+        model = Option
+        fields = []
+
+
+class OptionViewSet(viewsets.ReadOnlyModelViewSet):
+    """The option lists (valglister) as one organisation is offered them: its order, its
+    own descriptions, and whether each option may be chosen for new registrations
+    (`is_available`). `?organisation=<uuid>` names the organisation (a member of one
+    organisation gets its lists without it; otherwise, without it, the shared lists as
+    they are); `?kind=payment_model,price_regulation` picks lists. Options switched off
+    for everybody are left out."""
+
+    serializer_class = OptionSerializer
+    filterset_class = OptionFilterSet
+    lookup_field = "uuid"
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Option.objects.none()
+        organisation = self.organisation()
+        return options.ordered_for(
+            Option.objects.filter(is_enabled=True), organisation
+        ).annotate(is_available=ExpressionWrapper(options.offered_q(organisation),
+                                                  output_field=BooleanField()))
+
+    def organisation(self):
+        visible = Organisation.objects.visible_to(self.request.user)
+        wanted = self.request.query_params.get("organisation", "").strip()
+        if wanted:
+            try:
+                return visible.get(uuid=uuid.UUID(wanted))
+            except (ValueError, Organisation.DoesNotExist):
+                raise exceptions.NotFound(_("Organisationen findes ikke.")) from None
+        mine = list(visible[:2])
+        # A member of one organisation gets its lists; anyone else the shared lists as
+        # they are, until they name an organisation.
+        return mine[0] if len(mine) == 1 else None
+

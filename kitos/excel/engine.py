@@ -42,6 +42,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kitos import options
 from kitos.audit import AuditAction, AuditSource, audit_context, created_changes, entry_builder
 from kitos.constraints import condition_field
 from kitos.models import AuditEntry
@@ -901,6 +902,7 @@ def _apply(row: RowState, spec: EntitySpec, obj, context, state: EntityState) ->
             new_ids = {o.pk if o.pk is not None else ("new", id(o)) for o in new}
             if created or old_ids != new_ids:
                 row.m2m[key] = (old_ids, new)
+                _check_new_options(row, obj, column, new, old_ids, context)
             continue
         if kind == REF:
             meta_field = obj._meta.get_field(field_name)
@@ -1051,6 +1053,22 @@ def _number_without_choices(meta_field) -> bool:
     comes down to its validators."""
     return (isinstance(meta_field, models.IntegerField | models.DecimalField)
             and not meta_field.choices and meta_field.editable)
+
+
+def _check_new_options(row: RowState, obj, column: Column, new, old_ids, context) -> None:
+    """Options added to a many-to-many option field must be offered to the organisation
+    (the services check it for the other channels; a single option field is checked
+    by the model's clean())."""
+    option_key = getattr(type(obj), "option_fields", {}).get(column.field_name or column.key)
+    if option_key is None:
+        return
+    try:
+        options.check_available(
+            organisation=context.organisation, field_name=column.key, key=option_key,
+            new=new, old=[option for option in new if option.pk in old_ids],
+        )
+    except ValidationError as error:
+        row.errors.extend((column.key, message) for message in error.messages)
 
 
 def _validate(row: RowState, spec: EntitySpec, obj, *, check_constraints: bool = True) -> None:

@@ -137,6 +137,12 @@ def _supplier(org):
                            is_local=True)
 
 
+def _option(kind, code):
+    from kitos.models import Option
+
+    return Option.objects.get(kind=kind, code=code)
+
+
 def _contract(org):
     contract = ContractFactory(
         organisation=org, contract_number="K-2024-17", contract_type="operation",
@@ -149,8 +155,17 @@ def _contract(org):
         extension_months=12, extensions_total=2, extensions_used=1, renewal_months=None,
         lead_months=6, acquisition_cost=Decimal("250000.00"),
         yearly_cost=Decimal("100000.00"), currency="EUR",
+        contract_template=_option("contract_template", "k01"),
+        customer_signed_by="Kommunaldirektør", customer_signed_on=D(2023, 12, 1),
+        supplier_signed_by="Kundechef", supplier_signed_on=D(2023, 11, 28),
+        procurement_strategy=_option("procurement_strategy", "retender"),
+        procurement_plan_year=2027, procurement_plan_quarter=2,
+        payment_model=_option("payment_model", "subscription"),
+        payment_frequency=_option("payment_frequency", "quarterly"),
+        price_regulation=_option("price_regulation", "net_price_index"),
     )
     contract.integrations.set([IntegrationFactory(organisation=org)])
+    contract.agreement_elements.set([_option("agreement_element", "licence")])
     CoverageFactory(contract=contract, is_main=True)
     CoverageFactory(contract=contract, is_main=False)
     return contract
@@ -159,7 +174,9 @@ def _contract(org):
 def _cost_line(org):
     return CostLineFactory(contract=ContractFactory(organisation=org),
                            unit=UnitFactory(organisation=org), year=2026,
-                           kind="acquisition", amount=Decimal("1234.50"), note="Licens")
+                           kind="acquisition", amount=Decimal("1234.50"), note="Licens",
+                           accounting_entry="6.45.51", audit_status="green",
+                           audited_on=D(2027, 3, 15))
 
 
 def _deadline_decision(org):

@@ -33,7 +33,7 @@ from gdpr.models import (
 from imports.models import ImportRun
 from kitos import services
 from kitos.audit import record_change
-from kitos.models import AuditEntry, Membership, Organisation
+from kitos.models import AuditEntry, Membership, Option, Organisation
 from kitos.tenancy import SYSTEM
 from portfolio.models import (
     Integration,
@@ -93,7 +93,10 @@ _READ_ONLY = frozenset(
     {KleNumber, AuditEntry, ImportRun, AlertDelivery, SystemUsageUnit, ContractCoverage,
      DataAssetUsage}
 )
-ADD_FORBIDDEN = {"superuser": _READ_ONLY, "staff_editor": _READ_ONLY | {Organisation}}
+ADD_FORBIDDEN = {"superuser": _READ_ONLY,
+                 "staff_editor": _READ_ONLY | {Organisation, Option}}
+# Shared by every organisation: another organisation's staff sees them too.
+SHARED = frozenset({Option})
 
 
 def label(model):
@@ -217,6 +220,11 @@ def populate(organisation):
         SubProcessor: SubProcessorFactory(agreement=agreement, supplier=supplier),
         OversightRecord: OversightRecordFactory(agreement=agreement),
         AuditEntry: audit_entry,
+        # Shared by every organisation (kitos.options): one per call of populate().
+        Option: Option.objects.create(
+            kind="payment_model", code=f"test-{Option.objects.count()}",
+            name=f"Testmodel {Option.objects.count()}",
+        ),
         ImportRun: ImportRun.objects.create(
             organisation=organisation, created_by=membership.user,
             filename="kontrakter.xlsx", size=4, content=b"PK\x03\x04",
@@ -278,7 +286,7 @@ def test_changelist_add_and_change_pages(request, client, who, model, ours, thei
     assert response.status_code == 200
     shown = {obj.pk for obj in response.context["cl"].result_list}
     assert ours[model].pk in shown
-    if who == "staff_editor" and model in theirs:
+    if who == "staff_editor" and model in theirs and model not in SHARED:
         assert theirs[model].pk not in shown
         assert other_org.name not in response.content.decode()
 
@@ -358,6 +366,7 @@ def test_add_contract_with_inlines_is_audited(client, org, staff_editor, ours):
             "cost_lines-0-kind": "operation",
             "cost_lines-0-amount": "1234.50",
             "cost_lines-0-unit": ours[OrganisationUnit].pk,
+            "cost_lines-0-audit_status": "not_audited",
         }
     )
     response = client.post(admin_url(Contract, "add"), data)

@@ -19,6 +19,7 @@ from django.test.utils import CaptureQueriesContext
 from contracts.models import Contract
 from roles.models import RoleAssignment, RoleType
 from tests.factories import ContractFactory, PersonFactory, SupplierFactory
+from tests.helpers import warm_process_caches
 
 pytestmark = pytest.mark.django_db
 
@@ -118,6 +119,7 @@ def test_export_query_count_does_not_grow_with_rows(client, reader, org, fmt):
     for total in (1, 200):
         Contract.objects.filter(organisation=org).delete()
         _contracts(org, total, kmd)
+        warm_process_caches()
         with CaptureQueriesContext(connection) as context:
             _get(client, fmt)
         counts.append(len(context.captured_queries))

@@ -34,6 +34,7 @@ from tests.factories import (
     ContractFactory,
     OrganisationFactory,
     PersonFactory,
+    ProcessingActivityFactory,
     RoleAssignmentFactory,
     UsageFactory,
     standard_role,
@@ -382,9 +383,16 @@ class TestPages:
         assert page.status_code == 200 and "Opret advis" in page.content.decode()
 
 
-def test_tab_on_processing_activity_and_usage_routes_exist():
-    assert reverse("advice_create", args=["processing_activity",
-                                          "00000000-0000-0000-0000-000000000000"])
+def test_processing_activity_takes_advice_too(client, org, editor):
+    activity = ProcessingActivityFactory(organisation=org)
+    client.force_login(editor)
+    page = client.get(reverse("processingactivity_detail", args=[activity.uuid]) + "?tab=advis")
+    assert page.status_code == 200 and "Opret advis" in page.content.decode()
+    response = client.post(reverse("advice_create", args=["processing_activity", activity.uuid]),
+                           {"subject": "Revider fortegnelsen", "repetition": "yearly",
+                            "alarm_at": "2030-05-01T09:00", "to_emails": "dpo@demo.dk"})
+    assert response.status_code == 302
+    assert Advice.objects.get().target == activity
 
 
 # -- the beat task on a real worker -----------------------------------------------------
@@ -414,3 +422,10 @@ def test_repeating_advice_fires_and_stops_on_a_real_worker():
     assert not advice.is_active and advice.next_send_at is None
     assert task.delay(at(2027, 1, 2, 9, 2).isoformat()).get(timeout=30)["sent"] == 0
     assert advice.sent.count() == 4
+
+
+def test_the_beat_sends_due_advice_every_five_minutes_on_the_alerts_queue(settings):
+    entry = settings.CELERY_BEAT_SCHEDULE["send-due-advice"]
+    assert entry["task"] == task.name == "alerts.send_due_advice"
+    assert entry["schedule"] == 300.0
+    assert settings.CELERY_TASK_ROUTES[task.name] == {"queue": "alerts"}

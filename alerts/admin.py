@@ -1,11 +1,11 @@
-"""Admin for alert rules, contract subscriptions and the alert log."""
+"""Admin for alert rules, contract subscriptions, the alert log and manual advice."""
 
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from kitos.admin_base import KitosModelAdmin, SystemWrittenAdmin
 
-from .models import AlertDelivery, AlertRule, ContractSubscription
+from .models import Advice, AdviceSent, AlertDelivery, AlertRule, ContractSubscription
 
 RelatedOnly = admin.RelatedOnlyFieldListFilter
 
@@ -42,3 +42,35 @@ class AlertDeliveryAdmin(SystemWrittenAdmin):
     @admin.display(description=_("mail sendt"))
     def sent_at(self, delivery):
         return delivery.digest.sent_at if delivery.digest else None
+
+
+class AdviceSentInline(admin.TabularInline):
+    model = AdviceSent
+    extra = 0
+    fields = ("sent_at", "due_at", "recipients", "ok", "error")
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).visible_to(request.user)
+
+
+@admin.register(Advice)
+class AdviceAdmin(SystemWrittenAdmin):
+    """Manual advice, for following up: set and changed on the object's "Advis" tab
+    (through alerts.advice, which plans the next send); shown here with its sent log."""
+
+    list_display = (
+        "subject", "repetition", "next_send_at", "stop_on", "is_active", "last_sent_at",
+        "organisation",
+    )
+    list_filter = ("repetition", "is_active", ("organisation", RelatedOnly))
+    search_fields = ("subject", "name")
+    list_select_related = ("organisation",)
+    inlines = (AdviceSentInline,)

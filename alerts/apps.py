@@ -1,11 +1,17 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+ADVICE_TARGET_LABELS = (
+    "contracts.Contract", "portfolio.SystemUsage", "gdpr.DataProcessingAgreement",
+    "gdpr.ProcessingActivity",
+)
+
 
 class AlertsConfig(AppConfig):
     """Alert rules, the daily scan, in-app notifications, e-mail digests, contract
     subscriptions and the personal calendar feed. A feature app: it reads contracts and
-    data processing agreements and is read by nothing below it."""
+    data processing agreements and is read by nothing below it. Also manual advice
+    (alerts.advice) on contracts, system usages, agreements and processing activities."""
 
     name = "alerts"
     verbose_name = _("Varsler")
@@ -16,14 +22,20 @@ class AlertsConfig(AppConfig):
         from contracts.views import ContractDetailView
         from gdpr.views import AgreementDetailView
         from kitos import hooks
-        from kitos.detail import tab_of
+        from kitos.detail import PANELS_TEMPLATE, Tab, tab_of
 
         from .context_processors import UNREAD_ANNOTATION, unread_alerts_in_organisation
-        from .views import alert_log_context, person_subscriptions_context, subscriptions_context
+        from .views import (
+            advice_context,
+            alert_log_context,
+            person_subscriptions_context,
+            subscriptions_context,
+        )
 
         # The header's unread count, read with the user's organisations (one query).
         hooks.add_organisation_annotation(UNREAD_ANNOTATION, unread_alerts_in_organisation)
 
+        ADVICE_TAB = Tab("advis", _("Advis"), "advice", PANELS_TEMPLATE)  # noqa: N806
         contract_overview = tab_of(ContractDetailView, "overview")
         hooks.add_detail_panel(
             "contracts.Contract", contract_overview,
@@ -46,3 +58,9 @@ class AlertsConfig(AppConfig):
             template="alerts/_alert_log.html", provider=alert_log_context, slot="end",
         )
         hooks.add_detail_context("roles.Person", "responsibilities", person_subscriptions_context)
+
+        # Manual advice: an "Advis" tab on each kind of object an advice can be set on.
+        for label in ADVICE_TARGET_LABELS:
+            hooks.add_detail_panel(
+                label, ADVICE_TAB, template="alerts/_advice.html", provider=advice_context,
+            )

@@ -10,9 +10,11 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
-from django.core.validators import MaxValueValidator
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, validate_email
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kitos.tenancy import READER, TenantModel, has_role, scoped_queryset
@@ -255,3 +257,189 @@ class AlertScanState(models.Model):
 
     def __str__(self) -> str:
         return f"{self.last_day or '-'}"
+
+
+class AdviceRepetition(models.TextChoices):
+    """How often an advice is sent (OS2KITOS "Gentagelse"): once at once, or every
+    period from its alarm time until its stop date."""
+
+    IMMEDIATE = "immediate", _("Straks")
+    HOURLY = "hourly", _("Hver time")
+    DAILY = "daily", _("Dagligt")
+    WEEKLY = "weekly", _("Ugentligt")
+    MONTHLY = "monthly", _("Månedligt")
+    QUARTERLY = "quarterly", _("Kvartalsvis")
+    HALF_YEARLY = "half_yearly", _("Halvårligt")
+    YEARLY = "yearly", _("Årligt")
+
+
+# The kinds of object an advice can be set on (roles.RoleTarget values): OS2KITOS's
+# contracts, system usages and data processing registrations, plus processing activities.
+ADVICE_TARGET_KINDS = ("contract", "system_usage", "data_processing_agreement",
+                       "processing_activity")
+# Free e-mail addresses per recipient list ("to" and "cc" each).
+ADVICE_MAX_EMAILS = 20
+
+
+class AdviceQuerySet(scoped_queryset("organisation")):
+    def about(self, obj):
+        """The advice set on `obj`."""
+        return self.filter(
+            content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk
+        )
+
+
+class Advice(TenantModel):
+    """A manual notification ("advis") on a contract, system usage, data processing
+    agreement or processing activity: a mail sent at once, or every period from
+    `alarm_at` until `stop_on`, to the holders of the chosen roles on the object (read
+    at each send) and to free e-mail addresses. `next_send_at` is when it is next due
+    (empty once it is done or switched off); every send is logged in `AdviceSent`."""
+
+    content_type = models.ForeignKey(
+        ContentType, on_delete=models.PROTECT, related_name="+",
+        verbose_name=_("objekttype"),
+    )
+    object_id = models.PositiveBigIntegerField(_("objekt-id"))
+    target = GenericForeignKey("content_type", "object_id")
+    name = models.CharField(
+        _("navn"), max_length=200, blank=True,
+        help_text=_("Til at kende advis'et på; modtagerne ser emnet."),
+    )
+    subject = models.CharField(_("emne"), max_length=200)
+    body = models.TextField(_("tekst"), blank=True)
+    repetition = models.CharField(
+        _("gentagelse"), max_length=20, choices=AdviceRepetition,
+        default=AdviceRepetition.IMMEDIATE,
+    )
+    alarm_at = models.DateTimeField(
+        _("første afsendelse"),
+        help_text=_("Hvornår advis'et sendes første gang (for 'Straks': nu)."),
+    )
+    stop_on = models.DateField(
+        _("stopdato"), null=True, blank=True,
+        help_text=_("Der sendes ikke efter denne dag. Tom: indtil det slås fra."),
+    )
+    is_active = models.BooleanField(_("aktiv"), default=True)
+    next_send_at = models.DateTimeField(_("næste afsendelse"), null=True, blank=True)
+    last_sent_at = models.DateTimeField(_("sidst sendt"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+", verbose_name=_("oprettet af"),
+    )
+    to_roles = models.ManyToManyField(
+        "roles.RoleType", blank=True, related_name="+", verbose_name=_("modtagere (roller)"),
+    )
+    cc_roles = models.ManyToManyField(
+        "roles.RoleType", blank=True, related_name="+", verbose_name=_("cc (roller)"),
+    )
+    to_emails = models.JSONField(_("modtagere (e-mail)"), default=list, blank=True)
+    cc_emails = models.JSONField(_("cc (e-mail)"), default=list, blank=True)
+
+    objects = AdviceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["organisation", "next_send_at", "subject", "pk"]
+        verbose_name = _("advis")
+        verbose_name_plural = _("advis")
+        indexes = [
+            models.Index(fields=["content_type", "object_id"], name="advice_target_idx"),
+            # The beat's look-up of what is due: active advice by next send time.
+            models.Index(fields=["next_send_at"], name="advice_next_send_idx",
+                         condition=Q(is_active=True)),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(subject=""), name="advice_subject_required",
+                violation_error_message=_("Advis'et skal have et emne."),
+            ),
+            models.CheckConstraint(
+                condition=Q(repetition__in=AdviceRepetition.values),
+                name="advice_repetition_valid",
+                violation_error_message=_("Gentagelsen skal være en af de mulige."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name or self.subject
+
+    @property
+    def is_repeating(self) -> bool:
+        return self.repetition != AdviceRepetition.IMMEDIATE
+
+    def check_editable_by(self, user) -> None:
+        """Whoever may edit the object the advice is on may set and change its advice."""
+        target = self.target if self.content_type_id and self.object_id else None
+        if target is None or getattr(target, "organisation_id", None) != self.organisation_id:
+            super().check_editable_by(user)
+        else:
+            target.check_editable_by(user)
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if self.content_type_id:
+            model = self.content_type.model_class()
+            kind = getattr(model, "role_target", None)
+            if kind not in ADVICE_TARGET_KINDS:
+                errors["content_type"] = _("Der kan ikke sættes advis på denne slags objekt.")
+            else:
+                target = model._base_manager.filter(pk=self.object_id).first()
+                if target is None:
+                    errors["object_id"] = _("Objektet findes ikke.")
+                elif target.organisation_id != self.organisation_id:
+                    errors["object_id"] = _("Objektet hører til en anden organisation.")
+        if self.stop_on and self.alarm_at and self.stop_on < timezone.localdate(self.alarm_at):
+            errors["stop_on"] = _("Stopdatoen må ikke ligge før første afsendelse.")
+        for field in ("to_emails", "cc_emails"):
+            addresses = getattr(self, field)
+            if not isinstance(addresses, list) or not all(isinstance(a, str) for a in addresses):
+                errors[field] = _("Skal være en liste af e-mailadresser.")
+                continue
+            if len(addresses) > ADVICE_MAX_EMAILS:
+                errors[field] = _("Højst %(max)s e-mailadresser.") % {"max": ADVICE_MAX_EMAILS}
+                continue
+            for address in addresses:
+                try:
+                    validate_email(address)
+                except ValidationError:
+                    errors[field] = _("“%(address)s” er ikke en gyldig e-mailadresse.") % {
+                        "address": address
+                    }
+                    break
+        if errors:
+            raise ValidationError(errors)
+
+
+class AdviceSent(models.Model):
+    """One send of an advice (the log on its page). Unique per advice and due time:
+    two workers, a retried task or a second beat cannot send the same time twice."""
+
+    advice = models.ForeignKey(
+        Advice, on_delete=models.CASCADE, related_name="sent", verbose_name=_("advis"),
+    )
+    due_at = models.DateTimeField(_("planlagt til"))
+    sent_at = models.DateTimeField(_("sendt"))
+    recipients = models.JSONField(_("modtagere"), default=dict, blank=True)
+    ok = models.BooleanField(_("sendt uden fejl"), default=True)
+    error = models.TextField(_("fejl"), blank=True)
+
+    objects = scoped_queryset("advice__organisation").as_manager()
+
+    class Meta:
+        ordering = ["-sent_at", "-pk"]
+        verbose_name = _("sendt advis")
+        verbose_name_plural = _("sendte advis")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["advice", "due_at"], name="advice_sent_once_per_due_time",
+                violation_error_message=_("Advis'et er allerede sendt til dette tidspunkt."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.advice} {self.sent_at:%d-%m-%Y %H:%M}"
+
+    @property
+    def owning_organisation_id(self):
+        return self.advice.organisation_id

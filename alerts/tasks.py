@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from kitos.tasks import MAIL_RETRY
 
+from . import advice
 from . import services as alerts
 
 
@@ -29,3 +30,10 @@ def scan_alerts(today: str | None = None) -> dict:
 def send_alert_digest(email: str, today: str) -> bool:
     """One recipient's digest for the day (at most one e-mail per day)."""
     return alerts.send_digest(email=email, today=datetime.date.fromisoformat(today)) is not None
+
+
+@shared_task(name="alerts.send_due_advice", acks_late=True)
+def send_due_advice(now: str | None = None) -> dict:
+    """Every five minutes (beat), and when an advice is due at once: send each advice
+    whose time has come, each due time exactly once (alerts.advice)."""
+    return advice.send_due_advice(datetime.datetime.fromisoformat(now) if now else None)

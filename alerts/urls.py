@@ -1,4 +1,5 @@
-"""Alert pages: notifications, alert rules, contract subscriptions, the calendar feed."""
+"""Alert pages: notifications, alert rules, contract subscriptions, the calendar feed and
+manual advice."""
 
 from django.urls import path
 
@@ -50,5 +51,21 @@ urlpatterns = [
         "kalender/<str:token>.ics",
         views.PersonCalendarView.as_view(),
         name="person_calendar",
+    ),
+    path(
+        "advis/ny/<slug:kind>/<uuid:uuid>/",
+        views.AdviceFormView.as_view(),
+        name="advice_create",
+    ),
+    path("advis/<uuid:uuid>/", views.AdviceDetailView.as_view(), name="advice_detail"),
+    path(
+        "advis/<uuid:uuid>/rediger/",
+        views.AdviceFormView.as_view(),
+        name="advice_update",
+    ),
+    path(
+        "advis/<uuid:uuid>/slaa-fra/",
+        views.AdviceDeactivateView.as_view(),
+        name="advice_deactivate",
     ),
 ]

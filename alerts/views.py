@@ -27,17 +27,25 @@ from django.views.generic import ListView, TemplateView
 from icalendar import Calendar, Event
 
 from contracts.models import Contract
-from kitos.detail import VisibleObjectMixin
-from kitos.links import site_url
+from kitos.detail import VisibleObjectMixin, can_edit
+from kitos.links import object_url, site_url
 from kitos.models import Organisation
 from kitos.services import create_object, delete_object, update_object
 from kitos.tenancy import ADMIN, READER, has_role
 from kitos.views import OrganisationFromUrlMixin
-from roles.models import Person
+from roles.models import Person, RoleType, role_target_models
 from roles.services import person_rotate_calendar_token
 
 from . import services as alerts
-from .models import AlertDelivery, AlertRule, ContractSubscription
+from .advice import advice_create, advice_deactivate, advice_update, usable_role_types
+from .models import (
+    ADVICE_TARGET_KINDS,
+    Advice,
+    AdviceRepetition,
+    AlertDelivery,
+    AlertRule,
+    ContractSubscription,
+)
 from .my_deadlines import calendar_url, person_deadlines
 from .services import contract_subscribe, contract_unsubscribe
 
@@ -429,3 +437,211 @@ class ContractSubscriptionView(VisibleObjectMixin, View):
             contract_unsubscribe(actor=request.user, contract=contract, person=person)
             messages.success(request, _("Du får ikke længere varsler om denne kontrakt."))
         return redirect("contract_detail", uuid=contract.uuid)
+
+
+# -- manual advice (advis) ------------------------------------------------------------
+
+
+def _email_lines(addresses) -> str:
+    return "\n".join(addresses or ())
+
+
+class AdviceForm(forms.Form):
+    """An advice's fields; the writes go through alerts.advice."""
+
+    name = forms.CharField(
+        label=gettext_lazy("Navn"), max_length=200, required=False,
+        help_text=gettext_lazy("Til at kende advis'et på; modtagerne ser emnet."),
+    )
+    subject = forms.CharField(label=gettext_lazy("Emne"), max_length=200)
+    body = forms.CharField(label=gettext_lazy("Tekst"), widget=forms.Textarea, required=False)
+    repetition = forms.ChoiceField(label=gettext_lazy("Gentagelse"), choices=AdviceRepetition)
+    alarm_at = forms.DateTimeField(
+        label=gettext_lazy("Første afsendelse"), required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        help_text=gettext_lazy("Ved 'Straks' sendes advis'et nu."),
+    )
+    stop_on = forms.DateField(
+        label=gettext_lazy("Stopdato"), required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=gettext_lazy("Der sendes ikke efter denne dag. Tom: indtil det slås fra."),
+    )
+    to_roles = forms.ModelMultipleChoiceField(
+        label=gettext_lazy("Modtagere (roller)"), queryset=RoleType.objects.none(),
+        required=False, widget=forms.CheckboxSelectMultiple,
+        help_text=gettext_lazy("Dem der har rollen på objektet, når advis'et sendes."),
+    )
+    to_emails = forms.CharField(
+        label=gettext_lazy("Modtagere (e-mail)"), required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=gettext_lazy("En adresse pr. linje (eller adskilt af komma), højst 20."),
+    )
+    cc_roles = forms.ModelMultipleChoiceField(
+        label=gettext_lazy("Cc (roller)"), queryset=RoleType.objects.none(),
+        required=False, widget=forms.CheckboxSelectMultiple,
+    )
+    cc_emails = forms.CharField(
+        label=gettext_lazy("Cc (e-mail)"), required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    is_active = forms.BooleanField(label=gettext_lazy("Aktiv"), required=False)
+
+    def __init__(self, *args, roles, is_create: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to_roles"].queryset = roles
+        self.fields["cc_roles"].queryset = roles
+        if is_create:
+            del self.fields["is_active"]
+
+    def clean(self):
+        cleaned = super().clean()
+        repeating = cleaned.get("repetition") not in (None, AdviceRepetition.IMMEDIATE)
+        if repeating and not cleaned.get("alarm_at") and "alarm_at" not in self.errors:
+            self.add_error("alarm_at", _("Et gentaget advis skal have en første afsendelse."))
+        return cleaned
+
+    def add_service_error(self, error: ValidationError) -> None:
+        """A ValidationError from the services on its field, or on the form."""
+        if hasattr(error, "error_dict"):
+            for field, messages_ in error.message_dict.items():
+                self.add_error(field if field in self.fields else None, messages_)
+        else:
+            self.add_error(None, error.messages)
+
+
+def advice_context(user, obj) -> dict:
+    """The advice on `obj` and whether the user may set them (the "Advis" tab)."""
+    return {
+        "advice_list": list(
+            Advice.objects.visible_to(user).about(obj)
+            .order_by("-is_active", "next_send_at", "subject", "pk")
+        ),
+        "advice_can_edit": can_edit(user, obj),
+        "advice_create_url": reverse("advice_create", args=[obj.role_target, obj.uuid]),
+    }
+
+
+class AdviceTargetMixin(LoginRequiredMixin):
+    """The object an advice is on, among those the user may see (others: 404)."""
+
+    def get_target(self, kind: str, uuid):
+        model = role_target_models().get(kind) if kind in ADVICE_TARGET_KINDS else None
+        if model is None:
+            raise Http404
+        return get_object_or_404(model.objects.visible_to(self.request.user), uuid=uuid)
+
+
+class AdviceFormView(AdviceTargetMixin, TemplateView):
+    """Set an advice on an object, or change one (editors of the object; readers 403)."""
+
+    template_name = "alerts/advice_form.html"
+    advice = None
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        if "kind" in kwargs:
+            self.target = self.get_target(kwargs["kind"], kwargs["uuid"])
+        else:
+            self.advice = get_object_or_404(
+                Advice.objects.visible_to(request.user).select_related("content_type"),
+                uuid=kwargs["uuid"],
+            )
+            self.target = self.advice.target
+            if self.target is None:
+                raise Http404
+        self.target.check_editable_by(request.user)
+        return super().dispatch(request, *args, **kwargs)
+
+    def _form(self, data=None):
+        roles = usable_role_types(self.target.organisation_id, self.target.role_target)
+        initial = {"repetition": AdviceRepetition.IMMEDIATE}
+        if self.advice is not None:
+            advice = self.advice
+            initial = {
+                "name": advice.name, "subject": advice.subject, "body": advice.body,
+                "repetition": advice.repetition,
+                "alarm_at": timezone.localtime(advice.alarm_at).replace(tzinfo=None),
+                "stop_on": advice.stop_on, "is_active": advice.is_active,
+                "to_roles": list(advice.to_roles.all()),
+                "cc_roles": list(advice.cc_roles.all()),
+                "to_emails": _email_lines(advice.to_emails),
+                "cc_emails": _email_lines(advice.cc_emails),
+            }
+        return AdviceForm(data, initial=initial, roles=roles, is_create=self.advice is None)
+
+    def get(self, request, *args, **kwargs):
+        return self.render_to_response(self.get_context_data(form=self._form()))
+
+    def post(self, request, *args, **kwargs):
+        form = self._form(request.POST)
+        if form.is_valid():
+            data = dict(form.cleaned_data)
+            to_roles, cc_roles = data.pop("to_roles"), data.pop("cc_roles")
+            try:
+                if self.advice is None:
+                    advice = advice_create(
+                        actor=request.user, target=self.target, **data,
+                        to_roles=to_roles, cc_roles=cc_roles,
+                    )
+                    messages.success(request, _("Advis'et “%(advice)s” er oprettet.")
+                                     % {"advice": advice})
+                else:
+                    if data["repetition"] == AdviceRepetition.IMMEDIATE:
+                        data.pop("alarm_at")  # sent (or sending) now: its time stays
+                    advice = advice_update(
+                        actor=request.user, advice=self.advice, data=data,
+                        to_roles=to_roles, cc_roles=cc_roles,
+                    )
+                    messages.success(request, _("Advis'et “%(advice)s” er gemt.")
+                                     % {"advice": advice})
+            except ValidationError as error:
+                form.add_service_error(error)
+            else:
+                return redirect("advice_detail", uuid=advice.uuid)
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(target=self.target, advice=self.advice,
+                       target_url=object_url(self.target))
+        return context
+
+
+class AdviceDetailView(LoginRequiredMixin, TemplateView):
+    """An advice, its recipients and its sent log."""
+
+    template_name = "alerts/advice_detail.html"
+    log_limit = 100
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        advice = get_object_or_404(
+            Advice.objects.visible_to(user).select_related("content_type", "created_by"),
+            uuid=kwargs["uuid"],
+        )
+        target = advice.target
+        log = list(advice.sent.order_by("-sent_at", "-pk")[: self.log_limit + 1])
+        context.update(
+            advice=advice, target=target,
+            target_url=object_url(target) if target is not None else None,
+            can_edit=target is not None and can_edit(user, target),
+            to_roles=list(advice.to_roles.all()), cc_roles=list(advice.cc_roles.all()),
+            sent_log=log[: self.log_limit], sent_log_truncated=len(log) > self.log_limit,
+        )
+        return context
+
+
+class AdviceDeactivateView(LoginRequiredMixin, View):
+    """Switch an advice off (POST, editors of its object)."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, uuid):
+        advice = get_object_or_404(
+            Advice.objects.visible_to(request.user).select_related("content_type"), uuid=uuid
+        )
+        advice_deactivate(actor=request.user, advice=advice)
+        messages.success(request, _("Advis'et “%(advice)s” er slået fra.") % {"advice": advice})
+        return redirect("advice_detail", uuid=advice.uuid)

@@ -245,6 +245,7 @@ class OrgSeeder:
         admin = (Membership.objects.filter(organisation=self.organisation, role="admin")
                  .select_related("user").order_by("user__username").first())
         seed_landscape(self, answering_editor=admin.user if admin else None)
+        __import__("demo.advice_data", fromlist=["seed_advice"]).seed_advice(self)  # advis
         self.parent.log.append(self.summary())
 
     # -- organisation and people -------------------------------------------------------

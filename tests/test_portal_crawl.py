@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import pytest
 from django.urls import URLResolver, get_resolver, resolve, reverse
 
+from alerts.advice import advice_create
 from alerts.models import AlertRule
 from imports.models import ImportRun
 from kitos.excel import exporter
@@ -55,7 +56,7 @@ POST_ONLY = {
     "switch_organisation", "person_handover", "import_run_commit", "contract_subscribe",
     "contract_unsubscribe", "calendar_token_rotate", "notification_mark_read",
     "notification_mark_all_read", "alert_rule_toggle", "alert_rule_delete", "dashboard_scope",
-    "two_factor_disable", "vacancy_assign",
+    "two_factor_disable", "vacancy_assign", "advice_deactivate",
     "newsystemrequest_submit", "newsystemrequest_withdraw", "newsystemrequest_sign",
 }
 # Each string mixes bad values for parameters of different pages (a page reads its own
@@ -132,6 +133,7 @@ def build_world(organisation, user) -> World:
     objects["benefitduedate"] = _benefit_due_date(benefit)
     objects.update(_requests_and_principles(organisation, unit, person, project, usage))
     objects.update(_attestation(organisation, unit, person, usage))
+    objects["advice"] = _advice(organisation, contract, user)
     # Route prefixes are model names (kitos.links.route_name).
     objects.update({obj._meta.model_name: obj for obj in list(objects.values())})
     return World(organisation, objects, role_type, run, rule)
@@ -199,6 +201,17 @@ def _requests_and_principles(organisation, unit, person, project, usage) -> dict
         )
     return {"newsystemrequest": request, "principle": principle,
             "architecturereview": review}
+
+
+def _advice(organisation, contract, user):
+    """A quarterly advice on the contract (the "Advis" tab and the advice's pages)."""
+    from kitos.tenancy import SYSTEM
+
+    return advice_create(
+        actor=SYSTEM, target=contract, subject="Husk budgetopfølgning",
+        repetition="quarterly", alarm_at=datetime.datetime(2030, 1, 15, 9, tzinfo=datetime.UTC),
+        to_emails=["ejer@demo.dk"],
+    )
 
 
 def _attestation(organisation, unit, person, usage) -> dict:

@@ -246,6 +246,7 @@ CELERY_TASK_ROUTES = {
     "contracts.refresh_deadlines": {"queue": "alerts"},
     "kitos.scan_alerts": {"queue": "alerts"},
     "kitos.send_alert_digest": {"queue": "alerts"},
+    "alerts.send_due_advice": {"queue": "alerts"},
     "roles.send_responsibility_notice": {"queue": "alerts"},
 }
 CELERY_BEAT_SCHEDULE = {
@@ -257,6 +258,11 @@ CELERY_BEAT_SCHEDULE = {
     "scan-alerts": {
         "task": "kitos.scan_alerts",
         "schedule": crontab(hour=6, minute=0),
+    },
+    # Manual advice (alerts.advice): sent within five minutes of its time.
+    "send-due-advice": {
+        "task": "alerts.send_due_advice",
+        "schedule": 300.0,
     },
     # Import runs whose worker was killed are failed (and can be retried) within minutes.
     "reap-stale-imports": {

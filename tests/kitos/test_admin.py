@@ -19,7 +19,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from alerts.models import AlertDelivery, AlertRule, ContractSubscription
+from alerts.models import Advice, AlertDelivery, AlertRule, ContractSubscription
 from contracts.models import Contract, ContractCoverage, CostLine, DeadlineDecision
 from gdpr.models import (
     DataAsset,
@@ -91,7 +91,7 @@ USERS = ("superuser", "staff_editor")
 # decision).
 _READ_ONLY = frozenset(
     {KleNumber, AuditEntry, ImportRun, AlertDelivery, SystemUsageUnit, ContractCoverage,
-     DataAssetUsage}
+     DataAssetUsage, Advice}
 )
 ADD_FORBIDDEN = {"superuser": _READ_ONLY,
                  "staff_editor": _READ_ONLY | {Organisation, Option}}
@@ -248,6 +248,11 @@ def populate(organisation):
             deadline=datetime.date(2027, 1, 1),
             email=person.email,
             person=person,
+        ),
+        Advice: Advice.objects.create(
+            organisation=organisation, content_type=ContentType.objects.get_for_model(contract),
+            object_id=contract.pk, subject="Husk budgetopfølgning", repetition="quarterly",
+            alarm_at=timezone.now(), next_send_at=timezone.now(),
         ),
     }
 

@@ -30,6 +30,7 @@ from contracts.services import (
     supplier_create,
 )
 from demo import data
+from demo.advice_data import seed_advice
 from demo.competence_data import seed_competences
 from demo.governance_data import seed_governance
 from demo.landscape_data import seed_landscape
@@ -245,7 +246,7 @@ class OrgSeeder:
         admin = (Membership.objects.filter(organisation=self.organisation, role="admin")
                  .select_related("user").order_by("user__username").first())
         seed_landscape(self, answering_editor=admin.user if admin else None)
-        __import__("demo.advice_data", fromlist=["seed_advice"]).seed_advice(self)  # advis
+        seed_advice(self)  # advis
         self.parent.log.append(self.summary())
 
     # -- organisation and people -------------------------------------------------------

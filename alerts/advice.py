@@ -36,6 +36,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from kitos.audit import AuditAction, diff, record_change, snapshot
 from kitos.links import has_route, route_name, site_url
 from kitos.services import create_object, delete_object, update_object
 from roles.models import RoleAssignment, RoleType, still_working
@@ -155,9 +156,19 @@ def _enqueue_if_due(advice: Advice) -> None:
     """An advice due now (immediate, or an alarm time already past) is sent by a task
     queued once the transaction commits, not at the next beat."""
     if advice.is_active and advice.next_send_at and advice.next_send_at <= timezone.now():
-        from .tasks import send_due_advice as task  # the tasks module imports this one
+        transaction.on_commit(_queue_sending)
 
-        task.delay_on_commit()
+
+def _queue_sending() -> None:
+    """Queue the sending task after the commit. A broker that is down costs no error
+    page: the advice is saved, and the beat task sends it within five minutes."""
+    from .tasks import send_due_advice as task  # the tasks module imports this one
+
+    try:
+        task.delay()
+    except Exception:  # noqa: BLE001 - any broker failure; the beat catches up
+        logger.warning("could not queue the advice task; the beat will send it",
+                       exc_info=True)
 
 
 @transaction.atomic
@@ -204,10 +215,10 @@ def advice_update(*, actor, advice: Advice, data: dict, to_roles=None, cc_roles=
     for field in ("to_emails", "cc_emails"):
         if field in data:
             data[field] = _clean_emails(data[field])
-    if data.get("repetition", advice.repetition) == R.IMMEDIATE and "alarm_at" in data and (
-        advice.last_sent_at is None
-    ):
-        data["alarm_at"] = data["alarm_at"] or timezone.now()
+    if data.get("repetition", advice.repetition) == R.IMMEDIATE and advice.last_sent_at is None:
+        # Changed to (or kept at) "Straks" before it was ever sent: it goes now, as a
+        # new immediate advice would (the form has no alarm time for it).
+        data["alarm_at"] = timezone.now()
     m2m = {}
     if to_roles is not None:
         m2m["to_roles"] = list(to_roles)
@@ -228,10 +239,17 @@ def advice_update(*, actor, advice: Advice, data: dict, to_roles=None, cc_roles=
 
 @transaction.atomic
 def advice_deactivate(*, actor, advice: Advice) -> Advice:
-    """Switch an advice off: nothing more is sent (its log stays)."""
-    return update_object(
-        actor=actor, instance=advice, data={"is_active": False, "next_send_at": None}
-    )
+    """Switch an advice off: nothing more is sent (its log stays). Only the two columns
+    are written, without validating the rest: an advice whose object has gone or moved
+    to another organisation must still be possible to switch off."""
+    advice.check_editable_by(actor)
+    before = snapshot(advice)
+    advice.is_active, advice.next_send_at = False, None
+    advice.save(update_fields=["is_active", "next_send_at", "updated_at"])
+    changes = diff(before, snapshot(advice))
+    if changes:
+        record_change(actor=actor, action=AuditAction.UPDATE, instance=advice, changes=changes)
+    return advice
 
 
 @transaction.atomic
@@ -301,6 +319,19 @@ def _send_one(advice_id: int, now: datetime.datetime) -> bool:
             .first()
         )
         if advice is None:
+            return False
+        target = advice.target
+        if target is None or target.organisation_id != advice.organisation_id:
+            # The object was deleted or moved to another organisation: its advice
+            # stops (and says why in its log) rather than mail about it from here.
+            AdviceSent.objects.get_or_create(
+                advice=advice, due_at=advice.next_send_at,
+                defaults={"sent_at": now, "recipients": {"to": [], "cc": []}, "ok": False,
+                          "error": _("Objektet findes ikke længere i organisationen; "
+                                     "advis'et er slået fra.")},
+            )
+            advice.is_active, advice.next_send_at = False, None
+            advice.save(update_fields=["is_active", "next_send_at", "updated_at"])
             return False
         due = advice.next_send_at
         found = recipients(advice, timezone.localdate(now))

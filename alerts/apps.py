@@ -60,7 +60,24 @@ class AlertsConfig(AppConfig):
         hooks.add_detail_context("roles.Person", "responsibilities", person_subscriptions_context)
 
         # Manual advice: an "Advis" tab on each kind of object an advice can be set on.
+        from django.apps import apps
+        from django.db.models.signals import post_delete
+
         for label in ADVICE_TARGET_LABELS:
             hooks.add_detail_panel(
                 label, ADVICE_TAB, template="alerts/_advice.html", provider=advice_context,
             )
+            post_delete.connect(_forget_advice_of, sender=apps.get_model(label),
+                                dispatch_uid=f"alerts-advice-of-{label}")
+
+
+def _forget_advice_of(sender, instance, **kwargs) -> None:
+    """An object deleted takes its advice (and their log) with it: nothing is sent about
+    an object that is gone. (Bulk deletions skip signals; the sending then finds the
+    object gone and switches the advice off, see alerts.advice._send_one.)"""
+    from django.contrib.contenttypes.models import ContentType
+
+    from .models import Advice
+
+    Advice.objects.filter(content_type=ContentType.objects.get_for_model(sender),
+                          object_id=instance.pk).delete()

@@ -68,4 +68,9 @@ urlpatterns = [
         views.AdviceDeactivateView.as_view(),
         name="advice_deactivate",
     ),
+    path(
+        "advis/<uuid:uuid>/slet/",
+        views.AdviceDeleteView.as_view(),
+        name="advice_delete",
+    ),
 ]

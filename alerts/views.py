@@ -37,7 +37,13 @@ from roles.models import Person, RoleType, role_target_models
 from roles.services import person_rotate_calendar_token
 
 from . import services as alerts
-from .advice import advice_create, advice_deactivate, advice_update, usable_role_types
+from .advice import (
+    advice_create,
+    advice_deactivate,
+    advice_delete,
+    advice_update,
+    usable_role_types,
+)
 from .models import (
     ADVICE_TARGET_KINDS,
     Advice,
@@ -631,6 +637,26 @@ class AdviceDetailView(LoginRequiredMixin, TemplateView):
             sent_log=log[: self.log_limit], sent_log_truncated=len(log) > self.log_limit,
         )
         return context
+
+
+class AdviceDeleteView(LoginRequiredMixin, View):
+    """Delete an advice that was never sent (POST, editors of its object); one that was
+    sent keeps its log and can only be switched off."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, uuid):
+        advice = get_object_or_404(
+            Advice.objects.visible_to(request.user).select_related("content_type"), uuid=uuid
+        )
+        target = advice.target
+        try:
+            advice_delete(actor=request.user, advice=advice)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect("advice_detail", uuid=advice.uuid)
+        messages.success(request, _("Advis'et “%(advice)s” er slettet.") % {"advice": advice})
+        return redirect(object_url(target) if target is not None else "notification_list")
 
 
 class AdviceDeactivateView(LoginRequiredMixin, View):

@@ -3,11 +3,12 @@
 import json
 
 from django.contrib import admin
-from django.core.exceptions import FieldDoesNotExist
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from kitos import options
 from kitos.models import AuditAction, AuditEntry, Membership, Option, Organisation
 
 from .admin_base import KitosInline, KitosModelAdmin, SystemWrittenAdmin
@@ -175,6 +176,15 @@ class OptionAdmin(KitosModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return request.user.is_superuser
+
+    def remove(self, actor, obj) -> None:
+        # Deleting an option in use would silently drop it from objects' many-to-many
+        # fields (the single ones are protected): switch it off ("i brug") instead.
+        if options.in_use(obj):
+            raise ValidationError(_(
+                "Valgmuligheden er i brug og kan ikke slettes. Slå “i brug” fra i stedet: "
+                "så kan den ikke vælges mere, og eksisterende registreringer beholder den."))
+        super().remove(actor, obj)
 
     def has_view_permission(self, request, obj=None):
         # Staff may read the shared lists (their organisation adapts them on its own

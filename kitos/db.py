@@ -282,16 +282,14 @@ class JoinedText(models.Aggregate):
     where a many-to-many read would cost a query of its own on a page at its budget."""
 
     function = "STRING_AGG"
+    template = "%(function)s(%(expressions)s, chr(31))"
     output_field = models.TextField()
+    allow_distinct = False
 
-    def as_sql(self, compiler, connection, **extra_context):
-        # PostgreSQL's STRING_AGG; SQLite's GROUP_CONCAT takes the same arguments.
-        function = "GROUP_CONCAT" if connection.vendor == "sqlite" else self.function
-        separator = "char(31)" if connection.vendor == "sqlite" else "chr(31)"
-        return super().as_sql(
-            compiler, connection, function=function,
-            template=f"%(function)s(%(expressions)s, {separator})", **extra_context,
-        )
+    def as_sqlite(self, compiler, connection, **extra_context):
+        # SQLite's GROUP_CONCAT takes the same arguments as PostgreSQL's STRING_AGG.
+        return self.as_sql(compiler, connection, function="GROUP_CONCAT",
+                           template="%(function)s(%(expressions)s, char(31))", **extra_context)
 
 
 def split_joined(text: str | None) -> list[str]:

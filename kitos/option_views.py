@@ -67,7 +67,10 @@ class OptionKindListView(OptionListsMixin, TemplateView):
 
 
 class OptionKindForm(forms.Form):
-    """One row per option: offered, own description, own order."""
+    """One row per option: offered, own description, own order. Each field carries the
+    value the admin saw (``show_hidden_initial``), so that only what this admin changed
+    is saved: a row another admin changed meanwhile, or an entry added to the standard
+    list after the page was opened, keeps what it has."""
 
     def __init__(self, *args, rows, **kwargs):
         super().__init__(*args, **kwargs)
@@ -76,27 +79,36 @@ class OptionKindForm(forms.Form):
             prefix = str(option.uuid)
             self.fields[f"active-{prefix}"] = forms.BooleanField(
                 required=False, label=_("Tilbydes"), initial=option.is_offered,
-                disabled=option.is_obligatory,
+                disabled=option.is_obligatory, show_hidden_initial=True,
             )
             self.fields[f"description-{prefix}"] = forms.CharField(
                 required=False, max_length=DESCRIPTION_MAX, label=_("Egen beskrivelse"),
                 initial=option.own_description, widget=forms.Textarea(attrs={"rows": 2}),
+                show_hidden_initial=True,
             )
             self.fields[f"order-{prefix}"] = forms.IntegerField(
                 required=False, min_value=0, max_value=9999, label=_("Egen placering"),
-                initial=option.own_order,
+                initial=option.own_order, show_hidden_initial=True,
             )
 
     def adaptations(self) -> dict:
-        data = self.cleaned_data
-        return {
-            option: options.Adaptation(
-                is_active=option.is_obligatory or data[f"active-{option.uuid}"],
-                description=data[f"description-{option.uuid}"],
-                sort_order=data[f"order-{option.uuid}"],
+        """The rows this admin changed, each with its other values as they are now."""
+        data, changed = self.cleaned_data, set(self.changed_data)
+        wanted = {}
+        for option in self.rows:
+            names = {key: f"{key}-{option.uuid}" for key in ("active", "description", "order")}
+            if not changed & set(names.values()):
+                continue
+
+            def value(key, current, names=names):
+                return data[names[key]] if names[key] in changed else current
+
+            wanted[option] = options.Adaptation(
+                is_active=option.is_obligatory or value("active", option.is_offered),
+                description=value("description", option.own_description),
+                sort_order=value("order", option.own_order),
             )
-            for option in self.rows
-        }
+        return wanted
 
     def row_fields(self):
         """(option, offered field, description field, order field) per row."""

@@ -227,7 +227,8 @@ def adapt_options(*, actor, organisation: Organisation, key: str,
     Organisation.objects.select_for_update().filter(pk=organisation.pk).first()
     current = {
         local.option_id: local
-        for local in LocalOption.objects.select_for_update().filter(
+        for local in LocalOption.objects.select_for_update(of=("self",))
+        .select_related("organisation", "option").filter(
             organisation=organisation, option__in=options)
     }
     changed = 0
@@ -240,6 +241,7 @@ def adapt_options(*, actor, organisation: Organisation, key: str,
             continue
         if local is None:
             local = LocalOption(organisation=organisation, option=option)
+        local.organisation, local.option = organisation, option  # no reads for str()
         for name, value in after.items():
             setattr(local, name, value)
         local.full_clean()
@@ -264,6 +266,9 @@ def _state(local: LocalOption | None) -> dict:
 # -- models with option fields ---------------------------------------------------------------
 
 
+_UNKNOWN = object()
+
+
 class OptionFields(models.Model):
     """A model with fields that point at option lists: ``option_fields`` maps each field
     (a foreign key or many-to-many to Option) to its list's key. ``clean()`` refuses a
@@ -280,8 +285,10 @@ class OptionFields(models.Model):
     def from_db(cls, db, field_names, values):
         instance = super().from_db(db, field_names, values)
         # The values it had, so that only a changed one must be offered.
+        # A deferred field (``.only()``) is not known: it is not checked either.
         instance._loaded_options = {
-            name: instance.__dict__.get(f"{name}_id") for name in cls.single_option_fields()
+            name: instance.__dict__.get(f"{name}_id", _UNKNOWN)
+            for name in cls.single_option_fields()
         }
         return instance
 
@@ -296,7 +303,7 @@ class OptionFields(models.Model):
         errors = {}
         for name in self.single_option_fields():
             new_id = self.__dict__.get(f"{name}_id")
-            if new_id is None or new_id == loaded.get(name):
+            if new_id is None or new_id == loaded.get(name) or loaded.get(name) is _UNKNOWN:
                 continue
             option = getattr(self, name)
             try:
@@ -441,3 +448,22 @@ def use_form_options(field, *, key: str, form_options: FormOptions) -> None:
     field.form_options = form_options
     field.iterator = OptionChoiceIterator
     field.widget.choices = field.choices
+
+
+def in_use(option: Option) -> bool:
+    """Whether any object holds `option` (in a single or a many-to-many option field)."""
+    for relation in Option._meta.get_fields(include_hidden=True):
+        if not relation.is_relation or not relation.auto_created or relation.concrete:
+            continue
+        if relation.model is LocalOption or relation.related_model is LocalOption:
+            continue
+        if relation.many_to_many:
+            through = relation.through
+            field = next(f for f in through._meta.fields
+                         if f.is_relation and f.related_model is Option)
+            if through._default_manager.filter(**{field.name: option}).exists():
+                return True
+        elif relation.one_to_many and relation.related_model._default_manager.filter(
+                **{relation.field.name: option}).exists():
+            return True
+    return False

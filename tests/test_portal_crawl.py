@@ -56,7 +56,7 @@ POST_ONLY = {
     "switch_organisation", "person_handover", "import_run_commit", "contract_subscribe",
     "contract_unsubscribe", "calendar_token_rotate", "notification_mark_read",
     "notification_mark_all_read", "alert_rule_toggle", "alert_rule_delete", "dashboard_scope",
-    "two_factor_disable", "vacancy_assign", "advice_deactivate",
+    "two_factor_disable", "vacancy_assign", "advice_deactivate", "advice_delete",
     "newsystemrequest_submit", "newsystemrequest_withdraw", "newsystemrequest_sign",
 }
 # Each string mixes bad values for parameters of different pages (a page reads its own

@@ -209,8 +209,9 @@ class OptionViewSet(viewsets.ReadOnlyModelViewSet):
     own descriptions, and whether each option may be chosen for new registrations
     (`is_available`). `?organisation=<uuid>` names the organisation (a member of one
     organisation gets its lists without it; otherwise, without it, the shared lists as
-    they are); `?kind=payment_model,price_regulation` picks lists. Options switched off
-    for everybody are left out."""
+    they are); `?kind=payment_model,price_regulation` picks lists. An option switched
+    off (for everybody or by the organisation) is listed with `is_available` false:
+    objects may still hold it."""
 
     serializer_class = OptionSerializer
     filterset_class = OptionFilterSet
@@ -220,10 +221,10 @@ class OptionViewSet(viewsets.ReadOnlyModelViewSet):
         if getattr(self, "swagger_fake_view", False):
             return Option.objects.none()
         organisation = self.organisation()
-        return options.ordered_for(
-            Option.objects.filter(is_enabled=True), organisation
-        ).annotate(is_available=ExpressionWrapper(options.offered_q(organisation),
-                                                  output_field=BooleanField()))
+        available = ExpressionWrapper(options.offered_q(organisation),
+                                      output_field=BooleanField())
+        return options.ordered_for(Option.objects.all(), organisation).annotate(
+            is_available=available)
 
     def organisation(self):
         visible = Organisation.objects.visible_to(self.request.user)

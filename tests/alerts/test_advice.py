@@ -429,3 +429,71 @@ def test_the_beat_sends_due_advice_every_five_minutes_on_the_alerts_queue(settin
     assert entry["task"] == task.name == "alerts.send_due_advice"
     assert entry["schedule"] == 300.0
     assert settings.CELERY_TASK_ROUTES[task.name] == {"queue": "alerts"}
+
+
+# -- when the object goes (review of issue #20) -------------------------------------------------
+
+
+def test_deleting_the_object_takes_its_advice_with_it(org):
+    contract = ContractFactory(organisation=org)
+    advice = quarterly(contract, at(2027, 1, 1, 9), to_emails=["a@demo.dk"])
+    contract.delete()
+    assert not Advice.objects.filter(pk=advice.pk).exists()
+
+
+def test_an_object_moved_to_another_organisation_stops_its_advice(org, other_org, client,
+                                                                  editor):
+    contract = ContractFactory(organisation=org)
+    advice = quarterly(contract, at(2027, 1, 1, 9), to_emails=["a@demo.dk"])
+    type(contract).objects.filter(pk=contract.pk).update(organisation=other_org)
+    mail.outbox.clear()
+    send_due_advice(now=at(2027, 1, 1, 9, 5))
+    advice.refresh_from_db()
+    assert mail.outbox == []
+    assert (advice.is_active, advice.next_send_at) == (False, None)
+    assert "findes ikke længere" in advice.sent.get().error
+    # Switching it off (again) is no error page.
+    client.force_login(editor)
+    response = client.post(reverse("advice_deactivate", args=[advice.uuid]))
+    assert response.status_code in (302, 403)
+
+
+def test_changed_to_immediate_before_it_was_sent_it_goes_now(org):
+    contract = ContractFactory(organisation=org)
+    advice = quarterly(contract, timezone.now() + datetime.timedelta(days=30),
+                       to_emails=["a@demo.dk"])
+    before = timezone.now()
+    advice_update(actor=SYSTEM, advice=advice, data={"repetition": "immediate"})
+    advice.refresh_from_db()
+    assert advice.next_send_at is not None and advice.next_send_at <= timezone.now()
+    assert advice.next_send_at >= before
+
+
+def test_a_broker_that_is_down_costs_no_error_page(org, monkeypatch):
+    def down(*args, **kwargs):
+        raise ConnectionError("broker down")
+
+    monkeypatch.setattr(task, "delay", down)
+    contract = ContractFactory(organisation=org)
+    from django.test import TestCase
+
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        advice = advice_create(actor=SYSTEM, target=contract, subject="Straks",
+                               to_emails=["a@demo.dk"])
+    assert Advice.objects.filter(pk=advice.pk).exists()
+
+
+def test_an_unsent_advice_can_be_deleted_from_its_page(client, org, editor, reader):
+    contract = ContractFactory(organisation=org)
+    unsent = quarterly(contract, at(2030, 1, 1, 9), to_emails=["a@demo.dk"])
+    client.force_login(reader)
+    assert client.post(reverse("advice_delete", args=[unsent.uuid])).status_code == 403
+    client.force_login(editor)
+    response = client.post(reverse("advice_delete", args=[unsent.uuid]))
+    assert response.status_code == 302
+    assert not Advice.objects.filter(pk=unsent.pk).exists()
+    sent = quarterly(contract, at(2027, 1, 1, 9), to_emails=["a@demo.dk"])
+    send_due_advice(now=at(2027, 1, 1, 9, 5))
+    response = client.post(reverse("advice_delete", args=[sent.uuid]), follow=True)
+    assert "kan ikke slettes" in response.content.decode()
+    assert Advice.objects.filter(pk=sent.pk).exists()

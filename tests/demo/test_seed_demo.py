@@ -6,17 +6,15 @@ import datetime
 from io import StringIO
 
 import pytest
-from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
 from contracts.models import Contract
 from gdpr.models import DataProcessingAgreement, ProcessingActivity
-from gdpr.reference import ensure_data_categories
 from kitos.models import AuditEntry, Organisation
 from portfolio.models import Integration, ItSystem, Supplier, SystemUsage
 from roles.models import Competency, OrganisationUnit, Person, RoleAssignment
-from roles.reference import ensure_disciplines_and_role_types
+from tests.conftest import _restore_reference_data
 
 pytestmark = pytest.mark.django_db
 
@@ -45,8 +43,7 @@ def seeded(django_db_setup, django_db_blocker):
         yield first, second
         call_command("flush", interactive=False, verbosity=0)
         # flush also empties what the data migrations created; restore exactly that.
-        ensure_disciplines_and_role_types(apps)
-        ensure_data_categories(apps)
+        _restore_reference_data()
 
 
 def test_second_run_changes_nothing(seeded):

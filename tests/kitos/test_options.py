@@ -131,13 +131,21 @@ def test_every_member_sees_the_lists_and_the_neighbours_get_404(client, org, rea
     assert client.get(reverse("option_kind", args=[org.slug, "no-such-list"])).status_code == 404
 
 
-def _form_data(rows, **changes):
+def _form_data(form, **changes):
+    """What a browser posts from the rendered form: each field's value and the hidden
+    value it was shown with (show_hidden_initial), then `changes` (None: unticked)."""
     data = {}
-    for row in rows:
-        data[f"description-{row.uuid}"] = ""
-        data[f"order-{row.uuid}"] = ""
-        if row.is_offered:
-            data[f"active-{row.uuid}"] = "on"
+    for field in form:
+        if field.field.disabled:
+            continue
+        initial = field.initial
+        data[f"initial-{field.html_name}"] = "" if initial is None else str(initial)
+        value = field.value()
+        if isinstance(value, bool):
+            if value:
+                data[field.html_name] = "on"
+        else:
+            data[field.html_name] = "" if value is None else str(value)
     data.update(changes)
     return {key: value for key, value in data.items() if value is not None}
 
@@ -145,25 +153,41 @@ def _form_data(rows, **changes):
 def test_an_admin_switches_an_option_off_on_the_page(client, org, admin_user, editor):
     url = reverse("option_kind", args=[org.slug, "price_regulation"])
     client.force_login(admin_user)
-    page = client.get(url)
-    rows = page.context["form"].rows
-    agreed = next(row for row in rows if row.code == "agreed")
-    data = _form_data(rows, **{f"active-{agreed.uuid}": None,
+    form = client.get(url).context["form"]
+    agreed = next(row for row in form.rows if row.code == "agreed")
+    data = _form_data(form, **{f"active-{agreed.uuid}": None,
                                f"description-{agreed.uuid}": "Bruges ikke hos os"})
     response = client.post(url, data)
     assert response.status_code == 302
     local = LocalOption.objects.get(organisation=org, option=agreed)
     assert (local.is_active, local.description) == (False, "Bruges ikke hos os")
     assert "agreed" not in offered_codes("price_regulation", org)
+    # Only the changed row is written.
+    assert LocalOption.objects.filter(organisation=org).count() == 1
     # A hostile order is an error on its field, and nothing is written.
-    response = client.post(url, _form_data(rows, **{f"order-{agreed.uuid}": "-5"}))
+    response = client.post(url, _form_data(form, **{f"order-{agreed.uuid}": "-5"}))
     assert response.status_code == 400
     assert LocalOption.objects.get(organisation=org, option=agreed).sort_order is None
-    response = client.post(url, _form_data(rows, **{f"description-{agreed.uuid}": "x" * 5000}))
+    response = client.post(url, _form_data(form, **{f"description-{agreed.uuid}": "x" * 5000}))
     assert response.status_code == 400
     # An editor may look, not change.
     client.force_login(editor)
-    assert client.post(url, _form_data(rows)).status_code == 403
+    assert client.post(url, _form_data(form)).status_code == 403
+
+
+def test_two_admins_saving_the_same_list_keep_each_others_changes(client, org, admin_user):
+    url = reverse("option_kind", args=[org.slug, "payment_frequency"])
+    client.force_login(admin_user)
+    first = client.get(url).context["form"]
+    second = client.get(url).context["form"]
+    once = next(row for row in first.rows if row.code == "once")
+    yearly = next(row for row in second.rows if row.code == "yearly")
+    assert client.post(url, _form_data(first, **{f"active-{once.uuid}": None})).status_code == 302
+    # The second admin's page still shows "once" as offered; they change another row.
+    response = client.post(url, _form_data(second, **{f"order-{yearly.uuid}": "1"}))
+    assert response.status_code == 302
+    codes = offered_codes("payment_frequency", org)
+    assert "once" not in codes and codes[0] == "yearly"
 
 
 def test_the_pages_cost_the_same_whatever_the_adaptations(client, org, admin_user):
@@ -231,3 +255,26 @@ def test_a_member_of_several_organisations_names_one(org, other_org):
     assert detail.json()["is_available"] is False
     assert api(user).get("/api/v1/options/", {"organisation": "not-a-uuid"}).status_code == 404
     assert api(UserFactory(username="no-org")).get("/api/v1/options/").status_code == 200
+
+
+def test_an_option_in_use_is_not_deleted_but_one_unused_is(client, org, superuser):
+    from tests.factories import ContractFactory
+
+    licence, hosting = option("agreement_element", "licence"), option("agreement_element",
+                                                                       "hosting")
+    ContractFactory(organisation=org).agreement_elements.set([licence])
+    client.force_login(superuser)
+    url = reverse("admin:kitos_option_delete", args=[licence.pk])
+    response = client.post(url, {"post": "yes"}, follow=True)
+    assert Option.objects.filter(pk=licence.pk).exists()
+    assert "i brug og kan ikke slettes" in response.content.decode()
+    client.post(reverse("admin:kitos_option_delete", args=[hosting.pk]), {"post": "yes"})
+    assert not Option.objects.filter(pk=hosting.pk).exists()
+
+
+def test_an_option_switched_off_for_everybody_is_listed_as_not_available(org, reader):
+    Option.objects.filter(kind="payment_model", code="fixed").update(is_enabled=False)
+    rows = {row["code"]: row for row in api(reader).get(
+        "/api/v1/options/", {"kind": "payment_model"}).json()["results"]}
+    assert rows["fixed"]["is_available"] is False
+    assert rows["subscription"]["is_available"] is True

@@ -31,6 +31,10 @@ CONTRACT_COLUMNS = (
     "expiry_date", "irrevocable_until", "notice_months", "notice_to_end_of",
     "extension_months", "extensions_total", "extensions_used", "renewal_months",
     "terminated_on", "lead_months", "acquisition_cost", "yearly_cost", "currency",
+    "contract_template__code", "customer_signed_by", "customer_signed_on",
+    "supplier_signed_by", "supplier_signed_on", "procurement_strategy__code",
+    "procurement_plan_year", "procurement_plan_quarter", "payment_model__code",
+    "payment_frequency__code", "price_regulation__code",
     "status", "next_end", "notice_deadline", "retender_start", "created_at", "updated_at",
 )
 USAGE_COLUMNS = (
@@ -46,7 +50,7 @@ def _seed():
     from django.contrib.auth import get_user_model
 
     from contracts.models import Contract, ContractCoverage
-    from kitos.models import Membership, Organisation
+    from kitos.models import Membership, Option, Organisation
     from portfolio.models import ItSystem, Supplier, SystemUsage, SystemUsageUnit
     from roles.models import OrganisationUnit
 
@@ -58,12 +62,22 @@ def _seed():
         OrganisationUnit.objects.create(organisation=organisation, name=f"Enhed {n}")
         for n in range(5)
     ]
+    option = {(o.kind, o.code): o for o in Option.objects.all()}
+    elements = [option[("agreement_element", code)] for code in ("licence", "support")]
     for n in range(ROWS):
         contract = Contract.objects.create(
             organisation=organisation, name=f"Kontrakt {n}", contract_number=f"K{n}",
             supplier=supplier, responsible_unit=units[n % 5], notice_months=3,
             yearly_cost=1000 + n, notes="Drift og vedligehold – årlig regulering",
+            contract_template=option[("contract_template", "k03")],
+            payment_model=option[("payment_model", "subscription")],
+            payment_frequency=option[("payment_frequency", "quarterly")],
+            price_regulation=option[("price_regulation", "net_price_index")],
+            procurement_strategy=option[("procurement_strategy", "retender")],
+            procurement_plan_year=2028, procurement_plan_quarter=1 + n % 4,
+            customer_signed_by="Kommunaldirektør", supplier_signed_by="Kundechef",
         )
+        contract.agreement_elements.set(elements)
         system = ItSystem.objects.create(name=f"System {n}")
         usage = SystemUsage.objects.create(
             organisation=organisation, system=system, responsible_unit=units[n % 5],
@@ -100,10 +114,16 @@ def _raw_views(user):
             ContractCoverage.objects.filter(contract__in=[row["pk"] for row in rows])
             .values_list("contract", "usage__uuid", "is_main")
         )
+        elements = grouped(
+            Contract.agreement_elements.through.objects
+            .filter(contract__in=[row["pk"] for row in rows])
+            .values_list("contract", "option__code")
+        )
         for row in rows:
             row["coverage"] = [
                 {"usage": usage, "is_main": is_main} for usage, is_main in coverage[row["pk"]]
             ]
+            row["agreement_elements"] = elements[row["pk"]]
         return JsonResponse({"results": rows})
 
     def usages(request):

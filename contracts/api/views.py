@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from contracts.models import Contract
 from kitos.admin_base import editable_values
 from kitos.api.base import ScopedModelViewSet
 
@@ -41,6 +42,13 @@ class ContractViewSet(ScopedModelViewSet):
     serializer_class = ContractSerializer
     filterset_class = ContractFilterSet
     m2m_fields = ("coverage", "agreement_elements")
+
+    def get_queryset(self):
+        # The option fields (kitos.options) with the contracts: the model path (a
+        # contract, a write's answer) reads them without a query per field and row.
+        return super().get_queryset().select_related(
+            *(name for name in Contract.option_fields if name != "agreement_elements")
+        ).prefetch_related("agreement_elements")
 
     @staticmethod
     def create_service(*, actor, instance, m2m):

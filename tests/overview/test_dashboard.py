@@ -297,3 +297,21 @@ def test_money_tile_reads_in_millions_or_billions_with_grouping():
     assert (small.display, small.unit) == ("2,5", "mio. kr.")
     assert (large.display, large.unit) == ("58,3", "mia. kr.")
     assert (huge_count.display, huge_count.unit) == ("37.126", "")
+
+
+def test_the_nearest_events_come_from_either_deadline(client, org, editor, monkeypatch):
+    """The timeline takes the EVENT_CONTRACTS contracts whose next event is nearest: a
+    contract whose re-tender start comes before its notice deadline competes with the
+    others by that re-tender start."""
+    from overview import dashboard as dashboard_module
+
+    monkeypatch.setattr(dashboard_module, "EVENT_CONTRACTS", 3)
+    for name, days in (("A", 10), ("B", 20), ("C", 30), ("D", 40)):
+        ContractFactory(organisation=org, name=name, **due_in(days, lead_months=0))
+    ContractFactory(organisation=org, name="E", **due_in(170, lead_months=5))
+    client.force_login(editor)
+    events = client.get(url(org)).context["dashboard"].events
+    assert [event.contract.name for event in events][:1] == ["A"]
+    assert {event.contract.name for event in events} == {"A", "B", "E"}
+    e = next(event for event in events if event.contract.name == "E")
+    assert e.kind == "retender"

@@ -128,7 +128,7 @@ def minimal(user) -> bytes:
     """One values() query, choice labels mapped, openpyxl write-only: the same cells."""
     import openpyxl
     from django.contrib.postgres.aggregates import StringAgg
-    from django.db.models import Q
+    from django.db.models import OuterRef, Q, Subquery
 
     from contracts import choices
     from contracts.importers import CONTRACTS
@@ -136,18 +136,29 @@ def minimal(user) -> bytes:
     from portfolio.choices import Criticality
 
     system = "coverage__usage__system__name"
+    elements = (
+        Contract.agreement_elements.through.objects.filter(contract=OuterRef("pk"))
+        .order_by().values("contract")
+        .annotate(names=StringAgg("option__name", "; ", ordering="option__name"))
+        .values("names")
+    )
     rows = (
         Contract.objects.visible_to(user).order_by("name", "pk")
         .annotate(systems=StringAgg(system, "; ", ordering=system),
                   main=StringAgg(system, "; ", filter=Q(coverage__is_main=True),
-                                 ordering=system))
+                                 ordering=system),
+                  elements=Subquery(elements))
         .values_list(
             "uuid", "name", "contract_number", "contract_type", "supplier__name",
             "responsible_unit__name", "procurement_form", "criticality", "concluded_on",
             "start_date", "expiry_date", "irrevocable_until", "notice_months",
             "notice_to_end_of", "extension_months", "extensions_total", "extensions_used",
             "renewal_months", "terminated_on", "lead_months", "acquisition_cost",
-            "yearly_cost", "currency", "systems", "main", "notes", "external_reference",
+            "yearly_cost", "currency", "contract_template__name", "elements",
+            "customer_signed_by", "customer_signed_on", "supplier_signed_by",
+            "supplier_signed_on", "procurement_strategy__name", "procurement_plan_year",
+            "procurement_plan_quarter", "payment_model__name", "payment_frequency__name",
+            "price_regulation__name", "systems", "main", "notes", "external_reference",
         )
     )
     labels = [{code: str(label) for code, label in c.choices}
@@ -161,7 +172,8 @@ def minimal(user) -> bytes:
         row[0] = str(row[0])
         for index, label in zip((3, 6, 7, 13), labels, strict=True):
             row[index] = label.get(row[index], "")
-        row[23], row[24] = row[23] or "", row[24] or ""
+        for index in (23, 24, 29, 32, 33, 34, 35, 36):  # names of references, lists
+            row[index] = row[index] or ""
         sheet.append(row)
     target = io.BytesIO()
     workbook.save(target)

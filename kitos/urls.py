@@ -115,6 +115,7 @@ urlpatterns += [
     path("", include("gdpr.urls")),
     path("", include("alerts.urls")),
     path("", include("imports.urls")),
+    path("", include("references.urls")),
     path("", include("governance.urls")),
     path("", include("landscape.urls")),
     path("", include("sso.urls")),

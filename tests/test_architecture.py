@@ -21,7 +21,7 @@ LAYERS = [
     {"portfolio"},
     {"contracts"},
     {"gdpr"},
-    {"alerts", "imports"},
+    {"alerts", "imports", "references"},
     {"governance"},
     {"landscape"},
     {"overview", "demo", "sso"},

@@ -57,6 +57,7 @@ POST_ONLY = {
     "contract_unsubscribe", "calendar_token_rotate", "notification_mark_read",
     "notification_mark_all_read", "alert_rule_toggle", "alert_rule_delete", "dashboard_scope",
     "two_factor_disable", "vacancy_assign", "advice_deactivate", "advice_delete",
+    "externalreference_delete", "externalreference_check",
     "newsystemrequest_submit", "newsystemrequest_withdraw", "newsystemrequest_sign",
 }
 # Each string mixes bad values for parameters of different pages (a page reads its own
@@ -134,6 +135,7 @@ def build_world(organisation, user) -> World:
     objects.update(_requests_and_principles(organisation, unit, person, project, usage))
     objects.update(_attestation(organisation, unit, person, usage))
     objects["advice"] = _advice(organisation, contract, user)
+    objects["externalreference"] = _reference(usage)
     # Route prefixes are model names (kitos.links.route_name).
     objects.update({obj._meta.model_name: obj for obj in list(objects.values())})
     return World(organisation, objects, role_type, run, rule)
@@ -281,6 +283,22 @@ def portal_routes():
                 yield pattern.name, tuple(pattern.pattern.converters)
 
     return sorted(set(walk(get_resolver().url_patterns)))
+
+
+def _reference(usage):
+    """A dead external reference on the usage (its "Referencer" tab, the dead links)."""
+    from django.utils import timezone
+
+    from kitos.tenancy import SYSTEM
+    from references.services import reference_create
+
+    reference = reference_create(
+        actor=SYSTEM, target=usage, title="<b>Driftsaftale",
+        url="https://esdh.example.dk/sag/1?titel=a%3Cb%3E", external_id="<i>S-1",
+    )
+    type(reference).objects.filter(pk=reference.pk).update(
+        check_status="broken", http_status=404, dead_since=timezone.now())
+    return reference
 
 
 def urls_for(world: World, name: str, params: tuple[str, ...]) -> list[str]:

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "gdpr",
     "alerts",
     "imports",
+    "references",
     "governance",
     "landscape",
     "overview",
@@ -240,6 +241,14 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
 # imports and one for alerts and default; `make worker` consumes all three.
 CELERY_TASK_DEFAULT_QUEUE = "default"
 KITOS_CELERY_QUEUES = ("default", "alerts", "imports")
+# The weekly check of external references' links (references app, kitos.safe_http):
+# at most this many requests at once, each step waiting this many seconds. Internal
+# addresses are never requested unless their network is listed (comma-separated CIDR,
+# e.g. an intranet's "10.20.0.0/16"; the suite's test server needs "127.0.0.0/8").
+LINK_CHECK_CONCURRENCY = int(os.environ.get("LINK_CHECK_CONCURRENCY", "8"))
+LINK_CHECK_TIMEOUT = float(os.environ.get("LINK_CHECK_TIMEOUT", "10"))
+LINK_CHECK_ALLOWED_NETWORKS = env_list("LINK_CHECK_ALLOWED_NETWORKS")
+
 CELERY_TASK_ROUTES = {
     "kitos.run_import": {"queue": "imports"},
     "imports.*": {"queue": "imports"},
@@ -247,6 +256,7 @@ CELERY_TASK_ROUTES = {
     "kitos.scan_alerts": {"queue": "alerts"},
     "kitos.send_alert_digest": {"queue": "alerts"},
     "alerts.send_due_advice": {"queue": "alerts"},
+    "references.check_links": {"queue": "alerts"},
     "roles.send_responsibility_notice": {"queue": "alerts"},
 }
 CELERY_BEAT_SCHEDULE = {
@@ -263,6 +273,11 @@ CELERY_BEAT_SCHEDULE = {
     "send-due-advice": {
         "task": "alerts.send_due_advice",
         "schedule": 300.0,
+    },
+    # External references (references app): every link checked once a week, at night.
+    "check-reference-links": {
+        "task": "references.check_links",
+        "schedule": crontab(day_of_week="sun", hour=3, minute=0),
     },
     # Import runs whose worker was killed are failed (and can be retried) within minutes.
     "reap-stale-imports": {

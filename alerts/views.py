@@ -69,8 +69,8 @@ def _safe_next(request, default: str) -> str:
 
 
 class NotificationListView(LoginRequiredMixin, ListView):
-    """The user's alerts, newest first, each linking to its contract or agreement, and
-    the addresses of the user's calendar feeds."""
+    """The user's alerts (deadline alerts and the advice sent to them), newest first,
+    each linking to its object, and the addresses of the user's calendar feeds."""
 
     template_name = "alerts/notifications.html"
     context_object_name = "deliveries"
@@ -79,7 +79,7 @@ class NotificationListView(LoginRequiredMixin, ListView):
     def get_queryset(self):
         return (
             AlertDelivery.objects.for_user(self.request.user)
-            .select_related("rule", "organisation", "content_type")
+            .select_related("rule", "organisation", "content_type", "advice_sent__advice")
             .order_by("-created_at", "deadline", "pk")
         )
 
@@ -372,7 +372,8 @@ def alert_log_context(user, obj) -> dict:
     """The newest alert deliveries about `obj`, for the overview of contracts and data
     processing agreements (registered in kitos.hooks by AlertsConfig.ready)."""
     log = list(
-        AlertDelivery.objects.visible_to(user)
+        # The advice's sends are logged on its own page (the "Advis" tab).
+        AlertDelivery.objects.visible_to(user).of_rules()
         .filter(content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk)
         .select_related("rule", "digest")
         .order_by("-created_at", "deadline", "email")[: ALERT_LOG_LIMIT + 1]

@@ -497,3 +497,45 @@ def test_an_unsent_advice_can_be_deleted_from_its_page(client, org, editor, read
     response = client.post(reverse("advice_delete", args=[sent.uuid]), follow=True)
     assert "kan ikke slettes" in response.content.decode()
     assert Advice.objects.filter(pk=sent.pk).exists()
+
+
+# -- through the alert machinery: in-app entries --------------------------------------------
+
+
+def test_each_send_is_an_in_app_alert_for_every_recipient_user_exactly_once(
+        client, org, other_org, editor, reader):
+    from alerts.models import AlertDelivery
+    from tests.factories import MembershipFactory, UserFactory
+
+    contract = ContractFactory(organisation=org)
+    # A role holder with a login (its person's address differs from the login's), a
+    # member reached by a free address (in other case), a free address of no user, and a
+    # user of another organisation with a free address: no entry for them.
+    owner_of(contract, email="ejer@demo.dk", user=editor)
+    stranger = UserFactory(username="stranger", email="fremmed@demo.dk")
+    MembershipFactory(organisation=other_org, user=stranger, role="editor")
+    advice = quarterly(contract, at(2027, 1, 15, 9), repetition="daily",
+                       cc_emails=[reader.email.upper(), "ekstern@demo.dk",
+                                  "fremmed@demo.dk"])
+    assert send_due_advice(at(2027, 1, 15, 9, 1))["sent"] == 1
+    assert send_due_advice(at(2027, 1, 15, 9, 2))["sent"] == 0  # same due time: nothing
+    entries = AlertDelivery.objects.filter(advice_sent__advice=advice)
+    assert sorted(entries.values_list("user__username", "email")) == [
+        ("editor", "ejer@demo.dk"), ("reader", reader.email)]
+    assert {entry.deadline for entry in entries} == {datetime.date(2027, 1, 15)}
+    assert all(entry.rule_id is None for entry in entries)
+    # The next day's send is an entry of its own; the digest and the scan do not see them.
+    send_due_advice(at(2027, 1, 16, 9, 1))
+    assert entries.filter(user=editor).count() == 2
+    assert not AlertDelivery.objects.of_rules().exists()
+    # In the user's list with the subject and a link to the object, and unread.
+    client.force_login(editor)
+    page = client.get(reverse("notification_list"))
+    assert page.status_code == 200
+    assert page.context["unread_alert_count"] == 2
+    content = page.content.decode()
+    assert "Advis: Husk budgetopfølgning" in content
+    assert reverse("contract_detail", args=[contract.uuid]) in content
+    # The contract's alert log (deadline alerts) does not list them.
+    overview = client.get(reverse("contract_detail", args=[contract.uuid]))
+    assert "Advis: Husk" not in overview.content.decode()

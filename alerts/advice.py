@@ -29,13 +29,14 @@ import calendar
 import copy
 import datetime
 import logging
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -46,6 +47,7 @@ from kitos.services import create_object, delete_object, update_object
 from roles.models import RoleAssignment, RoleType, still_working
 
 from .models import ADVICE_TARGET_KINDS, Advice, AdviceRepetition, AdviceSent
+from .my_deadlines import ADVICE, HORIZON_DAYS, Due, Reason
 
 logger = logging.getLogger(__name__)
 
@@ -429,6 +431,96 @@ def send_due_advice(now: datetime.datetime | None = None) -> dict:
     )
     sent = sum(1 for advice_id in due if _send_one(advice_id, now))
     return {"due": len(due), "sent": sent}
+
+
+# -- the calendar ----------------------------------------------------------------------------
+
+# At most this many send days per advice in a calendar (a daily advice half a year ahead).
+CALENDAR_SENDS_MAX = 100
+
+
+@dataclass
+class AdviceSend(Due):
+    """A day an advice will be sent to the person (an all-day event in their calendar)."""
+
+    advice: Advice | None = None
+
+    @property
+    def name(self) -> str:
+        return f"{self.advice.subject} – {super().name}"
+
+
+def send_days(advice: Advice, *, start: datetime.date, end: datetime.date) -> list[datetime.date]:
+    """The local days from `start` to `end` on which the active `advice` will be sent,
+    from its next send on and none after its stop date (several sends on one day, an
+    hourly advice, are one day); at most CALENDAR_SENDS_MAX."""
+    days: list[datetime.date] = []
+    when = advice.next_send_at if advice.is_active else None
+    while when is not None and len(days) < CALENDAR_SENDS_MAX:
+        day = timezone.localdate(when)
+        if day > end or _past_stop(advice, when):
+            break
+        if day >= start:
+            days.append(day)
+        # The first send after this day: one step per day, however often it is sent.
+        last_moment = timezone.make_aware(
+            datetime.datetime.combine(day, datetime.time.max), timezone.get_current_timezone())
+        when = next_occurrence(advice.alarm_at, advice.repetition, last_moment)
+    return days
+
+
+def person_advice_sends(person, *, today: datetime.date,
+                        horizon: int = HORIZON_DAYS) -> list[AdviceSend]:
+    """The days within `horizon` on which the active advice `person` receives will be
+    sent: those naming a role the person holds on the advice's object today, or the
+    person's (or their login's) address. A fixed number of queries (the advice, and
+    their objects per kind)."""
+    end = today + datetime.timedelta(days=horizon)
+    through_to, through_cc = Advice.to_roles.through, Advice.cc_roles.through
+    held = (
+        RoleAssignment.objects.current(today)
+        .filter(person_id=person.pk, content_type_id=OuterRef("content_type_id"),
+                object_id=OuterRef("object_id"))
+        .filter(Q(role_type_id__in=through_to.objects.filter(
+            advice_id=OuterRef(OuterRef("pk"))).values("roletype_id"))
+            | Q(role_type_id__in=through_cc.objects.filter(
+                advice_id=OuterRef(OuterRef("pk"))).values("roletype_id")))
+    )
+    addresses = {address.lower() for address in (
+        person.email, person.user.email if person.user_id else "") if address}
+    # The quoted address in the lists' JSON text (every database; the addresses are
+    # stored lower-case), confirmed element by element below.
+    by_address = Q(pk__in=[])
+    for address in addresses:
+        by_address |= (Q(to_emails__icontains=f'"{address}"')
+                       | Q(cc_emails__icontains=f'"{address}"'))
+    advices = (
+        Advice.objects.filter(organisation_id=person.organisation_id, is_active=True,
+                              next_send_at__isnull=False)
+        .filter(next_send_at__lt=timezone.make_aware(
+            datetime.datetime.combine(end + datetime.timedelta(days=1), datetime.time())))
+        .annotate(by_role=Exists(held))
+        .filter(Q(by_role=True) | by_address)
+        .select_related("content_type")
+        .prefetch_related("target")
+        .order_by("next_send_at", "pk")
+    )
+    sends = []
+    for advice in advices:
+        if not advice.by_role and not addresses & {*advice.to_emails, *advice.cc_emails}:
+            continue
+        target = advice.target
+        if target is None or target.organisation_id != advice.organisation_id:
+            continue  # the send switches it off (see _send_one)
+        reason = Reason(_("Modtager af advis (rolle)") if advice.by_role
+                        else _("Modtager af advis (e-mail)"))
+        sends += [
+            AdviceSend(ADVICE, target, day, today, [reason], key=f"{advice.uuid}-{day:%Y%m%d}",
+                       advice=advice)
+            for day in send_days(advice, start=today, end=end)
+        ]
+    sends.sort(key=lambda send: (send.date, send.name.lower()))
+    return sends
 
 
 def usable_role_types(organisation_id, kind: str):

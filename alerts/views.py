@@ -42,6 +42,7 @@ from .advice import (
     advice_deactivate,
     advice_delete,
     advice_update,
+    person_advice_sends,
     usable_role_types,
 )
 from .models import (
@@ -298,7 +299,8 @@ def _event(*, uid: str, day: datetime.date, summary: str, url: str, why: str, st
 def person_calendar_events(person: Person, *, today: datetime.date, stamp,
                            request=None) -> list[Event]:
     """The person's deadlines as all-day events: exactly those of their Min side
-    (alerts.my_deadlines), in a fixed number of queries."""
+    (alerts.my_deadlines), and the days the advice they receive will be sent
+    (alerts.advice.person_advice_sends), in a fixed number of queries."""
     org = person.organisation.name
     return [
         _event(
@@ -312,7 +314,8 @@ def person_calendar_events(person: Person, *, today: datetime.date, stamp,
             stamp=stamp,
             org=org,
         )
-        for due in person_deadlines(person, today=today)
+        for due in [*person_deadlines(person, today=today),
+                    *person_advice_sends(person, today=today)]
     ]
 
 

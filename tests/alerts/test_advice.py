@@ -404,9 +404,12 @@ def test_processing_activity_takes_advice_too(client, org, editor):
 def test_repeating_advice_fires_and_stops_on_a_real_worker():
     if connection.vendor != "postgresql":
         pytest.skip("the worker thread needs a database it can share (PostgreSQL)")
+    from alerts.models import AlertDelivery
+    from tests.factories import UserFactory
+
     org = OrganisationFactory()
     contract = ContractFactory(organisation=org)
-    owner_of(contract)
+    owner_of(contract, user=UserFactory(username="ejer-login"))
     advice = quarterly(contract, at(2027, 1, 1, 9), repetition="hourly",
                        stop_on=datetime.date(2027, 1, 1))
     beats = [at(2027, 1, 1, hour, 2) for hour in (9, 9, 10, 22, 23)]
@@ -422,6 +425,8 @@ def test_repeating_advice_fires_and_stops_on_a_real_worker():
     assert not advice.is_active and advice.next_send_at is None
     assert task.delay(at(2027, 1, 2, 9, 2).isoformat()).get(timeout=30)["sent"] == 0
     assert advice.sent.count() == 4
+    # One in-app alert per send for the owner's login, none twice.
+    assert AlertDelivery.objects.filter(advice_sent__advice=advice).count() == 4
 
 
 def test_the_beat_sends_due_advice_every_five_minutes_on_the_alerts_queue(settings):

@@ -15,8 +15,12 @@ and after downtime once, not once per missed period: the next time is the first 
 now. Recipients are resolved at each send: the current holders (not left) of the chosen
 roles on the object, plus the free addresses.
 
-In-app notifications are not made for advice: ``AlertDelivery`` is one alert of a rule
-about a deadline (its rule and deadline are required), which an advice has not.
+Each send is also an in-app alert (``AlertDelivery`` with `advice_sent` instead of a
+rule) for every recipient who is a kitos user: the login of a role holder, and the
+active members of the organisation whose e-mail is one of the addresses. They are
+written in the send's transaction, next to its unique ``AdviceSent`` row, so they too
+exist exactly once per due time. They are not put in the daily digest: an advice is its
+own mail, at the time its author chose.
 """
 
 from __future__ import annotations
@@ -25,13 +29,14 @@ import calendar
 import copy
 import datetime
 import logging
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -42,6 +47,7 @@ from kitos.services import create_object, delete_object, update_object
 from roles.models import RoleAssignment, RoleType, still_working
 
 from .models import ADVICE_TARGET_KINDS, Advice, AdviceRepetition, AdviceSent
+from .my_deadlines import ADVICE, HORIZON_DAYS, Due, Reason
 
 logger = logging.getLogger(__name__)
 
@@ -268,28 +274,76 @@ def advice_delete(*, actor, advice: Advice) -> None:
 # -- sending --------------------------------------------------------------------------------
 
 
-def recipients(advice: Advice, today: datetime.date) -> dict[str, list[str]]:
+def _held(advice: Advice, today: datetime.date) -> list[tuple]:
+    """(role type id, e-mail, person id, user id, user's e-mail) of whoever holds one of
+    the advice's roles on its object today and has not left."""
+    role_ids = set(advice.to_roles.values_list("pk", flat=True)) | set(
+        advice.cc_roles.values_list("pk", flat=True))
+    if not role_ids:
+        return []
+    return list(
+        RoleAssignment.objects.current(today)
+        .filter(
+            content_type_id=advice.content_type_id, object_id=advice.object_id,
+            role_type_id__in=role_ids, organisation_id=advice.organisation_id,
+        )
+        .filter(still_working(today, "person__"))
+        .order_by("person__name", "pk")
+        .values_list("role_type_id", "person__email", "person_id", "person__user_id",
+                     "person__user__email")
+    )
+
+
+def recipients(advice: Advice, today: datetime.date, *, held=None) -> dict[str, list[str]]:
     """Who gets `advice` today: "to" and "cc", each address once (an address in both
     only as "to"). Role holders are read now: whoever holds the role today, has not
-    left and has an e-mail address."""
+    left and has an e-mail address (`held`: ``_held()``, when already read)."""
+    if held is None:
+        held = _held(advice, today)
     to_ids = set(advice.to_roles.values_list("pk", flat=True))
-    cc_ids = set(advice.cc_roles.values_list("pk", flat=True))
-    held = []
-    if to_ids | cc_ids:
-        held = list(
-            RoleAssignment.objects.current(today)
-            .filter(
-                content_type_id=advice.content_type_id, object_id=advice.object_id,
-                role_type_id__in=to_ids | cc_ids, organisation_id=advice.organisation_id,
-            )
-            .filter(still_working(today, "person__"))
-            .exclude(person__email="")
-            .order_by("person__name", "pk")
-            .values_list("role_type_id", "person__email")
-        )
-    to = _clean_emails([email for role, email in held if role in to_ids] + advice.to_emails)
-    cc = _clean_emails([email for role, email in held if role in cc_ids] + advice.cc_emails)
+    to = _clean_emails([row[1] for row in held if row[0] in to_ids and row[1]]
+                       + advice.to_emails)
+    cc = _clean_emails([row[1] for row in held if row[0] not in to_ids and row[1]]
+                       + advice.cc_emails)
     return {"to": to, "cc": [email for email in cc if email not in to]}
+
+
+def _record_in_app(advice: Advice, log: AdviceSent, found: dict, held: list, target) -> int:
+    """One in-app alert per kitos user who receives this send: the logins of the role
+    holders, and the active members of the organisation with one of the addresses.
+    Returns how many were written."""
+    from django.contrib.auth import get_user_model
+    from django.db.models.functions import Lower
+
+    from .models import AlertDelivery
+
+    users: dict[int, tuple[str, int | None]] = {}
+    for _role, email, person_id, user_id, user_email in held:
+        if user_id is not None and (email or user_email):
+            users.setdefault(user_id, ((email or user_email).lower(), person_id))
+    addresses = [*found["to"], *found["cc"]]
+    if addresses:
+        members = (
+            get_user_model().objects
+            .filter(is_active=True, memberships__organisation_id=advice.organisation_id)
+            .annotate(address=Lower("email")).filter(address__in=addresses)
+            .values_list("pk", "address")
+        )
+        for user_id, address in members:
+            users.setdefault(user_id, (address, None))
+    AlertDelivery.objects.bulk_create(
+        [
+            AlertDelivery(
+                organisation_id=advice.organisation_id, advice_sent=log,
+                content_type_id=advice.content_type_id, object_id=advice.object_id,
+                object_repr=str(target)[:300], deadline=timezone.localdate(log.due_at),
+                email=email, person_id=person_id, user_id=user_id,
+            )
+            for user_id, (email, person_id) in users.items()
+        ],
+        ignore_conflicts=True,
+    )
+    return len(users)
 
 
 def _message(advice: Advice, found: dict) -> EmailMessage:
@@ -334,7 +388,8 @@ def _send_one(advice_id: int, now: datetime.datetime) -> bool:
             advice.save(update_fields=["is_active", "next_send_at", "updated_at"])
             return False
         due = advice.next_send_at
-        found = recipients(advice, timezone.localdate(now))
+        held = _held(advice, timezone.localdate(now))
+        found = recipients(advice, timezone.localdate(now), held=held)
         try:
             with transaction.atomic():  # the unique row: this due time, once
                 log = AdviceSent.objects.create(
@@ -343,6 +398,8 @@ def _send_one(advice_id: int, now: datetime.datetime) -> bool:
         except IntegrityError:
             log = None  # sent by an earlier run that did not move the schedule
         if log is not None:
+            # In the user's alert list whether or not the mail goes through.
+            _record_in_app(advice, log, found, held, target)
             if not found["to"] and not found["cc"]:
                 log.ok, log.error = False, _("Ingen modtagere: ingen har rollerne, og "
                                              "der er ingen e-mailadresser.")
@@ -374,6 +431,96 @@ def send_due_advice(now: datetime.datetime | None = None) -> dict:
     )
     sent = sum(1 for advice_id in due if _send_one(advice_id, now))
     return {"due": len(due), "sent": sent}
+
+
+# -- the calendar ----------------------------------------------------------------------------
+
+# At most this many send days per advice in a calendar (a daily advice half a year ahead).
+CALENDAR_SENDS_MAX = 100
+
+
+@dataclass
+class AdviceSend(Due):
+    """A day an advice will be sent to the person (an all-day event in their calendar)."""
+
+    advice: Advice | None = None
+
+    @property
+    def name(self) -> str:
+        return f"{self.advice.subject} – {super().name}"
+
+
+def send_days(advice: Advice, *, start: datetime.date, end: datetime.date) -> list[datetime.date]:
+    """The local days from `start` to `end` on which the active `advice` will be sent,
+    from its next send on and none after its stop date (several sends on one day, an
+    hourly advice, are one day); at most CALENDAR_SENDS_MAX."""
+    days: list[datetime.date] = []
+    when = advice.next_send_at if advice.is_active else None
+    while when is not None and len(days) < CALENDAR_SENDS_MAX:
+        day = timezone.localdate(when)
+        if day > end or _past_stop(advice, when):
+            break
+        if day >= start:
+            days.append(day)
+        # The first send after this day: one step per day, however often it is sent.
+        last_moment = timezone.make_aware(
+            datetime.datetime.combine(day, datetime.time.max), timezone.get_current_timezone())
+        when = next_occurrence(advice.alarm_at, advice.repetition, last_moment)
+    return days
+
+
+def person_advice_sends(person, *, today: datetime.date,
+                        horizon: int = HORIZON_DAYS) -> list[AdviceSend]:
+    """The days within `horizon` on which the active advice `person` receives will be
+    sent: those naming a role the person holds on the advice's object today, or the
+    person's (or their login's) address. A fixed number of queries (the advice, and
+    their objects per kind)."""
+    end = today + datetime.timedelta(days=horizon)
+    through_to, through_cc = Advice.to_roles.through, Advice.cc_roles.through
+    held = (
+        RoleAssignment.objects.current(today)
+        .filter(person_id=person.pk, content_type_id=OuterRef("content_type_id"),
+                object_id=OuterRef("object_id"))
+        .filter(Q(role_type_id__in=through_to.objects.filter(
+            advice_id=OuterRef(OuterRef("pk"))).values("roletype_id"))
+            | Q(role_type_id__in=through_cc.objects.filter(
+                advice_id=OuterRef(OuterRef("pk"))).values("roletype_id")))
+    )
+    addresses = {address.lower() for address in (
+        person.email, person.user.email if person.user_id else "") if address}
+    # The quoted address in the lists' JSON text (every database; the addresses are
+    # stored lower-case), confirmed element by element below.
+    by_address = Q(pk__in=[])
+    for address in addresses:
+        by_address |= (Q(to_emails__icontains=f'"{address}"')
+                       | Q(cc_emails__icontains=f'"{address}"'))
+    advices = (
+        Advice.objects.filter(organisation_id=person.organisation_id, is_active=True,
+                              next_send_at__isnull=False)
+        .filter(next_send_at__lt=timezone.make_aware(
+            datetime.datetime.combine(end + datetime.timedelta(days=1), datetime.time())))
+        .annotate(by_role=Exists(held))
+        .filter(Q(by_role=True) | by_address)
+        .select_related("content_type")
+        .prefetch_related("target")
+        .order_by("next_send_at", "pk")
+    )
+    sends = []
+    for advice in advices:
+        if not advice.by_role and not addresses & {*advice.to_emails, *advice.cc_emails}:
+            continue
+        target = advice.target
+        if target is None or target.organisation_id != advice.organisation_id:
+            continue  # the send switches it off (see _send_one)
+        reason = Reason(_("Modtager af advis (rolle)") if advice.by_role
+                        else _("Modtager af advis (e-mail)"))
+        sends += [
+            AdviceSend(ADVICE, target, day, today, [reason], key=f"{advice.uuid}-{day:%Y%m%d}",
+                       advice=advice)
+            for day in send_days(advice, start=today, end=end)
+        ]
+    sends.sort(key=lambda send: (send.date, send.name.lower()))
+    return sends
 
 
 def usable_role_types(organisation_id, kind: str):

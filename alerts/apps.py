@@ -59,7 +59,13 @@ class AlertsConfig(AppConfig):
         )
         hooks.add_detail_context("roles.Person", "responsibilities", person_subscriptions_context)
 
-        # Manual advice: an "Advis" tab on each kind of object an advice can be set on.
+        # Manual advice: its API (/api/v1/advice/), and an "Advis" tab on each kind of
+        # object an advice can be set on.
+        from kitos.api.registry import register_routes
+
+        from .api.views import routes as advice_routes
+
+        register_routes(advice_routes)
         from django.apps import apps
         from django.db.models.signals import post_delete
 

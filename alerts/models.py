@@ -142,6 +142,10 @@ class AlertDigest(models.Model):
         return f"{self.email} {self.sent_on:%d-%m-%Y}"
 
 
+# The kind of an advice's in-app entry (AlertDelivery.kind; not a rule kind).
+ADVICE_KIND = "advice"
+
+
 class AlertDeliveryQuerySet(scoped_queryset("organisation")):
     def for_user(self, user):
         """The in-app notifications of a login user, in organisations they still belong
@@ -153,21 +157,35 @@ class AlertDeliveryQuerySet(scoped_queryset("organisation")):
     def unread(self):
         return self.filter(read_at__isnull=True)
 
+    def of_rules(self):
+        """The deadline alerts of the rules (the scan and the digest), without the
+        in-app entries of advice, which have no rule and go by mail of their own."""
+        return self.filter(rule__isnull=False)
+
 
 class AlertDelivery(models.Model):
     """One alert to one recipient about one date of one object, recorded exactly once:
     the unique constraint on rule × object × deadline date × recipient makes a second
     scan, a second beat or a retried task a no-op, and a moved deadline (another date)
-    gets alerts of its own."""
+    gets alerts of its own.
+
+    An advice's send is an alert too, in the user's list and unread count: one row per
+    send × user (`advice_sent`, no rule, `deadline` the day it was due), written in the
+    send's own transaction (alerts.advice)."""
 
     organisation = models.ForeignKey(
         "kitos.Organisation", on_delete=models.CASCADE, related_name="+",
         verbose_name=_("organisation"),
     )
     # PROTECT: the log of what was sent must outlive a rule; switch rules off instead.
+    # Empty for an advice's in-app entry (`advice_sent`): one or the other is set.
     rule = models.ForeignKey(
         AlertRule, on_delete=models.PROTECT, related_name="deliveries",
-        verbose_name=_("regel"),
+        verbose_name=_("regel"), null=True, blank=True,
+    )
+    advice_sent = models.ForeignKey(
+        "AdviceSent", on_delete=models.CASCADE, null=True, blank=True,
+        related_name="deliveries", verbose_name=_("sendt advis"),
     )
     content_type = models.ForeignKey(
         ContentType, on_delete=models.CASCADE, verbose_name=_("objekttype")
@@ -216,14 +234,34 @@ class AlertDelivery(models.Model):
                     "Varslet er allerede registreret for denne modtager og frist."
                 ),
             ),
+            models.UniqueConstraint(
+                fields=["advice_sent", "user"], condition=Q(advice_sent__isnull=False),
+                name="alert_delivery_advice_once_per_user",
+                violation_error_message=_("Brugeren har allerede fået dette advis."),
+            ),
+            models.CheckConstraint(
+                condition=Q(rule__isnull=False, advice_sent__isnull=True)
+                | Q(rule__isnull=True, advice_sent__isnull=False),
+                name="alert_delivery_rule_or_advice",
+                violation_error_message=_(
+                    "Et varsel kommer enten fra en regel eller fra et advis."
+                ),
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.rule}: {self.object_repr} → {self.email}"
+        return f"{self.reason}: {self.object_repr} → {self.email}"
 
     @property
     def kind(self) -> str:
-        return self.rule.kind
+        return self.rule.kind if self.rule_id else ADVICE_KIND
+
+    @property
+    def reason(self) -> str:
+        """Why it was sent: the rule, or the advice's subject."""
+        if self.rule_id:
+            return str(self.rule)
+        return _("Advis: %(subject)s") % {"subject": self.advice_sent.advice.subject}
 
     @property
     def owning_organisation_id(self):

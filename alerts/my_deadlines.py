@@ -46,13 +46,15 @@ from .sources import deadline_sources, source_person_kind
 
 HORIZON_DAYS = 180
 
-NOTICE, RETENDER, OVERSIGHT = "notice", "retender", "oversight"
+NOTICE, RETENDER, OVERSIGHT, ADVICE = "notice", "retender", "oversight", "advice"
 # kind -> (label, the calendar's UID suffix; kept from the feed's first version so that
 # subscribed calendars update their events instead of duplicating them).
 KINDS = {
     NOTICE: (gettext_noop("Sidste frist for opsigelse"), "notice-deadline"),
     RETENDER: (gettext_noop("Seneste start på genudbud"), "retender-start"),
     OVERSIGHT: (gettext_noop("Næste tilsyn med databehandler"), "oversight"),
+    # The calendar's next sends of advice (alerts.advice.person_advice_sends).
+    ADVICE: (gettext_noop("Advis"), "advice"),
 }
 
 

@@ -677,7 +677,7 @@ def _told_and_waiting(due: list[DueAlert], since: datetime.date, full: bool):
     """What each object × deadline × recipient of `due` was told before (its most
     urgent level), and the addresses with alerts not yet in a digest: one query."""
     waiting = (
-        AlertDelivery.objects.filter(digest__isnull=True).order_by()
+        AlertDelivery.objects.of_rules().filter(digest__isnull=True).order_by()
         .annotate(
             waiting=Value(True), no_type=Value(0, output_field=IntegerField()),
             no_object=Value(0, output_field=BigIntegerField()),
@@ -704,7 +704,7 @@ def _told_and_waiting(due: list[DueAlert], since: datetime.date, full: bool):
                     if len(object_ids) <= LITERAL_IDS else Q()
                 )
         told = (
-            AlertDelivery.objects.filter(about, deadline__gte=since).order_by()
+            AlertDelivery.objects.of_rules().filter(about, deadline__gte=since).order_by()
             .annotate(waiting=Value(False))
             .values_list("content_type_id", "object_id", "deadline", "email",
                          "rule__days_before", "rule__kind", "waiting")
@@ -866,7 +866,7 @@ def send_digest(*, email: str, today: datetime.date) -> AlertDigest | None:
     row is locked while sending and only marked sent after the mail went out."""
     with transaction.atomic():
         pending = list(
-            AlertDelivery.objects.filter(email=email, digest__isnull=True)
+            AlertDelivery.objects.of_rules().filter(email=email, digest__isnull=True)
             .select_related("rule", "organisation", "content_type")
             .order_by("deadline")
         )

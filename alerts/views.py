@@ -42,6 +42,7 @@ from .advice import (
     advice_deactivate,
     advice_delete,
     advice_update,
+    person_advice_sends,
     usable_role_types,
 )
 from .models import (
@@ -69,8 +70,8 @@ def _safe_next(request, default: str) -> str:
 
 
 class NotificationListView(LoginRequiredMixin, ListView):
-    """The user's alerts, newest first, each linking to its contract or agreement, and
-    the addresses of the user's calendar feeds."""
+    """The user's alerts (deadline alerts and the advice sent to them), newest first,
+    each linking to its object, and the addresses of the user's calendar feeds."""
 
     template_name = "alerts/notifications.html"
     context_object_name = "deliveries"
@@ -79,7 +80,7 @@ class NotificationListView(LoginRequiredMixin, ListView):
     def get_queryset(self):
         return (
             AlertDelivery.objects.for_user(self.request.user)
-            .select_related("rule", "organisation", "content_type")
+            .select_related("rule", "organisation", "content_type", "advice_sent__advice")
             .order_by("-created_at", "deadline", "pk")
         )
 
@@ -298,7 +299,8 @@ def _event(*, uid: str, day: datetime.date, summary: str, url: str, why: str, st
 def person_calendar_events(person: Person, *, today: datetime.date, stamp,
                            request=None) -> list[Event]:
     """The person's deadlines as all-day events: exactly those of their Min side
-    (alerts.my_deadlines), in a fixed number of queries."""
+    (alerts.my_deadlines), and the days the advice they receive will be sent
+    (alerts.advice.person_advice_sends), in a fixed number of queries."""
     org = person.organisation.name
     return [
         _event(
@@ -312,7 +314,8 @@ def person_calendar_events(person: Person, *, today: datetime.date, stamp,
             stamp=stamp,
             org=org,
         )
-        for due in person_deadlines(person, today=today)
+        for due in [*person_deadlines(person, today=today),
+                    *person_advice_sends(person, today=today)]
     ]
 
 
@@ -372,7 +375,8 @@ def alert_log_context(user, obj) -> dict:
     """The newest alert deliveries about `obj`, for the overview of contracts and data
     processing agreements (registered in kitos.hooks by AlertsConfig.ready)."""
     log = list(
-        AlertDelivery.objects.visible_to(user)
+        # The advice's sends are logged on its own page (the "Advis" tab).
+        AlertDelivery.objects.visible_to(user).of_rules()
         .filter(content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk)
         .select_related("rule", "digest")
         .order_by("-created_at", "deadline", "email")[: ALERT_LOG_LIMIT + 1]

@@ -10,10 +10,8 @@ from django.core.exceptions import ValidationError
 from django.db.models import (
     BooleanField,
     Count,
-    Exists,
     ExpressionWrapper,
     OuterRef,
-    Q,
     Subquery,
     TextField,
     Value,
@@ -140,9 +138,8 @@ class OptionKindView(OptionListsMixin, TemplateView):
             options.ordered_for(Option.objects.filter(kind=self.kind.key, is_enabled=True),
                                 self.organisation)
             .annotate(
-                is_offered=ExpressionWrapper(
-                    Q(is_obligatory=True) | ~Q(Exists(local.filter(is_active=False))),
-                    output_field=BooleanField()),
+                is_offered=ExpressionWrapper(options.offered_q(self.organisation),
+                                             output_field=BooleanField()),
                 own_description=Coalesce(Subquery(local.values("description")[:1]), Value(""),
                                          output_field=TextField()),
                 own_order=Subquery(local.values("sort_order")[:1]),

@@ -129,33 +129,52 @@ def ordered_for(queryset, organisation):
     ).order_by("kind", "local_order", "name", "pk")
 
 
-def offered(key: str, organisation, *, keep: Iterable = ()) -> models.QuerySet:
-    """The options of list `key` offered to `organisation`, in its order — plus the
-    options in `keep` (the value an object has already), which stay choosable."""
+def offered(keys: str | Iterable[str], organisation, *, keep: Iterable = ()) -> models.QuerySet:
+    """The options of list `keys` (one key, or several: a form's lists read at once)
+    offered to `organisation`, in its order — plus the options in `keep` (the values an
+    object has already), which stay choosable."""
     keep_ids = [option.pk if isinstance(option, Option) else option
                 for option in keep if option is not None]
     condition = offered_q(organisation)
     if keep_ids:
         condition |= Q(pk__in=keep_ids)
-    return ordered_for(Option.objects.filter(Q(kind=key) & condition), organisation)
+    kind_q = Q(kind=keys) if isinstance(keys, str) else Q(kind__in=list(keys))
+    return ordered_for(Option.objects.filter(kind_q & condition), organisation)
 
 
-# (organisation id, list key) -> (read at, ids offered). A large import validates the
-# same few options on every row; an adaptation clears it here, and another process sees
-# it after OFFERED_TTL seconds at the latest (as a form opened just before would).
+class TimedCache:
+    """A per-process cache whose entries are read again after `ttl` seconds: for small
+    tables read on every row of an import or every list page, where another process's
+    change may show a few seconds late (as in a form opened just before it)."""
+
+    def __init__(self, ttl: float):
+        self.ttl = ttl
+        self._entries: dict = {}
+
+    def get(self, key, load):
+        """The value under `key`, from `load()` when missing or older than the ttl."""
+        cached = self._entries.get(key)
+        now = time.monotonic()
+        if cached is not None and now - cached[0] < self.ttl:
+            return cached[1]
+        value = load()
+        self._entries[key] = (now, value)
+        return value
+
+    def clear(self) -> None:
+        self._entries.clear()
+
+
+# (organisation id, list key) -> ids offered. A large import validates the same few
+# options on every row; an adaptation clears it here, and another process sees it after
+# OFFERED_TTL seconds at the latest.
 OFFERED_TTL = 10.0
-_offered_cache: dict[tuple, tuple[float, frozenset]] = {}
+_offered_cache = TimedCache(OFFERED_TTL)
 
 
 def offered_ids(organisation_id, key: str) -> frozenset:
-    cached = _offered_cache.get((organisation_id, key))
-    now = time.monotonic()
-    if cached is not None and now - cached[0] < OFFERED_TTL:
-        return cached[1]
-    ids = frozenset(
-        Option.objects.filter(offered_q(organisation_id), kind=key).values_list("pk", flat=True))
-    _offered_cache[(organisation_id, key)] = (now, ids)
-    return ids
+    return _offered_cache.get((organisation_id, key), lambda: frozenset(
+        Option.objects.filter(offered_q(organisation_id), kind=key).values_list("pk", flat=True)))
 
 
 def forget_offered() -> None:
@@ -274,7 +293,8 @@ class OptionFields(models.Model):
     (a foreign key or many-to-many to Option) to its list's key. ``clean()`` refuses a
     new or changed value the organisation is not offered (forms, API, admin and import
     all call it); forms offer the list in the organisation's order (ScopedModelForm).
-    Many-to-many values are checked by the services, which know the old set."""
+    Many-to-many values are checked by ``check_many_options()``, called by the services
+    and the Excel import, which know the old set."""
 
     option_fields: dict[str, str] = {}
 
@@ -314,6 +334,21 @@ class OptionFields(models.Model):
         if errors:
             raise ValidationError(errors)
 
+    def check_many_options(self, name: str, new: Iterable[Option], old_ids: Iterable = (),
+                           *, organisation=None) -> None:
+        """Raise a ValidationError on `name` unless each option of the many-to-many field
+        `name`'s new value `new` is offered to the organisation (`organisation`, or the
+        object's) or was in the field already (`old_ids`). A field that is no option
+        field is not checked."""
+        key = self.option_fields.get(name)
+        if key is None:
+            return
+        new, old_ids = list(new), set(old_ids)
+        if organisation is None:
+            organisation = self.owning_organisation_id
+        check_available(organisation=organisation, field_name=name, key=key, new=new,
+                        old=[option for option in new if option.pk in old_ids])
+
 
 # -- list filters ------------------------------------------------------------------------------
 
@@ -332,20 +367,19 @@ class OptionInFilter(django_filters.BaseInFilter, django_filters.CharFilter):
 # process (and at once after a change in this process), so that a list page with option
 # filters costs no query for them.
 TABLE_TTL = 60.0
-_table_cache: dict = {}
+_table_cache = TimedCache(TABLE_TTL)
 
 
 def standard_choices() -> dict[str, list[tuple[str, str]]]:
-    cached = _table_cache.get("choices")
-    now = time.monotonic()
-    if cached is not None and now - cached[0] < TABLE_TTL:
-        return cached[1]
+    return _table_cache.get("choices", _load_standard_choices)
+
+
+def _load_standard_choices() -> dict[str, list[tuple[str, str]]]:
     loaded: dict[str, list[tuple[str, str]]] = {}
     for kind_key, code, name in (Option.objects.filter(is_enabled=True)
                                  .order_by("kind", "sort_order", "name")
                                  .values_list("kind", "code", "name")):
         loaded.setdefault(kind_key, []).append((code, name))
-    _table_cache["choices"] = (now, loaded)
     return loaded
 
 
@@ -410,13 +444,8 @@ class FormOptions:
 
     def __call__(self, key: str) -> list[Option]:
         if self._by_kind is None:
-            condition = offered_q(self.organisation)
-            if self.keep:
-                condition |= Q(pk__in=self.keep)
             self._by_kind = {}
-            for option in ordered_for(
-                Option.objects.filter(Q(kind__in=self.keys) & condition), self.organisation
-            ):
+            for option in offered(self.keys, self.organisation, keep=self.keep):
                 self._by_kind.setdefault(option.kind, []).append(option)
         return self._by_kind.get(key, [])
 

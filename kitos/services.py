@@ -16,7 +16,7 @@ from django.db.models.deletion import ProtectedError
 from django.utils.translation import gettext as _
 
 from .audit import AuditAction, diff, record_change, snapshot
-from .options import check_available
+from .options import OptionFields
 from .tenancy import EDITOR, SharedCatalogModel, has_role
 
 M = TypeVar("M", bound=models.Model)
@@ -46,18 +46,12 @@ def _check_m2m_scope(instance: models.Model, m2m: M2MData) -> None:
 def _check_m2m_options(instance: models.Model, m2m: M2MData, before: Mapping | None) -> None:
     """Option list values (kitos.options) newly added to a many-to-many field must be
     offered to the organisation; the ones it had stay valid."""
-    option_fields = getattr(instance, "option_fields", {})
+    if not isinstance(instance, OptionFields):
+        return
     errors = {}
     for name, objects in (m2m or {}).items():
-        if name not in option_fields:
-            continue
-        old_ids = set((before or {}).get(name) or ())
         try:
-            check_available(
-                organisation=instance.owning_organisation_id, field_name=name,
-                key=option_fields[name], new=list(objects),
-                old=[obj for obj in objects if obj.pk in old_ids],
-            )
+            instance.check_many_options(name, objects, (before or {}).get(name) or ())
         except ValidationError as error:
             errors.update(error.message_dict)
     if errors:

@@ -1059,14 +1059,11 @@ def _check_new_options(row: RowState, obj, column: Column, new, old_ids, context
     """Options added to a many-to-many option field must be offered to the organisation
     (the services check it for the other channels; a single option field is checked
     by the model's clean())."""
-    option_key = getattr(type(obj), "option_fields", {}).get(column.field_name or column.key)
-    if option_key is None:
+    if not isinstance(obj, options.OptionFields):
         return
     try:
-        options.check_available(
-            organisation=context.organisation, field_name=column.key, key=option_key,
-            new=new, old=[option for option in new if option.pk in old_ids],
-        )
+        obj.check_many_options(column.field_name or column.key, new, old_ids,
+                               organisation=context.organisation)
     except ValidationError as error:
         row.errors.extend((column.key, message) for message in error.messages)
 

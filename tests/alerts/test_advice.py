@@ -404,9 +404,12 @@ def test_processing_activity_takes_advice_too(client, org, editor):
 def test_repeating_advice_fires_and_stops_on_a_real_worker():
     if connection.vendor != "postgresql":
         pytest.skip("the worker thread needs a database it can share (PostgreSQL)")
+    from alerts.models import AlertDelivery
+    from tests.factories import UserFactory
+
     org = OrganisationFactory()
     contract = ContractFactory(organisation=org)
-    owner_of(contract)
+    owner_of(contract, user=UserFactory(username="ejer-login"))
     advice = quarterly(contract, at(2027, 1, 1, 9), repetition="hourly",
                        stop_on=datetime.date(2027, 1, 1))
     beats = [at(2027, 1, 1, hour, 2) for hour in (9, 9, 10, 22, 23)]
@@ -422,6 +425,8 @@ def test_repeating_advice_fires_and_stops_on_a_real_worker():
     assert not advice.is_active and advice.next_send_at is None
     assert task.delay(at(2027, 1, 2, 9, 2).isoformat()).get(timeout=30)["sent"] == 0
     assert advice.sent.count() == 4
+    # One in-app alert per send for the owner's login, none twice.
+    assert AlertDelivery.objects.filter(advice_sent__advice=advice).count() == 4
 
 
 def test_the_beat_sends_due_advice_every_five_minutes_on_the_alerts_queue(settings):
@@ -497,3 +502,45 @@ def test_an_unsent_advice_can_be_deleted_from_its_page(client, org, editor, read
     response = client.post(reverse("advice_delete", args=[sent.uuid]), follow=True)
     assert "kan ikke slettes" in response.content.decode()
     assert Advice.objects.filter(pk=sent.pk).exists()
+
+
+# -- through the alert machinery: in-app entries --------------------------------------------
+
+
+def test_each_send_is_an_in_app_alert_for_every_recipient_user_exactly_once(
+        client, org, other_org, editor, reader):
+    from alerts.models import AlertDelivery
+    from tests.factories import MembershipFactory, UserFactory
+
+    contract = ContractFactory(organisation=org)
+    # A role holder with a login (its person's address differs from the login's), a
+    # member reached by a free address (in other case), a free address of no user, and a
+    # user of another organisation with a free address: no entry for them.
+    owner_of(contract, email="ejer@demo.dk", user=editor)
+    stranger = UserFactory(username="stranger", email="fremmed@demo.dk")
+    MembershipFactory(organisation=other_org, user=stranger, role="editor")
+    advice = quarterly(contract, at(2027, 1, 15, 9), repetition="daily",
+                       cc_emails=[reader.email.upper(), "ekstern@demo.dk",
+                                  "fremmed@demo.dk"])
+    assert send_due_advice(at(2027, 1, 15, 9, 1))["sent"] == 1
+    assert send_due_advice(at(2027, 1, 15, 9, 2))["sent"] == 0  # same due time: nothing
+    entries = AlertDelivery.objects.filter(advice_sent__advice=advice)
+    assert sorted(entries.values_list("user__username", "email")) == [
+        ("editor", "ejer@demo.dk"), ("reader", reader.email)]
+    assert {entry.deadline for entry in entries} == {datetime.date(2027, 1, 15)}
+    assert all(entry.rule_id is None for entry in entries)
+    # The next day's send is an entry of its own; the digest and the scan do not see them.
+    send_due_advice(at(2027, 1, 16, 9, 1))
+    assert entries.filter(user=editor).count() == 2
+    assert not AlertDelivery.objects.of_rules().exists()
+    # In the user's list with the subject and a link to the object, and unread.
+    client.force_login(editor)
+    page = client.get(reverse("notification_list"))
+    assert page.status_code == 200
+    assert page.context["unread_alert_count"] == 2
+    content = page.content.decode()
+    assert "Advis: Husk budgetopfølgning" in content
+    assert reverse("contract_detail", args=[contract.uuid]) in content
+    # The contract's alert log (deadline alerts) does not list them.
+    overview = client.get(reverse("contract_detail", args=[contract.uuid]))
+    assert "Advis: Husk" not in overview.content.decode()

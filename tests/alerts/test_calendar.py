@@ -190,6 +190,9 @@ def test_query_count_does_not_grow_with_contracts(client, person):
         for _ in range(count):
             contract = with_deadlines(ContractFactory(organisation=person.organisation))
             RoleAssignmentFactory(target=contract, person=person, role_type=role())
+            # Two sends ahead (in two days and in nine).
+            _weekly_advice(contract, to_roles=[role()],
+                           stop_on=timezone.localdate() + 10 * DAY)
             subscribed = with_deadlines(ContractFactory(organisation=person.organisation))
             ContractSubscription.objects.create(
                 organisation=person.organisation, contract=subscribed, person=person
@@ -201,10 +204,11 @@ def test_query_count_does_not_grow_with_contracts(client, person):
             RoleAssignmentFactory(target=agreement, person=person, role_type=agreement_role)
 
     add(5)
+    client.get(feed_url(person))  # the content types of the advice's objects, cached
     few = count_queries(client, feed_url(person))
     add(45)
     assert count_queries(client, feed_url(person)) == few
-    assert len(events(client.get(feed_url(person)))) == 50 * 2 * 2 + 50
+    assert len(events(client.get(feed_url(person)))) == 50 * 2 * 2 + 50 + 50 * 2
 
 
 def test_rotating_the_calendar_address_kills_the_old_one(client, org, editor):
@@ -226,3 +230,45 @@ def test_nobody_rotates_someone_elses_calendar(client, org, editor, outsider):
     client.force_login(outsider)
     assert client.post(reverse("calendar_token_rotate", args=[person.uuid])).status_code == 404
     assert client.get(reverse("calendar_token_rotate", args=[person.uuid])).status_code == 405
+
+
+# -- the advice the person receives ---------------------------------------------------------
+
+
+def _weekly_advice(contract, **extra):
+    from alerts.advice import advice_create
+    from kitos.tenancy import SYSTEM
+
+    start = timezone.localtime() + 2 * DAY
+    return advice_create(actor=SYSTEM, target=contract, subject="Tjek forbruget",
+                         repetition="weekly", alarm_at=start, **extra)
+
+
+def test_next_sends_of_advice_are_dated_events_until_the_stop_date(client, owned, person):
+    today = timezone.localdate()
+    advice = _weekly_advice(owned, to_roles=[role()], stop_on=today + 30 * DAY)
+    feed = events(client.get(feed_url(person)))
+    sends = {uid: event for uid, event in feed.items() if f"-advice-{advice.uuid}-" in uid}
+    days = sorted(event["DTSTART"].dt for event in sends.values())
+    assert days == [today + (2 + 7 * k) * DAY for k in range(5)]  # day 30 is the last
+    assert all(day <= advice.stop_on for day in days)
+    first = sends[f"{owned.uuid}-advice-{advice.uuid}-{days[0]:%Y%m%d}@kitos"]
+    assert "Tjek forbruget" in str(first["SUMMARY"])
+    # Stable: the same UIDs on the next fetch; switched off, no more events.
+    assert set(sends) <= set(events(client.get(feed_url(person))))
+    from alerts.advice import advice_deactivate
+    from kitos.tenancy import SYSTEM
+
+    advice_deactivate(actor=SYSTEM, advice=advice)
+    assert not [uid for uid in events(client.get(feed_url(person))) if "-advice-" in uid]
+
+
+def test_advice_to_the_persons_address_counts_and_others_do_not(client, org, person):
+    contract = ContractFactory(organisation=org)
+    ours = _weekly_advice(contract, cc_emails=[person.email.upper()],
+                          stop_on=timezone.localdate() + 10 * DAY)
+    _weekly_advice(contract, cc_emails=["en.anden@demo.dk"])
+    # A role the person does not hold on this contract.
+    _weekly_advice(contract, to_roles=[role()])
+    uids = [uid for uid in events(client.get(feed_url(person))) if "-advice-" in uid]
+    assert len(uids) == 2 and all(str(ours.uuid) in uid for uid in uids)

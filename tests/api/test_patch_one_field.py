@@ -445,7 +445,26 @@ def _attestation_campaign(org):
     )
 
 
+def _advice(org):
+    from alerts.advice import advice_create
+    from alerts.models import Advice
+    from kitos.tenancy import SYSTEM
+    from tests.factories import standard_role
+
+    advice = advice_create(
+        actor=SYSTEM, target=ContractFactory(organisation=org), name="Budget",
+        subject="Husk budgetopfølgning", body="Se kontrakten", repetition="quarterly",
+        alarm_at=timezone.now() + datetime.timedelta(days=30), stop_on=D(2035, 1, 1),
+        to_roles=[standard_role("kontraktejer")], cc_roles=[standard_role("contract-manager")],
+        to_emails=["a@example.dk"], cc_emails=["b@example.dk"],
+    )
+    Advice.objects.filter(pk=advice.pk).update(
+        created_by=UserFactory(username="advis-ejer"))
+    return advice
+
+
 BUILDERS = {
+    "advice": _advice,
     "organisations": _organisation,
     "units": _unit,
     "persons": _person,
@@ -571,6 +590,8 @@ CASES = [
     ("attestation-campaigns", "title", "Attestering 2026 (forlænget)"),
     ("attestation-campaigns", "due_on", "2026-03-01"),
     ("attestation-campaigns", "interval_months", 24),
+    ("advice", "body", "Ny tekst"),
+    ("advice", "stop_on", "2036-06-30"),
 ]
 
 # Model fields a PATCH may change besides the one sent: bookkeeping only, read-only in
@@ -641,6 +662,8 @@ def _empty_fields(resource, state) -> list[str]:
         # A review is of exactly one subject; a target is of a unit or a role type.
         "reviews": {"request_id", "usage_id"},
         "competency-targets": {"role_type_id"},
+        # Never sent yet.
+        "advice": {"last_sent_at"},
     }.get(resource, set())
     empty = sorted(
         name for name, value in state.items()

@@ -77,6 +77,31 @@ def test_switching_off_describing_and_ordering_are_the_organisations_own(
                  once=options.Adaptation(is_active=False)) == 0
 
 
+def test_several_lists_are_offered_at_once_with_the_values_kept(org, admin_user):
+    """What a form reads in one query (FormOptions): each list as offered() alone gives
+    it, and a value the object holds stays even when switched off."""
+    adapt(admin_user, org, "payment_frequency", once=options.Adaptation(is_active=False))
+    kept = option("payment_frequency", "once")
+    both = list(options.offered(["payment_frequency", "payment_model"], org, keep=[kept]))
+    for key in ("payment_frequency", "payment_model"):
+        alone = offered_codes(key, org) + (["once"] if key == "payment_frequency" else [])
+        assert sorted(o.code for o in both if o.kind == key) == sorted(alone)
+
+
+def test_a_timed_cache_reads_again_after_its_time(monkeypatch):
+    loads = []
+    cache = options.TimedCache(10.0)
+    clock = [100.0]
+    monkeypatch.setattr(options.time, "monotonic", lambda: clock[0])
+    assert cache.get("k", lambda: loads.append(1) or len(loads)) == 1
+    clock[0] += 9
+    assert cache.get("k", lambda: loads.append(1) or len(loads)) == 1
+    clock[0] += 2
+    assert cache.get("k", lambda: loads.append(1) or len(loads)) == 2
+    cache.clear()
+    assert cache.get("k", lambda: loads.append(1) or len(loads)) == 3
+
+
 def test_only_an_admin_adapts_and_an_obligatory_option_stays(org, editor, admin_user):
     with pytest.raises(PermissionDenied):
         adapt(editor, org, "payment_model", fixed=options.Adaptation(is_active=False))

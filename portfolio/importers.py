@@ -251,7 +251,6 @@ class InterfaceSpec(CatalogSpec):
         Column("description", "Beskrivelse", ("Description",)),
         Column("notes", "Note", ("Noter", "Bemærkning", "Notes")),
         Column("is_deactivated", "Deaktiveret", ("Deactivated", "Inaktiv"), kind=BOOL),
-        EXTERNAL_REFERENCE,
     )
 
     def row_keys(self, values):

@@ -26,8 +26,8 @@ def counts():
         model.__name__: model.objects.count()
         for model in (
             Organisation, OrganisationUnit, Person, Competency, Supplier, ItSystem,
-            Interface, SystemUsage, Integration, Contract, ProcessingActivity, DataProcessingAgreement,
-            RoleAssignment, AuditEntry, get_user_model(),
+            Interface, SystemUsage, Integration, Contract, ProcessingActivity,
+            DataProcessingAgreement, RoleAssignment, AuditEntry, get_user_model(),
         )
     }
 

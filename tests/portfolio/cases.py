@@ -189,7 +189,8 @@ def interface_row(org, label):
 
 def add_interface_rows(interface, count):
     org = interface.owner_organisation
-    usage = UsageFactory(organisation=org, system=interface.exposed_by)
+    usage = (SystemUsage.objects.filter(organisation=org, system=interface.exposed_by).first()
+             or UsageFactory(organisation=org, system=interface.exposed_by))
     for _ in range(count):
         interface.data_rows.create(description="Data")
         IntegrationFactory(organisation=org, target=usage, interface=interface)

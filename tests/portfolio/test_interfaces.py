@@ -187,3 +187,32 @@ def test_integration_page_shows_the_interface_and_its_type(client, org, editor):
     page = client.get(reverse("integration_detail", args=[integration.uuid])).content.decode()
     assert "Opus bogføringsfil" in page
     assert "Fil" in page
+
+
+def test_excel_import_understands_os2kitos_headers_and_links_integrations(org, admin_user):
+    from kitos.excel.engine import run_import_file
+    from portfolio.models import Integration
+    from tests.kitos.test_import_engine import workbook
+
+    usage = UsageFactory(organisation=org, system__name="Opus")
+    source = UsageFactory(organisation=org, system__name="Løn")
+    integration = IntegrationFactory(organisation=org, name="Løn til Opus", source=source,
+                                     target=usage)
+    content = workbook({
+        "Snitflader": [
+            ["Snitflade", "Snitflade ID", "Version", "Grænseflade", "Udstillet af"],
+            ["Bogføringsfil", "OPUS-1", "3.2", "Fil", "Opus"],
+        ],
+        "Integrationer": [
+            ["Navn", "Afsender", "Modtager", "Snitflade (katalog)"],
+            ["Løn til Opus", "Løn", "Opus", "Bogføringsfil"],
+        ],
+    })
+    report = run_import_file(actor=admin_user, organisation=org, content=content,
+                             filename="snitflader.xlsx", commit=True)
+    assert report.ok, report.errors
+    interface = Interface.objects.get(name="Bogføringsfil")
+    assert (interface.interface_id, interface.version, interface.interface_type.code,
+            interface.exposed_by_id, interface.is_local) == (
+        "OPUS-1", "3.2", "file", usage.system_id, True)
+    assert Integration.objects.get(pk=integration.pk).interface == interface

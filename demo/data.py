@@ -1208,3 +1208,77 @@ def core_systems() -> set[str]:
     for systems, _assets in ACTIVITY_SYSTEMS.values():
         names.update(systems)
     return names
+
+
+# Interfaces (snitflader) the catalog systems expose: (system, name, interface id,
+# version, interface type code, description, [(data, data type code)]). The demo's
+# integrations go through the one of their receiver's (else sender's) system whose type
+# fits theirs (seed.py).
+INTERFACES = (
+    ("KMD Opus Økonomi", "Opus Økonomi bogføringsfil", "OPUS-FIN-01", "3.2", "file",
+     "Fast filformat til bogføring af posteringer fra forsystemer.",
+     [("Artskonto og omkostningssted", "financial"), ("Beløb", "number"),
+      ("Bogføringsdato", "date"), ("Posteringstekst", "text")]),
+    ("KMD Opus Økonomi", "Opus Økonomi datavarehusudtræk", "OPUS-DW", "2.0", "database",
+     "Læseadgang til økonomiens datavarehustabeller til rapportering.",
+     [("Posteringer", "financial"), ("Budget og forbrug", "financial")]),
+    ("KMD Opus Økonomi", "Opus Økonomi e-fakturamodtagelse", "OPUS-EFAK", "1.4",
+     "beskedfordeler", "Modtagelse af OIOUBL-fakturaer fra NemHandel.",
+     [("Faktura (OIOUBL)", "document"), ("Leverandørens CVR-nummer", "master_data")]),
+    ("Digital Post", "Digital Post afsendelse (SF1601)", "SF1601", "6", "serviceplatformen",
+     "Fællesoffentlig afsendelse af digital post til borgere og virksomheder.",
+     [("Modtagers CPR- eller CVR-nummer", "personal_data"), ("Brev med bilag", "document"),
+      ("Afsendelsestidspunkt", "date")]),
+    ("FLIS", "FLIS dataleverance", "FLIS-IND", "2024", "file",
+     "Månedlige filer til det fælleskommunale ledelsesinformationssystem.",
+     [("Økonomidata", "financial"), ("Løn- og fraværsdata", "personal_data")]),
+    ("Datafordeleren", "Datafordeleren hændelser", "DAF-HAENDELSE", "1.0", "beskedfordeler",
+     "Abonnement på hændelser fra grunddataregistrene.",
+     [("CPR-hændelser", "personal_data"), ("Adresser", "geodata"),
+      ("Ejendomme (BBR)", "geodata")]),
+    ("Sags- og Dokumentindekset", "Sags- og dokumentindeks (SF1470)", "SF1470", "2",
+     "serviceplatformen", "Indeksering af sager og dokumenter til det fælleskommunale indeks.",
+     [("Sagsnummer og titel", "case"), ("Sagens parter", "personal_data")]),
+    ("KMD Opus Debitor", "Opus Debitor opkrævningsfil", "OPUS-DEB", "1.1", "file",
+     "Opkrævninger fra fagsystemer til debitorsystemet.",
+     [("Debitor (CPR/CVR)", "personal_data"), ("Beløb og forfaldsdato", "financial")]),
+    ("SBSYS", "SBSYS Web API", "SBSYS-API", "2.0", "rest",
+     "REST-API til sager, dokumenter og journalisering.",
+     [("Sager", "case"), ("Dokumenter", "document"), ("Sagens parter", "personal_data")]),
+    ("SBSYS", "SBSYS Serviceplatform-adapter", "SBSYS-SP", "1.0", "serviceplatformen",
+     "SBSYS' tilslutning til fælleskommunale services (SF1470, SF1601).",
+     [("Sager", "case"), ("Dokumenter", "document")]),
+    ("UNI-Login", "UNI-Login brugerimport", "UNI-IMPORT", "3", "file",
+     "Import af elever og medarbejdere fra skoleadministrationen.",
+     [("Elever og klasser", "personal_data"), ("Medarbejdere", "personal_data")]),
+    ("OS2rollekatalog", "OS2rollekatalog API", "RC-API", "2.3", "rest",
+     "Tildeling af jobfunktionsroller og brugerroller.",
+     [("Brugere og roller", "master_data")]),
+    ("Fælleskommunal Adgangsstyring", "Organisation (SF1500)", "SF1500", "6",
+     "serviceplatformen", "Organisationsdata til den fælleskommunale adgangsstyring.",
+     [("Organisationsenheder", "master_data"), ("Brugere", "personal_data")]),
+    ("ArcGIS Enterprise", "ArcGIS REST Services", "ARCGIS-REST", "11.1", "rest",
+     "Kortlag og geodata som REST-tjenester.",
+     [("Kortlag", "geodata")]),
+    ("Spatial Suite", "Spatial Suite kortservices", "SPS-WMS", "4.3", "rest",
+     "Kort og opslag som web services (WMS/WFS og REST).",
+     [("Kortlag", "geodata"), ("Matrikler", "geodata")]),
+    ("Microsoft Teams", "Microsoft Graph (Teams)", "GRAPH-TEAMS", "1.0", "rest",
+     "Microsoft Graph-API til teams, kanaler og møder.",
+     [("Teams og medlemmer", "master_data")]),
+    ("Ydelsesindekset", "Ydelsesindeks (SF1491)", "SF1491", "1", "serviceplatformen",
+     "Indberetning af udbetalte ydelser til Ydelsesindekset.",
+     [("Ydelser pr. borger", "sensitive_personal_data")]),
+    ("Sammenhængende Borgeroverblik (SAPA)", "SAPA overblik", "SAPA", "1", "serviceplatformen",
+     "Borgerens sager og kontaktpersoner på tværs af fagsystemer.",
+     [("Sager og kontaktpersoner", "personal_data")]),
+)
+
+# Rigsarkivet's recommendation for some catalog systems: system -> (recommendation,
+# comment).
+ARCHIVE_DUTY_RECOMMENDATIONS = {
+    "SBSYS": ("B", "Kommunale ESDH-systemer er omfattet af Rigsarkivets bevaringsbestemmelser."),
+    "Acadre": ("B", "Kommunale ESDH-systemer er omfattet af Rigsarkivets bevaringsbestemmelser."),
+    "KMD Opus Økonomi": ("BD", "Regnskabsdata bevares; bilag kan kasseres efter 5 år."),
+    "Microsoft Teams": ("none", ""),
+}

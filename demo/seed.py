@@ -52,8 +52,13 @@ from kitos.services import create_object
 from kitos.tenancy import SYSTEM
 from landscape.suppliers_services import procurement_sharing_set
 from portfolio.kle import load_kle, read_kl_list
-from portfolio.models import Integration, ItSystem, KleNumber, Supplier, SystemUsage
-from portfolio.services import integration_create, system_create, usage_create
+from portfolio.models import Integration, Interface, ItSystem, KleNumber, Supplier, SystemUsage
+from portfolio.services import (
+    integration_create,
+    interface_create,
+    system_create,
+    usage_create,
+)
 from roles.models import Competency, Discipline, OrganisationUnit, Person, RoleAssignment, RoleType
 from roles.reference import ensure_disciplines_and_role_types
 from roles.services import (
@@ -108,6 +113,7 @@ class Seeder:
             load_kle()
             self.suppliers = self.seed_suppliers()
             self.systems = self.seed_systems()
+            self.interfaces = self.seed_interfaces()
             for plan in PLANS:
                 OrgSeeder(self, plan).run()
             ensure_default_rules()
@@ -135,8 +141,29 @@ class Seeder:
                     business_type=business_type,
                     description=description,
                     licence_model=licence,
+                    **dict(zip(("archive_duty_recommendation",
+                                "archive_duty_recommendation_comment"),
+                               data.ARCHIVE_DUTY_RECOMMENDATIONS.get(name, ()), strict=False)),
                 )
         return existing
+
+    def seed_interfaces(self) -> list[Interface]:
+        """The shared interfaces the catalog systems expose, with their data rows."""
+        existing = {(i.name, i.interface_id): i for i in Interface.objects.filter(
+            is_local=False).select_related("exposed_by", "interface_type")}
+        types = {(o.kind, o.code): o for o in Option.objects.filter(
+            kind__in=("interface_type", "interface_data_type"))}
+        for system, name, interface_id, version, type_code, description, rows in (
+                data.INTERFACES):
+            if (name, interface_id) in existing:
+                continue
+            existing[(name, interface_id)] = interface_create(
+                actor=SYSTEM, name=name, interface_id=interface_id, version=version,
+                interface_type=types[("interface_type", type_code)],
+                exposed_by=self.systems[system], description=description,
+                data_rows=[(text, types[("interface_data_type", code)]) for text, code in rows],
+            )
+        return list(existing.values())
 
 
 # Which forvaltning normally owns a system of a business type.
@@ -435,6 +462,22 @@ class OrgSeeder:
             for i in Integration.objects.filter(organisation=self.organisation)
         }
         created = []
+        # Which catalog interface types fit an integration's own (coarser) type.
+        fits = {"file": {"file", "csv"}, "database": {"database"},
+                "message": {"beskedfordeler"}, "serviceplatformen": {"serviceplatformen"},
+                "rest": {"rest", "oio_rest"}, "soap": {"soap"}}
+        exposed: dict[int, list[Interface]] = {}
+        for interface in self.parent.interfaces:
+            exposed.setdefault(interface.exposed_by_id, []).append(interface)
+
+        def interface_for(source_usage, target_usage, interface_type):
+            # The receiver's interface first (the sender delivers), else the sender's.
+            for usage in (target_usage, source_usage):
+                for interface in exposed.get(usage.system_id, []):
+                    if interface.interface_type.code in fits.get(interface_type, ()):
+                        return interface
+            return None
+
         for source, target, interface_type, description in data.INTEGRATIONS:
             if source not in by_name or target not in by_name:
                 continue
@@ -450,6 +493,7 @@ class OrgSeeder:
                     name=name,
                     description=description,
                     interface_type=interface_type,
+                    interface=interface_for(by_name[source], by_name[target], interface_type),
                     frequency=self.rng_for("integration", name).choice(
                         ["realtime", "daily", "daily", "weekly", "hourly"]
                     ),

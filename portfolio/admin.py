@@ -12,7 +12,15 @@ from kitos.admin_base import (
     editable_values,
 )
 
-from .models import Integration, ItSystem, KleNumber, Supplier, SystemUsage, SystemUsageUnit
+from .models import (
+    Integration,
+    Interface,
+    ItSystem,
+    KleNumber,
+    Supplier,
+    SystemUsage,
+    SystemUsageUnit,
+)
 from .services import usage_create, usage_update
 
 RelatedOnly = admin.RelatedOnlyFieldListFilter
@@ -124,7 +132,20 @@ class IntegrationAdmin(KitosModelAdmin):
         "target__system__name",
     )
     list_select_related = ("source__system", "target__system", "organisation")
-    autocomplete_fields = ("source", "target")
+    autocomplete_fields = ("source", "target", "interface")
+
+
+@admin.register(Interface)
+class InterfaceAdmin(KitosModelAdmin):
+    """The interface catalog; the data rows are kept on the interface's page (they are
+    written with the interface by portfolio.services)."""
+
+    list_display = ("name", "interface_id", "version", "interface_type", "exposed_by",
+                    "is_deactivated", "is_local", "owner_organisation")
+    list_filter = ("is_local", "is_deactivated", ("owner_organisation", RelatedOnly))
+    search_fields = ("name", "interface_id", "exposed_by__name")
+    list_select_related = ("interface_type", "exposed_by", "owner_organisation")
+    autocomplete_fields = ("exposed_by",)
 
 
 @admin.register(Supplier)

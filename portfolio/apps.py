@@ -21,8 +21,16 @@ class PortfolioConfig(AppConfig):
         from .kle import load_kle
 
         register_routes(routes)
+        from kitos.options import register_kind
+
+        from .option_lists import INTERFACE_KINDS
+
+        for kind in INTERFACE_KINDS:
+            register_kind(kind)
         register_entity(importers.SUPPLIERS, order=30)
         register_entity(importers.SYSTEMS, order=40)
+        # After the systems that expose them, before the integrations through them.
+        register_entity(importers.INTERFACES, order=45)
         register_entity(importers.USAGES, order=50)
         register_entity(importers.INTEGRATIONS, order=60)
         register_reference(importers.KLE)

@@ -131,3 +131,19 @@ class Frequency(models.TextChoices):
     WEEKLY = "weekly", _("Ugentligt")
     MONTHLY = "monthly", _("Månedligt")
     ON_DEMAND = "on_demand", _("Efter behov")
+
+
+class ArchiveDutyRecommendation(models.TextChoices):
+    """Rigsarkivet's recommendation for a catalog system (OS2KITOS
+    ``RecommendedArchiveDutyChoice``): what should become of its data and documents. Blank
+    is "not decided"; "Ingen vejledning" says Rigsarkivet gives none."""
+
+    B = "B", _("Data og dokumenter bevares (B)")
+    K = "K", _("Data og dokumenter kasseres (K)")
+    BK = "BK", _("Data bevares, men dokumenter kan kasseres (B+K)")
+    BD = "BD", _("Data bevares, men en delmængde af dokumenter kan kasseres (B+D)")
+    KD = "KD", _("Data kasseres, og en delmængde af dokumenter kan kasseres (K+D)")
+    KB = "KB", _("Data kasseres, men dokumenter skal bevares (K+B)")
+    DK = "DK", _("Dele af data bevares + dokumenter kasseres (D+K)")
+    DD = "DD", _("Dele af data bevares + delmængde kasseres (D+D)")
+    NO_RECOMMENDATION = "none", _("Ingen vejledning")

@@ -19,9 +19,17 @@ from kitos.detail import (
 )
 from roles.tabs import ROLES_TAB, RolesTabMixin
 
-from .forms import IntegrationForm, ItSystemForm, SystemUsageForm
-from .models import Integration, ItSystem, SystemUsage
-from .services import integration_create, usage_create, usage_delete, usage_update
+from .forms import IntegrationForm, InterfaceForm, ItSystemForm, SystemUsageForm
+from .models import Integration, Interface, ItSystem, SystemUsage
+from .services import (
+    integration_create,
+    interface_create,
+    interface_delete,
+    interface_update,
+    usage_create,
+    usage_delete,
+    usage_update,
+)
 
 USAGE_FACT_GROUPS = (
     (
@@ -75,10 +83,10 @@ class SystemUsageDetailView(RolesTabMixin, TabbedDetailView):
         user, usage = self.request.user, self.object
         return {
             "outgoing": usage.outgoing_integrations.visible_to(user)
-            .select_related("target__system")
+            .select_related("target__system", "interface__interface_type")
             .prefetch_related("data_assets"),
             "incoming": usage.incoming_integrations.visible_to(user)
-            .select_related("source__system")
+            .select_related("source__system", "interface__interface_type")
             .prefetch_related("data_assets"),
         }
 
@@ -123,6 +131,8 @@ class ItSystemDetailView(TabbedDetailView):
     tabs = (
         overview_tab("portfolio/system_overview.html"),
         Tab("anvendelser", gettext_lazy("Anvendelser"), "usages", "portfolio/system_usages.html"),
+        Tab("snitflader", gettext_lazy("Udstillede snitflader"), "interfaces",
+            "portfolio/system_interfaces.html"),
         HISTORY_TAB,
     )
 
@@ -150,8 +160,16 @@ class ItSystemDetailView(TabbedDetailView):
                     "owner_organisation",
                     "kle_numbers",
                     "external_reference",
+                    "archive_duty_recommendation",
+                    "archive_duty_recommendation_comment",
                 ),
             ),
+        }
+
+    def interfaces_context(self):
+        return {
+            "interfaces": self.object.exposed_interfaces.visible_to(self.request.user)
+            .select_related("interface_type").order_by("name", "version"),
         }
 
     def usages_context(self):
@@ -193,6 +211,7 @@ INTEGRATION_FIELDS = (
     "source",
     "target",
     "direction",
+    "interface",
     "interface_type",
     "frequency",
     "external_reference",
@@ -201,7 +220,8 @@ INTEGRATION_FIELDS = (
 
 class IntegrationDetailView(TabbedDetailView):
     model = Integration
-    related = ("organisation", "source__system", "target__system")
+    related = ("organisation", "source__system", "target__system",
+               "interface__interface_type")
     tabs = (overview_tab("portfolio/integration_overview.html"), HISTORY_TAB)
 
     def overview_context(self):
@@ -225,6 +245,76 @@ class IntegrationUpdateView(ObjectUpdateView):
 
 class IntegrationDeleteView(ObjectDeleteView):
     model = Integration
+
+
+INTERFACE_FIELDS = (
+    "name", "interface_id", "version", "interface_type", "exposed_by", "url", "description",
+    "notes", "is_deactivated", "is_local", "owner_organisation",
+)
+
+
+class InterfaceDetailView(TabbedDetailView):
+    """A catalog interface: what it is, the data it carries, the integrations of the
+    user's organisations that go through it, and its history."""
+
+    model = Interface
+    related = ("owner_organisation", "exposed_by", "interface_type")
+    tabs = (
+        overview_tab("portfolio/interface_overview.html"),
+        Tab("integrationer", gettext_lazy("Bruges af integrationer"), "integrations",
+            "portfolio/interface_integrations.html"),
+        HISTORY_TAB,
+    )
+
+    def overview_context(self):
+        return {
+            "facts": field_facts(self.object, INTERFACE_FIELDS),
+            "data_rows": self.object.data_rows.select_related("data_type"),
+        }
+
+    def integrations_context(self):
+        # Only the integrations of the user's organisations: the catalog is shared, what
+        # an organisation integrates is its own business.
+        return {
+            "integrations": self.object.integrations.visible_to(self.request.user)
+            .select_related("organisation", "source__system", "target__system")
+            .order_by("organisation__name", "name"),
+        }
+
+
+class InterfaceCreateView(ObjectCreateView):
+    model = Interface
+    form_class = InterfaceForm
+    organisation_field = "owner_organisation"
+
+    def save(self, form):
+        return interface_create(
+            actor=self.request.user,
+            owner_organisation=self.organisation,
+            data_rows=form.cleaned_data["data_rows"],
+            **form.field_data(),
+        )
+
+
+class InterfaceUpdateView(ObjectUpdateView):
+    model = Interface
+    form_class = InterfaceForm
+    related = ("owner_organisation",)
+
+    def save(self, form):
+        return interface_update(
+            actor=self.request.user,
+            interface=self.object,
+            data=form.field_data(),
+            data_rows=form.cleaned_data["data_rows"],
+        )
+
+
+class InterfaceDeleteView(ObjectDeleteView):
+    model = Interface
+
+    def delete(self, obj):
+        interface_delete(actor=self.request.user, interface=obj)
 
 
 # -- what this app shows on the pages of the apps below it -------------------------------

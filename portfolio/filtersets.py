@@ -10,11 +10,19 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kitos.filtersets import BaseFilterSet, UUIDInFilter, search_terms
+from kitos.options import OptionInFilter
 from roles.models import OrganisationUnit, RoleAssignment, still_working
 
 from . import choices
 from .kle import kle_match
-from .models import Integration, ItSystem, KleNumber, SystemUsage, SystemUsageUnit
+from .models import (
+    Integration,
+    Interface,
+    ItSystem,
+    KleNumber,
+    SystemUsage,
+    SystemUsageUnit,
+)
 
 # The standard role type (roles/reference.py) whose holder answers for a usage.
 SYSTEM_OWNER_ROLE = "systemejer"
@@ -41,6 +49,8 @@ class ItSystemFilterSet(BaseFilterSet):
     business_type = django_filters.MultipleChoiceFilter(choices=choices.BusinessType.choices,
                                                         label=_("forretningstype"))
     kle = django_filters.CharFilter(method="filter_kle", label=_("KLE-nummer (med underliggende)"))
+    archive_duty_recommendation = django_filters.MultipleChoiceFilter(
+        choices=choices.ArchiveDutyRecommendation.choices, label=_("anbefalet arkiveringspligt"))
 
     class Meta:
         model = ItSystem
@@ -159,6 +169,11 @@ class IntegrationFilterSet(BaseFilterSet):
     standard_interface = django_filters.BooleanFilter(
         method="filter_standard_interface", label=_("standardsnitflade"),
     )
+    interface = UUIDInFilter(field_name="interface__uuid", label=_("snitflade (katalog)"))
+    has_interface = django_filters.BooleanFilter(
+        field_name="interface", lookup_expr="isnull", exclude=True,
+        label=_("har en snitflade fra kataloget"),
+    )
 
     class Meta:
         model = Integration
@@ -177,6 +192,20 @@ class IntegrationFilterSet(BaseFilterSet):
         # choices.STANDARD_INTERFACE_TYPES decides; no type given is not a standard.
         standard = Q(interface_type__in=choices.STANDARD_INTERFACE_TYPES)
         return queryset.filter(standard) if value else queryset.exclude(standard)
+
+
+class InterfaceFilterSet(BaseFilterSet):
+    search_fields = ("name", "interface_id", "description", "exposed_by__name")
+
+    exposed_by = UUIDInFilter(field_name="exposed_by__uuid", label=_("udstillet af"))
+    # By the options' codes: ?interface_type=rest,soap.
+    interface_type = OptionInFilter(field_name="interface_type", label=_("snitfladetype"))
+    data_type = OptionInFilter(field_name="data_rows__data_type", many=True,
+                               label=_("datatype"))
+
+    class Meta:
+        model = Interface
+        fields = ["is_local", "is_deactivated"]
 
 
 class KleNumberFilterSet(django_filters.FilterSet):

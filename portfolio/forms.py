@@ -3,11 +3,15 @@ organisation (kitos.detail.ScopedModelForm); the views save through portfolio.se
 
 from __future__ import annotations
 
+from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from kitos import options
 from kitos.detail import ScopedModelForm
 
-from .models import Integration, ItSystem, SystemUsage
+from .models import Integration, Interface, ItSystem, SystemUsage
 
 
 class SystemUsageForm(ScopedModelForm):
@@ -72,6 +76,8 @@ class ItSystemForm(ScopedModelForm):
             "is_local",
             "kle_numbers",
             "external_reference",
+            "archive_duty_recommendation",
+            "archive_duty_recommendation_comment",
         ]
 
     def __init__(self, *args, **kwargs):
@@ -93,7 +99,103 @@ class IntegrationForm(ScopedModelForm):
             "source",
             "target",
             "direction",
+            "interface",
             "interface_type",
             "frequency",
             "external_reference",
         ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Deactivated interfaces are not offered for new use; the one set stays.
+        current = self.instance.interface_id
+        self.fields["interface"].queryset = self.fields["interface"].queryset.filter(
+            Q(is_deactivated=False) | Q(pk=current)
+        ).select_related("exposed_by")
+        self.fields["interface"].help_text = _(
+            "En snitflade fra kataloget, udstillet af afsenderens eller modtagerens system."
+        )
+
+
+DATA_ROW_SEPARATOR = ";"
+
+
+class InterfaceForm(ScopedModelForm):
+    """A catalog interface maintained by the user's organisation (local by default). Its
+    data rows are typed one per line, "Data; Datatype"."""
+
+    data_rows = forms.CharField(
+        label=_("Data"),
+        required=False,
+        widget=forms.Textarea,
+        help_text=_(
+            "Én datarække pr. linje: hvilke data, semikolon, datatypen, fx "
+            "»CPR-nummer; Personoplysninger«. Datatypen kan udelades."
+        ),
+    )
+    fieldsets = (
+        (
+            _("Snitfladen"),
+            ["name", "interface_id", "version", "interface_type", "exposed_by", "url",
+             "is_local", "is_deactivated"],
+        ),
+        (_("Beskrivelse"), ["description", "data_rows", "notes"]),
+    )
+
+    class Meta:
+        model = Interface
+        fields = [
+            "name",
+            "interface_id",
+            "version",
+            "interface_type",
+            "exposed_by",
+            "url",
+            "is_local",
+            "is_deactivated",
+            "description",
+            "notes",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is None:
+            self.initial.setdefault("is_local", True)
+        else:
+            self.initial.setdefault("data_rows", "\n".join(
+                f"{row.description}{DATA_ROW_SEPARATOR} {row.data_type.name}"
+                if row.data_type_id else row.description
+                for row in self.instance.data_rows.select_related("data_type")
+            ))
+
+    def clean_data_rows(self):
+        """[(description, Option or None)] from the lines; a type by its name or code
+        among the organisation's data types (a type a row has already stays valid: the
+        service checks what is offered)."""
+        types = {}
+        for option in options.offered("interface_data_type", self.organisation, keep=[
+            row.data_type_id for row in (
+                self.instance.data_rows.all() if self.instance.pk else ()
+            )
+        ]):
+            types[option.name.casefold()] = option
+            types[option.code.casefold()] = option
+        rows, errors = [], []
+        for number, line in enumerate(self.cleaned_data["data_rows"].splitlines(), start=1):
+            if not line.strip():
+                continue
+            description, _separator, type_text = line.partition(DATA_ROW_SEPARATOR)
+            data_type = None
+            if type_text.strip():
+                data_type = types.get(type_text.strip().casefold())
+                if data_type is None:
+                    errors.append(gettext(
+                        "Linje %(number)s: datatypen »%(type)s« findes ikke i valglisten."
+                    ) % {"number": number, "type": type_text.strip()})
+            if not description.strip():
+                errors.append(gettext("Linje %(number)s: skriv hvilke data.") % {
+                    "number": number})
+            rows.append((description.strip(), data_type))
+        if errors:
+            raise forms.ValidationError(errors)
+        return rows

@@ -20,9 +20,10 @@ from kitos.excel.spec import (
     Reference,
     key_part,
 )
+from kitos.options import reference_key
 
 from . import choices
-from .models import Integration, ItSystem, KleNumber, Supplier, SystemUsage
+from .models import Integration, Interface, ItSystem, KleNumber, Supplier, SystemUsage
 
 
 class SupplierSpec(CatalogSpec):
@@ -94,7 +95,9 @@ class SystemSpec(CatalogSpec):
     columns = (
         Column("name", "Navn", ("Systemnavn", "System", "It-system", "IT System Navn", "Name",
                                 "System name"), required=True),
-        Column("previous_names", "Tidligere navne", ("Tidligere navn", "Previous names")),
+        Column("previous_names", "Tidligere navn(e)", ("Tidligere navne", "Tidligere navn",
+                                                       "Previous names", "Previous name",
+                                                       "Former name")),
         Column("description", "Beskrivelse", ("Description",)),
         Column("rights_holder", "Leverandør", ("Rettighedshaver", "Supplier", "Vendor",
                                                "Rights holder"), kind=REF, ref="suppliers"),
@@ -106,6 +109,11 @@ class SystemSpec(CatalogSpec):
         Column("licence_model", "Licensmodel", ("Licence model", "License model", "Licens"),
                kind=CHOICE, choices=choices.LicenceModel),
         EXTERNAL_REFERENCE,
+        Column("archive_duty_recommendation", "Anbefalet arkiveringspligt", (
+            "Rigsarkivets vejledning til arkivering", "Arkiveringspligt (anbefaling)",
+            "Recommended archive duty"), kind=CHOICE, choices=choices.ArchiveDutyRecommendation),
+        Column("archive_duty_recommendation_comment", "Kommentar til anbefalet arkiveringspligt",
+               ("Kommentar til arkiveringspligt", "Archive duty comment")),
     )
 
     def existing(self, organisation):
@@ -177,7 +185,8 @@ class IntegrationSpec(EntitySpec):
     key = "integrations"
     label = gettext_lazy("Integrationer")
     model = Integration
-    sheet_names = ("Integrations", "Snitflader", "Dataflows")
+    # "Snitflader" is the interface catalog's sheet (OS2KITOS's name for it).
+    sheet_names = ("Integrations", "Integrationer", "Dataflows", "Relationer")
     reference_label = gettext_lazy("Integrationen")
     ambiguity_hint = gettext_lazy("flere integrationer hedder det.")
     duplicate_label = gettext_lazy("samme integration (navn, afsender og modtager)")
@@ -195,6 +204,8 @@ class IntegrationSpec(EntitySpec):
                choices=choices.Frequency),
         Column("description", "Beskrivelse", ("Description",)),
         EXTERNAL_REFERENCE,
+        Column("interface", "Snitflade (katalog)", ("Relationssnitflade", "Via snitflade",
+                                                    "Interface"), kind=REF, ref="interfaces"),
     )
     key_columns = ("source", "target", "name")
 
@@ -209,3 +220,52 @@ SUPPLIERS = SupplierSpec()
 SYSTEMS = SystemSpec()
 USAGES = UsageSpec()
 INTEGRATIONS = IntegrationSpec()
+
+
+class InterfaceSpec(CatalogSpec):
+    key = "interfaces"
+    label = gettext_lazy("Snitflader")
+    model = Interface
+    sheet_names = ("Snitflader", "Interfaces", "Snitflade", "IT Snitflader", "Snitfladekatalog")
+    reference_label = gettext_lazy("Snitfladen")
+    ambiguity_hint = gettext_lazy("flere snitflader hedder det; skriv snitflade-id'et i stedet.")
+    missing_hint = gettext_lazy(
+        "Skriv navnet som i snitfladekataloget, eller opret snitfladen på et ark »Snitflader« "
+        "i samme fil (kræver administratorrettigheder)."
+    )
+    duplicate_label = gettext_lazy("samme snitflade (navn og snitflade-id)")
+    columns = (
+        Column("name", "Navn", ("Snitflade", "Snitfladenavn", "Interface", "Name",
+                                "Interface name"), required=True),
+        Column("interface_id", "Snitflade-id", ("Snitflade ID", "SnitfladeID", "Interface ID",
+                                                "InterfaceId")),
+        Column("version", "Version", ()),
+        Column("interface_type", "Snitfladetype", ("Grænseflade", "Grænsefladetype",
+                                                   "Interface type", "Type"),
+               kind=REF, ref=reference_key("interface_type")),
+        Column("exposed_by", "Udstillet af", ("Udstillersystem", "Udstillende system",
+                                              "Exposed by", "System"),
+               kind=REF, ref="systems"),
+        Column("url", "Link til beskrivelse", ("Link til yderligere beskrivelse", "URL",
+                                               "Link"), kind=URL),
+        Column("description", "Beskrivelse", ("Description",)),
+        Column("notes", "Note", ("Noter", "Bemærkning", "Notes")),
+        Column("is_deactivated", "Deaktiveret", ("Deactivated", "Inaktiv"), kind=BOOL),
+    )
+
+    def row_keys(self, values):
+        if not values.get("name"):
+            return []
+        return [("name", key_part(values["name"]), key_part(values.get("interface_id") or ""))]
+
+    def object_keys(self, obj):
+        return [("name", key_part(obj.name), key_part(obj.interface_id))]
+
+    def reference_texts(self, obj, lookup):
+        return [obj.name, obj.interface_id] if obj.interface_id else [obj.name]
+
+    def existing(self, organisation):
+        return super().existing(organisation).select_related("exposed_by", "interface_type")
+
+
+INTERFACES = InterfaceSpec()

@@ -12,6 +12,7 @@ from django.db.models import F, Q
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
+from kitos.options import OptionFields
 from kitos.tenancy import (
     SharedCatalogModel,
     TenantModel,
@@ -21,7 +22,12 @@ from kitos.tenancy import (
 from roles.choices import RoleTarget
 
 from . import choices
-from .querysets import IntegrationQuerySet, ItSystemQuerySet, SystemUsageQuerySet
+from .querysets import (
+    IntegrationQuerySet,
+    InterfaceQuerySet,
+    ItSystemQuerySet,
+    SystemUsageQuerySet,
+)
 
 
 class Supplier(SharedCatalogModel):
@@ -137,7 +143,7 @@ class ItSystem(SharedCatalogModel):
     role_target = RoleTarget.IT_SYSTEM
 
     name = models.CharField(_("navn"), max_length=200)
-    previous_names = models.CharField(_("tidligere navne"), max_length=500, blank=True)
+    previous_names = models.CharField(_("tidligere navn(e)"), max_length=500, blank=True)
     description = models.TextField(_("beskrivelse"), blank=True)
     rights_holder = models.ForeignKey(
         "Supplier",
@@ -169,6 +175,15 @@ class ItSystem(SharedCatalogModel):
         related_name="children",
     )
     external_reference = models.CharField(_("ekstern reference"), max_length=100, blank=True)
+    # Rigsarkivet's recommendation for the system (OS2KITOS RecommendedArchiveDuty); each
+    # organisation decides its own archive duty on its usage.
+    archive_duty_recommendation = models.CharField(
+        _("anbefalet arkiveringspligt"), max_length=10,
+        choices=choices.ArchiveDutyRecommendation, blank=True,
+    )
+    archive_duty_recommendation_comment = models.TextField(
+        _("kommentar til anbefalet arkiveringspligt"), blank=True
+    )
 
     objects = ItSystemQuerySet.as_manager()
 
@@ -193,6 +208,15 @@ class ItSystem(SharedCatalogModel):
             models.CheckConstraint(
                 condition=~Q(parent=F("pk")), name="itsystem_not_own_parent",
                 violation_error_message=_("Et it-system kan ikke ligge under sig selv."),
+            ),
+            models.CheckConstraint(
+                condition=Q(archive_duty_recommendation_comment="")
+                | ~Q(archive_duty_recommendation=""),
+                name="itsystem_archive_comment_needs_recommendation",
+                violation_error_message=_(
+                    "En kommentar til den anbefalede arkiveringspligt kræver, at der er "
+                    "valgt en anbefaling."
+                ),
             ),
         ]
 
@@ -390,6 +414,17 @@ class Integration(TenantModel):
         _("frekvens"), max_length=10, choices=choices.Frequency, blank=True
     )
     external_reference = models.CharField(_("ekstern reference"), max_length=100, blank=True)
+    # The catalog interface the data goes through (OS2KITOS RelationInterface). PROTECT:
+    # the organisation's record of its integrations must not lose it silently when the
+    # catalog entry's maintainer deletes it; an interface out of use is deactivated.
+    interface = models.ForeignKey(
+        "Interface",
+        verbose_name=_("snitflade"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="integrations",
+    )
 
     objects = IntegrationQuerySet.as_manager()
 
@@ -419,3 +454,160 @@ class Integration(TenantModel):
             source=getattr(self, "source", None) if self.source_id else None,
             target=getattr(self, "target", None) if self.target_id else None,
         )
+        if self.interface_id:
+            self._check_interface()
+
+    def _check_interface(self) -> None:
+        """The interface must be one the organisation may use and be exposed by the
+        system of one end. OS2KITOS asks for the system of the usage the relation points
+        to; a kitos integration is a data flow instead, and data flows as often out of the
+        sender's exposed interface (the receiver fetches) as into the receiver's (the
+        sender delivers), so either end's system will do."""
+        interface = self.interface
+        if not interface.usable_by(self.organisation_id):
+            raise ValidationError(
+                {"interface": _("Snitfladen er lokal for en anden organisation.")}
+            )
+        ends = {
+            usage.system_id
+            for usage in (getattr(self, "source", None) if self.source_id else None,
+                          getattr(self, "target", None) if self.target_id else None)
+            if usage is not None
+        }
+        if interface.exposed_by_id is None or interface.exposed_by_id not in ends:
+            raise ValidationError({"interface": _(
+                "Snitfladen skal være udstillet af afsenderens eller modtagerens it-system."
+            )})
+
+
+def _option(key: str, label, **kwargs) -> models.ForeignKey:
+    """A field choosing from option list `key` (portfolio/option_lists.py)."""
+    return models.ForeignKey(
+        "kitos.Option", verbose_name=label, on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+", limit_choices_to={"kind": key}, **kwargs,
+    )
+
+
+class Interface(OptionFields, SharedCatalogModel):
+    """A catalog interface (snitflade): how a catalog system lets others exchange data
+    with it (OS2KITOS ItInterface). Shared by every organisation unless marked local, like
+    the systems; integrations name the interface they go through."""
+
+    option_fields = {"interface_type": "interface_type"}
+
+    name = models.CharField(_("navn"), max_length=100)
+    interface_id = models.CharField(
+        _("snitflade-id"), max_length=100, blank=True,
+        help_text=_("Et id, I selv giver snitfladen, fx leverandørens betegnelse."),
+    )
+    version = models.CharField(_("version"), max_length=20, blank=True)
+    url = models.URLField(_("link til yderligere beskrivelse"), max_length=500, blank=True)
+    description = models.TextField(_("beskrivelse"), blank=True)
+    notes = models.TextField(_("note"), blank=True)
+    interface_type = _option("interface_type", _("snitfladetype"))
+    exposed_by = models.ForeignKey(
+        ItSystem,
+        verbose_name=_("udstillet af"),
+        # A system's interfaces are moved or deleted first (as in OS2KITOS): otherwise
+        # the integrations through them would name an interface nobody exposes.
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="exposed_interfaces",
+    )
+    is_deactivated = models.BooleanField(
+        _("deaktiveret"), default=False,
+        help_text=_("En deaktiveret snitflade bevares, men bør ikke bruges til nye integrationer."),
+    )
+
+    objects = InterfaceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name", "version"]
+        verbose_name = _("snitflade")
+        verbose_name_plural = _("snitflader")
+        constraints = [
+            # OS2KITOS: name and interface id together identify an interface.
+            models.UniqueConstraint(
+                Lower("name"), "interface_id", condition=Q(is_local=False),
+                name="interface_unique_shared_name",
+                violation_error_message=_(
+                    "Der findes allerede en delt snitflade med det navn og snitflade-id."
+                ),
+            ),
+            models.UniqueConstraint(
+                Lower("name"), "interface_id", "owner_organisation",
+                condition=Q(is_local=True),
+                name="interface_unique_local_name",
+                violation_error_message=_(
+                    "Organisationen har allerede en lokal snitflade med det navn og "
+                    "snitflade-id."
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.version})" if self.version else self.name
+
+    def clean(self):
+        super().clean()
+        errors = catalog_reference_errors(
+            organisation_id=self.owner_organisation_id,
+            shared=not self.is_local,
+            exposed_by=self.exposed_by if self.exposed_by_id else None,
+        )
+        if errors:
+            raise ValidationError(errors)
+        loaded = getattr(self, "_loaded_exposed_by", self.exposed_by_id)
+        if self.pk and self.exposed_by_id != loaded:
+            self._check_still_exposed()
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._loaded_exposed_by = instance.__dict__.get("exposed_by_id")
+        return instance
+
+    def _check_still_exposed(self) -> None:
+        # Integrations through the interface must stay valid (Integration.clean).
+        stranded = self.integrations.all()
+        if self.exposed_by_id is not None:
+            stranded = stranded.exclude(source__system_id=self.exposed_by_id).exclude(
+                target__system_id=self.exposed_by_id)
+        if stranded.exists():
+            raise ValidationError({"exposed_by": _(
+                "Snitfladen bruges af integrationer, hvis systemer ikke udstiller den "
+                "efter ændringen. Ret integrationerne først."
+            )})
+
+
+class InterfaceDataRow(OptionFields, models.Model):
+    """One kind of data an interface carries (OS2KITOS DataRow): what it is and its data
+    type. Written with its interface (portfolio.services), whose history shows them."""
+
+    option_fields = {"data_type": "interface_data_type"}
+
+    interface = models.ForeignKey(
+        Interface, verbose_name=_("snitflade"), on_delete=models.CASCADE,
+        related_name="data_rows",
+    )
+    description = models.CharField(_("data"), max_length=300)
+    data_type = _option("interface_data_type", _("datatype"))
+
+    class Meta:
+        ordering = ["interface", "pk"]
+        verbose_name = _("datarække")
+        verbose_name_plural = _("datarækker")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(description=""), name="interface_data_row_has_description",
+                violation_error_message=_("Beskriv de data, snitfladen overfører."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.description} ({self.data_type})" if self.data_type_id else self.description
+
+    @property
+    def owning_organisation_id(self):
+        return self.interface.owner_organisation_id

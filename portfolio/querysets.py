@@ -73,4 +73,11 @@ class ItSystemQuerySet(SharedCatalogQuerySet):
 
 class IntegrationQuerySet(ScopedQuerySet):
     def for_list(self):
-        return self.select_related("organisation", "source__system", "target__system")
+        return self.select_related(
+            "organisation", "source__system", "target__system", "interface__interface_type"
+        )
+
+
+class InterfaceQuerySet(SharedCatalogQuerySet):
+    def for_list(self):
+        return self.select_related("owner_organisation", "exposed_by", "interface_type")

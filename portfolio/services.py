@@ -5,13 +5,20 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
-from kitos.models import Organisation
+from kitos.audit import AuditAction, record_change
+from kitos.models import Option, Organisation
 from kitos.services import create_object, delete_object, update_object
 from roles.models import OrganisationUnit
 
-from .models import Integration, ItSystem, SystemUsage
+from .models import Integration, Interface, InterfaceDataRow, ItSystem, SystemUsage
+
+# One data row of an interface as the services take it: what the data is, and its type
+# (an option of the list interface_data_type, or None).
+DataRow = tuple[str, Option | None]
 
 
 def system_create(*, actor, name: str, **fields: Any) -> ItSystem:
@@ -69,3 +76,76 @@ def integration_create(
             **fields,
         ),
     )
+
+
+# -- interfaces (snitflader) ------------------------------------------------------------------
+
+
+@transaction.atomic
+def interface_create(
+    *, actor, name: str, data_rows: Iterable[DataRow] | None = None, **fields: Any
+) -> Interface:
+    """Create a catalog interface, with its data rows. Like the systems: members' admins
+    create entries owned by their organisation, national ones need a superuser."""
+    interface = create_object(actor=actor, instance=Interface(name=name, **fields))
+    if data_rows is not None:
+        _replace_data_rows(actor=actor, interface=interface, rows=data_rows)
+    return interface
+
+
+@transaction.atomic
+def interface_update(
+    *,
+    actor,
+    interface: Interface,
+    data: dict[str, Any] | None = None,
+    data_rows: Iterable[DataRow] | None = None,
+) -> Interface:
+    """Change an interface; `data_rows`, when given, replaces its rows."""
+    update_object(actor=actor, instance=interface, data=data)
+    if data_rows is not None:
+        _replace_data_rows(actor=actor, interface=interface, rows=data_rows)
+    return interface
+
+
+def interface_delete(*, actor, interface: Interface) -> None:
+    """Refused while integrations go through it (they would lose what they name)."""
+    delete_object(actor=actor, instance=interface)
+
+
+def data_rows_text(interface: Interface) -> list[str]:
+    """The rows as the history shows them: "Cpr-nummer (Personoplysninger)"."""
+    return [str(row) for row in interface.data_rows.select_related("data_type")]
+
+
+def _replace_data_rows(*, actor, interface: Interface, rows: Iterable[DataRow]) -> None:
+    """Make the interface's rows `rows` (in that order), validated like any object; the
+    interface's history records the rows before and after as one change."""
+    before = data_rows_text(interface)
+    wanted = [
+        InterfaceDataRow(interface=interface, description=(description or "").strip(),
+                         data_type=data_type)
+        for description, data_type in rows
+    ]
+    current = list(interface.data_rows.all())
+    kept = {(row.description, row.data_type_id): row for row in current}
+    errors = []
+    for number, row in enumerate(wanted, start=1):
+        old = kept.get((row.description, row.data_type_id))
+        try:
+            # A type the row had already stays valid when switched off since.
+            row._loaded_options = {"data_type": old.data_type_id if old else None}
+            row.full_clean(exclude=["interface"])
+        except ValidationError as error:
+            errors.extend(
+                _("Datarække %(number)s: %(message)s") % {"number": number, "message": message}
+                for message in error.messages
+            )
+    if errors:
+        raise ValidationError({"data_rows": errors})
+    interface.data_rows.all().delete()
+    InterfaceDataRow.objects.bulk_create(wanted)
+    after = [str(row) for row in wanted]
+    if after != before:
+        record_change(actor=actor, action=AuditAction.UPDATE, instance=interface,
+                      changes={"data_rows": [before, after]})

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
 from kitos.lists import ORGANISATION_COLUMN, UPDATED_COLUMN, Column, add_column, count_of
@@ -26,7 +27,10 @@ SYSTEM_COLUMNS = (
            kind="list", default=False),
     Column("licence_model", _("Licensmodel"), "get_licence_model_display",
            sort="licence_model", default=False),
-    Column("previous_names", _("Tidligere navne"), "previous_names", default=False),
+    Column("previous_names", _("Tidligere navn(e)"), "previous_names", default=False),
+    Column("archive_duty_recommendation", _("Anbefalet arkiveringspligt"),
+           "get_archive_duty_recommendation_display", sort="archive_duty_recommendation",
+           default=False),
     Column("is_local", _("Lokal"), "is_local", sort="is_local", kind="bool", default=False),
     Column("parent", _("Overordnet system"), "parent.name", sort="parent__name", default=False),
     UPDATED_COLUMN,
@@ -65,13 +69,30 @@ INTEGRATION_COLUMNS = (
     Column("source", _("Afsender"), "source", sort="source__system__name"),
     Column("direction", _("Retning"), "get_direction_display", sort="direction"),
     Column("target", _("Modtager"), "target", sort="target__system__name"),
-    Column("interface_type", _("Snitflade"), "get_interface_type_display",
+    Column("interface_type", _("Snitfladetype"), "get_interface_type_display",
            sort="interface_type"),
+    Column("interface", _("Snitflade"), "interface", sort="interface__name", default=False),
     Column("frequency", _("Frekvens"), "get_frequency_display", sort="frequency"),
     Column("description", _("Beskrivelse"), "description", default=False),
     Column("external_reference", _("Ekstern reference"), "external_reference",
            sort="external_reference", default=False),
     ORGANISATION_COLUMN,
+    UPDATED_COLUMN,
+)
+
+INTERFACE_COLUMNS = (
+    Column("name", _("Snitflade"), "name", sort="name"),
+    Column("interface_id", _("Snitflade-id"), "interface_id", sort="interface_id"),
+    Column("version", _("Version"), "version", sort="version"),
+    # The option's name joined in (no query of its own).
+    Column("interface_type", _("Snitfladetype"), "interface_type_name",
+           sort="interface_type__name",
+           annotate=lambda context: {"interface_type_name": F("interface_type__name")}),
+    Column("exposed_by", _("Udstillet af"), "exposed_by.name", sort="exposed_by__name"),
+    Column("url", _("Link til beskrivelse"), "url", default=False),
+    Column("is_local", _("Lokal"), "is_local", sort="is_local", kind="bool", default=False),
+    Column("is_deactivated", _("Deaktiveret"), "is_deactivated", sort="is_deactivated",
+           kind="bool", default=False),
     UPDATED_COLUMN,
 )
 

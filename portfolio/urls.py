@@ -8,6 +8,23 @@ urlpatterns = [
     path("systemanvendelser/", views.SystemUsageListView.as_view(), name="systemusage_list"),
     path("it-systemer/", views.ItSystemListView.as_view(), name="itsystem_list"),
     path("integrationer/", views.IntegrationListView.as_view(), name="integration_list"),
+    path("snitflader/", views.InterfaceListView.as_view(), name="interface_list"),
+    path("snitflader/ny/", detail_views.InterfaceCreateView.as_view(), name="interface_create"),
+    path(
+        "snitflader/<uuid:uuid>/",
+        detail_views.InterfaceDetailView.as_view(),
+        name="interface_detail",
+    ),
+    path(
+        "snitflader/<uuid:uuid>/rediger/",
+        detail_views.InterfaceUpdateView.as_view(),
+        name="interface_update",
+    ),
+    path(
+        "snitflader/<uuid:uuid>/slet/",
+        detail_views.InterfaceDeleteView.as_view(),
+        name="interface_delete",
+    ),
     path(
         "systemanvendelser/ny/",
         detail_views.SystemUsageCreateView.as_view(),

@@ -3,16 +3,18 @@
 from django.utils.translation import gettext_lazy
 
 # -- lists (kitos/lists.py) --------------------------------------------------------------
+from kitos import options  # noqa: E402
 from kitos.lists import ListView  # noqa: E402
 from roles.tables import unit_options  # noqa: E402
 
 from . import tables  # noqa: E402
 from .filtersets import (  # noqa: E402
     IntegrationFilterSet,
+    InterfaceFilterSet,
     ItSystemFilterSet,
     SystemUsageFilterSet,
 )
-from .models import Integration, ItSystem, SystemUsage
+from .models import Integration, Interface, ItSystem, SystemUsage
 from .tables import supplier_options  # noqa: E402
 
 
@@ -47,3 +49,17 @@ class IntegrationListView(ListView):
     title = gettext_lazy("Integrationer")
     create_label = gettext_lazy("Ny integration")
     export_entity = "integrations"
+
+
+class InterfaceListView(ListView):
+    model = Interface
+    filterset_class = InterfaceFilterSet
+    columns = tables.INTERFACE_COLUMNS
+    title = gettext_lazy("Snitflader")
+    create_label = gettext_lazy("Ny snitflade i kataloget")
+    export_entity = "interfaces"
+    filter_options = {
+        "interface_type": options.filter_choices("interface_type"),
+        "data_type": options.filter_choices("interface_data_type"),
+    }
+    filter_pickers = {"exposed_by": "it-systemer"}

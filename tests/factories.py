@@ -20,7 +20,7 @@ from gdpr.models import (
     SubProcessor,
 )
 from kitos.models import Membership, Organisation
-from portfolio.models import Integration, ItSystem, Supplier, SystemUsage
+from portfolio.models import Integration, Interface, ItSystem, Supplier, SystemUsage
 from roles.models import Competency, Discipline, OrganisationUnit, Person, RoleAssignment, RoleType
 
 
@@ -113,6 +113,14 @@ class IntegrationFactory(factory.django.DjangoModelFactory):
     source = factory.SubFactory(UsageFactory, organisation=factory.SelfAttribute("..organisation"))
     target = factory.SubFactory(UsageFactory, organisation=factory.SelfAttribute("..organisation"))
     name = factory.Sequence(lambda n: f"Integration {n}")
+
+
+class InterfaceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Interface
+
+    name = factory.Sequence(lambda n: f"Snitflade {n}")
+    exposed_by = factory.SubFactory(ItSystemFactory)
 
 
 class ContractFactory(factory.django.DjangoModelFactory):

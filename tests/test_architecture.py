@@ -81,7 +81,8 @@ def test_migrations_reference_no_model_of_a_higher_app(app):
 
 def test_every_importable_entity_is_registered_in_dependency_order():
     assert ENTITY_KEYS == [
-        "units", "persons", "suppliers", "systems", "usages", "integrations", "contracts",
+        "units", "persons", "suppliers", "systems", "interfaces", "usages", "integrations",
+        "contracts",
         "cost_lines", "deadline_decisions", "competencies", "competency_targets", "training_plan",
         "data_assets",
         "processing_activities", "agreements", "goals", "projects", "project_status_reports",

@@ -26,6 +26,7 @@ from tests.factories import (
     CoverageFactory,
     DataAssetFactory,
     IntegrationFactory,
+    InterfaceFactory,
     ItSystemFactory,
     OversightRecordFactory,
     PersonFactory,
@@ -94,7 +95,11 @@ def build_world(organisation, user) -> World:
     system = ItSystemFactory(owner_organisation=organisation, is_local=True,
                              rights_holder=supplier)
     usage = UsageFactory(organisation=organisation, system=system, responsible_unit=unit)
-    integration = IntegrationFactory(organisation=organisation, source=usage)
+    interface = InterfaceFactory(owner_organisation=organisation, is_local=True,
+                                 exposed_by=system, name="<b>Snitflade")
+    interface.data_rows.create(description="<i>CPR-nummer")
+    integration = IntegrationFactory(organisation=organisation, source=usage,
+                                     interface=interface)
     contract = ContractFactory(organisation=organisation, supplier=supplier)
     CoverageFactory(contract=contract, usage=usage)
     cost_line = CostLineFactory(contract=contract)
@@ -122,7 +127,8 @@ def build_world(organisation, user) -> World:
     )
     objects = {
         "unit": unit, "person": person, "supplier": supplier, "system": system,
-        "usage": usage, "integration": integration, "contract": contract,
+        "usage": usage, "integration": integration, "interface": interface,
+        "contract": contract,
         "costline": cost_line, "roleassignment": assignment, "dataasset": asset,
         "processingactivity": activity, "agreement": agreement,
         "subprocessor": sub_processor, "oversightrecord": oversight, "competency": competency,

@@ -5,11 +5,19 @@ from __future__ import annotations
 from django.utils import timezone
 from rest_framework import serializers
 
-from kitos.api.base import BaseSerializer, OrganisationField, ScopedUUIDField
+from kitos.api.base import BaseSerializer, OptionField, OrganisationField, ScopedUUIDField
 from kitos.models import Organisation
 from roles.models import OrganisationUnit
 
-from ..models import Integration, ItSystem, KleNumber, Supplier, SystemUsage
+from ..models import (
+    Integration,
+    Interface,
+    InterfaceDataRow,
+    ItSystem,
+    KleNumber,
+    Supplier,
+    SystemUsage,
+)
 
 
 class ItSystemSerializer(BaseSerializer):
@@ -27,6 +35,7 @@ class ItSystemSerializer(BaseSerializer):
         fields = [
             "id", "name", "previous_names", "description", "rights_holder", "business_type",
             "kle_numbers", "url", "licence_model", "parent", "external_reference",
+            "archive_duty_recommendation", "archive_duty_recommendation_comment",
             "owner_organisation", "is_local", "created_at", "updated_at",
         ]
 
@@ -73,12 +82,48 @@ class IntegrationSerializer(BaseSerializer):
     )
     source = ScopedUUIDField(SystemUsage)
     target = ScopedUUIDField(SystemUsage)
+    interface = ScopedUUIDField(
+        Interface, required=False, allow_null=True,
+        help_text="The catalog interface the data goes through; it must be exposed by the "
+        "source's or the target's system.",
+    )
 
     class Meta:
         model = Integration
         fields = [
             "id", "organisation", "name", "description", "source", "target", "direction",
-            "interface_type", "frequency", "external_reference", "created_at", "updated_at",
+            "interface", "interface_type", "frequency", "external_reference",
+            "created_at", "updated_at",
+        ]
+
+
+class InterfaceDataRowSerializer(serializers.ModelSerializer):
+    data_type = serializers.SlugRelatedField(
+        slug_field="code", read_only=True, allow_null=True,
+        help_text="Code of an option of the list `interface_data_type`.",
+    )
+
+    class Meta:
+        model = InterfaceDataRow
+        fields = ["description", "data_type"]
+
+
+class InterfaceSerializer(BaseSerializer):
+    interface_type = OptionField("interface_type", required=False, allow_null=True)
+    exposed_by = ScopedUUIDField(ItSystem, required=False, allow_null=True)
+    owner_organisation = ScopedUUIDField(Organisation, required=False, allow_null=True)
+    data_rows = InterfaceDataRowSerializer(
+        many=True, read_only=True,
+        help_text="The data the interface carries (read-only here; kept on the interface's "
+        "page).",
+    )
+
+    class Meta:
+        model = Interface
+        fields = [
+            "id", "name", "interface_id", "version", "interface_type", "exposed_by", "url",
+            "description", "notes", "is_deactivated", "data_rows", "owner_organisation",
+            "is_local", "created_at", "updated_at",
         ]
 
 

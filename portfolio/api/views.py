@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.db.models import Prefetch
 from django.utils import timezone
 from rest_framework import viewsets
 
@@ -14,14 +15,16 @@ from kitos.services import create_object
 
 from ..filtersets import (
     IntegrationFilterSet,
+    InterfaceFilterSet,
     ItSystemFilterSet,
     KleNumberFilterSet,
     SystemUsageFilterSet,
 )
-from ..models import KleNumber
+from ..models import InterfaceDataRow, KleNumber
 from ..services import usage_create, usage_update
 from .serializers import (
     IntegrationSerializer,
+    InterfaceSerializer,
     ItSystemSerializer,
     KleNumberSerializer,
     SystemUsageSerializer,
@@ -75,6 +78,19 @@ class IntegrationViewSet(ScopedModelViewSet):
         return create_object(actor=actor, instance=instance)
 
 
+class InterfaceViewSet(ScopedModelViewSet):
+    """The interface catalog (snitflader): shared entries and the organisation's local
+    ones, with the data they carry. Maintained like the systems."""
+
+    serializer_class = InterfaceSerializer
+    filterset_class = InterfaceFilterSet
+
+    def get_queryset(self):
+        return super().get_queryset().prefetch_related(
+            Prefetch("data_rows", queryset=InterfaceDataRow.objects.select_related("data_type"))
+        )
+
+
 class KleNumberViewSet(FastListMixin, viewsets.ReadOnlyModelViewSet):
     """The national KLE taxonomy (read-only): main groups, groups and topics."""
 
@@ -95,5 +111,6 @@ routes = [
     ("systems", ItSystemViewSet, "itsystem"),
     ("usages", SystemUsageViewSet, "systemusage"),
     ("integrations", IntegrationViewSet, "integration"),
+    ("interfaces", InterfaceViewSet, "interface"),
     ("kle", KleNumberViewSet, "klenumber"),
 ]

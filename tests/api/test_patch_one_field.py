@@ -32,6 +32,7 @@ from tests.factories import (
     DataCategoryFactory,
     DisciplineFactory,
     IntegrationFactory,
+    InterfaceFactory,
     ItSystemFactory,
     OversightRecordFactory,
     PersonFactory,
@@ -102,9 +103,26 @@ def _system(org):
         business_type="economy", url="https://system.example.dk", licence_model="open_source",
         parent=ItSystemFactory(owner_organisation=org, is_local=True),
         external_reference="ext-system", owner_organisation=org, is_local=True,
+        archive_duty_recommendation="BD", archive_duty_recommendation_comment="Se vejledning",
     )
     system.kle_numbers.set(_kle("00.01.00", "00.01.02"))
     return system
+
+
+def _interface(org):
+    from kitos.models import Option
+
+    interface = InterfaceFactory(
+        name="Sagsservice", interface_id="SAG-1", version="2.0", url="https://if.example.dk",
+        description="Beskrivelse", notes="Note", is_deactivated=False,
+        interface_type=Option.objects.get(kind="interface_type", code="rest"),
+        exposed_by=ItSystemFactory(owner_organisation=org, is_local=True),
+        owner_organisation=org, is_local=True,
+    )
+    interface.data_rows.create(
+        description="Sagsnummer", data_type=Option.objects.get(kind="interface_data_type",
+                                                                code="text"))
+    return interface
 
 
 def _usage(org):
@@ -125,9 +143,12 @@ def _usage(org):
 
 
 def _integration(org):
-    return IntegrationFactory(organisation=org, description="Overfører sager",
-                              direction="two_way", interface_type="rest", frequency="daily",
-                              external_reference="ext-integration")
+    integration = IntegrationFactory(organisation=org, description="Overfører sager",
+                                     direction="two_way", interface_type="rest",
+                                     frequency="daily", external_reference="ext-integration")
+    integration.interface = InterfaceFactory(exposed_by=integration.target.system)
+    integration.save()
+    return integration
 
 
 def _supplier(org):
@@ -475,6 +496,7 @@ BUILDERS = {
     "systems": _system,
     "usages": _usage,
     "integrations": _integration,
+    "interfaces": _interface,
     "suppliers": _supplier,
     "contracts": _contract,
     "cost-lines": _cost_line,
@@ -527,6 +549,8 @@ CASES = [
     ("usages", "hosting", "on_premise"),
     ("integrations", "external_reference", "ext-integration-2"),
     ("integrations", "frequency", "weekly"),
+    ("interfaces", "version", "3.0"),
+    ("interfaces", "interface_type", "soap"),
     # The two reports: the supplier lost its CVR and became shared.
     ("suppliers", "external_reference", "ext-supplier-2"),
     ("suppliers", "website", "https://new.example.dk"),

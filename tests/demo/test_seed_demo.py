@@ -12,7 +12,7 @@ from django.core.management import call_command
 from contracts.models import Contract
 from gdpr.models import DataProcessingAgreement, ProcessingActivity
 from kitos.models import AuditEntry, Organisation
-from portfolio.models import Integration, ItSystem, Supplier, SystemUsage
+from portfolio.models import Integration, Interface, ItSystem, Supplier, SystemUsage
 from roles.models import Competency, OrganisationUnit, Person, RoleAssignment
 from tests.conftest import _restore_reference_data
 
@@ -26,8 +26,8 @@ def counts():
         model.__name__: model.objects.count()
         for model in (
             Organisation, OrganisationUnit, Person, Competency, Supplier, ItSystem,
-            SystemUsage, Integration, Contract, ProcessingActivity, DataProcessingAgreement,
-            RoleAssignment, AuditEntry, get_user_model(),
+            Interface, SystemUsage, Integration, Contract, ProcessingActivity,
+            DataProcessingAgreement, RoleAssignment, AuditEntry, get_user_model(),
         )
     }
 
@@ -337,3 +337,18 @@ def test_role_names_are_danish_in_the_danish_ui(seeded, client):
         for english in ENGLISH_ROLE_NAMES:
             assert english not in text, (url, english)
     assert "Kontraktansvarlig" in client.get(pages[0]).content.decode()
+
+
+def test_integrations_go_through_interfaces_their_systems_expose(seeded):
+    """The catalog's interfaces carry data rows, and the demo's integrations name one
+    exposed by the system of one of their ends (Integration.clean's rule)."""
+    interfaces = Interface.objects.filter(is_local=False)
+    assert interfaces.count() >= 15
+    assert all(interface.data_rows.exists() for interface in interfaces)
+    demo = Organisation.objects.get(slug="demo")
+    through = Integration.objects.filter(organisation=demo, interface__isnull=False)
+    assert through.count() >= 20
+    for integration in through.select_related("source", "target", "interface"):
+        assert integration.interface.exposed_by_id in {
+            integration.source.system_id, integration.target.system_id}
+    assert ItSystem.objects.filter(name="SBSYS", archive_duty_recommendation="B").exists()

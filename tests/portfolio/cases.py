@@ -7,7 +7,7 @@ import datetime
 
 from gdpr.models import DataAssetUsage
 from portfolio import tables
-from portfolio.models import Integration, ItSystem, KleNumber, SystemUsage
+from portfolio.models import Integration, Interface, ItSystem, KleNumber, SystemUsage
 from tests.detail_helpers import add_history
 from tests.factories import (
     AgreementFactory,
@@ -16,6 +16,7 @@ from tests.factories import (
     DataAssetFactory,
     DataCategoryFactory,
     IntegrationFactory,
+    InterfaceFactory,
     ItSystemFactory,
     ProcessingActivityFactory,
     RoleAssignmentFactory,
@@ -54,7 +55,7 @@ SYSTEM = ModelCase(
     make=lambda org: ItSystemFactory(owner_organisation=org, is_local=True),
     make_row=system_row,
     columns=tables.SYSTEM_COLUMNS,
-    tabs=("overblik", "anvendelser", "roller", "historik"),
+    tabs=("overblik", "anvendelser", "snitflader", "roller", "historik"),
     add_rows=add_system_rows,
     form_data=lambda org: {
         "name": "Lokalt system", "licence_model": "proprietary", "is_local": "on"
@@ -168,4 +169,51 @@ INTEGRATION = ModelCase(
     cross_field="target",
     cross_value=lambda other: UsageFactory(organisation=other).pk,
     invalid={"name": ""},
+)
+
+
+# -- catalog interfaces (snitflader; shared like the systems) ------------------------------
+
+
+def interface_row(org, label):
+    from kitos.models import Option
+
+    interface = InterfaceFactory(
+        name=label, is_local=True, owner_organisation=org,
+        exposed_by=ItSystemFactory(owner_organisation=org, is_local=True),
+        interface_type=Option.objects.get(kind="interface_type", code="rest"),
+    )
+    interface.data_rows.create(description="CPR-nummer")
+    return interface
+
+
+def add_interface_rows(interface, count):
+    org = interface.owner_organisation
+    usage = (SystemUsage.objects.filter(organisation=org, system=interface.exposed_by).first()
+             or UsageFactory(organisation=org, system=interface.exposed_by))
+    for _ in range(count):
+        interface.data_rows.create(description="Data")
+        IntegrationFactory(organisation=org, target=usage, interface=interface)
+    add_history(interface, count)
+
+
+INTERFACE = ModelCase(
+    model=Interface,
+    shared_catalog=True,
+    make=lambda org: InterfaceFactory(
+        owner_organisation=org, is_local=True,
+        exposed_by=ItSystemFactory(owner_organisation=org, is_local=True)),
+    make_row=interface_row,
+    columns=tables.INTERFACE_COLUMNS,
+    tabs=("overblik", "integrationer", "historik"),
+    add_rows=add_interface_rows,
+    form_data=lambda org: {
+        "name": "Lokal snitflade", "version": "1.0", "is_local": "on",
+        "data_rows": "CPR-nummer; Personoplysninger\nSagsnummer",
+    },
+    change={"description": "Ny beskrivelse"},
+    changed=lambda interface: interface.description == "Ny beskrivelse",
+    cross_field="exposed_by",
+    cross_value=lambda other: ItSystemFactory(owner_organisation=other, is_local=True).pk,
+    invalid={"version": "x" * 21},
 )

@@ -76,7 +76,12 @@ HISTORY_PAGE_PARAMETER = "side"
 def can_edit(user, obj) -> bool:
     """Whether `user` may change `obj` (its edit policy: editors, admins for the shared
     catalog). The services check the same; this only decides which buttons to show."""
-    return has_role(user, obj.owning_organisation_id, at_least=obj.edit_role)
+    if has_role(user, obj.owning_organisation_id, at_least=obj.edit_role):
+        return True
+    # Objects some may edit beyond their organisation's roles (a supplier's users editing
+    # their own catalog entries: portfolio.rights_holders) answer for themselves.
+    extra = getattr(obj, "editable_as_rights_holder", None)
+    return bool(extra and extra(user))
 
 
 class VisibleObjectMixin(LoginRequiredMixin, SingleObjectMixin):
@@ -367,7 +372,12 @@ class TabbedDetailView(VisibleObjectMixin, DetailView):
     # Shared tabs.
 
     def history_context(self) -> dict:
-        entries = AuditEntry.objects.visible_to(self.request.user).for_object(self.object)
+        # A shared catalog entry's history is read by everyone who sees the entry (the
+        # page is 404 otherwise): municipalities see what the keeper or the supplier
+        # (rights-holder access) changed.
+        entries = AuditEntry.objects.for_object(self.object)
+        if not (isinstance(self.object, SharedCatalogModel) and not self.object.is_local):
+            entries = entries.visible_to(self.request.user)
         paginator = Paginator(entries.for_list(), HISTORY_PAGE_SIZE)
         page = paginator.get_page(self.request.GET.get(HISTORY_PAGE_PARAMETER))
         return {
@@ -827,6 +837,8 @@ def _organisation_of(obj, request=None):
         for organisation in user_organisations(request):
             if organisation.pk == obj.owning_organisation_id:
                 return organisation
+    if obj.owning_organisation_id is None:
+        return None  # a national catalog entry (superusers, rights holders)
     organisation_model = apps.get_model("kitos", "Organisation")
     return organisation_model.objects.get(pk=obj.owning_organisation_id)
 
@@ -842,7 +854,7 @@ class ObjectDeleteView(LoginRequiredMixin, TemplateView):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
         self.object = get_visible_or_404(self.model, request.user, kwargs["uuid"])
-        self.object.check_editable_by(request.user)
+        self.object.check_deletable_by(request.user)
         return super().dispatch(request, *args, **kwargs)
 
     def delete(self, obj) -> None:

@@ -136,7 +136,7 @@ def delete_link(*, actor, instance: models.Model) -> None:
 def delete_object(*, actor, instance: models.Model) -> None:
     """Delete and audit an object. Objects still referenced by others are refused with
     a message naming what holds them, instead of a database error."""
-    instance.check_editable_by(actor)
+    instance.check_deletable_by(actor)
     before = snapshot(instance)
     pk = instance.pk
     try:

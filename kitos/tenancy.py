@@ -129,11 +129,14 @@ class SharedCatalogQuerySet(ScopedQuerySet):
             return self.none()
         if user.is_superuser:
             return self
-        # What any of the user's organisations may use.
+        # What any of the user's organisations may use. A login with no membership at
+        # all (e.g. a supplier's user with rights-holder access only, see
+        # portfolio.rights_holders) sees no shared entry either: only what a model's own
+        # queryset adds for it.
+        member = models.Exists(_membership_model().objects.filter(user_id=user.pk))
         return self.filter(
-            self._shared_or_local_to(
-                owner_organisation__in=organisation_ids(user, at_least=READER)
-            )
+            (models.Q(is_local=False) & member)
+            | models.Q(owner_organisation__in=organisation_ids(user, at_least=READER))
         )
 
     def editable_by(self, user):
@@ -175,6 +178,11 @@ class EditPolicy:
     def check_editable_by(self, user) -> None:
         if not has_role(user, self.owning_organisation_id, at_least=self.edit_role):
             raise PermissionDenied(_("Du har ikke rettigheder til at ændre dette objekt."))
+
+    def check_deletable_by(self, user) -> None:
+        """Who may delete: by default whoever may edit. A model whose objects some may
+        edit but not delete (a supplier's rights-holder access) says so here."""
+        self.check_editable_by(user)
 
 
 class PublicIdModel(EditPolicy, models.Model):

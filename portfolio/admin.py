@@ -10,18 +10,26 @@ from kitos.admin_base import (
     LinkTableAdmin,
     SystemWrittenAdmin,
     editable_values,
+    service_call,
 )
+from kitos.services import update_object
 
 from .models import (
     Integration,
     Interface,
     ItSystem,
     KleNumber,
+    RightsHolderAccess,
     Supplier,
     SystemUsage,
     SystemUsageUnit,
 )
-from .services import usage_create, usage_update
+from .services import (
+    rights_holder_access_grant,
+    rights_holder_access_revoke,
+    usage_create,
+    usage_update,
+)
 
 RelatedOnly = admin.RelatedOnlyFieldListFilter
 
@@ -148,9 +156,40 @@ class InterfaceAdmin(KitosModelAdmin):
     autocomplete_fields = ("exposed_by",)
 
 
+class RightsHolderAccessInline(admin.TabularInline):
+    """The supplier's users with rights-holder access (portfolio.rights_holders): granted
+    and taken away by superusers only, as OS2KITOS's global administrators do."""
+
+    model = RightsHolderAccess
+    extra = 0
+    fields = ("user", "note", "created_at")
+    readonly_fields = ("created_at",)
+    raw_id_fields = ("user",)
+
+
 @admin.register(Supplier)
 class SupplierAdmin(KitosModelAdmin):
     list_display = ("name", "cvr", "country", "is_local", "owner_organisation")
     list_filter = ("is_local", "country", ("owner_organisation", RelatedOnly))
     search_fields = ("name", "cvr", "external_reference")
     list_select_related = ("owner_organisation",)
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not RightsHolderAccess:
+            return super().save_formset(request, form, formset, change)
+        # Granting and taking away access are audited through the services.
+        with service_call():
+            for row in formset.save(commit=False):
+                if row.pk is None:
+                    rights_holder_access_grant(actor=request.user, user=row.user,
+                                               supplier=form.instance, note=row.note)
+                else:
+                    update_object(actor=request.user, instance=row, data={"note": row.note})
+            for row in formset.deleted_objects:
+                rights_holder_access_revoke(actor=request.user, access=row)
+
+    def get_inlines(self, request, obj):
+        # Who keeps a supplier's catalog entries is a superuser's decision.
+        if obj is not None and request.user.is_superuser and not obj.is_local:
+            return (RightsHolderAccessInline,)
+        return ()

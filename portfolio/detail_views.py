@@ -19,6 +19,7 @@ from kitos.detail import (
 )
 from roles.tabs import ROLES_TAB, RolesTabMixin
 
+from . import rights_holders
 from .forms import IntegrationForm, InterfaceForm, ItSystemForm, SystemUsageForm
 from .models import Integration, Interface, ItSystem, SystemUsage
 from .services import (
@@ -196,7 +197,17 @@ class ItSystemCreateView(ObjectCreateView):
     organisation_field = "owner_organisation"
 
 
-class ItSystemUpdateView(ObjectUpdateView):
+class RightsHolderFormMixin:
+    """A supplier's user editing its entry through rights-holder access gets the form
+    with only the fields a rights holder may change (portfolio.rights_holders)."""
+
+    def get_form(self, form_class=None):
+        form = super().get_form(form_class)
+        rights_holders.limit_form(form, self.request.user)
+        return form
+
+
+class ItSystemUpdateView(RightsHolderFormMixin, ObjectUpdateView):
     model = ItSystem
     form_class = ItSystemForm
 
@@ -296,17 +307,19 @@ class InterfaceCreateView(ObjectCreateView):
         )
 
 
-class InterfaceUpdateView(ObjectUpdateView):
+class InterfaceUpdateView(RightsHolderFormMixin, ObjectUpdateView):
     model = Interface
     form_class = InterfaceForm
     related = ("owner_organisation",)
 
     def save(self, form):
+        rows = form.fields["data_rows"]
         return interface_update(
             actor=self.request.user,
             interface=self.object,
             data=form.field_data(),
-            data_rows=form.cleaned_data["data_rows"],
+            # Not the rights holder's to change (a disabled field keeps the rows).
+            data_rows=None if rows.disabled else form.cleaned_data["data_rows"],
         )
 
 

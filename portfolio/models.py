@@ -5,6 +5,7 @@ point to both. Depends on ``roles`` and the core only."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -14,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kitos.options import OptionFields
 from kitos.tenancy import (
+    EditPolicy,
     SharedCatalogModel,
     TenantModel,
     catalog_reference_errors,
@@ -28,6 +30,7 @@ from .querysets import (
     ItSystemQuerySet,
     SystemUsageQuerySet,
 )
+from .rights_holders import INTERFACE_FIELDS, SYSTEM_FIELDS, RightsHolderEditable
 
 
 class Supplier(SharedCatalogModel):
@@ -136,11 +139,12 @@ class KleNumber(models.Model):
         return self.number.count(".") + 1
 
 
-class ItSystem(SharedCatalogModel):
+class ItSystem(RightsHolderEditable, SharedCatalogModel):
     """A catalog entry: a system as the market knows it, shared by every organisation
     unless marked local. Local facts live on SystemUsage."""
 
     role_target = RoleTarget.IT_SYSTEM
+    rights_holder_fields = SYSTEM_FIELDS
 
     name = models.CharField(_("navn"), max_length=200)
     previous_names = models.CharField(_("tidligere navn(e)"), max_length=500, blank=True)
@@ -222,6 +226,9 @@ class ItSystem(SharedCatalogModel):
 
     def __str__(self) -> str:
         return self.name
+
+    def rights_holder_of(self, values: dict) -> int | None:
+        return values.get("rights_holder_id")
 
     def clean(self):
         super().clean()
@@ -488,12 +495,13 @@ def _option(key: str, label, **kwargs) -> models.ForeignKey:
     )
 
 
-class Interface(OptionFields, SharedCatalogModel):
+class Interface(RightsHolderEditable, OptionFields, SharedCatalogModel):
     """A catalog interface (snitflade): how a catalog system lets others exchange data
     with it (OS2KITOS ItInterface). Shared by every organisation unless marked local, like
     the systems; integrations name the interface they go through."""
 
     option_fields = {"interface_type": "interface_type"}
+    rights_holder_fields = INTERFACE_FIELDS
 
     name = models.CharField(_("navn"), max_length=100)
     interface_id = models.CharField(
@@ -548,6 +556,14 @@ class Interface(OptionFields, SharedCatalogModel):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.version})" if self.version else self.name
+
+    def rights_holder_of(self, values: dict) -> int | None:
+        # An interface belongs to the rights holder of the system exposing it.
+        system_id = values.get("exposed_by_id")
+        if system_id is None:
+            return None
+        return ItSystem.objects.filter(pk=system_id).values_list(
+            "rights_holder_id", flat=True).first()
 
     def clean(self):
         super().clean()
@@ -611,3 +627,48 @@ class InterfaceDataRow(OptionFields, models.Model):
     @property
     def owning_organisation_id(self):
         return self.interface.owner_organisation_id
+
+
+class RightsHolderAccess(EditPolicy, models.Model):
+    """Rights-holder access (rettighedshaveradgang): a login of a supplier's staff may
+    keep the supplier's shared catalog entries and their interfaces
+    (portfolio.rights_holders). Granted by superusers in the admin; such a user needs no
+    membership of any organisation and sees nothing else."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("bruger"), on_delete=models.CASCADE,
+        related_name="rights_holder_access",
+    )
+    supplier = models.ForeignKey(
+        Supplier, verbose_name=_("leverandør"), on_delete=models.CASCADE,
+        related_name="rights_holder_access",
+    )
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("oprettet"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["supplier", "user"]
+        verbose_name = _("rettighedshaveradgang")
+        verbose_name_plural = _("rettighedshaveradgange")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "supplier"], name="rights_holder_access_unique",
+                violation_error_message=_(
+                    "Brugeren har allerede rettighedshaveradgang for leverandøren."
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.supplier}"
+
+    @property
+    def owning_organisation_id(self):
+        return None  # superusers only (EditPolicy: no organisation's role suffices)
+
+    def clean(self):
+        super().clean()
+        if self.supplier_id and self.supplier.is_local:
+            raise ValidationError({"supplier": _(
+                "Rettighedshaveradgang gives kun til delte leverandører."
+            )})

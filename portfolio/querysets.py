@@ -8,6 +8,7 @@ from django.db.models import Count, Exists, OuterRef, Q
 
 from kitos.tenancy import ScopedQuerySet, SharedCatalogQuerySet
 
+from . import rights_holders
 from .choices import ACTIVE_LIFECYCLES, LIVE_LIFECYCLES
 
 # Conditions, added by higher apps, under which a usage is out of use although its own
@@ -65,6 +66,12 @@ class SystemUsageQuerySet(ScopedQuerySet):
 
 
 class ItSystemQuerySet(SharedCatalogQuerySet):
+    def visible_to(self, user):
+        # Plus the shared entries of the suppliers the user is rights holder for.
+        extra = rights_holders.visible_q(user, "rights_holder")
+        scoped = super().visible_to(user)
+        return scoped if extra is None else scoped | self.filter(extra)
+
     def for_list(self):
         return self.select_related(
             "owner_organisation", "rights_holder", "parent"
@@ -79,5 +86,10 @@ class IntegrationQuerySet(ScopedQuerySet):
 
 
 class InterfaceQuerySet(SharedCatalogQuerySet):
+    def visible_to(self, user):
+        extra = rights_holders.visible_q(user, "exposed_by__rights_holder")
+        scoped = super().visible_to(user)
+        return scoped if extra is None else scoped | self.filter(extra)
+
     def for_list(self):
         return self.select_related("owner_organisation", "exposed_by", "interface_type")

@@ -14,7 +14,14 @@ from kitos.models import Option, Organisation
 from kitos.services import create_object, delete_object, update_object
 from roles.models import OrganisationUnit
 
-from .models import Integration, Interface, InterfaceDataRow, ItSystem, SystemUsage
+from .models import (
+    Integration,
+    Interface,
+    InterfaceDataRow,
+    ItSystem,
+    RightsHolderAccess,
+    SystemUsage,
+)
 
 # One data row of an interface as the services take it: what the data is, and its type
 # (an option of the list interface_data_type, or None).
@@ -149,3 +156,17 @@ def _replace_data_rows(*, actor, interface: Interface, rows: Iterable[DataRow]) 
     if after != before:
         record_change(actor=actor, action=AuditAction.UPDATE, instance=interface,
                       changes={"data_rows": [before, after]})
+
+
+# -- rights-holder access -------------------------------------------------------------------
+
+
+def rights_holder_access_grant(*, actor, user, supplier, note: str = "") -> RightsHolderAccess:
+    """Let `user` keep `supplier`'s shared catalog entries (superusers; audited)."""
+    return create_object(
+        actor=actor, instance=RightsHolderAccess(user=user, supplier=supplier, note=note)
+    )
+
+
+def rights_holder_access_revoke(*, actor, access: RightsHolderAccess) -> None:
+    delete_object(actor=actor, instance=access)

@@ -56,6 +56,7 @@ from portfolio.models import Integration, Interface, ItSystem, KleNumber, Suppli
 from portfolio.services import (
     integration_create,
     interface_create,
+    rights_holder_access_grant,
     system_create,
     usage_create,
 )
@@ -268,6 +269,8 @@ class OrgSeeder:
         procurement_sharing_set(actor=SYSTEM, organisation=self.organisation, shares=True,
                                 contact_email=f"udbud@{self.plan.domain}")
         self.seed_logins()
+        if self.plan.slug == "demo":
+            self.seed_rights_holder_login()
         # After the logins: owners with a login answer their own attestations, and an
         # admin of the organisation answers some for the others.
         admin = (Membership.objects.filter(organisation=self.organisation, role="admin")
@@ -855,6 +858,31 @@ class OrgSeeder:
         for agreement in self.agreements:
             assign("dba-ansvarlig", "data_processing_agreement", agreement, 0.9)
         assign("dpo", "organisation", self.organisation, 1.0)
+
+    def seed_rights_holder_login(self) -> None:
+        """``leverandoer``: a supplier's login with rights-holder access for the shared
+        supplier holding the most shared systems (no membership: it sees only those)."""
+        from django.db.models import Count, Q
+
+        from portfolio.models import RightsHolderAccess
+
+        User = get_user_model()
+        if User.objects.filter(username="leverandoer").exists():
+            return
+        supplier = (
+            Supplier.objects.filter(is_local=False)
+            .annotate(shared=Count("systems", filter=Q(systems__is_local=False)))
+            .filter(shared__gt=0).order_by("-shared", "name").first()
+        )
+        if supplier is None:
+            return
+        user = User.objects.create_user(
+            username="leverandoer", password=DEMO_PASSWORD, email="support@leverandoer.dk",
+            first_name="Produktansvarlig", last_name=supplier.name,
+        )
+        if not RightsHolderAccess.objects.filter(user=user, supplier=supplier).exists():
+            rights_holder_access_grant(actor=SYSTEM, user=user, supplier=supplier,
+                                       note="Demo: leverandørens produktansvarlige")
 
     def seed_logins(self) -> None:
         User = get_user_model()

@@ -103,6 +103,19 @@ def test_demo_logins_work(seeded, client):
     assert systemejer.role_assignments.count() >= 5
 
 
+def test_the_supplier_login_sees_only_its_catalog_entries(seeded, client):
+    from portfolio.models import ItSystem
+
+    user = get_user_model().objects.get(username="leverandoer")
+    assert not user.memberships.exists()
+    supplier = user.rights_holder_access.get().supplier
+    visible = ItSystem.objects.visible_to(user)
+    assert visible.exists() and set(visible) == set(
+        ItSystem.objects.filter(rights_holder=supplier, is_local=False))
+    assert not SystemUsage.objects.visible_to(user).exists()
+    assert client.login(username="leverandoer", password="kitos-demo-2026")
+
+
 def test_demo_is_tenant_separated(seeded):
     """Nothing of one demo municipality points into the other."""
     for usage in SystemUsage.objects.select_related("responsible_unit"):

@@ -26,3 +26,5 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(f"Demo-logins (adgangskode: {DEMO_PASSWORD}):"))
         for username, (slug, role, title, _staff) in LOGINS.items():
             self.stdout.write(f"  {username:<12} {title} i {slug} ({role})")
+        self.stdout.write(f"  {'leverandoer':<12} leverandør med rettighedshaveradgang "
+                          "(kun leverandørens katalogposter)")

@@ -21,6 +21,12 @@ class PortfolioConfig(AppConfig):
         from .kle import load_kle
 
         register_routes(routes)
+        from kitos.options import register_kind
+
+        from .option_lists import KINDS
+
+        for kind in KINDS:
+            register_kind(kind)
         register_entity(importers.SUPPLIERS, order=30)
         register_entity(importers.SYSTEMS, order=40)
         register_entity(importers.USAGES, order=50)

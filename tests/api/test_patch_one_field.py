@@ -112,8 +112,8 @@ def _usage(org):
         organisation=org, local_name="ESDH lokalt", local_id="U-1", version="2.1",
         responsible_unit=UnitFactory(organisation=org), lifecycle="operational",
         go_live_date=D(2020, 1, 1), retirement_date=D(2035, 1, 1), criticality="high",
-        socially_critical=True, data_classification="confidential", hosting="saas",
-        user_count="50-100", contains_ai="no", archive_duty="B", time_assessment="invest",
+        socially_critical="yes", data_classification="confidential", hosting="saas",
+        user_count="50_99", contains_ai="no", archive_duty="B", time_assessment="invest",
         time_reason="Strategisk", notes="Noter", reference_url="https://usage.example.dk",
         external_reference="ext-usage",
     )

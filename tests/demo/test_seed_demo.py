@@ -288,13 +288,13 @@ def test_user_counts_fit_the_systems(seeded):
             usage.system.name, usage.system.business_type, is_local=usage.system.is_local
         ), usage
     counts = dict(demo_usages().values_list("system__name", "user_count"))
-    assert counts["KMD Momentum"] == "100-500"
-    assert counts["Microsoft 365"] == "gt500"
+    assert counts["KMD Momentum"] == "100_499"
+    assert counts["Microsoft 365"] == "500_plus"
     from gdpr.models import DataAssetUsage
 
     holding = DataAssetUsage.objects.filter(asset__categories__kind__in=SENSITIVE)
     assert not SystemUsage.objects.filter(
-        pk__in=holding.values("usage_id"), user_count="lt10"
+        pk__in=holding.values("usage_id"), user_count="below_10"
     ).exists()
 
 

@@ -298,6 +298,20 @@ def test_user_counts_fit_the_systems(seeded):
     ).exists()
 
 
+def test_usages_carry_a_believable_os2kitos_record(seeded):
+    from portfolio.models import UsageJournalPeriod
+
+    usages = demo_usages()
+    assert usages.filter(sensitive_personal_data=True,
+                         sensitive_data_types__code="health").exists()
+    assert usages.filter(risk_assessment="yes").exclude(risk_assessment_result="").exists()
+    assert usages.filter(socially_critical="yes").exists()
+    assert usages.exclude(archive_duty="").exclude(archive_type=None).exists()
+    assert UsageJournalPeriod.objects.filter(usage__in=usages).count() >= 2
+    # What the services would refuse is not in the demo either.
+    assert all(usage.gdpr_errors() == {} for usage in usages)
+
+
 def test_category_labels_are_shown_once(seeded, client):
     from gdpr.detail_views import USAGE_DATA_TAB
     from kitos.links import object_url

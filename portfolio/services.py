@@ -110,7 +110,8 @@ def _check_links(usage: SystemUsage, *, system: ItSystem, sensitive_data: bool, 
         removed = [kle for kle in current("kle_removed") if kle.pk not in inherited]
         if added:
             errors["kle_added"] = _(
-                "%(numbers)s er allerede tilknyttet systemet i kataloget og nedarves derfor.") % {"numbers": ", ".join(k.number for k in added)}
+                "%(numbers)s er allerede tilknyttet systemet i kataloget og nedarves derfor."
+            ) % {"numbers": ", ".join(k.number for k in added)}
         if removed:
             errors["kle_removed"] = _(
                 "%(numbers)s er ikke tilknyttet systemet i kataloget og kan ikke fravælges."

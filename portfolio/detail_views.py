@@ -136,14 +136,8 @@ class SystemUsageDetailView(RolesTabMixin, TabbedDetailView):
         }
 
     def data_context(self):
-        usage = self.object
-        # One query for the sensitive data types (the only list of the registration).
-        usage._prefetched_objects_cache = {
-            **getattr(usage, "_prefetched_objects_cache", {}),
-            "sensitive_data_types": usage.sensitive_data_types.all().order_by(
-                "sort_order", "name"),
-        }
-        return {"gdpr_groups": gdpr_fact_groups(usage)}
+        # One query of its own: the sensitive data types (the registration's only list).
+        return {"gdpr_groups": gdpr_fact_groups(self.object)}
 
     def archiving_context(self):
         usage = self.object

@@ -266,6 +266,29 @@ class UsageSpec(EntitySpec):
             "system", "responsible_unit"
         )
 
+    def prepare(self, obj, row, context):
+        """The rules of the usage's links the services keep (portfolio.services
+        .link_errors), on what the row changes: the catalog KLE of each system read once
+        per import."""
+        from .services import link_errors
+
+        changed = {name: new for name, (_old, new) in row.m2m.items()}
+        sensitive = row.changes.get("sensitive_personal_data")
+        system_changed = "system" in row.changes
+        if not (changed.keys() & {"sensitive_data_types", "kle_added", "kle_removed"}
+                or sensitive or system_changed):
+            return
+        inherited = context.cache.setdefault("system_kle", {})
+        if obj.system_id not in inherited:
+            inherited[obj.system_id] = set(obj.system.kle_numbers.values_list("pk", flat=True))
+        errors = link_errors(
+            obj, system=obj.system, sensitive_data=obj.sensitive_personal_data,
+            was_sensitive=bool(sensitive and sensitive[0]), m2m=changed,
+            system_changed=system_changed and not row.created,
+            inherited=inherited[obj.system_id],
+        )
+        row.errors.extend((name, message) for name, message in errors.items())
+
     def export_cell(self, column, context, links, queryset):
         if column.key == "kle_effective":
             # Written for the reader; an import ignores it (the deviations are the input).

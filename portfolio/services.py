@@ -44,7 +44,7 @@ def usage_create(
     m2m = _links(using_units, sensitive_data_types, kle_added, kle_removed)
     usage.check_editable_by(actor)
     _check_links(usage, system=system, sensitive_data=usage.sensitive_personal_data,
-                 m2m=m2m or {})
+                 was_sensitive=False, m2m=m2m or {})
     return create_object(actor=actor, instance=usage, m2m=m2m)
 
 
@@ -66,6 +66,7 @@ def usage_update(
     _check_links(
         usage, system=data.get("system", usage.system),
         sensitive_data=data.get("sensitive_personal_data", usage.sensitive_personal_data),
+        was_sensitive=usage.sensitive_personal_data,
         m2m=m2m or {}, system_changed="system" in data and data["system"] != usage.system,
     )
     return update_object(actor=actor, instance=usage, data=data or None, m2m=m2m)
@@ -81,8 +82,15 @@ def _links(using_units, sensitive_data_types, kle_added, kle_removed) -> dict | 
     return links or None
 
 
-def _check_links(usage: SystemUsage, *, system: ItSystem, sensitive_data: bool, m2m: dict,
-                 system_changed: bool = False) -> None:
+def _check_links(usage: SystemUsage, **state) -> None:
+    errors = link_errors(usage, **state)
+    if errors:
+        raise ValidationError(errors)
+
+
+def link_errors(usage: SystemUsage, *, system: ItSystem, sensitive_data: bool,
+                was_sensitive: bool, m2m: dict, system_changed: bool = False,
+                inherited: set | None = None) -> dict:
     """The rules of the links, on what they will be after the write (those not sent
     stay as they are): sensitive personal data types only with sensitive personal data
     (OS2KITOS); a KLE number opted out of must be one of the system's, one added must
@@ -91,7 +99,7 @@ def _check_links(usage: SystemUsage, *, system: ItSystem, sensitive_data: bool, 
     saved = usage.pk is not None
     if "sensitive_data_types" in m2m:
         types = m2m["sensitive_data_types"]
-    elif saved and not sensitive_data and usage.sensitive_personal_data:
+    elif saved and not sensitive_data and was_sensitive:
         types = list(usage.sensitive_data_types.all())
     else:
         types = []
@@ -105,7 +113,8 @@ def _check_links(usage: SystemUsage, *, system: ItSystem, sensitive_data: bool, 
                 return m2m[name]
             return list(getattr(usage, name).all()) if saved else []
 
-        inherited = set(system.kle_numbers.values_list("pk", flat=True))
+        if inherited is None:
+            inherited = set(system.kle_numbers.values_list("pk", flat=True))
         added = [kle for kle in current("kle_added") if kle.pk in inherited]
         removed = [kle for kle in current("kle_removed") if kle.pk not in inherited]
         if added:
@@ -116,8 +125,7 @@ def _check_links(usage: SystemUsage, *, system: ItSystem, sensitive_data: bool, 
             errors["kle_removed"] = _(
                 "%(numbers)s er ikke tilknyttet systemet i kataloget og kan ikke fravælges."
             ) % {"numbers": ", ".join(k.number for k in removed)}
-    if errors:
-        raise ValidationError(errors)
+    return errors
 
 
 def usage_delete(*, actor, usage: SystemUsage) -> None:

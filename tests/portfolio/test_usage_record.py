@@ -341,6 +341,18 @@ def test_an_import_keeps_the_gdpr_rules(org, editor, recorded):
     assert any("besvaret med Ja" in issue.message for issue in report.errors), report.errors
     recorded.refresh_from_db()
     assert recorded.risk_assessment == "yes"
+    for cells, message in (
+        ({"Følsomme personoplysninger": "Nej"}, "kun vælges, når systemet indeholder"),
+        ({"Lokalt tilknyttede KLE-numre": "27.24.02; 27.12.04"}, "nedarves derfor"),
+        ({"Fravalgte KLE-numre": "27.24.02"}, "kan ikke fravælges"),
+    ):
+        report = run_import_file(actor=editor, organisation=org,
+                                 content=_edit(_export(org), cells),
+                                 filename="systemer.xlsx", commit=True)
+        assert any(message in issue.message for issue in report.errors), (cells, report.errors)
+    recorded.refresh_from_db()
+    assert recorded.sensitive_personal_data is True
+    assert [k.number for k in usage_kle(recorded)] == ["27.12.04", "27.24.02"]
 
 
 # -- the list ---------------------------------------------------------------------------------

@@ -43,6 +43,19 @@ USAGE_COLUMNS = (
     "criticality", "socially_critical", "data_classification", "hosting", "user_count",
     "contains_ai", "archive_duty", "time_assessment", "time_reason", "notes",
     "reference_url", "external_reference", "is_active", "created_at", "updated_at",
+    # The usage record (issue #20): its own columns, options by code, the effective KLE.
+    "web_accessibility", "web_accessibility_checked_on", "web_accessibility_notes",
+    "archive_type__code", "archive_location__code", "archive_test_location__code",
+    "archive_supplier__uuid", "archive_active", "archive_notes", "archive_frequency_years",
+    "document_bearing", "purpose", "no_personal_data", "ordinary_personal_data",
+    "cpr_numbers", "social_problems", "other_private_matters", "sensitive_personal_data",
+    "criminal_offence_data", "technical_precautions", "precaution_encryption",
+    "precaution_pseudonymisation", "precaution_access_control", "precaution_logging",
+    "technical_precautions_url", "user_supervision", "user_supervision_on",
+    "user_supervision_url", "risk_assessment", "risk_assessment_on",
+    "risk_assessment_result", "risk_assessment_url", "risk_assessment_notes",
+    "risk_assessment_planned_on", "dpia", "dpia_on", "dpia_url", "retention_period",
+    "retention_next_evaluation_on", "retention_evaluation_months", "effective_kle_numbers",
 )
 
 
@@ -127,15 +140,29 @@ def _raw_views(user):
         return JsonResponse({"results": rows})
 
     def usages(request):
-        queryset = SystemUsage.objects.visible_to(user).with_is_active(timezone.localdate())
+        from portfolio.kle import kle_numbers, with_effective_kle
+
+        queryset = with_effective_kle(
+            SystemUsage.objects.visible_to(user).with_is_active(timezone.localdate()))
         queryset = queryset.order_by(*SystemUsage._meta.ordering, "pk")
         rows = list(queryset.values("pk", *USAGE_COLUMNS)[:ROWS])
+        pks = [row["pk"] for row in rows]
         units = grouped(
-            OrganisationUnit.objects.filter(used_systems__in=[row["pk"] for row in rows])
+            OrganisationUnit.objects.filter(used_systems__in=pks)
             .values_list("used_systems", "uuid")
         )
+        links = {
+            name: grouped(getattr(SystemUsage, name).through.objects.filter(
+                systemusage__in=pks).values_list("systemusage", target))
+            for name, target in (("sensitive_data_types", "option__code"),
+                                 ("kle_added", "klenumber__number"),
+                                 ("kle_removed", "klenumber__number"))
+        }
         for row in rows:
             row["using_units"] = units[row["pk"]]
+            row["kle_effective"] = kle_numbers(row.pop("effective_kle_numbers"))
+            for name, linked in links.items():
+                row[name] = linked[row["pk"]]
         return JsonResponse({"results": rows})
 
     return contracts, usages

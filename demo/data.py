@@ -1167,26 +1167,26 @@ CROSS_CUTTING_TYPES = ("esdh",)
 
 # Antal brugere: forretningstypens typiske størrelse, med de kendte undtagelser.
 USER_BANDS_BY_TYPE = {
-    "esdh": "gt500", "economy": "100-500", "payroll_hr": "50-100",
-    "citizen_service": "10-50", "social": "100-500", "children": "100-500",
-    "school": "gt500", "employment": "100-500", "technical": "10-50", "gis": "10-50",
-    "infrastructure": "10-50", "collaboration": "gt500", "self_service": "50-100",
-    "identity": "10-50", "bi": "50-100", "culture": "10-50", "other": "10-50",
+    "esdh": "500_plus", "economy": "100_499", "payroll_hr": "50_99",
+    "citizen_service": "10_49", "social": "100_499", "children": "100_499",
+    "school": "500_plus", "employment": "100_499", "technical": "10_49", "gis": "10_49",
+    "infrastructure": "10_49", "collaboration": "500_plus", "self_service": "50_99",
+    "identity": "10_49", "bi": "50_99", "culture": "10_49", "other": "10_49",
 }
 USER_BANDS = {
-    "KMD Nexus": "gt500", "Cura": "gt500", "Fælles Medicinkort (FMK)": "gt500",
-    "Microsoft 365": "gt500", "Exchange Online": "gt500", "Microsoft Teams": "gt500",
-    "SharePoint Online": "gt500", "Windows 11 Enterprise": "gt500",
-    "Active Directory": "gt500", "Microsoft Entra ID": "gt500", "MitID Erhverv": "gt500",
-    "Digital Post": "100-500", "CPR": "50-100", "KMD Valg": "10-50",
-    "Opus Dental": "50-100", "Kommunernes Ydelsessystem (KY)": "50-100",
-    "Kommunernes Sygedagpengesystem (KSD)": "10-50", "Fasit": "50-100",
-    "KMD Institution": "10-50", "Qmatic Orchestra": "10-50", "Tunstall PNC": "10-50",
-    "KMD Sag": "10-50", "SkoleIntra": "10-50", "KMD Social Pension": "10-50",
-    "Kommunernes Pensionssystem (KP)": "10-50", "EG Sensum Bosted": "100-500",
-    "Emply Hire": "100-500", "Plan2Learn": "gt500", "Cicero": "50-100",
+    "KMD Nexus": "500_plus", "Cura": "500_plus", "Fælles Medicinkort (FMK)": "500_plus",
+    "Microsoft 365": "500_plus", "Exchange Online": "500_plus", "Microsoft Teams": "500_plus",
+    "SharePoint Online": "500_plus", "Windows 11 Enterprise": "500_plus",
+    "Active Directory": "500_plus", "Microsoft Entra ID": "500_plus", "MitID Erhverv": "500_plus",
+    "Digital Post": "100_499", "CPR": "50_99", "KMD Valg": "10_49",
+    "Opus Dental": "50_99", "Kommunernes Ydelsessystem (KY)": "50_99",
+    "Kommunernes Sygedagpengesystem (KSD)": "10_49", "Fasit": "50_99",
+    "KMD Institution": "10_49", "Qmatic Orchestra": "10_49", "Tunstall PNC": "10_49",
+    "KMD Sag": "10_49", "SkoleIntra": "10_49", "KMD Social Pension": "10_49",
+    "Kommunernes Pensionssystem (KP)": "10_49", "EG Sensum Bosted": "100_499",
+    "Emply Hire": "100_499", "Plan2Learn": "500_plus", "Cicero": "50_99",
 }
-LOCAL_USER_BANDS = {"Kommunens intranet": "gt500", "Flextrafik-bestilling": "10-50"}
+LOCAL_USER_BANDS = {"Kommunens intranet": "500_plus", "Flextrafik-bestilling": "10_49"}
 
 
 # Systems a municipality has taken out of operation but still has registered (KMD Sag
@@ -1197,8 +1197,8 @@ RETIRED_SYSTEMS = ("KMD Sag", "SkoleIntra")
 def user_band(system_name: str, business_type: str, *, is_local: bool = False) -> str:
     """The plausible number of users (UserCount value) of a system in a municipality."""
     if is_local:
-        return LOCAL_USER_BANDS.get(system_name, "lt10")
-    return USER_BANDS.get(system_name) or USER_BANDS_BY_TYPE.get(business_type, "10-50")
+        return LOCAL_USER_BANDS.get(system_name, "below_10")
+    return USER_BANDS.get(system_name) or USER_BANDS_BY_TYPE.get(business_type, "10_49")
 
 
 def core_systems() -> set[str]:

@@ -350,12 +350,12 @@ class OrganisationScale:
                 go_live_date=go_live, retirement_date=retirement,
                 version=f"{rng.randint(1, 12)}.{rng.randint(0, 9)}",
                 criticality=rng.choice(["low", "medium", "medium", "high", "critical"]),
-                socially_critical=rng.random() < 0.12,
+                socially_critical="yes" if rng.random() < 0.12 else "no",
                 data_classification=rng.choice(
                     ["public", "internal", "internal", "confidential", "confidential"]),
                 hosting=rng.choice(["on_premise", "external", "saas", "saas", "hybrid"]),
                 contains_ai=rng.choice(["no", "no", "no", "yes", "unknown"]),
-                archive_duty=rng.choice(["B", "K", "K", "none", "undecided"]),
+                archive_duty=rng.choice(["B", "K", "K", "BD", ""]),
                 time_assessment=rng.choice(
                     ["tolerate", "tolerate", "invest", "migrate", "eliminate", ""]),
             ))

@@ -56,9 +56,11 @@ from portfolio.models import Integration, Interface, ItSystem, KleNumber, Suppli
 from portfolio.services import (
     integration_create,
     interface_create,
+    journal_period_create,
     rights_holder_access_grant,
     system_create,
     usage_create,
+    usage_update,
 )
 from roles.models import Competency, Discipline, OrganisationUnit, Person, RoleAssignment, RoleType
 from roles.reference import ensure_disciplines_and_role_types
@@ -441,7 +443,7 @@ class OrgSeeder:
                     version=f"{rng.randint(1, 12)}.{rng.randint(0, 9)}",
                     local_id=f"{self.plan.slug.upper()}-{system.pk:04d}",
                     criticality=rng.choice(["low", "medium", "medium", "high", "critical"]),
-                    socially_critical=rng.random() < 0.12,
+                    socially_critical="yes" if rng.random() < 0.12 else "no",
                     data_classification=rng.choice(
                         ["public", "internal", "internal", "confidential", "confidential"]
                     ),
@@ -450,11 +452,13 @@ class OrgSeeder:
                         system.name, system.business_type, is_local=system.is_local
                     ),
                     contains_ai=rng.choice(["no", "no", "no", "yes", "unknown"]),
-                    archive_duty=rng.choice(["B", "K", "K", "none", "undecided"]),
+                    archive_duty=rng.choice(["B", "K", "K", "BD", ""]),
                     time_assessment=rng.choice(
                         ["tolerate", "tolerate", "invest", "migrate", "eliminate", ""]
                     ),
+                    **self.usage_record(system, self.rng_for("usage-record", system.name)),
                 )
+                self.seed_usage_details(usage, self.rng_for("usage-details", system.name))
             usages.append(usage)
         return usages
 
@@ -503,6 +507,117 @@ class OrgSeeder:
                 )
             )
         return created
+
+    # Business types whose systems hold citizens' personal data, and those of them that
+    # hold sensitive data (health, social matters) too.
+    PERSONAL_DATA_TYPES = ("social", "children", "school", "employment", "payroll_hr",
+                           "citizen_service", "esdh", "self_service", "identity")
+    SENSITIVE_DATA_TYPES = {"social": ("health", "sex_life"), "children": ("health",),
+                            "employment": ("health", "trade_union"),
+                            "payroll_hr": ("trade_union", "health")}
+
+    def usage_options(self, kind: str) -> dict[str, Option]:
+        return {option.code: option for option in self.usage_offered_options[kind]}
+
+    @cached_property
+    def usage_offered_options(self) -> dict[str, list[Option]]:
+        return {kind: list(options.offered(kind, self.organisation))
+                for kind in SystemUsage.option_fields.values()}
+
+    def usage_record(self, system, rng: random.Random) -> dict:
+        """The GDPR registration, web accessibility and archiving a usage register holds:
+        systems with citizens' data answered in full, many of the rest half done (the
+        gaps a DPO would chase). Its own random stream: the usages' other facts stay as
+        they were before the record existed."""
+        business_type = system.business_type or "other"
+        personal = business_type in self.PERSONAL_DATA_TYPES
+        sensitive = business_type in self.SENSITIVE_DATA_TYPES
+        area = system.get_business_type_display().lower() if system.business_type else ""
+        record: dict = {
+            "purpose": f"Understøtter kommunens opgaver inden for {area}." if area else "",
+            "no_personal_data": not personal and rng.random() < 0.6,
+            "ordinary_personal_data": personal,
+            "cpr_numbers": personal and rng.random() < 0.85,
+            "social_problems": business_type in ("social", "children", "employment"),
+            "sensitive_personal_data": sensitive,
+            "criminal_offence_data": business_type in ("social", "children")
+            and rng.random() < 0.3,
+            "web_accessibility": rng.choice(["yes", "yes", "partially", "no", ""]),
+        }
+        if record["web_accessibility"]:
+            record["web_accessibility_checked_on"] = self.today - datetime.timedelta(
+                days=rng.randint(30, 900))
+        if personal:
+            record["technical_precautions"] = rng.choice(["yes", "yes", "yes", "unknown"])
+            if record["technical_precautions"] == "yes":
+                record.update(precaution_encryption=True, precaution_access_control=True,
+                              precaution_logging=rng.random() < 0.8,
+                              precaution_pseudonymisation=rng.random() < 0.2)
+            record["user_supervision"] = rng.choice(["yes", "yes", "no", ""])
+            if record["user_supervision"] == "yes":
+                record["user_supervision_on"] = self.today - datetime.timedelta(
+                    days=rng.randint(10, 400))
+            record["risk_assessment"] = rng.choice(["yes", "yes", "no", "unknown"])
+            if record["risk_assessment"] == "yes":
+                record.update(
+                    risk_assessment_on=self.today - datetime.timedelta(days=rng.randint(30, 800)),
+                    risk_assessment_result=rng.choice(["low", "low", "medium", "high"]
+                                                      if sensitive else ["low", "medium"]),
+                )
+            else:
+                record["risk_assessment_planned_on"] = self.today + datetime.timedelta(
+                    days=rng.randint(30, 300))
+            record["dpia"] = (rng.choice(["yes", "yes", "no"]) if sensitive
+                              else rng.choice(["no", "no", "unknown"]))
+            if record["dpia"] == "yes":
+                record["dpia_on"] = self.today - datetime.timedelta(days=rng.randint(60, 1200))
+            record["retention_period"] = rng.choice(["yes", "yes", "unknown"])
+            if record["retention_period"] == "yes":
+                record.update(
+                    retention_next_evaluation_on=self.today + datetime.timedelta(
+                        days=rng.randint(20, 360)),
+                    retention_evaluation_months=rng.choice([6, 12, 12, 24]),
+                )
+        archive_types = self.usage_options("archive_type")
+        locations = self.usage_options("archive_location")
+        if business_type in ("esdh", "social", "children", "school", "technical", "economy"):
+            record.update(
+                archive_type=archive_types.get("archival_version"),
+                archive_location=locations.get(rng.choice(["rigsarkivet", "municipal_archive",
+                                                           "city_archive"])),
+                archive_test_location=self.usage_options("archive_test_location").get(
+                    "rigsarkivet"),
+                archive_active=rng.random() < 0.7,
+                archive_frequency_years=rng.choice([5, 5, 10]),
+                document_bearing=business_type in ("esdh", "social", "children"),
+            )
+        return record
+
+    def seed_usage_details(self, usage: SystemUsage, rng: random.Random) -> None:
+        """A new usage's sensitive data types, journal periods and local KLE deviations."""
+        kinds = self.SENSITIVE_DATA_TYPES.get(usage.system.business_type or "")
+        types = self.usage_options("sensitive_personal_data_type")
+        links = {}
+        if kinds:
+            links["sensitive_data_types"] = [types[code] for code in kinds if code in types]
+        kle = list(usage.system.kle_numbers.order_by("number"))
+        # Now and then a municipality does not use a system for one of its catalog tasks.
+        if len(kle) > 1 and rng.random() < 0.2:
+            links["kle_removed"] = [rng.choice(kle)]
+        if links:
+            usage_update(actor=SYSTEM, usage=usage, **links)
+        if usage.archive_active:
+            start = self.today.replace(month=1, day=1) - datetime.timedelta(
+                days=365 * (usage.archive_frequency_years or 5) * 2)
+            for index in range(2):
+                end = add_months(start, 12 * (usage.archive_frequency_years or 5)) \
+                    - datetime.timedelta(days=1)
+                journal_period_create(
+                    actor=SYSTEM, usage=usage, start_date=start, end_date=end,
+                    archive_id=f"AVID.{self.plan.slug.upper()}.{usage.system_id}.{index + 1}",
+                    approved=index == 0 or rng.random() < 0.5,
+                )
+                start = end + datetime.timedelta(days=1)
 
     # -- contracts ----------------------------------------------------------------------
     def contract_terms(self, index: int, rng: random.Random) -> dict:

@@ -4,6 +4,7 @@ integrations."""
 from django.contrib import admin
 
 from kitos.admin_base import (
+    KitosInline,
     KitosModelAdmin,
     LinkInline,
     LinkSetFormSet,
@@ -23,6 +24,7 @@ from .models import (
     Supplier,
     SystemUsage,
     SystemUsageUnit,
+    UsageJournalPeriod,
 )
 from .services import (
     rights_holder_access_grant,
@@ -78,6 +80,12 @@ class SystemUsageUnitInline(LinkInline):
     list_select_related = ("usage__system", "unit")
 
 
+class JournalPeriodInline(KitosInline):
+    model = UsageJournalPeriod
+    fields = ("archive_id", "start_date", "end_date", "approved")
+    list_select_related = ("usage__system",)
+
+
 @admin.register(SystemUsage)
 class SystemUsageAdmin(KitosModelAdmin):
     list_display = (
@@ -96,19 +104,30 @@ class SystemUsageAdmin(KitosModelAdmin):
         "data_classification",
         "socially_critical",
         "contains_ai",
+        "archive_duty",
+        "sensitive_personal_data",
+        "risk_assessment",
+        "dpia",
         ("organisation", RelatedOnly),
     )
     search_fields = ("local_name", "local_id", "system__name", "external_reference")
     list_select_related = ("system", "organisation", "responsible_unit")
-    autocomplete_fields = ("system", "responsible_unit")
-    inlines = (SystemUsageUnitInline,)
+    autocomplete_fields = ("system", "responsible_unit", "archive_supplier", "kle_added",
+                           "kle_removed")
+    inlines = (SystemUsageUnitInline, JournalPeriodInline)
 
-    # The same services as the form and the API: the usage with its using units.
+    # The same services as the form and the API: the usage with its using units, its
+    # sensitive data types and its local KLE deviations.
     def create(self, actor, obj, m2m, **units):
-        return usage_create(actor=actor, **editable_values(obj), **units)
+        return usage_create(actor=actor, **editable_values(obj), **_links(m2m), **units)
 
     def update(self, actor, obj, data, m2m, **units):
-        return usage_update(actor=actor, usage=obj, data=data, **units)
+        return usage_update(actor=actor, usage=obj, data=data, **_links(m2m), **units)
+
+
+def _links(m2m) -> dict:
+    return {name: m2m[name] for name in ("sensitive_data_types", "kle_added", "kle_removed")
+            if name in m2m}
 
 
 @admin.register(SystemUsageUnit)

@@ -23,9 +23,9 @@ class PortfolioConfig(AppConfig):
         register_routes(routes)
         from kitos.options import register_kind
 
-        from .option_lists import INTERFACE_KINDS
+        from .option_lists import KINDS
 
-        for kind in INTERFACE_KINDS:
+        for kind in KINDS:
             register_kind(kind)
         register_entity(importers.SUPPLIERS, order=30)
         register_entity(importers.SYSTEMS, order=40)

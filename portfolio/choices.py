@@ -66,11 +66,21 @@ class Hosting(models.TextChoices):
 
 
 class UserCount(models.TextChoices):
-    UNDER_10 = "lt10", _("Under 10")
-    FROM_10 = "10-50", _("10–50")
-    FROM_50 = "50-100", _("50–100")
-    FROM_100 = "100-500", _("100–500")
-    OVER_500 = "gt500", _("Over 500")
+    """OS2KITOS's bands of expected users (ItSystemUsage.UserCount)."""
+
+    BELOW_10 = "below_10", _("Under 10")
+    FROM_10 = "10_49", _("10–49")
+    FROM_50 = "50_99", _("50–99")
+    FROM_100 = "100_499", _("100–499")
+    FROM_500 = "500_plus", _("500 eller flere")
+
+
+# The lower and upper bound (None: no upper bound) of each band, as OS2KITOS's API
+# gives the expected number of users.
+USER_COUNT_BOUNDS = {
+    UserCount.BELOW_10: (0, 9), UserCount.FROM_10: (10, 49), UserCount.FROM_50: (50, 99),
+    UserCount.FROM_100: (100, 499), UserCount.FROM_500: (500, None),
+}
 
 
 class YesNoUnknown(models.TextChoices):
@@ -79,12 +89,31 @@ class YesNoUnknown(models.TextChoices):
     UNKNOWN = "unknown", _("Ved ikke")
 
 
+class YesNoPartially(models.TextChoices):
+    YES = "yes", _("Ja")
+    NO = "no", _("Nej")
+    PARTIALLY = "partially", _("Delvist")
+
+
 class ArchiveDuty(models.TextChoices):
-    B = "B", _("B – bevaring")
-    K = "K", _("K – kassation")
-    PARTIAL = "partial", _("Delvis bevaring")
-    NONE = "none", _("Ingen arkivpligt")
-    UNDECIDED = "undecided", _("Ikke afklaret")
+    """OS2KITOS's archive duty of a usage (Rigsarkivet's bevaringsvurdering); blank is
+    "not decided yet"."""
+
+    B = "B", _("Data og dokumenter bevares (B)")
+    K = "K", _("Data og dokumenter kasseres (K)")
+    BK = "BK", _("Data bevares, men dokumenter kan kasseres (B+K)")
+    BD = "BD", _("Data bevares, men en delmængde af dokumenter kan kasseres (B+D)")
+    KD = "KD", _("Data kasseres, og en delmængde af dokumenter kan kasseres (K+D)")
+    KB = "KB", _("Data kasseres, men dokumenter skal bevares (K+B)")
+    DK = "DK", _("Dele af data bevares + dokumenter kasseres (D+K)")
+    DD = "DD", _("Dele af data bevares + delmængde kasseres (D+D)")
+    NO_GUIDANCE = "no_guidance", _("Ingen vejledning")
+
+
+class RiskLevel(models.TextChoices):
+    LOW = "low", _("Lav risiko")
+    MEDIUM = "medium", _("Mellem risiko")
+    HIGH = "high", _("Høj risiko")
 
 
 class TimeAssessment(models.TextChoices):

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from django.db.models import Prefetch
+from django.urls import reverse
 from django.utils.translation import gettext_lazy
 
 from kitos.detail import (
@@ -12,6 +13,7 @@ from kitos.detail import (
     ObjectCreateView,
     ObjectDeleteView,
     ObjectUpdateView,
+    ParentTabMixin,
     Tab,
     TabbedDetailView,
     field_facts,
@@ -19,14 +21,31 @@ from kitos.detail import (
 )
 from roles.tabs import ROLES_TAB, RolesTabMixin
 
-from . import rights_holders
-from .forms import IntegrationForm, InterfaceForm, ItSystemForm, SystemUsageForm
-from .models import Integration, Interface, ItSystem, SystemUsage
+from . import choices, rights_holders
+from .forms import (
+    IntegrationForm,
+    InterfaceForm,
+    ItSystemForm,
+    JournalPeriodForm,
+    SystemUsageForm,
+)
+from .kle import usage_kle
+from .models import (
+    GDPR_GATED_FIELDS,
+    Integration,
+    Interface,
+    ItSystem,
+    SystemUsage,
+    UsageJournalPeriod,
+)
 from .services import (
     integration_create,
     interface_create,
     interface_delete,
     interface_update,
+    journal_period_create,
+    journal_period_delete,
+    journal_period_update,
     usage_create,
     usage_delete,
     usage_update,
@@ -41,13 +60,48 @@ USAGE_FACT_GROUPS = (
     (
         gettext_lazy("Klassifikation og drift"),
         ("criticality", "socially_critical", "data_classification", "hosting", "user_count",
-         "contains_ai", "archive_duty"),
+         "contains_ai"),
+    ),
+    (
+        gettext_lazy("Webtilgængelighed"),
+        ("web_accessibility", "web_accessibility_checked_on", "web_accessibility_notes"),
     ),
     (
         gettext_lazy("Vurdering og noter"),
         ("time_assessment", "time_reason", "notes", "reference_url", "external_reference"),
     ),
 )
+ARCHIVING_FACTS = ("archive_duty", "archive_type", "archive_location", "archive_test_location",
+                   "archive_supplier", "archive_active", "archive_frequency_years",
+                   "document_bearing", "archive_notes")
+# The GDPR registration as OS2KITOS groups it; each group's first field is the question
+# whose Ja shows the details (GDPR_GATED_FIELDS), the data group has no question.
+GDPR_FACT_GROUPS = (
+    (
+        gettext_lazy("Formål og data"),
+        ("purpose", "hosting", "no_personal_data", "ordinary_personal_data", "cpr_numbers",
+         "social_problems", "other_private_matters", "sensitive_personal_data",
+         "sensitive_data_types", "criminal_offence_data"),
+    ),
+    (gettext_lazy("Tekniske foranstaltninger"), ("technical_precautions",)),
+    (gettext_lazy("Brugerkontrol"), ("user_supervision",)),
+    (gettext_lazy("Risikovurdering"), ("risk_assessment", "risk_assessment_planned_on")),
+    (gettext_lazy("Konsekvensanalyse (DPIA)"), ("dpia",)),
+    (gettext_lazy("Sletning"), ("retention_period",)),
+)
+
+
+def gdpr_fact_groups(usage) -> list:
+    """The usage's GDPR registration as (title, facts): a question's details only when
+    it is answered Ja (the model refuses them otherwise)."""
+    groups = []
+    for title, names in GDPR_FACT_GROUPS:
+        shown = list(names)
+        question = names[0]
+        if question in GDPR_GATED_FIELDS and getattr(usage, question) == choices.YesNoUnknown.YES:
+            shown[1:1] = GDPR_GATED_FIELDS[question]
+        groups.append((title, field_facts(usage, shown)))
+    return groups
 
 
 class SystemUsageDetailView(RolesTabMixin, TabbedDetailView):
@@ -55,12 +109,18 @@ class SystemUsageDetailView(RolesTabMixin, TabbedDetailView):
     roles, integrations and history."""
 
     model = SystemUsage
-    related = ("organisation", "system__rights_holder", "responsible_unit")
+    # The archiving tab's options and supplier are joined in (no queries of their own).
+    related = ("organisation", "system__rights_holder", "responsible_unit", "archive_type",
+               "archive_location", "archive_test_location", "archive_supplier")
     prefetch = ("using_units",)
-    # The apps above add the Kontrakter and Data og GDPR tabs and the main contract on the
-    # overview (kitos.hooks).
+    # The apps above add the Kontrakter tab and the main contract on the overview, and
+    # the gdpr app its data assets and processing activities to Data og GDPR (kitos.hooks).
     tabs = (
         overview_tab("portfolio/usage_overview.html"),
+        Tab("data", gettext_lazy("Data og GDPR"), "data", "portfolio/usage_gdpr.html"),
+        Tab("arkivering", gettext_lazy("Arkivering"), "archiving",
+            "portfolio/usage_archiving.html"),
+        Tab("kle", gettext_lazy("Opgaver (KLE)"), "kle", "portfolio/usage_kle.html"),
         ROLES_TAB,
         Tab(
             "integrationer",
@@ -91,6 +151,29 @@ class SystemUsageDetailView(RolesTabMixin, TabbedDetailView):
             .prefetch_related("data_assets"),
         }
 
+    def data_context(self):
+        # One query of its own: the sensitive data types (the registration's only list).
+        return {"gdpr_groups": gdpr_fact_groups(self.object)}
+
+    def archiving_context(self):
+        usage = self.object
+        return {
+            "archiving_facts": field_facts(usage, ARCHIVING_FACTS),
+            "journal_periods": UsageJournalPeriod.objects.visible_to(self.request.user)
+            .filter(usage=usage).order_by("start_date", "pk"),
+            "journal_period_create_url": reverse("usagejournalperiod_create",
+                                                 args=[usage.uuid]),
+        }
+
+    def kle_context(self):
+        usage = self.object
+        removed = set(usage.kle_removed.values_list("pk", flat=True))
+        return {
+            "inherited_kle": [(kle, kle.pk in removed)
+                              for kle in usage.system.kle_numbers.order_by("number")],
+            "added_kle": list(usage.kle_added.order_by("number")),
+            "effective_kle": list(usage_kle(usage)),
+        }
 
 class SystemUsageCreateView(ObjectCreateView):
     model = SystemUsage
@@ -100,7 +183,7 @@ class SystemUsageCreateView(ObjectCreateView):
         return usage_create(
             actor=self.request.user,
             organisation=self.organisation,
-            using_units=form.cleaned_data["using_units"],
+            **form.links(),
             **form.field_data(),
         )
 
@@ -115,7 +198,7 @@ class SystemUsageUpdateView(ObjectUpdateView):
             actor=self.request.user,
             usage=self.object,
             data=form.field_data(),
-            using_units=form.cleaned_data["using_units"],
+            **form.links(),
         )
 
 
@@ -124,6 +207,37 @@ class SystemUsageDeleteView(ObjectDeleteView):
 
     def delete(self, obj):
         usage_delete(actor=self.request.user, usage=obj)
+
+
+class JournalPeriodMixin(ParentTabMixin):
+    model = UsageJournalPeriod
+    form_class = JournalPeriodForm
+    parent_field, parent_tab = "usage", "arkivering"
+
+
+class JournalPeriodCreateView(JournalPeriodMixin, ObjectCreateView):
+    """A journal period of a usage (from the usage's Arkivering tab)."""
+
+    parent_model = SystemUsage
+
+    def save(self, form):
+        return journal_period_create(actor=self.request.user, usage=self.parent,
+                                     **form.field_data())
+
+
+class JournalPeriodUpdateView(JournalPeriodMixin, ObjectUpdateView):
+    related = ("usage__system",)
+
+    def save(self, form):
+        return journal_period_update(actor=self.request.user, period=self.object,
+                                     data=form.field_data())
+
+
+class JournalPeriodDeleteView(JournalPeriodMixin, ObjectDeleteView):
+    """Deleted through the service; back to the usage's Arkivering tab."""
+
+    def delete(self, obj):
+        journal_period_delete(actor=self.request.user, period=obj)
 
 
 class ItSystemDetailView(TabbedDetailView):

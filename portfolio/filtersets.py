@@ -14,7 +14,7 @@ from kitos.options import OptionInFilter
 from roles.models import OrganisationUnit, RoleAssignment, still_working
 
 from . import choices
-from .kle import kle_match
+from .kle import effective_kle, kle_match
 from .models import (
     Integration,
     Interface,
@@ -106,10 +106,48 @@ class SystemUsageFilterSet(BaseFilterSet):
     has_time_assessment = django_filters.BooleanFilter(
         field_name="time_assessment", method="filter_is_set", label=_("har en TIME-vurdering")
     )
+    # The OS2KITOS usage record.
+    socially_critical = django_filters.MultipleChoiceFilter(
+        choices=choices.YesNoUnknown.choices, label=_("samfundskritisk"))
+    user_count = django_filters.MultipleChoiceFilter(choices=choices.UserCount.choices,
+                                                     label=_("antal brugere"))
+    web_accessibility = django_filters.MultipleChoiceFilter(
+        choices=choices.YesNoPartially.choices, label=_("webtilgængelighed"))
+    archive_duty = django_filters.MultipleChoiceFilter(choices=choices.ArchiveDuty.choices,
+                                                       label=_("arkiveringspligt"))
+    has_archive_duty = django_filters.BooleanFilter(
+        field_name="archive_duty", method="filter_is_set", label=_("har en arkiveringspligt"))
+    # Option lists (kitos.options), by the options' codes: ?archive_type=archival_version.
+    archive_type = OptionInFilter(field_name="archive_type", label=_("arkivtype"))
+    archive_location = OptionInFilter(field_name="archive_location",
+                                      label=_("arkiveringssted"))
+    sensitive_data_types = OptionInFilter(field_name="sensitive_data_types", many=True,
+                                          label=_("typer af følsomme personoplysninger"))
+    risk_assessment = django_filters.MultipleChoiceFilter(
+        choices=choices.YesNoUnknown.choices, label=_("foretaget risikovurdering"))
+    risk_assessment_result = django_filters.MultipleChoiceFilter(
+        choices=choices.RiskLevel.choices, label=_("resultat af seneste risikovurdering"))
+    dpia = django_filters.MultipleChoiceFilter(choices=choices.YesNoUnknown.choices,
+                                               label=_("gennemført DPIA"))
+    technical_precautions = django_filters.MultipleChoiceFilter(
+        choices=choices.YesNoUnknown.choices, label=_("passende tekniske foranstaltninger"))
+    retention_period = django_filters.MultipleChoiceFilter(
+        choices=choices.YesNoUnknown.choices, label=_("bevaringsfrist på data"))
+    kle_effective = django_filters.CharFilter(
+        method="filter_kle_effective", max_length=12,
+        label=_("gældende KLE-nummer (med lokale afvigelser, med underliggende)"))
 
     class Meta:
         model = SystemUsage
-        fields = ["contains_ai", "socially_critical"]
+        fields = ["contains_ai", "ordinary_personal_data", "sensitive_personal_data",
+                  "criminal_offence_data", "cpr_numbers", "archive_active", "document_bearing"]
+
+    def filter_kle_effective(self, queryset, name, value):
+        """Usages whose effective KLE (portfolio.kle.effective_kle) holds the number or a
+        number under it."""
+        matching = effective_kle(OuterRef(OuterRef("pk")), OuterRef(OuterRef("system_id"))).filter(
+            _kle_prefix("number", value))
+        return queryset.filter(Exists(matching))
 
     def filter_within(self, queryset, name, unit):
         # `path` lists the ancestors' ids ("/12/57/"), so a subtree is one prefix match.

@@ -11,18 +11,21 @@ from kitos.excel.spec import (
     CVR,
     DATE,
     EXTERNAL_REFERENCE,
+    INT,
     REF,
     REFS,
     URL,
     CatalogSpec,
     Column,
     EntitySpec,
+    ExportCell,
     Reference,
     key_part,
 )
 from kitos.options import reference_key
 
 from . import choices
+from .kle import kle_numbers, with_effective_kle
 from .models import Integration, Interface, ItSystem, KleNumber, Supplier, SystemUsage
 
 
@@ -147,17 +150,113 @@ class UsageSpec(EntitySpec):
         Column("retirement_date", "Udfasningsdato", ("Udfaset", "Retirement date"), kind=DATE),
         Column("criticality", "Forretningskritikalitet", ("Kritikalitet", "Criticality"),
                kind=CHOICE, choices=choices.Criticality),
-        Column("socially_critical", "Samfundskritisk", ("Socially critical",), kind=BOOL),
+        Column("socially_critical", "Samfundskritisk", (
+            "Samfundskritisk IT-system", "Er systemet samfundskritisk", "Socially critical"),
+            kind=CHOICE, choices=choices.YesNoUnknown),
         Column("data_classification", "Dataklassifikation", ("Data classification",
                                                              "Klassifikation"),
                kind=CHOICE, choices=choices.DataClassification),
         Column("hosting", "Hosting", ("Driftsform",), kind=CHOICE, choices=choices.Hosting),
-        Column("user_count", "Antal brugere", ("Brugere", "User count", "Users"), kind=CHOICE,
+        Column("user_count", "Antal brugere", ("Brugere", "Forventet antal brugere",
+                                               "User count", "Users"), kind=CHOICE,
                choices=choices.UserCount),
         Column("contains_ai", "Indeholder AI", ("AI", "Contains AI"), kind=CHOICE,
                choices=choices.YesNoUnknown),
-        Column("archive_duty", "Arkivpligt", ("Archive duty",), kind=CHOICE,
+        Column("web_accessibility", "Webtilgængelighed", (
+            "Overholder webtilgængelighedskrav", "Lever op til webtilgængelighed",
+            "Web accessibility"), kind=CHOICE, choices=choices.YesNoPartially),
+        Column("web_accessibility_checked_on", "Seneste tjek af webtilgængelighed", (
+            "Seneste webtilgængelighedstjek", "Dato for seneste webtilgængelighedstjek",
+            "Last web accessibility check"), kind=DATE),
+        Column("web_accessibility_notes", "Noter om webtilgængelighed", (
+            "Webtilgængelighed bemærkninger", "Web accessibility notes")),
+        # Archiving (OS2KITOS "Arkivering").
+        Column("archive_duty", "Arkiveringspligt", ("Arkivpligt", "Archive duty"), kind=CHOICE,
                choices=choices.ArchiveDuty),
+        Column("archive_type", "Arkivtype", ("Archive type",), kind=REF,
+               ref=reference_key("archive_type")),
+        Column("archive_location", "Arkiveringssted", ("Arkivsted", "Archive location"),
+               kind=REF, ref=reference_key("archive_location")),
+        Column("archive_test_location", "Arkiveringsteststed", ("Arkivteststed",
+                                                                 "Archive test location"),
+               kind=REF, ref=reference_key("archive_test_location")),
+        Column("archive_supplier", "Arkiveringsleverandør", ("Arkivleverandør",
+                                                              "Archive supplier"),
+               kind=REF, ref="suppliers"),
+        Column("archive_active", "Er der arkiveret fra systemet", (
+            "Er der arkiveret", "Arkiveret", "Archiving active"), kind=BOOL),
+        Column("archive_frequency_years", "Arkiveringsfrekvens (antal år)", (
+            "Arkiveringsfrekvens", "Archive frequency"), kind=INT),
+        Column("document_bearing", "Dokumentbærende", ("Er dokumentbærende",
+                                                        "Document bearing"), kind=BOOL),
+        Column("archive_notes", "Arkiveringsbemærkninger", ("Arkiveringsbemærkning",
+                                                             "Archive notes")),
+        # GDPR registration (OS2KITOS "GDPR"); the headers of OS2KITOS's GDPR export.
+        Column("purpose", "Systemets overordnede formål", ("Formål", "Purpose")),
+        Column("no_personal_data", "Ingen personoplysninger", ("No personal data",),
+               kind=BOOL),
+        Column("ordinary_personal_data", "Almindelige personoplysninger", (
+            "Personoplysninger", "Personal data"), kind=BOOL),
+        Column("cpr_numbers", "CPR-numre", ("CPR-nummer", "CPR", "CPR numbers"), kind=BOOL),
+        Column("social_problems", "Væsentlige sociale problemer", (
+            "Sociale problemer", "Social problems"), kind=BOOL),
+        Column("other_private_matters", "Andre rent private forhold", (
+            "Andre private forhold", "Other private matters"), kind=BOOL),
+        Column("sensitive_personal_data", "Følsomme personoplysninger", (
+            "Følsomme data", "Sensitive personal data"), kind=BOOL),
+        Column("sensitive_data_types", "Typer af følsomme personoplysninger", (
+            "Valgte følsomme personoplysninger", "Sensitive data types"),
+            kind=REFS, ref=reference_key("sensitive_personal_data_type")),
+        Column("criminal_offence_data", "Straffedomme og lovovertrædelser", (
+            "Juridiske oplysninger", "Criminal offence data"), kind=BOOL),
+        Column("technical_precautions", "Passende tekniske foranstaltninger", (
+            "Implementeret passende tekniske foranstaltninger", "Technical precautions"),
+            kind=CHOICE, choices=choices.YesNoUnknown),
+        Column("precaution_encryption", "Kryptering", ("Encryption",), kind=BOOL),
+        Column("precaution_pseudonymisation", "Pseudonymisering", (
+            "Pseudonomisering", "Pseudonymisation"), kind=BOOL),
+        Column("precaution_access_control", "Adgangsstyring", ("Access control",), kind=BOOL),
+        Column("precaution_logging", "Logning", ("Logging",), kind=BOOL),
+        Column("technical_precautions_url", "Link til dokumentation af tekniske foranstaltninger",
+               ("Tekniske foranstaltninger link",), kind=URL),
+        Column("user_supervision", "Logning af brugerkontrol", (
+            "Brugerkontrol", "User supervision"), kind=CHOICE, choices=choices.YesNoUnknown),
+        Column("user_supervision_on", "Dato for seneste brugerkontrol", (
+            "Seneste brugerkontrol", "User supervision date"), kind=DATE),
+        Column("user_supervision_url", "Link til dokumentation af brugerkontrol", (
+            "Brugerkontrol link",), kind=URL),
+        Column("risk_assessment", "Foretaget risikovurdering", (
+            "Risikovurdering", "Risk assessment"), kind=CHOICE, choices=choices.YesNoUnknown),
+        Column("risk_assessment_on", "Dato for seneste risikovurdering", (
+            "Seneste risikovurdering", "Risk assessment date"), kind=DATE),
+        Column("risk_assessment_result", "Resultat af seneste risikovurdering", (
+            "Hvad viste den seneste risikovurdering", "Risikoniveau", "Risk level"),
+            kind=CHOICE, choices=choices.RiskLevel),
+        Column("risk_assessment_url", "Link til risikovurdering", (
+            "Risikovurdering link",), kind=URL),
+        Column("risk_assessment_notes", "Bemærkninger til risikovurdering", (
+            "Risikovurdering bemærkninger", "Risk assessment notes")),
+        Column("risk_assessment_planned_on", "Dato for planlagt risikovurdering", (
+            "Planlagt risikovurdering", "Planned risk assessment"), kind=DATE),
+        Column("dpia", "Gennemført DPIA / konsekvensanalyse", (
+            "DPIA", "Konsekvensanalyse", "Gennemført DPIA"), kind=CHOICE,
+            choices=choices.YesNoUnknown),
+        Column("dpia_on", "Dato for seneste DPIA", ("DPIA dato", "DPIA date"), kind=DATE),
+        Column("dpia_url", "Link til DPIA", ("DPIA link",), kind=URL),
+        Column("retention_period", "Bevaringsfrist på data før sletning", (
+            "Er der bevaringsfrist på data inden de må slettes", "Bevaringsfrist",
+            "Retention period"), kind=CHOICE, choices=choices.YesNoUnknown),
+        Column("retention_next_evaluation_on", "Næste dato for sletning", (
+            "Dato for hvornår der må foretages sletning", "Next retention evaluation"),
+            kind=DATE),
+        Column("retention_evaluation_months", "Antal måneder mellem sletningsdatoerne", (
+            "Måneder mellem sletning", "Retention evaluation months"), kind=INT),
+        # Local KLE deviations (OS2KITOS "Lokale KLE") and what they give.
+        Column("kle_added", "Lokalt tilknyttede KLE-numre", (
+            "Lokale tilknyttede opgaver", "Tilføjede KLE", "KLE added"), kind=REFS, ref="kle"),
+        Column("kle_removed", "Fravalgte KLE-numre", (
+            "Fravalgte opgaver", "Fravalgte KLE", "KLE removed"), kind=REFS, ref="kle"),
+        Column("kle_effective", "Gældende KLE-numre", ("Effective KLE",), field=None),
         Column("time_assessment", "TIME-vurdering", ("TIME", "TIME assessment"), kind=CHOICE,
                choices=choices.TimeAssessment),
         Column("time_reason", "Begrundelse for TIME-vurdering", ("TIME-begrundelse",
@@ -173,6 +272,37 @@ class UsageSpec(EntitySpec):
         return SystemUsage.objects.filter(organisation=organisation).select_related(
             "system", "responsible_unit"
         )
+
+    def prepare(self, obj, row, context):
+        """The rules of the usage's links the services keep (portfolio.services
+        .link_errors), on what the row changes: the catalog KLE of each system read once
+        per import."""
+        from .services import link_errors
+
+        changed = {name: new for name, (_old, new) in row.m2m.items()}
+        sensitive = row.changes.get("sensitive_personal_data")
+        system_changed = "system" in row.changes
+        if not (changed.keys() & {"sensitive_data_types", "kle_added", "kle_removed"}
+                or sensitive or system_changed):
+            return
+        inherited = context.cache.setdefault("system_kle", {})
+        if obj.system_id not in inherited:
+            inherited[obj.system_id] = set(obj.system.kle_numbers.values_list("pk", flat=True))
+        errors = link_errors(
+            obj, system=obj.system, sensitive_data=obj.sensitive_personal_data,
+            was_sensitive=bool(sensitive and sensitive[0]), m2m=changed,
+            system_changed=system_changed and not row.created,
+            inherited=inherited[obj.system_id],
+        )
+        row.errors.extend((name, message) for name, message in errors.items())
+
+    def export_cell(self, column, context, links, queryset):
+        if column.key == "kle_effective":
+            # Written for the reader; an import ignores it (the deviations are the input).
+            numbers = dict(with_effective_kle(queryset.order_by()).values_list(
+                "pk", "effective_kle_numbers"))
+            return ExportCell(("pk",), lambda row: "; ".join(kle_numbers(numbers.get(row["pk"]))))
+        return super().export_cell(column, context, links, queryset)
 
     def reference_texts(self, obj, lookup):
         texts = [obj.system.name]

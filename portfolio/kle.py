@@ -16,9 +16,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q, Subquery, TextField, Value
+from django.db.models.functions import Coalesce
 
-from .models import KleNumber
+from kitos.db import JoinedText, split_joined
+
+from .models import ItSystem, KleNumber, SystemUsage
 
 KL_ACTIVITIES_CSV = Path(__file__).resolve().parent / "data" / "kl-behandlingsaktiviteter-kle.csv"
 
@@ -118,3 +121,46 @@ def load_kle(path: Path = KL_ACTIVITIES_CSV) -> int:
             number=number, title=nodes[number][:300], parent=by_number.get(parent_number)
         )
     return len(missing)
+
+
+# -- a usage's tasks: the catalog system's KLE with the usage's local deviations ---------
+
+
+def effective_kle(usage, system):
+    """The KLE numbers a usage serves (OS2KITOS "Lokale KLE"): its catalog system's
+    numbers minus those the usage opted out of (``kle_removed``) plus those it added
+    (``kle_added``). `usage` and `system` are ids, or ``OuterRef(OuterRef(...))`` inside
+    a query over usages (``with_effective_kle``): the one definition the usage page, the
+    API and the export read."""
+    inherited = ItSystem.kle_numbers.through.objects.filter(
+        itsystem=system, klenumber=OuterRef("pk"))
+    removed = SystemUsage.kle_removed.through.objects.filter(
+        systemusage=usage, klenumber=OuterRef("pk"))
+    added = SystemUsage.kle_added.through.objects.filter(
+        systemusage=usage, klenumber=OuterRef("pk"))
+    return KleNumber.objects.filter((Exists(inherited) & ~Exists(removed)) | Exists(added))
+
+
+def usage_kle(usage):
+    """`usage`'s effective KLE numbers, in number order."""
+    return effective_kle(usage.pk, usage.system_id).order_by("number")
+
+
+def effective_kle_numbers():
+    """Over usages: their effective KLE numbers joined into one text (``kle_numbers``
+    reads it back), one subquery per row; "" for none."""
+    numbers = effective_kle(OuterRef(OuterRef("pk")), OuterRef(OuterRef("system_id")))
+    # Grouped by a constant, i.e. not grouped: one row with all the numbers.
+    joined = (numbers.order_by().annotate(group=Value(1)).values("group")
+              .annotate(text=JoinedText("number")).values("text"))
+    return Coalesce(Subquery(joined), Value(""), output_field=TextField())
+
+
+def kle_numbers(joined: str | None) -> list[str]:
+    """The numbers of ``effective_kle_numbers``, in number order."""
+    return sorted(split_joined(joined))
+
+
+def with_effective_kle(queryset):
+    """Usages with ``effective_kle_numbers`` (lists, the API and the export)."""
+    return queryset.annotate(effective_kle_numbers=effective_kle_numbers())

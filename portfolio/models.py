@@ -8,6 +8,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Lower
@@ -16,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from kitos.options import OptionFields
 from kitos.tenancy import (
     EditPolicy,
+    PublicIdModel,
     SharedCatalogModel,
     TenantModel,
     catalog_reference_errors,
@@ -242,8 +244,47 @@ class ItSystem(RightsHolderEditable, SharedCatalogModel):
             raise ValidationError(errors)
 
 
-class SystemUsage(TenantModel):
-    """One organisation's use of a catalog system, with its local facts."""
+def _option(key: str, label, **kwargs) -> models.ForeignKey:
+    """A usage field choosing from option list `key` (portfolio/option_lists.py)."""
+    return models.ForeignKey(
+        "kitos.Option", verbose_name=label, on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+", limit_choices_to={"kind": key}, **kwargs,
+    )
+
+
+def _yes_no(label) -> models.CharField:
+    """Ja / Nej / Ved ikke, blank while nobody has answered (OS2KITOS's YesNoDontKnow)."""
+    return models.CharField(label, max_length=10, choices=choices.YesNoUnknown, blank=True)
+
+
+# The GDPR registration's answers that only make sense when the question above them is
+# answered Ja (OS2KITOS: "only allowed if main selection is Yes"): question -> details.
+GDPR_GATED_FIELDS = {
+    "technical_precautions": ("precaution_encryption", "precaution_pseudonymisation",
+                              "precaution_access_control", "precaution_logging",
+                              "technical_precautions_url"),
+    "user_supervision": ("user_supervision_on", "user_supervision_url"),
+    "risk_assessment": ("risk_assessment_on", "risk_assessment_result",
+                        "risk_assessment_url", "risk_assessment_notes"),
+    "dpia": ("dpia_on", "dpia_url"),
+    "retention_period": ("retention_next_evaluation_on", "retention_evaluation_months"),
+}
+# Specific personal data are only registered with ordinary personal data.
+SPECIFIC_PERSONAL_DATA_FIELDS = ("cpr_numbers", "social_problems", "other_private_matters")
+DATA_SENSITIVITY_FIELDS = ("no_personal_data", "ordinary_personal_data",
+                           "sensitive_personal_data", "criminal_offence_data")
+
+
+class SystemUsage(OptionFields, TenantModel):
+    """One organisation's use of a catalog system, with its local facts: the OS2KITOS
+    usage record (general, archiving, GDPR registration, local KLE deviations)."""
+
+    option_fields = {
+        "archive_type": "archive_type",
+        "archive_location": "archive_location",
+        "archive_test_location": "archive_test_location",
+        "sensitive_data_types": "sensitive_personal_data_type",
+    }
 
     role_target = RoleTarget.SYSTEM_USAGE
     # Where the usage sits in the unit tree, for "this unit and its subtree".
@@ -284,7 +325,7 @@ class SystemUsage(TenantModel):
     criticality = models.CharField(
         _("forretningskritikalitet"), max_length=10, choices=choices.Criticality, blank=True
     )
-    socially_critical = models.BooleanField(_("samfundskritisk"), default=False)
+    socially_critical = _yes_no(_("samfundskritisk"))
     data_classification = models.CharField(
         _("dataklassifikation"), max_length=15, choices=choices.DataClassification, blank=True
     )
@@ -298,8 +339,100 @@ class SystemUsage(TenantModel):
         choices=choices.YesNoUnknown,
         default=choices.YesNoUnknown.UNKNOWN,
     )
+    # Web accessibility (webtilgængelighedsloven): compliance, last check, notes.
+    web_accessibility = models.CharField(
+        _("overholder krav til webtilgængelighed"), max_length=10,
+        choices=choices.YesNoPartially, blank=True,
+    )
+    web_accessibility_checked_on = models.DateField(
+        _("seneste tjek af webtilgængelighed"), null=True, blank=True
+    )
+    web_accessibility_notes = models.TextField(_("noter om webtilgængelighed"), blank=True)
+
+    # Archiving (OS2KITOS "Arkivering").
     archive_duty = models.CharField(
-        _("arkivpligt"), max_length=10, choices=choices.ArchiveDuty, blank=True
+        _("arkiveringspligt"), max_length=12, choices=choices.ArchiveDuty, blank=True
+    )
+    archive_type = _option("archive_type", _("arkivtype"))
+    archive_location = _option("archive_location", _("arkiveringssted"))
+    archive_test_location = _option("archive_test_location", _("arkiveringsteststed"))
+    archive_supplier = models.ForeignKey(
+        Supplier, verbose_name=_("arkiveringsleverandør"), on_delete=models.PROTECT,
+        null=True, blank=True, related_name="archived_usages",
+    )
+    archive_active = models.BooleanField(_("er der arkiveret fra systemet"), null=True,
+                                         blank=True)
+    archive_notes = models.TextField(_("arkiveringsbemærkninger"), blank=True)
+    archive_frequency_years = models.PositiveSmallIntegerField(
+        _("arkiveringsfrekvens (antal år)"), null=True, blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+    )
+    document_bearing = models.BooleanField(_("dokumentbærende"), null=True, blank=True)
+
+    # GDPR registration (OS2KITOS "GDPR"); hosting above is "IT-systemet driftes".
+    purpose = models.TextField(_("systemets overordnede formål"), blank=True)
+    no_personal_data = models.BooleanField(_("ingen personoplysninger"), default=False)
+    ordinary_personal_data = models.BooleanField(_("almindelige personoplysninger"),
+                                                 default=False)
+    sensitive_personal_data = models.BooleanField(_("følsomme personoplysninger"),
+                                                  default=False)
+    criminal_offence_data = models.BooleanField(_("straffedomme og lovovertrædelser"),
+                                                default=False)
+    cpr_numbers = models.BooleanField(_("CPR-numre"), default=False)
+    social_problems = models.BooleanField(_("væsentlige sociale problemer"), default=False)
+    other_private_matters = models.BooleanField(_("andre rent private forhold"),
+                                                default=False)
+    sensitive_data_types = models.ManyToManyField(
+        "kitos.Option", verbose_name=_("typer af følsomme personoplysninger"), blank=True,
+        related_name="+", limit_choices_to={"kind": "sensitive_personal_data_type"},
+    )
+    technical_precautions = _yes_no(_("passende tekniske foranstaltninger"))
+    precaution_encryption = models.BooleanField(_("kryptering"), default=False)
+    precaution_pseudonymisation = models.BooleanField(_("pseudonymisering"), default=False)
+    precaution_access_control = models.BooleanField(_("adgangsstyring"), default=False)
+    precaution_logging = models.BooleanField(_("logning"), default=False)
+    technical_precautions_url = models.URLField(
+        _("link til dokumentation af tekniske foranstaltninger"), blank=True, max_length=500
+    )
+    user_supervision = _yes_no(_("logning af brugerkontrol"))
+    user_supervision_on = models.DateField(_("dato for seneste brugerkontrol"), null=True,
+                                           blank=True)
+    user_supervision_url = models.URLField(_("link til dokumentation af brugerkontrol"),
+                                           blank=True, max_length=500)
+    risk_assessment = _yes_no(_("foretaget risikovurdering"))
+    risk_assessment_on = models.DateField(_("dato for seneste risikovurdering"), null=True,
+                                          blank=True)
+    risk_assessment_result = models.CharField(
+        _("resultat af seneste risikovurdering"), max_length=10, choices=choices.RiskLevel,
+        blank=True,
+    )
+    risk_assessment_url = models.URLField(_("link til risikovurdering"), blank=True,
+                                          max_length=500)
+    risk_assessment_notes = models.TextField(_("bemærkninger til risikovurdering"),
+                                             blank=True)
+    risk_assessment_planned_on = models.DateField(_("dato for planlagt risikovurdering"),
+                                                  null=True, blank=True)
+    dpia = _yes_no(_("gennemført DPIA / konsekvensanalyse"))
+    dpia_on = models.DateField(_("dato for seneste DPIA"), null=True, blank=True)
+    dpia_url = models.URLField(_("link til DPIA"), blank=True, max_length=500)
+    retention_period = _yes_no(_("bevaringsfrist på data før sletning"))
+    retention_next_evaluation_on = models.DateField(
+        _("næste dato for sletning"), null=True, blank=True
+    )
+    retention_evaluation_months = models.PositiveSmallIntegerField(
+        _("antal måneder mellem sletningsdatoerne"), null=True, blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(600)],
+    )
+
+    # Local KLE deviations from the catalog system's tasks (OS2KITOS "Lokale KLE"):
+    # effective tasks = system's KLE − removed + added (portfolio.kle.effective_kle).
+    kle_added = models.ManyToManyField(
+        KleNumber, verbose_name=_("lokalt tilknyttede KLE-numre"), blank=True,
+        related_name="usages_added",
+    )
+    kle_removed = models.ManyToManyField(
+        KleNumber, verbose_name=_("fravalgte KLE-numre fra systemet"), blank=True,
+        related_name="usages_removed",
     )
     time_assessment = models.CharField(
         _("TIME-vurdering"), max_length=10, choices=choices.TimeAssessment, blank=True
@@ -338,6 +471,20 @@ class SystemUsage(TenantModel):
                 name="usage_id_org_unique",
                 violation_error_message=_("Systemanvendelsen findes allerede i organisationen."),
             ),
+            models.CheckConstraint(
+                condition=Q(archive_frequency_years__isnull=True)
+                | Q(archive_frequency_years__gte=1, archive_frequency_years__lte=100),
+                name="usage_archive_frequency_range",
+                violation_error_message=_("Arkiveringsfrekvensen skal være 1–100 år."),
+            ),
+            models.CheckConstraint(
+                condition=Q(retention_evaluation_months__isnull=True)
+                | Q(retention_evaluation_months__gte=1, retention_evaluation_months__lte=600),
+                name="usage_retention_months_range",
+                violation_error_message=_(
+                    "Antal måneder mellem sletningsdatoerne skal være 1–600."
+                ),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -352,6 +499,41 @@ class SystemUsage(TenantModel):
         self.require_same_organisation(responsible_unit=self.responsible_unit)
         if self.system_id and not self.system.usable_by(self.organisation_id):
             raise ValidationError({"system": _("Systemet er lokalt for en anden organisation.")})
+        errors = self.gdpr_errors()
+        if self.archive_supplier_id and not self.archive_supplier.usable_by(
+                self.organisation_id):
+            errors["archive_supplier"] = _("Leverandøren er lokal for en anden organisation.")
+        if errors:
+            raise ValidationError(errors)
+
+    def gdpr_errors(self) -> dict:
+        """The GDPR registration's rules (OS2KITOS): details of a question only with the
+        answer Ja, specific personal data only with ordinary personal data, and "no
+        personal data" not together with a kind of personal data. Refused, not silently
+        dropped, so that what is stored is what the user sees."""
+        errors = {}
+        for question, details in GDPR_GATED_FIELDS.items():
+            if getattr(self, question) == choices.YesNoUnknown.YES:
+                continue
+            for name in details:
+                if getattr(self, name) not in (None, "", False):
+                    errors[name] = _(
+                        "Kan kun udfyldes, når »%(question)s« er besvaret med Ja."
+                    ) % {"question": self._meta.get_field(question).verbose_name}
+        if not self.ordinary_personal_data:
+            for name in SPECIFIC_PERSONAL_DATA_FIELDS:
+                if getattr(self, name):
+                    errors[name] = _(
+                        "Kan kun vælges, når systemet indeholder almindelige personoplysninger."
+                    )
+        if self.no_personal_data and (self.ordinary_personal_data
+                                      or self.sensitive_personal_data
+                                      or self.criminal_offence_data):
+            errors["no_personal_data"] = _(
+                "»Ingen personoplysninger« kan ikke vælges sammen med en type af "
+                "personoplysninger."
+            )
+        return errors
 
 
 class SystemUsageUnit(models.Model):
@@ -387,6 +569,48 @@ class SystemUsageUnit(models.Model):
         # The organisation is always the usage's: never trust a caller to pass it.
         self.organisation_id = self.usage.organisation_id
         super().save(*args, **kwargs)
+
+
+class UsageJournalPeriod(PublicIdModel):
+    """A journal period of a usage's archiving (OS2KITOS "Journalperioder"): a period of
+    the system's data handed over to the archive under one unique archive id."""
+
+    usage = models.ForeignKey(
+        SystemUsage, verbose_name=_("systemanvendelse"), on_delete=models.CASCADE,
+        related_name="journal_periods",
+    )
+    start_date = models.DateField(_("startdato"))
+    end_date = models.DateField(_("slutdato"))
+    archive_id = models.CharField(_("unikt arkiv-id"), max_length=100)
+    approved = models.BooleanField(_("godkendt"), default=False)
+
+    objects = scoped_queryset("usage__organisation").as_manager()
+
+    class Meta:
+        ordering = ["usage", "start_date", "pk"]
+        verbose_name = _("journalperiode")
+        verbose_name_plural = _("journalperioder")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__gte=F("start_date")),
+                name="journalperiod_end_after_start",
+                violation_error_message=_("Slutdatoen må ikke ligge før startdatoen."),
+            ),
+            models.UniqueConstraint(
+                fields=["usage", "archive_id"],
+                name="journalperiod_unique_archive_id",
+                violation_error_message=_(
+                    "Systemet har allerede en journalperiode med det arkiv-id."
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.archive_id} ({self.start_date:%d-%m-%Y}–{self.end_date:%d-%m-%Y})"
+
+    @property
+    def owning_organisation_id(self):
+        return self.usage.organisation_id if self.usage_id else None
 
 
 class Integration(TenantModel):

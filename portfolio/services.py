@@ -19,8 +19,10 @@ from .models import (
     Interface,
     InterfaceDataRow,
     ItSystem,
+    KleNumber,
     RightsHolderAccess,
     SystemUsage,
+    UsageJournalPeriod,
 )
 
 # One data row of an interface as the services take it: what the data is, and its type
@@ -45,25 +47,99 @@ def usage_create(
     organisation: Organisation,
     system: ItSystem,
     using_units: Iterable[OrganisationUnit] | None = None,
+    sensitive_data_types: Iterable | None = None,
+    kle_added: Iterable[KleNumber] | None = None,
+    kle_removed: Iterable[KleNumber] | None = None,
     **fields: Any,
 ) -> SystemUsage:
-    m2m = {"using_units": list(using_units)} if using_units is not None else None
-    return create_object(
-        actor=actor,
-        instance=SystemUsage(organisation=organisation, system=system, **fields),
-        m2m=m2m,
-    )
+    """Create a usage with its using units, the sensitive personal data types of its
+    GDPR registration (options, kitos.options) and its local KLE deviations."""
+    usage = SystemUsage(organisation=organisation, system=system, **fields)
+    m2m = _links(using_units, sensitive_data_types, kle_added, kle_removed)
+    usage.check_editable_by(actor)
+    _check_links(usage, system=system, sensitive_data=usage.sensitive_personal_data,
+                 was_sensitive=False, m2m=m2m or {})
+    return create_object(actor=actor, instance=usage, m2m=m2m)
 
 
+@transaction.atomic
 def usage_update(
     *,
     actor,
     usage: SystemUsage,
     data: dict[str, Any] | None = None,
     using_units: Iterable[OrganisationUnit] | None = None,
+    sensitive_data_types: Iterable | None = None,
+    kle_added: Iterable[KleNumber] | None = None,
+    kle_removed: Iterable[KleNumber] | None = None,
 ) -> SystemUsage:
-    m2m = {"using_units": list(using_units)} if using_units is not None else None
-    return update_object(actor=actor, instance=usage, data=data, m2m=m2m)
+    """Change a usage's fields (`data`) and links; what is None stays as it is."""
+    m2m = _links(using_units, sensitive_data_types, kle_added, kle_removed)
+    data = data or {}
+    usage.check_editable_by(actor)
+    _check_links(
+        usage, system=data.get("system", usage.system),
+        sensitive_data=data.get("sensitive_personal_data", usage.sensitive_personal_data),
+        was_sensitive=usage.sensitive_personal_data,
+        m2m=m2m or {}, system_changed="system" in data and data["system"] != usage.system,
+    )
+    return update_object(actor=actor, instance=usage, data=data or None, m2m=m2m)
+
+
+def _links(using_units, sensitive_data_types, kle_added, kle_removed) -> dict | None:
+    links = {}
+    for name, objects in (("using_units", using_units),
+                          ("sensitive_data_types", sensitive_data_types),
+                          ("kle_added", kle_added), ("kle_removed", kle_removed)):
+        if objects is not None:
+            links[name] = list(objects)
+    return links or None
+
+
+def _check_links(usage: SystemUsage, **state) -> None:
+    errors = link_errors(usage, **state)
+    if errors:
+        raise ValidationError(errors)
+
+
+def link_errors(usage: SystemUsage, *, system: ItSystem, sensitive_data: bool,
+                was_sensitive: bool, m2m: dict, system_changed: bool = False,
+                inherited: set | None = None) -> dict:
+    """The rules of the links, on what they will be after the write (those not sent
+    stay as they are): sensitive personal data types only with sensitive personal data
+    (OS2KITOS); a KLE number opted out of must be one of the system's, one added must
+    not be (it is inherited already)."""
+    errors = {}
+    saved = usage.pk is not None
+    if "sensitive_data_types" in m2m:
+        types = m2m["sensitive_data_types"]
+    elif saved and not sensitive_data and was_sensitive:
+        types = list(usage.sensitive_data_types.all())
+    else:
+        types = []
+    if types and not sensitive_data:
+        errors["sensitive_data_types"] = _(
+            "Typer af følsomme personoplysninger kan kun vælges, når systemet indeholder "
+            "følsomme personoplysninger.")
+    if "kle_added" in m2m or "kle_removed" in m2m or system_changed:
+        def current(name):
+            if name in m2m:
+                return m2m[name]
+            return list(getattr(usage, name).all()) if saved else []
+
+        if inherited is None:
+            inherited = set(system.kle_numbers.values_list("pk", flat=True))
+        added = [kle for kle in current("kle_added") if kle.pk in inherited]
+        removed = [kle for kle in current("kle_removed") if kle.pk not in inherited]
+        if added:
+            errors["kle_added"] = _(
+                "%(numbers)s er allerede tilknyttet systemet i kataloget og nedarves derfor."
+            ) % {"numbers": ", ".join(k.number for k in added)}
+        if removed:
+            errors["kle_removed"] = _(
+                "%(numbers)s er ikke tilknyttet systemet i kataloget og kan ikke fravælges."
+            ) % {"numbers": ", ".join(k.number for k in removed)}
+    return errors
 
 
 def usage_delete(*, actor, usage: SystemUsage) -> None:
@@ -83,6 +159,20 @@ def integration_create(
             **fields,
         ),
     )
+
+
+def journal_period_create(*, actor, usage: SystemUsage, **fields: Any) -> UsageJournalPeriod:
+    """A journal period of the usage's archiving (from its Arkivering tab)."""
+    return create_object(actor=actor, instance=UsageJournalPeriod(usage=usage, **fields))
+
+
+def journal_period_update(*, actor, period: UsageJournalPeriod,
+                          data: dict[str, Any]) -> UsageJournalPeriod:
+    return update_object(actor=actor, instance=period, data=data)
+
+
+def journal_period_delete(*, actor, period: UsageJournalPeriod) -> None:
+    delete_object(actor=actor, instance=period)
 
 
 # -- interfaces (snitflader) ------------------------------------------------------------------

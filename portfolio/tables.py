@@ -9,6 +9,18 @@ from kitos.lists import ORGANISATION_COLUMN, UPDATED_COLUMN, Column, add_column,
 from roles.tables import role_holders
 
 
+def _effective_kle_numbers():
+    from .kle import effective_kle_numbers
+
+    return effective_kle_numbers()
+
+
+def _effective_kle_list(row) -> list[str]:
+    from .kle import kle_numbers
+
+    return kle_numbers(row.effective_kle_numbers)
+
+
 def _own_usages(context) -> dict:
     from .models import SystemUsage
 
@@ -60,6 +72,48 @@ USAGE_COLUMNS = (
     Column("retirement_date", _("Udfases"), "retirement_date", sort="retirement_date",
            kind="deadline", default=False),
     Column("local_id", _("Lokalt id"), "local_id", sort="local_id", default=False),
+    # The OS2KITOS usage record: general, archiving, GDPR and local KLE.
+    Column("socially_critical", _("Samfundskritisk"), "get_socially_critical_display",
+           sort="socially_critical", default=False),
+    Column("user_count", _("Antal brugere"), "get_user_count_display", sort="user_count",
+           default=False),
+    Column("web_accessibility", _("Webtilgængelighed"), "get_web_accessibility_display",
+           sort="web_accessibility", default=False),
+    Column("archive_duty", _("Arkiveringspligt"), "get_archive_duty_display",
+           sort="archive_duty", default=False),
+    # The option's (or supplier's) name joined in (no query of its own when shown).
+    *(
+        Column(name, label, f"{name}_name", sort=f"{name}__name", default=False,
+               annotate=lambda context, name=name: {f"{name}_name": F(f"{name}__name")})
+        for name, label in (
+            ("archive_type", _("Arkivtype")),
+            ("archive_location", _("Arkiveringssted")),
+            ("archive_supplier", _("Arkiveringsleverandør")),
+        )
+    ),
+    Column("ordinary_personal_data", _("Almindelige personoplysninger"),
+           "ordinary_personal_data", sort="ordinary_personal_data", kind="bool",
+           default=False),
+    Column("sensitive_personal_data", _("Følsomme personoplysninger"),
+           "sensitive_personal_data", sort="sensitive_personal_data", kind="bool",
+           default=False),
+    Column("cpr_numbers", _("CPR-numre"), "cpr_numbers", sort="cpr_numbers", kind="bool",
+           default=False),
+    Column("sensitive_data_types", _("Typer af følsomme personoplysninger"),
+           lambda row: [option.name for option in row.sensitive_data_types.all()],
+           kind="list", default=False, prefetch=lambda context: ["sensitive_data_types"]),
+    Column("risk_assessment", _("Risikovurdering"), "get_risk_assessment_display",
+           sort="risk_assessment", default=False),
+    Column("risk_assessment_result", _("Risikoniveau"), "get_risk_assessment_result_display",
+           sort="risk_assessment_result", default=False),
+    Column("risk_assessment_on", _("Seneste risikovurdering"), "risk_assessment_on",
+           sort="risk_assessment_on", kind="date", default=False),
+    Column("dpia", _("DPIA"), "get_dpia_display", sort="dpia", default=False),
+    Column("dpia_on", _("Seneste DPIA"), "dpia_on", sort="dpia_on", kind="date",
+           default=False),
+    Column("kle_effective", _("Gældende KLE-numre"), _effective_kle_list, kind="list",
+           default=False,
+           annotate=lambda context: {"effective_kle_numbers": _effective_kle_numbers()}),
     ORGANISATION_COLUMN,
     UPDATED_COLUMN,
 )

@@ -45,6 +45,21 @@ urlpatterns = [
         detail_views.SystemUsageDeleteView.as_view(),
         name="systemusage_delete",
     ),
+    path(
+        "systemanvendelser/<uuid:uuid>/journalperioder/ny/",
+        detail_views.JournalPeriodCreateView.as_view(),
+        name="usagejournalperiod_create",
+    ),
+    path(
+        "journalperioder/<uuid:uuid>/rediger/",
+        detail_views.JournalPeriodUpdateView.as_view(),
+        name="usagejournalperiod_update",
+    ),
+    path(
+        "journalperioder/<uuid:uuid>/slet/",
+        detail_views.JournalPeriodDeleteView.as_view(),
+        name="usagejournalperiod_delete",
+    ),
     path("it-systemer/ny/", detail_views.ItSystemCreateView.as_view(), name="itsystem_create"),
     path(
         "it-systemer/<uuid:uuid>/",

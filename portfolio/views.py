@@ -35,8 +35,12 @@ class SystemUsageListView(ListView):
     title = gettext_lazy("Systemer")
     create_label = gettext_lazy("Ny systemanvendelse")
     export_entity = "usages"
-    filter_options = {"responsible_unit": unit_options, "within": unit_options,
-                      "used_within": unit_options}
+    filter_options = {
+        "responsible_unit": unit_options, "within": unit_options, "used_within": unit_options,
+        # The option lists: one query for all of them (kitos.options.filter_choices).
+        **{name: options.filter_choices(SystemUsage.option_fields[name])
+           for name in ("archive_type", "archive_location", "sensitive_data_types")},
+    }
     panel_first = ("within", "lifecycle", "criticality", "has_system_owner")
     panel_hidden = ("responsible_unit",)
     filter_pickers = {"system": "it-systemer"}

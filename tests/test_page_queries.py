@@ -95,6 +95,9 @@ def count_queries(client, pages) -> dict[str, int]:
     warm_process_caches()
     counts = {}
     for name, url in pages:
+        # Before every page: the crawl of the large world takes longer than the cache
+        # is kept (kitos.options.TABLE_TTL), and a running portal reads it once a minute.
+        warm_process_caches()
         with CaptureQueriesContext(connection) as queries:
             response = client.get(url)
         if response.status_code == 200 and response["Content-Type"].startswith("text/html"):

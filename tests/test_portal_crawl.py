@@ -18,6 +18,7 @@ from imports.models import ImportRun
 from kitos.excel import exporter
 from kitos.excel.engine import ImportReport
 from kitos.lists import ListView
+from portfolio.models import UsageJournalPeriod
 from tests.factories import (
     AgreementFactory,
     CompetencyFactory,
@@ -103,6 +104,9 @@ def build_world(organisation, user) -> World:
     contract = ContractFactory(organisation=organisation, supplier=supplier)
     CoverageFactory(contract=contract, usage=usage)
     cost_line = CostLineFactory(contract=contract)
+    journal_period = UsageJournalPeriod.objects.create(
+        usage=usage, start_date=datetime.date(2015, 1, 1), end_date=datetime.date(2019, 12, 31),
+        archive_id="AVID.SA.1")
     # The organisation's own role type (the standard ones are everyone's).
     role_type = RoleTypeFactory(organisation=organisation, applies_to="system_usage")
     assignment = RoleAssignmentFactory(target=usage, person=person, role_type=role_type)
@@ -129,7 +133,8 @@ def build_world(organisation, user) -> World:
         "unit": unit, "person": person, "supplier": supplier, "system": system,
         "usage": usage, "integration": integration, "interface": interface,
         "contract": contract,
-        "costline": cost_line, "roleassignment": assignment, "dataasset": asset,
+        "costline": cost_line, "usagejournalperiod": journal_period,
+        "roleassignment": assignment, "dataasset": asset,
         "processingactivity": activity, "agreement": agreement,
         "subprocessor": sub_processor, "oversightrecord": oversight, "competency": competency,
         "strategicgoal": goal, "project": project, "projectstatusreport": status_report,
@@ -344,6 +349,7 @@ def urls_for(world: World, name: str, params: tuple[str, ...]) -> list[str]:
         "contract_subscribe": objects["contract"],
         "contract_unsubscribe": objects["contract"],
         "costline_create": objects["contract"],
+        "usagejournalperiod_create": objects["usage"],
         "competency_create": objects["person"],
         "subprocessor_create": objects["agreement"],
         "oversightrecord_create": objects["agreement"],

@@ -21,7 +21,8 @@ What compiles (nothing to declare):
   prefetch would have given (the ``for_list`` ``Prefetch`` queryset if it has one, the
   related model's ordering otherwise);
 - ``SerializerMethodField``\\s that the serializer maps to a column of the list queryset
-  in ``fast_columns = {"is_active": "is_active"}`` (the method reads the same annotation).
+  in ``fast_columns = {"is_active": "is_active"}`` (the method reads the same annotation),
+  or to ``(column, conversion)`` when the method converts it the same way.
 
 A serializer with anything else (its own ``to_representation``, other method fields,
 properties, generic relations, custom field classes) keeps the model path, for its
@@ -228,9 +229,12 @@ class RowPlan:
     @staticmethod
     def _compile(name, field, model, annotations, prefetches, fast_columns):
         if name in fast_columns:
-            if fast_columns[name] not in annotations:
-                raise NotCompilable(f"{name}: {fast_columns[name]} is not annotated")
-            return (name, fast_columns[name], None, None)
+            # A column, or (column, conversion) when the method converts the annotation.
+            column, convert = (fast_columns[name] if isinstance(fast_columns[name], tuple)
+                               else (fast_columns[name], None))
+            if column not in annotations:
+                raise NotCompilable(f"{name}: {column} is not annotated")
+            return (name, column, convert, None)
         if isinstance(field, serializers.SerializerMethodField):
             raise NotCompilable(f"method field {name}")
         if field.source == "*" or type(field).get_attribute not in (

@@ -9,6 +9,7 @@ from kitos.api.base import BaseSerializer, OptionField, OrganisationField, Scope
 from kitos.models import Organisation
 from roles.models import OrganisationUnit
 
+from ..kle import kle_numbers, usage_kle
 from ..models import (
     Integration,
     Interface,
@@ -53,6 +54,27 @@ class SystemUsageSerializer(BaseSerializer):
         help_text="In use today: inside its dates, in an operational lifecycle and not "
         "held by an inactive main contract."
     )
+    archive_type = OptionField("archive_type", required=False, allow_null=True)
+    archive_location = OptionField("archive_location", required=False, allow_null=True)
+    archive_test_location = OptionField("archive_test_location", required=False,
+                                        allow_null=True)
+    archive_supplier = ScopedUUIDField(Supplier, required=False, allow_null=True)
+    sensitive_data_types = OptionField("sensitive_personal_data_type", many=True,
+                                       required=False)
+    kle_added = ScopedUUIDField(
+        KleNumber, slug_field="number", many=True, required=False,
+        help_text="KLE numbers the organisation uses the system for beyond the catalog's. "
+        "Replaces the whole list when sent.",
+    )
+    kle_removed = ScopedUUIDField(
+        KleNumber, slug_field="number", many=True, required=False,
+        help_text="KLE numbers of the catalog system the organisation does not use it for. "
+        "Replaces the whole list when sent.",
+    )
+    kle_effective = serializers.SerializerMethodField(
+        help_text="The KLE numbers the usage serves: the system's, minus kle_removed, plus "
+        "kle_added."
+    )
 
     class Meta:
         model = SystemUsage
@@ -60,13 +82,37 @@ class SystemUsageSerializer(BaseSerializer):
             "id", "organisation", "system", "local_name", "local_id", "version",
             "responsible_unit", "using_units", "lifecycle", "go_live_date", "retirement_date",
             "criticality", "socially_critical", "data_classification", "hosting",
-            "user_count", "contains_ai", "archive_duty", "time_assessment", "time_reason",
+            "user_count", "contains_ai", "web_accessibility", "web_accessibility_checked_on",
+            "web_accessibility_notes",
+            "archive_duty", "archive_type", "archive_location", "archive_test_location",
+            "archive_supplier", "archive_active", "archive_notes", "archive_frequency_years",
+            "document_bearing",
+            "purpose", "no_personal_data", "ordinary_personal_data", "cpr_numbers",
+            "social_problems", "other_private_matters", "sensitive_personal_data",
+            "sensitive_data_types", "criminal_offence_data",
+            "technical_precautions", "precaution_encryption", "precaution_pseudonymisation",
+            "precaution_access_control", "precaution_logging", "technical_precautions_url",
+            "user_supervision", "user_supervision_on", "user_supervision_url",
+            "risk_assessment", "risk_assessment_on", "risk_assessment_result",
+            "risk_assessment_url", "risk_assessment_notes", "risk_assessment_planned_on",
+            "dpia", "dpia_on", "dpia_url", "retention_period", "retention_next_evaluation_on",
+            "retention_evaluation_months",
+            "kle_added", "kle_removed", "kle_effective",
+            "time_assessment", "time_reason",
             "notes", "reference_url", "external_reference", "is_active",
             "created_at", "updated_at",
         ]
 
-    # Lists read the annotation of SystemUsageViewSet's queryset (kitos.api.fast).
-    fast_columns = {"is_active": "is_active"}
+    # Lists read the annotations of SystemUsageViewSet's queryset (kitos.api.fast).
+    fast_columns = {"is_active": "is_active",
+                    "kle_effective": ("effective_kle_numbers", kle_numbers)}
+
+    def get_kle_effective(self, usage) -> list[str]:
+        # Lists annotate it (portfolio.kle.with_effective_kle); a freshly written object
+        # costs one query.
+        if hasattr(usage, "effective_kle_numbers"):
+            return kle_numbers(usage.effective_kle_numbers)
+        return list(usage_kle(usage).values_list("number", flat=True))
 
     def get_is_active(self, usage) -> bool:
         # Lists annotate it (SystemUsageQuerySet.with_is_active); a freshly written

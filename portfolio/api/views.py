@@ -20,6 +20,7 @@ from ..filtersets import (
     KleNumberFilterSet,
     SystemUsageFilterSet,
 )
+from ..kle import with_effective_kle
 from ..models import InterfaceDataRow, KleNumber
 from ..services import usage_create, usage_update
 from .serializers import (
@@ -45,11 +46,19 @@ class SystemUsageViewSet(ScopedModelViewSet):
 
     serializer_class = SystemUsageSerializer
     filterset_class = SystemUsageFilterSet
-    # Set through the service: the link table carries the organisation.
-    m2m_fields = ("using_units",)
+    # Set through the service: the link table carries the organisation; the others
+    # have rules of their own there (option lists, KLE deviations).
+    m2m_fields = ("using_units", "sensitive_data_types", "kle_added", "kle_removed")
 
     def get_queryset(self):
-        return super().get_queryset().with_is_active(timezone.localdate())
+        # The option fields with the usages (the model path reads them without a query
+        # per field and row), the effective KLE as one subquery per row.
+        return with_effective_kle(
+            super().get_queryset().with_is_active(timezone.localdate())
+            .select_related("archive_type", "archive_location", "archive_test_location",
+                            "archive_supplier")
+            .prefetch_related("sensitive_data_types", "kle_added", "kle_removed")
+        )
 
     # The same services as the form and the admin: the usage with its using units.
     @staticmethod
@@ -61,8 +70,9 @@ class SystemUsageViewSet(ScopedModelViewSet):
         return usage_update(actor=actor, usage=instance, data=data, **m2m)
 
     def perform_update(self, serializer):
-        # The annotation was read before the change; the serializer recomputes it.
+        # The annotations were read before the change; the serializer recomputes them.
         vars(serializer.instance).pop("is_active", None)
+        vars(serializer.instance).pop("effective_kle_numbers", None)
         super().perform_update(serializer)
 
 

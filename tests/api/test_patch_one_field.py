@@ -130,11 +130,34 @@ def _usage(org):
         organisation=org, local_name="ESDH lokalt", local_id="U-1", version="2.1",
         responsible_unit=UnitFactory(organisation=org), lifecycle="operational",
         go_live_date=D(2020, 1, 1), retirement_date=D(2035, 1, 1), criticality="high",
-        socially_critical=True, data_classification="confidential", hosting="saas",
-        user_count="50-100", contains_ai="no", archive_duty="B", time_assessment="invest",
+        socially_critical="yes", data_classification="confidential", hosting="saas",
+        user_count="50_99", contains_ai="no", archive_duty="B", time_assessment="invest",
         time_reason="Strategisk", notes="Noter", reference_url="https://usage.example.dk",
         external_reference="ext-usage",
+        web_accessibility="partially", web_accessibility_checked_on=D(2026, 4, 1),
+        web_accessibility_notes="Mangler alt-tekster",
+        archive_type=_option("archive_type", "archival_version"),
+        archive_location=_option("archive_location", "rigsarkivet"),
+        archive_test_location=_option("archive_test_location", "supplier"),
+        archive_supplier=SupplierFactory(), archive_active=True, archive_notes="Arkiv",
+        archive_frequency_years=5, document_bearing=True, purpose="Formål",
+        ordinary_personal_data=True, sensitive_personal_data=True, criminal_offence_data=True,
+        cpr_numbers=True, social_problems=True, other_private_matters=True,
+        technical_precautions="yes", precaution_encryption=True,
+        precaution_pseudonymisation=True, precaution_access_control=True,
+        precaution_logging=True, technical_precautions_url="https://tek.example.dk",
+        user_supervision="yes", user_supervision_on=D(2026, 1, 5),
+        user_supervision_url="https://kontrol.example.dk", risk_assessment="yes",
+        risk_assessment_on=D(2026, 2, 1), risk_assessment_result="medium",
+        risk_assessment_url="https://risiko.example.dk", risk_assessment_notes="Ok",
+        risk_assessment_planned_on=D(2027, 2, 1), dpia="yes", dpia_on=D(2025, 6, 1),
+        dpia_url="https://dpia.example.dk", retention_period="yes",
+        retention_next_evaluation_on=D(2027, 1, 1), retention_evaluation_months=12,
     )
+    usage.system.kle_numbers.set(_kle("00.01.00", "00.01.02"))
+    usage.kle_removed.set(_kle("00.01.02"))
+    usage.kle_added.set(_kle("00.01.04"))
+    usage.sensitive_data_types.set([_option("sensitive_personal_data_type", "health")])
     usage.using_units.set(
         [UnitFactory(organisation=org), UnitFactory(organisation=org)],
         through_defaults={"organisation": org},

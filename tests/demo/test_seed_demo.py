@@ -301,14 +301,28 @@ def test_user_counts_fit_the_systems(seeded):
             usage.system.name, usage.system.business_type, is_local=usage.system.is_local
         ), usage
     counts = dict(demo_usages().values_list("system__name", "user_count"))
-    assert counts["KMD Momentum"] == "100-500"
-    assert counts["Microsoft 365"] == "gt500"
+    assert counts["KMD Momentum"] == "100_499"
+    assert counts["Microsoft 365"] == "500_plus"
     from gdpr.models import DataAssetUsage
 
     holding = DataAssetUsage.objects.filter(asset__categories__kind__in=SENSITIVE)
     assert not SystemUsage.objects.filter(
-        pk__in=holding.values("usage_id"), user_count="lt10"
+        pk__in=holding.values("usage_id"), user_count="below_10"
     ).exists()
+
+
+def test_usages_carry_a_believable_os2kitos_record(seeded):
+    from portfolio.models import UsageJournalPeriod
+
+    usages = demo_usages()
+    assert usages.filter(sensitive_personal_data=True,
+                         sensitive_data_types__code="health").exists()
+    assert usages.filter(risk_assessment="yes").exclude(risk_assessment_result="").exists()
+    assert usages.filter(socially_critical="yes").exists()
+    assert usages.exclude(archive_duty="").exclude(archive_type=None).exists()
+    assert UsageJournalPeriod.objects.filter(usage__in=usages).count() >= 2
+    # What the services would refuse is not in the demo either.
+    assert all(usage.gdpr_errors() == {} for usage in usages)
 
 
 def test_category_labels_are_shown_once(seeded, client):

@@ -442,7 +442,8 @@ def test_using_units_inline_is_audited_and_scoped(client, org, staff_editor, our
     data.update({"unit_links-TOTAL_FORMS": "3", "unit_links-2-unit": foreign.pk})
     response = client.post(url, data)
     assert response.status_code == 200
-    [inline] = response.context["inline_admin_formsets"]
+    inline = next(inline for inline in response.context["inline_admin_formsets"]
+                  if inline.formset.prefix == "unit_links")
     assert inline.formset.errors[2] == {"unit": ["Skal høre til samme organisation."]}
     assert set(usage.using_units.all()) == {linked, added}
     assert AuditEntry.objects.filter(actor=staff_editor).count() == 1

@@ -129,16 +129,16 @@ def test_messy_danish_workbook_imports_correctly(org, editor, catalog):
     aula = SystemUsage.objects.get(organisation=org, system__name="Aula")
     assert (aula.responsible_unit, aula.lifecycle, aula.criticality) == (
         catalog["unit"], "operational", "high")
-    assert aula.socially_critical is True
+    assert aula.socially_critical == "yes"
     assert aula.go_live_date == datetime.date(2027, 12, 31)
     elev = SystemUsage.objects.get(organisation=org, system__name="Elevadministration")
     assert (elev.responsible_unit, elev.lifecycle, elev.criticality) == (
         catalog["unit"], "phasing_in", "critical")
-    assert elev.socially_critical is False
+    assert elev.socially_critical == "no"
     assert elev.go_live_date == datetime.date(2027, 12, 31)  # an Excel serial number
     intra = SystemUsage.objects.get(organisation=org, system__name="Skoleintra")
     assert (intra.lifecycle, intra.go_live_date, intra.socially_critical) == (
-        "phasing_out", datetime.date(2027, 12, 31), True)
+        "phasing_out", datetime.date(2027, 12, 31), "yes")
 
     first = Contract.objects.get(organisation=org, name="Aula-kontrakten")
     assert first.supplier == catalog["supplier"]  # by CVR

@@ -113,7 +113,7 @@ def star(org, count: int):
     """A usage with `count` of everything around it: integrations in and out, units,
     activities, data assets, contracts, role holders and projects."""
     unit = UnitFactory(organisation=org)
-    centre = usage_named(org, f"Centre {count}", responsible_unit=unit, user_count="100-500")
+    centre = usage_named(org, f"Centre {count}", responsible_unit=unit, user_count="100_499")
     role_type = RoleTypeFactory(applies_to="system_usage")
     contract_role = RoleTypeFactory(applies_to="contract")
     for n in range(count):

@@ -34,6 +34,7 @@ from demo.advice_data import seed_advice
 from demo.competence_data import seed_competences
 from demo.governance_data import seed_governance
 from demo.landscape_data import seed_landscape
+from demo.reference_data import seed_references
 from gdpr.models import (
     DataAsset,
     DataAssetUsage,
@@ -279,6 +280,7 @@ class OrgSeeder:
                  .select_related("user").order_by("user__username").first())
         seed_landscape(self, answering_editor=admin.user if admin else None)
         seed_advice(self)  # advis
+        seed_references(self)  # eksterne referencer
         self.parent.log.append(self.summary())
 
     # -- organisation and people -------------------------------------------------------

@@ -8,6 +8,7 @@ from io import StringIO
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.urls import reverse
 
 from contracts.models import Contract
 from gdpr.models import DataProcessingAgreement, ProcessingActivity
@@ -114,6 +115,16 @@ def test_the_supplier_login_sees_only_its_catalog_entries(seeded, client):
         ItSystem.objects.filter(rights_holder=supplier, is_local=False))
     assert not SystemUsage.objects.visible_to(user).exists()
     assert client.login(username="leverandoer", password="kitos-demo-2026")
+
+
+def test_demo_references_show_on_the_tab_and_dead_links(seeded, client):
+    from references.models import ExternalReference
+
+    demo = ExternalReference.objects.filter(organisation__slug="demo")
+    assert demo.count() >= 15 and demo.dead().exists()
+    assert client.login(username="laeser", password="kitos-demo-2026")
+    page = client.get(reverse("externalreference_list", args=["demo"])).content.decode()
+    assert demo.dead().first().title in page
 
 
 def test_demo_is_tenant_separated(seeded):

@@ -117,6 +117,8 @@ def test_everything_else_is_404(client, world, org):
     assert client.get(reverse("itsystem_delete", args=[world["system"].uuid])).status_code == 403
     listed = client.get(reverse("itsystem_list")).content.decode()
     assert "Fenster Sag" in listed and world["theirs"].name not in listed
+    assert "Alle kontrakter" not in listed  # the menu offers the catalog only
+    assert client.get("/").status_code in (200, 302, 404)
     interfaces = client.get(reverse("interface_list")).content.decode()
     assert "Fenster REST" in interfaces
     assert set(ItSystem.objects.visible_to(world["user"])) == {world["system"]}

@@ -285,14 +285,20 @@ class UsageSpec(EntitySpec):
         if not (changed.keys() & {"sensitive_data_types", "kle_added", "kle_removed"}
                 or sensitive or system_changed):
             return
-        inherited = context.cache.setdefault("system_kle", {})
-        if obj.system_id not in inherited:
-            inherited[obj.system_id] = set(obj.system.kle_numbers.values_list("pk", flat=True))
+        system = obj.system
+        known = context.cache.setdefault("system_kle", {})
+        if system.pk is None:
+            # A system created by this same file has no catalog KLE saved yet.
+            inherited = set()
+        else:
+            if system.pk not in known:
+                known[system.pk] = set(system.kle_numbers.values_list("pk", flat=True))
+            inherited = known[system.pk]
         errors = link_errors(
-            obj, system=obj.system, sensitive_data=obj.sensitive_personal_data,
+            obj, system=system, sensitive_data=obj.sensitive_personal_data,
             was_sensitive=bool(sensitive and sensitive[0]), m2m=changed,
             system_changed=system_changed and not row.created,
-            inherited=inherited[obj.system_id],
+            inherited=inherited,
         )
         row.errors.extend((name, message) for name, message in errors.items())
 

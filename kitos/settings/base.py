@@ -350,6 +350,8 @@ SPECTACULAR_SETTINGS = {
         "TrafficLightEnum": "governance.choices.TrafficLight",
         "CompetencyLevelEnum": "roles.choices.CompetencyLevel",
         "KleCoverageEnum": "landscape.consolidation.Coverage",
+        # Ja / Nej / Ved ikke: one enum for the usage record's many such questions.
+        "YesNoUnknownEnum": "portfolio.choices.YesNoUnknown",
     },
     # The schema is generated in English whatever the request's language: component
     # and enum names (enum names hash the choices' labels) and descriptions must not

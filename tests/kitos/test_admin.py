@@ -229,9 +229,11 @@ def populate(organisation):
         OversightRecord: OversightRecordFactory(agreement=agreement),
         AuditEntry: audit_entry,
         # Shared by every organisation (kitos.options): one per call of populate().
+        # First in the changelist's order (kind, sort order): the standard lists fill
+        # more than its first page.
         Option: Option.objects.create(
-            kind="payment_model", code=f"test-{Option.objects.count()}",
-            name=f"Testmodel {Option.objects.count()}",
+            kind="agreement_element", code=f"test-{Option.objects.count()}", sort_order=0,
+            name=f"Testelement {Option.objects.count()}",
         ),
         ImportRun: ImportRun.objects.create(
             organisation=organisation, created_by=membership.user,

@@ -688,6 +688,14 @@ class Integration(TenantModel):
         if self.interface_id:
             self._check_interface()
 
+    def _end(self, name: str):
+        """The usage at one end, also one not saved yet (an import creating the usages and
+        their integrations from one file sets them unsaved)."""
+        field = self._meta.get_field(name)
+        if field.is_cached(self):
+            return field.get_cached_value(self)
+        return getattr(self, name) if getattr(self, field.attname) else None
+
     def _check_interface(self) -> None:
         """The interface must be one the organisation may use and be exposed by the
         system of one end. OS2KITOS asks for the system of the usage the relation points
@@ -699,12 +707,8 @@ class Integration(TenantModel):
             raise ValidationError(
                 {"interface": _("Snitfladen er lokal for en anden organisation.")}
             )
-        ends = {
-            usage.system_id
-            for usage in (getattr(self, "source", None) if self.source_id else None,
-                          getattr(self, "target", None) if self.target_id else None)
-            if usage is not None
-        }
+        ends = {usage.system_id for usage in (self._end("source"), self._end("target"))
+                if usage is not None}
         if interface.exposed_by_id is None or interface.exposed_by_id not in ends:
             raise ValidationError({"interface": _(
                 "Snitfladen skal være udstillet af afsenderens eller modtagerens it-system."

@@ -24,9 +24,14 @@ def reference_target_models() -> dict:
     }
 
 
-def reference_target_choices() -> list[tuple[str, str]]:
-    kinds = {model.role_target for model in reference_target_models().values()}
-    return [(kind, label) for kind, label in RoleTarget.choices if kind in kinds]
+# The kinds of REFERENCE_TARGET_LABELS (spelt out: the schema needs the choices before any
+# model is asked; tests/references checks that they match).
+REFERENCE_TARGET_KINDS = (
+    RoleTarget.IT_SYSTEM, RoleTarget.SYSTEM_USAGE, RoleTarget.CONTRACT,
+    RoleTarget.DATA_PROCESSING_AGREEMENT, RoleTarget.PROCESSING_ACTIVITY,
+)
+REFERENCE_TARGET_CHOICES = [(kind, label) for kind, label in RoleTarget.choices
+                            if kind in REFERENCE_TARGET_KINDS]
 
 
 class ReferenceFilterSet(BaseFilterSet):
@@ -34,7 +39,7 @@ class ReferenceFilterSet(BaseFilterSet):
 
     organisation = UUIDInFilter(field_name="organisation__uuid", label=_("organisation"))
     object_type = django_filters.ChoiceFilter(
-        choices=reference_target_choices, method="filter_object_type", label=_("objekttype")
+        choices=REFERENCE_TARGET_CHOICES, method="filter_object_type", label=_("objekttype")
     )
     # Public ids are unique across kinds of object: `object_id` needs no `object_type`.
     object_id = UUIDInFilter(method="filter_object_id", label=_("objekt"))

@@ -9,7 +9,7 @@ from rest_framework import exceptions, serializers
 
 from kitos.api.base import BaseSerializer
 
-from ..filtersets import reference_target_choices, reference_target_models
+from ..filtersets import REFERENCE_TARGET_CHOICES, reference_target_models
 from ..models import ExternalReference
 
 
@@ -18,7 +18,7 @@ class ReferenceObjectTypeField(serializers.ChoiceField):
     process: no query per row)."""
 
     def __init__(self, **kwargs):
-        super().__init__(choices=reference_target_choices(), **kwargs)
+        super().__init__(choices=REFERENCE_TARGET_CHOICES, **kwargs)
 
     def get_attribute(self, instance):
         model = ContentType.objects.get_for_id(instance.content_type_id).model_class()

@@ -9,6 +9,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from kitos.tenancy import SYSTEM
+from references.filtersets import REFERENCE_TARGET_KINDS, reference_target_models
 from references.models import MAX_REFERENCES_PER_OBJECT, CheckStatus, ExternalReference
 from references.services import reference_create
 from tests.factories import (
@@ -80,6 +81,10 @@ def test_created_through_the_api_it_is_listed_and_filtered(org, editor):
     assert got["object_type"] == "system_usage" and got["object_id"] == str(usage.uuid)
     assert got["http_status"] == 404 and got["check_status"] == "broken"
     assert client.get(URL, {"object_type": "role"}).status_code == 400
+
+
+def test_the_kinds_are_those_of_the_target_models():
+    assert set(reference_target_models()) == set(REFERENCE_TARGET_KINDS)
 
 
 @pytest.mark.parametrize("factory, kind", [

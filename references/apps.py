@@ -30,6 +30,13 @@ class ReferencesConfig(AppConfig):
             post_delete.connect(_forget_references_of, sender=apps.get_model(label),
                                 dispatch_uid=f"references-of-{label}")
 
+        # The API (/api/v1/references/).
+        from kitos.api.registry import register_routes
+
+        from .api.views import routes
+
+        register_routes(routes)
+
 
 def _forget_references_of(sender, instance, **kwargs) -> None:
     """An object deleted takes its references along (a generic relation has no

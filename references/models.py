@@ -15,7 +15,13 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from kitos.safe_http import ALLOWED_SCHEMES, Outcome
-from kitos.tenancy import PublicIdModel, scoped_queryset
+from kitos.tenancy import (
+    READER,
+    PublicIdModel,
+    SharedCatalogModel,
+    organisation_ids,
+    scoped_queryset,
+)
 
 # The kinds of object (their RoleTarget) that carry references: the pages that get a
 # "Referencer" tab (references.apps).
@@ -45,6 +51,51 @@ class ExternalReferenceQuerySet(scoped_queryset("organisation")):
 
     def dead(self):
         return self.filter(check_status__in=DEAD_STATUSES)
+
+    def visible_to(self, user):
+        """The references whose object the user may see, in one query: an object owned
+        by an organisation is visible to its members (the reference's own
+        `organisation`, indexed), but a catalog entry is visible beyond its owner (a
+        shared entry to every member, a national one without owner), so those are
+        matched against the visible entries themselves (one subquery per catalog
+        model, never a query per reference)."""
+        if user is None or not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.is_superuser:
+            return self
+        from django.apps import apps
+
+        models_ = [apps.get_model(label) for label in REFERENCE_TARGET_LABELS]
+        catalog = ContentType.objects.get_for_models(
+            *[model for model in models_ if issubclass(model, SharedCatalogModel)]
+        )
+        condition = Q(organisation__in=organisation_ids(user, at_least=READER)) & ~Q(
+            content_type__in=list(catalog.values())
+        )
+        for model, content_type in catalog.items():
+            condition |= Q(
+                content_type=content_type,
+                object_id__in=model.objects.visible_to(user).values("pk"),
+            )
+        return self.filter(condition)
+
+    def for_list(self):
+        """With each object's public id and kind, read in the same query (a subquery
+        per kind of object; the generic relation would cost a query per kind and page)."""
+        from django.apps import apps
+        from django.db.models import Case, OuterRef, Subquery, UUIDField, When
+
+        whens = []
+        for label in REFERENCE_TARGET_LABELS:
+            model = apps.get_model(label)
+            whens.append(When(
+                content_type=ContentType.objects.get_for_model(model),
+                then=Subquery(model._base_manager.filter(pk=OuterRef("object_id"))
+                              .order_by().values("uuid")[:1]),
+            ))
+        return self.select_related("content_type").annotate(
+            object_uuid=Case(*whens, default=None, output_field=UUIDField())
+        )
 
 
 class ExternalReference(PublicIdModel):

@@ -507,8 +507,29 @@ def _advice(org):
     return advice
 
 
+def _reference(org):
+    from kitos.tenancy import SYSTEM
+    from references.models import CheckStatus, ExternalReference
+    from references.services import reference_create
+
+    reference = reference_create(
+        actor=SYSTEM, target=ContractFactory(organisation=org), title="Kontrakten",
+        url="https://esdh.example.dk/sag/17", external_id="17/2025",
+    )
+    # As the weekly check left it (a dead link), so that a PATCH that reset the check
+    # would show.
+    now = timezone.now()
+    ExternalReference.objects.filter(pk=reference.pk).update(
+        check_status=CheckStatus.BROKEN, checked_at=now, http_status=404,
+        check_detail="Ikke fundet", dead_since=now,
+        created_by=UserFactory(username="reference-ejer"),
+    )
+    return reference
+
+
 BUILDERS = {
     "advice": _advice,
+    "references": _reference,
     "organisations": _organisation,
     "units": _unit,
     "persons": _person,
@@ -639,6 +660,9 @@ CASES = [
     ("attestation-campaigns", "interval_months", 24),
     ("advice", "body", "Ny tekst"),
     ("advice", "stop_on", "2036-06-30"),
+    # (A new `url` resets the link's check by design: not a one-field change.)
+    ("references", "title", "Ny titel"),
+    ("references", "external_id", "18/2025"),
 ]
 
 # Model fields a PATCH may change besides the one sent: bookkeeping only, read-only in

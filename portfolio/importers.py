@@ -3,7 +3,9 @@ kitos/excel/spec.py)."""
 
 from __future__ import annotations
 
-from django.utils.translation import gettext_lazy
+from collections import defaultdict
+
+from django.utils.translation import gettext, gettext_lazy
 
 from kitos.excel.spec import (
     BOOL,
@@ -25,8 +27,17 @@ from kitos.excel.spec import (
 from kitos.options import reference_key
 
 from . import choices
+from .forms import DATA_ROW_SEPARATOR
 from .kle import kle_numbers, with_effective_kle
-from .models import Integration, Interface, ItSystem, KleNumber, Supplier, SystemUsage
+from .models import (
+    Integration,
+    Interface,
+    InterfaceDataRow,
+    ItSystem,
+    KleNumber,
+    Supplier,
+    SystemUsage,
+)
 
 
 class SupplierSpec(CatalogSpec):
@@ -381,6 +392,10 @@ class InterfaceSpec(CatalogSpec):
         Column("description", "Beskrivelse", ("Description",)),
         Column("notes", "Note", ("Noter", "Bemærkning", "Notes")),
         Column("is_deactivated", "Deaktiveret", ("Deactivated", "Inaktiv"), kind=BOOL),
+        # One data row per line, "Data; Datatype" as on the interface form; written
+        # through the service (portfolio.services.interface_update), see write_links.
+        Column("data_rows", "Data", ("Datarækker", "Data rows", "Overførte data"),
+               field=None),
     )
 
     def row_keys(self, values):
@@ -396,6 +411,102 @@ class InterfaceSpec(CatalogSpec):
 
     def existing(self, organisation):
         return super().existing(organisation).select_related("exposed_by", "interface_type")
+
+    # -- the data rows --------------------------------------------------------------------
+
+    def _data_types(self, context) -> dict:
+        """Name or code (casefolded) -> option: those offered to the organisation and
+        those interfaces have already (they stay valid on the interface that has them)."""
+        types = context.cache.get("interface_data_types")
+        if types is None:
+            from kitos import options
+
+            used = InterfaceDataRow.objects.exclude(data_type=None).values_list(
+                "data_type_id", flat=True).distinct()
+            types = {}
+            for option in options.offered("interface_data_type", context.organisation,
+                                          keep=list(used)):
+                types[option.name.casefold()] = option
+                types[option.code.casefold()] = option
+            context.cache["interface_data_types"] = types
+        return types
+
+    def adjust(self, values, context):
+        """The "Data" cell as [(description, option or None)], or the errors of its
+        lines."""
+        if "data_rows" not in values:
+            return []
+        types = self._data_types(context)
+        rows, errors = [], []
+        for number, line in enumerate(str(values["data_rows"] or "").splitlines(), start=1):
+            if not line.strip():
+                continue
+            description, _separator, type_text = line.partition(DATA_ROW_SEPARATOR)
+            description, type_text = description.strip(), type_text.strip()
+            data_type = None
+            if type_text:
+                data_type = types.get(type_text.casefold())
+                if data_type is None:
+                    errors.append(("data_rows", gettext(
+                        "Linje %(number)s: datatypen »%(type)s« findes ikke i valglisten."
+                    ) % {"number": number, "type": type_text}))
+            if not description:
+                errors.append(("data_rows", gettext("Linje %(number)s: skriv hvilke data.")
+                               % {"number": number}))
+            elif len(description) > InterfaceDataRow._meta.get_field("description").max_length:
+                errors.append(("data_rows", gettext(
+                    "Linje %(number)s: beskrivelsen er for lang.") % {"number": number}))
+            rows.append((description, data_type))
+        values["data_rows"] = rows
+        return errors
+
+    def _stored_rows(self, context) -> dict:
+        """Interface pk -> [(description, data type id)], loaded once per import."""
+        stored = context.cache.get("interface_data_rows")
+        if stored is None:
+            stored = defaultdict(list)
+            for interface_id, description, type_id in InterfaceDataRow.objects.order_by(
+                "interface", "pk"
+            ).values_list("interface_id", "description", "data_type_id"):
+                stored[interface_id].append((description, type_id))
+            context.cache["interface_data_rows"] = stored
+        return stored
+
+    def after_row(self, row, context):
+        """Rows whose "Data" differs from what is stored are written after the import's
+        own writes (write_links); an unchanged cell writes nothing."""
+        wanted = row.values.get("data_rows")
+        if wanted is None:
+            return
+        current = self._stored_rows(context).get(row.obj.pk, []) if row.obj.pk else []
+        if [(d, t.pk if t else None) for d, t in wanted] == current:
+            return
+        if not context.may_edit(row.obj, self):
+            row.errors.append((None, self.permission_message()))
+            return
+        context.cache.setdefault("interface_data_rows_changed", []).append((row, wanted))
+
+    def write_links(self, state, context):
+        from .services import interface_update
+
+        super().write_links(state, context)
+        for row, wanted in context.cache.pop("interface_data_rows_changed", []):
+            if not row.errors:
+                interface_update(actor=context.actor, interface=row.obj, data_rows=wanted)
+
+    def export_cell(self, column, context, links, queryset):
+        if column.key == "data_rows":
+            lines = defaultdict(list)
+            for interface_id, description, type_name in InterfaceDataRow.objects.filter(
+                interface__in=queryset.order_by().values("pk")
+            ).order_by("interface", "pk").values_list(
+                "interface_id", "description", "data_type__name"
+            ):
+                lines[interface_id].append(
+                    f"{description}{DATA_ROW_SEPARATOR} {type_name}" if type_name
+                    else description)
+            return ExportCell(("pk",), lambda row: "\n".join(lines.get(row["pk"], ())))
+        return super().export_cell(column, context, links, queryset)
 
 
 INTERFACES = InterfaceSpec()

@@ -3,7 +3,10 @@ kitos/excel/spec.py)."""
 
 from __future__ import annotations
 
-from django.utils.translation import gettext_lazy
+import datetime
+from collections import defaultdict
+
+from django.utils.translation import gettext, gettext_lazy
 
 from kitos.excel.spec import (
     BOOL,
@@ -25,8 +28,17 @@ from kitos.excel.spec import (
 from kitos.options import reference_key
 
 from . import choices
+from .forms import DATA_ROW_SEPARATOR
 from .kle import kle_numbers, with_effective_kle
-from .models import Integration, Interface, ItSystem, KleNumber, Supplier, SystemUsage
+from .models import (
+    Integration,
+    Interface,
+    InterfaceDataRow,
+    ItSystem,
+    KleNumber,
+    Supplier,
+    SystemUsage,
+)
 
 
 class SupplierSpec(CatalogSpec):
@@ -191,6 +203,10 @@ class UsageSpec(EntitySpec):
                                                         "Document bearing"), kind=BOOL),
         Column("archive_notes", "Arkiveringsbemærkninger", ("Arkiveringsbemærkning",
                                                              "Archive notes")),
+        # One period per line, "arkiv-id; startdato; slutdato; godkendt"; written through
+        # the service (portfolio.services.journal_periods_replace), see after_write.
+        Column("journal_periods", "Journalperioder", ("Journalperiode", "Journal periods"),
+               field=None),
         # GDPR registration (OS2KITOS "GDPR"); the headers of OS2KITOS's GDPR export.
         Column("purpose", "Systemets overordnede formål", ("Formål", "Purpose")),
         Column("no_personal_data", "Ingen personoplysninger", ("No personal data",),
@@ -302,7 +318,47 @@ class UsageSpec(EntitySpec):
         )
         row.errors.extend((name, message) for name, message in errors.items())
 
+    def adjust(self, values, context):
+        """The "Journalperioder" cell as a list of period dicts, or the errors of its
+        lines (each period's own rules: the service checks them again)."""
+        if "journal_periods" not in values:
+            return []
+        periods, errors = parse_journal_periods(values["journal_periods"])
+        values["journal_periods"] = periods
+        return [("journal_periods", message) for message in errors]
+
+    def after_write(self, state, context):
+        """The periods of the rows whose cell differs from what is stored, through the
+        service (audited per period); an unchanged cell writes nothing."""
+        from .models import UsageJournalPeriod
+        from .services import JOURNAL_PERIOD_FIELDS, journal_periods_replace
+
+        super().after_write(state, context)
+        rows = [row for row in state.rows
+                if not row.errors and row.obj is not None and row.obj.pk
+                and row.values.get("journal_periods") is not None]
+        if not rows:
+            return
+        stored = defaultdict(list)
+        for period in UsageJournalPeriod.objects.filter(
+            usage__in=[row.obj.pk for row in rows]
+        ).order_by("usage", "start_date", "pk").values("usage_id", *JOURNAL_PERIOD_FIELDS):
+            stored[period.pop("usage_id")].append(period)
+        for row in rows:
+            wanted = row.values["journal_periods"]
+            if _period_set(wanted) != _period_set(stored.get(row.obj.pk, [])):
+                journal_periods_replace(actor=context.actor, usage=row.obj, periods=wanted)
+
     def export_cell(self, column, context, links, queryset):
+        if column.key == "journal_periods":
+            from .models import UsageJournalPeriod
+
+            lines = defaultdict(list)
+            for period in UsageJournalPeriod.objects.filter(
+                usage__in=queryset.order_by().values("pk")
+            ).order_by("usage", "start_date", "pk"):
+                lines[period.usage_id].append(journal_period_line(period))
+            return ExportCell(("pk",), lambda row: "\n".join(lines.get(row["pk"], ())))
         if column.key == "kle_effective":
             # Written for the reader; an import ignores it (the deviations are the input).
             numbers = dict(with_effective_kle(queryset.order_by()).values_list(
@@ -315,6 +371,72 @@ class UsageSpec(EntitySpec):
         if obj.local_name and obj.local_name != obj.system.name:
             texts.append(obj.local_name)
         return texts
+
+
+def _period_set(periods) -> set:
+    return {(p["archive_id"], p["start_date"], p["end_date"], bool(p.get("approved")))
+            for p in periods}
+
+
+def journal_period_line(period) -> str:
+    """A period as the sheet shows it: "AVID.SA.18002; 01-01-2015; 31-12-2019; Ja"."""
+    approved = gettext("Ja") if period.approved else gettext("Nej")
+    return (f"{period.archive_id}; {period.start_date:%d-%m-%Y}; "
+            f"{period.end_date:%d-%m-%Y}; {approved}")
+
+
+_YES = {"ja", "j", "yes", "y", "true", "1", "x", "sand"}
+_NO = {"nej", "n", "no", "false", "0", "falsk", ""}
+
+
+def _period_date(text: str):
+    for pattern in ("%d-%m-%Y", "%Y-%m-%d", "%d.%m.%Y", "%d/%m/%Y"):
+        try:
+            return datetime.datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+    return None
+
+
+def parse_journal_periods(cell) -> tuple[list[dict], list[str]]:
+    """The periods of a "Journalperioder" cell, one per line: "arkiv-id; startdato;
+    slutdato; godkendt (Ja/Nej)", dates as dd-mm-yyyy or yyyy-mm-dd; and the errors."""
+    periods, errors, seen = [], [], set()
+    max_length = 100
+    for number, line in enumerate(str(cell or "").splitlines(), start=1):
+        if not line.strip():
+            continue
+        parts = [part.strip() for part in line.split(";")]
+        if len(parts) not in (3, 4):
+            errors.append(gettext(
+                "Linje %(number)s: skriv »arkiv-id; startdato; slutdato; godkendt (Ja/Nej)«."
+            ) % {"number": number})
+            continue
+        archive_id, start_text, end_text = parts[:3]
+        approved_text = parts[3].casefold() if len(parts) == 4 else ""
+        start, end = _period_date(start_text), _period_date(end_text)
+        line_errors = []
+        if not archive_id:
+            line_errors.append(gettext("Linje %(number)s: arkiv-id'et mangler."))
+        elif len(archive_id) > max_length:
+            line_errors.append(gettext("Linje %(number)s: arkiv-id'et er for langt."))
+        elif archive_id in seen:
+            line_errors.append(gettext("Linje %(number)s: arkiv-id'et står to gange."))
+        if start is None or end is None:
+            line_errors.append(gettext(
+                "Linje %(number)s: datoerne skal skrives dd-mm-åååå (eller åååå-mm-dd)."))
+        elif end < start:
+            line_errors.append(gettext(
+                "Linje %(number)s: slutdatoen må ikke ligge før startdatoen."))
+        if approved_text not in _YES | _NO:
+            line_errors.append(gettext("Linje %(number)s: godkendt skal være Ja eller Nej."))
+        seen.add(archive_id)
+        if line_errors:
+            errors.extend(message % {"number": number} for message in line_errors)
+            continue
+        periods.append({"archive_id": archive_id, "start_date": start, "end_date": end,
+                        "approved": approved_text in _YES})
+    return periods, errors
 
 
 class IntegrationSpec(EntitySpec):
@@ -387,6 +509,10 @@ class InterfaceSpec(CatalogSpec):
         Column("description", "Beskrivelse", ("Description",)),
         Column("notes", "Note", ("Noter", "Bemærkning", "Notes")),
         Column("is_deactivated", "Deaktiveret", ("Deactivated", "Inaktiv"), kind=BOOL),
+        # One data row per line, "Data; Datatype" as on the interface form; written
+        # through the service (portfolio.services.interface_update), see after_write.
+        Column("data_rows", "Data", ("Datarækker", "Data rows", "Overførte data"),
+               field=None),
     )
 
     def row_keys(self, values):
@@ -402,6 +528,102 @@ class InterfaceSpec(CatalogSpec):
 
     def existing(self, organisation):
         return super().existing(organisation).select_related("exposed_by", "interface_type")
+
+    # -- the data rows --------------------------------------------------------------------
+
+    def _data_types(self, context) -> dict:
+        """Name or code (casefolded) -> option: those offered to the organisation and
+        those interfaces have already (they stay valid on the interface that has them)."""
+        types = context.cache.get("interface_data_types")
+        if types is None:
+            from kitos import options
+
+            used = InterfaceDataRow.objects.exclude(data_type=None).values_list(
+                "data_type_id", flat=True).distinct()
+            types = {}
+            for option in options.offered("interface_data_type", context.organisation,
+                                          keep=list(used)):
+                types[option.name.casefold()] = option
+                types[option.code.casefold()] = option
+            context.cache["interface_data_types"] = types
+        return types
+
+    def adjust(self, values, context):
+        """The "Data" cell as [(description, option or None)], or the errors of its
+        lines."""
+        if "data_rows" not in values:
+            return []
+        types = self._data_types(context)
+        rows, errors = [], []
+        for number, line in enumerate(str(values["data_rows"] or "").splitlines(), start=1):
+            if not line.strip():
+                continue
+            description, _separator, type_text = line.partition(DATA_ROW_SEPARATOR)
+            description, type_text = description.strip(), type_text.strip()
+            data_type = None
+            if type_text:
+                data_type = types.get(type_text.casefold())
+                if data_type is None:
+                    errors.append(("data_rows", gettext(
+                        "Linje %(number)s: datatypen »%(type)s« findes ikke i valglisten."
+                    ) % {"number": number, "type": type_text}))
+            if not description:
+                errors.append(("data_rows", gettext("Linje %(number)s: skriv hvilke data.")
+                               % {"number": number}))
+            elif len(description) > InterfaceDataRow._meta.get_field("description").max_length:
+                errors.append(("data_rows", gettext(
+                    "Linje %(number)s: beskrivelsen er for lang.") % {"number": number}))
+            rows.append((description, data_type))
+        values["data_rows"] = rows
+        return errors
+
+    def _stored_rows(self, context) -> dict:
+        """Interface pk -> [(description, data type id)], loaded once per import."""
+        stored = context.cache.get("interface_data_rows")
+        if stored is None:
+            stored = defaultdict(list)
+            for interface_id, description, type_id in InterfaceDataRow.objects.order_by(
+                "interface", "pk"
+            ).values_list("interface_id", "description", "data_type_id"):
+                stored[interface_id].append((description, type_id))
+            context.cache["interface_data_rows"] = stored
+        return stored
+
+    def after_row(self, row, context):
+        """Rows whose "Data" differs from what is stored are written after the import's
+        own writes (after_write); an unchanged cell writes nothing."""
+        wanted = row.values.get("data_rows")
+        if wanted is None:
+            return
+        current = self._stored_rows(context).get(row.obj.pk, []) if row.obj.pk else []
+        if [(d, t.pk if t else None) for d, t in wanted] == current:
+            return
+        if not context.may_edit(row.obj, self):
+            row.errors.append((None, self.permission_message()))
+            return
+        context.cache.setdefault("interface_data_rows_changed", []).append((row, wanted))
+
+    def after_write(self, state, context):
+        from .services import interface_update
+
+        super().after_write(state, context)
+        for row, wanted in context.cache.pop("interface_data_rows_changed", []):
+            if not row.errors:
+                interface_update(actor=context.actor, interface=row.obj, data_rows=wanted)
+
+    def export_cell(self, column, context, links, queryset):
+        if column.key == "data_rows":
+            lines = defaultdict(list)
+            for interface_id, description, type_name in InterfaceDataRow.objects.filter(
+                interface__in=queryset.order_by().values("pk")
+            ).order_by("interface", "pk").values_list(
+                "interface_id", "description", "data_type__name"
+            ):
+                lines[interface_id].append(
+                    f"{description}{DATA_ROW_SEPARATOR} {type_name}" if type_name
+                    else description)
+            return ExportCell(("pk",), lambda row: "\n".join(lines.get(row["pk"], ())))
+        return super().export_cell(column, context, links, queryset)
 
 
 INTERFACES = InterfaceSpec()

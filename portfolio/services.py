@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kitos.audit import AuditAction, record_change
@@ -50,16 +52,21 @@ def usage_create(
     sensitive_data_types: Iterable | None = None,
     kle_added: Iterable[KleNumber] | None = None,
     kle_removed: Iterable[KleNumber] | None = None,
+    journal_periods: Iterable[dict[str, Any]] | None = None,
     **fields: Any,
 ) -> SystemUsage:
     """Create a usage with its using units, the sensitive personal data types of its
-    GDPR registration (options, kitos.options) and its local KLE deviations."""
+    GDPR registration (options, kitos.options), its local KLE deviations and the
+    journal periods of its archiving."""
     usage = SystemUsage(organisation=organisation, system=system, **fields)
     m2m = _links(using_units, sensitive_data_types, kle_added, kle_removed)
     usage.check_editable_by(actor)
     _check_links(usage, system=system, sensitive_data=usage.sensitive_personal_data,
                  was_sensitive=False, m2m=m2m or {})
-    return create_object(actor=actor, instance=usage, m2m=m2m)
+    usage = create_object(actor=actor, instance=usage, m2m=m2m)
+    if journal_periods is not None:
+        journal_periods_replace(actor=actor, usage=usage, periods=journal_periods)
+    return usage
 
 
 @transaction.atomic
@@ -72,8 +79,10 @@ def usage_update(
     sensitive_data_types: Iterable | None = None,
     kle_added: Iterable[KleNumber] | None = None,
     kle_removed: Iterable[KleNumber] | None = None,
+    journal_periods: Iterable[dict[str, Any]] | None = None,
 ) -> SystemUsage:
-    """Change a usage's fields (`data`) and links; what is None stays as it is."""
+    """Change a usage's fields (`data`), links and journal periods; what is None stays
+    as it is."""
     m2m = _links(using_units, sensitive_data_types, kle_added, kle_removed)
     data = data or {}
     usage.check_editable_by(actor)
@@ -83,7 +92,10 @@ def usage_update(
         was_sensitive=usage.sensitive_personal_data,
         m2m=m2m or {}, system_changed="system" in data and data["system"] != usage.system,
     )
-    return update_object(actor=actor, instance=usage, data=data or None, m2m=m2m)
+    usage = update_object(actor=actor, instance=usage, data=data or None, m2m=m2m)
+    if journal_periods is not None:
+        journal_periods_replace(actor=actor, usage=usage, periods=journal_periods)
+    return usage
 
 
 def _links(using_units, sensitive_data_types, kle_added, kle_removed) -> dict | None:
@@ -175,6 +187,67 @@ def journal_period_delete(*, actor, period: UsageJournalPeriod) -> None:
     delete_object(actor=actor, instance=period)
 
 
+JOURNAL_PERIOD_FIELDS = ("start_date", "end_date", "archive_id", "approved")
+
+
+@transaction.atomic
+def journal_periods_replace(*, actor, usage: SystemUsage,
+                            periods: Iterable[dict[str, Any]]) -> None:
+    """Make the usage's journal periods `periods` (dicts of JOURNAL_PERIOD_FIELDS), as
+    the API and the Excel import send the whole list. A period is the one with the same
+    archive id (unique per usage): changed in place, new ones created, the others
+    deleted, each through the single-period services (audited). Every period is checked
+    before anything is written: one bad period fails the whole list, naming it."""
+    usage.check_editable_by(actor)
+    current = {period.archive_id: period for period in usage.journal_periods.all()}
+    wanted, errors, seen = [], [], set()
+    for number, fields in enumerate(periods, start=1):
+        values = {name: fields[name] for name in JOURNAL_PERIOD_FIELDS if name in fields}
+        values["archive_id"] = str(values.get("archive_id") or "").strip()
+        values.setdefault("approved", False)
+        label = _("Journalperiode %(number)s (%(archive_id)s)") % {
+            "number": number, "archive_id": values["archive_id"] or "–"}
+        old = current.get(values["archive_id"])
+        if old is None:
+            candidate = UsageJournalPeriod(usage=usage, **values)
+        else:  # the stored period as it would be, checked as itself (unique rules)
+            candidate = copy.copy(old)
+            for name, value in values.items():
+                setattr(candidate, name, value)
+        if values["archive_id"] in seen:
+            errors.append(_("%(period)s: arkiv-id'et står to gange.") % {"period": label})
+        seen.add(values["archive_id"])
+        try:
+            candidate.full_clean(exclude=["usage"])
+        except ValidationError as error:
+            errors.extend(f"{label}: {message}" for message in error.messages)
+        wanted.append((old, values))
+    if errors:
+        raise ValidationError({"journal_periods": errors})
+    changed = False
+    for archive_id, period in current.items():
+        if archive_id not in seen:
+            journal_period_delete(actor=actor, period=period)
+            changed = True
+    for old, values in wanted:
+        if old is None:
+            journal_period_create(actor=actor, usage=usage, **values)
+            changed = True
+        elif any(getattr(old, name) != value for name, value in values.items()):
+            journal_period_update(actor=actor, period=old, data=values)
+            changed = True
+    if changed:
+        _touch(usage)
+
+
+def _touch(instance) -> None:
+    """A new version of the object whose parts changed: its ETag and `changed_since`
+    (the sync clients) must show it."""
+    instance.updated_at = timezone.now()
+    type(instance)._default_manager.filter(pk=instance.pk).update(
+        updated_at=instance.updated_at)
+
+
 # -- interfaces (snitflader) ------------------------------------------------------------------
 
 
@@ -246,6 +319,7 @@ def _replace_data_rows(*, actor, interface: Interface, rows: Iterable[DataRow]) 
     if after != before:
         record_change(actor=actor, action=AuditAction.UPDATE, instance=interface,
                       changes={"data_rows": [before, after]})
+        _touch(interface)
 
 
 # -- rights-holder access -------------------------------------------------------------------

@@ -18,7 +18,20 @@ from ..models import (
     KleNumber,
     Supplier,
     SystemUsage,
+    UsageJournalPeriod,
 )
+
+
+class JournalPeriodSerializer(serializers.ModelSerializer):
+    id = serializers.UUIDField(source="uuid", read_only=True)
+
+    class Meta:
+        model = UsageJournalPeriod
+        fields = ["id", "start_date", "end_date", "archive_id", "approved"]
+
+    def get_validators(self):
+        # The service checks the periods together (unique archive id per usage).
+        return []
 
 
 class ItSystemSerializer(BaseSerializer):
@@ -75,6 +88,12 @@ class SystemUsageSerializer(BaseSerializer):
         help_text="The KLE numbers the usage serves: the system's, minus kle_removed, plus "
         "kle_added."
     )
+    journal_periods = JournalPeriodSerializer(
+        many=True, required=False,
+        help_text="The journal periods of the archiving. Replaces the whole list when "
+        "sent: a period is matched by its archive_id (changed in place), the others are "
+        "created or deleted; one invalid period fails the whole request.",
+    )
 
     class Meta:
         model = SystemUsage
@@ -86,7 +105,7 @@ class SystemUsageSerializer(BaseSerializer):
             "web_accessibility_notes",
             "archive_duty", "archive_type", "archive_location", "archive_test_location",
             "archive_supplier", "archive_active", "archive_notes", "archive_frequency_years",
-            "document_bearing",
+            "document_bearing", "journal_periods",
             "purpose", "no_personal_data", "ordinary_personal_data", "cpr_numbers",
             "social_problems", "other_private_matters", "sensitive_personal_data",
             "sensitive_data_types", "criminal_offence_data",
@@ -144,10 +163,7 @@ class IntegrationSerializer(BaseSerializer):
 
 
 class InterfaceDataRowSerializer(serializers.ModelSerializer):
-    data_type = serializers.SlugRelatedField(
-        slug_field="code", read_only=True, allow_null=True,
-        help_text="Code of an option of the list `interface_data_type`.",
-    )
+    data_type = OptionField("interface_data_type", required=False, allow_null=True)
 
     class Meta:
         model = InterfaceDataRow
@@ -159,9 +175,9 @@ class InterfaceSerializer(BaseSerializer):
     exposed_by = ScopedUUIDField(ItSystem, required=False, allow_null=True)
     owner_organisation = ScopedUUIDField(Organisation, required=False, allow_null=True)
     data_rows = InterfaceDataRowSerializer(
-        many=True, read_only=True,
-        help_text="The data the interface carries (read-only here; kept on the interface's "
-        "page).",
+        many=True, required=False,
+        help_text="The data the interface carries, in order. Replaces the whole list when "
+        "sent; one invalid row fails the whole request.",
     )
 
     class Meta:

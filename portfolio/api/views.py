@@ -22,7 +22,7 @@ from ..filtersets import (
 )
 from ..kle import with_effective_kle
 from ..models import InterfaceDataRow, KleNumber
-from ..services import usage_create, usage_update
+from ..services import interface_create, interface_update, usage_create, usage_update
 from .serializers import (
     IntegrationSerializer,
     InterfaceSerializer,
@@ -48,7 +48,8 @@ class SystemUsageViewSet(ScopedModelViewSet):
     filterset_class = SystemUsageFilterSet
     # Set through the service: the link table carries the organisation; the others
     # have rules of their own there (option lists, KLE deviations).
-    m2m_fields = ("using_units", "sensitive_data_types", "kle_added", "kle_removed")
+    m2m_fields = ("using_units", "sensitive_data_types", "kle_added", "kle_removed",
+                  "journal_periods")
 
     def get_queryset(self):
         # The option fields with the usages (the model path reads them without a query
@@ -57,7 +58,8 @@ class SystemUsageViewSet(ScopedModelViewSet):
             super().get_queryset().with_is_active(timezone.localdate())
             .select_related("archive_type", "archive_location", "archive_test_location",
                             "archive_supplier")
-            .prefetch_related("sensitive_data_types", "kle_added", "kle_removed")
+            .prefetch_related("sensitive_data_types", "kle_added", "kle_removed",
+                              "journal_periods")
         )
 
     # The same services as the form and the admin: the usage with its using units.
@@ -73,6 +75,8 @@ class SystemUsageViewSet(ScopedModelViewSet):
         # The annotations were read before the change; the serializer recomputes them.
         vars(serializer.instance).pop("is_active", None)
         vars(serializer.instance).pop("effective_kle_numbers", None)
+        # The periods were prefetched before the change too.
+        getattr(serializer.instance, "_prefetched_objects_cache", {}).pop("journal_periods", None)
         super().perform_update(serializer)
 
 
@@ -95,10 +99,35 @@ class InterfaceViewSet(ScopedModelViewSet):
     serializer_class = InterfaceSerializer
     filterset_class = InterfaceFilterSet
 
+    # Written through the service: the rows are replaced as a whole, audited on the
+    # interface.
+    m2m_fields = ("data_rows",)
+
     def get_queryset(self):
         return super().get_queryset().prefetch_related(
             Prefetch("data_rows", queryset=InterfaceDataRow.objects.select_related("data_type"))
         )
+
+    @staticmethod
+    def create_service(*, actor, instance, m2m):
+        return interface_create(actor=actor, **editable_values(instance),
+                                data_rows=_data_rows(m2m))
+
+    @staticmethod
+    def update_service(*, actor, instance, data, m2m):
+        return interface_update(actor=actor, interface=instance, data=data,
+                                data_rows=_data_rows(m2m))
+
+    def perform_update(self, serializer):
+        # The rows were prefetched before the change.
+        getattr(serializer.instance, "_prefetched_objects_cache", {}).pop("data_rows", None)
+        super().perform_update(serializer)
+
+
+def _data_rows(m2m):
+    if "data_rows" not in m2m:
+        return None
+    return [(row.get("description", ""), row.get("data_type")) for row in m2m["data_rows"]]
 
 
 class KleNumberViewSet(FastListMixin, viewsets.ReadOnlyModelViewSet):

@@ -162,6 +162,8 @@ def _usage(org):
         [UnitFactory(organisation=org), UnitFactory(organisation=org)],
         through_defaults={"organisation": org},
     )
+    usage.journal_periods.create(start_date=D(2015, 1, 1), end_date=D(2019, 12, 31),
+                                 archive_id="AVID.SA.1", approved=True)
     return usage
 
 
@@ -591,10 +593,13 @@ CASES = [
     ("systems", "business_type", "payroll_hr"),
     ("usages", "notes", "Nye noter"),
     ("usages", "hosting", "on_premise"),
+    ("usages", "journal_periods", [{"archive_id": "AVID.SA.1", "start_date": "2015-01-01",
+                                    "end_date": "2020-12-31", "approved": True}]),
     ("integrations", "external_reference", "ext-integration-2"),
     ("integrations", "frequency", "weekly"),
     ("interfaces", "version", "3.0"),
     ("interfaces", "interface_type", "soap"),
+    ("interfaces", "data_rows", [{"description": "Sagsnummer", "data_type": "number"}]),
     # The issue's two reports: the supplier lost its CVR and became shared.
     ("suppliers", "external_reference", "ext-supplier-2"),
     ("suppliers", "website", "https://new.example.dk"),
@@ -686,7 +691,11 @@ def test_every_writable_resource_is_covered():
     assert {resource for resource, _field, _value in CASES} == set(BUILDERS)
 
 
-WRITTEN_LINKS = {("contracts.Contract", "coverage"), ("gdpr.DataAsset", "usage_links")}
+WRITTEN_LINKS = {("contracts.Contract", "coverage"), ("gdpr.DataAsset", "usage_links"),
+                 ("portfolio.SystemUsage", "journal_periods"),
+                 ("portfolio.Interface", "data_rows")}
+# Lists written item by item: the audit entries are the items'.
+AUDITED_ON_ITEMS = {("usages", "journal_periods")}
 # (The project's system and contract links are many-to-many fields with their own
 # through models: _state reads them with their effect.)
 
@@ -766,11 +775,16 @@ def test_patch_changes_only_the_field_sent(resource, field, value, org, admin_us
                if before.get(name) != after.get(name)}
     changed -= BOOKKEEPING | RECORDED_BY.get(resource, set())
     model_field = type(obj)._meta.get_field(field)
-    assert changed == {model_field.attname}, (
+    assert changed == {getattr(model_field, "attname", field)}, (
         {name: (before.get(name), after.get(name)) for name in changed}
     )
 
     entries = list(AuditEntry.objects.exclude(pk__in=audit_before))
+    if (resource, field) in AUDITED_ON_ITEMS:
+        # Each period is an object of its own, audited as such.
+        item = ContentType.objects.get_for_model(model_field.related_model).id
+        assert {(e.action, e.content_type_id) for e in entries} == {("update", item)}
+        return
     assert [(e.action, e.content_type_id, e.object_id) for e in entries] == [
         ("update", ContentType.objects.get_for_model(obj).id, obj.pk)
     ]

@@ -236,6 +236,8 @@ def _portfolio(org, count):
         system.kle_numbers.add(kle)
         usage = UsageFactory(organisation=org, system=system, responsible_unit=units[0])
         usage.using_units.set(units, through_defaults={"organisation": org})
+        usage.journal_periods.create(start_date=datetime.date(2020, 1, 1),
+                                     end_date=datetime.date(2020, 12, 31), archive_id="A")
         IntegrationFactory(organisation=org, source=usage,
                            target=UsageFactory(organisation=org))
 

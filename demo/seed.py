@@ -1048,7 +1048,17 @@ class OrgSeeder:
                     owned = RoleAssignment.objects.filter(
                         organisation=self.organisation, role_type=role_types["systemejer"]
                     ).values_list("object_id", flat=True)
-                    free = [u for u in self.usages if u.pk not in set(owned)][:5]
+                    # Systems with a notice deadline in the coming months first: the
+                    # login's Min side and calendar then show one whatever order the
+                    # database returned the catalog in.
+                    soon = set(ContractCoverage.objects.filter(
+                        contract__organisation=self.organisation,
+                        contract__notice_deadline__range=(
+                            self.today, self.today + datetime.timedelta(days=150)),
+                    ).values_list("usage_id", flat=True))
+                    taken = set(owned)
+                    free = sorted((u for u in self.usages if u.pk not in taken),
+                                  key=lambda u: u.pk not in soon)[:5]
                     for usage in free or self.usages[:5]:
                         role_assign(actor=SYSTEM, person=person,
                                     role_type=role_types["systemejer"], target=usage)

@@ -25,6 +25,7 @@ from kitos.excel.spec import (
     Reference,
     key_part,
 )
+from kitos.models import Option
 from kitos.options import reference_key
 
 from . import choices
@@ -327,6 +328,34 @@ class UsageSpec(EntitySpec):
         values["journal_periods"] = periods
         return [("journal_periods", message) for message in errors]
 
+    def _stored_periods(self, context) -> dict:
+        """usage id -> its stored periods (dicts), read once per import."""
+        stored = context.cache.get("journal_periods")
+        if stored is None:
+            from .models import UsageJournalPeriod
+            from .services import JOURNAL_PERIOD_FIELDS
+
+            stored = defaultdict(list)
+            for period in UsageJournalPeriod.objects.filter(
+                usage__organisation=context.organisation
+            ).order_by("usage", "start_date", "pk").values("usage_id", *JOURNAL_PERIOD_FIELDS):
+                stored[period.pop("usage_id")].append(period)
+            context.cache["journal_periods"] = stored
+        return stored
+
+    def after_row(self, row, context):
+        """A "Journalperioder" cell that differs from what is stored shows in the preview
+        as a change of the row (written in after_write)."""
+        super().after_row(row, context)
+        wanted = row.values.get("journal_periods")
+        if wanted is None:
+            return
+        current = self._stored_periods(context).get(row.obj.pk, []) if row.obj.pk else []
+        if _period_set(wanted) != _period_set(current):
+            row.extra.append(("journal_periods",
+                              "\n".join(journal_period_line(_Period(p)) for p in current),
+                              "\n".join(journal_period_line(_Period(p)) for p in wanted)))
+
     def after_write(self, state, context):
         """The periods of the rows whose cell differs from what is stored, through the
         service (audited per period); an unchanged cell writes nothing."""
@@ -371,6 +400,15 @@ class UsageSpec(EntitySpec):
         if obj.local_name and obj.local_name != obj.system.name:
             texts.append(obj.local_name)
         return texts
+
+
+class _Period:
+    """A period given as a dict, read like the model by journal_period_line."""
+
+    def __init__(self, values: dict):
+        self.archive_id = values["archive_id"]
+        self.start_date, self.end_date = values["start_date"], values["end_date"]
+        self.approved = bool(values.get("approved"))
 
 
 def _period_set(periods) -> set:
@@ -601,6 +639,13 @@ class InterfaceSpec(CatalogSpec):
         if not context.may_edit(row.obj, self):
             row.errors.append((None, self.permission_message()))
             return
+        names = dict(Option.objects.filter(
+            pk__in={type_id for _d, type_id in current if type_id}).values_list("pk", "name"))
+        row.extra.append(("data_rows", "\n".join(
+            f"{d}{DATA_ROW_SEPARATOR} {names[t]}" if t else d for d, t in current
+        ), "\n".join(
+            f"{d}{DATA_ROW_SEPARATOR} {t.name}" if t else d for d, t in wanted
+        )))
         context.cache.setdefault("interface_data_rows_changed", []).append((row, wanted))
 
     def after_write(self, state, context):

@@ -180,6 +180,9 @@ class RowState:
     errors: list = field(default_factory=list)  # (column key or None, message)
     # Whether its link rows went in while validating (see _stream_links).
     linked: bool = False
+    # Changes a spec writes itself after the import's writes (after_write), as
+    # (column key, old text, new text): shown in the preview and counted as an update.
+    extra: list = field(default_factory=list)
 
 
 class ImportContext:
@@ -1192,7 +1195,7 @@ def _report_row(row: RowState, spec, context, report: ImportReport) -> None:
         return
     if row.created:
         action = "create"
-    elif row.changes or row.m2m:
+    elif row.changes or row.m2m or row.extra:
         action = "update"
     else:
         report.count_row(spec.key, "unchanged")
@@ -1214,6 +1217,8 @@ def _report_row(row: RowState, spec, context, report: ImportReport) -> None:
         new_text = display(column, new_objects, context)
         if old_text != new_text or row.created:
             changes.append((column.header, old_text, new_text))
+    for key, old_text, new_text in row.extra:
+        changes.append((spec.column(key).header, "" if row.created else old_text, new_text))
     report.add_row(RowResult(plan.sheet.name, row.number, spec.key, spec.label, action, label,
                              changes))
 

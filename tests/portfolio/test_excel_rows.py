@@ -76,6 +76,13 @@ def test_unchanged_round_trip_changes_nothing(org, admin_user, interface):
 def test_edited_cell_replaces_the_rows_audited(org, admin_user, interface):
     book = _export(org, interface)
     _data_cell(book).value = "CPR-nummer; personal_data\nSagsnummer; Tal"
+    # The preview shows the edited cell as the row's change, and writes nothing.
+    preview = _import(book, org, admin_user, commit=False)
+    assert preview.counts["entities"]["interfaces"]["update"] == 1
+    (row,) = [row for row in preview.rows if row.action == "update"]
+    assert ("Data", "Sagsnummer; Tekst\nFritekst",
+            "CPR-nummer; Personoplysninger\nSagsnummer; Tal") in row.changes
+    assert _rows(interface) == [("Sagsnummer", "text"), ("Fritekst", None)]
     report = _import(book, org, admin_user)
     assert report.ok, report.errors
     assert _rows(interface) == [("CPR-nummer", "personal_data"), ("Sagsnummer", "number")]
@@ -147,6 +154,11 @@ def test_edited_periods_are_written_audited(org, editor, usage):
     book = _export_usage(org, usage)
     _cell(book, "Journalperioder").value = (
         "AVID.SA.1; 01-01-2015; 31-12-2019; Nej\nAVID.SA.3; 2025-01-01; 2025-12-31; Ja")
+    preview = _import(book, org, editor, commit=False)
+    assert preview.counts["entities"]["usages"]["update"] == 1
+    (row,) = [row for row in preview.rows if row.action == "update"]
+    assert any(header == "Journalperioder" and "AVID.SA.3; 01-01-2025; 31-12-2025; Ja" in new
+               for header, _old, new in row.changes)
     report = _import(book, org, editor)
     assert report.ok, report.errors
     assert _periods(usage) == [

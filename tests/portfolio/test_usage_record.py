@@ -100,7 +100,7 @@ def test_the_migration_converts_the_old_values(org):
     for usage, (critical, count, duty) in zip(usages, old, strict=True):
         SystemUsage.objects.filter(pk=usage.pk).update(
             socially_critical=critical, user_count=count, archive_duty=duty)
-    migration = importlib.import_module("portfolio.migrations.0007_usage_record")
+    migration = importlib.import_module("portfolio.migrations.0008_usage_record_values")
     migration.convert_values(apps, None)
     assert [SystemUsage.objects.values_list("socially_critical", "user_count", "archive_duty")
             .get(pk=u.pk) for u in usages] == [

@@ -36,6 +36,16 @@ MAY_GROW = {
 MAY_CHANGE = {
     ("roles_roletype", "name"):
         "roles 0004 names the untouched standard 'Contract manager' role Kontraktansvarlig",
+    # portfolio 0007/0008: the usage record in OS2KITOS's vocabularies (socially critical
+    # Ja/Nej/Ved ikke, KITOS user bands, KITOS archive duties); tests/portfolio/
+    # test_usage_record.py checks each old value's new one.
+    ("portfolio_systemusage", "socially_critical"):
+        "portfolio 0008: samfundskritisk true -> Ja, false (the old default) -> unanswered",
+    ("portfolio_systemusage", "user_count"):
+        "portfolio 0008: the user bands as OS2KITOS's (10-50 -> 10_49, ...)",
+    ("portfolio_systemusage", "archive_duty"):
+        "portfolio 0008: archive duty as OS2KITOS's (partial -> D+D, none -> K, "
+        "undecided -> blank)",
 }
 DEMO_USER = "admin"  # kitos.demo.LOGINS: It-chef, admin of the demo organisation
 DEMO_ORG = "demo"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from kitos.api.base import BaseSerializer, ScopedUUIDField
+from kitos.api.base import BaseSerializer, ObjectTargetMixin, ScopedUUIDField
 from roles.models import RoleType
 
 from ..filtersets import ADVICE_TARGET_CHOICES, advice_target_models
@@ -43,7 +43,7 @@ def _emails(help_text: str):
     )
 
 
-class AdviceSerializer(BaseSerializer):
+class AdviceSerializer(ObjectTargetMixin, BaseSerializer):
     organisation = serializers.UUIDField(source="organisation.uuid", read_only=True)
     object_type = AdviceObjectTypeField(
         help_text="The kind of object the advice is on (set when it is created).")
@@ -79,28 +79,10 @@ class AdviceSerializer(BaseSerializer):
         target = advice.target
         return "" if target is None else str(target)
 
+    moved_message = _("Et advis kan ikke flyttes til et andet objekt.")
+
+    def target_models(self) -> dict:
+        return advice_target_models()
+
     def validate(self, attrs):
-        attrs = super().validate(attrs)
-        kind = attrs.pop("object_type", None)
-        public_id = attrs.pop("object_id", None)
-        if self.instance is not None:
-            if (kind is not None and kind != self.fields["object_type"].get_attribute(
-                    self.instance)) or (public_id is not None and public_id != getattr(
-                    self.instance.target, "uuid", None)):
-                raise serializers.ValidationError(
-                    {"object_id": _("Et advis kan ikke flyttes til et andet objekt.")})
-            return attrs
-        errors = {}
-        if kind is None:
-            errors["object_type"] = self.fields["object_type"].error_messages["required"]
-        if public_id is None:
-            errors["object_id"] = self.fields["object_id"].error_messages["required"]
-        if errors:
-            raise serializers.ValidationError(errors)
-        target = advice_target_models()[kind].objects.visible_to(
-            self.context["request"].user).filter(uuid=public_id).first()
-        if target is None:
-            raise serializers.ValidationError(
-                {"object_id": _("Der er intet objekt af den type med det id, som du kan se.")})
-        attrs["target"] = target
-        return attrs
+        return self.resolve_target(super().validate(attrs))

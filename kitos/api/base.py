@@ -350,3 +350,45 @@ __all__ = [
     "ScopedUUIDField",
     "TokenScopePermission",
 ]
+
+
+class ObjectTargetMixin:
+    """A serializer of something set on another object (an advice, an external
+    reference) named by `object_type` (its RoleTarget) and `object_id` (its public id):
+    given on create, among the objects the user may see, and never changed after.
+    Subclasses name `target_models()` (kind -> model) and `moved_message`;
+    `missing_target_is_404` answers an unseen object as 404 instead of a field error."""
+
+    moved_message = ""
+    missing_target_is_404 = False
+
+    def target_models(self) -> dict:
+        raise NotImplementedError
+
+    def resolve_target(self, attrs: dict) -> dict:
+        kind = attrs.pop("object_type", None)
+        public_id = attrs.pop("object_id", None)
+        if self.instance is not None:
+            if (kind is not None and kind != self.fields["object_type"].get_attribute(
+                    self.instance)) or (public_id is not None and public_id
+                                        != self.fields["object_id"].get_attribute(
+                                            self.instance)):
+                raise serializers.ValidationError({"object_id": self.moved_message})
+            return attrs
+        errors = {}
+        if kind is None:
+            errors["object_type"] = self.fields["object_type"].error_messages["required"]
+        if public_id is None:
+            errors["object_id"] = self.fields["object_id"].error_messages["required"]
+        if errors:
+            raise serializers.ValidationError(errors)
+        target = self.target_models()[kind].objects.visible_to(
+            self.context["request"].user).filter(uuid=public_id).first()
+        if target is None:
+            message = _("Der er intet objekt af den type med det id, som du kan se.")
+            if self.missing_target_is_404:
+                # As the object's own page: what the user may not see does not exist.
+                raise exceptions.NotFound(message)
+            raise serializers.ValidationError({"object_id": message})
+        attrs["target"] = target
+        return attrs

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from django.contrib.contenttypes.models import ContentType
 from django.utils.translation import gettext_lazy as _
-from rest_framework import exceptions, serializers
+from rest_framework import serializers
 
-from kitos.api.base import BaseSerializer
+from kitos.api.base import BaseSerializer, ObjectTargetMixin
 
 from ..filtersets import REFERENCE_TARGET_CHOICES, reference_target_models
 from ..models import ExternalReference
@@ -34,7 +34,7 @@ class ReferenceObjectField(serializers.UUIDField):
         return getattr(instance.target, "uuid", None)
 
 
-class ReferenceSerializer(BaseSerializer):
+class ReferenceSerializer(ObjectTargetMixin, BaseSerializer):
     object_type = ReferenceObjectTypeField(
         help_text="The kind of object the reference is on (set when it is created).")
     object_id = ReferenceObjectField(
@@ -56,30 +56,11 @@ class ReferenceSerializer(BaseSerializer):
             "external_id": {"required": False},
         }
 
+    moved_message = _("En reference kan ikke flyttes til et andet objekt.")
+    missing_target_is_404 = True
+
+    def target_models(self) -> dict:
+        return reference_target_models()
+
     def validate(self, attrs):
-        attrs = super().validate(attrs)
-        kind = attrs.pop("object_type", None)
-        public_id = attrs.pop("object_id", None)
-        if self.instance is not None:
-            if (kind is not None and kind != self.fields["object_type"].get_attribute(
-                    self.instance)) or (public_id is not None and public_id
-                                        != self.fields["object_id"].get_attribute(
-                                            self.instance)):
-                raise serializers.ValidationError(
-                    {"object_id": _("En reference kan ikke flyttes til et andet objekt.")})
-            return attrs
-        errors = {}
-        if kind is None:
-            errors["object_type"] = self.fields["object_type"].error_messages["required"]
-        if public_id is None:
-            errors["object_id"] = self.fields["object_id"].error_messages["required"]
-        if errors:
-            raise serializers.ValidationError(errors)
-        target = reference_target_models()[kind].objects.visible_to(
-            self.context["request"].user).filter(uuid=public_id).first()
-        if target is None:
-            # As the object's own page: what the user may not see does not exist.
-            raise exceptions.NotFound(
-                _("Der er intet objekt af den type med det id, som du kan se."))
-        attrs["target"] = target
-        return attrs
+        return self.resolve_target(super().validate(attrs))

@@ -249,6 +249,10 @@ LINK_CHECK_CONCURRENCY = int(os.environ.get("LINK_CHECK_CONCURRENCY", "8"))
 LINK_CHECK_TIMEOUT = float(os.environ.get("LINK_CHECK_TIMEOUT", "10"))
 LINK_CHECK_ALLOWED_NETWORKS = env_list("LINK_CHECK_ALLOWED_NETWORKS")
 
+# Fernet keys for the secrets kitos keeps encrypted (kitos.crypto), newest first; unset:
+# derived from DJANGO_SECRET_KEY.
+KITOS_ENCRYPTION_KEYS = env_list("KITOS_ENCRYPTION_KEYS")
+
 CELERY_TASK_ROUTES = {
     "kitos.run_import": {"queue": "imports"},
     "imports.*": {"queue": "imports"},

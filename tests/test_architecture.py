@@ -22,7 +22,7 @@ LAYERS = [
     {"contracts"},
     {"gdpr"},
     {"alerts", "imports", "references"},
-    {"governance"},
+    {"governance", "integrations", "webhooks"},
     {"landscape"},
     {"overview", "demo", "sso"},
 ]

@@ -54,6 +54,8 @@ INSTALLED_APPS = [
     "imports",
     "references",
     "governance",
+    "integrations",
+    "webhooks",
     "landscape",
     "overview",
     "demo",

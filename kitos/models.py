@@ -124,6 +124,8 @@ class AuditSource(models.TextChoices):
     IMPORT = "import", _("Import")
     ADMIN = "admin", _("Administration")
     SYSTEM = "system", _("System")
+    # A connector's run (integrations: OS2KITOS sync, FK Organisation import).
+    SYNC = "sync", _("Synkronisering")
 
 
 class AuditEntryQuerySet(scoped_queryset("organisation")):

@@ -31,6 +31,7 @@ from gdpr.models import (
     SubProcessor,
 )
 from imports.models import ImportRun
+from integrations.models import Connector, SyncRun
 from kitos import services
 from kitos.admin_base import KitosModelAdmin
 from kitos.audit import record_change
@@ -82,7 +83,8 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-APPS = ("kitos", "roles", "portfolio", "contracts", "gdpr", "alerts", "imports")
+APPS = ("kitos", "roles", "portfolio", "contracts", "gdpr", "alerts", "imports",
+        "integrations")
 MODELS = sorted(
     (m for m in admin.site._registry if m._meta.app_label in APPS), key=lambda m: m._meta.label
 )
@@ -94,7 +96,7 @@ USERS = ("superuser", "staff_editor")
 # decision).
 _READ_ONLY = frozenset(
     {KleNumber, AuditEntry, ImportRun, AlertDelivery, SystemUsageUnit, ContractCoverage,
-     DataAssetUsage, Advice}
+     DataAssetUsage, Advice, SyncRun}
 )
 ADD_FORBIDDEN = {"superuser": _READ_ONLY,
                  "staff_editor": _READ_ONLY | {Organisation, Option}}
@@ -258,6 +260,17 @@ def populate(organisation):
             deadline=datetime.date(2027, 1, 1),
             email=person.email,
             person=person,
+        ),
+        # One per kind and organisation: a second populate() reuses it.
+        Connector: (connector := Connector.objects.get_or_create(
+            organisation=organisation, kind="kitos", defaults={
+                "base_url": "https://kitos.example", "username": "sync@kommune.dk",
+                "secret": "s3cret"},
+        )[0]),
+        SyncRun: SyncRun.objects.create(
+            organisation=organisation, connector=connector, mode="apply",
+            status="succeeded", started_at=timezone.now(), finished_at=timezone.now(),
+            counts={"created": 2, "updated": 1, "removed": 0, "unchanged": 5, "errors": 0},
         ),
         Advice: Advice.objects.create(
             organisation=organisation, content_type=ContentType.objects.get_for_model(contract),
@@ -591,7 +604,9 @@ def test_changelist_queries_do_not_grow_with_rows(request, client, org, kle, who
     grown = {name for name in few_rows if many_rows[name] > few_rows[name]}
     # A list whose first page is full already (the shared option lists) cannot grow.
     full = {name for name in few_rows if few_rows[name] >= KitosModelAdmin.list_per_page}
-    assert grown == set(few_rows) - {"kitos.Organisation", "portfolio.KleNumber"} - full
+    # One connector per kind and organisation: populate() reuses it.
+    assert grown == set(few_rows) - {
+        "kitos.Organisation", "portfolio.KleNumber", "integrations.Connector"} - full
 
 
 def test_import_run_page_links_to_the_run_and_its_changes(client, staff_editor, ours):
@@ -606,6 +621,31 @@ def test_import_run_page_links_to_the_run_and_its_changes(client, staff_editor, 
     assert "PK\x03\x04" not in html  # the uploaded file is not shown
     changes = client.get(f"{admin_url(AuditEntry)}?group_id={run.uuid}")
     assert changes.status_code == 200 and list(changes.context["cl"].result_list) == []
+
+
+def test_connector_page_lists_its_runs_and_never_shows_the_secret(client, superuser, ours):
+    connector, run = ours[Connector], ours[SyncRun]
+    client.force_login(superuser)
+    html = client.get(admin_url(Connector, "change", connector.pk)).content.decode()
+    assert "2 oprettet, 1 ændret, 0 fjernet, 5 uændret, 0 fejl" in html
+    assert "s3cret" not in html and "fernet:" not in html
+    # Saving the form with the secret left empty keeps the stored one.
+    data = {
+        "organisation": connector.organisation_id, "kind": "kitos", "name": "KITOS",
+        "base_url": "https://kitos.example", "username": "sync@kommune.dk", "secret": "",
+        "secret_env": "", "remote_organisation": "", "options": "{}", "schedule": "daily",
+        "synced_until": "", "runs-TOTAL_FORMS": "0", "runs-INITIAL_FORMS": "0",
+    }
+    response = client.post(admin_url(Connector, "change", connector.pk), data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    connector.refresh_from_db()
+    assert connector.schedule == "daily" and connector.secret == "s3cret"
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT secret FROM integrations_connector WHERE id = %s",
+                       [connector.pk])
+        assert cursor.fetchone()[0].startswith("fernet:")
+    run_page = client.get(admin_url(SyncRun, "change", run.pk)).content.decode()
+    assert f"{admin_url(AuditEntry)}?group_id={run.uuid}" in run_page
 
 
 def test_data_asset_usage_inline_is_written_and_audited_by_the_service(

@@ -106,6 +106,39 @@ class Connector(TenantModel):
         return self.secret
 
 
+class ConnectorFileQuerySet(scoped_queryset("organisation")):
+    pass
+
+
+class ConnectorFile(TenantModel):
+    """An export file uploaded for a connector (FK Organisation): kept so that the worker,
+    possibly on another machine, reads the same bytes, and so that "apply what the
+    preview showed" runs on exactly the previewed file."""
+
+    connector = models.ForeignKey(
+        Connector, verbose_name=_("forbindelse"), on_delete=models.CASCADE,
+        related_name="files",
+    )
+    filename = models.CharField(_("filnavn"), max_length=255)
+    size = models.PositiveBigIntegerField(_("størrelse (bytes)"), default=0)
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    content = models.BinaryField(_("indhold"), editable=False)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("uploadet af"), on_delete=models.SET_NULL,
+        null=True, blank=True, related_name="+",
+    )
+
+    objects = ConnectorFileQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("eksportfil")
+        verbose_name_plural = _("eksportfiler")
+
+    def __str__(self) -> str:
+        return self.filename
+
+
 class RunMode(models.TextChoices):
     PREVIEW = "preview", _("Gennemsyn")
     APPLY = "apply", _("Opdatering")
@@ -158,6 +191,11 @@ class SyncRun(TenantModel):
     message = models.TextField(_("besked"), blank=True)
     # The delta this run read: changes since this moment (empty: everything).
     since = models.DateTimeField(_("ændringer siden"), null=True, blank=True)
+    # The uploaded export the run read (FK Organisation); empty: read from the source.
+    source_file = models.ForeignKey(
+        ConnectorFile, verbose_name=_("fil"), on_delete=models.SET_NULL, null=True,
+        blank=True, related_name="runs",
+    )
 
     objects = SyncRunQuerySet.as_manager()
 

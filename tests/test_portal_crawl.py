@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import pytest
 from django.urls import URLResolver, get_resolver, resolve, reverse
+from django.utils import timezone
 
 from alerts.advice import advice_create
 from alerts.models import AlertRule
@@ -61,6 +62,7 @@ POST_ONLY = {
     "two_factor_disable", "vacancy_assign", "advice_deactivate", "advice_delete",
     "externalreference_delete", "externalreference_check",
     "newsystemrequest_submit", "newsystemrequest_withdraw", "newsystemrequest_sign",
+    "connector_run", "syncrun_apply",
 }
 # Each string mixes bad values for parameters of different pages (a page reads its own
 # and ignores the rest); `within` is apart since a bad one ends a page early (404).
@@ -147,9 +149,30 @@ def build_world(organisation, user) -> World:
     objects.update(_attestation(organisation, unit, person, usage))
     objects["advice"] = _advice(organisation, contract, user)
     objects["externalreference"] = _reference(usage)
+    objects.update(_connector(organisation, user))
     # Route prefixes are model names (kitos.links.route_name).
     objects.update({obj._meta.model_name: obj for obj in list(objects.values())})
     return World(organisation, objects, role_type, run, rule)
+
+
+def _connector(organisation, user) -> dict:
+    """A connector of the organisation with a preview run of an uploaded file."""
+    from integrations.connectors import store_file
+    from integrations.models import Connector, SyncRun
+
+    connector = Connector.objects.create(organisation=organisation, kind="fk_org")
+    stored = store_file(connector=connector, actor=user, filename="<b>eksport.json",
+                        content=b"{}")
+    run = SyncRun.objects.create(
+        organisation=organisation, connector=connector, mode="preview", status="succeeded",
+        started_at=timezone.now(), finished_at=timezone.now(), source_file=stored,
+        changes=[{"action": "update", "model": "roles.organisationunit", "kind": "enhed",
+                  "external_uuid": str(uuid.uuid4()), "name": "<i>Skole</i>",
+                  "fields": {"navn": ["<b>A</b>", "B"]}}],
+        counts={"created": 0, "updated": 1, "removed": 0, "unchanged": 0, "errors": 1},
+        errors=[{"object": "<Enhed>", "message": "<script>x</script>"}],
+    )
+    return {"connector": connector, "syncrun": run}
 
 
 def _competences(organisation, unit, person, role_type) -> dict:
@@ -325,6 +348,9 @@ def urls_for(world: World, name: str, params: tuple[str, ...]) -> list[str]:
     if params == ("slug", "kind"):  # an option list (kitos.options)
         return [reverse(name, args=[world.organisation.slug, kind])
                 for kind in ("agreement_element", "findes-ikke")]
+    if params == ("slug", "uuid"):  # the organisation's own objects (connectors, runs)
+        prefix = name.rpartition("_")[0]
+        return [reverse(name, args=[world.organisation.slug, objects[prefix].uuid])]
     if params == ("slug", "pk"):
         return [reverse(name, args=[world.organisation.slug, world.alert_rule.pk])]
     if params == ("number",):

@@ -263,6 +263,8 @@ CELERY_TASK_ROUTES = {
     "kitos.send_alert_digest": {"queue": "alerts"},
     "alerts.send_due_advice": {"queue": "alerts"},
     "references.check_links": {"queue": "alerts"},
+    # Connector runs read whole outside systems: beside the imports, not the web's tasks.
+    "integrations.*": {"queue": "imports"},
     "roles.send_responsibility_notice": {"queue": "alerts"},
 }
 CELERY_BEAT_SCHEDULE = {
@@ -284,6 +286,12 @@ CELERY_BEAT_SCHEDULE = {
     "check-reference-links": {
         "task": "references.check_links",
         "schedule": crontab(day_of_week="sun", hour=3, minute=0),
+    },
+    # Connectors (integrations app) on a schedule: hourly ones each hour, nightly ones
+    # between 01:00 and 05:00; checked every 15 minutes.
+    "run-scheduled-connectors": {
+        "task": "integrations.run_scheduled",
+        "schedule": 900.0,
     },
     # Import runs whose worker was killed are failed (and can be retried) within minutes.
     "reap-stale-imports": {

@@ -117,6 +117,7 @@ urlpatterns += [
     path("", include("imports.urls")),
     path("", include("references.urls")),
     path("", include("governance.urls")),
+    path("", include("webhooks.urls")),
     path("", include("landscape.urls")),
     path("", include("sso.urls")),
 ]

@@ -472,3 +472,21 @@ def test_gap_scan_opens_and_closes(org, admin_user, receiver,
     with django_capture_on_commit_callbacks(execute=True):
         assert services.scan_gaps() >= 1
     assert "gap.closed" in receiver.types()
+
+
+@pytest.mark.django_db
+def test_deadline_decided(org, admin_user, editor, receiver, django_capture_on_commit_callbacks):
+    from contracts.services import contract_create, deadline_decision_record
+
+    contract = contract_create(
+        actor=editor, organisation=org, name="Med frist", start_date=datetime.date(2024, 1, 1),
+        expiry_date=timezone.localdate() + datetime.timedelta(days=400), notice_months=3)
+    services.subscription_create(actor=admin_user, organisation=org, data={
+        "name": "Frister", "url": receiver.url, "allow_internal": True,
+        "all_events": False, "event_types": ["deadline.decided"]})
+    _run(django_capture_on_commit_callbacks, lambda: deadline_decision_record(
+        actor=editor, contract=contract, kind="renew", note="Fortsætter"))
+    assert receiver.types() == ["deadline.decided"]
+    event = receiver.events()[0]
+    assert event["object"]["kind"] == "deadlinedecision"
+    assert event["data"]["kind"] == "renew"

@@ -56,7 +56,6 @@ from roles.models import (
     RoleType,
     TrainingPlanItem,
 )
-from webhooks.models import WebhookDelivery, WebhookSubscription
 from tests.factories import (
     AgreementFactory,
     CompetencyFactory,
@@ -80,6 +79,7 @@ from tests.factories import (
     UnitFactory,
     UsageFactory,
 )
+from webhooks.models import WebhookDelivery, WebhookSubscription
 
 pytestmark = pytest.mark.django_db
 

@@ -11,10 +11,12 @@ import uuid
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.core.validators import URLValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from kitos import safe_http
 from kitos.crypto import EncryptedTextField
 from kitos.tenancy import ADMIN, TenantModel, organisation_ids, scoped_queryset
 
@@ -41,7 +43,11 @@ class WebhookSubscription(TenantModel):
     edit_role = ADMIN
 
     name = models.CharField(_("navn"), max_length=200)
-    url = models.URLField(_("URL"), max_length=1000)
+    url = models.URLField(
+        _("URL"), max_length=1000,
+        validators=[URLValidator(schemes=safe_http.ALLOWED_SCHEMES,
+                                 message=_("Angiv en http- eller https-adresse."))],
+    )
     secret = EncryptedTextField(_("hemmelighed"), blank=True)
     all_events = models.BooleanField(
         _("alle hændelser"), default=True,

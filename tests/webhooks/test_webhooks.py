@@ -490,3 +490,24 @@ def test_deadline_decided(org, admin_user, editor, receiver, django_capture_on_c
     event = receiver.events()[0]
     assert event["object"]["kind"] == "deadlinedecision"
     assert event["data"]["kind"] == "renew"
+
+
+@pytest.mark.django_db
+def test_an_attempt_is_made_once(org, admin_user, subscription, receiver):
+    """Two workers (or a task and the sweep) with the same delivery: one sends."""
+    delivery = services.send_test_event(actor=admin_user, subscription=subscription)
+    now = timezone.now()
+    assert services.deliver(delivery.pk, now=now) == DeliveryStatus.SUCCEEDED
+    assert services.deliver(delivery.pk, now=now) is None
+    assert services.deliver_due(now=now + datetime.timedelta(hours=1)) == 0
+    assert len(receiver.requests) == 1
+
+
+@pytest.mark.django_db
+def test_only_http_urls(client, org, admin_user):
+    client.force_login(admin_user)
+    response = client.post(reverse("webhook_create", args=[org.slug]), {
+        "name": "FTP", "url": "ftp://example.org/hook", "all_events": "on"})
+    assert response.status_code == 200
+    assert response.context["form"].errors == {"url": ["Indtast en gyldig URL."]}
+    assert not WebhookSubscription.objects.exists()

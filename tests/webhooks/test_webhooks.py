@@ -511,3 +511,15 @@ def test_only_http_urls(client, org, admin_user):
     assert response.status_code == 200
     assert response.context["form"].errors == {"url": ["Indtast en gyldig URL."]}
     assert not WebhookSubscription.objects.exists()
+
+
+def test_beat_sends_due_deliveries_and_scans_gaps(settings):
+    from kitos.celery import app
+
+    tasks = {entry["task"]: entry["schedule"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    assert tasks["webhooks.deliver_due"] == 60.0
+    assert tasks["webhooks.scan_gaps"] == 900.0
+    app.loader.import_default_modules()  # what a worker does: autodiscovery of <app>.tasks
+    for name in ("webhooks.deliver", "webhooks.deliver_due", "webhooks.scan_gaps"):
+        assert name in app.tasks
+    assert settings.CELERY_TASK_ROUTES["webhooks.*"] == {"queue": "default"}

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
+from . import hooks
 from .db import new_instance
 from .models import AuditAction, AuditEntry, AuditSource
 
@@ -200,12 +201,16 @@ def record_change(*, actor, action: str, instance: models.Model, changes: dict) 
     """Write one audit entry (in the caller's transaction)."""
     entry = build_entry(actor=actor, action=action, instance=instance, changes=changes)
     entry.save()
+    hooks.audit_entries_written([entry])
     return entry
 
 
 def record_changes(entries: list[AuditEntry]) -> None:
     """Write many entries in one statement: the bulk path (imports, reassignment)."""
-    AuditEntry.objects.bulk_create(entries, batch_size=500)
+    # bulk_create sets the primary keys on SQLite and PostgreSQL alike (Django 5.2):
+    # the listeners get saved entries either way.
+    saved = AuditEntry.objects.bulk_create(entries, batch_size=500)
+    hooks.audit_entries_written(saved)
 
 
 __all__ = [

@@ -130,3 +130,23 @@ def add_organisation_annotation(name: str, factory: Callable) -> None:
 
 def organisation_annotations(user) -> dict:
     return {name: factory(user) for name, factory in _organisation_annotations.items()}
+
+
+# Listeners of the audit log: fn(entries) called with every list of entries the audit
+# log has just written (kitos.audit.record_change / record_changes), inside the writer's
+# transaction, with their primary keys set. E.g. the webhooks app queues its outgoing
+# events there (a transactional outbox: they commit or roll back with the change).
+_audit_listeners: list[Callable] = []
+
+
+def add_audit_listener(listener: Callable) -> None:
+    if listener not in _audit_listeners:
+        _audit_listeners.append(listener)
+
+
+def audit_entries_written(entries) -> None:
+    """Tell every listener of the entries just saved (one list per write)."""
+    if not entries:
+        return
+    for listener in _audit_listeners:
+        listener(entries)

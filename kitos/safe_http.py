@@ -1,5 +1,5 @@
-"""Outgoing HTTP requests to addresses users typed in (external references today,
-webhooks next): only http and https, never to the municipality's own network, with a
+"""Outgoing HTTP requests to addresses users typed in (the external references' link
+check, the webhooks' POSTs): only http and https, never to the municipality's own network, with a
 timeout on every step and a bounded number of redirects.
 
 Why not a plain ``urllib.request.urlopen``: a link to ``http://10.0.0.5/admin`` or a
@@ -117,7 +117,8 @@ class _PinnedHTTPSConnection(http.client.HTTPSConnection):
         self.sock = self._context.wrap_socket(sock, server_hostname=self.host)
 
 
-def _request(url: str, method: str, *, timeout: float, allowed_networks):
+def _connect(url: str, *, timeout: float, allowed_networks):
+    """A connection pinned to a vetted address of `url`'s host, and the path to ask."""
     scheme, host, port, path = check_target(url)
     address = resolve(host, port, allowed_networks=allowed_networks)
     if scheme == "https":
@@ -126,6 +127,11 @@ def _request(url: str, method: str, *, timeout: float, allowed_networks):
         )
     else:
         connection = _PinnedHTTPConnection(host, port, address=address, timeout=timeout)
+    return connection, path
+
+
+def _request(url: str, method: str, *, timeout: float, allowed_networks):
+    connection, path = _connect(url, timeout=timeout, allowed_networks=allowed_networks)
     try:
         connection.request(method, path, headers={
             "User-Agent": USER_AGENT, "Accept": "*/*", "Connection": "close",
@@ -182,3 +188,50 @@ def check_urls(urls: Iterable[str], *, concurrency: int = 8, timeout: float = 10
             distinct,
         )
         return dict(zip(distinct, results, strict=True))
+
+
+# Networks meaning "every address": what a caller passes when its user has allowed
+# internal addresses for a target (a webhook's "allow internal addresses").
+ALL_NETWORKS = ("0.0.0.0/0", "::/0")
+
+
+@dataclasses.dataclass(frozen=True)
+class PostResult:
+    """How a POST ended: `status_code` None when no answer came (`error` says why);
+    `refused` when the address may not be requested at all."""
+
+    status_code: int | None
+    body_excerpt: str = ""
+    error: str = ""
+    refused: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return self.status_code is not None and 200 <= self.status_code < 300
+
+
+def post(url: str, body: bytes, *, headers: dict[str, str], timeout: float = 10.0,
+         allowed_networks=(), excerpt_bytes: int = 1000) -> PostResult:
+    """POST `body` to `url` under the same guards as ``check_url`` (http(s) only, vetted
+    and pinned address). A redirect is never followed: the 3xx is the answer. Never
+    raises: a refused address, DNS, connection, TLS and timeout errors are results."""
+    try:
+        connection, path = _connect(url, timeout=timeout, allowed_networks=allowed_networks)
+    except RefusedAddress as error:
+        return PostResult(None, error=f"refused: {error}", refused=True)
+    except (OSError, ValueError) as error:
+        return PostResult(None, error=(str(error) or type(error).__name__)[:300])
+    try:
+        connection.request("POST", path, body=body, headers={
+            "Accept": "*/*", "Connection": "close", **headers,
+            "Content-Length": str(len(body)),
+        })
+        response = connection.getresponse()
+        # Only the beginning of the answer is kept (for the delivery log).
+        excerpt = response.read(excerpt_bytes).decode("utf-8", "replace")
+        return PostResult(response.status, body_excerpt=excerpt)
+    except (OSError, http.client.HTTPException, ValueError) as error:
+        # socket.timeout, ssl.SSLError and a connection reset are all OSErrors.
+        return PostResult(None, error=(str(error) or type(error).__name__)[:300])
+    finally:
+        connection.close()

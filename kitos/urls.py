@@ -118,6 +118,7 @@ urlpatterns += [
     path("", include("references.urls")),
     path("", include("governance.urls")),
     path("", include("integrations.urls")),
+    path("", include("webhooks.urls")),
     path("", include("landscape.urls")),
     path("", include("sso.urls")),
 ]

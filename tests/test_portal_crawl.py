@@ -63,6 +63,7 @@ POST_ONLY = {
     "externalreference_delete", "externalreference_check",
     "newsystemrequest_submit", "newsystemrequest_withdraw", "newsystemrequest_sign",
     "connector_run", "syncrun_apply",
+    "webhook_test", "webhook_enable", "webhook_secret", "webhook_resend",
 }
 # Each string mixes bad values for parameters of different pages (a page reads its own
 # and ignores the rest); `within` is apart since a bad one ends a page early (404).
@@ -150,6 +151,7 @@ def build_world(organisation, user) -> World:
     objects["advice"] = _advice(organisation, contract, user)
     objects["externalreference"] = _reference(usage)
     objects.update(_connector(organisation, user))
+    objects["webhook"], objects["webhookdelivery"] = _webhook(organisation)
     # Route prefixes are model names (kitos.links.route_name).
     objects.update({obj._meta.model_name: obj for obj in list(objects.values())})
     return World(organisation, objects, role_type, run, rule)
@@ -319,6 +321,24 @@ def portal_routes():
     return sorted(set(walk(get_resolver().url_patterns)))
 
 
+def _webhook(organisation):
+    """A webhook switched off (nothing is sent during the crawl) with a given-up
+    delivery in its log."""
+    from django.utils import timezone
+
+    from webhooks.models import WebhookDelivery, WebhookSubscription
+
+    subscription = WebhookSubscription.objects.create(
+        organisation=organisation, name="<b>Modtager", url="https://hooks.example.invalid/x",
+        secret="s", is_active=False, disabled_reason="<i>Slået fra",
+    )
+    delivery = WebhookDelivery.objects.create(
+        subscription=subscription, event_type="ping", occurred_at=timezone.now(),
+        status="given_up", attempts=6, last_status_code=500, body='{"type": "ping"}',
+    )
+    return subscription, delivery
+
+
 def _reference(usage):
     """A dead external reference on the usage (its "Referencer" tab, the dead links)."""
     from django.utils import timezone
@@ -365,6 +385,11 @@ def urls_for(world: World, name: str, params: tuple[str, ...]) -> list[str]:
         return [reverse(name, args=["system_usage", objects["usage"].uuid]),
                 reverse(name, args=["contract", objects["contract"].uuid]),
                 reverse(name, args=["findes-ikke", objects["usage"].uuid])]
+    if params == ("slug", "uuid"):  # a webhook of the organisation
+        return [reverse(name, args=[world.organisation.slug, objects["webhook"].uuid])]
+    if params == ("slug", "uuid", "delivery"):
+        return [reverse(name, args=[world.organisation.slug, objects["webhook"].uuid,
+                                    objects["webhookdelivery"].uuid])]
     assert params == ("uuid",), (name, params)
     by_route = {
         "role_candidates": world.role_type,

@@ -11,3 +11,10 @@ class WebhooksConfig(AppConfig):
     name = "webhooks"
     verbose_name = _("Webhooks")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from kitos import hooks
+
+        from . import services
+
+        hooks.add_audit_listener(services.on_audit_entries)

@@ -42,7 +42,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kitos import options
+from kitos import hooks, options
 from kitos.audit import AuditAction, AuditSource, audit_context, created_changes, entry_builder
 from kitos.constraints import condition_field
 from kitos.models import AuditEntry
@@ -1431,9 +1431,14 @@ def _commit(process, context, report, import_id, ticker: _Progress) -> None:
             if not report.ok:
                 raise _Invalid
             entries: list = []
+            # Every entry written, told to the audit listeners (kitos.hooks: the
+            # webhooks' outbox) once the writing is done, still in the transaction: a
+            # listener's queries in the middle would wait for the pipelined rows.
+            written: list = []
 
             def flush():
                 bulk.insert(AuditEntry, entries)
+                written.extend(entries)
                 entries.clear()
 
             for state in states:
@@ -1444,6 +1449,8 @@ def _commit(process, context, report, import_id, ticker: _Progress) -> None:
                 last = pipeline is not None and state is states[-1]
                 _write(state, context, entries, flush=flush if last else None)
             bulk.insert(AuditEntry, entries)
+            written.extend(entries)
+            hooks.audit_entries_written(written)
     except _Invalid:
         pass  # rolled back: the report says why
 

@@ -251,6 +251,14 @@ LINK_CHECK_CONCURRENCY = int(os.environ.get("LINK_CHECK_CONCURRENCY", "8"))
 LINK_CHECK_TIMEOUT = float(os.environ.get("LINK_CHECK_TIMEOUT", "10"))
 LINK_CHECK_ALLOWED_NETWORKS = env_list("LINK_CHECK_ALLOWED_NETWORKS")
 
+# Outgoing webhooks (webhooks app): seconds per POST, attempts per delivery, the first
+# retry's delay (doubling each time, with jitter), and after how many given-up
+# deliveries in a row a subscription is switched off.
+WEBHOOK_TIMEOUT = float(os.environ.get("WEBHOOK_TIMEOUT", "10"))
+WEBHOOK_MAX_ATTEMPTS = int(os.environ.get("WEBHOOK_MAX_ATTEMPTS", "6"))
+WEBHOOK_RETRY_BASE_SECONDS = float(os.environ.get("WEBHOOK_RETRY_BASE_SECONDS", "60"))
+WEBHOOK_DISABLE_AFTER = int(os.environ.get("WEBHOOK_DISABLE_AFTER", "5"))
+
 # Fernet keys for the secrets kitos keeps encrypted (kitos.crypto), newest first; unset:
 # derived from DJANGO_SECRET_KEY.
 KITOS_ENCRYPTION_KEYS = env_list("KITOS_ENCRYPTION_KEYS")
@@ -266,6 +274,7 @@ CELERY_TASK_ROUTES = {
     # Connector runs read whole outside systems: beside the imports, not the web's tasks.
     "integrations.*": {"queue": "imports"},
     "roles.send_responsibility_notice": {"queue": "alerts"},
+    "webhooks.*": {"queue": "default"},
 }
 CELERY_BEAT_SCHEDULE = {
     # Deadlines move with the calendar: refresh them first, then alert on them.
@@ -297,6 +306,16 @@ CELERY_BEAT_SCHEDULE = {
     "reap-stale-imports": {
         "task": "imports.reap_stale_runs",
         "schedule": 120.0,
+    },
+    # Outgoing webhooks (webhooks app): retries and sends left behind by a lost task,
+    # and the gap scan that tells of gaps opened and closed.
+    "deliver-due-webhooks": {
+        "task": "webhooks.deliver_due",
+        "schedule": 60.0,
+    },
+    "scan-webhook-gaps": {
+        "task": "webhooks.scan_gaps",
+        "schedule": 900.0,
     },
     **HEADER_BEAT_SCHEDULE,  # noqa: F405 - the worker/beat heartbeat /readyz reads
 }

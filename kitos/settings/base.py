@@ -251,6 +251,12 @@ LINK_CHECK_CONCURRENCY = int(os.environ.get("LINK_CHECK_CONCURRENCY", "8"))
 LINK_CHECK_TIMEOUT = float(os.environ.get("LINK_CHECK_TIMEOUT", "10"))
 LINK_CHECK_ALLOWED_NETWORKS = env_list("LINK_CHECK_ALLOWED_NETWORKS")
 
+# The OS2KITOS API v2 connector (integrations.kitos_api): seconds per request, and the
+# internal networks it may reach (comma-separated CIDR, as LINK_CHECK_ALLOWED_NETWORKS;
+# public addresses are always allowed, the suite's fake KITOS needs "127.0.0.0/8").
+KITOS_SYNC_TIMEOUT = float(os.environ.get("KITOS_SYNC_TIMEOUT", "30"))
+KITOS_SYNC_ALLOWED_NETWORKS = env_list("KITOS_SYNC_ALLOWED_NETWORKS")
+
 # Fernet keys for the secrets kitos keeps encrypted (kitos.crypto), newest first; unset:
 # derived from DJANGO_SECRET_KEY.
 KITOS_ENCRYPTION_KEYS = env_list("KITOS_ENCRYPTION_KEYS")

@@ -67,6 +67,8 @@ from kitos import safe_http
 PAGE_SIZE = 100
 # A guard against a server that never answers a short page: 1,000 pages of 100.
 MAX_PAGES = 1000
+# One page of 100 usages is well under a megabyte; a larger answer is not KITOS's.
+MAX_RESPONSE_BYTES = 50 * 1024 * 1024
 USER_AGENT = "kitos-sync/1.0 (+https://github.com/os2kitos)"
 
 
@@ -127,13 +129,15 @@ class KitosClient:
         try:
             connection.request(method, target, body=payload, headers=headers)
             response = connection.getresponse()
-            status, raw = response.status, response.read()
+            status, raw = response.status, response.read(MAX_RESPONSE_BYTES + 1)
         except (OSError, http.client.HTTPException) as error:
             detail = str(error) or type(error).__name__
             raise SourceError(_("KITOS kunne ikke nås (%(what)s): %(error)s") % {
                 "what": what, "error": detail[:200]}) from None
         finally:
             connection.close()
+        if len(raw) > MAX_RESPONSE_BYTES:
+            raise SourceError(_("KITOS sendte et for stort svar (%(what)s).") % {"what": what})
         return status, raw
 
     def _json(self, raw: bytes, *, what: str):

@@ -27,7 +27,7 @@ from __future__ import annotations
 import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -171,7 +171,7 @@ class _Sync:
         try:
             with transaction.atomic():
                 write()
-        except (ObjectError, ValidationError, PermissionDenied) as error:
+        except (ObjectError, ValidationError, PermissionDenied, IntegrityError) as error:
             del self.run.changes[changes:]
             self.run.counts.clear()
             self.run.counts.update(counts)
@@ -182,6 +182,10 @@ class _Sync:
                     self.ids[model][key] = previous
             if isinstance(error, ValidationError):
                 message = " ".join(error.messages)
+            elif isinstance(error, IntegrityError):
+                # A rule only the database checks (or a concurrent change): the object is
+                # skipped like any other refused write.
+                message = _("Databasen afviste ændringen af objektet.")
             else:
                 message = str(error) or _("Ingen rettigheder.")
             self._error(what, message)
@@ -308,7 +312,8 @@ class _Sync:
         if entry is None:
             entry = create()
             self._change("create", entry, external_uuid, {"name": (None, entry.name)})
-        if external_uuid and entry.owner_organisation_id == self.org.pk:
+        if (external_uuid and entry.owner_organisation_id == self.org.pk
+                and entry.pk not in self.ids[model].values()):
             self._link(model, external_uuid, entry)
         return entry
 

@@ -360,3 +360,16 @@ def test_the_command_previews_applies_and_fails_non_zero(connector, kitos, org, 
         call_command("kitos_sync", "--organisation", org.slug, "--apply", "--full")
     with pytest.raises(CommandError, match="findes ikke"):
         call_command("kitos_sync", "--organisation", "ingen-kommune", "--apply")
+
+
+def test_the_client_stops_a_source_that_never_ends_its_pages(kitos):
+    from integrations.kitos_api.client import KitosClient
+    from integrations.runs import SourceError
+
+    client = KitosClient(base_url=kitos.base_url, email=EMAIL, password=PASSWORD,
+                         page_size=2, max_pages=2)
+    with pytest.raises(SourceError, match="blev ved med at sende sider"):
+        client.organisation_units(KITOS_ORG)
+    assert len(KitosClient(base_url=kitos.base_url, email=EMAIL, password=PASSWORD,
+                           page_size=2).organisation_units(KITOS_ORG)) == 6
+    assert all("Bearer" not in request for request in kitos.requests)

@@ -30,6 +30,7 @@ class FakeKitos(ThreadingHTTPServer):
     def __init__(self):
         super().__init__(("127.0.0.1", 0), _Handler)
         self.page_set = "set1"
+        self.pages = PAGES  # a test may serve its own copy
         self.broken: str | None = None  # a resource answering something that is not JSON
         self.requests: list[str] = []
 
@@ -38,7 +39,7 @@ class FakeKitos(ThreadingHTTPServer):
         return f"http://127.0.0.1:{self.server_address[1]}"
 
     def collection(self, name: str) -> list[dict]:
-        return json.loads((PAGES / self.page_set / f"{name}.json").read_text())
+        return json.loads((self.pages / self.page_set / f"{name}.json").read_text())
 
     def start(self):
         threading.Thread(target=self.serve_forever, daemon=True).start()

@@ -373,3 +373,27 @@ def test_the_client_stops_a_source_that_never_ends_its_pages(kitos):
     assert len(KitosClient(base_url=kitos.base_url, email=EMAIL, password=PASSWORD,
                            page_size=2).organisation_units(KITOS_ORG)) == 6
     assert all("Bearer" not in request for request in kitos.requests)
+
+
+def test_two_kitos_systems_of_one_name_give_an_error_not_a_crash(
+        connector, kitos, org, tmp_path):
+    """KITOS may hold two catalog systems of the same name: both usages find the one
+    local entry created for the name; the second usage would be a second usage of the
+    same system in kitos, which kitos refuses — an error on that object only."""
+    import shutil
+
+    shutil.copytree(PAGES / "set1", tmp_path / "set1")
+    usages = json.loads((tmp_path / "set1" / "it-system-usages.json").read_text())
+    twin = json.loads(json.dumps(usages[0]))
+    twin["uuid"] = "c3000000-0000-4000-8000-0000000000aa"
+    twin["systemContext"]["uuid"] = "b2000000-0000-4000-8000-0000000000aa"
+    twin["roles"] = []
+    usages.append(twin)
+    (tmp_path / "set1" / "it-system-usages.json").write_text(json.dumps(usages))
+    kitos.pages = tmp_path
+    result = run(connector=connector, mode="apply")
+    assert result.status == RunStatus.SUCCEEDED
+    assert [e["object"] for e in result.errors] == ["KMD Nexus"]
+    assert "anvender allerede" in result.errors[0]["message"]
+    assert ItSystem.objects.filter(name="KMD Nexus").count() == 1
+    assert SystemUsage.objects.filter(organisation=org).count() == 3

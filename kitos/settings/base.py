@@ -258,6 +258,11 @@ WEBHOOK_TIMEOUT = float(os.environ.get("WEBHOOK_TIMEOUT", "10"))
 WEBHOOK_MAX_ATTEMPTS = int(os.environ.get("WEBHOOK_MAX_ATTEMPTS", "6"))
 WEBHOOK_RETRY_BASE_SECONDS = float(os.environ.get("WEBHOOK_RETRY_BASE_SECONDS", "60"))
 WEBHOOK_DISABLE_AFTER = int(os.environ.get("WEBHOOK_DISABLE_AFTER", "5"))
+# The OS2KITOS API v2 connector (integrations.kitos_api): seconds per request, and the
+# internal networks it may reach (comma-separated CIDR, as LINK_CHECK_ALLOWED_NETWORKS;
+# public addresses are always allowed, the suite's fake KITOS needs "127.0.0.0/8").
+KITOS_SYNC_TIMEOUT = float(os.environ.get("KITOS_SYNC_TIMEOUT", "30"))
+KITOS_SYNC_ALLOWED_NETWORKS = env_list("KITOS_SYNC_ALLOWED_NETWORKS")
 
 # Fernet keys for the secrets kitos keeps encrypted (kitos.crypto), newest first; unset:
 # derived from DJANGO_SECRET_KEY.

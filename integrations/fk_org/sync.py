@@ -29,7 +29,6 @@ from pathlib import Path
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -158,6 +157,19 @@ class _Sync:
         self.placed: dict[uuid.UUID, OrganisationUnit] = {}
         self.in_export: dict = {}
         self.listed = 0
+        # The first run's matching, indexed once: open unmapped units by (parent, name)
+        # and unmapped persons by e-mail (a name or address shared by several is not a
+        # match: kitos cannot tell which one is meant).
+        mapped_units, mapped_persons = set(self.unit_ids.values()), set(self.person_ids.values())
+        self.units_by_name: dict[tuple, list[OrganisationUnit]] = {}
+        for unit in self.units.values():
+            if unit.pk not in mapped_units and unit.closed_on is None:
+                self.units_by_name.setdefault(
+                    (unit.parent_id, unit.name.lower()), []).append(unit)
+        self.persons_by_email: dict[str, list[Person]] = {}
+        for person in self.persons.values():
+            if person.pk not in mapped_persons and person.email:
+                self.persons_by_email.setdefault(person.email.lower(), []).append(person)
 
     def current(self, obj, name: str):
         """A field's value before the run; units from memory, not one query each."""
@@ -237,11 +249,8 @@ class _Sync:
 
     def match_by_name(self, name: str, parent) -> OrganisationUnit | None:
         """The first run: an open, not yet mapped unit of that name under that parent."""
-        mapped = set(self.unit_ids.values())
-        parent_id = parent.pk if parent is not None else None
-        found = [unit for unit in self.units.values()
-                 if unit.pk not in mapped and unit.closed_on is None
-                 and unit.parent_id == parent_id and unit.name.lower() == name.lower()]
+        found = self.units_by_name.pop(
+            (parent.pk if parent is not None else None, name.lower()), [])
         return found[0] if len(found) == 1 else None
 
     def sync_unit(self, unit: reader.Unit) -> None:
@@ -358,12 +367,8 @@ class _Sync:
         return self.units.get(self.unit_ids.get(position.unit_uuid))
 
     def match_by_email(self, email: str) -> Person | None:
-        if not email:
-            return None
-        mapped = set(self.person_ids.values())
-        return (Person.objects.filter(organisation=self.organisation)
-                .exclude(pk__in=mapped).annotate(lower_email=Lower("email"))
-                .filter(lower_email=email.lower()).first())
+        found = self.persons_by_email.pop(email.lower(), []) if email else []
+        return found[0] if len(found) == 1 else None
 
     def sync_person(self, user: reader.User) -> None:
         unit = self.person_unit(user)

@@ -68,6 +68,7 @@ class OrganisationUnitDetailView(RolesTabMixin, TabbedDetailView):
         return {
             "facts": field_facts(
                 unit, ("name", "parent", "local_code", "ean", "external_reference")
+                + (("closed_on",) if unit.closed_on else ())
             ),
             "children": unit.children.visible_to(user).order_by("name"),
             "persons": unit.persons.visible_to(user).order_by("name"),

@@ -67,6 +67,9 @@ class OrganisationUnitFilterSet(BaseFilterSet):
     organisation = UUIDInFilter(field_name="organisation__uuid", label=_("organisation"))
     parent = UUIDInFilter(field_name="parent__uuid", label=_("overordnet enhed"))
     within = SubtreeFilter(path_field="path", label=_("enheden og alle enheder under den"))
+    # `?closed=false` hides the units that no longer exist (closed in FK Organisation).
+    closed = django_filters.BooleanFilter(
+        field_name="closed_on", lookup_expr="isnull", exclude=True, label=_("lukket"))
 
     class Meta:
         model = OrganisationUnit

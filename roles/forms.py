@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from django.db.models import Q
+
 from kitos.detail import ScopedModelForm
 
 from .models import (
@@ -16,6 +18,12 @@ from .models import (
 )
 
 
+def open_or_current(units, current_id):
+    """The units offered for a new link: the open ones, and the one linked already even
+    if it has been closed since (the form must not lose it on save)."""
+    return units.filter(Q(closed_on__isnull=True) | Q(pk=current_id))
+
+
 class OrganisationUnitForm(ScopedModelForm):
     class Meta:
         model = OrganisationUnit
@@ -27,7 +35,8 @@ class OrganisationUnitForm(ScopedModelForm):
         if self.instance.pk:
             # A unit cannot move below itself (the service refuses it too).
             parents = parents.exclude(path__startswith=self.instance.path)
-        self.fields["parent"].queryset = parents.order_by("path")
+        self.fields["parent"].queryset = open_or_current(
+            parents, self.instance.parent_id).order_by("path")
         self.fields["parent"].label_from_instance = lambda unit: "\u2003" * unit.depth + unit.name
 
 
@@ -38,7 +47,8 @@ class PersonForm(ScopedModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = self.fields["unit"].queryset.order_by("path")
+        self.fields["unit"].queryset = open_or_current(
+            self.fields["unit"].queryset, self.instance.unit_id).order_by("path")
 
 
 class RoleAssignmentForm(ScopedModelForm):
@@ -78,7 +88,8 @@ class CompetencyTargetForm(ScopedModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = self.fields["unit"].queryset.order_by("path")
+        self.fields["unit"].queryset = open_or_current(
+            self.fields["unit"].queryset, self.instance.unit_id).order_by("path")
         self.fields["unit"].label_from_instance = lambda unit: "\u2003" * unit.depth + unit.name
 
 

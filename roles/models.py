@@ -43,6 +43,11 @@ class OrganisationUnitQuerySet(ScopedQuerySet):
     def for_list(self):
         return self.select_related("organisation", "parent")
 
+    def open(self):
+        """Units not closed: the ones offered for new links (a person's unit, a new
+        unit's parent)."""
+        return self.filter(closed_on__isnull=True)
+
     def forvaltninger(self) -> list[OrganisationUnit]:
         """The forvaltninger among these units (one query): the top-level units, or, in an
         organisation whose tree has a single root standing for the organisation itself (as
@@ -66,7 +71,12 @@ class OrganisationUnitQuerySet(ScopedQuerySet):
 class OrganisationUnit(TenantModel):
     """A unit in an organisation's tree: forvaltning at the top, afdelinger, centre and
     teams below. ``path`` (ancestor ids) makes "this unit and its subtree" one indexed
-    prefix filter, which every dashboard needs."""
+    prefix filter, which every dashboard needs.
+
+    A unit that no longer exists (closed in FK Organisation, merged away) is closed, not
+    deleted: ``closed_on`` keeps it, and what points at it (usages, contracts, roles,
+    history), while it is shown as closed and no longer offered for new links. Its name
+    is free again for a new open unit beside it."""
 
     parent = models.ForeignKey(
         "self",
@@ -80,6 +90,7 @@ class OrganisationUnit(TenantModel):
     local_code = models.CharField(_("lokal kode"), max_length=50, blank=True)
     ean = models.CharField(_("EAN-nummer"), max_length=13, blank=True)
     external_reference = models.CharField(_("ekstern reference"), max_length=100, blank=True)
+    closed_on = models.DateField(_("lukket"), null=True, blank=True)
     # "/12/57/" for a unit with id 57 under 12; maintained by roles.services.
     path = models.CharField(max_length=500, editable=False, db_index=True, default="")
     depth = models.PositiveSmallIntegerField(editable=False, default=0)
@@ -93,13 +104,14 @@ class OrganisationUnit(TenantModel):
         constraints = [
             models.UniqueConstraint(
                 fields=["organisation", "parent", "name"], name="unit_unique_name_per_parent",
+                condition=Q(closed_on__isnull=True),
                 violation_error_message=_(
                     "Der findes allerede en enhed med det navn under samme overordnede enhed."
                 ),
             ),
             models.UniqueConstraint(
                 fields=["organisation", "name"],
-                condition=Q(parent__isnull=True),
+                condition=Q(parent__isnull=True, closed_on__isnull=True),
                 name="unit_unique_name_at_top",
                 violation_error_message=_(
                     "Der findes allerede en enhed med det navn øverst i organisationen."
@@ -140,6 +152,10 @@ class OrganisationUnit(TenantModel):
             self.require_same_organisation(parent=self.parent)
             if self.pk and self.parent.path and f"/{self.pk}/" in self.parent.path:
                 raise ValidationError({"parent": _("En enhed kan ikke ligge under sig selv.")})
+
+    @property
+    def is_closed(self) -> bool:
+        return self.closed_on is not None
 
     def subtree(self):
         """This unit and every unit below it."""

@@ -94,6 +94,27 @@ def unit_update(*, actor, unit: OrganisationUnit, data: dict[str, Any]) -> Organ
     return unit
 
 
+@transaction.atomic
+def unit_close(*, actor, unit: OrganisationUnit, on: datetime.date) -> OrganisationUnit:
+    """Close a unit that no longer exists (FK Organisation closed it, it was merged
+    away) without deleting it: what points at it keeps pointing at it and its history
+    stays; it is shown as closed and no longer offered for new links. Audited as the
+    change of "lukket"; closing a closed unit changes nothing."""
+    if unit.closed_on is not None:
+        return unit
+    return update_object(actor=actor, instance=unit, data={"closed_on": on})
+
+
+@transaction.atomic
+def unit_reopen(*, actor, unit: OrganisationUnit) -> OrganisationUnit:
+    """Open a closed unit again (it came back in FK Organisation, was closed by
+    mistake). Refused with the constraint's message when an open unit beside it has
+    taken its name meanwhile."""
+    if unit.closed_on is None:
+        return unit
+    return update_object(actor=actor, instance=unit, data={"closed_on": None})
+
+
 def unit_delete(*, actor, unit: OrganisationUnit) -> None:
     delete_object(actor=actor, instance=unit)
 

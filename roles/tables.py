@@ -25,7 +25,10 @@ def _role_counts(context) -> dict:
 
 
 def _indented_name(unit) -> str:
-    return "\u2003" * unit.depth + unit.name
+    name = "\u2003" * unit.depth + unit.name
+    # Closed units stay in the tree (what points at them keeps its history): say so in
+    # words, in the list, its export and the pickers alike.
+    return f"{name} ({_('lukket')})" if unit.closed_on else name
 
 
 UNIT_COLUMNS = (
@@ -35,6 +38,7 @@ UNIT_COLUMNS = (
     Column("person_count", _("Personer"), "person_count", sort="person_count", kind="number",
            total="sum", annotate=_unit_counts),
     Column("ean", _("EAN-nummer"), "ean", sort="ean", default=False),
+    Column("closed_on", _("Lukket"), "closed_on", sort="closed_on", kind="date", default=False),
     Column("external_reference", _("Ekstern reference"), "external_reference",
            sort="external_reference", default=False),
     ORGANISATION_COLUMN,
@@ -115,7 +119,7 @@ def role_holders(*, key: str, label: str, role_code: str, default: bool = True) 
 def unit_options(request) -> list[tuple]:
     """Filter options: the units the user may see, indented under their parents."""
     units = OrganisationUnit.objects.visible_to(request.user).order_by("organisation", "path")
-    return [(unit.uuid, "\u2003" * unit.depth + unit.name) for unit in units]
+    return [(unit.uuid, _indented_name(unit)) for unit in units]
 
 
 COMPETENCY_TARGET_COLUMNS = (

@@ -268,6 +268,11 @@ KITOS_SYNC_ALLOWED_NETWORKS = env_list("KITOS_SYNC_ALLOWED_NETWORKS")
 # derived from DJANGO_SECRET_KEY.
 KITOS_ENCRYPTION_KEYS = env_list("KITOS_ENCRYPTION_KEYS")
 
+# The folder on the server where FK Organisation exports are dropped for the scheduled
+# re-sync (integrations.fk_org); a connector's address names a file in it. Empty: no
+# file is read from the server, runs need an uploaded export.
+FK_ORG_EXPORT_DIR = os.environ.get("FK_ORG_EXPORT_DIR", "")
+
 CELERY_TASK_ROUTES = {
     "kitos.run_import": {"queue": "imports"},
     "imports.*": {"queue": "imports"},

@@ -43,8 +43,11 @@ class OrganisationUnitSerializer(BaseSerializer):
         model = OrganisationUnit
         fields = [
             "id", "organisation", "parent", "name", "local_code", "ean", "external_reference",
-            "depth", "created_at", "updated_at",
+            "closed_on", "depth", "created_at", "updated_at",
         ]
+        # Closing is its own use case (roles.services.unit_close, the FK Organisation
+        # import), not a field to patch.
+        extra_kwargs = {"closed_on": {"read_only": True}}
         validators = []
 
     def validate_organisation(self, organisation):

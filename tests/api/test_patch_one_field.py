@@ -742,6 +742,8 @@ def _empty_fields(resource, state) -> list[str]:
         # A review is of exactly one subject; a target is of a unit or a role type.
         "reviews": {"request_id", "usage_id"},
         "competency-targets": {"role_type_id"},
+        # An open unit (closing is its own use case, read-only in the API).
+        "units": {"closed_on"},
         # Never sent yet.
         "advice": {"last_sent_at"},
     }.get(resource, set())

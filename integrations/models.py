@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -95,6 +96,13 @@ class Connector(TenantModel):
 
     def __str__(self) -> str:
         return self.name or f"{self.get_kind_display()} · {self.organisation}"
+
+    def clean(self):
+        super().clean()
+        # The connectors read named keys from it: anything but an object is a mistake.
+        if not isinstance(self.options, dict):
+            raise ValidationError({"options": _(
+                'Indstillingerne skal være et JSON-objekt, fx {"page_size": 50}.')})
 
     def password(self) -> str:
         """The secret to log in with: the named environment variable's value, else the

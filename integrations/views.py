@@ -80,7 +80,7 @@ class ConnectorForm(forms.ModelForm):
     class Meta:
         model = Connector
         fields = ("name", "base_url", "username", "secret", "secret_env",
-                  "remote_organisation", "schedule")
+                  "remote_organisation", "options", "schedule")
         help_texts = {
             "base_url": gettext_lazy(
                 "OS2KITOS: installationens adresse, fx https://kitos.dk. FK Organisation: "
@@ -88,6 +88,10 @@ class ConnectorForm(forms.ModelForm):
                 "kørsel); ellers uploades filen på forbindelsens side."),
             "remote_organisation": gettext_lazy(
                 "Organisationens UUID i kilden (i OS2KITOS: under Organisation)."),
+            "options": gettext_lazy(
+                'Valgfrit, som JSON. OS2KITOS: {"page_size": 50} læser mindre sider. '
+                'FK Organisation: {"root_uuid": "<enhedens FK-UUID>"} læser kun den enhed '
+                "og enhederne under den."),
         }
 
     def clean_secret(self):

@@ -89,7 +89,7 @@ def read(connector: Connector, since) -> dict:
     try:
         page_size = min(max(int((connector.options or {}).get("page_size", PAGE_SIZE)), 1),
                         PAGE_SIZE)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, AttributeError):
         page_size = PAGE_SIZE
     client = KitosClient(base_url=connector.base_url, email=connector.username,
                          password=connector.password(), page_size=page_size)

@@ -81,16 +81,21 @@ def test_admin_creates_a_connector_whose_secret_is_stored_encrypted_and_never_sh
     response = client.post(url, {
         "kind": "kitos", "name": "OS2KITOS", "base_url": "https://kitos.example",
         "username": "sync@kommune.dk", "secret": "hemmeligt-kodeord", "secret_env": "",
-        "remote_organisation": "", "schedule": "daily"})
+        "remote_organisation": "", "options": '{"page_size": 50}', "schedule": "daily"})
     connector = Connector.objects.get(organisation=org)
     assert response.status_code == 302 and response.url == _urls(connector)["detail"]
     assert connector.secret == "hemmeligt-kodeord" and connector.schedule == "daily"
+    assert connector.options == {"page_size": 50}
     for url in (_urls(connector)["detail"], _urls(connector)["update"]):
         html = client.get(url).content.decode()
         assert "hemmeligt-kodeord" not in html
+    # Options must be a JSON object.
+    bad = client.post(_urls(connector)["update"], {
+        "name": "OS2KITOS", "options": "[1, 2]", "schedule": "daily"})
+    assert bad.status_code == 200 and "JSON-objekt" in bad.content.decode()
     # A second connector of the same kind is refused with the constraint's message.
     again = client.post(reverse("connector_create", args=[org.slug]), {
-        "kind": "kitos", "name": "Igen", "schedule": "off"})
+        "kind": "kitos", "name": "Igen", "options": "{}", "schedule": "off"})
     assert again.status_code == 200
     assert "allerede en forbindelse af den type" in again.content.decode()
 

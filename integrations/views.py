@@ -102,6 +102,9 @@ class ConnectorForm(forms.ModelForm):
         return [("", list(self))]
 
 
+FILE_KIND_UNUSED = ("username", "secret", "secret_env", "remote_organisation")
+
+
 class ConnectorCreateForm(ConnectorForm):
     class Meta(ConnectorForm.Meta):
         fields = ("kind", *ConnectorForm.Meta.fields)
@@ -117,10 +120,17 @@ class ConnectorFormView(ConnectorAdminMixin, TemplateView):
 
     def _form(self, data=None):
         if self.object is not None:
-            return ConnectorForm(data, instance=self.object)
-        form = ConnectorCreateForm(
-            data, instance=Connector(organisation=self.organisation),
-            initial={"kind": self.request.GET.get("kind", "")})
+            form = ConnectorForm(data, instance=self.object)
+            kind = self.object.kind
+        else:
+            kind = (data or self.request.GET).get("kind", "")
+            form = ConnectorCreateForm(
+                data, instance=Connector(organisation=self.organisation),
+                initial={"kind": kind})
+        if kind in FILE_KINDS:
+            # A file has no login and names no organisation: fewer fields, fewer doubts.
+            for name in FILE_KIND_UNUSED:
+                form.fields.pop(name, None)
         return form
 
     def get(self, request, *args, **kwargs):
@@ -135,7 +145,8 @@ class ConnectorFormView(ConnectorAdminMixin, TemplateView):
                 if self.object is None:
                     connector = services.create_object(actor=request.user, instance=form.instance)
                 else:
-                    values = {name: form.cleaned_data[name] for name in ConnectorForm.Meta.fields}
+                    values = {name: form.cleaned_data[name] for name in ConnectorForm.Meta.fields
+                              if name in form.cleaned_data}
                     connector = services.update_object(
                         actor=request.user, instance=Connector.objects.get(pk=self.object.pk),
                         data=values)

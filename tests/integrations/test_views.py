@@ -206,3 +206,19 @@ def test_unit_created_by_the_fake_runner_is_real(org, admin_user):
     # Guard of the fake above: it writes through the same service as the connectors.
     unit = unit_create(actor=admin_user, organisation=org, name="Prøve")
     assert unit.path
+
+
+def test_a_file_connector_asks_for_no_login(client, admin_user, org, connector):
+    client.force_login(admin_user)
+    create = client.get(reverse("connector_create", args=[org.slug]) + "?kind=fk_org")
+    edit = client.get(_urls(connector)["update"])
+    for response in (create, edit):
+        html = response.content.decode()
+        assert 'name="secret"' not in html and 'name="username"' not in html
+        assert 'name="options"' in html
+    response = client.post(_urls(connector)["update"], {
+        "name": "FK", "base_url": "fk.json", "options": '{"root_uuid": ""}',
+        "schedule": "daily", "secret": "ignored"})
+    assert response.status_code == 302
+    connector.refresh_from_db()
+    assert connector.schedule == "daily" and connector.secret == ""

@@ -351,6 +351,17 @@ def take_snapshot(extras: dict) -> dict:
             "JOIN pg_namespace n ON n.oid = r.relnamespace WHERE n.nspname = 'public' "
             "GROUP BY 1, 2 ORDER BY 1, 2"):
         constraints.setdefault(table, {})[kind] = n
+    # Uniqueness counted by unique index, not by UNIQUE constraint: a rule that becomes
+    # conditional (a unit's name unique among open units, roles 0008) is enforced by a
+    # partial unique index, which PostgreSQL does not list as a constraint.
+    for table, n in q(
+            "SELECT i.indrelid::regclass::text, count(*) FROM pg_index i "
+            "JOIN pg_class r ON r.oid = i.indrelid "
+            "JOIN pg_namespace n ON n.oid = r.relnamespace WHERE n.nspname = 'public' "
+            "AND i.indisunique AND NOT i.indisprimary GROUP BY 1 ORDER BY 1"):
+        constraints.setdefault(table, {})["u"] = n
+    for kinds in constraints.values():
+        kinds.setdefault("u", 0)
 
     kept_rows = {
         "auth_permission": sorted(map(list, q(
@@ -600,7 +611,8 @@ def compare_schema(before, after, renames, checks: Checks) -> None:
         now = after["constraints"].get(new, {})
         for kind, n in sorted(kinds.items()):
             if now.get(kind, 0) < n:
-                name = {"p": "primary key", "f": "foreign key", "u": "unique", "c": "check",
+                name = {"p": "primary key", "f": "foreign key", "u": "unique (index)",
+                        "c": "check",
                         "f(composite)": "composite (same-organisation) foreign key",
                         "x": "exclusion"}.get(kind, kind)
                 bad.append(f"{new}: {name} constraints {n} -> {now.get(kind, 0)}")

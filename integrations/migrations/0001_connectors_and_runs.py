@@ -14,7 +14,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('contenttypes', '0002_remove_content_type_name'),
-        ('kitos', '0007_connectors_and_runs'),
+        ('kitos', '0007_audit_source_sync'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

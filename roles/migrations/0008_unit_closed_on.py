@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('kitos', '0007_connectors_and_runs'),
+        ('kitos', '0007_audit_source_sync'),
         ('roles', '0007_role_assignment_date_indexes'),
     ]
 

@@ -42,15 +42,21 @@ class RunRefused(Exception):
     """A run that must not start (another run of the connector is running)."""
 
 
+def running_run(connector: Connector) -> SyncRun | None:
+    """The connector's run that is running now (one whose worker died stops counting
+    after STALE_AFTER)."""
+    return SyncRun.objects.filter(
+        connector=connector, status=RunStatus.RUNNING,
+        started_at__gt=timezone.now() - STALE_AFTER,
+    ).first()
+
+
 def _start(*, connector: Connector, mode: str, trigger: str, actor, since) -> SyncRun:
     with transaction.atomic():
         # The connector's row is the lock: two workers asked to run it at once see the
         # other's run here, one after the other.
         Connector.objects.select_for_update().get(pk=connector.pk)
-        running = SyncRun.objects.filter(
-            connector=connector, status=RunStatus.RUNNING,
-            started_at__gt=timezone.now() - STALE_AFTER,
-        ).first()
+        running = running_run(connector)
         if running is not None:
             raise RunRefused(_("Forbindelsen kører allerede (startet %(time)s).") % {
                 "time": timezone.localtime(running.started_at).strftime("%d-%m-%Y %H:%M")})

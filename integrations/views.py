@@ -23,6 +23,7 @@ from kitos.views import OrganisationFromUrlMixin
 
 from .connectors import FILE_KINDS, start_run, store_file
 from .models import Connector, ConnectorKind, RunMode, RunStatus, SyncRun
+from .runs import running_run
 
 RUNS_PAGE_SIZE = 25
 CHANGES_PAGE_SIZE = 100
@@ -216,6 +217,10 @@ class ConnectorRunView(ConnectorAdminMixin, View):
         if mode not in RunMode.values:
             messages.error(request, _("Vælg gennemsyn eller opdatering."))
             return redirect(connector_url(connector))
+        if running_run(connector) is not None:
+            messages.error(request, _("Forbindelsen kører allerede. Vent til kørslen er "
+                                      "færdig, og prøv igen."))
+            return redirect(connector_url(connector))
         source_file = None
         if connector.kind in FILE_KINDS and request.FILES:
             form = ExportUploadForm(request.POST, request.FILES)
@@ -267,6 +272,9 @@ class SyncRunApplyView(SyncRunMixin, View):
         run = self.run()
         if run.mode != RunMode.PREVIEW or run.status != RunStatus.SUCCEEDED:
             messages.error(request, _("Kun et gennemført gennemsyn kan udføres."))
+        elif running_run(run.connector) is not None:
+            messages.error(request, _("Forbindelsen kører allerede. Vent til kørslen er "
+                                      "færdig, og prøv igen."))
         elif run.connector.kind in FILE_KINDS and run.source_file_id is None:
             messages.error(request, _("Gennemsynets fil findes ikke længere. Upload den igen."))
         else:

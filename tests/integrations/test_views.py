@@ -222,3 +222,12 @@ def test_a_file_connector_asks_for_no_login(client, admin_user, org, connector):
     assert response.status_code == 302
     connector.refresh_from_db()
     assert connector.schedule == "daily" and connector.secret == ""
+
+
+def test_a_start_while_a_run_runs_is_refused_with_a_message(client, admin_user, connector):
+    SyncRun.objects.create(organisation=connector.organisation, connector=connector,
+                           mode="apply", started_at=timezone.now())
+    client.force_login(admin_user)
+    response = client.post(_urls(connector)["run"], {"mode": "apply"}, follow=True)
+    assert "Forbindelsen kører allerede" in response.content.decode()
+    assert SyncRun.objects.count() == 1 and CALLS == []

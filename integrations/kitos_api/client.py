@@ -143,7 +143,8 @@ class KitosClient:
     def _json(self, raw: bytes, *, what: str):
         try:
             return json.loads(raw.decode("utf-8-sig"))
-        except (UnicodeDecodeError, ValueError):
+        # RecursionError: a hostile answer nested thousands of levels deep.
+        except (UnicodeDecodeError, ValueError, RecursionError):
             raise SourceError(_(
                 "KITOS svarede ikke med gyldig JSON (%(what)s).") % {"what": what}) from None
 

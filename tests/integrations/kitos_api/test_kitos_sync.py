@@ -13,6 +13,7 @@ from contracts.models import Contract, ContractCoverage
 from gdpr.models import DataProcessingAgreement
 from integrations.kitos_api.sync import run
 from integrations.models import Connector, ExternalId, RunStatus
+from integrations.runs import SourceError
 from kitos.models import AuditEntry
 from kitos.tenancy import SYSTEM
 from portfolio.models import ItSystem, Supplier, SystemUsage
@@ -364,7 +365,6 @@ def test_the_command_previews_applies_and_fails_non_zero(connector, kitos, org, 
 
 def test_the_client_stops_a_source_that_never_ends_its_pages(kitos):
     from integrations.kitos_api.client import KitosClient
-    from integrations.runs import SourceError
 
     client = KitosClient(base_url=kitos.base_url, email=EMAIL, password=PASSWORD,
                          page_size=2, max_pages=2)
@@ -397,3 +397,11 @@ def test_two_kitos_systems_of_one_name_give_an_error_not_a_crash(
     assert "anvender allerede" in result.errors[0]["message"]
     assert ItSystem.objects.filter(name="KMD Nexus").count() == 1
     assert SystemUsage.objects.filter(organisation=org).count() == 3
+
+
+def test_an_answer_nested_too_deep_is_a_source_error_not_a_crash():
+    from integrations.kitos_api.client import KitosClient
+
+    client = KitosClient(base_url="https://kitos.example", email="a@b.dk", password="x")
+    with pytest.raises(SourceError, match="gyldig JSON"):
+        client._json(b"[" * 200_000 + b"]" * 200_000, what="kontrakter")

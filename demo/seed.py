@@ -955,7 +955,9 @@ class OrgSeeder:
         def assign(code, kind, target, share):
             role_type = types[(kind, code)]
             key = (role_type.pk, ContentType.objects.get_for_model(target).pk, target.pk)
-            rng = self.rng_for("role", *key)
+            # Keyed by names, not ids: which objects get a holder must not change when
+            # a migration adds a content type or a role type elsewhere.
+            rng = self.rng_for("role", code, kind, str(target))
             if key in existing or rng.random() >= share:
                 return
             role_assign(actor=SYSTEM, person=rng.choice(people), role_type=role_type,

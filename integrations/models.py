@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kitos.crypto import EncryptedTextField
 from kitos.tenancy import ADMIN, TenantModel, scoped_queryset
@@ -148,8 +149,9 @@ class ConnectorFile(TenantModel):
 
 
 class RunMode(models.TextChoices):
-    PREVIEW = "preview", _("Gennemsyn")
-    APPLY = "apply", _("Opdatering")
+    # Context: "Opdatering" alone is also a list heading elsewhere ("Updates").
+    PREVIEW = "preview", pgettext_lazy("connector run", "Gennemsyn")
+    APPLY = "apply", pgettext_lazy("connector run", "Opdatering")
 
 
 class RunStatus(models.TextChoices):

@@ -12,8 +12,8 @@ from django.core.paginator import Paginator
 from django.db.models import OuterRef, Subquery
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.utils.translation import gettext, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 
@@ -254,6 +254,7 @@ class SyncRunDetailView(SyncRunMixin, TemplateView):
         run = self.run()
         changes = Paginator(run.changes or [], CHANGES_PAGE_SIZE).get_page(
             self.request.GET.get("side"))
+        changes.object_list = [shown_change(change) for change in changes.object_list]
         context.update(
             run=run, connector=run.connector, changes=changes,
             can_apply=(run.mode == RunMode.PREVIEW and run.status == RunStatus.SUCCEEDED
@@ -261,6 +262,21 @@ class SyncRunDetailView(SyncRunMixin, TemplateView):
                             or run.source_file_id is not None)),
         )
         return context
+
+
+def shown_change(change: dict) -> dict:
+    """A change row in the reader's language: the runners store the kind and the field
+    labels as the models' Danish verbose names (the run is made in the worker, in
+    Danish), which are the catalogue's msgids, so they translate here."""
+    if not isinstance(change, dict):
+        return {}
+    fields = change.get("fields") if isinstance(change.get("fields"), dict) else {}
+    return {
+        **change,
+        "kind": gettext(str(change.get("kind", ""))) if change.get("kind") else "",
+        "fields": {gettext(str(label)): values for label, values in fields.items()
+                   if isinstance(values, list | tuple) and len(values) == 2},
+    }
 
 
 class SyncRunApplyView(SyncRunMixin, View):

@@ -231,3 +231,17 @@ def test_a_start_while_a_run_runs_is_refused_with_a_message(client, admin_user, 
     response = client.post(_urls(connector)["run"], {"mode": "apply"}, follow=True)
     assert "Forbindelsen kører allerede" in response.content.decode()
     assert SyncRun.objects.count() == 1 and CALLS == []
+
+
+def test_a_change_row_is_shown_in_the_readers_language():
+    from django.utils import translation
+
+    from integrations.views import shown_change
+
+    row = {"action": "update", "kind": "organisationsenhed", "name": "Skoler",
+           "fields": {"overordnet enhed": ["A", "B"], "broken": "x"}}
+    with translation.override("en"):
+        shown = shown_change(row)
+    assert shown["kind"] == "organisational unit"
+    assert shown["fields"] == {"parent unit": ["A", "B"]}  # a malformed field is left out
+    assert shown_change("not a row") == {}

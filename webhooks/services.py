@@ -28,8 +28,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kitos import safe_http
-from kitos.audit import diff, record_change, snapshot
+from kitos import safe_http, services
+from kitos.audit import record_change
 from kitos.models import AuditAction, AuditEntry, Membership, Organisation
 from kitos.tenancy import ADMIN
 
@@ -397,31 +397,18 @@ def _mail_admins_disabled(subscription_id: int) -> None:
 
 # The admin's writes ---------------------------------------------------------------------
 
-def _check_admin(actor, organisation_id) -> None:
-    from django.core.exceptions import PermissionDenied
-
-    from kitos.tenancy import has_role
-
-    if not has_role(actor, organisation_id, at_least=ADMIN):
-        raise PermissionDenied(_("Kun organisationens administratorer kan ændre webhooks."))
-
-
 def new_secret() -> str:
     return secrets.token_urlsafe(32)
 
 
 @transaction.atomic
 def subscription_create(*, actor, organisation: Organisation, data: dict) -> WebhookSubscription:
-    """A new subscription with a generated secret (the caller shows it once)."""
-    _check_admin(actor, organisation.pk)
-    subscription = WebhookSubscription(
+    """A new subscription with a generated secret (the caller shows it once); the
+    common audited write (admins only: the model's edit role)."""
+    subscription = services.create_object(actor=actor, instance=WebhookSubscription(
         organisation=organisation, created_by=actor if getattr(actor, "pk", None) else None,
         secret=new_secret(), **data,
-    )
-    subscription.full_clean()
-    subscription.save()
-    record_change(actor=actor, action=AuditAction.CREATE, instance=subscription,
-                  changes=diff({}, snapshot(subscription)))
+    ))
     forget_active_organisations()
     return subscription
 
@@ -429,31 +416,21 @@ def subscription_create(*, actor, organisation: Organisation, data: dict) -> Web
 @transaction.atomic
 def subscription_update(*, actor, subscription: WebhookSubscription,
                         data: dict) -> WebhookSubscription:
-    _check_admin(actor, subscription.organisation_id)
-    before = snapshot(subscription)
-    for name, value in data.items():
-        setattr(subscription, name, value)
-    subscription.full_clean()
-    subscription.save()
-    record_change(actor=actor, action=AuditAction.UPDATE, instance=subscription,
-                  changes=diff(before, snapshot(subscription)))
+    services.update_object(actor=actor, instance=subscription, data=data)
     forget_active_organisations()
     return subscription
 
 
 @transaction.atomic
 def subscription_delete(*, actor, subscription: WebhookSubscription) -> None:
-    _check_admin(actor, subscription.organisation_id)
-    record_change(actor=actor, action=AuditAction.DELETE, instance=subscription,
-                  changes=diff(snapshot(subscription), {}))
-    subscription.delete()
+    services.delete_object(actor=actor, instance=subscription)
     forget_active_organisations()
 
 
 @transaction.atomic
 def subscription_new_secret(*, actor, subscription: WebhookSubscription) -> str:
     """A new secret (the old one stops working at once); returned to be shown once."""
-    _check_admin(actor, subscription.organisation_id)
+    subscription.check_editable_by(actor)
     subscription.secret = new_secret()
     subscription.save(update_fields=["secret", "updated_at"])
     # The secret itself is never audited: the entry says that it changed.
@@ -465,15 +442,10 @@ def subscription_new_secret(*, actor, subscription: WebhookSubscription) -> str:
 @transaction.atomic
 def subscription_enable(*, actor, subscription: WebhookSubscription) -> WebhookSubscription:
     """Switch on again (a subscription switched off by hand or after failures)."""
-    _check_admin(actor, subscription.organisation_id)
-    before = snapshot(subscription)
-    subscription.is_active = True
-    subscription.consecutive_failures = 0
-    subscription.disabled_at = None
-    subscription.disabled_reason = ""
-    subscription.save()
-    record_change(actor=actor, action=AuditAction.UPDATE, instance=subscription,
-                  changes=diff(before, snapshot(subscription)))
+    services.update_object(actor=actor, instance=subscription, data={
+        "is_active": True, "consecutive_failures": 0, "disabled_at": None,
+        "disabled_reason": "",
+    })
     forget_active_organisations()
     return subscription
 
@@ -481,7 +453,7 @@ def subscription_enable(*, actor, subscription: WebhookSubscription) -> WebhookS
 @transaction.atomic
 def send_test_event(*, actor, subscription: WebhookSubscription) -> WebhookDelivery:
     """A `ping` to the subscription, queued after commit like every delivery."""
-    _check_admin(actor, subscription.organisation_id)
+    subscription.check_editable_by(actor)
     delivery = _new_delivery(subscription, events.PING, extra={
         "message": "Testhændelse fra kitos", "requested_by": str(actor)[:200],
     })
@@ -493,7 +465,7 @@ def send_test_event(*, actor, subscription: WebhookSubscription) -> WebhookDeliv
 @transaction.atomic
 def resend(*, actor, delivery: WebhookDelivery) -> WebhookDelivery:
     """Send a delivery that was given up or stopped again: the same body (and id)."""
-    _check_admin(actor, delivery.subscription.organisation_id)
+    delivery.subscription.check_editable_by(actor)
     if delivery.status == DeliveryStatus.PENDING:
         return delivery
     delivery.status = DeliveryStatus.PENDING

@@ -2,7 +2,6 @@
 their counts, errors and duration; the runs themselves are written by the connectors
 only."""
 
-from django import forms
 from django.contrib import admin
 from django.db.models import OuterRef, Subquery
 from django.urls import reverse
@@ -12,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kitos.admin_base import KitosModelAdmin, SystemWrittenAdmin
 
+from .forms import ConnectorForm
 from .models import Connector, RunStatus, SyncRun
 
 RelatedOnly = admin.RelatedOnlyFieldListFilter
@@ -32,28 +32,27 @@ def duration_text(run) -> str:
     return _("%(seconds).1f s") % {"seconds": duration.total_seconds()}
 
 
-class ConnectorForm(forms.ModelForm):
-    """The secret is write-only: never sent back to the browser; left empty, the stored
-    one stays."""
+class AdminConnectorForm(ConnectorForm):
+    """The portal's form with what only the admin sets: the organisation, the kind and
+    the delta mark (emptied, the next run reads everything)."""
 
-    secret = forms.CharField(
-        label=_("adgangskode eller nøgle"), required=False,
-        widget=forms.PasswordInput(render_value=False),
-        help_text=_("Gemmes krypteret og vises aldrig igen. Lad feltet stå tomt for at "
-                    "beholde den gemte."),
-    )
-
-    class Meta:
-        model = Connector
-        fields = ("organisation", "kind", "name", "base_url", "username", "secret",
-                  "secret_env", "remote_organisation", "options", "schedule", "synced_until")
-
-    def clean_secret(self):
-        return self.cleaned_data.get("secret") or (
-            self.instance.secret if self.instance.pk else "")
+    class Meta(ConnectorForm.Meta):
+        fields = ("organisation", "kind", *ConnectorForm.Meta.fields, "synced_until")
 
 
-class SyncRunInline(admin.TabularInline):
+class RunColumns:
+    """A run's counts and duration as the admin's columns show them."""
+
+    @admin.display(description=_("optælling"))
+    def counts_shown(self, run):
+        return counts_text(run)
+
+    @admin.display(description=_("varighed"))
+    def duration_shown(self, run):
+        return duration_text(run)
+
+
+class SyncRunInline(RunColumns, admin.TabularInline):
     """The connector's ten latest runs."""
 
     model = SyncRun
@@ -77,18 +76,10 @@ class SyncRunInline(admin.TabularInline):
     def has_change_permission(self, request, obj=None):
         return False
 
-    @admin.display(description=_("optælling"))
-    def counts_shown(self, run):
-        return counts_text(run)
-
-    @admin.display(description=_("varighed"))
-    def duration_shown(self, run):
-        return duration_text(run)
-
 
 @admin.register(Connector)
 class ConnectorAdmin(KitosModelAdmin):
-    form = ConnectorForm
+    form = AdminConnectorForm
     list_display = ("__str__", "kind", "schedule", "synced_until", "last_run", "organisation")
     list_filter = ("kind", "schedule", ("organisation", RelatedOnly))
     list_select_related = ("organisation",)
@@ -111,7 +102,7 @@ class ConnectorAdmin(KitosModelAdmin):
 
 
 @admin.register(SyncRun)
-class SyncRunAdmin(SystemWrittenAdmin):
+class SyncRunAdmin(RunColumns, SystemWrittenAdmin):
     """Every run of every connector: when, how long, what it changed or why it failed."""
 
     list_display = ("started_at", "connector", "mode", "trigger", "status", "counts_shown",
@@ -124,14 +115,6 @@ class SyncRunAdmin(SystemWrittenAdmin):
               "started_at", "finished_at", "duration_shown", "since", "counts_shown",
               "message", "errors", "changes", "log_link")
     readonly_fields = fields
-
-    @admin.display(description=_("optælling"))
-    def counts_shown(self, run):
-        return counts_text(run)
-
-    @admin.display(description=_("varighed"))
-    def duration_shown(self, run):
-        return duration_text(run)
 
     @admin.display(description=_("ændringerne i loggen"))
     def log_link(self, run):

@@ -31,6 +31,9 @@ STALE_AFTER = datetime.timedelta(hours=2)
 # Counted per run; connectors add to them through ``SyncRun.counts``.
 COUNT_KEYS = ("created", "updated", "removed", "unchanged", "errors")
 
+# Change rows a run lists (the rest are counted in ``not_listed``): a page, not a dump.
+MAX_CHANGES = 5000
+
 
 class SourceError(Exception):
     """The source could not be read or understood (unreachable, refused the login, sent
@@ -95,6 +98,64 @@ def connector_run(*, connector: Connector, mode: str = RunMode.PREVIEW,
         run.save(update_fields=["status", "message", "finished_at", "counts", "errors",
                                 "changes"])
     return run
+
+
+@contextmanager
+def writes(run: SyncRun):
+    """The run's writes, in one transaction: kept by an apply, rolled back by a preview,
+    which so makes exactly the changes the apply would and shows them."""
+    with transaction.atomic():
+        yield
+        if run.mode != RunMode.APPLY:
+            transaction.set_rollback(True)
+
+
+# --- what a run records -----------------------------------------------------------------
+
+
+def count(run: SyncRun, key: str) -> None:
+    run.counts[key] = run.counts.get(key, 0) + 1
+
+
+def plain(value):
+    """A field value as a change row keeps it (JSON: dates as text, objects by name,
+    several as a sorted list)."""
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, models.Model):
+        return str(value)
+    if isinstance(value, list | tuple | set):
+        return sorted(str(item) for item in value)
+    return value
+
+
+def field_label(model, name: str) -> str:
+    """The field's verbose name (the run page translates it); not a field: its name."""
+    try:
+        return str(getattr(model._meta.get_field(name), "verbose_name", name))
+    except Exception:  # noqa: BLE001 - e.g. "main_for", a service argument
+        return name
+
+
+def note_change(run: SyncRun, action: str, obj, external_uuid, fields: dict) -> None:
+    """Count a create/update/remove of `obj` and list it with its fields (name →
+    (old, new)), up to MAX_CHANGES rows."""
+    count(run, {"create": "created", "update": "updated", "remove": "removed"}[action])
+    if len(run.changes) >= MAX_CHANGES:
+        count(run, "not_listed")
+        return
+    model = type(obj)
+    run.changes.append({
+        "action": action, "model": model._meta.label_lower,
+        "kind": str(model._meta.verbose_name),
+        "external_uuid": str(external_uuid) if external_uuid else "", "name": str(obj),
+        "fields": {field_label(model, name): [plain(old), plain(new)]
+                   for name, (old, new) in fields.items()},
+    })
+
+
+def note_error(run: SyncRun, what: str, message: str) -> None:
+    run.errors.append({"object": what, "message": message})
 
 
 # --- outside ids ------------------------------------------------------------------------

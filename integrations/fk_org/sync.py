@@ -44,13 +44,20 @@ from roles.services import (
 )
 
 from ..models import Connector, ConnectorKind, RunMode, RunTrigger, SyncRun
-from ..runs import SourceError, connector_run, external_ids, link_external
+from ..runs import (
+    SourceError,
+    connector_run,
+    count,
+    external_ids,
+    link_external,
+    note_change,
+    note_error,
+    writes,
+)
 from . import reader
 
 SOURCE = ConnectorKind.FK_ORGANISATION
 # The run's page lists at most this many changed objects (the rest are counted).
-MAX_CHANGES = 5000
-
 UNIT_FIELDS = ("name", "parent", "ean", "local_code")
 PERSON_FIELDS = ("name", "email", "phone", "title", "unit")
 
@@ -70,12 +77,9 @@ def run(*, connector: Connector, mode: str = RunMode.PREVIEW,
         if root is not None:
             export = export.subtree(root)
         try:
-            with transaction.atomic():
+            with writes(sync_run):
                 _Sync(run=sync_run, organisation=connector.organisation,
                       actor=actor or SYSTEM, today=today, root=root).apply(export)
-                if mode != RunMode.APPLY:
-                    # The preview made every change the apply would and keeps none.
-                    transaction.set_rollback(True)
         except PermissionDenied:
             raise SourceError(_("Du har ikke rettigheder til at ændre organisationens "
                                 "enheder og personer.")) from None
@@ -122,19 +126,6 @@ def _root(connector: Connector) -> uuid.UUID | None:
         raise SourceError(_("Indstillingen root_uuid er ikke et UUID.")) from None
 
 
-def _plain(value):
-    """A field value as the run's page shows it (JSON: dates as text, units by name)."""
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    if isinstance(value, OrganisationUnit):
-        return value.name
-    return value
-
-
-def _label(model, name: str) -> str:
-    return str(model._meta.get_field(name).verbose_name)
-
-
 def _message(error: ValidationError) -> str:
     return " ".join(error.messages)
 
@@ -156,7 +147,6 @@ class _Sync:
         # FK UUID → the kitos unit it stands for after this run (units of the export).
         self.placed: dict[uuid.UUID, OrganisationUnit] = {}
         self.in_export: dict = {}
-        self.listed = 0
         # The first run's matching, indexed once: open unmapped units by (parent, name)
         # and unmapped persons by e-mail (a name or address shared by several is not a
         # match: kitos cannot tell which one is meant).
@@ -185,25 +175,13 @@ class _Sync:
     # -- bookkeeping ----------------------------------------------------------------------
 
     def count(self, key: str) -> None:
-        self.run.counts[key] = self.run.counts.get(key, 0) + 1
+        count(self.run, key)
 
     def change(self, action: str, obj, external_uuid, fields: dict) -> None:
-        self.count({"create": "created", "update": "updated", "remove": "removed"}[action])
-        if self.listed >= MAX_CHANGES:
-            self.run.counts["not_listed"] = self.run.counts.get("not_listed", 0) + 1
-            return
-        self.listed += 1
-        model = type(obj)
-        self.run.changes.append({
-            "action": action, "model": model._meta.label_lower,
-            "kind": str(model._meta.verbose_name), "external_uuid": str(external_uuid),
-            "name": str(obj),
-            "fields": {_label(model, name): [_plain(old), _plain(new)]
-                       for name, (old, new) in fields.items()},
-        })
+        note_change(self.run, action, obj, external_uuid, fields)
 
     def error(self, what: str, message: str) -> None:
-        self.run.errors.append({"object": what, "message": message})
+        note_error(self.run, what, message)
 
     # -- units ----------------------------------------------------------------------------
 

@@ -27,7 +27,7 @@ from __future__ import annotations
 import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -40,9 +40,13 @@ from integrations.models import Connector, ConnectorKind, RunMode, RunTrigger
 from integrations.runs import (
     SourceError,
     connector_run,
+    count,
     external_ids,
     link_external,
+    note_change,
+    note_error,
     unlink_external,
+    writes,
 )
 from kitos.services import delete_object
 from kitos.tenancy import SYSTEM
@@ -62,22 +66,8 @@ from . import mapping
 from .client import PAGE_SIZE, KitosClient
 
 SOURCE = ConnectorKind.KITOS
-MAX_CHANGES = 5000
-
-
 class ObjectError(Exception):
     """One object cannot be written; the run goes on without it."""
-
-
-def _plain(value):
-    """A value as the run's change rows keep it (JSON)."""
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    if isinstance(value, models.Model):
-        return str(value)
-    if isinstance(value, (list, tuple, set)):
-        return sorted(str(item) for item in value)
-    return value
 
 
 def read(connector: Connector, since) -> dict:
@@ -118,11 +108,9 @@ def run(*, connector: Connector, mode=RunMode.PREVIEW, trigger=RunTrigger.USER, 
                        since=since) as sync_run:
         started = timezone.now()
         data = read(connector, since)
-        with transaction.atomic():
+        with writes(sync_run):
             _Sync(connector=connector, run=sync_run, actor=actor or SYSTEM,
                   today=today or timezone.localdate(), full=since is None).apply(data)
-            if mode != RunMode.APPLY:
-                transaction.set_rollback(True)
         if mode == RunMode.APPLY and not sync_run.errors:
             Connector.objects.filter(pk=connector.pk).update(synced_until=started)
             connector.synced_until = started
@@ -145,23 +133,13 @@ class _Sync:
     # --- bookkeeping --------------------------------------------------------------------
 
     def _count(self, key: str) -> None:
-        self.run.counts[key] = self.run.counts.get(key, 0) + 1
+        count(self.run, key)
 
     def _change(self, action: str, obj, external_uuid, fields: dict) -> None:
-        self._count({"create": "created", "update": "updated", "remove": "removed"}[action])
-        if len(self.run.changes) >= MAX_CHANGES:
-            self.run.counts["not_listed"] = self.run.counts.get("not_listed", 0) + 1
-            return
-        meta = obj._meta
-        self.run.changes.append({
-            "action": action, "model": meta.label_lower, "kind": str(meta.verbose_name),
-            "external_uuid": str(external_uuid) if external_uuid else "", "name": str(obj),
-            "fields": {_label(meta, name): [_plain(old), _plain(new)]
-                       for name, (old, new) in fields.items()},
-        })
+        note_change(self.run, action, obj, external_uuid, fields)
 
     def _error(self, what: str, message: str) -> None:
-        self.run.errors.append({"object": what, "message": message})
+        note_error(self.run, what, message)
 
     def _guarded(self, what: str, write) -> None:
         """Run one object's writes in a savepoint: a refusal is an error on the run, and
@@ -585,13 +563,6 @@ class _Sync:
         unlink_external(source=SOURCE, objects=[obj])
         self.ids[type(obj)].pop(_key(external_uuid), None)
         self._change("remove", obj, external_uuid, {"name": (name, None)})
-
-
-def _label(meta, name: str) -> str:
-    try:
-        return str(getattr(meta.get_field(name), "verbose_name", name))
-    except Exception:  # not a field (e.g. "main_for"): its own name
-        return name
 
 
 def _key(external_uuid):

@@ -27,7 +27,7 @@ from django.views.generic import ListView, TemplateView
 from icalendar import Calendar, Event
 
 from contracts.models import Contract
-from kitos.detail import VisibleObjectMixin, can_edit
+from kitos.detail import VisibleObjectMixin, add_service_errors, can_edit
 from kitos.links import object_url, site_url
 from kitos.models import Organisation
 from kitos.services import create_object, delete_object, update_object
@@ -510,14 +510,6 @@ class AdviceForm(forms.Form):
             self.add_error("alarm_at", _("Et gentaget advis skal have en første afsendelse."))
         return cleaned
 
-    def add_service_error(self, error: ValidationError) -> None:
-        """A ValidationError from the services on its field, or on the form."""
-        if hasattr(error, "error_dict"):
-            for field, messages_ in error.message_dict.items():
-                self.add_error(field if field in self.fields else None, messages_)
-        else:
-            self.add_error(None, error.messages)
-
 
 def advice_context(user, obj) -> dict:
     """The advice on `obj` and whether the user may set them (the "Advis" tab)."""
@@ -606,7 +598,7 @@ class AdviceFormView(AdviceTargetMixin, TemplateView):
                     messages.success(request, _("Advis'et “%(advice)s” er gemt.")
                                      % {"advice": advice})
             except ValidationError as error:
-                form.add_service_error(error)
+                add_service_errors(form, error)
             else:
                 return redirect("advice_detail", uuid=advice.uuid)
         return self.render_to_response(self.get_context_data(form=form), status=400)

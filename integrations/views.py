@@ -18,6 +18,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from kitos import services
+from kitos.detail import add_service_errors
 from kitos.tenancy import ADMIN
 from kitos.views import OrganisationFromUrlMixin
 
@@ -110,7 +111,7 @@ class ConnectorFormView(ConnectorAdminMixin, TemplateView):
                         actor=request.user, instance=Connector.objects.get(pk=self.object.pk),
                         data=values)
             except ValidationError as error:
-                form.add_error(None, error)
+                add_service_errors(form, error)
             else:
                 messages.success(request, _("Forbindelsen er gemt."))
                 return redirect(connector_url(connector))

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
-from kitos.detail import can_edit
+from kitos.detail import add_service_errors, can_edit
 from kitos.links import object_url
 from kitos.views import OrganisationFromUrlMixin
 from roles.models import role_target_models
@@ -65,13 +65,6 @@ class ReferenceForm(forms.ModelForm):
         # only checks each field by itself.
         pass
 
-    def add_service_error(self, error: ValidationError) -> None:
-        if hasattr(error, "error_dict"):
-            for field, errors in error.error_dict.items():
-                self.add_error(field if field in self.fields else None, errors)
-        else:
-            self.add_error(None, error)
-
 
 class ReferenceFormView(LoginRequiredMixin, TemplateView):
     """Add a reference to an object, or change one (editors of the object; others 403,
@@ -118,7 +111,7 @@ class ReferenceFormView(LoginRequiredMixin, TemplateView):
                     messages.success(request, _("Referencen “%(reference)s” er gemt.")
                                      % {"reference": reference})
             except ValidationError as error:
-                form.add_service_error(error)
+                add_service_errors(form, error)
             else:
                 return redirect(self.cancel_url)
         return self.render_to_response(self.get_context_data(form=form), status=400)

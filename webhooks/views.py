@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView, View
 
+from kitos.detail import add_service_errors
 from kitos.tenancy import ADMIN
 from kitos.views import OrganisationFromUrlMixin
 
@@ -77,14 +78,6 @@ class WebhookForm(forms.ModelForm):
         return cleaned
 
 
-def _form_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, messages_ in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, messages_)
-    else:
-        form.add_error(None, error.messages)
-
-
 class WebhookListView(WebhookMixin, TemplateView):
     template_name = "webhooks/list.html"
 
@@ -140,7 +133,7 @@ class WebhookFormView(WebhookMixin, TemplateView):
                     messages.success(request, _("Webhooken er gemt."))
                 return redirect(self.detail_url(subscription))
             except ValidationError as error:
-                _form_errors(form, error)
+                add_service_errors(form, error)
         return self.render_to_response(self.get_context_data(form=form))
 
 

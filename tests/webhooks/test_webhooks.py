@@ -185,6 +185,8 @@ class TestAcceptance:
         sheet = book.worksheets[0]
         headers = [cell.value for cell in sheet[1]]
         sheet.cell(row=2, column=headers.index("Navn") + 1).value = "Importeret og ændret"
+        # A new row: a contract the import creates.
+        sheet.cell(row=3, column=headers.index("Navn") + 1).value = "Ny fra regneark"
         buffer = io.BytesIO()
         book.save(buffer)
         report = _run(django_capture_on_commit_callbacks, lambda: run_import_file(
@@ -198,6 +200,10 @@ class TestAcceptance:
         assert event["object"]["uuid"] == str(contract.uuid)
         assert event["source"] == "import"
         assert event["changes"]["name"] == ["Importeret", "Importeret og ændret"]
+        created = next(e for e in receiver.events() if e["type"] == "contract.created")
+        new = Contract.objects.get(organisation=org, name="Ny fra regneark")
+        assert created["object"]["uuid"] == str(new.uuid) and created["source"] == "import"
+        assert all(verify(request, subscription.secret) for request in receiver.requests)
 
     def test_another_organisations_change_never_arrives(
             self, org, other_org, outsider, subscription, receiver,
@@ -523,3 +529,38 @@ def test_beat_sends_due_deliveries_and_scans_gaps(settings):
     for name in ("webhooks.deliver", "webhooks.deliver_due", "webhooks.scan_gaps"):
         assert name in app.tasks
     assert settings.CELERY_TASK_ROUTES["webhooks.*"] == {"queue": "default"}
+
+
+@pytest.mark.django_db
+def test_a_sync_that_deletes_sends_signed_deleted_events(
+        org, settings, subscription, receiver, django_capture_on_commit_callbacks):
+    """The other kind of import, the OS2KITOS sync, creates and deletes through the same
+    audited services: its changes arrive too, channel "sync"."""
+    from integrations.kitos_api.sync import run
+    from integrations.models import Connector
+    from tests.factories import ItSystemFactory
+    from tests.integrations.kitos_api.fake_kitos import EMAIL, PASSWORD, FakeKitos
+    from tests.integrations.kitos_api.test_kitos_sync import FIRST_SYNC, KITOS_ORG
+
+    settings.KITOS_SYNC_ALLOWED_NETWORKS = ["127.0.0.0/8"]
+    ItSystemFactory(name="Aula")
+    kitos = FakeKitos().start()
+    try:
+        connector = Connector.objects.create(
+            organisation=org, kind="kitos", base_url=kitos.base_url, username=EMAIL,
+            secret=PASSWORD, remote_organisation=KITOS_ORG)
+        _run(django_capture_on_commit_callbacks, lambda: run(connector=connector,
+                                                              mode="apply"))
+        assert "systemusage.created" in receiver.types()
+        Connector.objects.filter(pk=connector.pk).update(synced_until=FIRST_SYNC)
+        connector.refresh_from_db()
+        kitos.page_set = "set2"
+        receiver.requests.clear()
+        _run(django_capture_on_commit_callbacks, lambda: run(connector=connector,
+                                                              mode="apply"))
+    finally:
+        kitos.stop()
+    deleted = [e for e in receiver.events() if e["type"] == "systemusage.deleted"]
+    assert [e["object"]["repr"] for e in deleted] == ["SBSYS"]
+    assert {e["source"] for e in receiver.events()} == {"sync"}
+    assert all(verify(request, subscription.secret) for request in receiver.requests)
